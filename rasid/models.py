@@ -1,0 +1,183 @@
+"""Plain dataclasses passed between pipeline stages.
+
+Every extracted fact carries provenance: the document id and character
+offsets into ``Document.text`` (the cleaned text, original characters, never
+normalised), so a UI can highlight exactly what a fact came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class RawArticle:
+    """An article as read from an input, before cleaning."""
+
+    doc_id: str
+    text: str
+    source_path: str
+    fmt: str  # txt | html | jsonl | rss | warc
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    date_source: str | None = None  # metadata | header-line | html-meta | url | none
+    encoding: str = "utf-8"
+
+
+@dataclass
+class Skip:
+    """An input that could not be used, with the reason (never silently dropped)."""
+
+    source_path: str
+    reason: str
+    doc_id: str | None = None
+
+
+@dataclass
+class Document:
+    """A cleaned article: ``text`` is what every offset refers to."""
+
+    id: str
+    text: str
+    raw_text: str
+    source_path: str
+    fmt: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    date_source: str | None = None
+    language: str = "und"
+    content_hash: str = ""
+    raw_hash: str = ""
+    inferred_from: datetime | None = None  # publication date range inferred from the story, when undated
+    inferred_to: datetime | None = None
+    removed_lines: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None
+    duplicate_score: float | None = None
+    story_id: str | None = None
+
+
+@dataclass
+class Mention:
+    """A span of ``Document.text`` naming an entity."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    type: str  # PER | ORG | LOC
+    entity_id: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass
+class Entity:
+    """A canonical entity merged from mentions across documents."""
+
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    geonames_id: int | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class TimeExpression:
+    """A temporal expression resolved against the publication date."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    value: str | None  # ISO date 'YYYY-MM-DD', 'YYYY-MM', 'YYYY', or None if unresolved
+    granularity: str = "day"  # day | month | year | week
+    relation: str = "unknown"  # past | present | future | unknown (relative to publication)
+
+
+@dataclass
+class Event:
+    """Who did what to whom, where and when, with the source sentence span."""
+
+    id: str
+    doc_id: str
+    type: str  # PLOVER event type, e.g. CONSULT
+    sent_start: int
+    sent_end: int
+    trigger: str = ""
+    mode: str | None = None  # e.g. visit, phone, withdraw
+    cameo: str | None = None
+    actors: list[str] = field(default_factory=list)  # entity ids
+    targets: list[str] = field(default_factory=list)  # entity ids
+    place: str | None = None  # entity id of a LOC
+    date: str | None = None  # ISO date
+    background: bool = False  # refers to an earlier event than the article reports
+    confidence: float = 1.0
+
+
+@dataclass
+class Claim:
+    """A statement attributed to a speaker, reported by an outlet."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    outlet: str | None = None
+    speaker: str | None = None  # entity id
+    speaker_text: str | None = None
+    story_id: str | None = None
+    slot: str | None = None  # e.g. visit_type, count, date, place
+    value: str | None = None
+    group: str | None = None  # id of the cluster of claims about the same fact
+
+
+@dataclass
+class Conflict:
+    """Different values for the same slot within one story."""
+
+    id: str
+    story_id: str
+    slot: str
+    values: dict[str, list[str]]  # value -> claim ids
+    outlets: dict[str, list[str]] = field(default_factory=dict)  # value -> outlets
+
+
+@dataclass
+class SummarySentence:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class TimelineEntry:
+    date: str | None
+    text: str
+    doc_id: str
+    start: int
+    end: int
+    event_id: str | None = None
+    background: bool = False
+    sources: list[str] = field(default_factory=list)  # outlets
+
+
+@dataclass
+class Story:
+    id: str
+    doc_ids: list[str] = field(default_factory=list)
+    title: str = ""
+    summary: list[SummarySentence] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    first_date: datetime | None = None
+    last_date: datetime | None = None

@@ -1,0 +1,345 @@
+"""The rasid pipeline, top to bottom: ingest → clean → dedup → store → extract → cluster → compare.
+
+Each stage reads what the previous one committed and commits its own results
+per batch, so a killed run resumes without losing or duplicating anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rasid.clean import LineStats, clean_text
+from rasid.dedup import Deduplicator, content_hash, minhash
+from rasid.ingest import read_inputs
+from rasid.langid import detect_language
+from rasid.models import Document, RawArticle, Skip
+from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
+
+log = logging.getLogger("rasid")
+
+
+@dataclass
+class RunConfig:
+    batch_size: int = 500
+    min_repeat_docs: int = 3  # a line seen in this many documents of one outlet is boilerplate
+    dedup_threshold: float = 0.5
+    extract: bool = True
+    cluster: bool = True
+
+
+@dataclass
+class RunReport:
+    read: int = 0
+    added: int = 0
+    already_present: int = 0
+    duplicates: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    extracted: int = 0
+    clustered: int = 0
+    stories_updated: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+ProgressFactory = Callable[[str, int | None], "ProgressLike"]
+
+
+class ProgressLike:
+    """Minimal progress interface (the CLI supplies a rich-based one)."""
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def __enter__(self) -> ProgressLike:
+        return self
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def _no_progress(_label: str, _total: int | None) -> ProgressLike:
+    return ProgressLike()
+
+
+def raw_hash(raw: RawArticle) -> str:
+    return hashlib.sha1(("\x1f".join([raw.title or "", raw.text])).encode("utf-8")).hexdigest()
+
+
+# ---- stage 1: learn boilerplate lines --------------------------------------------------------
+def learn_line_stats(paths: list[str | Path], store: Store, cfg: RunConfig,
+                     progress: ProgressFactory = _no_progress) -> tuple[LineStats, int]:
+    """First pass over the inputs: count lines per outlet (new documents only), merged with stored counts."""
+    stats = LineStats(min_docs=cfg.min_repeat_docs)
+    for outlet, key, count in store.load_line_stats():
+        stats.merge(outlet, key, count)
+    increments: dict[tuple[str, str], int] = {}
+    n = 0
+    with progress("learning boilerplate", None) as bar:
+        for batch in _batched(read_inputs(paths), cfg.batch_size):
+            raws = [r for r in batch if isinstance(r, RawArticle)]
+            known = store.raw_hashes(r.doc_id for r in raws)
+            for r in raws:
+                n += 1
+                if known.get(r.doc_id) == raw_hash(r):
+                    continue
+                for key in stats.observe(r.outlet, r.text):
+                    k = (r.outlet or "", key)
+                    increments[k] = increments.get(k, 0) + 1
+            bar.advance(len(batch))
+    store.add_line_stats(increments)
+    return stats, n
+
+
+# ---- stage 2: clean, dedup, store ------------------------------------------------------------
+def clean_article(raw: RawArticle, stats: LineStats | None) -> Document:
+    """Raw article → Document with boilerplate removed and language detected (pure: safe to parallelise)."""
+    res = clean_text(raw.text, raw.outlet, stats)
+    text = res.text
+    return Document(
+        id=raw.doc_id, text=text, raw_text=raw.text, source_path=raw.source_path, fmt=raw.fmt,
+        title=raw.title, url=raw.url, outlet=raw.outlet, published=raw.published, date_source=raw.date_source,
+        language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text),
+        raw_hash=raw_hash(raw), removed_lines=[f"{i}\t{why}\t{line}" for i, why, line in res.removed],
+    )
+
+
+def load_deduplicator(store: Store, cfg: RunConfig) -> Deduplicator:
+    dd = Deduplicator(threshold=cfg.dedup_threshold)
+    for doc_id, chash, sig in store.iter_signatures():
+        dd.add_signature(doc_id, chash, sig)
+    return dd
+
+
+def ingest(paths: list[str | Path], store: Store, cfg: RunConfig, report: RunReport,
+           stats: LineStats, total: int | None = None, progress: ProgressFactory = _no_progress) -> list[str]:
+    """Second pass: clean, link duplicates to originals, store. Returns ids of newly stored documents."""
+    dd = load_deduplicator(store, cfg)
+    new_ids: list[str] = []
+    with progress("ingesting", total) as bar:
+        for batch in _batched(read_inputs(paths), cfg.batch_size):
+            skips = [x for x in batch if isinstance(x, Skip)]
+            raws = [x for x in batch if isinstance(x, RawArticle)]
+            report.read += len(batch)
+            docs = _resolve_ids([clean_article(r, stats) for r in raws], store, report, skips)
+            docs.sort(key=lambda d: (d.published is None, d.published or 0, d.id))
+            sigs = {}
+            for d in docs:
+                if not d.text.strip():
+                    skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
+                    continue
+                mh = minhash(d.text)
+                match = dd.check(d.id, d.text, d.content_hash, mh)
+                if match is not None:
+                    d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
+                    report.duplicates += 1
+                else:
+                    dd.add(d.id, d.text, d.content_hash, mh)
+                    sigs[d.id] = mh.hashvalues
+            docs = [d for d in docs if d.text.strip()]
+            report.added += store.add_documents(docs, sigs)
+            store.add_skips(skips)
+            report.skipped.extend(skips)
+            new_ids.extend(d.id for d in docs)
+            bar.advance(len(batch))
+    return new_ids
+
+
+def _resolve_ids(docs: list[Document], store: Store, report: RunReport, skips: list[Skip]) -> list[Document]:
+    """Drop documents already stored from the same input; rename true id collisions instead of losing them."""
+    known = store.raw_hashes(d.id for d in docs)
+    seen: dict[str, str] = {}
+    out: list[Document] = []
+    for d in docs:
+        if known.get(d.id) == d.raw_hash or seen.get(d.id) == d.raw_hash:
+            report.already_present += 1
+            continue
+        if d.id in known or d.id in seen:
+            new_id = f"{d.id}~{d.raw_hash[:8]}"
+            if known.get(new_id) == d.raw_hash or new_id in seen:
+                report.already_present += 1
+                continue
+            report.notes.append(f"id collision: {d.source_path} stored as {new_id}")
+            d.id = new_id
+        seen[d.id] = d.raw_hash
+        out.append(d)
+    return out
+
+
+# ---- stage 3: extract entities, dates, events, claims ---------------------------------------
+@dataclass
+class Analyzers:
+    """Models loaded once per run and passed explicitly (no module-level state)."""
+
+    tagger: object | None = None
+    geocoder: object | None = None
+    coder: object | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls) -> Analyzers:
+        a = cls()
+        try:
+            from rasid.ner import NerTagger
+
+            a.tagger = NerTagger.load()
+        except (ImportError, FileNotFoundError) as exc:
+            a.missing.append(f"NER unavailable: {exc}")
+        try:
+            from rasid.geocode import Geocoder
+
+            a.geocoder = Geocoder.load()
+        except (ImportError, FileNotFoundError) as exc:
+            a.missing.append(f"geocoder unavailable: {exc}")
+        try:
+            from rasid.events import EventCoder
+
+            a.coder = EventCoder.load()
+        except (ImportError, FileNotFoundError) as exc:
+            a.missing.append(f"event coder unavailable: {exc}")
+        return a
+
+
+def extract(store: Store, cfg: RunConfig, report: RunReport, analyzers: Analyzers | None = None,
+            progress: ProgressFactory = _no_progress) -> None:
+    """Entities, dates, events and claims for every stored original not yet extracted."""
+    ids = store.ids_at_stage(STAGE_STORED)
+    if not ids:
+        return
+    analyzers = analyzers or Analyzers.load()
+    report.notes.extend(analyzers.missing)
+    resolver = None
+    if analyzers.tagger is not None:
+        from rasid.entities import EntityResolver
+
+        resolver = EntityResolver(geocoder=analyzers.geocoder, existing=store.entities())
+    find_dates = _optional("rasid.temporal", "find_dates", report)
+    find_claims = _optional("rasid.attribution", "find_claims", report)
+    with progress("extracting", len(ids)) as bar:
+        for chunk in _batched(iter(ids), cfg.batch_size):
+            docs = store.documents(chunk)
+            mentions, timexes, events, claims = [], [], [], []
+            entities: dict[str, object] = {}
+            for d in docs:
+                if d.language != "ar":
+                    continue
+                m = analyzers.tagger.tag(d.id, d.text) if analyzers.tagger is not None else []
+                t = find_dates(d.id, d.text, d.published) if find_dates else []
+                if resolver is not None and m:
+                    for e in resolver.resolve(m):
+                        entities[e.id] = e
+                if analyzers.coder is not None:
+                    events.extend(analyzers.coder.code(d, m, t))
+                if find_claims:
+                    claims.extend(find_claims(d, m))
+                mentions.extend(m)
+                timexes.extend(t)
+            store.save_extraction([d.id for d in docs], mentions, timexes, list(entities.values()), events, claims)
+            report.extracted += len(docs)
+            bar.advance(len(docs))
+
+
+def _optional(module: str, name: str, report: RunReport):  # noqa: ANN202
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        report.notes.append(f"{module}.{name} unavailable: {exc}")
+        return None
+
+
+# ---- stage 4: stories ------------------------------------------------------------------------
+def cluster(store: Store, cfg: RunConfig, report: RunReport) -> set[str]:
+    """Assign extracted originals to stories incrementally; returns the ids of stories that changed."""
+    ids = store.ids_at_stage(STAGE_EXTRACTED)
+    if not ids:
+        return set()
+    try:
+        from rasid.cluster import StoryClusterer
+    except ImportError as exc:
+        report.notes.append(f"clustering unavailable: {exc}")
+        return set()
+    clusterer = StoryClusterer.load(store.get_state("clusterer"))
+    changed: set[str] = set()
+    for chunk in _batched(iter(ids), max(cfg.batch_size, 2000)):
+        docs = store.documents(chunk)
+        mentions: dict[str, list] = {}
+        for m in store.mentions(chunk):
+            mentions.setdefault(m.doc_id, []).append(m)
+        timexes: dict[str, list] = {}
+        for t in store.timexes(chunk):
+            timexes.setdefault(t.doc_id, []).append(t)
+        assignments = clusterer.add(docs, mentions, timexes)
+        store.assign_stories(assignments, clusterer.dump())
+        changed.update(assignments.values())
+        report.clustered += len(assignments)
+    return changed
+
+
+# ---- stage 5: compare sources, summarise, timeline -------------------------------------------
+def compare(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
+    from rasid.models import Story
+
+    summarize_story = _optional("rasid.summarize", "summarize_story", report)
+    compare_story = _optional("rasid.compare", "compare_story", report)
+    timeline_mod = _optional("rasid.timeline", "build_timeline", report)
+    infer_range = _optional("rasid.timeline", "infer_publication_range", report)
+    members = store.story_doc_ids()
+    for sid in sorted(story_ids):
+        doc_ids = members.get(sid, [])
+        all_docs = store.documents(doc_ids)
+        originals = [d for d in all_docs if d.duplicate_of is None]
+        if not originals:
+            continue
+        docs = {d.id: d for d in originals}
+        dates = [d.published for d in all_docs if d.published]
+        story = Story(id=sid, doc_ids=doc_ids, first_date=min(dates) if dates else None,
+                      last_date=max(dates) if dates else None)
+        if summarize_story:
+            story.title, story.summary = summarize_story(originals)
+        else:
+            story.title = originals[0].title or originals[0].text[:80]
+        claims = store.claims(doc_ids=list(docs))
+        conflicts = []
+        if compare_story:
+            claims, conflicts = compare_story(sid, claims, docs)
+        if timeline_mod:
+            story.timeline = timeline_mod(story, store.events(list(docs)), docs)
+        if infer_range:
+            ranges = {}
+            for d in originals:
+                if d.published is None and (rng := infer_range(d, originals)):
+                    ranges[d.id] = rng
+            store.set_inferred_dates(ranges)
+        outlets = sorted({d.outlet for d in all_docs if d.outlet})
+        store.save_story(story, claims, conflicts, outlets, len(all_docs))
+        report.stories_updated += 1
+
+
+# ---- the whole run ---------------------------------------------------------------------------
+def run(paths: list[str | Path], store: Store, cfg: RunConfig | None = None,
+        progress: ProgressFactory = _no_progress, analyzers: Analyzers | None = None) -> RunReport:
+    cfg = cfg or RunConfig()
+    report = RunReport()
+    stats, total = learn_line_stats(paths, store, cfg, progress)
+    ingest(paths, store, cfg, report, stats, total, progress)
+    if cfg.extract:
+        extract(store, cfg, report, analyzers, progress)
+    if cfg.cluster:
+        changed = cluster(store, cfg, report)
+        compare(store, changed, report)
+    return report
+
+
+def _batched(items: Iterator | Iterable, n: int) -> Iterator[list]:
+    batch: list = []
+    for x in items:
+        batch.append(x)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+

@@ -1,0 +1,42 @@
+"""Tokens and sentences with character offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN_RE = re.compile(r"[\w\u0600-\u06FF\u0750-\u077F]+|[^\s\w]", re.UNICODE)
+_SENT_END_RE = re.compile(r"[.!?؟。]+[\"»”')]*(?=\s|$)|\n+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str) -> list[Span]:
+    """Word and punctuation tokens; tatweel and diacritics stay inside words."""
+    return [Span(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+
+
+def sentences(text: str) -> list[Span]:
+    """Split on sentence punctuation and line breaks, trimming surrounding whitespace."""
+    spans: list[Span] = []
+    start = 0
+    for m in _SENT_END_RE.finditer(text):
+        end = m.end() if not m.group().startswith("\n") else m.start()
+        _add(text, start, end, spans)
+        start = m.end()
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end, text[start:end]))

