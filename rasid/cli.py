@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from rasid.pipeline import RunConfig, run
@@ -135,6 +142,32 @@ def skips_cmd(db: DbOpt = "rasid.db") -> None:
     store = Store(db)
     for k in store.skips():
         Console().print(f"{k.source_path}\t{k.reason}")
+
+
+@app.command("serve")
+def serve_cmd(
+    db: DbOpt = "rasid.db",
+    host: Annotated[str, typer.Option(help="Interface to bind (localhost by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs) and the Arabic web UI."""
+    from rasid.api import serve
+
+    serve(db, host=host, port=port)
+
+
+@app.command("watch")
+def watch_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder to watch for new article files")],
+    db: DbOpt = "rasid.db",
+    interval: Annotated[float, typer.Option(help="Seconds between scans")] = 5.0,
+    once: Annotated[bool, typer.Option("--once", help="Process what is there, then exit")] = False,
+) -> None:
+    """Ingest new files as they appear in a folder."""
+    from rasid.watch import watch_folder
+
+    store = Store(db)
+    watch_folder(folder, store, RunConfig(), interval=interval, once=once, console=console)
 
 
 def main() -> None:  # pragma: no cover

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -72,7 +72,7 @@ def read_file(path: Path) -> Iterator[RawArticle | Skip]:
             from rasid.sources.feeds import read_feed
 
             yield from read_feed(path)
-        elif suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES or suffix == "":
+        else:  # .txt/.html and unknown suffixes: sniff the content (binary files are refused with a reason)
             if size > MAX_FILE_BYTES:
                 yield Skip(src, f"file too large ({size} bytes > {MAX_FILE_BYTES}); split it or use JSONL")
                 return
@@ -82,8 +82,6 @@ def read_file(path: Path) -> Iterator[RawArticle | Skip]:
                 yield _from_html(path, text, encoding)
             else:
                 yield _from_text(path, text, encoding)
-        else:
-            yield Skip(src, f"unsupported file type '{suffix or name}'")
     except DecodeError as exc:
         yield Skip(src, str(exc))
     except (OSError, ValueError) as exc:
@@ -140,7 +138,7 @@ def parse_date(value: str | None) -> datetime | None:
     if dt is None or not (1800 <= dt.year <= 2200):
         return None
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
 
 

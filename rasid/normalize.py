@@ -25,7 +25,7 @@ for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
     _CHAR_MAP[_d] = str(_i)
 
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-_WORD_RE = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+_WORD_RE = re.compile(r"\w+")  # Arabic punctuation (، ؛ ؟) is not \w, so it never sticks to words
 
 
 def _map_char(ch: str) -> str:
@@ -74,7 +74,7 @@ def arabic_ratio(text: str) -> float:
 _PROCLITICS = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
 
 
-def strip_proclitics(token: str, min_stem: int = 2) -> str:
+def strip_proclitics(token: str, min_stem: int = 3) -> str:
     """Drop one leading conjunction/preposition/article cluster (و، ب، ل، ف، ك، ال) from a normalised token."""
     for p in _PROCLITICS:
         if token.startswith(p) and len(token) - len(p) >= min_stem:

@@ -8,7 +8,7 @@ the next run resumes where it stopped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -78,7 +78,7 @@ class DocumentRow(Base):
     fmt: Mapped[str] = mapped_column(String(16))
     stage: Mapped[int] = mapped_column(Integer, default=STAGE_STORED, index=True)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(timezone.utc).replace(tzinfo=None))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None))
 
 
 class StoryRow(Base):
@@ -180,7 +180,7 @@ class SkipRow(Base):
     source_path: Mapped[str] = mapped_column(Text)
     doc_id: Mapped[str | None] = mapped_column(String(300))
     reason: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(timezone.utc).replace(tzinfo=None))
+    at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None))
 
 
 class LineStatRow(Base):
@@ -278,7 +278,7 @@ class Store:
                 s.add(DocumentRow(
                     id=d.id, title=d.title, outlet=d.outlet, url=d.url, published=d.published,
                     date_source=d.date_source, language=d.language, text=d.text, raw_text=d.raw_text,
-                    norm_text=normalize(((d.title or "") + "\n" + d.text)), removed_lines=d.removed_lines,
+                    norm_text=normalize((d.title or "") + "\n" + d.text), removed_lines=d.removed_lines,
                     content_hash=d.content_hash, raw_hash=d.raw_hash, duplicate_of=d.duplicate_of, duplicate_score=d.duplicate_score,
                     story_id=d.story_id, source_path=d.source_path, fmt=d.fmt, stage=STAGE_STORED,
                     signature=None if sig is None else np.asarray(sig, dtype=np.uint32).tobytes(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN_RE = re.compile(r"[\w\u0600-\u06FF\u0750-\u077F]+|[^\s\w]", re.UNICODE)
+_TOKEN_RE = re.compile(r"[\w\u064B-\u065F\u0670\u06D6-\u06ED]+|[^\s\w]")  # words keep their diacritics
 _SENT_END_RE = re.compile(r"[.!?؟。]+[\"»”')]*(?=\s|$)|\n+")
 
 

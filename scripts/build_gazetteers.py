@@ -89,7 +89,7 @@ def _actor_persons(path: Path) -> list[str]:
         if not line or line[0].isspace() or "[" in line or line.startswith(("#", "<")):
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if not re.match(r"^\s+\[[A-Z]+ \d{8}-\d{8}\]", nxt):
+        if not re.match(r"^\s+\[[A-Z]+ *[<>]? *\d{8}", nxt):
             continue
         toks = [t for t in line.strip().split("_") if t]
         if len(toks) < 2 or len(toks) > 4 or normalize(toks[0]) in _ORG_HEADS:

@@ -1,0 +1,345 @@
+"""Run the pipeline on a Dask cluster with the same results as the local engine.
+
+Workers do the per-document pure work: reading+decoding, boilerplate-line
+observation, cleaning, MinHash signatures, NER tagging, dates, events and claims.
+The client keeps every order-dependent decision (id resolution, dedup, entity
+resolution, story clustering) and every store write, in exactly the order of
+``rasid.pipeline``, so the stored result is identical to ``pipeline.run``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from rasid.clean import LineStats
+from rasid.dedup import NUM_PERM, SCHEME, minhash
+from rasid.ingest import iter_paths, read_file
+from rasid.models import Document, Event, Mention, Skip, TimeExpression
+from rasid.pipeline import (
+    Analyzers,
+    ProgressFactory,
+    RunConfig,
+    RunReport,
+    _batched,
+    _no_progress,
+    _optional,
+    _resolve_ids,
+    cluster,
+    compare,
+    load_deduplicator,
+    raw_hash,
+)
+from rasid.store import STAGE_STORED, Store
+
+PLUGIN_NAME = "rasid-analyzers"
+CHUNK_BYTES = 4 * 1024 * 1024  # small files are grouped into tasks of about this many input bytes
+CHUNK_DOCS = 64  # documents per extraction task
+
+
+# ---- worker side -----------------------------------------------------------------------------
+class AnalyzersPlugin(WorkerPlugin):
+    """Worker plugin: each worker loads the models itself (crfsuite taggers cannot be pickled)."""
+
+    name = PLUGIN_NAME
+
+    def __init__(self) -> None:
+        self.analyzers: Analyzers | None = None
+        self.find_dates: Callable | None = None
+        self.find_claims: Callable | None = None
+
+    def setup(self, worker: object) -> None:
+        notes = RunReport()
+        self.analyzers = Analyzers.load()
+        self.find_dates = _optional("rasid.temporal", "find_dates", notes)
+        self.find_claims = _optional("rasid.attribution", "find_claims", notes)
+
+    def teardown(self, worker: object) -> None:
+        self.analyzers = None
+
+
+def _plugin() -> AnalyzersPlugin:
+    from distributed import get_worker
+
+    return get_worker().plugins[PLUGIN_NAME]
+
+
+def _observe_files(files: list[str], min_docs: int) -> list[Skip | tuple[str, str, str | None, list[str]]]:
+    """Stage 1 on a worker: (doc id, raw hash, outlet, line keys) per article, skips as they come."""
+    out: list[Skip | tuple[str, str, str | None, list[str]]] = []
+    for f in files:
+        for r in read_file(Path(f)):
+            if isinstance(r, Skip):
+                out.append(r)
+            else:
+                keys = LineStats(min_docs=min_docs).observe(r.outlet, r.text)
+                out.append((r.doc_id, raw_hash(r), r.outlet, sorted(keys)))
+    return out
+
+
+def _clean_files(files: list[str], stats: LineStats) -> list[Skip | tuple[Document, np.ndarray | None]]:
+    """Stage 2 on a worker: cleaned documents with their MinHash values (None when nothing is left)."""
+    from rasid.pipeline import clean_article
+
+    out: list[Skip | tuple[Document, np.ndarray | None]] = []
+    for f in files:
+        for r in read_file(Path(f)):
+            if isinstance(r, Skip):
+                out.append(r)
+                continue
+            d = clean_article(r, stats)
+            out.append((d, minhash(d.text).hashvalues if d.text.strip() else None))
+    return out
+
+
+def _tag_docs(docs: list[Document]) -> list[tuple[list[Mention], list[TimeExpression]]]:
+    """Per-document NER and dates (the same calls as ``pipeline.extract``)."""
+    p = _plugin()
+    a = p.analyzers
+    return [(a.tagger.tag(d.id, d.text) if a is not None and a.tagger is not None else [],
+             p.find_dates(d.id, d.text, d.published) if p.find_dates else []) for d in docs]
+
+
+def _code_docs(items: list[tuple[Document, list[Mention], list[TimeExpression]]]) -> list[tuple[list[Event], list]]:
+    """Per-document events and claims, after the client resolved entity ids on the mentions."""
+    p = _plugin()
+    a = p.analyzers
+    return [(a.coder.code(d, m, t) if a is not None and a.coder is not None else [],
+             p.find_claims(d, m) if p.find_claims else []) for d, m, t in items]
+
+
+# ---- client side -----------------------------------------------------------------------------
+def file_chunks(paths: Iterable[str | Path], max_bytes: int = CHUNK_BYTES) -> list[list[str]]:
+    """Consecutive input files grouped into tasks, keeping the local engine's file order."""
+    chunks: list[list[str]] = []
+    cur: list[str] = []
+    size = 0
+    for p in iter_paths(paths):
+        try:
+            n = p.stat().st_size
+        except OSError:
+            n = 0
+        if cur and size + n > max_bytes:
+            chunks.append(cur)
+            cur, size = [], 0
+        cur.append(str(p))
+        size += n
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def _ordered(client: object, fn: Callable, items: Iterable, *args: object, window: int = 6) -> Iterator:
+    """Map ``fn`` over ``items`` on the cluster, yielding results in input order with bounded memory."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(client.submit(fn, item, *args, pure=False))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _stream(chunk_results: Iterable[list]) -> Iterator:
+    for res in chunk_results:
+        yield from res
+
+
+def learn_line_stats_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunConfig,
+                          progress: ProgressFactory) -> tuple[LineStats, int]:
+    """Same counts as ``pipeline.learn_line_stats``: new documents only, merged with stored counts."""
+    stats = LineStats(min_docs=cfg.min_repeat_docs)
+    for outlet, key, count in store.load_line_stats():
+        stats.merge(outlet, key, count)
+    increments: dict[tuple[str, str], int] = {}
+    n = 0
+    with progress("learning boilerplate", None) as bar:
+        items = _stream(_ordered(client, _observe_files, chunks, cfg.min_repeat_docs, window=_window(client)))
+        for batch in _batched(items, cfg.batch_size):
+            raws = [x for x in batch if not isinstance(x, Skip)]
+            known = store.raw_hashes(x[0] for x in raws)
+            for doc_id, rhash, outlet, keys in raws:
+                n += 1
+                if known.get(doc_id) == rhash:
+                    continue
+                for key in keys:
+                    stats.merge(outlet or "", key, 1)
+                    k = (outlet or "", key)
+                    increments[k] = increments.get(k, 0) + 1
+            bar.advance(len(batch))
+    store.add_line_stats(increments)
+    return stats, n
+
+
+def _pruned(stats: LineStats) -> LineStats:
+    """Only counts that can mark a line as repeated (>= min_docs): a much smaller object to ship."""
+    out = LineStats(min_docs=stats.min_docs)
+    for outlet, counter in stats.counts.items():
+        for key, c in counter.items():
+            if c >= stats.min_docs:
+                out.counts[outlet][key] = c
+    return out
+
+
+def ingest_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunConfig, report: RunReport,
+                stats: LineStats, total: int | None, progress: ProgressFactory) -> list[str]:
+    """Clean on workers; resolve ids, dedup and store on the client in ``pipeline.ingest`` order."""
+    from datasketch import MinHash
+
+    dd = load_deduplicator(store, cfg)
+    stats_f = client.scatter(_pruned(stats), broadcast=True)
+    new_ids: list[str] = []
+    with progress("ingesting", total) as bar:
+        items = _stream(_ordered(client, _clean_files, chunks, stats_f, window=_window(client)))
+        for batch in _batched(items, cfg.batch_size):
+            skips = [x for x in batch if isinstance(x, Skip)]
+            cleaned = [x for x in batch if not isinstance(x, Skip)]
+            report.read += len(batch)
+            hv = {id(d): h for d, h in cleaned}
+            docs = _resolve_ids([d for d, _ in cleaned], store, report, skips)
+            docs.sort(key=lambda d: (d.published is None, d.published or 0, d.id))
+            sigs = {}
+            for d in docs:
+                if not d.text.strip():
+                    skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
+                    continue
+                mh = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hv[id(d)], scheme=SCHEME)
+                match = dd.check(d.id, d.text, d.content_hash, mh)
+                if match is not None:
+                    d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
+                    report.duplicates += 1
+                else:
+                    dd.add(d.id, d.text, d.content_hash, mh)
+                    sigs[d.id] = mh.hashvalues
+            docs = [d for d in docs if d.text.strip()]
+            report.added += store.add_documents(docs, sigs)
+            store.add_skips(skips)
+            report.skipped.extend(skips)
+            new_ids.extend(d.id for d in docs)
+            bar.advance(len(batch))
+    return new_ids
+
+
+def _light(d: Document) -> Document:
+    """What extraction needs of a document, without the raw text (less to ship)."""
+    return dataclasses.replace(d, raw_text="", removed_lines=[])
+
+
+def extract_dask(client: object, store: Store, cfg: RunConfig, report: RunReport,
+                 analyzers: Analyzers | None, progress: ProgressFactory) -> None:
+    """``pipeline.extract`` with tagging/dates and events/claims mapped over workers."""
+    ids = store.ids_at_stage(STAGE_STORED)
+    if not ids:
+        return
+    analyzers = analyzers or Analyzers.load()
+    report.notes.extend(analyzers.missing)
+    resolver = None
+    if analyzers.tagger is not None:
+        from rasid.entities import EntityResolver
+
+        resolver = EntityResolver(geocoder=analyzers.geocoder, existing=store.entities())
+    _optional("rasid.temporal", "find_dates", report)
+    has_claims = _optional("rasid.attribution", "find_claims", report) is not None
+    second_round = analyzers.coder is not None or has_claims
+    client.register_plugin(AnalyzersPlugin(), name=PLUGIN_NAME)
+
+    def tagged(chunk_ids: list[str]) -> tuple[list[Document], list]:
+        docs = store.documents(chunk_ids)
+        ar = [_light(d) for d in docs if d.language == "ar"]
+        futs = [client.submit(_tag_docs, ar[i:i + CHUNK_DOCS], pure=False) for i in range(0, len(ar), CHUNK_DOCS)]
+        return docs, list(zip(ar, _stream(f.result() for f in futs), strict=True))
+
+    with progress("extracting", len(ids)) as bar:
+        for docs, tags in _prefetch(tagged, _batched(iter(ids), cfg.batch_size)):
+            mentions, timexes, events, claims = [], [], [], []
+            entities: dict[str, object] = {}
+            for _d, (m, _t) in tags:
+                if resolver is not None and m:
+                    for e in resolver.resolve(m):
+                        entities[e.id] = e
+            if second_round:
+                items = [(d, m, t) for d, (m, t) in tags]
+                futs = [client.submit(_code_docs, items[i:i + CHUNK_DOCS], pure=False)
+                        for i in range(0, len(items), CHUNK_DOCS)]
+                coded = list(_stream(f.result() for f in futs))
+            else:
+                coded = [([], [])] * len(tags)
+            for (_d, (m, t)), (ev, cl) in zip(tags, coded, strict=True):
+                events.extend(ev)
+                claims.extend(cl)
+                mentions.extend(m)
+                timexes.extend(t)
+            store.save_extraction([d.id for d in docs], mentions, timexes, list(entities.values()), events, claims)
+            report.extracted += len(docs)
+            bar.advance(len(docs))
+
+
+def _prefetch(fn: Callable, items: Iterable) -> Iterator:
+    """Compute ``fn(item)`` one step ahead in a thread, so workers tag the next chunk while the client writes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        it = iter(items)
+        nxt = None
+        first = next(it, None)
+        if first is None:
+            return
+        nxt = ex.submit(fn, first)
+        for item in it:
+            cur, nxt = nxt, ex.submit(fn, item)
+            yield cur.result()
+        yield nxt.result()
+
+
+def _window(client: object) -> int:
+    try:
+        n = len(client.scheduler_info()["workers"])
+    except (KeyError, AttributeError):
+        n = 2
+    return max(2, 2 * n + 1)
+
+
+def make_client(scheduler: str | None = None, n_workers: int = 2):  # noqa: ANN201
+    """A client on ``scheduler``, or on a new LocalCluster of single-threaded worker processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler)
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    client._rasid_owned_cluster = cluster
+    return client
+
+
+def run_dask(paths: list[str | Path], store: Store, cfg: RunConfig | None = None, scheduler: str | None = None,
+             progress: ProgressFactory = _no_progress, analyzers: Analyzers | None = None,
+             client: object | None = None) -> RunReport:
+    """``pipeline.run`` on Dask: same stages, same store writes, same results."""
+    cfg = cfg or RunConfig()
+    report = RunReport()
+    own = client is None
+    client = client or make_client(scheduler)
+    try:
+        chunks = file_chunks(paths)
+        stats, total = learn_line_stats_dask(client, chunks, store, cfg, progress)
+        ingest_dask(client, chunks, store, cfg, report, stats, total, progress)
+        if cfg.extract:
+            extract_dask(client, store, cfg, report, analyzers, progress)
+        if cfg.cluster:
+            changed = cluster(store, cfg, report)
+            compare(store, changed, report)
+    finally:
+        if own:
+            cluster_obj = getattr(client, "_rasid_owned_cluster", None)
+            client.close()
+            if cluster_obj is not None:
+                cluster_obj.close()
+    return report
+
+
+__all__ = ["AnalyzersPlugin", "file_chunks", "make_client", "run_dask"]

@@ -1,0 +1,210 @@
+"""Event coding: who did what to whom, where and when, typed with PLOVER.
+
+One event per (sentence, PLOVER type). Roles come from word order around the
+trigger: Arabic news is mostly VSO ("التقى بوتين الشرع"), so with no actor
+before a verb the first person/organisation after it is the actor and the rest
+are targets; a noun trigger ("زيارة الشرع إلى موسكو") takes the entity that
+follows it as actor. Places are LOC mentions introduced by في/إلى/من, or the
+object of a visit ("زار موسكو").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rasid.event_lexicon import EventLexicon, Trigger, stem_candidates
+from rasid.models import Document, Event, Mention, TimeExpression
+from rasid.normalize import normalize
+from rasid.textspan import Span, sentences, tokens
+
+_PLACE_PREPS = {"في", "الي", "الى", "من", "نحو", "داخل", "قرب", "عند", "ب"}
+_ADJUNCT_RE = re.compile(r"(?:^|\s)(?:في|خلال|اثناء|عقب|بعد)\s*$")
+_PHONE_RE = re.compile(r"هاتف")
+_VISIT_RE = re.compile(r"زيار|زار|يزور")
+# Light verbs that report an event expressed by a noun ("نظّم مظاهرة", "أجرى اتصالاً", "وصل في زيارة").
+_SUPPORT_VERBS = {normalize(w) for w in (
+    "نظم شارك خرج شن شنت نفذ جرى جرت اندلع اندلعت شهد شهدت قام قامت أجرى جري عقد عقدت بدأ بدأت وصل وصلت "
+    "توجه توجهت اختتم انطلق انطلقت تعرض سقط استمر تجدد أدى أسفر أعلن أعلنت وقعت وقع حصل"
+).split()}
+_NEGATION = {"لم", "لن", "لا", "نفى", "نفت", "ينفي", "تنفي"}
+_BACKGROUND_GAP_DAYS = 7
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    text: str
+    trig: Trigger
+    is_verb: bool
+
+
+class EventCoder:
+    """Lexicon-based PLOVER event coder; holds its lexicon, no global state."""
+
+    def __init__(self, lexicon: EventLexicon) -> None:
+        self.lexicon = lexicon
+
+    @classmethod
+    def load(cls, include_up: bool = False) -> EventCoder:
+        """Load the committed lexicon; ``include_up`` adds the noisier UniversalPetrarch layer."""
+        return cls(EventLexicon.load(include_up=include_up))
+
+    # ------------------------------------------------------------------ public
+
+    def code(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression]) -> list[Event]:
+        events: list[Event] = []
+        mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
+        for sent in sentences(doc.text):
+            events.extend(self._code_sentence(doc, sent, mentions, timexes, len(events)))
+        _mark_background(events, doc)
+        return events
+
+    def triggers(self, text: str) -> list[tuple[int, int, Trigger]]:
+        """All trigger tokens in ``text`` (for evaluation and debugging)."""
+        return [(h.start, h.end, h.trig) for h in self._hits(text, 0)]
+
+    # ----------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _has_support_verb(norm_sent: str) -> bool:
+        return any(c in _SUPPORT_VERBS for w in norm_sent.split() for c in stem_candidates(w))
+
+    def _hits(self, text: str, offset: int) -> list[_Hit]:
+        out = []
+        for tok in tokens(text):
+            if len(tok.text) < 3 or not tok.text[0].isalpha():
+                continue
+            trig = self.lexicon.lookup(tok.text)
+            if trig is not None:
+                norm = normalize(tok.text)
+                if trig.pos == "n" and norm.startswith(("ال", "وال", "بال", "لل", "فال")):
+                    continue  # a definite event noun refers back to an event already reported
+                is_verb = trig.pos == "v" and not norm.startswith(("ال", "وال", "بال", "لل"))
+                out.append(_Hit(tok.start + offset, tok.end + offset, tok.text, trig, is_verb))
+        return out
+
+    def _code_sentence(self, doc, sent: Span, mentions, timexes, n0: int) -> list[Event]:
+        hits = self._hits(sent.text, sent.start)
+        if not hits:
+            return []
+        sent_mentions = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
+        sent_timexes = [t for t in timexes if t.doc_id == doc.id and sent.start <= t.start and t.end <= sent.end]
+        norm_sent = normalize(sent.text)
+        supported = any(h.is_verb for h in hits) or self._has_support_verb(norm_sent)
+        chosen: dict[str, _Hit] = {}
+        for hit in hits:
+            if _negated(doc.text, sent.start, hit.start) or (not hit.is_verb and not supported):
+                continue
+            prev = chosen.get(hit.trig.plover)
+            if prev is None or (hit.is_verb and not prev.is_verb):
+                chosen[hit.trig.plover] = hit
+        out: list[Event] = []
+        for hit in sorted(chosen.values(), key=lambda h: h.start):
+            trig = hit.trig
+            mode = trig.mode
+            if trig.plover == "CONSULT":
+                if _PHONE_RE.search(norm_sent):
+                    mode = "phone"
+                elif _VISIT_RE.search(norm_sent) and mode == "meet":
+                    mode = "visit"
+            actors, targets, place = _roles(doc.text, hit, sent_mentions, mode)
+            ev_date = _event_date(sent_timexes, doc)
+            out.append(Event(
+                id=f"{doc.id}:ev{n0 + len(out)}", doc_id=doc.id, type=trig.plover,
+                sent_start=sent.start, sent_end=sent.end, trigger=doc.text[hit.start:hit.end],
+                mode=mode, cameo=trig.cameo, actors=actors, targets=targets, place=place, date=ev_date,
+                confidence=0.8 if trig.source == "curated" else 0.5,
+            ))
+        return out
+
+
+def _negated(text: str, sent_start: int, trig_start: int) -> bool:
+    before = normalize(text[sent_start:trig_start]).split()[-2:]
+    return any(w in _NEGATION for w in before)
+
+
+def _roles(text: str, hit: _Hit, mentions: list[Mention], mode: str | None):
+    """(actors, targets, place) entity ids from mention order around the trigger."""
+    place_m = _pick_place(text, hit, mentions, mode)
+    agents = [m for m in mentions if m is not place_m and (m.type != "LOC" or _prep(text, m) not in _PLACE_PREPS)]
+    people = [m for m in agents if m.type in ("PER", "ORG")] or agents
+    before = [m for m in people if m.end <= hit.start]
+    after = [m for m in people if m.start >= hit.end]
+    adjunct = _ADJUNCT_RE.search(normalize(text[max(0, hit.start - 8):hit.start]))
+    if before and (hit.is_verb or adjunct):
+        actors, targets = [before[0] if adjunct else before[-1]], after
+    elif after:
+        actors, targets = [after[0]], after[1:]
+    else:
+        actors, targets = before[-1:], []
+    actor_ids = _ids(actors)
+    place = place_m.entity_id if place_m else None
+    return actor_ids, [i for i in _ids(targets) if i not in actor_ids and i != place], place
+
+
+def _pick_place(text: str, hit: _Hit, mentions: list[Mention], mode: str | None) -> Mention | None:
+    """The LOC the event happens at: the origin of a withdrawal, the destination of a visit, else في/إلى."""
+    scored: list[tuple[int, int, Mention]] = []
+    for m in mentions:
+        if m.type != "LOC":
+            continue
+        prep = _prep(text, m)
+        if mode == "withdraw":
+            rank = 0 if prep == "من" else 3 if prep in _PLACE_PREPS else 9
+        elif mode == "visit":
+            rank = 0 if prep in ("الي", "الى") else 1 if m.start > hit.start and not prep else (
+                2 if prep in _PLACE_PREPS else 9)
+        else:
+            rank = 0 if prep in _PLACE_PREPS else 9
+        if rank < 9:
+            scored.append((rank, abs(m.start - hit.start), m))
+    return min(scored, key=lambda x: (x[0], x[1]))[2] if scored else None
+
+
+def _prep(text: str, m: Mention) -> str:
+    """The word (or single-letter proclitic) right before a mention, normalised."""
+    left = normalize(text[max(0, m.start - 8):m.start])
+    if left and not left[-1].isspace():
+        return left[-1] if left[-1] in "بل" else ""
+    words = left.split()
+    return words[-1] if words else ""
+
+
+def _ids(ms: list[Mention]) -> list[str]:
+    out: list[str] = []
+    for m in ms:
+        if m.entity_id and m.entity_id not in out:
+            out.append(m.entity_id)
+    return out
+
+
+def _event_date(timexes: list[TimeExpression], doc: Document) -> str | None:
+    dated = [t for t in timexes if t.value]
+    if dated:
+        best = min(dated, key=lambda t: {"day": 0, "week": 1, "month": 2, "year": 3}.get(t.granularity, 4))
+        return best.value
+    return doc.published.date().isoformat() if doc.published else None
+
+
+def _period_end(value: str) -> date:
+    if len(value) == 4:
+        return date(int(value), 12, 31)
+    if len(value) == 7:
+        y, m = int(value[:4]), int(value[5:7])
+        return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+    return date.fromisoformat(value[:10])
+
+
+def _mark_background(events: list[Event], doc: Document) -> None:
+    """Background = ends clearly (a week+) before the article's main event (its first dated event)."""
+    dated = [e for e in events if e.date]
+    if not dated:
+        return
+    main = _period_end(dated[0].date)
+    if doc.published and main > doc.published.date():
+        main = doc.published.date()
+    for e in dated:
+        e.background = (main - _period_end(e.date)).days > _BACKGROUND_GAP_DAYS

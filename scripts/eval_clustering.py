@@ -1,0 +1,145 @@
+"""Story-clustering quality on hand-labelled ANT stories (eval/ant_story_labels.json).
+
+All ANT articles in the labelled period are clustered (the unlabelled ones act as
+distractors, as in a real feed); scores are computed over the labelled articles:
+B-cubed precision/recall/F1 and pairwise precision/recall/F1. The threshold of each
+variant is chosen on the dev half of the stories and reported on the test half.
+
+  python scripts/eval_clustering.py [--data ../shared/data] [--variants baseline,full]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from rasid.cluster import ClusterConfig, StoryClusterer  # noqa: E402
+from rasid.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
+from rasid.embed import Embedder  # noqa: E402
+from rasid.models import Document  # noqa: E402
+
+LABELS = Path(__file__).resolve().parents[1] / "eval" / "ant_story_labels.json"
+
+# baseline: lexical TF-IDF cosine only, single-link to the best neighbour, no event cues.
+VARIANTS: dict[str, tuple[ClusterConfig, bool]] = {
+    "baseline": (ClusterConfig(w_lex=1.0, w_dense=0.0, w_ent=0.0, date_decay=0.0, mode_penalty=0.0,
+                               event_date_penalty=0.0, window_days=3.0), False),
+    "lex+events": (ClusterConfig(w_lex=1.0, w_dense=0.0), False),
+    "dense-only": (ClusterConfig(w_lex=0.0, w_dense=1.0, date_decay=0.0, mode_penalty=0.0,
+                                 event_date_penalty=0.0), True),
+    "full": (ClusterConfig(), True),
+}
+
+
+class CachedEmbedder(Embedder):
+    """Embeds each document once per evaluation run (sweeps reuse the vectors)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        super().__init__(inner.backend, inner.dim, inner._model)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode_docs(self, docs: list[Document]) -> np.ndarray:
+        todo = [d for d in docs if d.id not in self._cache]
+        if todo:
+            for d, v in zip(todo, super().encode_docs(todo), strict=True):
+                self._cache[d.id] = v
+        return np.vstack([self._cache[d.id] for d in docs]) if docs else np.zeros((0, self.dim), np.float32)
+
+
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1 over the items of ``gold``."""
+    items = list(gold)
+    by_pred: dict[str, set[str]] = {}
+    by_gold: dict[str, set[str]] = {}
+    for i in items:
+        by_pred.setdefault(pred[i], set()).add(i)
+        by_gold.setdefault(gold[i], set()).add(i)
+    p = r = 0.0
+    for i in items:
+        same = len(by_pred[pred[i]] & by_gold[gold[i]])
+        p += same / len(by_pred[pred[i]])
+        r += same / len(by_gold[gold[i]])
+    p, r = p / len(items), r / len(items)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def pairwise(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    tp = fp = fn = 0
+    for a, b in combinations(sorted(gold), 2):
+        same_p, same_g = pred[a] == pred[b], gold[a] == gold[b]
+        tp += same_p and same_g
+        fp += same_p and not same_g
+        fn += same_g and not same_p
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def split(gold: dict[str, str], part: str) -> dict[str, str]:
+    """Dev/test halves by a hash of the story label (stable, not hand-picked)."""
+    def half(label: str) -> str:
+        return "dev" if int(hashlib.md5(label.encode()).hexdigest(), 16) % 2 == 0 else "test"
+    return {k: v for k, v in gold.items() if part == "all" or half(v) == part}
+
+
+def run(docs: list[Document], cfg: ClusterConfig, embedder: Embedder) -> tuple[dict[str, str], float]:
+    t = time.perf_counter()
+    assign = StoryClusterer(config=cfg, embedder=embedder).add(docs, {}, {})
+    return assign, time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--thresholds", default="0.25,0.3,0.35,0.4,0.45,0.5,0.55,0.6")
+    args = ap.parse_args()
+    if not (args.data / "ant_multisource").is_dir():
+        print(f"no data at {args.data}; skipping")
+        return 0
+    gold = json.loads(LABELS.read_text(encoding="utf-8"))
+    days = sorted(datetime.strptime(k.rsplit("-", 1)[1], "%Y%m%d") for k in gold)
+    lo, hi = days[0] - timedelta(days=1), days[-1] + timedelta(days=2)
+    docs = [d for d in iter_ant(args.data) if d.published and lo <= d.published < hi]
+    missing = set(gold) - {d.id for d in docs}
+    if missing:
+        print(f"warning: {len(missing)} labelled ids not found")
+        gold = {k: v for k, v in gold.items() if k not in missing}
+    print(f"{len(docs)} ANT articles {lo:%Y-%m-%d}..{hi:%Y-%m-%d}; {len(gold)} labelled in "
+          f"{len(set(gold.values()))} stories (dev {len(split(gold, 'dev'))}, test {len(split(gold, 'test'))})")
+    dense = CachedEmbedder(Embedder.load("use"))
+    none = Embedder.load("none")
+    thresholds = [float(x) for x in args.thresholds.split(",")]
+    print("| variant | threshold (dev-tuned) | dev B3 F1 | test B3 P | test B3 R | test B3 F1 | "
+          "all B3 F1 | all pairwise P/R/F1 | clustering s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in args.variants.split(","):
+        base, use_dense = VARIANTS[name]
+        emb = dense if use_dense else none
+        best = None
+        for th in thresholds:
+            assign, secs = run(docs, replace(base, threshold=th), emb)
+            f_dev = bcubed(assign, split(gold, "dev"))[2]
+            if best is None or f_dev > best[0]:
+                best = (f_dev, th, assign, secs)
+        f_dev, th, assign, secs = best
+        tp, tr, tf = bcubed(assign, split(gold, "test"))
+        af = bcubed(assign, gold)[2]
+        pp, pr, pf = pairwise(assign, gold)
+        print(f"| {name} | {th:.2f} | {f_dev:.3f} | {tp:.3f} | {tr:.3f} | {tf:.3f} | {af:.3f} | "
+              f"{pp:.3f}/{pr:.3f}/{pf:.3f} | {secs:.1f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Train the CRF NER model shipped as rasid/data/ner.crfsuite (+ ner_lexicon.txt.gz).
+
+Recipe: ANERcorp train (minus its last 10% of sentences, kept as a dev set), AQMAR
+(all articles but every 4th, which are held out), Wojood sample train+val; features from
+rasid.ner.features; L-BFGS with L1+L2 (c1 prunes features so the model stays small).
+
+Usage: nice python scripts/train_ner.py [--data ../shared/data] [--iterations 150]
+Skips cleanly (exit 0) when the data folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pycrfsuite  # noqa: E402
+
+from rasid.gazetteer import Gazetteer  # noqa: E402
+from rasid.ner.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
+from rasid.ner.features import token_features  # noqa: E402
+from rasid.ner.morph import clitic_variants  # noqa: E402
+from rasid.normalize import normalize  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def training_sentences(data: Path) -> list[Sentence]:
+    aner = read_anercorp(data / "anercorp" / "ANERcorp_train_sequential_CSabty.txt")
+    sents = aner[: int(len(aner) * 0.9)]
+    train_files, _ = aqmar_split(data / "aqmar")
+    for f in train_files:
+        sents.extend(read_aqmar(f))
+    sents.extend(read_wojood(data / "wojood_sample" / "train.txt"))
+    sents.extend(read_wojood(data / "wojood_sample" / "val.txt"))
+    return sents
+
+
+def entity_lexicon(sents: list[Sentence], gaz: Gazetteer) -> list[str]:
+    """Normalised first words of training entities, minus clitic-prefixed forms of known words.
+
+    The tagger uses it to decide whether a leading و/ب/ل is part of the name (وليد) or not (وموسكو).
+    """
+    counts: Counter[str] = Counter()
+    for toks, tags in sents:
+        for s, _e, _t in spans(tags):
+            counts[normalize(toks[s])] += 1
+    keep = []
+    for form in counts:
+        stripped = [f for f, cut in clitic_variants(form)[1:] if f in counts or gaz.types(f)]
+        if not stripped:
+            keep.append(form)
+    return sorted(keep)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--iterations", type=int, default=150)
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.05)
+    ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "ner.crfsuite")
+    args = ap.parse_args()
+    if not (args.data / "anercorp").exists():
+        print(f"data folder {args.data} not found; skipping training")
+        return 0
+    t0 = time.time()
+    gaz = Gazetteer.load()
+    sents = training_sentences(args.data)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    n_tok = 0
+    for toks, tags in sents:
+        trainer.append(token_features(toks, gaz), tags)
+        n_tok += len(toks)
+    print(f"{len(sents)} sentences, {n_tok} tokens; features built in {time.time() - t0:.0f}s")
+    trainer.set_params({
+        "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
+        "feature.possible_transitions": True,
+    })
+    trainer.train(str(args.out))
+    lex = entity_lexicon(sents, gaz)
+    with gzip.open(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lex) + "\n")
+    print(f"model {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), lexicon {len(lex)}; {time.time() - t0:.0f}s total")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+from rasid.dedup import Deduplicator, content_hash
+
+BASE = ("أعلنت وزارة الدفاع الروسية انسحاب قواتها من مطار القامشلي في محافظة الحسكة شمال شرقي سوريا ونقلها إلى "
+        "قاعدة حميميم في ريف اللاذقية، وقالت الوزارة في بيان إن القافلة ضمت أربعين آلية عسكرية وإن عملية النقل "
+        "جرت بالتنسيق مع السلطات السورية ومن دون أي حوادث تذكر على الطريق الدولي.")
+EDITED = BASE.replace("أربعين", "ستين").replace("ومن دون أي حوادث تذكر", "دون حوادث") + " وأكد مصدر محلي ذلك."
+OTHER = ("قال المتحدث باسم الكرملين ديمتري بيسكوف إن زيارة الرئيس السوري أحمد الشرع إلى موسكو زيارة عمل، "
+         "وإن المحادثات مع الرئيس فلاديمير بوتين ستتناول مستقبل القواعد الروسية في سوريا والتعاون الاقتصادي.")
+
+
+def test_exact_duplicate_ignores_diacritics_and_spacing():
+    assert content_hash(BASE) == content_hash(BASE.replace("قواتها", "قوَّاتها").replace(" ", "  "))
+    dd = Deduplicator()
+    dd.add("a", BASE)
+    m = dd.check("b", BASE.replace("،", " ،"))
+    assert m is not None and m.original == "a" and m.exact
+
+
+def test_near_duplicate_linked_and_different_story_not():
+    dd = Deduplicator(threshold=0.5)
+    dd.add("orig", BASE)
+    m = dd.check("copy", EDITED)
+    assert m is not None and m.original == "orig" and not m.exact and 0.5 <= m.score < 1.0
+    assert dd.check("other", OTHER) is None
+
+
+def test_restored_signatures_match():
+    dd = Deduplicator()
+    dd.add("orig", BASE)
+    sig = dd.signature("orig")
+    dd2 = Deduplicator()
+    dd2.add_signature("orig", content_hash(BASE), sig)
+    m = dd2.check("copy", EDITED)
+    assert m is not None and m.original == "orig"

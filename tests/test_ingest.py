@@ -1,0 +1,74 @@
+import json
+from datetime import datetime
+from pathlib import Path
+
+from rasid.ingest import outlet_from_url, parse_date, read_file, read_inputs
+from rasid.models import RawArticle, Skip
+
+
+def test_txt_header_lines_become_metadata(demo_corpus: Path):
+    arts = list(read_file(demo_corpus / "sana" / "sana-2026-01-27-sharaa-moscow-visit.txt"))
+    assert len(arts) == 1 and isinstance(arts[0], RawArticle)
+    a = arts[0]
+    assert a.doc_id == "sana-2026-01-27-sharaa-moscow-visit"
+    assert a.published == datetime(2026, 1, 27) and a.date_source == "header-line"
+    assert a.outlet == "sana" and a.title.startswith("الرئيس الشرع")
+    assert not a.text.startswith("date") and "موسكو" in a.text
+
+
+def test_html_main_text_and_meta_date(demo_corpus: Path):
+    (a,) = read_file(demo_corpus / "alarabiya" / "alarabiya-2026-01-28-sharaa-arrives-moscow.html")
+    assert isinstance(a, RawArticle) and a.fmt == "html"
+    assert a.published is not None and a.published.date().isoformat() in {"2026-01-28", "2026-01-27"}
+    assert "الشرع" in a.text and "<p>" not in a.text
+
+
+def test_jsonl_fields(demo_corpus: Path):
+    arts = list(read_file(demo_corpus / "feeds" / "wire.jsonl"))
+    assert len(arts) == 3 and all(isinstance(a, RawArticle) for a in arts)
+    assert {a.outlet for a in arts} == {"afp_ar", "reuters_ar", "anadolu_ar"}
+    assert all(a.published is not None for a in arts)
+
+
+def test_bad_inputs_are_skipped_with_reasons(fixtures: Path):
+    results = {Path(r.source_path.split(":")[0]).name + (":" + r.source_path.split(":")[1]
+               if ":" in r.source_path else ""): r for r in read_inputs([fixtures])
+               if not r.source_path.endswith("dates_gold.jsonl")}
+    assert isinstance(results["empty.txt"], Skip) and "empty" in results["empty.txt"].reason
+    assert isinstance(results["binary.bin"], Skip)
+    cp = results["cp1256.txt"]
+    assert isinstance(cp, RawArticle) and cp.encoding == "windows-1256" and "ال" in cp.text
+    assert isinstance(results["malformed.jsonl:1"], RawArticle)
+    assert isinstance(results["malformed.jsonl:2"], Skip) and "malformed JSON" in results["malformed.jsonl:2"].reason
+    assert isinstance(results["malformed.jsonl:3"], Skip) and "empty text" in results["malformed.jsonl:3"].reason
+    y0 = results["year0.txt"]
+    assert isinstance(y0, RawArticle) and y0.published is None and "invalid date" in (y0.date_source or "")
+    tr = results["truncated.html"]
+    assert isinstance(tr, (RawArticle, Skip))  # a cut page yields its readable part or a reason, never a crash
+
+
+def test_huge_single_file_is_refused(tmp_path: Path):
+    big = tmp_path / "huge.txt"
+    with big.open("w", encoding="utf-8") as fh:
+        line = "هذا سطر طويل من نص عربي يتكرر لصنع ملف كبير جدا.\n"
+        while fh.tell() < 66 * 1024 * 1024:
+            fh.write(line * 1000)
+    (r,) = read_file(big)
+    assert isinstance(r, Skip) and "too large" in r.reason
+
+
+def test_jsonl_without_id_gets_line_based_id(tmp_path: Path):
+    p = tmp_path / "dump.jsonl"
+    p.write_text(json.dumps({"title": "عنوان", "content": "نص الخبر هنا.", "src": "x"}, ensure_ascii=False) + "\n",
+                 encoding="utf-8")
+    (a,) = read_file(p)
+    assert a.doc_id == "dump-1" and a.outlet == "x"
+
+
+def test_dates_and_outlets():
+    assert parse_date("Wed, 26 Sep 2018 16:06:50 GMT") == datetime(2018, 9, 26, 16, 6, 50)
+    assert parse_date("2015-07-21 02:51:32") == datetime(2015, 7, 21, 2, 51, 32)
+    assert parse_date("٢٠٢٦-٠١-٢٧") == datetime(2026, 1, 27)
+    assert parse_date("0000-01-01") is None and parse_date("not a date") is None
+    assert outlet_from_url("https://www.alarabiya.net/ar/x") == "alarabiya"
+    assert outlet_from_url("http://arabic.cnn.com/a") == "cnn"
