@@ -18,7 +18,8 @@ _SHORT_LINE = 140  # rules only fire on lines shorter than this: body sentences 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("comments", re.compile(
         r"(اترك تعليق|اضف تعليق|اكتب تعليق|لن يتم نشر عنوان بريدك|الحقول الالزاميه|الحقول المطلوبه|ارسال التعليق|"
-        r"ارسل التعليق|التعليقات \(|^التعليقات$|^تعليقات$|عدد التعليقات|سجل الدخول للتعليق)")),
+        r"ارسل التعليق|التعليقات \(|^التعليقات$|^تعليقات$|عدد التعليقات|سجل الدخول للتعليق|^التعليقات مغلقه|"
+        r"^\d+ (تعليق|تعليقات)$|^اضف تعليقك)")),
     ("back-to-top", re.compile(r"(العوده (الي|الى) (الاعلي|اعلي الصفحه)|^(الي|الى) الاعلي$|back to top)")),
     ("see-also", re.compile(
         r"^(شاهد|اقرا|اقرأ|طالع) (ايضا|كذلك|المزيد)|^(مواضيع|اخبار|مقالات|قصص) (ذات صله|متعلقه|مشابهه)|"
@@ -33,8 +34,17 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("copyright", re.compile(r"(جميع الحقوق محفوظه|©|حقوق النشر|all rights reserved)")),
     ("tags", re.compile(r"^(الوسوم|الكلمات المفتاحيه|كلمات دلاليه|كلمات مفتاحيه|الكلمات الدلاليه|tags)\s*[:：]?")),
     ("newsletter", re.compile(r"(اشترك في (النشره|نشرتنا)|النشره البريديه|اشترك الان|سجل بريدك)")),
-    ("nav", re.compile(r"^(الرئيسيه|الصفحه الرئيسيه)(\s*[|>»/-]|$)|^[^|]{1,25}(\|[^|]{1,25}){2,}$")),
-    ("meta", re.compile(r"^(اخر تحديث|تاريخ النشر|نشر في|منذ \d+ (دقيقه|دقايق|ساعه|ساعات))\s*[:：]?")),
+    ("nav", re.compile(r"^(الرييسيه|الصفحه الرييسيه)(\s*[|>»/-]|$)|^[^|]{1,25}(\|[^|]{1,25}){2,}$")),
+    ("meta", re.compile(
+        r"^(اخر تحديث|تاريخ النشر|نشر في|منذ \d+ (دقيقه|دقايق|ساعه|ساعات))\s*[:：]?|^منذ (ساعتين|دقيقتين|ساعه|يومين|\d+ \S+)$|"
+        r"^(مده|وقت) القراءه|^حجم الخط|^(ال)?(سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)?\s*،?\s*\d{1,2}\s+\S+\s+\d{4}"
+        r"(\s*[-–|,،]?\s*(الساعه\s*)?\d{1,2}:\d{2}(\s*(ص|م|am|pm))?)?$")),
+    ("cookies", re.compile(r"ملفات (تعريف الارتباط|الكوكيز|الكوكي)|\bcookies\b")),
+    ("ad", re.compile(r"^(اعلان|advertisement|sponsored|محتوي مدفوع|مساحه اعلانيه)$")),
+    ("caption", re.compile(
+        r"^.{0,100}\((رويترز|ا ف ب|اف ب|afp|غيتي|getty( images)?|اسوشيتد برس|ap|epa|الاناضول|ارشيف|ارشيفيه|"
+        r"(الصوره|صوره|تصوير)[^)]{0,40})\)\.?$|صوره تعبيريه")),
+    ("byline", re.compile(r"^(\S+\s){1,5}@\w+$|^[^.:]{2,40}\s[-–]\s[^.:]{2,40}:$")),
 ]
 _SENTENCE_END = re.compile(r"[.!:،,]\s*$")  # headlines may end in a question mark, body sentences end in a period
 
@@ -66,29 +76,48 @@ def _headline_like(line: str) -> bool:
     return 0 < len(stripped.split()) <= 16 and not _SENTENCE_END.search(stripped.rstrip("-–•*· "))
 
 
+DOCS_KEY = "__docs__"  # per-outlet document count, stored alongside the line counts
+
+
 @dataclass
 class LineStats:
-    """Per-outlet count of documents containing each line; learned across the corpus."""
+    """Per-outlet count of documents containing each line; learned across the corpus.
+
+    A line is furniture when it recurs in many *different* documents of one outlet. Exact duplicate
+    bodies are counted once, and the bar rises with line length and outlet size, because long
+    sentence-like lines that recur are usually a republished paragraph, not page furniture.
+    """
 
     min_docs: int = 3
+    min_share: float = 0.002
     counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    _seen_bodies: set[str] = field(default_factory=set)
 
     def observe(self, outlet: str | None, text: str) -> dict[str, int]:
         """Count each distinct line of one document once; returns the increments (for persisting)."""
+        body = hashlib.sha1(" ".join(normalize(text).split()).encode("utf-8")).hexdigest()
+        if body in self._seen_bodies:
+            return {}
+        self._seen_bodies.add(body)
         keys = {line_hash(ln) for ln in text.splitlines() if len(line_key(ln)) >= 3}
+        keys.add(DOCS_KEY)
         self.counts[outlet or ""].update(keys)
         return dict.fromkeys(keys, 1)
 
     def merge(self, outlet: str, key: str, count: int) -> None:
         self.counts[outlet][key] += count
 
+    def needed(self, outlet: str | None, line: str) -> int:
+        counts = self.counts.get(outlet or "", Counter())
+        by_length = self.min_docs + max(0, len(line_key(line)) - 40) // 25
+        return max(by_length, int(self.min_share * counts.get(DOCS_KEY, 0)))
+
     def is_repeated(self, outlet: str | None, line: str) -> bool:
         key = line_key(line)
         if len(key) < 3:
             return False
         n = self.counts.get(outlet or "", Counter()).get(line_hash(line), 0)
-        needed = self.min_docs if len(key) <= 200 else self.min_docs * 2
-        return n >= needed
+        return n >= self.needed(outlet, line)
 
 
 @dataclass

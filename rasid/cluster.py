@@ -45,6 +45,7 @@ class ClusterConfig:
     date_decay: float = 0.04  # score lost per day beyond the first
     mode_penalty: float = 0.30
     event_date_penalty: float = 0.15
+    link_mix: float = 0.0  # 0 = best single member; >0 blends in the mean of the story's top-3 members
     index_terms: int = 12
     vector_terms: int = 40
     max_scan: int = 400  # postings examined per term (newest first)
@@ -225,11 +226,15 @@ class StoryClusterer:
         if not cand:
             return None, 0.0
         scores = self.pair_scores(row, emb, cand)
-        best: dict[str, float] = {}
+        per_story: dict[str, list[float]] = {}
         for i, s in zip(cand, scores, strict=True):
-            sid = self._rows[i].story
-            if s > best.get(sid, -1.0):
-                best[sid] = float(s)
+            per_story.setdefault(self._rows[i].story, []).append(float(s))
+        mix = self.config.link_mix
+        best: dict[str, float] = {}
+        for sid, vals in per_story.items():
+            vals.sort(reverse=True)
+            top = vals[:3] + [0.0] * max(0, min(3, self.stories[sid].size) - len(vals))
+            best[sid] = (1 - mix) * vals[0] + mix * sum(top) / len(top)
         sid, score = max(best.items(), key=lambda kv: (kv[1], kv[0]))
         return (sid, score) if score >= self.config.threshold else (None, score)
 

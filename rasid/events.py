@@ -130,11 +130,13 @@ def _roles(text: str, hit: _Hit, mentions: list[Mention], mode: str | None):
     """(actors, targets, place) entity ids from mention order around the trigger."""
     place_m = _pick_place(text, hit, mentions, mode)
     agents = [m for m in mentions if m is not place_m and (m.type != "LOC" or _prep(text, m) not in _PLACE_PREPS)]
-    people = [m for m in agents if m.type in ("PER", "ORG")] or agents
+    people = agents
     before = [m for m in people if m.end <= hit.start]
     after = [m for m in people if m.start >= hit.end]
+    left = normalize(text[max(0, hit.start - 12):hit.start]).split()
     adjunct = _ADJUNCT_RE.search(normalize(text[max(0, hit.start - 8):hit.start]))
-    if before and (hit.is_verb or adjunct):
+    light = bool(left) and any(c in _SUPPORT_VERBS for c in stem_candidates(left[-1]))  # أجرى اتصالاً
+    if before and (hit.is_verb or adjunct or light):
         actors, targets = [before[0] if adjunct else before[-1]], after
     elif after:
         actors, targets = [after[0]], after[1:]

@@ -88,6 +88,7 @@ class Entity:
     country: str | None = None
     geonames_id: int | None = None
     mentions: list[Mention] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # roles seen with the name, e.g. "المتحدث باسم الكرملين"
 
 
 @dataclass

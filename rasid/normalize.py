@@ -37,9 +37,14 @@ def _map_char(ch: str) -> str:
     return ch.lower()
 
 
+_TABLE = {ord(k): v for k, v in _CHAR_MAP.items()}
+_TABLE.update(dict.fromkeys(_DIACRITICS, None))
+_TABLE[ord(_TATWEEL)] = None
+
+
 def normalize(text: str) -> str:
     """Matching key: no diacritics/tatweel, unified alef/ya/ta-marbuta/hamza seats, ASCII digits."""
-    return "".join(_map_char(ch) for ch in text)
+    return text.translate(_TABLE).lower()
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -7,6 +7,7 @@ the next run resumes where it stopped.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +28,10 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from rasid.models import (
@@ -223,8 +226,21 @@ class Store:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        self._create_tables()
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _create_tables(self) -> None:
+        """Create missing tables; safe when several processes open a fresh database at once."""
+        for attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    _write_lock(conn)
+                    Base.metadata.create_all(conn)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     @property
     def dialect(self) -> str:
@@ -257,42 +273,60 @@ class Store:
 
     def set_inferred_dates(self, ranges: dict[str, tuple[datetime, datetime]]) -> None:
         with self.session() as s, s.begin():
+            _write_lock(s)
             for doc_id, (a, b) in ranges.items():
                 r = s.get(DocumentRow, doc_id)
                 if r is not None:
                     r.inferred_from, r.inferred_to = a, b
 
     def add_documents(self, docs: list[Document], signatures: dict[str, np.ndarray]) -> int:
-        """Insert new documents in one transaction; ids already stored are left untouched."""
+        """Insert new documents in one transaction; ids already stored are left untouched.
+
+        Uses ``INSERT ... ON CONFLICT DO NOTHING`` so concurrent writers (several ``rasid run``
+        on overlapping inputs) neither fail nor duplicate; returns how many rows this call inserted.
+        """
         from rasid.normalize import normalize
 
         if not docs:
             return 0
+        rows: dict[str, dict] = {}
+        for d in docs:
+            if d.id in rows:
+                continue
+            sig = signatures.get(d.id)
+            rows[d.id] = dict(
+                id=d.id, title=d.title, outlet=d.outlet, url=d.url, published=d.published,
+                date_source=d.date_source, language=d.language, text=d.text, raw_text=d.raw_text,
+                norm_text=normalize((d.title or "") + "\n" + d.text), removed_lines=d.removed_lines,
+                content_hash=d.content_hash, raw_hash=d.raw_hash, duplicate_of=d.duplicate_of,
+                duplicate_score=d.duplicate_score, story_id=d.story_id, source_path=d.source_path, fmt=d.fmt,
+                stage=STAGE_STORED, signature=None if sig is None else np.asarray(sig, dtype=np.uint32).tobytes(),
+                inferred_from=d.inferred_from, inferred_to=d.inferred_to,
+                ingested_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        ordered = [rows[k] for k in sorted(rows)]  # one global lock order: no deadlock between writers
         with self.session() as s, s.begin():
-            present = set(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_([d.id for d in docs]))))
-            added = 0
-            for d in docs:
-                if d.id in present:
-                    continue
-                sig = signatures.get(d.id)
-                s.add(DocumentRow(
-                    id=d.id, title=d.title, outlet=d.outlet, url=d.url, published=d.published,
-                    date_source=d.date_source, language=d.language, text=d.text, raw_text=d.raw_text,
-                    norm_text=normalize((d.title or "") + "\n" + d.text), removed_lines=d.removed_lines,
-                    content_hash=d.content_hash, raw_hash=d.raw_hash, duplicate_of=d.duplicate_of, duplicate_score=d.duplicate_score,
-                    story_id=d.story_id, source_path=d.source_path, fmt=d.fmt, stage=STAGE_STORED,
-                    signature=None if sig is None else np.asarray(sig, dtype=np.uint32).tobytes(),
-                ))
-                present.add(d.id)
-                added += 1
-        return added
+            _write_lock(s)
+            stmt = self._insert(DocumentRow).on_conflict_do_nothing(index_elements=["id"])
+            inserted = s.execute(stmt.returning(DocumentRow.id), ordered).scalars().all()
+        return len(inserted)
+
+    def _insert(self, table: type[Base]):  # noqa: ANN202
+        """The dialect's INSERT (with ON CONFLICT support) for SQLite and PostgreSQL."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:  # pragma: no cover - other backends are not supported for concurrent writes
+            raise NotImplementedError(f"unsupported database dialect {self.dialect!r}")
+        return insert(table)
 
     def iter_signatures(self) -> Iterator[tuple[str, str, np.ndarray]]:
         """(id, content hash, MinHash values) of every stored original, for rebuilding the dedup index."""
         with self.session() as s:
             q = select(DocumentRow.id, DocumentRow.content_hash, DocumentRow.signature).where(
                 DocumentRow.duplicate_of.is_(None), DocumentRow.signature.is_not(None)
-            ).order_by(DocumentRow.published, DocumentRow.id)
+            ).order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)
             for doc_id, chash, sig in s.execute(q):
                 yield doc_id, chash, np.frombuffer(sig, dtype=np.uint32).copy()
 
@@ -306,7 +340,7 @@ class Store:
                 q = q.where(DocumentRow.stage == stage)
             if originals_only:
                 q = q.where(DocumentRow.duplicate_of.is_(None))
-            q = q.order_by(DocumentRow.published, DocumentRow.id)
+            q = q.order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)
             return [_doc(r) for r in s.scalars(q)]
 
     def document(self, doc_id: str) -> Document | None:
@@ -317,7 +351,7 @@ class Store:
     def ids_at_stage(self, stage: int) -> list[str]:
         with self.session() as s:
             q = select(DocumentRow.id).where(DocumentRow.stage == stage, DocumentRow.duplicate_of.is_(None))
-            return list(s.scalars(q.order_by(DocumentRow.published, DocumentRow.id)))
+            return list(s.scalars(q.order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)))
 
     def count(self, what: str = "documents") -> int:
         table = {"documents": DocumentRow, "stories": StoryRow, "entities": EntityRow, "events": EventRow,
@@ -330,6 +364,7 @@ class Store:
         if not skips:
             return
         with self.session() as s, s.begin():
+            _write_lock(s)
             for k in skips:
                 s.add(SkipRow(source_path=k.source_path, doc_id=k.doc_id, reason=k.reason))
 
@@ -343,13 +378,17 @@ class Store:
             return [(r.outlet, r.key, r.count) for r in s.scalars(select(LineStatRow))]
 
     def add_line_stats(self, counts: dict[tuple[str, str], int]) -> None:
+        """Add document counts atomically (upsert ``count = count + n``), safe with concurrent runs."""
+        if not counts:
+            return
+        items = [{"outlet": o, "key": k, "count": n} for (o, k), n in sorted(counts.items())]
+        stmt = self._insert(LineStatRow)
+        stmt = stmt.on_conflict_do_update(index_elements=["outlet", "key"],
+                                          set_={"count": LineStatRow.count + stmt.excluded.count})
         with self.session() as s, s.begin():
-            for (outlet, key), n in counts.items():
-                row = s.get(LineStatRow, (outlet, key))
-                if row is None:
-                    s.add(LineStatRow(outlet=outlet, key=key, count=n))
-                else:
-                    row.count += n
+            _write_lock(s)
+            for i in range(0, len(items), 5000):
+                s.execute(stmt, items[i:i + 5000])
 
     # ---- extraction results ----------------------------------------------------------------
     def save_extraction(self, doc_ids: list[str], mentions: list[Mention], timexes: list[TimeExpression],
@@ -357,6 +396,7 @@ class Store:
                         next_stage: int = STAGE_EXTRACTED) -> None:
         """Replace the extraction results of ``doc_ids`` and upsert entities, atomically."""
         with self.session() as s, s.begin():
+            _write_lock(s)
             for table in (MentionRow, TimexRow, EventRow, ClaimRow):
                 s.execute(delete(table).where(table.doc_id.in_(doc_ids)))
             for e in entities:
@@ -426,6 +466,7 @@ class Store:
     def assign_stories(self, assignments: dict[str, str], state: bytes | None) -> None:
         """Record doc→story and the clusterer state in one transaction."""
         with self.session() as s, s.begin():
+            _write_lock(s)
             ids = list(assignments)
             for i in range(0, len(ids), 500):
                 for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids[i:i + 500]))):
@@ -445,6 +486,7 @@ class Store:
     def save_story(self, story: Story, claims: list[Claim], conflicts: list[Conflict],
                    outlets: list[str], size: int) -> None:
         with self.session() as s, s.begin():
+            _write_lock(s)
             row = s.get(StoryRow, story.id) or StoryRow(id=story.id)
             row.title = story.title
             row.summary = [vars(x) for x in story.summary]
@@ -462,7 +504,7 @@ class Store:
         with self.session() as s:
             out: dict[str, list[str]] = {}
             q = select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.is_not(None)).order_by(
-                DocumentRow.published, DocumentRow.id)
+                DocumentRow.published.asc().nulls_first(), DocumentRow.id)
             for sid, did in s.execute(q):
                 out.setdefault(sid, []).append(did)
             return out
@@ -473,7 +515,7 @@ class Store:
             q = select(StoryRow)
             if ids is not None:
                 q = q.where(StoryRow.id.in_(list(ids)))
-            rows = s.scalars(q.order_by(StoryRow.last_date.desc(), StoryRow.id)).all()
+            rows = s.scalars(q.order_by(StoryRow.last_date.desc().nulls_last(), StoryRow.id)).all()
             return [Story(
                 id=r.id, doc_ids=members.get(r.id, []), title=r.title,
                 summary=[SummarySentence(**x) for x in (r.summary or [])],
@@ -484,9 +526,23 @@ class Store:
     def story_rows(self) -> list[dict]:
         """Light listing for CLI/API: id, title, size, outlets, date range."""
         with self.session() as s:
-            rows = s.scalars(select(StoryRow).order_by(StoryRow.last_date.desc(), StoryRow.id)).all()
+            rows = s.scalars(select(StoryRow).order_by(StoryRow.last_date.desc().nulls_last(), StoryRow.id)).all()
             return [{"id": r.id, "title": r.title, "size": r.size, "outlets": r.outlets,
                      "first_date": _dt(r.first_date), "last_date": _dt(r.last_date)} for r in rows]
+
+
+_PG_WRITE_LOCK = 0x7261736964  # "rasid": one advisory lock serialises rasid's write transactions
+
+
+def _write_lock(conn: Session | Connection) -> None:
+    """On PostgreSQL, take a transaction-scoped advisory lock so writers run one at a time.
+
+    SQLite already allows one writer at a time; PostgreSQL would otherwise interleave the
+    delete-then-insert of two processes extracting the same documents and fail on unique keys.
+    """
+    dialect = conn.get_bind().dialect if isinstance(conn, Session) else conn.dialect
+    if dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001

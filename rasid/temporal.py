@@ -59,7 +59,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"{_B}(?P<t>(?:(?P<d>{_DAY})\s+(?:من\s+)?)?(?:شهر\s+)?(?P<hm>{_HMONTH})"
         rf"(?:\s+(?:من\s+)?(?:{_YEARW}\s+)?(?P<y>1[34]\d\d)(?:\s*(?:ه|هجريه|للهجره)(?![\w]))?)?){_E}")),
     ("full", re.compile(
-        rf"{_B}(?P<t>(?:(?:يوم\s+)?(?P<wd>{_WD})\s*[،,]?\s*)?(?P<d>{_DAY})\s+(?:من\s+)?(?:شهر\s+)?"
+        rf"{_B}(?P<t>(?:(?:اليوم|امس|غدا|الغد)\s+)?(?:(?:يوم\s+)?(?P<wd>{_WD})\s*[،,]?\s*)?(?P<d>{_DAY})\s+(?:من\s+)?(?:شهر\s+)?"
         rf"(?P<mon>{_MONTH})(?:\s*[/\-–(]\s*(?:{_MONTH})\s*\)?)?"
         rf"(?:\s*[،,]?\s*(?:من\s+)?(?:{_YEARW}\s+)?(?P<y>\d{{4}})(?:\s*م(?![\w]))?"
         rf"|\s+(?P<rel>{_REL}|من\s+(?:هذا\s+)?(?:{_YEARW})(?:\s+(?:{_REL}))?))?){_E}")),
@@ -77,8 +77,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"{_B}(?P<t>(?P<dir>قبل|منذ|بعد)\s+(?:(?P<n>\d{{1,3}}|{_alt(NUMBER_WORDS)})\s+)?"
         rf"(?P<unit>{_alt(UNIT_WORDS)})){_E}")),
     ("relday", re.compile(
-        rf"{_B}(?P<t>(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غد|البارحه|الامس|امس|غدا|الغد|اليوم|الليله)"
-        rf"(?:\s+(?:{_alt(DAY_PARTS)}\s+)?(?P<wd>{_WD}))?){_E}")),
+        rf"{_B}(?P<t>(?:(?:{_alt(DAY_PARTS)})\s+)?"
+        rf"(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غد|البارحه|الامس|امس|غدا|الغد|اليوم|الليله)"
+        rf"(?:\s*\(\s*(?P<wd2>{_WD})\s*\)|\s+(?:{_alt(DAY_PARTS)}\s+)?(?P<wd>{_WD}))?)(?![\w])")),
     ("weekday", re.compile(
         rf"{_B}(?P<t>(?:(?P<part>{_alt(DAY_PARTS)})\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}))?){_E}")),
 ]
@@ -288,7 +289,7 @@ _RELDAY_OFFSETS = {"امس": -1, "الامس": -1, "البارحه": -1, "غدا
 
 def _relday(g, m, norm, pub) -> tuple[str | None, str] | None:
     rd = re.sub(r"\s+", " ", g["rd"])
-    if rd == "اليوم" and not g.get("wd"):
+    if rd == "اليوم" and not (g.get("wd") or g.get("wd2")):
         nxt = norm[m.end("t"):m.end("t") + 20].split()
         if nxt and nxt[0] in NOT_TODAY_NEXT:
             return None

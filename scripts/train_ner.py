@@ -53,7 +53,7 @@ def entity_lexicon(sents: list[Sentence], gaz: Gazetteer) -> list[str]:
             counts[normalize(toks[s])] += 1
     keep = []
     for form in counts:
-        stripped = [f for f, cut in clitic_variants(form)[1:] if f in counts or gaz.types(f)]
+        stripped = [f for f, _cut in clitic_variants(form)[1:] if counts[f] >= counts[form]]
         if not stripped:
             keep.append(form)
     return sorted(keep)

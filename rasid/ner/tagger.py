@@ -106,6 +106,7 @@ class NerTagger:
         if norm in self.lexicon or (n_tokens == 1 and self.gazetteer.types(norm)):
             return 0
         for form, cut in variants[1:]:
-            if form in self.lexicon or self.gazetteer.types(form) or (form.startswith("ال") and len(form) >= 4):
+            gaz_known = len(form) >= 3 and n_tokens == 1 and self.gazetteer.types(form)
+            if form in self.lexicon or gaz_known or (form.startswith("ال") and len(form) >= 4):
                 return offsets[cut]  # for لل+X the span starts after لل (the article's alef is elided)
         return 0

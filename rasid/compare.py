@@ -1,0 +1,88 @@
+"""Cross-source comparison inside one story: cluster claims, flag conflicting values.
+
+Claims about the same fact share a slot, a topic (visit, phone call, withdrawal...)
+and an anchor date within ``DATE_TOLERANCE_DAYS`` (a phone call on 12 January and
+a visit on 28 January are different facts, so "phone" vs "in_person" between them
+is not a conflict). For the ``date`` slot the value itself is the anchor, so two
+outlets dating the same visit a day apart do conflict, while a visit months
+earlier is another fact. Claims without a slot are grouped by word overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from rasid.attribution import claim_context
+from rasid.models import Claim, Conflict, Document
+from rasid.normalize import words
+
+DATE_TOLERANCE_DAYS = 3
+_TEXT_OVERLAP = 0.6
+
+
+@dataclass
+class _Group:
+    id: str
+    slot: str | None
+    topic: str | None
+    anchor: date | None
+    claims: list[Claim] = field(default_factory=list)
+    bag: set[str] = field(default_factory=set)
+
+
+def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document]) -> tuple[list[Claim], list[Conflict]]:
+    """Set ``story_id``/``group`` on each claim and return the story's conflicts (deterministic ids)."""
+    groups: list[_Group] = []
+    ordered = sorted(claims, key=lambda c: (c.doc_id, c.start, c.id))
+    for c in ordered:
+        c.story_id = story_id
+        doc = docs.get(c.doc_id)
+        topic, anchor = claim_context(c, doc) if doc is not None else (None, None)
+        if c.slot == "meeting_mode":
+            topic = "contact"  # phone vs in person is the value being compared, not a different fact
+        if c.slot == "date" and c.value and len(c.value) == 10:
+            anchor = date.fromisoformat(c.value)
+        bag = set(words(c.text))
+        g = next((g for g in groups if _same_fact(g, c, topic, anchor, bag)), None)
+        if g is None:
+            g = _Group(f"{story_id}:g{len(groups)}", c.slot, topic, anchor)
+            groups.append(g)
+        g.claims.append(c)
+        g.bag |= bag
+        c.group = g.id
+    conflicts: list[Conflict] = []
+    for g in groups:
+        if g.slot is None:
+            continue
+        values: dict[str, list[str]] = {}
+        outlets: dict[str, list[str]] = {}
+        for c in g.claims:
+            if c.value is None:
+                continue
+            values.setdefault(c.value, []).append(c.id)
+            out = c.outlet or c.doc_id
+            if out not in outlets.setdefault(c.value, []):
+                outlets[c.value].append(out)
+        if len(values) > 1 and len({c.doc_id for c in g.claims}) > 1:  # one article listing two figures is not a dispute
+            conflicts.append(Conflict(id=f"{story_id}:cf{len(conflicts)}", story_id=story_id, slot=g.slot,
+                                      values=dict(sorted(values.items())), outlets=dict(sorted(outlets.items()))))
+    return claims, conflicts
+
+
+def _same_fact(g: _Group, c: Claim, topic: str | None, anchor: date | None, bag: set[str]) -> bool:
+    if g.slot != c.slot:
+        return False
+    if c.slot is None:
+        inter = len(g.bag & bag)
+        return bool(bag) and inter / min(len(g.bag), len(bag)) >= _TEXT_OVERLAP
+    if c.slot == "count":
+        noun = (c.value or "").split(" ", 1)[-1]
+        gnoun = (g.claims[0].value or "").split(" ", 1)[-1]
+        if noun != gnoun:
+            return False
+    if g.topic != topic:
+        return False
+    if g.anchor is None or anchor is None:
+        return True
+    return abs((g.anchor - anchor).days) <= DATE_TOLERANCE_DAYS

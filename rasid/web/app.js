@@ -1,0 +1,377 @@
+// راصد web UI: a hash-routed single page over the REST API (no build step, no external assets).
+// Every fact links to #/doc/<id>?start=&end= which shows the source sentence highlighted.
+import { drawMap } from "./map.js";
+import { el, clear, api, factHref, fmtDate, dateRange, outletName, slotName, typeName, sliceCp, cpLen } from "./util.js";
+
+const view = () => document.getElementById("view");
+
+function setActive(name) {
+  document.querySelectorAll("[data-nav]").forEach((a) => a.classList.toggle("active", a.dataset.nav === name));
+}
+
+function fact(doc, start, end, label, title) {
+  return el("a", { class: "fact", href: factHref(doc, start, end), title: title || "اعرض الجملة في مصدرها" }, label);
+}
+
+function errorBox(err) {
+  return el("div", { class: "card error", role: "alert" }, `تعذّر التحميل: ${err.message}`);
+}
+
+// ---- story list ---------------------------------------------------------------------------------
+async function storiesView() {
+  setActive("stories");
+  document.title = "راصد — القصص";
+  const data = await api("/api/stories", { limit: 100 });
+  const rows = data.items.map((s) =>
+    el("tr", { "data-story": s.id },
+      el("td", {}, el("a", { href: `#/story/${encodeURIComponent(s.id)}`, class: "story-link" }, s.title || s.id)),
+      el("td", { class: "size" }, String(s.size)),
+      el("td", {}, ...(s.outlets || []).map((o) => el("span", { class: "badge" }, outletName(o)))),
+      el("td", { class: "meta" }, dateRange(s.first_date, s.last_date))));
+  return [
+    el("h1", {}, "القصص"),
+    el("p", { class: "muted" }, `${data.total} قصة، الأحدث أولاً.`),
+    el("div", { class: "card" },
+      el("table", { class: "story-list" },
+        el("thead", {}, el("tr", {}, el("th", {}, "القصة"), el("th", {}, "المقالات"), el("th", {}, "المصادر"), el("th", {}, "الفترة"))),
+        el("tbody", {}, ...rows))),
+  ];
+}
+
+// ---- story page ---------------------------------------------------------------------------------
+function timelineEntries(d) {
+  if (d.story.timeline.length) {
+    return d.story.timeline.map((t) => ({ date: t.date, text: t.text, doc: t.doc_id, start: t.start, end: t.end,
+      background: t.background, sources: t.sources }));
+  }
+  const dated = d.events.filter((e) => e.date);
+  if (dated.length) {
+    return dated.map((e) => ({ date: e.date, text: e.sentence.text, doc: e.doc, start: e.sentence.start,
+      end: e.sentence.end, background: e.background, sources: [] }))
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+  return null;
+}
+
+async function storyView(id) {
+  setActive("stories");
+  const d = await api(`/api/stories/${encodeURIComponent(id)}`);
+  const st = d.story;
+  document.title = `راصد — ${st.title}`;
+  const docById = Object.fromEntries(d.documents.map((x) => [x.id, x]));
+  const conflictClaims = new Set();
+  for (const c of d.conflicts) for (const ids of Object.values(c.values)) ids.forEach((i) => conflictClaims.add(i));
+
+  const summary = el("section", { class: "card", id: "summary" }, el("h2", {}, "الملخص"),
+    st.summary.length
+      ? el("ul", { class: "plain" }, ...st.summary.map((s) =>
+        el("li", {}, fact(s.doc_id, s.start, s.end, s.text), " ",
+          el("span", { class: "meta" }, `— ${outletName(docById[s.doc_id]?.outlet)}`))))
+      : el("p", { class: "muted" }, "لم يُولَّد ملخص لهذه القصة بعد."));
+
+  const entries = timelineEntries(d);
+  const timeline = el("section", { class: "card", id: "timeline" }, el("h2", {}, "التسلسل الزمني"),
+    entries
+      ? el("ol", { class: "timeline" }, ...entries.map((t) =>
+        el("li", { class: t.background ? "background" : "" },
+          el("span", { class: "date" }, t.date || "؟"), " — ", fact(t.doc, t.start, t.end, t.text),
+          t.background ? el("span", { class: "badge" }, "خلفية") : "",
+          ...(t.sources || []).map((o) => el("span", { class: "badge" }, outletName(o))))))
+      : el("ol", { class: "timeline" }, ...d.documents.filter((x) => !x.duplicate_of).map((x) =>
+        el("li", {}, el("span", { class: "date" }, fmtDate(x.published)), " — ",
+          el("a", { href: factHref(x.id) }, x.title || x.id), " ", el("span", { class: "badge" }, outletName(x.outlet))))));
+
+  const conflicts = el("section", { class: "card conflicts", id: "conflicts" }, el("h2", {}, "التعارضات بين المصادر"));
+  const claimById = Object.fromEntries(d.claims.map((c) => [c.id, c]));
+  if (d.conflicts.length) {
+    for (const c of d.conflicts) {
+      conflicts.append(el("div", { class: "conflict card", "data-conflict": c.id },
+        el("strong", {}, slotName(c.slot)),
+        ...Object.entries(c.values).map(([value, ids]) => el("div", { class: "value" },
+          el("span", { class: "badge warn" }, value), " ",
+          ...(c.outlets[value] || []).map((o) => el("span", { class: "badge" }, outletName(o))),
+          ...ids.filter((i) => claimById[i]).map((i) => {
+            const cl = claimById[i];
+            return el("div", {}, fact(cl.doc, cl.start, cl.end, cl.text));
+          })))));
+    }
+  } else {
+    conflicts.append(el("p", { class: "muted" }, "لا تعارضات مرصودة في هذه القصة."));
+  }
+
+  const claimsByDoc = {};
+  for (const c of d.claims) (claimsByDoc[c.doc] ||= []).push(c);
+  const sources = el("section", { class: "card", id: "sources" }, el("h2", {}, "المصادر: من قال ماذا"),
+    el("table", { class: "sources" },
+      el("thead", {}, el("tr", {}, el("th", {}, "المصدر"), el("th", {}, "التاريخ"), el("th", {}, "المقال وما نُقل فيه"))),
+      el("tbody", {}, ...d.documents.map((x) => {
+        const cls = (claimsByDoc[x.id] || []);
+        const inConflict = cls.some((c) => conflictClaims.has(c.id));
+        return el("tr", { class: inConflict ? "conflict" : "", "data-doc": x.id },
+          el("td", {}, el("span", { class: "badge" }, outletName(x.outlet))),
+          el("td", { class: "date" }, fmtDate(x.published)),
+          el("td", {},
+            el("a", { href: factHref(x.id) }, x.title || x.id),
+            x.duplicate_of ? el("span", { class: "badge" }, "نسخة مكررة") : "",
+            cls.length ? el("ul", { class: "plain" }, ...cls.map((c) => el("li", { class: conflictClaims.has(c.id) ? "conflict" : "" },
+              c.speaker_text ? el("strong", {}, `${c.speaker_text}: `) : "",
+              fact(c.doc, c.start, c.end, c.text),
+              c.slot ? el("span", { class: `badge ${conflictClaims.has(c.id) ? "warn" : ""}` }, `${slotName(c.slot)}: ${c.value ?? ""}`) : ""))) : ""));
+      }))));
+
+  const events = d.events.length ? el("section", { class: "card", id: "events" }, el("h2", {}, "الأحداث"),
+    el("ul", { class: "plain" }, ...d.events.map((e) => el("li", {},
+      el("span", { class: "badge" }, e.type + (e.mode ? ` · ${e.mode}` : "")),
+      e.date ? el("span", { class: "date meta" }, ` ${e.date} `) : "",
+      fact(e.doc, e.sentence.start, e.sentence.end, e.sentence.text))))) : "";
+
+  const mapBox = el("div", { class: "map", id: "map" });
+  const mapCard = el("section", { class: "card" }, el("h2", {}, "الأماكن"), mapBox,
+    d.places.length ? "" : el("p", { class: "muted" }, "لا أماكن محددة الإحداثيات بعد."));
+  drawMap(mapBox, d.places.map((p) => ({ id: p.id, name: p.name, lat: p.lat, lon: p.lon,
+    href: factHref(p.first_mention.doc, p.first_mention.start, p.first_mention.end) }))).catch((e) => mapBox.append(errorBox(e)));
+
+  const byType = {};
+  for (const e of d.entities) (byType[e.type] ||= []).push(e);
+  const entities = el("section", { class: "card", id: "entities" }, el("h2", {}, "الكيانات"),
+    d.entities.length ? el("div", {}, ...Object.entries(byType).map(([t, list]) => el("div", {},
+      el("h3", { class: "meta" }, typeName(t)),
+      el("ul", { class: "plain" }, ...list.map((e) => el("li", {},
+        el("a", { href: `#/entity/${encodeURIComponent(e.id)}` }, e.name), " ",
+        el("span", { class: "meta" }, `(${e.mention_count})`), " ",
+        fact(e.first_mention.doc, e.first_mention.start, e.first_mention.end, "↖ المصدر", "أول ذكر في النص")))))))
+      : el("p", { class: "muted" }, "لم تُستخرج كيانات بعد."));
+
+  return [
+    el("p", { class: "meta" }, el("a", { href: "#/" }, "القصص"), " › قصة"),
+    el("h1", {}, st.title || st.id),
+    el("p", { class: "meta" }, `${st.size} مقالات · `, dateRange(st.first_date, st.last_date), " · ",
+      ...st.outlets.map((o) => el("span", { class: "badge" }, outletName(o)))),
+    el("div", { class: "grid" },
+      el("div", {}, summary, timeline, conflicts, sources, events),
+      el("div", {}, mapCard, entities)),
+  ];
+}
+
+// ---- document page (source with highlighted sentence) ----------------------------------------------
+function highlightedText(text, hl, hits) {
+  const box = el("div", { class: "doc-text", id: "doc-text" });
+  if (hl) {
+    const s = hl.sentence, p = hl.span;
+    box.append(sliceCp(text, 0, s.start),
+      el("mark", { class: "sent", id: "hl-sentence" },
+        sliceCp(text, s.start, p.start), el("mark", { class: "span", id: "hl-span" }, sliceCp(text, p.start, p.end)),
+        sliceCp(text, p.end, s.end)),
+      sliceCp(text, s.end, cpLen(text)));
+  } else if (hits && hits.length) {
+    let pos = 0;
+    for (const m of hits) {
+      box.append(sliceCp(text, pos, m.start), el("mark", { class: "hit" }, sliceCp(text, m.start, m.end)));
+      pos = m.end;
+    }
+    box.append(sliceCp(text, pos, cpLen(text)));
+  } else {
+    box.append(text);
+  }
+  return box;
+}
+
+async function docView(id, params) {
+  setActive("");
+  const q = {};
+  if (params.get("start") !== null && params.get("end") !== null) {
+    q.start = params.get("start");
+    q.end = params.get("end");
+  }
+  const d = await api(`/api/documents/${encodeURIComponent(id)}`, q);
+  document.title = `راصد — ${d.title || d.id}`;
+  const facts = el("section", { class: "card" }, el("h2", {}, "ما استُخرج من هذا المقال"),
+    el("ul", { class: "plain" },
+      ...d.claims.map((c) => el("li", {}, el("span", { class: "badge" }, "تصريح"), " ", fact(d.id, c.start, c.end, c.text))),
+      ...d.events.map((e) => el("li", {}, el("span", { class: "badge" }, e.type), " ", fact(d.id, e.sentence.start, e.sentence.end, e.sentence.text))),
+      ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, typeName(m.type)), " ",
+        fact(d.id, m.start, m.end, m.text), m.entity ? [" → ", el("a", { href: `#/entity/${encodeURIComponent(m.entity)}` }, m.entity_name || m.entity)] : "")),
+      ...d.timexes.map((t) => el("li", {}, el("span", { class: "badge" }, "زمن"), " ", fact(d.id, t.start, t.end, t.text),
+        t.value ? el("span", { class: "date meta" }, ` = ${t.value}`) : ""))));
+  if (!facts.querySelector("li")) facts.append(el("p", { class: "muted" }, "لا حقائق مستخرجة بعد."));
+  const hits = params.get("q") ? (await api("/api/search", { q: params.get("q"), limit: 100 })).items.find((h) => h.doc === d.id)?.matches : null;
+  const out = [
+    el("p", { class: "meta" }, d.story ? el("a", { href: `#/story/${encodeURIComponent(d.story)}` }, "القصة") : "بلا قصة", " › مقال"),
+    el("h1", {}, d.title || d.id),
+    el("p", { class: "meta" }, el("span", { class: "badge" }, outletName(d.outlet)), " ", el("span", { class: "date" }, fmtDate(d.published)),
+      d.url ? [" · ", el("a", { href: d.url, rel: "noreferrer", dir: "ltr" }, d.url)] : ""),
+    el("div", { class: "grid" },
+      el("section", { class: "card" }, d.highlight ? el("p", { class: "meta", id: "hl-caption" }, "الجملة المصدر مظللة، والعبارة نفسها بالأصفر.") : "",
+        highlightedText(d.text, d.highlight, hits)),
+      facts),
+  ];
+  return out;
+}
+
+// ---- entities -----------------------------------------------------------------------------------
+async function entitiesView(params) {
+  setActive("entities");
+  document.title = "راصد — الكيانات";
+  const type = params.get("type") || "";
+  const data = await api("/api/entities", { limit: 100, type: type || undefined });
+  const filters = el("p", {}, ...["", "PER", "ORG", "LOC"].map((t) =>
+    el("a", { class: `badge ${t === type ? "warn" : ""}`, href: t ? `#/entities?type=${t}` : "#/entities" }, t ? typeName(t) : "الكل")));
+  return [el("h1", {}, "الكيانات"), filters,
+    el("div", { class: "card" }, data.items.length ? el("table", {},
+      el("thead", {}, el("tr", {}, el("th", {}, "الاسم"), el("th", {}, "النوع"), el("th", {}, "مرات الذكر"))),
+      el("tbody", {}, ...data.items.map((e) => el("tr", {},
+        el("td", {}, el("a", { href: `#/entity/${encodeURIComponent(e.id)}` }, e.name)),
+        el("td", {}, el("span", { class: `badge type-${e.type}` }, typeName(e.type))),
+        el("td", {}, String(e.mention_count))))))
+      : el("p", { class: "muted" }, "لم تُستخرج كيانات بعد."))];
+}
+
+function mentionChart(byDate) {
+  if (!byDate.length) return el("p", { class: "muted" }, "لا تواريخ.");
+  const ns = "http://www.w3.org/2000/svg";
+  const w = 28, hMax = 80, max = Math.max(...byDate.map((b) => b.mentions));
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("class", "chart");
+  svg.setAttribute("viewBox", `0 0 ${byDate.length * w + 10} ${hMax + 30}`);
+  svg.setAttribute("direction", "ltr");
+  byDate.forEach((b, i) => {
+    const h = Math.max(2, (b.mentions / max) * hMax);
+    const r = document.createElementNS(ns, "rect");
+    Object.entries({ x: 5 + i * w, y: hMax - h + 5, width: w - 6, height: h }).forEach(([k, v]) => r.setAttribute(k, v));
+    const t = document.createElementNS(ns, "title");
+    t.textContent = `${b.date}: ${b.mentions}`;
+    r.append(t);
+    const lab = document.createElementNS(ns, "text");
+    lab.setAttribute("x", 5 + i * w);
+    lab.setAttribute("y", hMax + 20);
+    lab.textContent = b.date.slice(5);
+    svg.append(r, lab);
+  });
+  return svg;
+}
+
+async function entityView(id) {
+  setActive("entities");
+  const d = await api(`/api/entities/${encodeURIComponent(id)}`);
+  const e = d.entity;
+  document.title = `راصد — ${e.name}`;
+  const side = [];
+  if (e.lat != null && e.lon != null) {
+    const box = el("div", { class: "map", id: "map" });
+    side.push(el("section", { class: "card" }, el("h2", {}, "الموقع"), box));
+    drawMap(box, [{ id: e.id, name: e.name, lat: e.lat, lon: e.lon }]).catch((err) => box.append(errorBox(err)));
+  }
+  side.push(el("section", { class: "card" }, el("h2", {}, "الذكر عبر الزمن"), mentionChart(d.by_date)));
+  return [
+    el("p", { class: "meta" }, el("a", { href: "#/entities" }, "الكيانات"), " › كيان"),
+    el("h1", {}, e.name, " ", el("span", { class: `badge type-${e.type}` }, typeName(e.type))),
+    e.aliases.length ? el("p", { class: "meta" }, "أسماء أخرى: ", e.aliases.join("، ")) : "",
+    el("div", { class: "grid" },
+      el("div", {},
+        el("section", { class: "card", id: "entity-stories" }, el("h2", {}, "القصص عبر الزمن"),
+          el("ol", { class: "timeline" }, ...d.stories.map((s) => el("li", {},
+            dateRange(s.first_date, s.last_date), " — ",
+            s.id ? el("a", { href: `#/story/${encodeURIComponent(s.id)}` }, s.title || s.id) : el("span", { class: "muted" }, "بلا قصة"),
+            " ", el("span", { class: "meta" }, `(${s.mention_count} ذكر)`))))),
+        el("section", { class: "card", id: "mentions" }, el("h2", {}, "مواضع الذكر"),
+          el("ul", { class: "plain" }, ...d.mentions.map((m) => el("li", {},
+            fact(m.doc, m.start, m.end, m.text), " ", el("span", { class: "meta" }, `— ${outletName(m.outlet)}: ${m.title || m.doc}`)))))),
+      el("div", {}, ...side)),
+  ];
+}
+
+// ---- search -------------------------------------------------------------------------------------
+function snippetWithHits(hit) {
+  const sn = hit.snippet;
+  const box = el("div", { class: "snippet" });
+  let pos = sn.start;
+  for (const m of hit.matches.filter((m) => m.start >= sn.start && m.end <= sn.end)) {
+    box.append(sliceCp(sn.text, pos - sn.start, m.start - sn.start), el("mark", { class: "hit" }, sliceCp(sn.text, m.start - sn.start, m.end - sn.start)));
+    pos = m.end;
+  }
+  box.append(sliceCp(sn.text, pos - sn.start, sn.end - sn.start));
+  return [sn.start > 0 ? "… " : "", box, " …"];
+}
+
+async function searchView(params) {
+  setActive("search");
+  document.title = "راصد — البحث";
+  const [outlets, people, places] = await Promise.all([
+    api("/api/outlets"), api("/api/entities", { limit: 100 }), api("/api/entities", { limit: 100, type: "LOC" })]);
+  const val = (k) => params.get(k) || "";
+  const select = (name, label, options) => el("label", {}, label,
+    el("select", { name }, el("option", { value: "" }, "الكل"),
+      ...options.map(([v, t]) => el("option", { value: v, selected: v === val(name) ? "selected" : undefined }, t))));
+  const form = el("form", { class: "search card", id: "search-form" },
+    el("label", {}, "كلمات البحث", el("input", { type: "search", name: "q", value: val("q"), maxlength: "500", placeholder: "مثال: زيارة موسكو" })),
+    select("outlet", "المصدر", outlets.map((o) => [o.outlet, `${outletName(o.outlet)} (${o.documents})`])),
+    el("label", {}, "من تاريخ", el("input", { type: "date", name: "date_from", value: val("date_from") })),
+    el("label", {}, "إلى تاريخ", el("input", { type: "date", name: "date_to", value: val("date_to") })),
+    select("entity", "كيان", people.items.filter((e) => e.type !== "LOC").map((e) => [e.id, e.name])),
+    select("place", "مكان", places.items.map((e) => [e.id, e.name])),
+    el("button", { type: "submit" }, "ابحث"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) p.set(k, v);
+    location.hash = `#/search?${p}`;
+  });
+  const out = [el("h1", {}, "البحث"), form];
+  const q = {};
+  for (const k of ["q", "outlet", "date_from", "date_to", "entity", "place"]) if (val(k)) q[k] = val(k);
+  if (!Object.keys(q).length) return out;
+  let res;
+  try {
+    res = await api("/api/search", { ...q, limit: 50 });
+  } catch (err) {
+    return [...out, errorBox(err)];
+  }
+  out.push(el("p", { class: "muted", id: "search-total" }, `${res.total} نتيجة`));
+  out.push(el("ul", { class: "plain hits card", id: "hits" }, ...res.items.map((h) => {
+    const first = h.matches[0];
+    return el("li", { "data-doc": h.doc },
+      el("a", { class: "hit-title", href: first ? factHref(h.doc, first.start, first.end) : factHref(h.doc) }, h.title || h.doc), " ",
+      el("span", { class: "badge" }, outletName(h.outlet)), el("span", { class: "date meta" }, fmtDate(h.published)),
+      h.story ? [" · ", el("a", { href: `#/story/${encodeURIComponent(h.story)}`, class: "meta" }, "القصة")] : "",
+      el("div", { class: "meta" }, ...snippetWithHits(h)));
+  })));
+  return out;
+}
+
+// ---- router -------------------------------------------------------------------------------------
+const routes = [
+  [/^#?\/?$/, () => storiesView()],
+  [/^#\/story\/(.+)$/, (m) => storyView(decodeURIComponent(m[1]))],
+  [/^#\/doc\/(.+)$/, (m, p) => docView(decodeURIComponent(m[1]), p)],
+  [/^#\/entities$/, (_m, p) => entitiesView(p)],
+  [/^#\/entity\/(.+)$/, (m) => entityView(decodeURIComponent(m[1]))],
+  [/^#\/search$/, (_m, p) => searchView(p)],
+];
+
+async function route() {
+  const [path, query] = (location.hash || "#/").split("?");
+  const params = new URLSearchParams(query || "");
+  const root = view();
+  document.body.dataset.ready = "0";
+  try {
+    const hit = routes.find(([re]) => re.test(path));
+    const nodes = hit ? await hit[1](path.match(hit[0]), params) : [el("h1", {}, "الصفحة غير موجودة")];
+    clear(root);
+    root.append(...nodes.flat());
+    const mark = document.getElementById("hl-span");
+    if (mark) mark.scrollIntoView({ block: "center" });
+    else window.scrollTo(0, 0);
+  } catch (err) {
+    clear(root);
+    root.append(errorBox(err));
+  }
+  document.body.dataset.ready = "1";
+}
+
+document.getElementById("quick-search").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const q = new FormData(ev.target).get("q");
+  location.hash = `#/search?${new URLSearchParams({ q })}`;
+});
+window.addEventListener("hashchange", route);
+route();

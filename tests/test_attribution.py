@@ -1,0 +1,85 @@
+"""find_claims: quoted speakers, relayed sources, outlet-voice slot claims."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from rasid.attribution import find_claims
+from rasid.models import Document, Mention
+
+TEXT = (
+    "قال المتحدث باسم الكرملين ديمتري بيسكوف إن الشرع يقوم بزيارة عمل إلى موسكو. "
+    "وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء في زيارة رسمية. "
+    "ونقلت صحيفة كوميرسانت عن مصدر دبلوماسي روسي قوله إن القوات الروسية سحبت 40 آلية من القامشلي. "
+    "وبحسب وكالة فرانس برس، فإن المحادثات تناولت مستقبل القواعد الروسية. "
+    "وتحدث الوزير طويلاً عن الاقتصاد."
+)
+ENTITIES = {
+    "الكرملين": ("ORG", "E:kremlin"), "ديمتري بيسكوف": ("PER", "E:peskov"), "أحمد الشرع": ("PER", "E:sharaa"),
+    "الشرع": ("PER", "E:sharaa"), "موسكو": ("LOC", "E:moscow"), "كوميرسانت": ("ORG", "E:kommersant"),
+    "القوات الروسية": ("ORG", "E:ru_forces"), "القامشلي": ("LOC", "E:qamishli"), "فرانس برس": ("ORG", "E:afp"),
+}
+
+
+def _mentions(doc_id, text, table):
+    out = []
+    for name, (typ, eid) in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(re.escape(name), text):
+            if not any(m.start() < x.end and x.start < m.end() for x in out):
+                out.append(Mention(doc_id, m.start(), m.end(), name, typ, eid))
+    return out
+
+
+def _claims():
+    doc = Document(id="rt1", text=TEXT, raw_text=TEXT, source_path="t", fmt="txt", outlet="rt_arabic",
+                   published=datetime(2026, 1, 28))
+    return find_claims(doc, _mentions("rt1", TEXT, ENTITIES))
+
+
+def test_offsets_and_outlet():
+    claims = _claims()
+    assert claims
+    for c in claims:
+        assert TEXT[c.start:c.end] == c.text
+        assert c.outlet == "rt_arabic"
+    assert [c.id for c in claims] == [f"rt1:cl{i}" for i in range(len(claims))]
+
+
+def test_spokesman_is_the_speaker_not_the_kremlin():
+    c = next(c for c in _claims() if c.slot == "visit_type" and c.speaker)
+    assert c.speaker == "E:peskov" and c.value == "working"
+    assert c.text == "الشرع يقوم بزيارة عمل إلى موسكو"
+
+
+def test_outlet_voice_sentence_is_a_claim_with_slots():
+    own = [c for c in _claims() if c.speaker is None and c.text.startswith("وصل")]
+    slots = {c.slot: c.value for c in own}
+    assert slots["visit_type"] == "official"
+    assert slots["meeting_mode"] == "in_person"
+    assert slots["date"] == "2026-01-28"
+    assert slots["place"] == "E:moscow"
+
+
+def test_relayed_anonymous_source_with_count():
+    c = next(c for c in _claims() if c.slot == "count")
+    assert c.speaker is None and c.speaker_text.startswith("مصدر دبلوماسي روسي")
+    assert "كوميرسانت" in c.speaker_text
+    assert c.value == "40 اليه"  # normalised noun, so outlets compare equal
+    assert c.text.startswith("القوات الروسية سحبت")
+
+
+def test_according_to_agency():
+    c = next(c for c in _claims() if c.speaker == "E:afp")
+    assert c.text.startswith("فإن المحادثات") and c.slot is None
+
+
+def test_plain_sentence_without_slot_or_quote_is_not_a_claim():
+    assert not [c for c in _claims() if "الاقتصاد" in c.text]
+
+
+def test_phone_call_mode():
+    text = "وأكدت الرئاسة أن الرئيسين بحثا في اتصال هاتفي ملف القواعد العسكرية."
+    doc = Document(id="s", text=text, raw_text=text, source_path="t", fmt="txt", outlet="sana")
+    claims = find_claims(doc, [Mention("s", text.index("الرئاسة"), text.index("الرئاسة") + 7, "الرئاسة", "ORG", "E:pres")])
+    assert [(c.speaker, c.slot, c.value) for c in claims] == [("E:pres", "meeting_mode", "phone")]

@@ -1,0 +1,112 @@
+"""EventCoder on hand-written Arabic news with hand-built entity mentions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+
+from rasid.event_lexicon import EventLexicon, stem_candidates
+from rasid.events import EventCoder
+from rasid.models import Document, Mention
+from rasid.temporal import find_dates
+
+TEXT = (
+    "وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء في زيارة رسمية التقى خلالها "
+    "الرئيس الروسي فلاديمير بوتين في الكرملين. "
+    "وكان بوتين قد أجرى اتصالاً هاتفياً بالشرع في 12 يناير/كانون الثاني 2026. "
+    "وانسحبت القوات الروسية منتصف أكتوبر الماضي من مطار القامشلي إلى قاعدة حميميم. "
+    "واتهمت وزارة الخارجية الروسية واشنطن بعرقلة الحل. "
+    "ولم يلتق الشرع أي مسؤول أمريكي."
+)
+ENTITIES = {
+    "أحمد الشرع": ("PER", "E:sharaa"), "الشرع": ("PER", "E:sharaa"),
+    "فلاديمير بوتين": ("PER", "E:putin"), "بوتين": ("PER", "E:putin"),
+    "موسكو": ("LOC", "E:moscow"), "الكرملين": ("LOC", "E:kremlin"),
+    "القوات الروسية": ("ORG", "E:ru_forces"), "مطار القامشلي": ("LOC", "E:qamishli"),
+    "قاعدة حميميم": ("LOC", "E:hmeimim"), "وزارة الخارجية الروسية": ("ORG", "E:ru_mfa"),
+    "واشنطن": ("LOC", "E:usa"),
+}
+
+
+def build_mentions(doc_id: str, text: str, table: dict[str, tuple[str, str]]) -> list[Mention]:
+    """Longest-first, non-overlapping string matches standing in for the NER stage."""
+    out: list[Mention] = []
+    for name, (typ, eid) in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(re.escape(name), text):
+            if any(m.start() < x.end and x.start < m.end() for x in out):
+                continue
+            out.append(Mention(doc_id, m.start(), m.end(), name, typ, eid))
+    return sorted(out, key=lambda m: m.start)
+
+
+@pytest.fixture(scope="module")
+def coder() -> EventCoder:
+    return EventCoder.load()
+
+
+@pytest.fixture(scope="module")
+def events(coder):
+    doc = Document(id="sana1", text=TEXT, raw_text=TEXT, source_path="t", fmt="txt", outlet="sana",
+                   published=datetime(2026, 1, 28))
+    return coder.code(doc, build_mentions("sana1", TEXT, ENTITIES), find_dates("sana1", TEXT, doc.published))
+
+
+def test_visit_is_consult_with_actor_target_place_date(events):
+    visit = events[0]
+    assert (visit.type, visit.mode) == ("CONSULT", "visit")
+    assert visit.actors == ["E:sharaa"] and visit.targets == ["E:putin"]
+    assert visit.place == "E:moscow"
+    assert visit.date == "2026-01-28" and not visit.background
+    assert TEXT[visit.sent_start:visit.sent_end].startswith("وصل الرئيس السوري")
+    assert visit.id == "sana1:ev0"
+
+
+def test_phone_call_is_background_consult_by_phone(events):
+    call = next(e for e in events if e.mode == "phone")
+    assert call.type == "CONSULT"
+    assert call.actors == ["E:putin"] and call.targets == ["E:sharaa"]
+    assert call.date == "2026-01-12" and call.background
+
+
+def test_withdrawal_is_retreat_from_origin(events):
+    w = next(e for e in events if e.type == "RETREAT")
+    assert w.mode == "withdraw" and w.cameo == "0874"
+    assert w.actors == ["E:ru_forces"] and w.place == "E:qamishli"
+    assert w.date == "2025-10" and w.background
+    assert TEXT[w.sent_start:w.sent_end].find(w.trigger) >= 0
+
+
+def test_accusation_with_country_target_and_negation_skipped(events):
+    acc = next(e for e in events if e.type == "ACCUSE")
+    assert acc.actors == ["E:ru_mfa"] and acc.targets == ["E:usa"]
+    last_sentence_start = TEXT.index("ولم يلتق")
+    assert not [e for e in events if e.sent_start >= last_sentence_start]
+
+
+def test_event_ids_are_deterministic(coder, events):
+    doc = Document(id="sana1", text=TEXT, raw_text=TEXT, source_path="t", fmt="txt", outlet="sana",
+                   published=datetime(2026, 1, 28))
+    again = coder.code(doc, build_mentions("sana1", TEXT, ENTITIES), find_dates("sana1", TEXT, doc.published))
+    assert [(e.id, e.type, e.date) for e in again] == [(e.id, e.type, e.date) for e in events]
+
+
+def test_undated_article_has_no_event_date(coder):
+    text = "تظاهر مئات الطلاب أمام وزارة التعليم احتجاجاً على رفع الرسوم."
+    doc = Document(id="x", text=text, raw_text=text, source_path="t", fmt="txt")
+    evs = coder.code(doc, [], find_dates("x", text, None))
+    assert [e.type for e in evs] == ["PROTEST"] and evs[0].date is None
+
+
+def test_inflected_forms_hit_the_lexicon():
+    lex = EventLexicon.load()
+    for form in ("يزور", "زارت", "وبزيارته", "يلتقي", "انسحبت", "ينسحبون", "اتهمت"):
+        assert lex.lookup(form) is not None, form
+    assert lex.lookup("يزور").plover == "CONSULT"
+    assert lex.lookup("وزارة") is None  # وزارة -> زار would be a false visit
+    assert "زيار" in stem_candidates("زيارات") or "زياره" in stem_candidates("زيارات")
+
+
+def test_up_layer_adds_entries():
+    assert len(EventLexicon.load(include_up=True)) > len(EventLexicon.load())

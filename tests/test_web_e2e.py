@@ -1,0 +1,293 @@
+"""End-to-end tests of the Arabic web UI in headless Chromium (selenium + Debian chromium/chromedriver).
+
+A uvicorn server runs in a thread on a free localhost port; pages are loaded, links followed,
+the search form used, the RTL layout measured, and highlighted spans compared with the API's text.
+Screenshots go to ``$RASID_SCREENSHOTS`` (default: pytest's tmp dir) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+DRIVER = shutil.which("chromedriver")
+try:
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # pragma: no cover - depends on the machine
+    webdriver = None
+
+if webdriver is None or not CHROMIUM or not DRIVER:
+    pytest.skip("headless browser tests need selenium, chromium and chromedriver "
+                "(run scripts/install_browser.sh)", allow_module_level=True)
+
+import uvicorn  # noqa: E402
+
+from rasid.api import create_app  # noqa: E402
+from rasid.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("rasid_api_fixture", Path(__file__).with_name("test_api.py"))
+api_fixture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(api_fixture)  # type: ignore[union-attr]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn in a daemon thread, started and stopped within a bounded time."""
+
+    def __init__(self, store: Store) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start within 15 s")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def api(self, path: str, **params: object) -> dict:
+        r = httpx.get(self.url + path, params=params, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    out = Path(os.environ.get("RASID_SCREENSHOTS") or tempfile.mkdtemp(prefix="rasid-shots-"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="rasid-chrome-")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=ar", f"--user-data-dir={profile}"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(options=opts, service=webdriver.ChromeService(executable_path=DRIVER))
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    store = api_fixture.build_db(tmp_path_factory.mktemp("web") / "web.db")
+    with LiveServer(store) as srv:
+        yield srv
+
+
+def settle(driver: webdriver.Chrome, action: Callable[[], object]) -> None:
+    """Run a navigation and wait until the single-page app has rendered the new view."""
+    driver.execute_script("document.body && (document.body.dataset.ready = '0')")
+    action()
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.body && document.body.dataset.ready === '1'"))
+
+
+def open_page(driver: webdriver.Chrome, url: str) -> None:
+    settle(driver, lambda: driver.get(url))
+
+
+def rect(driver: webdriver.Chrome, css: str) -> dict:
+    return driver.execute_script(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};", css)
+
+
+def check_highlight(driver: webdriver.Chrome, live: LiveServer, doc_id: str) -> str:
+    """The yellow span equals text[start:end] of the document, sits inside the sentence mark, and is visible."""
+    params = driver.execute_script("return Object.fromEntries(new URLSearchParams(location.hash.split('?')[1]))")
+    start, end = int(params["start"]), int(params["end"])
+    doc = live.api(f"/api/documents/{doc_id}", start=start, end=end)
+    span = driver.find_element(By.ID, "hl-span").text
+    sentence = driver.find_element(By.ID, "hl-sentence").text
+    assert span == doc["text"][start:end]
+    assert span in sentence and sentence == doc["highlight"]["sentence"]["text"]
+    # the whole document text is shown unchanged around the marks
+    assert driver.find_element(By.ID, "doc-text").text.replace("\n", "") == doc["text"].replace("\n", "")
+    r = rect(driver, "#hl-span")
+    assert 0 <= r["top"] < driver.execute_script("return window.innerHeight"), "highlight scrolled into view"
+    return span
+
+
+def test_story_list_is_rtl_and_newest_first(browser: webdriver.Chrome, live: LiveServer, shots: Path) -> None:
+    open_page(browser, live.url + "/")
+    assert browser.execute_script("return document.documentElement.dir") == "rtl"
+    assert browser.execute_script("return getComputedStyle(document.querySelector('main')).direction") == "rtl"
+    # RTL layout: the brand (first in the header) is on the right, the table's first column right of the last
+    assert rect(browser, ".brand")["left"] > rect(browser, ".topbar nav")["right"]
+    first_col, last_col = rect(browser, ".story-list th:first-child"), rect(browser, ".story-list th:last-child")
+    assert first_col["left"] > last_col["right"]
+    rows = browser.find_elements(By.CSS_SELECTOR, ".story-list tbody tr")
+    assert [r.get_attribute("data-story") for r in rows] == ["s-quake", "s-visit"]
+    assert "زيارة الشرع إلى موسكو" in rows[1].text and "3" in rows[1].text
+    browser.save_screenshot(str(shots / "stories.png"))
+
+
+def test_story_page_sources_conflicts_map(browser: webdriver.Chrome, live: LiveServer, shots: Path) -> None:
+    open_page(browser, live.url + "/")
+    link = browser.find_element(By.CSS_SELECTOR, "tr[data-story='s-visit'] a.story-link")
+    settle(browser, link.click)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "زيارة الشرع إلى موسكو"
+    conflict = browser.find_element(By.CSS_SELECTOR, "[data-conflict='cf-1']")
+    assert "نوع الزيارة" in conflict.text and "رسمية" in conflict.text and "عمل" in conflict.text
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.sources tbody tr")
+    assert [r.get_attribute("data-doc") for r in rows] == ["aawsat-1", "rt-1", "sana-1"]
+    assert [("conflict" in r.get_attribute("class")) for r in rows] == [False, True, True]
+    assert "دميتري بيسكوف" in rows[1].text
+    pins = browser.find_elements(By.CSS_SELECTOR, "#map .pin")
+    assert sorted(p.get_attribute("data-place") for p in pins) == ["e-damascus", "e-moscow"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map path.land")) > 100
+    entities = browser.find_element(By.ID, "entities").text
+    assert "أحمد الشرع" in entities and "الكرملين" in entities
+    timeline = browser.find_element(By.ID, "timeline").text
+    assert "وصل الرئيس أحمد الشرع" in timeline
+    browser.save_screenshot(str(shots / "story.png"))
+
+
+def test_click_claim_highlights_source_sentence(browser: webdriver.Chrome, live: LiveServer, shots: Path) -> None:
+    open_page(browser, live.url + "/#/story/s-visit")
+    claim = browser.find_element(By.CSS_SELECTOR, "tr[data-doc='rt-1'] a.fact")
+    assert claim.text == "الزيارة زيارة عمل"
+    settle(browser, claim.click)
+    assert check_highlight(browser, live, "rt-1") == "الزيارة زيارة عمل"
+    assert browser.find_element(By.ID, "hl-sentence").text.startswith("وقال المتحدث دميتري بيسكوف")
+    browser.save_screenshot(str(shots / "document-highlight.png"))
+
+
+def test_map_pin_and_entity_page(browser: webdriver.Chrome, live: LiveServer, shots: Path) -> None:
+    open_page(browser, live.url + "/#/story/s-visit")
+    settle(browser, lambda: browser.execute_script(
+        "location.hash = document.querySelector(\"#map .pin[data-place='e-damascus']\").getAttribute('href')"))
+    assert check_highlight(browser, live, "aawsat-1") == "دمشق"
+    open_page(browser, live.url + "/#/story/s-visit")
+    link = browser.find_element(By.CSS_SELECTOR, "#entities a[href='#/entity/e-sharaa']")
+    settle(browser, link.click)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("أحمد الشرع")
+    stories = browser.find_element(By.ID, "entity-stories").text
+    assert "زيارة الشرع إلى موسكو" in stories and "3 ذكر" in stories
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")) == 2  # two publication days
+    mentions = browser.find_elements(By.CSS_SELECTOR, "#mentions a.fact")
+    assert {m.text for m in mentions} == {"أحمد الشرع", "أحمد الشّرع"}
+    browser.save_screenshot(str(shots / "entity.png"))
+
+
+def test_search_form_filters_and_highlights(browser: webdriver.Chrome, live: LiveServer, shots: Path) -> None:
+    open_page(browser, live.url + "/#/search")
+    form = browser.find_element(By.ID, "search-form")
+    form.find_element(By.NAME, "q").send_keys("احمد الشرع")
+    settle(browser, lambda: form.find_element(By.CSS_SELECTOR, "button[type=submit]").click())
+    hits = browser.find_elements(By.CSS_SELECTOR, "#hits li")
+    assert {h.get_attribute("data-doc") for h in hits} == {"sana-1", "rt-1", "aawsat-1"}
+    marks = {m.text for m in browser.find_elements(By.CSS_SELECTOR, "#hits mark.hit")}
+    assert "أحمد الشّرع" in marks  # normalised match, original characters shown
+    browser.save_screenshot(str(shots / "search.png"))
+    # outlet filter through the select box
+    browser.find_element(By.CSS_SELECTOR, "select[name=outlet] option[value=aawsat]").click()
+    settle(browser, lambda: browser.find_element(By.CSS_SELECTOR, "#search-form button").click())
+    hits = browser.find_elements(By.CSS_SELECTOR, "#hits li")
+    assert [h.get_attribute("data-doc") for h in hits] == ["aawsat-1"]
+    settle(browser, hits[0].find_element(By.CSS_SELECTOR, "a.hit-title").click)
+    assert check_highlight(browser, live, "aawsat-1") == "أحمد الشّرع"
+    # quick search in the header; an over-long query shows the API's error, not a blank page
+    open_page(browser, live.url + "/")
+    box = browser.find_element(By.CSS_SELECTOR, "#quick-search input")
+    box.send_keys("زلزال\n")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#hits li"))
+    assert [h.get_attribute("data-doc") for h in browser.find_elements(By.CSS_SELECTOR, "#hits li")] == ["arabiya-1"]
+    open_page(browser, live.url + "/#/search?q=" + "ا" * 600)
+    assert "query too long" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+
+
+def test_unknown_story_shows_error(browser: webdriver.Chrome, live: LiveServer) -> None:
+    open_page(browser, live.url + "/#/story/no-such-story")
+    assert "unknown story id" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+
+
+def test_demo_corpus_through_the_real_pipeline(browser: webdriver.Chrome, shots: Path,
+                                               tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Run ``rasid run demo/corpus`` and browse what it produced; data kinds still empty are not asserted."""
+    from rasid.pipeline import run
+
+    corpus = ROOT / "demo" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("demo/corpus not present")
+    store = Store(tmp_path_factory.mktemp("demo") / "demo.db")
+    run([corpus], store)
+    with LiveServer(store) as srv:
+        stories = srv.api("/api/stories", limit=100)
+        assert stories["total"] > 0
+        open_page(browser, srv.url + "/")
+        rows = browser.find_elements(By.CSS_SELECTOR, ".story-list tbody tr")
+        assert [r.get_attribute("data-story") for r in rows] == [s["id"] for s in stories["items"]]
+        browser.save_screenshot(str(shots / "demo-stories.png"))
+        # the Moscow-visit story: the one with most documents mentioning بيسكوف/موسكو
+        hits = srv.api("/api/search", q="الشرع موسكو", limit=100)["items"]
+        assert hits, "demo corpus has articles on al-Sharaa in Moscow"
+        story_id = max({h["story"] for h in hits if h["story"]},
+                       key=lambda s: sum(h["story"] == s for h in hits))
+        detail = srv.api(f"/api/stories/{story_id}")
+        open_page(browser, f"{srv.url}/#/story/{story_id}")
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.sources tbody tr")
+        assert len(rows) == len(detail["documents"]) >= 2
+        outlets_shown = {r.find_element(By.CSS_SELECTOR, ".badge").text for r in rows}
+        assert len(outlets_shown) >= 2
+        if detail["entities"]:
+            assert browser.find_elements(By.CSS_SELECTOR, "#entities a[href^='#/entity/']")
+        if detail["places"]:
+            assert browser.find_elements(By.CSS_SELECTOR, "#map .pin")
+        if detail["conflicts"]:
+            assert browser.find_elements(By.CSS_SELECTOR, "[data-conflict]")
+        browser.save_screenshot(str(shots / "demo-story.png"))
+        # follow the first fact link available (summary/timeline/claim), else the first source document
+        facts = browser.find_elements(By.CSS_SELECTOR, "#view a.fact")
+        if facts:
+            doc_id = facts[0].get_attribute("href").split("#/doc/")[1].split("?")[0]
+            settle(browser, facts[0].click)
+            check_highlight(browser, srv, unquote(doc_id))
+        # search highlights on the demo text
+        open_page(browser, srv.url + "/#/search?q=" + "بيسكوف")
+        hit_links = browser.find_elements(By.CSS_SELECTOR, "#hits a.hit-title")
+        assert hit_links
+        doc_id = hit_links[0].find_element(By.XPATH, "./..").get_attribute("data-doc")
+        settle(browser, hit_links[0].click)
+        assert check_highlight(browser, srv, doc_id) == "بيسكوف"
+        browser.save_screenshot(str(shots / "demo-document.png"))
