@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, TimeExpression
 from rasid.normalize import normalize
-from rasid.search import MAX_QUERY_CHARS, QueryError, SearchQuery, search
+from rasid.search import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchQuery, search
 from rasid.store import DocumentRow, MentionRow, Store, to_jsonable
 from rasid.textspan import sentences
 
@@ -34,6 +34,10 @@ MAX_ID_CHARS = 300
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (1–{MAX_LIMIT})")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
+
+
+_BRIEF_COLUMNS = ("id", "title", "outlet", "url", "published", "date_source", "inferred_from", "inferred_to",
+                  "language", "duplicate_of", "duplicate_score", "story_id")
 
 
 # ---- JSON shapes (same keys as rasid.export) ----------------------------------------------------
@@ -137,6 +141,8 @@ def create_app(db: str | Path | Store) -> FastAPI:
                   description="Structured, sourced knowledge from Arabic news. Every fact carries its document id "
                               "and character offsets into the document text.")
     app.state.store = store
+    search_index = SearchIndex.load(store)  # builds/catches up the full-text index once, at start-up
+    app.state.search_index = search_index
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 
     @app.exception_handler(StarletteHTTPException)
@@ -157,10 +163,20 @@ def create_app(db: str | Path | Store) -> FastAPI:
     def list_documents(limit: Limit = 20, offset: Offset = 0, outlet: str | None = None,
                        story: str | None = None) -> dict:
         """Documents, newest first, optionally of one outlet or story (text omitted; see /api/documents/{id})."""
-        docs = [d for d in store.documents() if (outlet is None or d.outlet == outlet)
-                and (story is None or d.story_id == story)]
-        docs.sort(key=lambda d: (d.published or datetime.min, d.id), reverse=True)
-        return page([doc_brief(d) for d in docs[offset:offset + limit]], len(docs), limit, offset)
+        conds = []
+        if outlet is not None:
+            conds.append(DocumentRow.outlet == outlet)
+        if story is not None:
+            conds.append(DocumentRow.story_id == story)
+        cols = [getattr(DocumentRow, c) for c in _BRIEF_COLUMNS]
+        with store.session() as s:  # light columns only: listing must not load every text
+            total = int(s.scalar(select(func.count()).select_from(DocumentRow).where(*conds)) or 0)
+            q = (select(*cols).where(*conds).order_by(DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
+                 .limit(limit).offset(offset))
+            rows = s.execute(q).all()
+        docs = [Document(text="", raw_text="", source_path="", fmt="", **dict(zip(_BRIEF_COLUMNS, r, strict=True)))
+                for r in rows]
+        return page([doc_brief(d) for d in docs], total, limit, offset)
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"])
     def get_document(doc_id: str, start: Annotated[int | None, Query(ge=0)] = None,
@@ -343,7 +359,7 @@ def create_app(db: str | Path | Store) -> FastAPI:
                     raise HTTPException(400, f"entity {ident!r} is a {found[0].type}, not a place (LOC)")
         try:
             res = search(store, SearchQuery(q=q, outlets=outlet or [], date_from=date_from, date_to=date_to,
-                                            entity=entity, place=place, limit=limit, offset=offset))
+                                            entity=entity, place=place, limit=limit, offset=offset), search_index)
         except QueryError as exc:
             raise HTTPException(400, str(exc)) from exc
         return {"total": res.total, "limit": limit, "offset": offset, "terms": res.terms,
@@ -367,7 +383,7 @@ def create_app(db: str | Path | Store) -> FastAPI:
 
     # -- UI --
     @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
+    def ui_index() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html")
 
     @app.get("/docs", include_in_schema=False)

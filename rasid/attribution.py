@@ -17,12 +17,14 @@ date as ISO; place as the LOC entity id (or its normalised text).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
 from rasid.models import Claim, Document, Mention, TimeExpression
 from rasid.normalize import normalize_with_offsets
 from rasid.temporal import find_dates
+from rasid.temporal_lexicon import FUTURE_CUES
 from rasid.textspan import Span, sentences
 
 _SPEECH = (
@@ -45,12 +47,18 @@ _PHONE_RE = re.compile(r"هاتف|مكالمه")
 _VIDEO_RE = re.compile(r"(?:عبر|بتقنيه|بواسطه)\s+(?:الفيديو|الاتصال المرئي|الفيديو كونفرانس)|افتراضي")
 _IN_PERSON_RE = re.compile(r"(?<!\w)[وفبل]?(?:التقي|يلتقي|لقاء|اجتمع|اجتماع|قمه|استقبل|يستقبل|وجها لوجه|زيار|زار)")
 _NUM_WORDS = r"عشرات|مئات|الاف|الوف|ملايين|ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره|الف|مليون"
-_COUNT_RE = re.compile(rf"(?<![\w.,])(\d[\d,.]*|{_NUM_WORDS})\s+(?:من\s+)?((?:ال)?[\u0621-\u064A]{{3,}})")
+_COUNT_RE = re.compile(
+    rf"(?<![\w.,])(\d[\d,.]*|{_NUM_WORDS})\s+(?:(الف|مليون|مليار|ملايين)\s+)?(?:من\s+)?((?:ال)?[\u0621-\u064A]{{3,}})"
+)
 _COUNT_SKIP = {"يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر",
                "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول",
                "تشرين", "عام", "العام", "سنه", "يوم", "ايام", "يوما", "ساعه", "ساعات", "دقيقه", "دقايق",
                "شهر", "اشهر", "اسبوع", "اسابيع", "بالميه", "بالمئه", "في", "الي", "من", "عن", "على", "علي",
                "كيلومتر", "كلم", "كم", "متر", "هـ", "م"}
+_PLANNED = {"قريب", "قريبا", "المقبل", "المقبله", "مرتقب", "المرتقب", "المرتقبه", "سيعقد", "ستعقد", "تحديد"}
+_CONTRAST_RE = re.compile(r"[،,]?\s+(?:في حين|فيما|بينما|لكن|غير ان)\s+")
+_PLUPERFECT_RE = re.compile(r"(?<!\w)[وف]?كان(?:ت|وا)?\s+(?:\S+\s+){0,5}?قد\s")
+_STATEMENT_RE = re.compile(rf"(?:بيان|تصريح|تصريحات|صدر|للصحفيين|للصحافيين|مؤتمر صحفي|{_SPEECH})\W+(?:\S+\W+)?$")
 _PLACE_PREP_RE = re.compile(r"(?:(?<!\w)(?:في|إلى|الى|من|داخل|قرب)\s+|(?<!\w)[بل])$")
 _TOPICS = [("phone", re.compile(r"هاتف|مكالمه")), ("visit", re.compile(r"زيار|(?<!\w)[وف]?زار|يزور|وصل")),
            ("withdrawal", re.compile(r"انسحاب|انسحب|ينسحب|سحب|اخلاء|اخلي")),
@@ -69,34 +77,91 @@ class _Attribution:
 def find_claims(doc: Document, mentions: list[Mention]) -> list[Claim]:
     """Attributed and slot-bearing claims of ``doc`` with offsets into ``doc.text``."""
     mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
-    timexes = find_dates(doc.id, doc.text, doc.published)
+    ctx = DocContext(doc)
     out: list[Claim] = []
-    for sent in sentences(doc.text):
-        sent_mentions = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
-        attr = _attribute(sent, sent_mentions)
-        start, end = (attr.claim_start, attr.claim_end) if attr else (sent.start, sent.end)
-        slots = _slots(doc.text, start, end, sent_mentions, timexes)
-        if attr is None and not slots:
-            continue
-        for slot, value in slots or [(None, None)]:
-            out.append(Claim(
-                id=f"{doc.id}:cl{len(out)}", doc_id=doc.id, start=start, end=end, text=doc.text[start:end],
-                outlet=doc.outlet, speaker=attr.speaker.entity_id if attr and attr.speaker else None,
-                speaker_text=_speaker_text(attr), slot=slot, value=value,
-            ))
+    for sent in ctx.sentences:
+        for clause in _clauses(sent, ctx):
+            clause_mentions = [m for m in mentions if clause.start <= m.start and m.end <= clause.end]
+            attr = _attribute(clause, clause_mentions, ctx)
+            start, end = (attr.claim_start, attr.claim_end) if attr else (clause.start, clause.end)
+            slots = _slots(ctx, start, end, clause_mentions)
+            if attr is None and not slots:
+                continue
+            for slot, value in slots or [(None, None)]:
+                out.append(Claim(
+                    id=f"{doc.id}:cl{len(out)}", doc_id=doc.id, start=start, end=end, text=doc.text[start:end],
+                    outlet=doc.outlet, speaker=attr.speaker.entity_id if attr and attr.speaker else None,
+                    speaker_text=_speaker_text(attr), slot=slot, value=value,
+                ))
     return out
 
 
-def claim_context(claim: Claim, doc: Document) -> tuple[str | None, date | None]:
-    """(topic, anchor date) of a claim: which event it is about, and when; used to cluster claims."""
-    norm, _ = normalize_with_offsets(doc.text[claim.start:claim.end])
+class DocContext:
+    """Per-document work shared by all its claims: timexes, sentences, one normalisation pass."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.timexes = find_dates(doc.id, doc.text, doc.published)
+        self.sentences = sentences(doc.text)
+        self.norm, self.offs = normalize_with_offsets(doc.text)
+
+    def span(self, a: int, b: int) -> tuple[str, list[int]]:
+        """Like ``normalize_with_offsets(doc.text[a:b])`` without re-normalising."""
+        i = bisect_left(self.offs, a, 0, len(self.offs) - 1)
+        j = bisect_left(self.offs, b, 0, len(self.offs) - 1)
+        return self.norm[i:j], [o - a for o in self.offs[i:j]] + [b - a]
+
+
+def claim_context(claim: Claim, doc: Document, ctx: DocContext | None = None) -> tuple[str | None, date | None]:
+    """(topic, anchor date) of a claim: which event it is about, and when; used to cluster claims.
+
+    Pluperfect background («وكان الشرع قد زار») gets its own topic so it never disputes the news.
+    """
+    ctx = ctx if ctx is not None and ctx.doc is doc else DocContext(doc)
+    norm, _ = ctx.span(claim.start, claim.end)
     topic = next((name for name, rx in _TOPICS if rx.search(norm)), None)
-    sent = next((s for s in sentences(doc.text) if s.start <= claim.start < s.end), None)
-    lo, hi = (sent.start, sent.end) if sent else (claim.start, claim.end)
-    tx = [t for t in find_dates(doc.id, doc.text[lo:hi], doc.published) if t.value and len(t.value) == 10]
-    if tx:
-        return topic, date.fromisoformat(tx[0].value)
+    sent = next((s for s in ctx.sentences if s.start <= claim.start < s.end), None)
+    if topic and sent and _PLUPERFECT_RE.search(ctx.span(sent.start, sent.end)[0]):
+        topic += "@background"
+    t = _event_timex(ctx, claim.start, claim.end)
+    if t is not None and t.value:
+        if t.granularity in ("day", "week"):
+            return topic, date.fromisoformat(t.value[:10])
+        if t.granularity == "month":
+            return topic, date(int(t.value[:4]), int(t.value[5:7]), 15)
     return topic, doc.published.date() if doc.published else None
+
+
+def _clauses(sent: Span, ctx: DocContext) -> list[Span]:
+    """Split at contrast markers so «X said A, while Y described it as B» gives two claims."""
+    norm, offs = ctx.span(sent.start, sent.end)
+    cuts = [offs[m.start()] for m in _CONTRAST_RE.finditer(norm) if m.start() > 10]
+    bounds = [0, *cuts, len(sent.text)]
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = sent.text[a:b]
+        lead = len(piece) - len(piece.lstrip(" ،,"))
+        if piece.strip(" ،,"):
+            out.append(Span(sent.start + a + lead, sent.start + b, piece[lead:]))
+    return out
+
+
+def _event_timex(ctx: DocContext, start: int, end: int) -> TimeExpression | None:
+    """The timex dating the event the clause talks about: nearest a topic trigger, not a statement date."""
+    norm, offs = ctx.span(start, end)
+    anchors = [start + offs[m.start()] for _, rx in _TOPICS for m in rx.finditer(norm)]
+    if not anchors:
+        return None
+    best: tuple[int, TimeExpression] | None = None
+    for t in ctx.timexes:
+        if not (start <= t.start and t.end <= end and t.value):
+            continue
+        if _STATEMENT_RE.search(ctx.span(max(start, t.start - 25), t.start)[0]):
+            continue
+        dist = min(abs(t.start - a) for a in anchors)
+        if dist <= 90 and (best is None or dist < best[0]):
+            best = (dist, t)
+    return best[1] if best else None
 
 
 # --------------------------------------------------------------- attribution
@@ -110,8 +175,8 @@ def _speaker_text(attr: _Attribution | None) -> str | None:
     return attr.speaker_text
 
 
-def _attribute(sent: Span, mentions: list[Mention]) -> _Attribution | None:
-    norm, offs = normalize_with_offsets(sent.text)
+def _attribute(sent: Span, mentions: list[Mention], ctx: DocContext) -> _Attribution | None:
+    norm, offs = ctx.span(sent.start, sent.end)
 
     def abs_(i: int) -> int:
         return sent.start + offs[min(i, len(offs) - 1)]
@@ -148,7 +213,10 @@ def _attribute(sent: Span, mentions: list[Mention]) -> _Attribution | None:
         if anon_text and via is not None:
             anon_text = f"{anon_text} (عبر {via.text})"
     if speaker is None and anon_text is None:
-        return None
+        zone = sent.text[offs[zone_s]:offs[zone_e]].strip(" ،,:")
+        if not zone or len(zone.split()) > 8:
+            return None
+        anon_text = zone  # no entity found (NER missed it): keep the words naming the speaker
     return _Attribution(*_trim(sent, abs_(comp.end()), sent.end), speaker, anon_text)
 
 
@@ -187,8 +255,9 @@ def _trim(sent: Span, s: int, e: int) -> tuple[int, int]:
 # --------------------------------------------------------------------- slots
 
 
-def _slots(text: str, start: int, end: int, mentions: list[Mention], timexes: list[TimeExpression]):
-    norm, offs = normalize_with_offsets(text[start:end])
+def _slots(ctx: DocContext, start: int, end: int, mentions: list[Mention]):
+    text, timexes = ctx.doc.text, ctx.timexes
+    norm, offs = ctx.span(start, end)
     out: list[tuple[str, str]] = []
     for phrase, value in _VISIT_TYPES:
         if phrase in norm:
@@ -198,22 +267,26 @@ def _slots(text: str, start: int, end: int, mentions: list[Mention], timexes: li
         out.append(("meeting_mode", "video"))
     elif _PHONE_RE.search(norm):
         out.append(("meeting_mode", "phone"))
-    elif _IN_PERSON_RE.search(norm):
-        out.append(("meeting_mode", "in_person"))
+    elif _IN_PERSON_RE.search(norm) and not any(w in FUTURE_CUES or w in _PLANNED for w in norm.split()):
+        out.append(("meeting_mode", "in_person"))  # a planned meeting says nothing about how they met
     topic = next((name for name, rx in _TOPICS if rx.search(norm)), None)
     if topic:
-        days = [t for t in timexes if start <= t.start and t.end <= end and t.value and t.granularity == "day"]
-        if days:
-            out.append(("date", days[0].value))
+        t = _event_timex(ctx, start, end)
+        if t is not None and t.granularity == "day":
+            out.append(("date", t.value))
         places = [m for m in mentions if m.type == "LOC" and start <= m.start and m.end <= end
                   and _PLACE_PREP_RE.search(text[max(start, m.start - 6):m.start])]
         if places and topic in ("visit", "withdrawal", "meeting"):
             p = places[0]
             out.append(("place", p.entity_id or normalize_with_offsets(p.text)[0]))
     for m in _COUNT_RE.finditer(norm):
-        noun = m.group(2)
+        num, scale, noun = m.group(1).replace(",", ""), m.group(2), m.group(3)
         if noun in _COUNT_SKIP or any(t.start <= start + offs[m.start()] < t.end for t in timexes):
             continue
+        if num.isdigit() and len(num) == 4 and 1900 <= int(num) <= 2100 and not scale:
+            continue  # a year («© 2026 سانا»)
         noun = noun[2:] if noun.startswith("ال") and len(noun) >= 6 else noun
-        out.append(("count", f"{m.group(1).replace(',', '')} {noun}"))
+        if noun.endswith("ات") and len(noun) >= 5:
+            noun = noun[:-2] + "ه"  # درجات -> درجه, so 5.5 درجات and 5.6 درجة compare
+        out.append(("count", f"{num} {scale + ' ' if scale else ''}{noun}"))
     return out

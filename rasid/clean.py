@@ -99,7 +99,8 @@ class LineStats:
         if body in self._seen_bodies:
             return {}
         self._seen_bodies.add(body)
-        keys = {line_hash(ln) for ln in text.splitlines() if len(line_key(ln)) >= 3}
+        keys = {hashlib.sha1(k.encode("utf-8")).hexdigest()[:16]
+                for k in map(line_key, text.splitlines()) if len(k) >= 3}
         keys.add(DOCS_KEY)
         self.counts[outlet or ""].update(keys)
         return dict.fromkeys(keys, 1)
@@ -107,17 +108,17 @@ class LineStats:
     def merge(self, outlet: str, key: str, count: int) -> None:
         self.counts[outlet][key] += count
 
-    def needed(self, outlet: str | None, line: str) -> int:
+    def needed(self, outlet: str | None, key: str) -> int:
         counts = self.counts.get(outlet or "", Counter())
-        by_length = self.min_docs + max(0, len(line_key(line)) - 40) // 25
+        by_length = self.min_docs + max(0, len(key) - 40) // 25
         return max(by_length, int(self.min_share * counts.get(DOCS_KEY, 0)))
 
     def is_repeated(self, outlet: str | None, line: str) -> bool:
         key = line_key(line)
         if len(key) < 3:
             return False
-        n = self.counts.get(outlet or "", Counter()).get(line_hash(line), 0)
-        return n >= self.needed(outlet, line)
+        n = self.counts.get(outlet or "", Counter()).get(hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], 0)
+        return n >= self.needed(outlet, key)
 
 
 @dataclass

@@ -36,16 +36,16 @@ _EPOCH = datetime(1970, 1, 1)
 class ClusterConfig:
     """Weights and limits; defaults tuned on the dev half of eval/ant_story_labels.json."""
 
-    threshold: float = 0.42
+    threshold: float = 0.25
     window_days: float = 3.0
-    w_lex: float = 0.55
-    w_dense: float = 0.45
+    w_lex: float = 0.6
+    w_dense: float = 0.4
     w_ent: float = 0.15
     dense_floor: float = 0.25  # USE cosine of unrelated news sits around here
-    date_decay: float = 0.04  # score lost per day beyond the first
+    date_decay: float = 0.1  # score lost per day beyond the first
     mode_penalty: float = 0.30
     event_date_penalty: float = 0.15
-    link_mix: float = 0.0  # 0 = best single member; >0 blends in the mean of the story's top-3 members
+    link_mix: float = 0.6  # 0 = best single member; >0 blends in the mean of the story's top-3 members
     index_terms: int = 12
     vector_terms: int = 40
     max_scan: int = 400  # postings examined per term (newest first)

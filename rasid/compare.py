@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from rasid.attribution import claim_context
+from rasid.attribution import DocContext, claim_context
 from rasid.models import Claim, Conflict, Document
 from rasid.normalize import words
 
 DATE_TOLERANCE_DAYS = 3
+# Slots whose differing values are flagged. "place" is clustered but not flagged: without a place
+# hierarchy, «موسكو» vs «روسيا» vs «الكرملين» look like disagreements when they are nested places.
+CONFLICT_SLOTS = {"visit_type", "meeting_mode", "count", "date"}
 _TEXT_OVERLAP = 0.6
 
 
@@ -34,11 +37,12 @@ class _Group:
 def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document]) -> tuple[list[Claim], list[Conflict]]:
     """Set ``story_id``/``group`` on each claim and return the story's conflicts (deterministic ids)."""
     groups: list[_Group] = []
+    ctxs = {d: DocContext(docs[d]) for d in sorted({c.doc_id for c in claims}) if d in docs}
     ordered = sorted(claims, key=lambda c: (c.doc_id, c.start, c.id))
     for c in ordered:
         c.story_id = story_id
         doc = docs.get(c.doc_id)
-        topic, anchor = claim_context(c, doc) if doc is not None else (None, None)
+        topic, anchor = claim_context(c, doc, ctxs[c.doc_id]) if doc is not None else (None, None)
         if c.slot == "meeting_mode":
             topic = "contact"  # phone vs in person is the value being compared, not a different fact
         if c.slot == "date" and c.value and len(c.value) == 10:
@@ -53,17 +57,19 @@ def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document])
         c.group = g.id
     conflicts: list[Conflict] = []
     for g in groups:
-        if g.slot is None:
+        if g.slot not in CONFLICT_SLOTS:
             continue
         values: dict[str, list[str]] = {}
         outlets: dict[str, list[str]] = {}
         for c in g.claims:
-            if c.value is None:
-                continue
+            if c.value is None or (g.slot == "count" and not c.value[:1].isdigit()):
+                continue  # «عشرات» (dozens) is compatible with any figure
             values.setdefault(c.value, []).append(c.id)
             out = c.outlet or c.doc_id
             if out not in outlets.setdefault(c.value, []):
                 outlets[c.value].append(out)
+        if g.slot == "date":
+            values, outlets = _exclusive(values, outlets)
         if len(values) > 1 and len({c.doc_id for c in g.claims}) > 1:  # one article listing two figures is not a dispute
             conflicts.append(Conflict(id=f"{story_id}:cf{len(conflicts)}", story_id=story_id, slot=g.slot,
                                       values=dict(sorted(values.items())), outlets=dict(sorted(outlets.items()))))
@@ -81,8 +87,16 @@ def _same_fact(g: _Group, c: Claim, topic: str | None, anchor: date | None, bag:
         gnoun = (g.claims[0].value or "").split(" ", 1)[-1]
         if noun != gnoun:
             return False
-    if g.topic != topic:
+    if g.topic != topic and c.slot != "count":  # a count is identified by its noun, not the verb around it
         return False
     if g.anchor is None or anchor is None:
         return True
     return abs((g.anchor - anchor).days) <= DATE_TOLERANCE_DAYS
+
+
+def _exclusive(values: dict[str, list[str]], outlets: dict[str, list[str]]):
+    """Dates only dispute when some outlet gives one and not the other (an outlet giving both is
+    describing two steps, e.g. arrival and departure)."""
+    keep = {v for v, outs in outlets.items()
+            if any(all(o not in other for w, other in outlets.items() if w != v) for o in outs)}
+    return ({v: ids for v, ids in values.items() if v in keep}, {v: o for v, o in outlets.items() if v in keep})

@@ -15,21 +15,21 @@ SCHEME = "affine32"  # explicit, so stored signatures stay comparable across dat
 SHINGLE = 3
 
 
-def content_hash(text: str) -> str:
+def content_hash(text: str, toks: list[str] | None = None) -> str:
     """Hash of the normalised word sequence: equal for bodies differing only in spacing, diacritics, digits."""
-    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+    return hashlib.sha1(" ".join(words(text) if toks is None else toks).encode("utf-8")).hexdigest()
 
 
-def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
-    toks = words(text)
+def shingles(text: str, k: int = SHINGLE, toks: list[str] | None = None) -> set[bytes]:
+    toks = words(text) if toks is None else toks
     if len(toks) < k:
         return {" ".join(toks).encode("utf-8")} if toks else set()
     return {" ".join(toks[i:i + k]).encode("utf-8") for i in range(len(toks) - k + 1)}
 
 
-def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
+def minhash(text: str, num_perm: int = NUM_PERM, toks: list[str] | None = None) -> MinHash:
     mh = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME)
-    sh = shingles(text)
+    sh = shingles(text, toks=toks)
     if sh:
         mh.update_batch(list(sh))
     return mh

@@ -152,27 +152,34 @@ def _stream(chunk_results: Iterable[list]) -> Iterator:
 
 def learn_line_stats_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunConfig,
                           progress: ProgressFactory) -> tuple[LineStats, int]:
-    """Same counts as ``pipeline.learn_line_stats``: new documents only, merged with stored counts."""
+    """Same counts as ``pipeline.learn_line_stats``: new documents only, merged with stored counts.
+
+    A document is counted once ever (``Store.line_counted``), also when a run was killed after
+    counting it but before storing it.
+    """
     stats = LineStats(min_docs=cfg.min_repeat_docs)
     for outlet, key, count in store.load_line_stats():
         stats.merge(outlet, key, count)
     increments: dict[tuple[str, str], int] = {}
+    counted: dict[str, str] = {}
     n = 0
     with progress("learning boilerplate", None) as bar:
         items = _stream(_ordered(client, _observe_files, chunks, cfg.min_repeat_docs, window=_window(client)))
         for batch in _batched(items, cfg.batch_size):
             raws = [x for x in batch if not isinstance(x, Skip)]
             known = store.raw_hashes(x[0] for x in raws)
+            counted_before = store.line_counted(x[0] for x in raws)
             for doc_id, rhash, outlet, keys in raws:
                 n += 1
-                if known.get(doc_id) == rhash:
+                if rhash in (known.get(doc_id), counted_before.get(doc_id)) or counted.get(doc_id) == rhash:
                     continue
+                counted[doc_id] = rhash
                 for key in keys:
                     stats.merge(outlet or "", key, 1)
                     k = (outlet or "", key)
                     increments[k] = increments.get(k, 0) + 1
             bar.advance(len(batch))
-    store.add_line_stats(increments)
+    store.add_line_stats(increments, counted)
     return stats, n
 
 

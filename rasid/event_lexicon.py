@@ -58,6 +58,7 @@ class EventLexicon:
 
     def __init__(self, entries: dict[str, Trigger], include_up: bool = False) -> None:
         self._entries = {k: v for k, v in entries.items() if include_up or v.source == "curated"}
+        self._memo: dict[str, Trigger | None] = {}  # token -> result; news reuses a small vocabulary
 
     @classmethod
     def load(cls, include_up: bool = False) -> EventLexicon:
@@ -70,7 +71,14 @@ class EventLexicon:
 
     def lookup(self, token: str) -> Trigger | None:
         """Trigger for a surface token (any form), preferring the exact then the longest stem."""
-        norm = normalize(token)
+        if token in self._memo:
+            return self._memo[token]
+        hit = self._lookup(normalize(token))
+        if len(self._memo) < 200_000:
+            self._memo[token] = hit
+        return hit
+
+    def _lookup(self, norm: str) -> Trigger | None:
         if norm in _BLOCKED or strip_proclitics(norm) in _BLOCKED:
             return None
         for cand in stem_candidates(norm):

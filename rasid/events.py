@@ -46,6 +46,7 @@ class EventCoder:
 
     def __init__(self, lexicon: EventLexicon) -> None:
         self.lexicon = lexicon
+        self._support: dict[str, bool] = {}  # word -> is a support verb (memo)
 
     @classmethod
     def load(cls, include_up: bool = False) -> EventCoder:
@@ -68,9 +69,14 @@ class EventCoder:
 
     # ----------------------------------------------------------------- helpers
 
-    @staticmethod
-    def _has_support_verb(norm_sent: str) -> bool:
-        return any(c in _SUPPORT_VERBS for w in norm_sent.split() for c in stem_candidates(w))
+    def _has_support_verb(self, norm_sent: str) -> bool:
+        for w in norm_sent.split():
+            hit = self._support.get(w)
+            if hit is None:
+                hit = self._support[w] = any(c in _SUPPORT_VERBS for c in stem_candidates(w))
+            if hit:
+                return True
+        return False
 
     def _hits(self, text: str, offset: int) -> list[_Hit]:
         out = []
@@ -82,7 +88,7 @@ class EventCoder:
                 norm = normalize(tok.text)
                 if trig.pos == "n" and norm.startswith(("ال", "وال", "بال", "لل", "فال")):
                     continue  # a definite event noun refers back to an event already reported
-                is_verb = trig.pos == "v" and not norm.startswith(("ال", "وال", "بال", "لل"))
+                is_verb = trig.pos == "v"
                 out.append(_Hit(tok.start + offset, tok.end + offset, tok.text, trig, is_verb))
         return out
 
@@ -111,7 +117,7 @@ class EventCoder:
                 elif _VISIT_RE.search(norm_sent) and mode == "meet":
                     mode = "visit"
             actors, targets, place = _roles(doc.text, hit, sent_mentions, mode)
-            ev_date = _event_date(sent_timexes, doc)
+            ev_date = _event_date(sent_timexes, doc, hit.start)
             out.append(Event(
                 id=f"{doc.id}:ev{n0 + len(out)}", doc_id=doc.id, type=trig.plover,
                 sent_start=sent.start, sent_end=sent.end, trigger=doc.text[hit.start:hit.end],
@@ -183,10 +189,13 @@ def _ids(ms: list[Mention]) -> list[str]:
     return out
 
 
-def _event_date(timexes: list[TimeExpression], doc: Document) -> str | None:
+def _event_date(timexes: list[TimeExpression], doc: Document, trigger_at: int) -> str | None:
+    """The sentence's timex nearest the trigger (finer granularity breaks ties), else the publication day."""
     dated = [t for t in timexes if t.value]
     if dated:
-        best = min(dated, key=lambda t: {"day": 0, "week": 1, "month": 2, "year": 3}.get(t.granularity, 4))
+        rank = {"day": 0, "week": 1, "month": 2, "year": 3}
+        best = min(dated, key=lambda t: (min(abs(t.start - trigger_at), abs(t.end - trigger_at)),
+                                         rank.get(t.granularity, 4)))
         return best.value
     return doc.published.date().isoformat() if doc.published else None
 

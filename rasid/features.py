@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 
-from rasid.normalize import normalize, strip_proclitics
+from rasid.normalize import normalize
 
 _WORD_RE = re.compile(r"[\u0621-\u064A\w]+", re.UNICODE)
 
@@ -36,9 +36,25 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("اتها", "اتهم", "اته", "هما", "كما", "ات", "ون", "ين", "ان", "ها", "هم", "ية", "ه", "ي")
 
 
+_ARTICLE_CLUSTERS = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال")
+
+
+def _strip_prefix(word: str) -> str:
+    """Drop an article cluster (وال، بال، لل، ال ...), else a conjunction و before a long word.
+
+    Single-letter ب/ل/ف/ك are kept: they start too many names (بوتين، فلاديمير، لندن).
+    """
+    for p in _ARTICLE_CLUSTERS:
+        if word.startswith(p) and len(word) - len(p) >= 3:
+            return word[len(p):]
+    if word.startswith("و") and len(word) >= 6:
+        return word[1:]
+    return word
+
+
 def stem(word: str) -> str:
     """Light stem of a normalised word: one proclitic cluster, then one common suffix (stem kept >= 3)."""
-    w = strip_proclitics(word, min_stem=3)
+    w = _strip_prefix(word)
     for suf in _SUFFIXES:
         if w.endswith(suf) and len(w) - len(suf) >= 3:
             return w[: -len(suf)]

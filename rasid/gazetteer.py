@@ -44,7 +44,7 @@ class Gazetteer:
             typ, *forms = line.split("\t")
             for f in forms:
                 key = normalize(f)
-                names.setdefault(key, set()).add(typ)
+                names.setdefault(key, set()).add(typ + "c")
                 canonical[key] = (typ, forms[0])
         frozen = {k: frozenset(v) for k, v in names.items()}
         max_len = max((k.count(" ") + 1 for k in frozen), default=1)

@@ -139,3 +139,11 @@ class Geocoder:
         best_q = next(q for r, q in cands if r.key == best.key)
         score = round(min(1.0, score) * best_q, 3)
         return Place(best.name, best.lat, best.lon, best.cc, best.gid, best.feature, score, best.key)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (for the 161 km accuracy criterion of geoparsing evaluations)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))

@@ -17,6 +17,7 @@ from rasid.dedup import Deduplicator, content_hash, minhash
 from rasid.ingest import read_inputs
 from rasid.langid import detect_language
 from rasid.models import Document, RawArticle, Skip
+from rasid.normalize import words
 from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
 
 log = logging.getLogger("rasid")
@@ -96,10 +97,11 @@ def clean_article(raw: RawArticle, stats: LineStats | None) -> Document:
     """Raw article → Document with boilerplate removed and language detected (pure: safe to parallelise)."""
     res = clean_text(raw.text, raw.outlet, stats)
     text = res.text
+    toks = words(text)
     return Document(
         id=raw.doc_id, text=text, raw_text=raw.text, source_path=raw.source_path, fmt=raw.fmt,
         title=raw.title, url=raw.url, outlet=raw.outlet, published=raw.published, date_source=raw.date_source,
-        language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text),
+        language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text, toks),
         raw_hash=raw_hash(raw), removed_lines=[f"{i}\t{why}\t{line}" for i, why, line in res.removed],
     )
 
@@ -128,7 +130,7 @@ def ingest(paths: list[str | Path], store: Store, cfg: RunConfig, report: RunRep
                 if not d.text.strip():
                     skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
                     continue
-                mh = minhash(d.text)
+                mh = minhash(d.text)  # the shingles are re-derived: cheap next to the LSH bookkeeping
                 match = dd.check(d.id, d.text, d.content_hash, mh)
                 if match is not None:
                     d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)

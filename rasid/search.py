@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select, text
+from sqlalchemy.exc import DBAPIError
 
 from rasid.normalize import normalize, normalize_with_offsets
 from rasid.store import DocumentRow, MentionRow, Store
@@ -64,6 +65,69 @@ class SearchResult:
     total: int
     hits: list[Hit]
     terms: list[str]
+
+
+class SearchIndex:
+    """Trigram FTS5 index of ``documents.norm_text`` kept in the same SQLite file.
+
+    Why: a substring ``LIKE`` must read every document row (text, raw text and all), which costs
+    ~0.3 s per 5,000 articles; the trigram index answers substring queries in milliseconds and
+    keeps LIKE's semantics (``موسكو`` still finds ``بموسكو``). It is contentless (rowids only, about
+    3x the normalised text) and synced by rowid, since stored documents are never rewritten. Other
+    databases, or SQLite without FTS5, fall back to LIKE.
+    """
+
+    TABLE = "rasid_search_fts"
+    STATE = "rasid_search_state"
+
+    def __init__(self, store: Store, enabled: bool) -> None:
+        self.store = store
+        self.enabled = enabled
+
+    @classmethod
+    def load(cls, store: Store, build: bool = True) -> SearchIndex:
+        """Create the index tables if needed and (by default) index documents stored since last time."""
+        if store.dialect != "sqlite":
+            return cls(store, False)
+        try:
+            with store.engine.begin() as conn:
+                conn.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {cls.TABLE} USING fts5("
+                                  "body, tokenize='trigram', content='', columnsize=0)"))
+                conn.execute(text(f"CREATE TABLE IF NOT EXISTS {cls.STATE} "
+                                  "(id INTEGER PRIMARY KEY CHECK (id = 1), max_rowid INTEGER NOT NULL)"))
+        except DBAPIError:  # no FTS5 trigram tokenizer (SQLite < 3.34) or a read-only file
+            return cls(store, False)
+        index = cls(store, True)
+        if build:
+            index.sync()
+        return index
+
+    def sync(self) -> int:
+        """Index documents whose rowid is above the last indexed one; returns how many were added."""
+        if not self.enabled:
+            return 0
+        try:
+            with self.store.engine.begin() as conn:
+                done = conn.execute(text(f"SELECT max_rowid FROM {self.STATE} WHERE id = 1")).scalar() or 0
+                top = conn.execute(text("SELECT max(rowid) FROM documents")).scalar() or 0
+                if top <= done:
+                    return 0
+                n = conn.execute(text(f"INSERT INTO {self.TABLE}(rowid, body) SELECT rowid, norm_text FROM documents "
+                                      "WHERE rowid > :done AND rowid <= :top"), {"done": done, "top": top}).rowcount
+                conn.execute(text(f"INSERT INTO {self.STATE}(id, max_rowid) VALUES (1, :top) "
+                                  "ON CONFLICT(id) DO UPDATE SET max_rowid = excluded.max_rowid"), {"top": top})
+                return n
+        except DBAPIError:  # a concurrent writer got there first, or the file is read-only: LIKE still works
+            return 0
+
+    def condition(self, terms: list[str]):  # noqa: ANN201 - a SQLAlchemy clause
+        """A ``documents.rowid IN (...)`` clause for the terms the index can serve (3+ characters)."""
+        usable = [t for t in terms if len(t) >= 3]
+        if not self.enabled or not usable:
+            return None
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in usable)
+        sub = text(f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH :fts_match").bindparams(fts_match=match)
+        return literal_column("documents.rowid").in_(sub)
 
 
 def parse_terms(q: str) -> list[str]:
@@ -123,12 +187,20 @@ def snippet(text: str, matches: list[Match], width: int = 160) -> Match:
     return Match(s, e, text[s:e])
 
 
-def search(store: Store, query: SearchQuery) -> SearchResult:
-    """Documents containing every term (AND), filtered, ranked by tf·idf with a title bonus."""
+def search(store: Store, query: SearchQuery, index: SearchIndex | None = None) -> SearchResult:
+    """Documents containing every term (AND), filtered, ranked by tf·idf with a title bonus.
+
+    ``index`` (a loaded ``SearchIndex``) narrows candidates first; results are the same without it.
+    """
     terms = parse_terms(query.q)
     if not terms and not (query.entity or query.place or query.outlets or query.date_from or query.date_to):
         raise QueryError("empty search: give a query or at least one filter")
     conds = [DocumentRow.duplicate_of.is_(None)]
+    if index is not None:
+        index.sync()
+        fts = index.condition(terms)
+        if fts is not None:
+            conds.append(fts)
     for t in terms:
         conds.append(DocumentRow.norm_text.like(f"%{_like_escape(t)}%", escape="\\"))
     if query.outlets:

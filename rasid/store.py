@@ -195,6 +195,14 @@ class LineStatRow(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class LineStatDocRow(Base):
+    """Documents whose lines are already in ``line_stats``: re-reading an input after a crash must not count it twice."""
+
+    __tablename__ = "line_stat_docs"
+    doc_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    raw_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
 class StateRow(Base):
     """Opaque state of incremental components (story clusterer)."""
 
@@ -377,18 +385,37 @@ class Store:
         with self.session() as s:
             return [(r.outlet, r.key, r.count) for r in s.scalars(select(LineStatRow))]
 
-    def add_line_stats(self, counts: dict[tuple[str, str], int]) -> None:
-        """Add document counts atomically (upsert ``count = count + n``), safe with concurrent runs."""
-        if not counts:
+    def line_counted(self, ids: Iterable[str]) -> dict[str, str]:
+        """id → raw hash of the documents whose lines were already counted."""
+        ids = list(ids)
+        out: dict[str, str] = {}
+        with self.session() as s:
+            for i in range(0, len(ids), 500):
+                q = select(LineStatDocRow.doc_id, LineStatDocRow.raw_hash).where(
+                    LineStatDocRow.doc_id.in_(ids[i:i + 500]))
+                out.update(dict(s.execute(q).all()))
+        return out
+
+    def add_line_stats(self, counts: dict[tuple[str, str], int], counted: dict[str, str] | None = None) -> None:
+        """Add document counts atomically (upsert ``count = count + n``), safe with concurrent runs.
+
+        ``counted`` (doc id → raw hash) records, in the same transaction, which documents the
+        counts came from, so a run killed before storing them does not count them again.
+        """
+        if not counts and not counted:
             return
         items = [{"outlet": o, "key": k, "count": n} for (o, k), n in sorted(counts.items())]
         stmt = self._insert(LineStatRow)
         stmt = stmt.on_conflict_do_update(index_elements=["outlet", "key"],
                                           set_={"count": LineStatRow.count + stmt.excluded.count})
+        docs = [{"doc_id": d, "raw_hash": h} for d, h in sorted((counted or {}).items())]
         with self.session() as s, s.begin():
             _write_lock(s)
             for i in range(0, len(items), 5000):
                 s.execute(stmt, items[i:i + 5000])
+            ins = self._insert(LineStatDocRow).on_conflict_do_nothing(index_elements=["doc_id"])
+            for i in range(0, len(docs), 5000):
+                s.execute(ins, docs[i:i + 5000])
 
     # ---- extraction results ----------------------------------------------------------------
     def save_extraction(self, doc_ids: list[str], mentions: list[Mention], timexes: list[TimeExpression],

@@ -2,7 +2,8 @@
 
 Outputs (all derived lists of names/coordinates, no news text):
   rasid/data/places.tsv.gz        GeoNames places with Arabic-script names + countries (for geocoding)
-  rasid/data/gazetteer_names.tsv.gz  normalised name -> PER/ORG/LOC (for NER features)
+  rasid/data/gazetteer_names.tsv.gz  normalised name -> typed sources (for NER features):
+      LOC1/2/3 GeoNames by population tier, LOCa/ORG/PERn ANERGazet, PERf actor-dictionary full names, *c curated
 
 Usage: python scripts/build_gazetteers.py [--data ../shared/data]
 Skips cleanly (exit 0) when the data folder is absent.
@@ -107,26 +108,28 @@ def build_names(data: Path, places: list[tuple]) -> dict[str, set[str]]:
             names.setdefault(key, set()).add(typ)
 
     for row in places:
-        if row[6] == "PCLI" or row[5] >= 15000 or row[4] in {"SY", "IQ", "LB", "JO", "PS", "EG"}:
+        # Tiers let the CRF trust big, well-known places more than villages whose names are common words.
+        tier = 3 if row[6] == "PCLI" or row[5] >= 100000 else 2 if row[5] >= 15000 else 1
+        if tier > 1 or row[4] in {"SY", "IQ", "LB", "JO", "PS", "EG"}:
             for n in row[7].split("|"):
-                add(n, "LOC")
+                add(n, f"LOC{tier}")
     ag = data / "gazetteers" / "anergazet"
     for n in _anergazet(ag / "ite5th_locations.txt") + _anergazet(ag / "AlignedLocGazetteer.txt"):
-        add(n, "LOC")
+        add(n, "LOCa")
     for n in _anergazet(ag / "ite5th_orgs.txt") + _anergazet(ag / "AlignedOrgGazetteer.txt"):
         add(n, "ORG")
     for n in _anergazet(ag / "ite5th_people.txt") + _anergazet(ag / "AlignedPersGazetteer.txt"):
-        add(n, "PER")
+        add(n, "PERn")
     actor = data / "event_coding" / "universalpetrarch_arabic" / "actor_dict_ar_v4.txt"
     if actor.exists():
         for n in _actor_persons(actor):
-            add(n, "PER")
+            add(n, "PERf")
     extra = OUT / "gazetteer_extra.tsv"
     for line in extra.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             typ, *forms = line.split("\t")
             for f in forms:
-                add(f, typ)
+                add(f, typ + "c")
     return names
 
 

@@ -42,7 +42,7 @@ def training_sentences(data: Path) -> list[Sentence]:
     return sents
 
 
-def entity_lexicon(sents: list[Sentence], gaz: Gazetteer) -> list[str]:
+def entity_lexicon(sents: list[Sentence]) -> list[str]:
     """Normalised first words of training entities, minus clitic-prefixed forms of known words.
 
     The tagger uses it to decide whether a leading و/ب/ل is part of the name (وليد) or not (وموسكو).
@@ -57,6 +57,27 @@ def entity_lexicon(sents: list[Sentence], gaz: Gazetteer) -> list[str]:
         if not stripped:
             keep.append(form)
     return sorted(keep)
+
+
+def common_words(sents: list[Sentence], min_count: int = 3, max_entity_share: float = 0.2) -> list[str]:
+    """Normalised words (and their clitic-stripped readings) that are usually not part of a name.
+
+    Stops the gazetteer rules from turning أن / بيان / المدينة (also GeoNames place names) into places.
+    """
+    seen: Counter[str] = Counter()
+    in_entity: Counter[str] = Counter()
+    for toks, tags in sents:
+        for tok, tag in zip(toks, tags, strict=True):
+            for form, _cut in clitic_variants(normalize(tok)):
+                seen[form] += 1
+                if tag != "O":
+                    in_entity[form] += 1
+    return sorted(w for w, n in seen.items() if n >= min_count and in_entity[w] / n < max_entity_share)
+
+
+def write_lines(path: Path, lines: list[str]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
 
 
 def main() -> int:
@@ -84,9 +105,9 @@ def main() -> int:
         "feature.possible_transitions": True,
     })
     trainer.train(str(args.out))
-    lex = entity_lexicon(sents, gaz)
-    with gzip.open(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), "wt", encoding="utf-8") as fh:
-        fh.write("\n".join(lex) + "\n")
+    lex = entity_lexicon(sents)
+    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), lex)
+    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_common.txt.gz")), common_words(sents))
     print(f"model {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), lexicon {len(lex)}; {time.time() - t0:.0f}s total")
     return 0
 

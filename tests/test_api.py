@@ -9,8 +9,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rasid.api import create_app
-from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Story, SummarySentence, TimelineEntry
-from rasid.search import SearchQuery, find_matches, parse_terms, search
+from rasid.models import (
+    Claim,
+    Conflict,
+    Document,
+    Entity,
+    Event,
+    Mention,
+    Story,
+    SummarySentence,
+    TimelineEntry,
+)
+from rasid.search import SearchIndex, SearchQuery, find_matches, parse_terms, search
 from rasid.store import Store
 
 STORY = "s-visit"
@@ -200,6 +210,31 @@ def test_search_module_directly(tmp_path: Path) -> None:
     assert parse_terms('زيارة "رسمية" ، زيارة') == ["زياره", "رسميه"]
     text = "قالت وزارة الخارجيّة إن الخارجية"
     assert [m.text for m in find_matches(text, ["الخارجيه"])] == ["الخارجيّة", "الخارجية"]
+
+
+def test_fulltext_index_agrees_with_plain_scan_and_catches_up(tmp_path: Path) -> None:
+    store = build_db(tmp_path / "i.db")
+    index = SearchIndex.load(store)
+    assert index.enabled  # SQLite with FTS5 trigram
+    queries = ["موسكو", "الشرع زيارة", '"زيارة عمل"', "في", "وس", "كرملين", "درجات", "طوكيو", "٥.٦"]
+    for q in queries:
+        plain = search(store, SearchQuery(q=q, limit=50))
+        fast = search(store, SearchQuery(q=q, limit=50), index)
+        assert [h.doc_id for h in fast.hits] == [h.doc_id for h in plain.hits], q
+    # a document stored after the index was built is found (the index syncs by rowid on each search)
+    text = "وصل وفد من الكرملين إلى طوكيو لإجراء محادثات."
+    store.add_documents([Document(id="late-1", text=text, raw_text=text, source_path="late.txt", fmt="txt",
+                                  outlet="tass_ar", published=datetime(2026, 1, 30), content_hash="late")], {})
+    assert [h.doc_id for h in search(store, SearchQuery(q="طوكيو"), index).hits] == ["late-1"]
+    assert index.sync() == 0  # already caught up
+
+
+def test_document_listing_newest_first_without_text(client: TestClient) -> None:
+    r = client.get("/api/documents").json()
+    assert [d["id"] for d in r["items"]] == ["arabiya-1", "sana-1", "rt-1", "aawsat-1"]
+    page2 = client.get("/api/documents", params={"limit": 2, "offset": 2}).json()
+    assert page2["total"] == 4 and [d["id"] for d in page2["items"]] == ["rt-1", "aawsat-1"]
+    assert client.get("/api/documents", params={"story": QUAKE}).json()["items"][0]["story"] == QUAKE
 
 
 @pytest.mark.parametrize("url", ["/api/stories/nope", "/api/documents/nope", "/api/entities/nope",

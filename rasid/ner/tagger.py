@@ -22,10 +22,24 @@ from rasid.normalize import normalize, normalize_with_offsets
 from rasid.textspan import Span, sentences, tokens
 
 _MAX_SENT_TOKENS = 200
+_BIG_PLACE = frozenset({"LOC3", "LOC2", "LOCc"})
+_LOC_CUES = frozenset(normalize(w) for w in (
+    "في من إلى الى نحو قرب باتجاه حول داخل عبر بين مدينة بلدة محافظة ريف أطراف ضواحي محيط شمال جنوب شرق غرب "
+    "شمالي جنوبي شرقي غربي وسط مدن بلدات عاصمة العاصمة"
+).split())
 
 
 def _default_model() -> Path:
     return Path(str(resources.files("rasid") / "data" / "ner.crfsuite"))
+
+
+def _words(model: Path, suffix: str) -> frozenset[str]:
+    """A word list stored next to the model (``ner_lexicon.txt.gz``...); empty when absent."""
+    path = model.with_name(model.name.replace(".crfsuite", f"{suffix}.txt.gz"))
+    if not path.exists():
+        return frozenset()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
 
 
 @dataclass
@@ -34,7 +48,8 @@ class NerTagger:
 
     model_path: Path
     gazetteer: Gazetteer
-    lexicon: frozenset[str] = field(default_factory=frozenset)
+    lexicon: frozenset[str] = field(default_factory=frozenset)  # first words of training names
+    common: frozenset[str] = field(default_factory=frozenset)  # words that are rarely names
     _crf: pycrfsuite.Tagger | None = None
 
     @classmethod
@@ -42,22 +57,39 @@ class NerTagger:
         model = Path(path) if path else _default_model()
         crf = pycrfsuite.Tagger()
         crf.open(str(model))
-        lex_path = model.with_name(model.name.replace(".crfsuite", "_lexicon.txt.gz"))
-        lexicon: frozenset[str] = frozenset()
-        if lex_path.exists():
-            with gzip.open(lex_path, "rt", encoding="utf-8") as fh:
-                lexicon = frozenset(line.strip() for line in fh if line.strip())
-        return cls(model_path=model, gazetteer=gazetteer or Gazetteer.load(), lexicon=lexicon, _crf=crf)
+        return cls(model_path=model, gazetteer=gazetteer or Gazetteer.load(), lexicon=_words(model, "_lexicon"),
+                   common=_words(model, "_common"), _crf=crf)
 
     def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
-        """BIO labels and per-token marginal probability for one pre-tokenised sentence."""
+        """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
         if not toks:
             return [], []
         assert self._crf is not None
         self._crf.set(token_features(toks, self.gazetteer))
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
+        self._gazetteer_rules(toks, labels, probs)
         return labels, probs
+
+    def _gazetteer_rules(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+        """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
+        (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص")."""
+        norms = [normalize(w) for w in toks]
+        for s, e, types, cut in self.gazetteer.match(norms):
+            if any(lab != "O" for lab in labels[s:e]):
+                continue
+            first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
+            curated = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
+            typ, conf = (curated[0], 0.6) if curated else (None, 0.0)
+            if typ is None and types & _BIG_PLACE and not (e - s == 1 and (first in self.common or len(first) < 3)):
+                prev = norms[s - 1] if s else ""
+                cue = prev in _LOC_CUES or (cut and norms[s][cut - 1] == "ب")
+                coordinated = cut and norms[s][0] == "و" and s and labels[s - 1].endswith("LOC")
+                if cue or coordinated:
+                    typ, conf = "LOC", 0.55
+            if typ:
+                labels[s:e] = [f"B-{typ}"] + [f"I-{typ}"] * (e - s - 1)
+                probs[s:e] = [conf] * (e - s)
 
     def tag(self, doc_id: str, text: str) -> list[Mention]:
         """PER/ORG/LOC mentions with ``text[m.start:m.end] == m.text``."""
@@ -81,13 +113,6 @@ class NerTagger:
                 start = None
             if lab.startswith("B-") or (lab.startswith("I-") and start is None):
                 start, typ = i, lab[2:]
-        taken = {k for s, e, _, _ in found for k in range(s, e)}
-        norms = [normalize(w) for w in words]
-        for s, e, _types, cut in self.gazetteer.match(norms):
-            first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
-            curated = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
-            if curated and not any(k in taken for k in range(s, e)):
-                found.append((s, e, curated[0], 0.6))
         out = []
         for s, e, typ, conf in sorted(found):
             begin = toks[s].start + self._clitic_cut(words[s], e - s)

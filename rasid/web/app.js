@@ -74,7 +74,7 @@ async function storyView(id) {
     entries
       ? el("ol", { class: "timeline" }, ...entries.map((t) =>
         el("li", { class: t.background ? "background" : "" },
-          el("span", { class: "date" }, t.date || "؟"), " — ", fact(t.doc, t.start, t.end, t.text),
+          el("span", { class: "date iso" }, t.date || "؟"), " — ", fact(t.doc, t.start, t.end, t.text),
           t.background ? el("span", { class: "badge" }, "خلفية") : "",
           ...(t.sources || []).map((o) => el("span", { class: "badge" }, outletName(o))))))
       : el("ol", { class: "timeline" }, ...d.documents.filter((x) => !x.duplicate_of).map((x) =>
@@ -122,7 +122,7 @@ async function storyView(id) {
   const events = d.events.length ? el("section", { class: "card", id: "events" }, el("h2", {}, "الأحداث"),
     el("ul", { class: "plain" }, ...d.events.map((e) => el("li", {},
       el("span", { class: "badge" }, e.type + (e.mode ? ` · ${e.mode}` : "")),
-      e.date ? el("span", { class: "date meta" }, ` ${e.date} `) : "",
+      e.date ? el("span", { class: "date iso meta" }, ` ${e.date} `) : "",
       fact(e.doc, e.sentence.start, e.sentence.end, e.sentence.text))))) : "";
 
   const mapBox = el("div", { class: "map", id: "map" });
@@ -192,7 +192,7 @@ async function docView(id, params) {
       ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, typeName(m.type)), " ",
         fact(d.id, m.start, m.end, m.text), m.entity ? [" → ", el("a", { href: `#/entity/${encodeURIComponent(m.entity)}` }, m.entity_name || m.entity)] : "")),
       ...d.timexes.map((t) => el("li", {}, el("span", { class: "badge" }, "زمن"), " ", fact(d.id, t.start, t.end, t.text),
-        t.value ? el("span", { class: "date meta" }, ` = ${t.value}`) : ""))));
+        t.value ? el("span", { class: "date iso meta" }, ` = ${t.value}`) : ""))));
   if (!facts.querySelector("li")) facts.append(el("p", { class: "muted" }, "لا حقائق مستخرجة بعد."));
   const hits = params.get("q") ? (await api("/api/search", { q: params.get("q"), limit: 100 })).items.find((h) => h.doc === d.id)?.matches : null;
   const out = [
@@ -233,6 +233,7 @@ function mentionChart(byDate) {
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("class", "chart");
   svg.setAttribute("viewBox", `0 0 ${byDate.length * w + 10} ${hMax + 30}`);
+  svg.setAttribute("width", Math.min(360, (byDate.length * w + 10) * 1.6)); // few days → small chart, not huge bars
   svg.setAttribute("direction", "ltr");
   byDate.forEach((b, i) => {
     const h = Math.max(2, (b.mentions / max) * hMax);
@@ -283,7 +284,7 @@ async function entityView(id) {
 // ---- search -------------------------------------------------------------------------------------
 function snippetWithHits(hit) {
   const sn = hit.snippet;
-  const box = el("div", { class: "snippet" });
+  const box = el("span", { class: "snippet" });
   let pos = sn.start;
   for (const m of hit.matches.filter((m) => m.start >= sn.start && m.end <= sn.end)) {
     box.append(sliceCp(sn.text, pos - sn.start, m.start - sn.start), el("mark", { class: "hit" }, sliceCp(sn.text, m.start - sn.start, m.end - sn.start)));

@@ -26,7 +26,11 @@ function viewBox(places) {
     const lons = places.map((p) => p.lon), lats = places.map((p) => p.lat);
     x0 = Math.min(...lons); x1 = Math.max(...lons); y0 = Math.min(...lats); y1 = Math.max(...lats);
     const minSpan = 8, cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-    const w = Math.max(minSpan, (x1 - x0) * 1.3), h = Math.max(minSpan * 0.6, (y1 - y0) * 1.3);
+    const k = Math.cos((cy * Math.PI) / 180);
+    let w = Math.max(minSpan, (x1 - x0) * 1.3), h = Math.max(minSpan * 0.6, (y1 - y0) * 1.3);
+    // keep a landscape frame (projected width/height between 1.25 and 1.6)
+    w = Math.max(w, (h * 1.25) / k);
+    h = Math.max(h, (w * k) / 1.6);
     [x0, x1, y0, y1] = [cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2];
   }
   return { x0, y0, x1, y1 };
@@ -56,13 +60,23 @@ export async function drawMap(container, places) {
   }
   svg.append(land);
   const unit = vw / 60; // pin and label size relative to the view
+  const placed = []; // label boxes already drawn: a label that would overlap one is left to the tooltip
   for (const p of places) {
     const a = svgEl("a", { href: p.href || `#/entity/${encodeURIComponent(p.id)}`, class: "pin", "data-place": p.id });
     a.append(svgEl("circle", { cx: px(p.lon), cy: py(p.lat), r: unit * 0.9 }));
     const label = svgEl("text", { x: px(p.lon), y: py(p.lat) - unit * 1.5, "text-anchor": "middle",
       style: `font-size:${unit * 2.2}px;stroke-width:${unit * 0.5}px`, direction: "rtl" });
     label.textContent = p.name;
-    a.append(label);
+    const fs = unit * 2.2, lw = p.name.length * fs * 0.55;
+    const bx = { x0: px(p.lon) - lw / 2, x1: px(p.lon) + lw / 2, y0: py(p.lat) - unit * 1.5 - fs, y1: py(p.lat) - unit * 1.5 };
+    const clash = placed.some((b) => bx.x0 < b.x1 && bx.x1 > b.x0 && bx.y0 < b.y1 && bx.y1 > b.y0);
+    const tip = svgEl("title");
+    tip.textContent = p.name;
+    a.append(tip);
+    if (!clash) {
+      placed.push(bx);
+      a.append(label);
+    }
     svg.append(a);
   }
   container.append(svg);

@@ -1,0 +1,110 @@
+"""NER on hand-written Arabic news sentences and the bundled demo corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rasid.gazetteer import Gazetteer
+from rasid.ner import NerTagger
+from rasid.ner.corpora import read_wojood, spans
+from rasid.ner.features import token_features
+from rasid.ner.morph import clitic_variants
+from rasid.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def tagger() -> NerTagger:
+    return NerTagger.load()
+
+
+def _found(mentions) -> set[tuple[str, str]]:
+    return {(m.text, m.type) for m in mentions}
+
+
+def _check_offsets(text: str, mentions) -> None:
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert m.type in {"PER", "ORG", "LOC"}
+        assert 0.0 < m.confidence <= 1.0
+
+
+def test_visit_sentence(tagger: NerTagger) -> None:
+    text = ("وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء، والتقى الرئيس الروسي "
+            "فلاديمير بوتين في الكرملين، بحسب ما أعلنت وكالة الأنباء السورية.")
+    ms = tagger.tag("d1", text)
+    _check_offsets(text, ms)
+    found = _found(ms)
+    assert ("أحمد الشرع", "PER") in found
+    assert ("فلاديمير بوتين", "PER") in found
+    assert ("موسكو", "LOC") in found
+    assert ("الكرملين", "ORG") in found
+    assert all(m.doc_id == "d1" for m in ms)
+
+
+def test_proclitics_are_trimmed_but_name_letters_kept(tagger: NerTagger) -> None:
+    text = "وقال مسؤول إن الوفد توجه من دمشق وموسكو إلى واشنطن، ثم التقى وليد المعلم بالقامشلي."
+    ms = tagger.tag("d2", text)
+    _check_offsets(text, ms)
+    texts = {m.text for m in ms}
+    assert "موسكو" in texts and "وموسكو" not in texts
+    assert "واشنطن" in texts  # و is part of the name here
+    assert "القامشلي" in texts and "بالقامشلي" not in texts
+
+
+def test_curated_organisations_and_acronyms(tagger: NerTagger) -> None:
+    text = ("أعلنت قوات سوريا الديمقراطية (قسد) انسحابها من مطار القامشلي، فيما نقلت وكالة تاس "
+            "عن وزارة الدفاع الروسية أن القوات انتقلت إلى قاعدة حميميم.")
+    ms = tagger.tag("d3", text)
+    _check_offsets(text, ms)
+    found = _found(ms)
+    assert ("قوات سوريا الديمقراطية", "ORG") in found
+    assert ("قسد", "ORG") in found
+    assert ("وزارة الدفاع الروسية", "ORG") in found
+    assert any(t == "LOC" and "حميميم" in s for s, t in found)
+    assert any(t == "LOC" and "القامشلي" in s for s, t in found)
+
+
+def test_no_entities_in_plain_sentence(tagger: NerTagger) -> None:
+    text = "ارتفعت أسعار الخبز والخضار في الأسواق خلال الأسبوع الماضي بسبب موجة البرد."
+    assert tagger.tag("d4", text) == []
+
+
+def test_demo_corpus_offsets_and_key_entities(tagger: NerTagger, demo_corpus: Path) -> None:
+    path = demo_corpus / "sana" / "sana-2026-01-12-putin-call.txt"
+    if not path.exists():
+        pytest.skip("demo corpus not present")
+    text = path.read_text(encoding="utf-8")
+    ms = tagger.tag("sana-1", text)
+    _check_offsets(text, ms)
+    names = {normalize(m.text) for m in ms if m.type == "PER"}
+    assert normalize("فلاديمير بوتين") in names
+    assert any(m.type == "LOC" and m.text == "موسكو" for m in ms)
+
+
+def test_clitic_variants() -> None:
+    assert clitic_variants("وموسكو") == [("وموسكو", 0), ("موسكو", 1)]
+    assert ("الكرملين", 2) in clitic_variants("للكرملين")
+    assert ("القامشلي", 2) in clitic_variants("وبالقامشلي")
+    assert clitic_variants("بو") == [("بو", 0)]
+
+
+def test_gazetteer_features_see_names_through_clitics() -> None:
+    gaz = Gazetteer.load()
+    feats = token_features(["زار", "وفد", "بموسكو", "الكرملين"], gaz)
+    assert "g1=-" in feats[0]
+    assert any(f.startswith("g1=LOC") for f in feats[2])
+    assert "g=BORG" in feats[3]
+
+
+def test_wojood_nested_tags_are_flattened(tmp_path: Path) -> None:
+    sample = tmp_path / "w.txt"
+    sample.write_text(
+        "في O\nمجلس B-ORG\nالأمن I-ORG\nضد I-ORG\nالأسد I-ORG B-PERS\nو O\nنابلس B-GPE\n"
+        "سكرتير B-OCC\n\n",
+        encoding="utf-8",
+    )
+    [(toks, tags)] = read_wojood(sample)
+    assert toks[1] == "مجلس"
+    assert spans(tags) == {(1, 5, "ORG"), (6, 7, "LOC")}

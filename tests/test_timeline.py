@@ -1,0 +1,74 @@
+"""build_timeline merges cross-outlet reports; infer_publication_range bounds undated articles."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from rasid.events import EventCoder
+from rasid.models import Document, Mention, Story
+from rasid.temporal import find_dates
+from rasid.timeline import build_timeline, infer_publication_range
+
+ENTITIES = {"الشرع": ("PER", "E:sharaa"), "بوتين": ("PER", "E:putin"), "موسكو": ("LOC", "E:moscow"),
+            "القوات الروسية": ("ORG", "E:ru_forces"), "مطار القامشلي": ("LOC", "E:qamishli")}
+
+
+def _doc(doc_id, outlet, published, text):
+    return Document(id=doc_id, text=text, raw_text=text, source_path="t", fmt="txt", outlet=outlet,
+                    published=published)
+
+
+def _mentions(doc):
+    out = []
+    for name, (typ, eid) in sorted(ENTITIES.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(re.escape(name), doc.text):
+            if not any(m.start() < x.end and x.start < m.end() for x in out):
+                out.append(Mention(doc.id, m.start(), m.end(), name, typ, eid))
+    return out
+
+
+DOCS = {
+    "sana1": _doc("sana1", "sana", datetime(2026, 1, 28),
+                  "التقى الرئيس الشرع الرئيس بوتين في موسكو اليوم. "
+                  "وكان بوتين قد أجرى اتصالاً هاتفياً بالشرع في 12 يناير/كانون الثاني 2026."),
+    "tass1": _doc("tass1", "tass_ar", datetime(2026, 1, 29),
+                  "التقى الرئيس بوتين الرئيس الشرع في موسكو أمس."),
+    "rt1": _doc("rt1", "rt_arabic", datetime(2026, 1, 26),
+                "انسحبت القوات الروسية من مطار القامشلي يوم السبت."),
+}
+
+
+def _events():
+    coder = EventCoder.load()
+    evs = []
+    for d in DOCS.values():
+        evs += coder.code(d, _mentions(d), find_dates(d.id, d.text, d.published))
+    return evs
+
+
+def test_timeline_orders_merges_and_flags_background():
+    story = Story(id="s1", doc_ids=list(DOCS))
+    entries = build_timeline(story, _events(), DOCS)
+    assert [e.date for e in entries] == sorted(e.date for e in entries)
+    call, withdrawal, meeting = entries
+    assert call.date == "2026-01-12" and call.background and call.sources == ["sana"]
+    assert withdrawal.date == "2026-01-24" and not withdrawal.background
+    assert meeting.date == "2026-01-28" and meeting.sources == ["sana", "tass_ar"]
+    assert meeting.doc_id == "sana1"  # the earliest report keeps the sentence
+    for e in entries:
+        assert DOCS[e.doc_id].text[e.start:e.end] == e.text
+
+
+def test_timeline_only_uses_story_documents():
+    entries = build_timeline(Story(id="s2", doc_ids=["rt1"]), _events(), DOCS)
+    assert [e.sources for e in entries] == [["rt_arabic"]]
+
+
+def test_publication_range_from_story_and_mentioned_dates():
+    undated = _doc("u1", None, None, "التقى الشرع بوتين في 28 يناير 2026 في موسكو.")
+    lo, hi = infer_publication_range(undated, [undated, *DOCS.values()])
+    assert lo == datetime(2026, 1, 28)  # cannot predate the meeting it reports
+    assert hi == datetime(2026, 1, 31)  # last story article + 2 days
+    assert infer_publication_range(DOCS["rt1"], []) == (DOCS["rt1"].published, DOCS["rt1"].published)
+    assert infer_publication_range(_doc("u2", None, None, "خبر بلا تاريخ."), []) is None
