@@ -41,6 +41,7 @@ class ClusterConfig:
     w_lex: float = 0.6
     w_dense: float = 0.4
     w_ent: float = 0.15
+    w_title: float = 0.0  # weight of headline-only TF-IDF cosine (headlines name the event)
     dense_floor: float = 0.25  # USE cosine of unrelated news sits around here
     date_decay: float = 0.1  # score lost per day beyond the first
     mode_penalty: float = 0.30
@@ -59,6 +60,7 @@ class _Row:
     day: float | None
     story: str
     lex: dict[str, float]
+    title: dict[str, float]
     ents: frozenset[str]
     modes: frozenset[str]
     dates: frozenset[str]
@@ -119,7 +121,8 @@ class StoryClusterer:
         self.assignments = meta["assignments"]
         self.stories = {k: StoryStats(**v) for k, v in meta["stories"].items()}
         for r in meta["rows"]:
-            self._append(_Row(r[0], r[1], r[2], dict(r[3]), frozenset(r[4]), frozenset(r[5]), frozenset(r[6])))
+            self._append(_Row(r[0], r[1], r[2], dict(r[3]), dict(r[4]), frozenset(r[5]), frozenset(r[6]),
+                              frozenset(r[7])))
         self._dense = dense
         self._n_dense = len(dense) if self.embedder.dim else 0
         return self
@@ -128,7 +131,8 @@ class StoryClusterer:
         """Opaque state: assignments, story stats, and the recent rows of the candidate index."""
         keep = self._retained()
         rows = [[r.doc_id, r.day, r.story, [[t, round(w, 4)] for t, w in r.lex.items()],
-                 sorted(r.ents), sorted(r.modes), sorted(r.dates)] for r in (self._rows[i] for i in keep)]
+                 [[t, round(w, 4)] for t, w in r.title.items()], sorted(r.ents), sorted(r.modes), sorted(r.dates)]
+                for r in (self._rows[i] for i in keep)]
         meta = {
             "version": _STATE_VERSION, "backend": self.embedder.backend, "assignments": self.assignments,
             "stories": {k: asdict(v) for k, v in self.stories.items()}, "rows": rows,
@@ -173,7 +177,8 @@ class StoryClusterer:
         dates = frozenset(t.value for t in timexes
                           if t.value and t.granularity == "day" and len(t.value) == 10 and t.start < lead_end)
         ents = frozenset(m.entity_id or normalize(m.text) for m in mentions)
-        return _Row(doc.id, _day(doc), "", self.idf.vector(text, cfg.vector_terms), ents, modes, dates)
+        title = self.idf.vector(doc.title or lead_text(doc, n_sentences=1), 20)
+        return _Row(doc.id, _day(doc), "", self.idf.vector(text, cfg.vector_terms), title, ents, modes, dates)
 
     def _candidates(self, row: _Row) -> list[int]:
         cfg = self.config
@@ -208,6 +213,9 @@ class StoryClusterer:
             score = cfg.w_lex * lex + cfg.w_dense * dense
         else:
             score = lex.copy()
+        if cfg.w_title:
+            score = (1 - cfg.w_title) * score + cfg.w_title * np.array(
+                [cosine(row.title, self._rows[i].title) for i in cand], dtype=np.float32)
         for k, i in enumerate(cand):
             other = self._rows[i]
             if row.ents and other.ents:

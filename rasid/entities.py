@@ -141,6 +141,8 @@ class EntityResolver:
             evidence = min(EXACT, max(place.score, 0.5))
         elif curated and curated[0] == m.type:
             eid = self._alias.get((m.type, _key(curated[1]))) or _eid(m.type, _key(curated[1]))
+            if m.type == "ORG" and self.geocoder:
+                place = self.geocoder.curated(curated[1])  # الكرملين: an institution with a seat
         elif (hit := self._alias.get((m.type, key))) is not None:
             eid = hit
         elif m.type == "PER" and (var := self._variant(key)):
@@ -218,7 +220,7 @@ class EntityResolver:
         """Canonical name = most complete form (most words, then most frequent, then sorted)."""
         curated = self.gazetteer.canonical.get(_key(ent.name))
         forms = set(self._counts[ent.id]) | {ent.name, *ent.aliases}
-        if curated:
+        if curated and curated[0] == ent.type:
             forms.add(curated[1])
             best = curated[1]
         else:

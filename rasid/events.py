@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rasid.event_classifier import EventClassifier
 from rasid.event_lexicon import EventLexicon, Trigger, stem_candidates
 from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.normalize import normalize
@@ -42,16 +43,23 @@ class _Hit:
 
 
 class EventCoder:
-    """Lexicon-based PLOVER event coder; holds its lexicon, no global state."""
+    """Lexicon-based PLOVER event coder; holds its lexicon and sentence classifier, no global state.
 
-    def __init__(self, lexicon: EventLexicon) -> None:
+    The lexicon proposes events; for the types the classifier has a model for (PROTEST, ASSAULT) a
+    proposal is kept only when the sentence scores above the model's threshold, and the score becomes
+    ``Event.confidence``.
+    """
+
+    def __init__(self, lexicon: EventLexicon, classifier: EventClassifier | None = None) -> None:
         self.lexicon = lexicon
+        self.classifier = classifier
         self._support: dict[str, bool] = {}  # word -> is a support verb (memo)
 
     @classmethod
-    def load(cls, include_up: bool = False) -> EventCoder:
-        """Load the committed lexicon; ``include_up`` adds the noisier UniversalPetrarch layer."""
-        return cls(EventLexicon.load(include_up=include_up))
+    def load(cls, include_up: bool = False, classifier: bool = True) -> EventCoder:
+        """Load the committed lexicon (``include_up`` adds the noisier UniversalPetrarch layer) and,
+        unless ``classifier=False``, the committed event classifier."""
+        return cls(EventLexicon.load(include_up=include_up), EventClassifier.load() if classifier else None)
 
     # ------------------------------------------------------------------ public
 
@@ -110,6 +118,13 @@ class EventCoder:
         out: list[Event] = []
         for hit in sorted(chosen.values(), key=lambda h: h.start):
             trig = hit.trig
+            confidence = 0.8 if trig.source == "curated" else 0.5
+            if self.classifier is not None:
+                p = self.classifier.score(sent.text, trig.plover)
+                if p is not None:
+                    if not self.classifier.accepts(sent.text, trig.plover):
+                        continue  # talks about the event type but does not report one
+                    confidence = round(p, 3)
             mode = trig.mode
             if trig.plover == "CONSULT":
                 if _PHONE_RE.search(norm_sent):
@@ -122,7 +137,7 @@ class EventCoder:
                 id=f"{doc.id}:ev{n0 + len(out)}", doc_id=doc.id, type=trig.plover,
                 sent_start=sent.start, sent_end=sent.end, trigger=doc.text[hit.start:hit.end],
                 mode=mode, cameo=trig.cameo, actors=actors, targets=targets, place=place, date=ev_date,
-                confidence=0.8 if trig.source == "curated" else 0.5,
+                confidence=confidence,
             ))
         return out
 

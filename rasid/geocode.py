@@ -18,10 +18,16 @@ from rasid.ner.morph import clitic_variants, strip_article
 from rasid.normalize import normalize
 
 # Generic heads that may precede a place name ("مدينة القامشلي", "العاصمة الروسية موسكو").
-_HEADS = ("مدينه", "بلده", "قريه", "محافظه", "منطقه", "ولايه", "مخيم", "حي", "جمهوريه", "دوله", "العاصمه", "عاصمه")
+_HEADS = ("مدينه", "بلده", "قريه", "محافظه", "منطقه", "ولايه", "مخيم", "حي", "جمهوريه", "دوله", "العاصمه", "عاصمه",
+          "ريف", "مرفا", "ميناء")
 
 
 _SHARPNESS = 5.0  # softmax temperature over candidate weights (weights span roughly 0..2.5)
+
+
+def _skeleton(key: str) -> str:
+    """Drop long vowels inside words: transliterations differ mostly there (ملاطيه ~ ملطيه)."""
+    return " ".join(w[0] + w[1:].replace("ا", "").replace("و", "").replace("ي", "") for w in key.split() if w)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Geocoder:
     """In-memory index normalised Arabic name -> candidate places."""
 
     index: dict[str, list[_Rec]] = field(default_factory=dict)
+    skeletons: dict[str, list[_Rec]] = field(default_factory=dict)  # vowel-less keys for loose spellings
 
     @classmethod
     def load(cls, places: Path | None = None, extra: Path | None = None) -> Geocoder:
@@ -85,9 +92,10 @@ class Geocoder:
     def _add(self, rec: _Rec, names: list[str]) -> None:
         for n in names:
             key = normalize(n).strip()
-            bucket = self.index.setdefault(key, [])
-            if all(r.key != rec.key or r.curated != rec.curated for r in bucket):
-                bucket.append(rec)
+            for index, k in ((self.index, key), (self.skeletons, _skeleton(key))):
+                bucket = index.setdefault(k, [])
+                if all(r.key != rec.key or r.curated != rec.curated for r in bucket):
+                    bucket.append(rec)
 
     def _candidates(self, norm: str) -> list[tuple[_Rec, float]]:
         """Candidates with a match-quality factor (1.0 exact, lower for looser readings)."""
@@ -99,6 +107,10 @@ class Geocoder:
                 tried.append((" ".join(words[2:]), 0.9))  # العاصمة الروسية موسكو
         for form, cut in clitic_variants(norm)[1:]:
             tried.append((form, 0.8 if cut else 1.0))
+        if norm.endswith("يه"):
+            tried.append((norm[:-2] + "يا", 0.95))  # سورية ~ سوريا
+        elif norm.endswith("يا"):
+            tried.append((norm[:-2] + "يه", 0.95))
         stripped = strip_article(norm)
         if stripped != norm:
             tried.append((stripped, 0.85))
@@ -111,7 +123,17 @@ class Geocoder:
                     seen[rec.key] = (rec, q)
             if seen and q == 1.0:
                 break
+        if not seen and len(norm) >= 5:
+            for rec in self.skeletons.get(_skeleton(strip_article(norm)), []) + self.skeletons.get(_skeleton(norm), []):
+                seen.setdefault(rec.key, (rec, 0.75))  # سانت بطرسبورغ ~ سانت بطرسبرغ
         return list(seen.values())
+
+    def curated(self, name: str) -> Place | None:
+        """Exact hit in the hand-curated list only (used to locate institutions such as الكرملين)."""
+        for rec in self.index.get(" ".join(normalize(name).split()), []):
+            if rec.curated:
+                return Place(rec.name, rec.lat, rec.lon, rec.cc, rec.gid, rec.feature, 1.0, rec.key)
+        return None
 
     def geocode(self, name: str, context_countries: list[str] | None = None) -> Place | None:
         """Best place for an Arabic name, or None when no candidate exists."""

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, func, literal_column, or_, select, text
+from sqlalchemy import and_, column, literal_column, or_, select, table, text
 from sqlalchemy.exc import DBAPIError
 
 from rasid.normalize import normalize, normalize_with_offsets
@@ -21,6 +21,7 @@ from rasid.store import DocumentRow, MentionRow, Store
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
+RERANK_TOP = 200  # index hits re-scored for whole-word matches
 _TERM_RE = re.compile(r'"([^"]+)"|(\S+)')
 _PUNCT = "،؛؟!?.,:;()[]{}«»\"'"
 
@@ -68,17 +69,19 @@ class SearchResult:
 
 
 class SearchIndex:
-    """Trigram FTS5 index of ``documents.norm_text`` kept in the same SQLite file.
+    """Trigram FTS5 index of normalised titles and texts, kept in the same SQLite file.
 
-    Why: a substring ``LIKE`` must read every document row (text, raw text and all), which costs
-    ~0.3 s per 5,000 articles; the trigram index answers substring queries in milliseconds and
-    keeps LIKE's semantics (``موسكو`` still finds ``بموسكو``). It is contentless (rowids only, about
-    3x the normalised text) and synced by rowid, since stored documents are never rewritten. Other
-    databases, or SQLite without FTS5, fall back to LIKE.
+    Why: a substring ``LIKE`` must read every document row (text, raw text and all): ~0.3 s per
+    5,000 articles. The trigram index answers substring queries in milliseconds with LIKE's
+    semantics (``موسكو`` still finds ``بموسكو``) and ranks with BM25, so no text leaves the
+    database to be scored. It is contentless (about 3x the normalised text) and synced by rowid,
+    since stored documents are never rewritten. Other databases, SQLite without FTS5, and terms
+    shorter than 3 characters use the plain scan.
     """
 
-    TABLE = "rasid_search_fts"
-    STATE = "rasid_search_state"
+    TABLE = "rasid_search_idx"
+    STATE = "rasid_search_idx_state"
+    TITLE_WEIGHT = 2.0
 
     def __init__(self, store: Store, enabled: bool) -> None:
         self.store = store
@@ -92,7 +95,7 @@ class SearchIndex:
         try:
             with store.engine.begin() as conn:
                 conn.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {cls.TABLE} USING fts5("
-                                  "body, tokenize='trigram', content='', columnsize=0)"))
+                                  "title, body, tokenize='trigram', content='')"))
                 conn.execute(text(f"CREATE TABLE IF NOT EXISTS {cls.STATE} "
                                   "(id INTEGER PRIMARY KEY CHECK (id = 1), max_rowid INTEGER NOT NULL)"))
         except DBAPIError:  # no FTS5 trigram tokenizer (SQLite < 3.34) or a read-only file
@@ -112,22 +115,32 @@ class SearchIndex:
                 top = conn.execute(text("SELECT max(rowid) FROM documents")).scalar() or 0
                 if top <= done:
                     return 0
-                n = conn.execute(text(f"INSERT INTO {self.TABLE}(rowid, body) SELECT rowid, norm_text FROM documents "
-                                      "WHERE rowid > :done AND rowid <= :top"), {"done": done, "top": top}).rowcount
+                # norm_text is normalise(title + "\n" + text): its first line is the normalised title
+                n = conn.execute(text(
+                    f"INSERT INTO {self.TABLE}(rowid, title, body) SELECT rowid, "
+                    "CASE WHEN title IS NULL OR instr(norm_text, char(10)) = 0 THEN '' "
+                    "ELSE substr(norm_text, 1, instr(norm_text, char(10)) - 1) END, norm_text "
+                    "FROM documents WHERE rowid > :done AND rowid <= :top"), {"done": done, "top": top}).rowcount
                 conn.execute(text(f"INSERT INTO {self.STATE}(id, max_rowid) VALUES (1, :top) "
                                   "ON CONFLICT(id) DO UPDATE SET max_rowid = excluded.max_rowid"), {"top": top})
                 return n
-        except DBAPIError:  # a concurrent writer got there first, or the file is read-only: LIKE still works
+        except DBAPIError:  # a concurrent writer got there first, or the file is read-only: the scan still works
             return 0
 
-    def condition(self, terms: list[str]):  # noqa: ANN201 - a SQLAlchemy clause
-        """A ``documents.rowid IN (...)`` clause for the terms the index can serve (3+ characters)."""
-        usable = [t for t in terms if len(t) >= 3]
-        if not self.enabled or not usable:
-            return None
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in usable)
-        sub = text(f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH :fts_match").bindparams(fts_match=match)
-        return literal_column("documents.rowid").in_(sub)
+    def usable(self, terms: list[str]) -> list[str]:
+        """The terms the index can match (trigrams need 3+ characters)."""
+        return [t for t in terms if len(t) >= 3] if self.enabled else []
+
+    def ranked(self, terms: list[str], conds: list) -> list[tuple[str, datetime | None, float]]:
+        """(doc id, published, BM25 score) of documents matching all ``terms`` and ``conds``."""
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        fts = table(self.TABLE, column("rowid"))
+        score = literal_column(f"-bm25({self.TABLE}, {self.TITLE_WEIGHT}, 1.0)")
+        q = (select(DocumentRow.id, DocumentRow.published, score)
+             .select_from(fts.join(DocumentRow, literal_column("documents.rowid") == fts.c.rowid))
+             .where(text(f"{self.TABLE} MATCH :fts_match").bindparams(fts_match=match), *conds))
+        with self.store.session() as s:
+            return [(i, p, float(sc)) for i, p, sc in s.execute(q).all()]
 
 
 def parse_terms(q: str) -> list[str]:
@@ -188,21 +201,18 @@ def snippet(text: str, matches: list[Match], width: int = 160) -> Match:
 
 
 def search(store: Store, query: SearchQuery, index: SearchIndex | None = None) -> SearchResult:
-    """Documents containing every term (AND), filtered, ranked by tf·idf with a title bonus.
+    """Documents containing every term (AND), filtered and ranked, with spans to highlight.
 
-    ``index`` (a loaded ``SearchIndex``) narrows candidates first; results are the same without it.
+    With a loaded ``SearchIndex`` the candidates and BM25 ranking come from the full-text index;
+    without one, a scan ranks by Σ(1 + ln tf) plus 1 per term found in the title. Both return the
+    same documents.
     """
     terms = parse_terms(query.q)
     if not terms and not (query.entity or query.place or query.outlets or query.date_from or query.date_to):
         raise QueryError("empty search: give a query or at least one filter")
-    conds = [DocumentRow.duplicate_of.is_(None)]
-    if index is not None:
-        index.sync()
-        fts = index.condition(terms)
-        if fts is not None:
-            conds.append(fts)
-    for t in terms:
-        conds.append(DocumentRow.norm_text.like(f"%{_like_escape(t)}%", escape="\\"))
+    # duplicates via the duplicate_of index: reading the column itself would read every long row
+    dup = select(literal_column("rowid")).select_from(DocumentRow).where(DocumentRow.duplicate_of.is_not(None))
+    conds: list = [literal_column("documents.rowid").not_in(dup)]
     if query.outlets:
         conds.append(DocumentRow.outlet.in_(query.outlets))
     if query.date_from:
@@ -216,29 +226,67 @@ def search(store: Store, query: SearchQuery, index: SearchIndex | None = None) -
     for ent in (query.entity, query.place):
         if ent:
             conds.append(DocumentRow.id.in_(select(MentionRow.doc_id).where(MentionRow.entity_id == ent)))
-    cols = (DocumentRow.id, DocumentRow.title, DocumentRow.outlet, DocumentRow.published, DocumentRow.story_id,
-            DocumentRow.norm_text)
+    if index is not None:
+        index.sync()
+    indexed = index.usable(terms) if index is not None else []
+    if indexed:
+        rest = [t for t in terms if t not in indexed]
+        like = [DocumentRow.norm_text.like(f"%{_like_escape(t)}%", escape="\\") for t in rest]
+        scored = [(sc, pub, i) for i, pub, sc in index.ranked(indexed, conds + like)]  # type: ignore[union-attr]
+        scored = _rerank_whole_words(store, terms, scored)
+    else:
+        scored = _scan(store, terms, conds)
+    scored.sort(key=lambda x: (-x[0], -(x[1].timestamp() if x[1] else float("-inf")), x[2]))
+    page = scored[query.offset: query.offset + query.limit]
+    docs = {d.id: d for d in store.documents([i for _, _, i in page])}
+    hits = []
+    for score, _, doc_id in page:
+        d = docs[doc_id]
+        matches = find_matches(d.text, terms)
+        hits.append(Hit(d.id, d.title, d.outlet, d.published, d.story_id, round(score, 4), matches,
+                        snippet(d.text, matches)))
+    return SearchResult(total=len(scored), hits=hits, terms=terms)
+
+
+_CLITICS = "(?:[وف]?(?:[بلك]|ال|بال|لل|كال)?)"
+
+
+def _word_pattern(term: str) -> re.Pattern[str]:
+    """``term`` as a whole word, allowing leading conjunction/preposition/article clitics."""
+    return re.compile(rf"(?<!\w){_CLITICS}{re.escape(term)}(?!\w)")
+
+
+def word_bonus(norm_text: str, terms: list[str]) -> float:
+    """1.5 per term that occurs as a whole word: substring search finds الرياض in الرياضي (sports)."""
+    return sum(1.5 for t in terms if _word_pattern(t).search(norm_text))
+
+
+def _rerank_whole_words(store: Store, terms: list[str], scored: list[tuple[float, datetime | None, str]],
+                        top: int = RERANK_TOP) -> list[tuple[float, datetime | None, str]]:
+    """Add the whole-word bonus to the ``top`` best index hits (reading only their normalised text)."""
+    if not terms or not scored:
+        return scored
+    scored = sorted(scored, key=lambda x: -x[0])
+    head = scored[:top]
     with store.session() as s:
-        rows = s.execute(select(*cols).where(*conds)).all()
-        n_docs = int(s.scalar(select(func.count()).select_from(DocumentRow)) or 1)
+        texts = dict(s.execute(select(DocumentRow.id, DocumentRow.norm_text)
+                               .where(DocumentRow.id.in_([i for _, _, i in head]))).all())
+    head = [(sc + word_bonus(texts.get(i, ""), terms), pub, i) for sc, pub, i in head]
+    return head + scored[top:]
+
+
+def _scan(store: Store, terms: list[str], conds: list) -> list[tuple[float, datetime | None, str]]:
+    """Substring scan of ``norm_text`` (any database): (score, published, id) of matching documents."""
+    like = [DocumentRow.norm_text.like(f"%{_like_escape(t)}%", escape="\\") for t in terms]
+    cols = (DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.norm_text)
+    with store.session() as s:
+        rows = s.execute(select(*cols).where(*conds, *like)).all()
     scored = []
     for r in rows:
-        norm_title = normalize(r.title or "")
+        title = normalize(r.title or "")
         score = 0.0
         for t in terms:
             tf = r.norm_text.count(t)
-            idf = math.log(1 + n_docs / max(1, len(rows)))
-            score += (1 + math.log(tf)) * idf if tf else 0.0
-            if t in norm_title:
-                score += 1.0
-        scored.append((score, r.published or datetime.min, r))
-    scored.sort(key=lambda x: (-x[0], -x[1].timestamp() if x[1] != datetime.min else 0, x[2].id))
-    page = scored[query.offset: query.offset + query.limit]
-    texts = {d.id: d.text for d in store.documents([r.id for _, _, r in page])}
-    hits = []
-    for score, _, r in page:
-        text = texts.get(r.id, "")
-        matches = find_matches(text, terms)
-        hits.append(Hit(r.id, r.title, r.outlet, r.published, r.story_id, round(score, 4), matches,
-                        snippet(text, matches)))
-    return SearchResult(total=len(scored), hits=hits, terms=terms)
+            score += (1 + math.log(tf) if tf else 0.0) + (1.0 if t in title else 0.0)
+        scored.append((score + word_bonus(r.norm_text, terms), r.published, r.id))
+    return scored

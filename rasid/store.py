@@ -312,6 +312,9 @@ class Store:
                 inferred_from=d.inferred_from, inferred_to=d.inferred_to,
                 ingested_at=datetime.now(UTC).replace(tzinfo=None),
             )
+        if self.dialect == "postgresql":  # PostgreSQL text cannot hold NUL; U+FFFD keeps every offset valid
+            rows = {k: {c: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for c, v in r.items()}
+                    for k, r in rows.items()}
         ordered = [rows[k] for k in sorted(rows)]  # one global lock order: no deadlock between writers
         with self.session() as s, s.begin():
             _write_lock(s)

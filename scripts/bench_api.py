@@ -26,6 +26,7 @@ import uvicorn
 from rasid.api import create_app
 from rasid.models import Document
 from rasid.pipeline import run
+from rasid.search import SearchIndex
 from rasid.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,6 +151,10 @@ def main() -> None:
     t0 = time.perf_counter()
     n = load_saudinewsnet(args.data, big, args.n)
     print(f"\nlarge store: {n} SaudiNewsNet articles stored (no extraction) in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    SearchIndex.load(big)
+    print(f"full-text index built in {time.perf_counter() - t0:.1f} s "
+          f"(database {sum(p.stat().st_size for p in tmp.glob('big.db*')) / 1e6:.0f} MB)")
     bench(f"{n} SaudiNewsNet documents (search and document listing)", big, [
         ("/api/documents", {"limit": 50}),
         ("/api/documents/snn-100", None),

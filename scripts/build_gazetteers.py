@@ -26,7 +26,9 @@ from rasid.normalize import normalize  # noqa: E402
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 OUT = ROOT / "rasid" / "data"
 _ARABIC = re.compile(r"^[\u0600-\u06FF\s\-']+$")
-_PERSIAN_ONLY = set("پچژگکی")  # letters absent from Arabic: skip Persian/Urdu spellings
+# Persian/Urdu letters -> the Arabic letters Arabic news uses for the same sounds (سوچی -> سوتشي).
+_PERSIAN = {"پ": "ب", "چ": "تش", "ژ": "ج", "گ": "غ", "ک": "ك", "ی": "ي", "ۀ": "ة", "ە": "ه", "ھ": "ه", "ہ": "ه", "ۃ": "ة"}
+_NON_ARABIC = set("ٹڈڑںےۓڤڨ")
 _ORG_HEADS = {
     "حركه", "منظمه", "قوه", "قوات", "رئيس", "وزير", "مجلس", "جيش", "حزب", "جماعه", "اتحاد", "جامعه",
     "وزاره", "شرطه", "حكومه", "لجنه", "هيئه", "امين", "زعيم", "جبهه", "كتائب", "سرايا", "مؤسسه", "شركه",
@@ -38,8 +40,8 @@ def _arabic_names(names: list[str]) -> list[str]:
     out = []
     for n in names:
         n = n.strip()
-        if len(n) >= 2 and _ARABIC.match(n) and not (set(n) & _PERSIAN_ONLY):
-            out.append(n)
+        if len(n) >= 2 and _ARABIC.match(n) and not (set(n) & _NON_ARABIC):
+            out.append("".join(_PERSIAN.get(ch, ch) for ch in n))
     return sorted(set(out))
 
 

@@ -3,7 +3,8 @@
 All ANT articles in the labelled period are clustered (the unlabelled ones act as
 distractors, as in a real feed); scores are computed over the labelled articles:
 B-cubed precision/recall/F1 and pairwise precision/recall/F1. The threshold of each
-variant is chosen on the dev half of the stories and reported on the test half.
+variant is chosen on the dev half (stories starting in the first week, clustered among
+that week's articles) and reported on the test half (the second week, a separate run).
 
   python scripts/eval_clustering.py [--data ../shared/data] [--variants baseline,full]
 """
@@ -11,7 +12,6 @@ variant is chosen on the dev half of the stories and reported on the test half.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -85,11 +85,22 @@ def pairwise(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, 
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def split(gold: dict[str, str], part: str) -> dict[str, str]:
-    """Dev/test halves by a hash of the story label (stable, not hand-picked)."""
-    def half(label: str) -> str:
-        return "dev" if int(hashlib.md5(label.encode()).hexdigest(), 16) % 2 == 0 else "test"
-    return {k: v for k, v in gold.items() if part == "all" or half(v) == part}
+def story_start(label: str) -> str:
+    return label.rsplit("-", 1)[1]  # labels end in the MMDD the story starts
+
+
+def split(gold: dict[str, str], part: str, cut: str) -> dict[str, str]:
+    """Dev = stories starting before ``cut`` (MMDD), test = the rest; ``all`` = everything."""
+    if part == "all":
+        return dict(gold)
+    return {k: v for k, v in gold.items() if (story_start(v) < cut) == (part == "dev")}
+
+
+def period(docs: list[Document], gold: dict[str, str]) -> list[Document]:
+    """All articles (labelled or not) published from a day before to two days after the labelled ones."""
+    days = sorted(datetime.strptime(k.rsplit("-", 1)[1], "%Y%m%d") for k in gold)
+    lo, hi = days[0] - timedelta(days=1), days[-1] + timedelta(days=2)
+    return [d for d in docs if d.published and lo <= d.published < hi]
 
 
 def run(docs: list[Document], cfg: ClusterConfig, embedder: Embedder) -> tuple[dict[str, str], float]:
@@ -102,42 +113,47 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--cut", default="0507", help="MMDD: stories starting before it are the dev half")
     ap.add_argument("--thresholds", default="0.15,0.2,0.25,0.3,0.35,0.4,0.5,0.6")
     args = ap.parse_args()
     if not (args.data / "ant_multisource").is_dir():
         print(f"no data at {args.data}; skipping")
         return 0
     gold = json.loads(LABELS.read_text(encoding="utf-8"))
-    days = sorted(datetime.strptime(k.rsplit("-", 1)[1], "%Y%m%d") for k in gold)
-    lo, hi = days[0] - timedelta(days=1), days[-1] + timedelta(days=2)
-    docs = [d for d in iter_ant(args.data) if d.published and lo <= d.published < hi]
-    missing = set(gold) - {d.id for d in docs}
+    all_docs = period(list(iter_ant(args.data)), gold)
+    missing = set(gold) - {d.id for d in all_docs}
     if missing:
         print(f"warning: {len(missing)} labelled ids not found")
         gold = {k: v for k, v in gold.items() if k not in missing}
-    print(f"{len(docs)} ANT articles {lo:%Y-%m-%d}..{hi:%Y-%m-%d}; {len(gold)} labelled in "
-          f"{len(set(gold.values()))} stories (dev {len(split(gold, 'dev'))}, test {len(split(gold, 'test'))})")
+    parts = {p: split(gold, p, args.cut) for p in ("dev", "test", "all")}
+    docs = {p: period(all_docs, g) for p, g in parts.items()}
+    for p in parts:
+        print(f"{p}: {len(parts[p])} labelled articles in {len(set(parts[p].values()))} stories, "
+              f"clustered among {len(docs[p])} ANT articles of the same days")
     dense = CachedEmbedder(Embedder.load("use"))
     none = Embedder.load("none")
     thresholds = [float(x) for x in args.thresholds.split(",")]
     print("| variant | threshold (dev-tuned) | dev B3 F1 | test B3 P | test B3 R | test B3 F1 | "
-          "all B3 F1 | all pairwise P/R/F1 | clustering s |")
+          "test pairwise P/R/F1 | all B3 F1 | s per run (all) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name in args.variants.split(","):
         base, use_dense = VARIANTS[name]
         emb = dense if use_dense else none
         best = None
         for th in thresholds:
-            assign, secs = run(docs, replace(base, threshold=th), emb)
-            f_dev = bcubed(assign, split(gold, "dev"))[2]
+            assign, _ = run(docs["dev"], replace(base, threshold=th), emb)
+            f_dev = bcubed(assign, parts["dev"])[2]
             if best is None or f_dev > best[0]:
-                best = (f_dev, th, assign, secs)
-        f_dev, th, assign, secs = best
-        tp, tr, tf = bcubed(assign, split(gold, "test"))
-        af = bcubed(assign, gold)[2]
-        pp, pr, pf = pairwise(assign, gold)
-        print(f"| {name} | {th:.2f} | {f_dev:.3f} | {tp:.3f} | {tr:.3f} | {tf:.3f} | {af:.3f} | "
-              f"{pp:.3f}/{pr:.3f}/{pf:.3f} | {secs:.1f} |", flush=True)
+                best = (f_dev, th)
+        f_dev, th = best
+        cfg = replace(base, threshold=th)
+        test, _ = run(docs["test"], cfg, emb)
+        tp, tr, tf = bcubed(test, parts["test"])
+        pp, pr, pf = pairwise(test, parts["test"])
+        every, secs = run(docs["all"], cfg, emb)
+        af = bcubed(every, parts["all"])[2]
+        print(f"| {name} | {th:.2f} | {f_dev:.3f} | {tp:.3f} | {tr:.3f} | {tf:.3f} | "
+              f"{pp:.3f}/{pr:.3f}/{pf:.3f} | {af:.3f} | {secs:.1f} |", flush=True)
     return 0
 
 

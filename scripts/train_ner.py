@@ -80,6 +80,62 @@ def write_lines(path: Path, lines: list[str]) -> None:
         fh.write("\n".join(lines) + "\n")
 
 
+def build_clusters(data: Path, out: Path, max_docs: int = 16000, vocab: int = 60000, n_ctx: int = 3000) -> None:
+    """Word classes from SaudiNewsNet article bodies: left/right context counts -> PPMI -> SVD -> k-means.
+
+    Only the word -> class table is written (no text). Takes a few minutes on one core.
+    """
+    import json
+    import re
+
+    import numpy as np
+    from scipy import sparse
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize as l2
+
+    word_re = re.compile(r"[\u0621-\u064a]+|[0-9]+|[^\s\w]")
+    docs = []
+    for f in sorted((data / "saudinewsnet" / "jsonl").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            docs.append(json.loads(line).get("content") or "")
+            if len(docs) >= max_docs:
+                break
+        if len(docs) >= max_docs:
+            break
+    seqs = [word_re.findall(normalize(d)) for d in docs]
+    counts = Counter(w for s in seqs for w in s)
+    words = [w for w, c in counts.most_common(vocab) if c >= 5]
+    wid = {w: i for i, w in enumerate(words)}
+    ctx = {w: i for i, w in enumerate(words[:n_ctx])}
+    rows, cols = [], []
+    for s in seqs:
+        ids = [wid.get(w, -1) for w in s]
+        cids = [ctx.get(w, -1) for w in s]
+        for off, block in ((-2, 0), (-1, 1), (1, 2), (2, 3)):
+            for i in range(max(0, -off), len(s) - max(0, off)):
+                a, c = ids[i], cids[i + off]
+                if a >= 0 and c >= 0:
+                    rows.append(a)
+                    cols.append(c + block * n_ctx)
+    m = sparse.coo_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                          shape=(len(words), 4 * n_ctx)).tocsr()
+    total = m.sum()
+    pw = np.asarray(m.sum(axis=1)).ravel()
+    pc = np.asarray(m.sum(axis=0)).ravel()
+    m = m.tocoo()
+    pmi = np.log(m.data * total / (pw[m.row] * pc[m.col] + 1e-9))
+    keep = pmi > 0
+    ppmi = sparse.csr_matrix((pmi[keep], (m.row[keep], m.col[keep])), shape=m.shape)
+    vecs = l2(TruncatedSVD(n_components=100, random_state=0).fit_transform(ppmi))
+    coarse = MiniBatchKMeans(n_clusters=128, random_state=0, n_init=3, batch_size=4096).fit_predict(vecs)
+    fine = MiniBatchKMeans(n_clusters=800, random_state=0, n_init=1, batch_size=4096).fit_predict(vecs)
+    with gzip.open(out, "wt", encoding="utf-8") as fh:
+        for w, a, b in zip(words, coarse, fine, strict=True):
+            fh.write(f"{w}\t{a}\t{b}\n")
+    print(f"clusters: {len(words)} words from {len(docs)} documents -> {out}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -87,10 +143,13 @@ def main() -> int:
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "ner.crfsuite")
+    ap.add_argument("--build-clusters", action="store_true", help="rebuild rasid/data/ner_clusters.tsv.gz first")
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
         print(f"data folder {args.data} not found; skipping training")
         return 0
+    if args.build_clusters:
+        build_clusters(args.data, ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
     t0 = time.time()
     gaz = Gazetteer.load()
     sents = training_sentences(args.data)

@@ -162,12 +162,13 @@ def test_candidates_come_from_the_index_within_the_window() -> None:
 
 
 def test_demo_corpus_matches_gold_stories() -> None:
+    from rasid.clean import clean_text
     from rasid.ingest import read_inputs
     from rasid.models import RawArticle
 
     gold = json.loads((ROOT / "demo" / "gold" / "stories.json").read_text(encoding="utf-8"))
-    docs = [Document(id=r.doc_id, text=r.text, raw_text=r.text, source_path=r.source_path, fmt=r.fmt,
-                     title=r.title, outlet=r.outlet, published=r.published)
+    docs = [Document(id=r.doc_id, text=clean_text(r.text, r.outlet).text, raw_text=r.text,
+                     source_path=r.source_path, fmt=r.fmt, title=r.title, outlet=r.outlet, published=r.published)
             for r in read_inputs([ROOT / "demo" / "corpus"]) if isinstance(r, RawArticle)]
     got = StoryClusterer.load(None).add(docs, {}, {})
     labelled = {k: v for k, v in got.items() if k in gold}

@@ -83,3 +83,22 @@ def test_export_roundtrips_any_text(tmp_path_factory, texts: list[str]) -> None:
         assert written and all(p.exists() for p in written)
     assert json.loads((out / "x.json").read_text(encoding="utf-8"))["documents"] == data["documents"]
     store.close()
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.binary(max_size=80), ARABIC_TEXT.map(lambda t: t.encode("utf-8")),
+                          ARABIC_TEXT.map(lambda t: json.dumps({"id": "x", "text": t, "date": t[:12]}).encode())),
+                max_size=6),
+       st.sampled_from([".jsonl", ".txt", ".html", ".rss", ".warc"]))
+def test_ingest_turns_any_file_into_articles_or_skips(tmp_path_factory, parts: list[bytes], suffix: str) -> None:
+    from rasid.ingest import read_inputs
+    from rasid.models import RawArticle, Skip
+
+    p = tmp_path_factory.mktemp("in") / f"fuzz{suffix}"
+    p.write_bytes(b"\n".join(parts))
+    for item in read_inputs([p]):
+        assert isinstance(item, (RawArticle, Skip))
+        if isinstance(item, Skip):
+            assert item.reason
+        else:
+            assert item.text.strip() and "\x00" not in item.text or item.fmt == "jsonl"

@@ -179,3 +179,22 @@ def test_pipeline_on_feed_and_warc(tmp_path: Path) -> None:
     assert {d.fmt for d in store.documents()} == {"rss", "warc"}
     again = run([tmp_path / "in"], store, RunConfig(extract=False, cluster=False))
     assert again.added == 0 and again.already_present == 3
+
+
+def test_size_limits_give_clear_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rasid.sources.feeds as feeds
+    import rasid.sources.warc as warc
+
+    p = tmp_path / "big.rss"
+    p.write_text(RSS, encoding="utf-8")
+    monkeypatch.setattr(feeds, "MAX_FILE_BYTES", 200)
+    out = list(read_feed(p))
+    assert len(out) == 1 and isinstance(out[0], Skip) and "too large" in out[0].reason
+    monkeypatch.setattr(feeds, "MAX_ARTICLE_CHARS", 30)
+    monkeypatch.setattr(feeds, "MAX_FILE_BYTES", 10**6)
+    assert any(isinstance(x, Skip) and "too long" in x.reason for x in read_feed(p))
+    w = tmp_path / "c.warc"
+    _warc(w, False)
+    monkeypatch.setattr(warc, "MAX_RECORD_BYTES", 100)
+    reasons = [x.reason for x in read_warc(w) if isinstance(x, Skip)]
+    assert any("too large" in r for r in reasons)

@@ -96,3 +96,12 @@ def test_concurrent_writers_lose_and_duplicate_nothing(db_url: str, tmp_path: Pa
     ids = [d.id for d in store.documents()]
     assert len(ids) == len(set(ids)) == 120
     assert sorted(ids) == sorted(p.stem for p in paths)
+
+
+def test_nul_characters_do_not_break_any_backend(db_url: str) -> None:
+    text = "قال بيسكوف\x00 إن الزيارة زيارة عمل."
+    d = Document(id="nul", text=text, raw_text=text, source_path="x.jsonl:1", fmt="jsonl", raw_hash="h")
+    store = Store(db_url)
+    assert store.add_documents([d], {}) == 1
+    got = store.document("nul").text
+    assert len(got) == len(text) and got[got.index("زيارة"):].startswith("زيارة عمل")

@@ -277,7 +277,13 @@ def test_demo_corpus_through_the_real_pipeline(browser: webdriver.Chrome, shots:
         if detail["places"]:
             assert browser.find_elements(By.CSS_SELECTOR, "#map .pin")
         if detail["conflicts"]:
-            assert browser.find_elements(By.CSS_SELECTOR, "[data-conflict]")
+            shown = browser.find_elements(By.CSS_SELECTOR, "[data-conflict]")
+            assert [c.get_attribute("data-conflict") for c in shown] == [c["id"] for c in detail["conflicts"]]
+            conflict_claims = {i for c in detail["conflicts"] for ids in c["values"].values() for i in ids}
+            marked = browser.find_elements(By.CSS_SELECTOR, "table.sources tr.conflict")
+            docs_in_conflict = {c["doc"] for c in detail["claims"] if c["id"] in conflict_claims}
+            assert {r.get_attribute("data-doc") for r in marked} == docs_in_conflict
+            browser.find_element(By.ID, "conflicts").screenshot(str(shots / "demo-conflicts.png"))
         browser.save_screenshot(str(shots / "demo-story.png"))
         # follow the first fact link available (summary/timeline/claim), else the first source document
         facts = browser.find_elements(By.CSS_SELECTOR, "#view a.fact")

@@ -76,10 +76,13 @@ class NerTagger:
         (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص")."""
         norms = [normalize(w) for w in toks]
         for s, e, types, cut in self.gazetteer.match(norms):
-            if any(lab != "O" for lab in labels[s:e]):
-                continue
             first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
             curated = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
+            if any(lab != "O" for lab in labels[s:e]):
+                whole = labels[s].startswith("B-") and (e == len(labels) or not labels[e].startswith("I-"))
+                if curated and whole and labels[s][2:] != curated[0]:  # e.g. سانا tagged PER
+                    labels[s:e] = [f"B-{curated[0]}"] + [f"I-{curated[0]}"] * (e - s - 1)
+                continue
             typ, conf = (curated[0], 0.6) if curated else (None, 0.0)
             if typ is None and types & _BIG_PLACE and not (e - s == 1 and (first in self.common or len(first) < 3)):
                 prev = norms[s - 1] if s else ""

@@ -1,7 +1,7 @@
 // راصد web UI: a hash-routed single page over the REST API (no build step, no external assets).
 // Every fact links to #/doc/<id>?start=&end= which shows the source sentence highlighted.
 import { drawMap } from "./map.js";
-import { el, clear, api, factHref, fmtDate, dateRange, outletName, slotName, typeName, sliceCp, cpLen } from "./util.js";
+import { el, clear, api, factHref, fmtDate, dateRange, outletName, slotName, valueName, typeName, sliceCp, cpLen } from "./util.js";
 
 const view = () => document.getElementById("view");
 
@@ -88,7 +88,7 @@ async function storyView(id) {
       conflicts.append(el("div", { class: "conflict card", "data-conflict": c.id },
         el("strong", {}, slotName(c.slot)),
         ...Object.entries(c.values).map(([value, ids]) => el("div", { class: "value" },
-          el("span", { class: "badge warn" }, value), " ",
+          el("span", { class: "badge warn" }, valueName(value)), " ",
           ...(c.outlets[value] || []).map((o) => el("span", { class: "badge" }, outletName(o))),
           ...ids.filter((i) => claimById[i]).map((i) => {
             const cl = claimById[i];
@@ -116,7 +116,7 @@ async function storyView(id) {
             cls.length ? el("ul", { class: "plain" }, ...cls.map((c) => el("li", { class: conflictClaims.has(c.id) ? "conflict" : "" },
               c.speaker_text ? el("strong", {}, `${c.speaker_text}: `) : "",
               fact(c.doc, c.start, c.end, c.text),
-              c.slot ? el("span", { class: `badge ${conflictClaims.has(c.id) ? "warn" : ""}` }, `${slotName(c.slot)}: ${c.value ?? ""}`) : ""))) : ""));
+              c.slot ? el("span", { class: `badge ${conflictClaims.has(c.id) ? "warn" : ""}` }, `${slotName(c.slot)}: ${valueName(c.value ?? "")}`) : ""))) : ""));
       }))));
 
   const events = d.events.length ? el("section", { class: "card", id: "events" }, el("h2", {}, "الأحداث"),
@@ -187,7 +187,9 @@ async function docView(id, params) {
   document.title = `راصد — ${d.title || d.id}`;
   const facts = el("section", { class: "card" }, el("h2", {}, "ما استُخرج من هذا المقال"),
     el("ul", { class: "plain" },
-      ...d.claims.map((c) => el("li", {}, el("span", { class: "badge" }, "تصريح"), " ", fact(d.id, c.start, c.end, c.text))),
+      ...d.claims.map((c) => el("li", {}, el("span", { class: "badge" }, "تصريح"), " ",
+        c.speaker_text ? el("strong", {}, `${c.speaker_text}: `) : "", fact(d.id, c.start, c.end, c.text),
+        c.slot ? el("span", { class: "badge" }, `${slotName(c.slot)}: ${valueName(c.value ?? "")}`) : "")),
       ...d.events.map((e) => el("li", {}, el("span", { class: "badge" }, e.type), " ", fact(d.id, e.sentence.start, e.sentence.end, e.sentence.text))),
       ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, typeName(m.type)), " ",
         fact(d.id, m.start, m.end, m.text), m.entity ? [" → ", el("a", { href: `#/entity/${encodeURIComponent(m.entity)}` }, m.entity_name || m.entity)] : "")),

@@ -65,7 +65,7 @@ export function dateRange(a, b) {
 
 const OUTLETS = {
   sana: "سانا", rt_arabic: "آر تي عربي", aawsat: "الشرق الأوسط", alarabiya: "العربية",
-  enab_baladi: "عنب بلدي", tass_ar: "تاس", afp_ar: "فرانس برس",
+  enab_baladi: "عنب بلدي", tass_ar: "تاس", afp_ar: "فرانس برس", reuters_ar: "رويترز", anadolu_ar: "الأناضول",
 };
 
 export function outletName(o) {
@@ -76,6 +76,12 @@ const SLOTS = {
   visit_type: "نوع الزيارة", count: "العدد", date: "التاريخ", place: "المكان", magnitude: "القوة",
   vehicles: "عدد الآليات", casualties: "الضحايا",
 };
+
+const VALUES = { official: "زيارة رسمية", working: "زيارة عمل", state: "زيارة دولة", private: "زيارة خاصة" };
+
+export function valueName(v) {
+  return VALUES[v] || v;
+}
 
 export function slotName(s) {
   return SLOTS[s] || s || "";

