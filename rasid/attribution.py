@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rasid.models import Claim, Document, Mention, TimeExpression
-from rasid.normalize import normalize_with_offsets
+from rasid.normalize import normalize_with_offsets, words
 from rasid.temporal import find_dates
 from rasid.temporal_lexicon import FUTURE_CUES
 from rasid.textspan import Span, sentences
@@ -41,11 +41,16 @@ _ANON_RE = re.compile(
     r"(?=\s+(?:قوله|قولها|ان|بان|:)|$)"
 )
 
-_VISIT_TYPES = [("زياره دوله", "state"), ("زياره عمل", "working"), ("زياره رسميه", "official"),
-                ("زياره خاصه", "private")]
+# «زيارة رسمية», «الزيارة الرسمية», «بزيارته الرسمية»; the first qualifier after the noun is the type.
+_VISIT_TYPE_RE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?زيار(?:ه|ته|تها)\s+(?:ال)?(دوله|عمل|رسميه|خاصه)(?!\w)")
+_VISIT_TYPES = {"دوله": "state", "عمل": "working", "رسميه": "official", "خاصه": "private"}
 _PHONE_RE = re.compile(r"هاتف|مكالمه")
 _VIDEO_RE = re.compile(r"(?:عبر|بتقنيه|بواسطه)\s+(?:الفيديو|الاتصال المرئي|الفيديو كونفرانس)|افتراضي")
-_IN_PERSON_RE = re.compile(r"(?<!\w)[وفبل]?(?:التقي|يلتقي|لقاء|اجتمع|اجتماع|قمه|استقبل|يستقبل|وجها لوجه|زيار|زار)")
+# «زار» only as a whole verb form: «وزارة» (ministry) is و + زار + ة.
+_IN_PERSON_RE = re.compile(
+    r"(?<!\w)[وفبل]?(?:التقي|يلتقي|لقاء|اجتمع|اجتماع|قمه|استقبل|يستقبل|وجها لوجه|زيار|زار(?:ت|وا|ا)?(?!\w))")
+# «تأتي الزيارة بعد اتصال هاتفي»: a contact mode after بعد/قبل/عقب/منذ describes another, related event.
+_RELATED_RE = re.compile(r"(?<!\w)(?:بعد|قبل|عقب|اثر|منذ)\s+(?:\S+\s+){0,4}?(?:من\s+)?(?:\S+\s+)?$")
 _NUM_WORDS = r"عشرات|مئات|الاف|الوف|ملايين|ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره|الف|مليون"
 _COUNT_RE = re.compile(
     rf"(?<![\w.,])(\d[\d,.]*|{_NUM_WORDS})\s+(?:(الف|مليون|مليار|ملايين)\s+)?(?:من\s+)?((?:ال)?[\u0621-\u064A]{{3,}})"
@@ -255,20 +260,30 @@ def _trim(sent: Span, s: int, e: int) -> tuple[int, int]:
 # --------------------------------------------------------------------- slots
 
 
+def _meeting_mode(norm: str) -> str | None:
+    """How the clause's own meeting happened; None for planned meetings and for related earlier ones."""
+    for value, rx in (("video", _VIDEO_RE), ("phone", _PHONE_RE), ("in_person", _IN_PERSON_RE)):
+        m = rx.search(norm)
+        if m is None:
+            continue
+        if _RELATED_RE.search(norm[:m.start()]):
+            return None  # «... بعد اتصال هاتفي»: the phone call is the background, not this clause's event
+        if value == "in_person" and any(w in FUTURE_CUES or w in _PLANNED for w in words(norm)):
+            return None  # a planned meeting says nothing about how they met
+        return value
+    return None
+
+
 def _slots(ctx: DocContext, start: int, end: int, mentions: list[Mention]):
     text, timexes = ctx.doc.text, ctx.timexes
     norm, offs = ctx.span(start, end)
     out: list[tuple[str, str]] = []
-    for phrase, value in _VISIT_TYPES:
-        if phrase in norm:
-            out.append(("visit_type", value))
-            break
-    if _VIDEO_RE.search(norm):
-        out.append(("meeting_mode", "video"))
-    elif _PHONE_RE.search(norm):
-        out.append(("meeting_mode", "phone"))
-    elif _IN_PERSON_RE.search(norm) and not any(w in FUTURE_CUES or w in _PLANNED for w in norm.split()):
-        out.append(("meeting_mode", "in_person"))  # a planned meeting says nothing about how they met
+    vt = _VISIT_TYPE_RE.search(norm)
+    if vt:
+        out.append(("visit_type", _VISIT_TYPES[vt.group(1)]))
+    mode = _meeting_mode(norm)
+    if mode:
+        out.append(("meeting_mode", mode))
     topic = next((name for name, rx in _TOPICS if rx.search(norm)), None)
     if topic:
         t = _event_timex(ctx, start, end)

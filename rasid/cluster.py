@@ -36,12 +36,12 @@ _EPOCH = datetime(1970, 1, 1)
 class ClusterConfig:
     """Weights and limits; defaults tuned on the dev half of eval/ant_story_labels.json."""
 
-    threshold: float = 0.25
+    threshold: float = 0.2
     window_days: float = 3.0
     w_lex: float = 0.6
     w_dense: float = 0.4
     w_ent: float = 0.15
-    w_title: float = 0.0  # weight of headline-only TF-IDF cosine (headlines name the event)
+    w_title: float = 0.35  # weight of headline-only TF-IDF cosine (headlines name the event)
     dense_floor: float = 0.25  # USE cosine of unrelated news sits around here
     date_decay: float = 0.1  # score lost per day beyond the first
     mode_penalty: float = 0.30
@@ -101,6 +101,7 @@ class StoryClusterer:
         self._dense = np.zeros((0, self.embedder.dim), dtype=np.float32)
         self._n_dense = 0
         self._postings: dict[str, list[int]] = {}
+        self.candidates_scored = 0  # for benchmarks: pair scores computed so far
 
     # ---- persistence -------------------------------------------------------------------------
 
@@ -234,6 +235,7 @@ class StoryClusterer:
         if not cand:
             return None, 0.0
         scores = self.pair_scores(row, emb, cand)
+        self.candidates_scored += len(cand)
         per_story: dict[str, list[float]] = {}
         for i, s in zip(cand, scores, strict=True):
             per_story.setdefault(self._rows[i].story, []).append(float(s))

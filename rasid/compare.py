@@ -43,8 +43,8 @@ def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document])
         c.story_id = story_id
         doc = docs.get(c.doc_id)
         topic, anchor = claim_context(c, doc, ctxs[c.doc_id]) if doc is not None else (None, None)
-        if c.slot == "meeting_mode":
-            topic = "contact"  # phone vs in person is the value being compared, not a different fact
+        if c.slot == "meeting_mode":  # phone vs in person is the value being compared, not a different fact
+            topic = "contact@background" if topic and topic.endswith("@background") else "contact"
         if c.slot == "date" and c.value and len(c.value) == 10:
             anchor = date.fromisoformat(c.value)
         bag = set(words(c.text))
@@ -61,6 +61,7 @@ def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document])
             continue
         values: dict[str, list[str]] = {}
         outlets: dict[str, list[str]] = {}
+        voices: dict[str, set[str]] = {}
         for c in g.claims:
             if c.value is None or (g.slot == "count" and not c.value[:1].isdigit()):
                 continue  # «عشرات» (dozens) is compatible with any figure
@@ -68,8 +69,13 @@ def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document])
             out = c.outlet or c.doc_id
             if out not in outlets.setdefault(c.value, []):
                 outlets[c.value].append(out)
-        if g.slot == "date":
-            values, outlets = _exclusive(values, outlets)
+            # dates: an outlet giving two is describing two steps (arrival, departure); counts: an outlet giving
+            # two figures for the same noun is counting two things (two teams' points, two crude grades)
+            voices.setdefault(c.value, set()).add(out)
+        if g.slot in ("date", "count"):
+            keep = _exclusive(voices)
+            values = {v: ids for v, ids in values.items() if v in keep}
+            outlets = {v: o for v, o in outlets.items() if v in keep}
         if len(values) > 1 and len({c.doc_id for c in g.claims}) > 1:  # one article listing two figures is not a dispute
             conflicts.append(Conflict(id=f"{story_id}:cf{len(conflicts)}", story_id=story_id, slot=g.slot,
                                       values=dict(sorted(values.items())), outlets=dict(sorted(outlets.items()))))
@@ -87,16 +93,14 @@ def _same_fact(g: _Group, c: Claim, topic: str | None, anchor: date | None, bag:
         gnoun = (g.claims[0].value or "").split(" ", 1)[-1]
         if noun != gnoun:
             return False
-    if g.topic != topic and c.slot != "count":  # a count is identified by its noun, not the verb around it
-        return False
+    if g.topic != topic and (c.slot != "count" or (g.topic and topic)):
+        return False  # a count without a topic word is identified by its noun alone
     if g.anchor is None or anchor is None:
         return True
     return abs((g.anchor - anchor).days) <= DATE_TOLERANCE_DAYS
 
 
-def _exclusive(values: dict[str, list[str]], outlets: dict[str, list[str]]):
-    """Dates only dispute when some outlet gives one and not the other (an outlet giving both is
-    describing two steps, e.g. arrival and departure)."""
-    keep = {v for v, outs in outlets.items()
-            if any(all(o not in other for w, other in outlets.items() if w != v) for o in outs)}
-    return ({v: ids for v, ids in values.items() if v in keep}, {v: o for v, o in outlets.items() if v in keep})
+def _exclusive(voices: dict[str, set]) -> set[str]:
+    """Values some voice gives without also giving another value of the group: only those disagree."""
+    return {v for v, own in voices.items()
+            if any(all(x not in other for w, other in voices.items() if w != v) for x in own)}

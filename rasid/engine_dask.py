@@ -20,7 +20,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from rasid.clean import LineStats
 from rasid.dedup import NUM_PERM, SCHEME, minhash
 from rasid.ingest import iter_paths, read_file
-from rasid.models import Document, Event, Mention, Skip, TimeExpression
+from rasid.models import Document, Event, Mention, RawArticle, Skip, TimeExpression
 from rasid.pipeline import (
     Analyzers,
     ProgressFactory,
@@ -69,16 +69,28 @@ def _plugin() -> AnalyzersPlugin:
     return get_worker().plugins[PLUGIN_NAME]
 
 
-def _observe_files(files: list[str], min_docs: int) -> list[Skip | tuple[str, str, str | None, list[str]]]:
-    """Stage 1 on a worker: (doc id, raw hash, outlet, line keys) per article, skips as they come."""
-    out: list[Skip | tuple[str, str, str | None, list[str]]] = []
+def _is_url(p: str | Path) -> bool:
+    return str(p).lower().startswith(("http://", "https://"))
+
+
+def _read_any(f: str) -> Iterator[RawArticle | Skip]:
+    """A file, or a feed URL (the local engine should dispatch URLs the same way)."""
+    if _is_url(f):
+        from rasid.sources.feeds import read_feed_url
+
+        return read_feed_url(f)
+    return read_file(Path(f))
+
+
+def _read_files(files: list[str]) -> list[Skip | tuple[str, str, str | None, str]]:
+    """Stage 1 on a worker: read and decode; (doc id, raw hash, outlet, text) per article, skips as they come.
+
+    Counting lines stays on the client (``LineStats.observe`` is stateful: it counts a repeated body once).
+    """
+    out: list[Skip | tuple[str, str, str | None, str]] = []
     for f in files:
-        for r in read_file(Path(f)):
-            if isinstance(r, Skip):
-                out.append(r)
-            else:
-                keys = LineStats(min_docs=min_docs).observe(r.outlet, r.text)
-                out.append((r.doc_id, raw_hash(r), r.outlet, sorted(keys)))
+        for r in _read_any(f):
+            out.append(r if isinstance(r, Skip) else (r.doc_id, raw_hash(r), r.outlet, r.text))
     return out
 
 
@@ -88,7 +100,7 @@ def _clean_files(files: list[str], stats: LineStats) -> list[Skip | tuple[Docume
 
     out: list[Skip | tuple[Document, np.ndarray | None]] = []
     for f in files:
-        for r in read_file(Path(f)):
+        for r in _read_any(f):
             if isinstance(r, Skip):
                 out.append(r)
                 continue
@@ -114,16 +126,22 @@ def _code_docs(items: list[tuple[Document, list[Mention], list[TimeExpression]]]
 
 
 # ---- client side -----------------------------------------------------------------------------
+def _inputs(paths: Iterable[str | Path]) -> Iterator[str | Path]:
+    """Input files in the local engine's order; feed URLs pass through as they are."""
+    for p in paths:
+        if _is_url(p):
+            yield str(p)
+        else:
+            yield from iter_paths([p])
+
+
 def file_chunks(paths: Iterable[str | Path], max_bytes: int = CHUNK_BYTES) -> list[list[str]]:
-    """Consecutive input files grouped into tasks, keeping the local engine's file order."""
+    """Consecutive input files grouped into tasks, keeping the local engine's file order (a URL is its own task)."""
     chunks: list[list[str]] = []
     cur: list[str] = []
     size = 0
-    for p in iter_paths(paths):
-        try:
-            n = p.stat().st_size
-        except OSError:
-            n = 0
+    for p in _inputs(paths):
+        n = max_bytes if _is_url(p) else _size(Path(p))
         if cur and size + n > max_bytes:
             chunks.append(cur)
             cur, size = [], 0
@@ -132,6 +150,13 @@ def file_chunks(paths: Iterable[str | Path], max_bytes: int = CHUNK_BYTES) -> li
     if cur:
         chunks.append(cur)
     return chunks
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
 
 
 def _ordered(client: object, fn: Callable, items: Iterable, *args: object, window: int = 6) -> Iterator:
@@ -164,33 +189,22 @@ def learn_line_stats_dask(client: object, chunks: list[list[str]], store: Store,
     counted: dict[str, str] = {}
     n = 0
     with progress("learning boilerplate", None) as bar:
-        items = _stream(_ordered(client, _observe_files, chunks, cfg.min_repeat_docs, window=_window(client)))
+        items = _stream(_ordered(client, _read_files, chunks, window=_window(client)))
         for batch in _batched(items, cfg.batch_size):
             raws = [x for x in batch if not isinstance(x, Skip)]
             known = store.raw_hashes(x[0] for x in raws)
             counted_before = store.line_counted(x[0] for x in raws)
-            for doc_id, rhash, outlet, keys in raws:
+            for doc_id, rhash, outlet, text in raws:
                 n += 1
                 if rhash in (known.get(doc_id), counted_before.get(doc_id)) or counted.get(doc_id) == rhash:
                     continue
                 counted[doc_id] = rhash
-                for key in keys:
-                    stats.merge(outlet or "", key, 1)
+                for key in stats.observe(outlet, text):
                     k = (outlet or "", key)
                     increments[k] = increments.get(k, 0) + 1
             bar.advance(len(batch))
     store.add_line_stats(increments, counted)
     return stats, n
-
-
-def _pruned(stats: LineStats) -> LineStats:
-    """Only counts that can mark a line as repeated (>= min_docs): a much smaller object to ship."""
-    out = LineStats(min_docs=stats.min_docs)
-    for outlet, counter in stats.counts.items():
-        for key, c in counter.items():
-            if c >= stats.min_docs:
-                out.counts[outlet][key] = c
-    return out
 
 
 def ingest_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunConfig, report: RunReport,
@@ -199,7 +213,7 @@ def ingest_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunC
     from datasketch import MinHash
 
     dd = load_deduplicator(store, cfg)
-    stats_f = client.scatter(_pruned(stats), broadcast=True)
+    stats_f = client.scatter(stats, broadcast=True)
     new_ids: list[str] = []
     with progress("ingesting", total) as bar:
         items = _stream(_ordered(client, _clean_files, chunks, stats_f, window=_window(client)))

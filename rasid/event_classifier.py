@@ -21,7 +21,7 @@ from rasid.normalize import normalize, strip_proclitics
 
 _WORD_RE = re.compile(r"[\w\u0600-\u06FF]+")
 _NEGATION = {"لم", "لن", "لا", "ليس", "ليست", "نفي", "نفت", "ينفي", "تنفي", "دون", "بدون", "عدم"}
-_MODAL = {"قد", "ربما", "يمكن", "يمكن", "اذا", "لو", "لولا", "ان", "يجب", "ينبغي", "احتمال", "محتمل", "امكانيه",
+_MODAL = {"قد", "ربما", "يمكن", "اذا", "لو", "لولا", "يجب", "ينبغي", "احتمال", "محتمل", "امكانيه",
           "سوف", "يخشي", "مخاوف", "تهديد", "يهدد", "هدد", "حذر", "يحذر", "خطر"}
 _REPORT = {"امس", "اليوم", "الليله", "صباح", "مساء", "فجر", "ظهر", "السبت", "الاحد", "الاثنين", "الثلاثاء",
            "الاربعاء", "الخميس", "الجمعه", "مصدر", "مصادر", "الشرطه", "شهود", "وكاله", "افادت", "اعلنت"}
@@ -98,9 +98,12 @@ class _Linear:
 class EventClassifier:
     """Per-PLOVER-type logistic models; ``accepts`` filters lexicon events, ``score`` sets confidence."""
 
-    def __init__(self, models: dict[str, _Linear], lexicon: EventLexicon) -> None:
+    def __init__(self, models: dict[str, _Linear], lexicon: EventLexicon, gate: str = "strict") -> None:
         self.models = models
         self.lexicon = lexicon
+        # which lexicon proposals the classifier judges: "strict" = the coder's filtered events, "loose" = any
+        # curated trigger token of the type, "loose_up" = any curated or UniversalPetrarch token
+        self.gate = gate
         self._cache: dict[tuple[str, str], float] = {}  # (type, sentence) -> probability
 
     @classmethod
@@ -108,7 +111,7 @@ class EventClassifier:
         """Load the committed model; its trigger features use the curated lexicon it was trained with."""
         raw = json.loads(resources.files("rasid").joinpath("data", name).read_text(encoding="utf-8"))
         models = {t: _Linear(m["weights"], m["bias"], m["threshold"]) for t, m in raw["models"].items()}
-        return cls(models, EventLexicon.load())
+        return cls(models, EventLexicon.load(), raw.get("gate", "strict"))
 
     @property
     def types(self) -> set[str]:

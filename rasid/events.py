@@ -50,16 +50,27 @@ class EventCoder:
     ``Event.confidence``.
     """
 
-    def __init__(self, lexicon: EventLexicon, classifier: EventClassifier | None = None) -> None:
+    def __init__(self, lexicon: EventLexicon, classifier: EventClassifier | None = None,
+                 candidates: EventLexicon | None = None) -> None:
         self.lexicon = lexicon
         self.classifier = classifier
+        # Proposals for the classifier's types: any trigger token of the type (negated, definite or
+        # unsupported ones too: the classifier has features for those cues and decides).
+        self.candidate_lexicon = candidates
         self._support: dict[str, bool] = {}  # word -> is a support verb (memo)
 
     @classmethod
     def load(cls, include_up: bool = False, classifier: bool = True) -> EventCoder:
         """Load the committed lexicon (``include_up`` adds the noisier UniversalPetrarch layer) and,
-        unless ``classifier=False``, the committed event classifier."""
-        return cls(EventLexicon.load(include_up=include_up), EventClassifier.load() if classifier else None)
+        unless ``classifier=False``, the committed event classifier with its candidate lexicon."""
+        lexicon = EventLexicon.load(include_up=include_up)
+        if not classifier:
+            return cls(lexicon)
+        clf = EventClassifier.load()
+        if clf.gate == "strict":
+            return cls(lexicon, clf)
+        cands = EventLexicon.load(include_up=clf.gate == "loose_up")
+        return cls(lexicon, clf, cands)
 
     # ------------------------------------------------------------------ public
 
@@ -86,23 +97,44 @@ class EventCoder:
                 return True
         return False
 
-    def _hits(self, text: str, offset: int) -> list[_Hit]:
+    def _hits(self, text: str, offset: int, lexicon: EventLexicon | None = None,
+              definite: bool = False) -> list[_Hit]:
         out = []
         for tok in tokens(text):
             if len(tok.text) < 3 or not tok.text[0].isalpha():
                 continue
-            trig = self.lexicon.lookup(tok.text)
+            trig = (lexicon or self.lexicon).lookup(tok.text)
             if trig is not None:
                 norm = normalize(tok.text)
-                if trig.pos == "n" and norm.startswith(("ال", "وال", "بال", "لل", "فال")):
+                if not definite and trig.pos == "n" and norm.startswith(("ال", "وال", "بال", "لل", "فال")):
                     continue  # a definite event noun refers back to an event already reported
                 is_verb = trig.pos == "v"
                 out.append(_Hit(tok.start + offset, tok.end + offset, tok.text, trig, is_verb))
         return out
 
+    def candidates(self, text: str, types: set[str] | None = None) -> dict[str, tuple[int, int, Trigger]]:
+        """Per classifier type (or per ``types``), the trigger the classifier judges in ``text``: verbs first."""
+        if types is None:
+            types = self.classifier.types if self.classifier is not None else set()
+        if self.candidate_lexicon is None or not types:
+            return {}
+        best: dict[str, _Hit] = {}
+        for h in self._hits(text, 0, self.candidate_lexicon, definite=True):
+            if h.trig.plover not in types:
+                continue
+            prev = best.get(h.trig.plover)
+            if prev is None or _hit_rank(h) < _hit_rank(prev):
+                best[h.trig.plover] = h
+        return {k: (h.start, h.end, h.trig) for k, h in best.items()}
+
     def _code_sentence(self, doc, sent: Span, mentions, timexes, n0: int) -> list[Event]:
         hits = self._hits(sent.text, sent.start)
-        if not hits:
+        loose = {}
+        if self.candidate_lexicon is not None:
+            hits = [h for h in hits if h.trig.plover not in self.classifier.types]
+            loose = {k: _Hit(a + sent.start, b + sent.start, sent.text[a:b], t, t.pos == "v")
+                     for k, (a, b, t) in self.candidates(sent.text).items()}
+        if not hits and not loose:
             return []
         sent_mentions = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
         sent_timexes = [t for t in timexes if t.doc_id == doc.id and sent.start <= t.start and t.end <= sent.end]
@@ -115,6 +147,7 @@ class EventCoder:
             prev = chosen.get(hit.trig.plover)
             if prev is None or (hit.is_verb and not prev.is_verb):
                 chosen[hit.trig.plover] = hit
+        chosen.update(loose)
         out: list[Event] = []
         for hit in sorted(chosen.values(), key=lambda h: h.start):
             trig = hit.trig
@@ -140,6 +173,12 @@ class EventCoder:
                 confidence=confidence,
             ))
         return out
+
+
+def _hit_rank(h: _Hit) -> tuple[int, int]:
+    """Verbs first, then indefinite nouns, then definite ones; earlier breaks ties."""
+    definite = normalize(h.text).startswith(("ال", "وال", "بال", "لل", "فال"))
+    return (0 if h.is_verb else 2 if definite else 1), h.start
 
 
 def _negated(text: str, sent_start: int, trig_start: int) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, column, literal_column, or_, select, table, text
+from sqlalchemy import and_, literal_column, or_, select, text
 from sqlalchemy.exc import DBAPIError
 
 from rasid.normalize import normalize, normalize_with_offsets
@@ -132,15 +132,22 @@ class SearchIndex:
         return [t for t in terms if len(t) >= 3] if self.enabled else []
 
     def ranked(self, terms: list[str], conds: list) -> list[tuple[str, datetime | None, float]]:
-        """(doc id, published, BM25 score) of documents matching all ``terms`` and ``conds``."""
+        """(doc id, published, BM25 score) of documents matching all ``terms`` and ``conds``.
+
+        Two steps on purpose: joining the FTS table to filtered documents lets SQLite re-run the
+        MATCH for every filtered row (0.7 s with an outlet filter on 20k articles).
+        """
         match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        fts = table(self.TABLE, column("rowid"))
-        score = literal_column(f"-bm25({self.TABLE}, {self.TITLE_WEIGHT}, 1.0)")
-        q = (select(DocumentRow.id, DocumentRow.published, score)
-             .select_from(fts.join(DocumentRow, literal_column("documents.rowid") == fts.c.rowid))
-             .where(text(f"{self.TABLE} MATCH :fts_match").bindparams(fts_match=match), *conds))
         with self.store.session() as s:
-            return [(i, p, float(sc)) for i, p, sc in s.execute(q).all()]
+            scores = dict(s.execute(text(f"SELECT rowid, -bm25({self.TABLE}, {self.TITLE_WEIGHT}, 1.0) "
+                                         f"FROM {self.TABLE} WHERE {self.TABLE} MATCH :m"), {"m": match}).all())
+            if not scores:
+                return []
+            sub = text(f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH :fts_match").bindparams(
+                fts_match=match)
+            rowid = literal_column("documents.rowid")
+            q = select(rowid, DocumentRow.id, DocumentRow.published).where(rowid.in_(sub), *conds)
+            return [(i, p, float(scores[r])) for r, i, p in s.execute(q).all()]
 
 
 def parse_terms(q: str) -> list[str]:

@@ -26,7 +26,7 @@ import uvicorn
 from rasid.api import create_app
 from rasid.models import Document
 from rasid.pipeline import run
-from rasid.search import SearchIndex
+from rasid.search import SearchIndex, SearchQuery, search
 from rasid.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,6 +155,22 @@ def main() -> None:
     SearchIndex.load(big)
     print(f"full-text index built in {time.perf_counter() - t0:.1f} s "
           f"(database {sum(p.stat().st_size for p in tmp.glob('big.db*')) / 1e6:.0f} MB)")
+    search_cases = [("الرياض", {}), ("وزير الخارجية", {}), ("\"خادم الحرمين الشريفين\"", {}),
+                    ("النفط", {"outlets": ["aleqtisadiya"]}), ("كلمةلاتوجد", {})]
+    index = SearchIndex.load(big)
+    print("\n### in-process search: full-text index vs plain scan (median of 5, ms)\n")
+    print("| query | hits | index | scan |")
+    print("|---|---|---|---|")
+    for q, extra in search_cases:
+        row = []
+        for ix in (index, None):
+            times = []
+            for _ in range(5):
+                t1 = time.perf_counter()
+                res = search(big, SearchQuery(q=q, **extra), ix)
+                times.append((time.perf_counter() - t1) * 1000)
+            row.append(statistics.median(times))
+        print(f"| `{q}` {extra or ''} | {res.total} | {row[0]:.0f} | {row[1]:.0f} |")
     bench(f"{n} SaudiNewsNet documents (search and document listing)", big, [
         ("/api/documents", {"limit": 50}),
         ("/api/documents/snn-100", None),

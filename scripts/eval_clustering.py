@@ -33,10 +33,10 @@ LABELS = Path(__file__).resolve().parents[1] / "eval" / "ant_story_labels.json"
 # baseline: lexical TF-IDF cosine only, single-link to the best neighbour, no event cues.
 VARIANTS: dict[str, tuple[ClusterConfig, bool]] = {
     "baseline": (ClusterConfig(w_lex=1.0, w_dense=0.0, w_ent=0.0, date_decay=0.0, mode_penalty=0.0,
-                               event_date_penalty=0.0, link_mix=0.0, window_days=3.0), False),
+                               event_date_penalty=0.0, link_mix=0.0, w_title=0.0, window_days=3.0), False),
     "lex+events": (ClusterConfig(w_lex=1.0, w_dense=0.0), False),
     "dense-only": (ClusterConfig(w_lex=0.0, w_dense=1.0, date_decay=0.0, mode_penalty=0.0,
-                                 event_date_penalty=0.0, link_mix=0.0), True),
+                                 event_date_penalty=0.0, link_mix=0.0, w_title=0.0), True),
     "full": (ClusterConfig(), True),
 }
 
@@ -114,7 +114,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--cut", default="0507", help="MMDD: stories starting before it are the dev half")
-    ap.add_argument("--thresholds", default="0.15,0.2,0.25,0.3,0.35,0.4,0.5,0.6")
+    ap.add_argument("--thresholds", default="0.1,0.15,0.2,0.25,0.3,0.35,0.4,0.5")
     args = ap.parse_args()
     if not (args.data / "ant_multisource").is_dir():
         print(f"no data at {args.data}; skipping")

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 import pycrfsuite  # noqa: E402
 
 from rasid.gazetteer import Gazetteer  # noqa: E402
+from rasid.ner.clusters import WordClusters  # noqa: E402
 from rasid.ner.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
 from rasid.ner.features import token_features  # noqa: E402
 from rasid.ner.morph import clitic_variants  # noqa: E402
@@ -80,7 +81,7 @@ def write_lines(path: Path, lines: list[str]) -> None:
         fh.write("\n".join(lines) + "\n")
 
 
-def build_clusters(data: Path, out: Path, max_docs: int = 16000, vocab: int = 60000, n_ctx: int = 3000) -> None:
+def build_clusters(data: Path, out: Path, max_docs: int = 12000, vocab: int = 60000, n_ctx: int = 3000) -> None:
     """Word classes from SaudiNewsNet article bodies: left/right context counts -> PPMI -> SVD -> k-means.
 
     Only the word -> class table is written (no text). Takes a few minutes on one core.
@@ -103,22 +104,25 @@ def build_clusters(data: Path, out: Path, max_docs: int = 16000, vocab: int = 60
                 break
         if len(docs) >= max_docs:
             break
-    seqs = [word_re.findall(normalize(d)) for d in docs]
+    table: dict[int, str] = {}
+    for ch in set("".join(docs)):
+        table[ord(ch)] = normalize(ch)  # same mapping as rasid.normalize, applied with str.translate
+    seqs = [word_re.findall(d.translate(table)) for d in docs]
     counts = Counter(w for s in seqs for w in s)
     words = [w for w, c in counts.most_common(vocab) if c >= 5]
     wid = {w: i for i, w in enumerate(words)}
-    ctx = {w: i for i, w in enumerate(words[:n_ctx])}
-    rows, cols = [], []
-    for s in seqs:
-        ids = [wid.get(w, -1) for w in s]
-        cids = [ctx.get(w, -1) for w in s]
-        for off, block in ((-2, 0), (-1, 1), (1, 2), (2, 3)):
-            for i in range(max(0, -off), len(s) - max(0, off)):
-                a, c = ids[i], cids[i + off]
-                if a >= 0 and c >= 0:
-                    rows.append(a)
-                    cols.append(c + block * n_ctx)
-    m = sparse.coo_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+    flat = [w for s in seqs for w in (*s, "")]  # "" separates documents
+    ids = np.array([wid.get(w, -1) for w in flat], dtype=np.int64)
+    cids = np.where(ids < n_ctx, ids, -1)
+    rows_l, cols_l = [], []
+    for block, off in enumerate((-2, -1, 1, 2)):
+        a = ids[max(0, -off): len(ids) - max(0, off)]
+        c = cids[max(0, off): len(ids) - max(0, -off)]
+        ok = (a >= 0) & (c >= 0)
+        rows_l.append(a[ok])
+        cols_l.append(c[ok] + block * n_ctx)
+    rows, cols = np.concatenate(rows_l), np.concatenate(cols_l)
+    m = sparse.coo_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)),
                           shape=(len(words), 4 * n_ctx)).tocsr()
     total = m.sum()
     pw = np.asarray(m.sum(axis=1)).ravel()
@@ -152,11 +156,12 @@ def main() -> int:
         build_clusters(args.data, ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
     t0 = time.time()
     gaz = Gazetteer.load()
+    clusters = WordClusters.load(ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
     sents = training_sentences(args.data)
     trainer = pycrfsuite.Trainer(verbose=False)
     n_tok = 0
     for toks, tags in sents:
-        trainer.append(token_features(toks, gaz), tags)
+        trainer.append(token_features(toks, gaz, clusters), tags)
         n_tok += len(toks)
     print(f"{len(sents)} sentences, {n_tok} tokens; features built in {time.time() - t0:.0f}s")
     trainer.set_params({

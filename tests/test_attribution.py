@@ -83,3 +83,35 @@ def test_phone_call_mode():
     doc = Document(id="s", text=text, raw_text=text, source_path="t", fmt="txt", outlet="sana")
     claims = find_claims(doc, [Mention("s", text.index("الرئاسة"), text.index("الرئاسة") + 7, "الرئاسة", "ORG", "E:pres")])
     assert [(c.speaker, c.slot, c.value) for c in claims] == [("E:pres", "meeting_mode", "phone")]
+
+
+def _slots_of(text: str) -> list[tuple[str | None, str | None]]:
+    doc = Document(id="d", text=text, raw_text=text, source_path="t", fmt="txt", outlet="x",
+                   published=datetime(2026, 1, 28))
+    claims = find_claims(doc, [])
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+    return [(c.slot, c.value) for c in claims]
+
+
+def test_ministry_is_not_a_visit():
+    # «وزارة» is و + زار + ة: it used to make «ولم يصدر تعليق من وزارة الدفاع» an in-person meeting
+    assert ("meeting_mode", "in_person") not in _slots_of("ولم يصدر تعليق فوري من وزارة الدفاع الروسية على التقرير.")
+    assert ("meeting_mode", "in_person") in _slots_of("وزار الشرع موسكو يوم الأربعاء والتقى بوتين.")
+
+
+def test_related_earlier_call_gives_no_meeting_mode():
+    slots = _slots_of("وتأتي الزيارة بعد نحو أسبوعين من اتصال هاتفي أجراه بوتين بالشرع.")
+    assert not [s for s in slots if s[0] == "meeting_mode"]
+    assert ("meeting_mode", "phone") in _slots_of("وأجرى بوتين اتصالاً هاتفياً بالشرع اليوم.")
+
+
+def test_planned_meeting_with_punctuation_gives_no_mode():
+    slots = _slots_of("يزور الرئيس الشرع العاصمة الروسية موسكو، الأربعاء المقبل، في زيارة هي الثانية له.")
+    assert not [s for s in slots if s[0] == "meeting_mode"]
+
+
+def test_definite_visit_type():
+    assert ("visit_type", "official") in _slots_of(
+        "عقد الرئيس الشرع اليوم مباحثات مع بوتين في إطار الزيارة الرسمية التي يقوم بها إلى روسيا.")
+    assert ("visit_type", "working") in _slots_of("وصل الشرع إلى موسكو في زيارة عمل رسمية تستمر يومين.")

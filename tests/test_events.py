@@ -110,3 +110,57 @@ def test_inflected_forms_hit_the_lexicon():
 
 def test_up_layer_adds_entries():
     assert len(EventLexicon.load(include_up=True)) > len(EventLexicon.load())
+
+
+# ------------------------------------------------------------- sentence classifier (PROTEST / ASSAULT)
+
+
+def _types(coder: EventCoder, text: str) -> dict[str, float]:
+    doc = Document(id="g", text=text, raw_text=text, source_path="t", fmt="txt", published=datetime(2026, 1, 28))
+    evs = coder.code(doc, [], find_dates("g", text, doc.published))
+    for e in evs:
+        assert text[e.sent_start:e.sent_end].find(e.trigger) >= 0
+    return {e.type: e.confidence for e in evs}
+
+
+REPORTED = [
+    ("ASSAULT", "بغداد ـ أ ف ب: قتل خمسة من عناصر الشرطة وأصيب عشرة آخرون بجروح أمس في هجوم بسيارة مفخخة "
+                "استهدف دورية جنوب العاصمة العراقية، وفقاً لمصدر أمني."),
+    ("PROTEST", "تظاهر آلاف الطلاب أمس أمام مبنى البرلمان في العاصمة احتجاجاً على رفع رسوم الجامعات، "
+                "ورددوا هتافات تطالب باستقالة وزير التعليم."),
+]
+NOT_REPORTED = [
+    ("ASSAULT", "ويخشى مراقبون أن تؤدي هذه الخطابات إلى هجمات جديدة قد تستهدف المدنيين في المستقبل."),
+    ("PROTEST", "ويرى الكاتب أن ثقافة الاحتجاج والتظاهر ظاهرة قديمة في تاريخ الشعوب العربية."),
+]
+
+
+def test_classifier_scores_reported_events_above_talk_about_them(coder):
+    assert coder.classifier is not None and {"PROTEST", "ASSAULT"} <= coder.classifier.types
+    for plover, text in REPORTED:
+        conf = _types(coder, text)
+        assert plover in conf, text
+        assert coder.classifier.models[plover].threshold <= conf[plover] <= 1.0
+    for plover, text in NOT_REPORTED:
+        lexicon_only = _types(EventCoder(coder.lexicon), text)
+        assert plover in lexicon_only, text  # the lexicon alone proposes it ...
+        assert plover not in _types(coder, text), text  # ... and the classifier rejects it
+        assert coder.classifier.score(text, plover) < min(
+            coder.classifier.score(t, p) for p, t in REPORTED if p == plover)
+
+
+def test_classifier_leaves_other_types_alone(coder):
+    assert coder.classifier.score(TEXT, "CONSULT") is None
+    assert coder.classifier.accepts(TEXT, "RETREAT")
+
+
+def test_classifier_artefact_is_plain_json_and_small():
+    from importlib import resources
+    import json
+
+    path = resources.files("rasid").joinpath("data", "event_classifier.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["meta"]["script"] == "scripts/train_event_classifier.py"
+    assert len(path.read_bytes()) < 3_000_000
+    for m in raw["models"].values():
+        assert 0.0 < m["threshold"] < 1.0 and len(m["weights"]) > 100

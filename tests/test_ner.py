@@ -95,7 +95,7 @@ def test_gazetteer_features_see_names_through_clitics() -> None:
     feats = token_features(["زار", "وفد", "بموسكو", "الكرملين"], gaz)
     assert "g1=-" in feats[0]
     assert any(f.startswith("g1=LOC") for f in feats[2])
-    assert "g=BORG" in feats[3]
+    assert any(f.startswith("g=BORG") for f in feats[3])
 
 
 def test_wojood_nested_tags_are_flattened(tmp_path: Path) -> None:

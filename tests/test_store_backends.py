@@ -104,4 +104,4 @@ def test_nul_characters_do_not_break_any_backend(db_url: str) -> None:
     store = Store(db_url)
     assert store.add_documents([d], {}) == 1
     got = store.document("nul").text
-    assert len(got) == len(text) and got[got.index("زيارة"):].startswith("زيارة عمل")
+    assert len(got) == len(text) and got.endswith("زيارة عمل.") and got[:10] == text[:10]

@@ -122,6 +122,14 @@ def settle(driver: webdriver.Chrome, action: Callable[[], object]) -> None:
         lambda d: d.execute_script("return document.body && document.body.dataset.ready === '1'"))
 
 
+def clicker(driver: webdriver.Chrome, element: object) -> Callable[[], None]:
+    """A click as a user makes it: the element scrolled to the middle of the view first."""
+    def click() -> None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()  # type: ignore[attr-defined]
+    return click
+
+
 def open_page(driver: webdriver.Chrome, url: str) -> None:
     """A full page load (a hash-only change to the current URL would not reload)."""
     driver.get("about:blank")
@@ -164,10 +172,22 @@ def test_story_list_is_rtl_and_newest_first(browser: webdriver.Chrome, live: Liv
     browser.save_screenshot(str(shots / "stories.png"))
 
 
+def test_story_list_pages(browser: webdriver.Chrome, live: LiveServer) -> None:
+    open_page(browser, live.url + "/#/?limit=1")
+    rows = browser.find_elements(By.CSS_SELECTOR, ".story-list tbody tr")
+    assert [r.get_attribute("data-story") for r in rows] == ["s-quake"]
+    assert not browser.find_elements(By.CSS_SELECTOR, "a.pager-prev")
+    settle(browser, clicker(browser, browser.find_element(By.CSS_SELECTOR, "a.pager-next")))
+    rows = browser.find_elements(By.CSS_SELECTOR, ".story-list tbody tr")
+    assert [r.get_attribute("data-story") for r in rows] == ["s-visit"]
+    assert "2–2 من 2" in browser.find_element(By.CSS_SELECTOR, ".pager").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "a.pager-next")
+
+
 def test_story_page_sources_conflicts_map(browser: webdriver.Chrome, live: LiveServer, shots: Path) -> None:
     open_page(browser, live.url + "/")
     link = browser.find_element(By.CSS_SELECTOR, "tr[data-story='s-visit'] a.story-link")
-    settle(browser, link.click)
+    settle(browser, clicker(browser, link))
     assert browser.find_element(By.TAG_NAME, "h1").text == "زيارة الشرع إلى موسكو"
     conflict = browser.find_element(By.CSS_SELECTOR, "[data-conflict='cf-1']")
     assert "نوع الزيارة" in conflict.text and "رسمية" in conflict.text and "عمل" in conflict.text
@@ -189,7 +209,7 @@ def test_click_claim_highlights_source_sentence(browser: webdriver.Chrome, live:
     open_page(browser, live.url + "/#/story/s-visit")
     claim = browser.find_element(By.CSS_SELECTOR, "tr[data-doc='rt-1'] a.fact")
     assert claim.text == "الزيارة زيارة عمل"
-    settle(browser, claim.click)
+    settle(browser, clicker(browser, claim))
     assert check_highlight(browser, live, "rt-1") == "الزيارة زيارة عمل"
     assert browser.find_element(By.ID, "hl-sentence").text.startswith("وقال المتحدث دميتري بيسكوف")
     browser.save_screenshot(str(shots / "document-highlight.png"))
@@ -202,7 +222,7 @@ def test_map_pin_and_entity_page(browser: webdriver.Chrome, live: LiveServer, sh
     assert check_highlight(browser, live, "aawsat-1") == "دمشق"
     open_page(browser, live.url + "/#/story/s-visit")
     link = browser.find_element(By.CSS_SELECTOR, "#entities a[href='#/entity/e-sharaa']")
-    settle(browser, link.click)
+    settle(browser, clicker(browser, link))
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("أحمد الشرع")
     stories = browser.find_element(By.ID, "entity-stories").text
     assert "زيارة الشرع إلى موسكو" in stories and "3 ذكر" in stories
@@ -227,7 +247,7 @@ def test_search_form_filters_and_highlights(browser: webdriver.Chrome, live: Liv
     settle(browser, lambda: browser.find_element(By.CSS_SELECTOR, "#search-form button").click())
     hits = browser.find_elements(By.CSS_SELECTOR, "#hits li")
     assert [h.get_attribute("data-doc") for h in hits] == ["aawsat-1"]
-    settle(browser, hits[0].find_element(By.CSS_SELECTOR, "a.hit-title").click)
+    settle(browser, clicker(browser, hits[0].find_element(By.CSS_SELECTOR, "a.hit-title")))
     assert check_highlight(browser, live, "aawsat-1") == "أحمد"
     # quick search in the header; an over-long query shows the API's error, not a blank page
     open_page(browser, live.url + "/")
@@ -289,13 +309,21 @@ def test_demo_corpus_through_the_real_pipeline(browser: webdriver.Chrome, shots:
         facts = browser.find_elements(By.CSS_SELECTOR, "#view a.fact")
         if facts:
             doc_id = facts[0].get_attribute("href").split("#/doc/")[1].split("?")[0]
-            settle(browser, facts[0].click)
+            settle(browser, clicker(browser, facts[0]))
             check_highlight(browser, srv, unquote(doc_id))
         # search highlights on the demo text
         open_page(browser, srv.url + "/#/search?q=" + "بيسكوف")
         hit_links = browser.find_elements(By.CSS_SELECTOR, "#hits a.hit-title")
         assert hit_links
         doc_id = hit_links[0].find_element(By.XPATH, "./..").get_attribute("data-doc")
-        settle(browser, hit_links[0].click)
+        settle(browser, clicker(browser, hit_links[0]))
         assert check_highlight(browser, srv, doc_id) == "بيسكوف"
         browser.save_screenshot(str(shots / "demo-document.png"))
+
+
+def test_offline_api_reference_page(browser: webdriver.Chrome, live: LiveServer) -> None:
+    browser.get("about:blank")
+    browser.get(live.url + "/docs")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#paths section"))
+    text = browser.find_element(By.ID, "paths").text
+    assert "GET /api/search" in text and "GET /api/stories/{story_id}" in text and "date_from" in text

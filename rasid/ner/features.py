@@ -7,6 +7,7 @@ Arabic has no capitalisation, so gazetteer membership and context words (titles 
 from __future__ import annotations
 
 from rasid.gazetteer import Gazetteer
+from rasid.ner.clusters import WordClusters
 from rasid.ner.morph import clitic_variants, strip_article
 from rasid.normalize import normalize, strip_proclitics
 
@@ -21,9 +22,10 @@ def _shape(tok: str) -> str:
     return "A"
 
 
-def token_features(tokens: list[str], gaz: Gazetteer) -> list[list[str]]:
+def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | None = None) -> list[list[str]]:
     """One feature list per token of a sentence (crfsuite string features)."""
     norms = [normalize(t) for t in tokens]
+    classes = [clusters.get(n) for n in norms] if clusters else [("-", "-")] * len(norms)
     stems = [strip_article(strip_proclitics(n)) for n in norms]
     gtags: list[set[str]] = [set() for _ in tokens]
     for i, j, types, cut in gaz.match(norms):
@@ -61,6 +63,8 @@ def token_features(tokens: list[str], gaz: Gazetteer) -> list[list[str]]:
             "shape=" + _shape(tok),
             "len=" + str(min(len(s), 8)),
             "g1=" + single[i],
+            "k=" + classes[i][0],
+            "kf=" + classes[i][1],
         ]
         if n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)]):
             f.append("al")
@@ -71,6 +75,7 @@ def token_features(tokens: list[str], gaz: Gazetteer) -> list[list[str]]:
                 f.append(f"{off}w={norms[k]}")
                 f.append(f"{off}s={stems[k]}")
                 f.append(f"{off}g1={single[k]}")
+                f.append(f"{off}k={classes[k][0]}")
                 f.extend(f"{off}g={t}" for t in gtags[k])
             else:
                 f.append(f"{off}pad")

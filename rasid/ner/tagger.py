@@ -16,6 +16,7 @@ import pycrfsuite
 
 from rasid.gazetteer import Gazetteer
 from rasid.models import Mention
+from rasid.ner.clusters import WordClusters
 from rasid.ner.features import token_features
 from rasid.ner.morph import clitic_variants
 from rasid.normalize import normalize, normalize_with_offsets
@@ -33,9 +34,15 @@ def _default_model() -> Path:
     return Path(str(resources.files("rasid") / "data" / "ner.crfsuite"))
 
 
+def _sibling(model: Path, suffix: str) -> Path:
+    """A file stored next to the model (``ner_lexicon.txt.gz``...), else the packaged one."""
+    path = model.with_name(model.name.replace(".crfsuite", suffix))
+    return path if path.exists() else _default_model().with_name("ner" + suffix)
+
+
 def _words(model: Path, suffix: str) -> frozenset[str]:
-    """A word list stored next to the model (``ner_lexicon.txt.gz``...); empty when absent."""
-    path = model.with_name(model.name.replace(".crfsuite", f"{suffix}.txt.gz"))
+    """A word list stored next to the model; empty when absent."""
+    path = _sibling(model, f"{suffix}.txt.gz")
     if not path.exists():
         return frozenset()
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -50,6 +57,7 @@ class NerTagger:
     gazetteer: Gazetteer
     lexicon: frozenset[str] = field(default_factory=frozenset)  # first words of training names
     common: frozenset[str] = field(default_factory=frozenset)  # words that are rarely names
+    clusters: WordClusters | None = None
     _crf: pycrfsuite.Tagger | None = None
 
     @classmethod
@@ -58,14 +66,15 @@ class NerTagger:
         crf = pycrfsuite.Tagger()
         crf.open(str(model))
         return cls(model_path=model, gazetteer=gazetteer or Gazetteer.load(), lexicon=_words(model, "_lexicon"),
-                   common=_words(model, "_common"), _crf=crf)
+                   common=_words(model, "_common"), clusters=WordClusters.load(_sibling(model, "_clusters.tsv.gz")),
+                   _crf=crf)
 
     def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
         """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
         if not toks:
             return [], []
         assert self._crf is not None
-        self._crf.set(token_features(toks, self.gazetteer))
+        self._crf.set(token_features(toks, self.gazetteer, self.clusters))
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
         self._gazetteer_rules(toks, labels, probs)
@@ -79,8 +88,10 @@ class NerTagger:
             first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
             curated = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
             if any(lab != "O" for lab in labels[s:e]):
-                whole = labels[s].startswith("B-") and (e == len(labels) or not labels[e].startswith("I-"))
-                if curated and whole and labels[s][2:] != curated[0]:  # e.g. سانا tagged PER
+                # A curated name containing whole CRF spans wins: "قوات سوريا" -> "قوات سوريا الديمقراطية",
+                # سانا tagged PER -> ORG.
+                contained = not labels[s].startswith("I-") and (e == len(labels) or not labels[e].startswith("I-"))
+                if curated and contained:
                     labels[s:e] = [f"B-{curated[0]}"] + [f"I-{curated[0]}"] * (e - s - 1)
                 continue
             typ, conf = (curated[0], 0.6) if curated else (None, 0.0)

@@ -17,11 +17,32 @@ function errorBox(err) {
   return el("div", { class: "card error", role: "alert" }, `تعذّر التحميل: ${err.message}`);
 }
 
+// ---- paging -------------------------------------------------------------------------------------
+function pageParams(params, dflt) {
+  const limit = Math.min(100, Math.max(1, Number(params.get("limit")) || dflt));
+  const offset = Math.max(0, Number(params.get("offset")) || 0);
+  return { limit, offset };
+}
+
+function pager(base, params, data) {
+  const link = (offset, label, rel) => {
+    const p = new URLSearchParams(params);
+    p.set("offset", offset);
+    return el("a", { href: `${base}?${p}`, rel, class: `pager-${rel}` }, label);
+  };
+  const { limit, offset, total } = data;
+  if (total <= limit && offset === 0) return "";
+  return el("p", { class: "pager" },
+    offset > 0 ? link(Math.max(0, offset - limit), "→ السابق", "prev") : "",
+    el("span", { class: "meta" }, ` ${offset + 1}–${Math.min(total, offset + limit)} من ${total} `),
+    offset + limit < total ? link(offset + limit, "التالي ←", "next") : "");
+}
+
 // ---- story list ---------------------------------------------------------------------------------
-async function storiesView() {
+async function storiesView(params) {
   setActive("stories");
   document.title = "راصد — القصص";
-  const data = await api("/api/stories", { limit: 100 });
+  const data = await api("/api/stories", pageParams(params, 50));
   const rows = data.items.map((s) =>
     el("tr", { "data-story": s.id },
       el("td", {}, el("a", { href: `#/story/${encodeURIComponent(s.id)}`, class: "story-link" }, s.title || s.id)),
@@ -34,7 +55,8 @@ async function storiesView() {
     el("div", { class: "card" },
       el("table", { class: "story-list" },
         el("thead", {}, el("tr", {}, el("th", {}, "القصة"), el("th", {}, "المقالات"), el("th", {}, "المصادر"), el("th", {}, "الفترة"))),
-        el("tbody", {}, ...rows))),
+        el("tbody", {}, ...rows)),
+      pager("#/", params, data)),
   ];
 }
 
@@ -92,7 +114,7 @@ async function storyView(id) {
           ...(c.outlets[value] || []).map((o) => el("span", { class: "badge" }, outletName(o))),
           ...ids.filter((i) => claimById[i]).map((i) => {
             const cl = claimById[i];
-            return el("div", {}, fact(cl.doc, cl.start, cl.end, cl.text));
+            return el("div", {}, el("span", { class: "meta" }, `${outletName(cl.outlet)}: `), fact(cl.doc, cl.start, cl.end, cl.text));
           })))));
     }
   } else {
@@ -325,7 +347,7 @@ async function searchView(params) {
   if (!Object.keys(q).length) return out;
   let res;
   try {
-    res = await api("/api/search", { ...q, limit: 50 });
+    res = await api("/api/search", { ...q, ...pageParams(params, 50) });
   } catch (err) {
     return [...out, errorBox(err)];
   }
@@ -338,12 +360,13 @@ async function searchView(params) {
       h.story ? [" · ", el("a", { href: `#/story/${encodeURIComponent(h.story)}`, class: "meta" }, "القصة")] : "",
       el("div", { class: "meta" }, ...snippetWithHits(h)));
   })));
+  out.push(pager("#/search", params, res));
   return out;
 }
 
 // ---- router -------------------------------------------------------------------------------------
 const routes = [
-  [/^#?\/?$/, () => storiesView()],
+  [/^#?\/?$/, (_m, p) => storiesView(p)],
   [/^#\/story\/(.+)$/, (m) => storyView(decodeURIComponent(m[1]))],
   [/^#\/doc\/(.+)$/, (m, p) => docView(decodeURIComponent(m[1]), p)],
   [/^#\/entities$/, (_m, p) => entitiesView(p)],
