@@ -133,6 +133,10 @@ class EntityResolver:
 
     def _assign(self, m: Mention, name: str, title: str, ctx: list[str]) -> str:
         key = _key(name)
+        if m.type != "PER" and not key.startswith("ال") and (
+            ("ال" + key) in self.gazetteer.canonical or (m.type, "ال" + key) in self._alias
+        ):
+            key = "ال" + key  # للكرملين -> span كرملين, same entity as الكرملين
         place: Place | None = None
         evidence = EXACT
         curated = self.gazetteer.canonical.get(key)
@@ -206,6 +210,7 @@ class EntityResolver:
         self._evidence[eid] = min(self._evidence.get(eid, 1.0), evidence)
         if place and ent.lat is None:
             ent.lat, ent.lon, ent.country, ent.geonames_id = place.lat, place.lon, place.country_code, place.geonames_id
+        title = title.strip(" ،,:؛")
         if title and title not in ent.titles:
             ent.titles.append(title)
         self._counts[eid][name] += 1
@@ -223,6 +228,9 @@ class EntityResolver:
         if curated and curated[0] == ent.type:
             forms.add(curated[1])
             best = curated[1]
+        elif ent.type == "LOC":  # places: the usual form, not "ريف اللاذقية" for اللاذقية
+            counts = self._counts[ent.id]
+            best = sorted(forms, key=lambda f: (-counts[f], len(f.split()), f))[0]
         else:
             counts = self._counts[ent.id]
             best = sorted(forms, key=lambda f: (-len(f.split()), -counts[f], f))[0]

@@ -128,9 +128,9 @@ class EventCoder:
         return {k: (h.start, h.end, h.trig) for k, h in best.items()}
 
     def _code_sentence(self, doc, sent: Span, mentions, timexes, n0: int) -> list[Event]:
-        hits = self._hits(sent.text, sent.start)
+        hits = all_hits = self._hits(sent.text, sent.start)
         loose = {}
-        if self.candidate_lexicon is not None:
+        if self.candidate_lexicon is not None:  # the classifier's types come from the loose candidates
             hits = [h for h in hits if h.trig.plover not in self.classifier.types]
             loose = {k: _Hit(a + sent.start, b + sent.start, sent.text[a:b], t, t.pos == "v")
                      for k, (a, b, t) in self.candidates(sent.text).items()}
@@ -139,7 +139,7 @@ class EventCoder:
         sent_mentions = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
         sent_timexes = [t for t in timexes if t.doc_id == doc.id and sent.start <= t.start and t.end <= sent.end]
         norm_sent = normalize(sent.text)
-        supported = any(h.is_verb for h in hits) or self._has_support_verb(norm_sent)
+        supported = any(h.is_verb for h in all_hits) or self._has_support_verb(norm_sent)
         chosen: dict[str, _Hit] = {}
         for hit in hits:
             if _negated(doc.text, sent.start, hit.start) or (not hit.is_verb and not supported):

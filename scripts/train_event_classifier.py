@@ -40,7 +40,7 @@ def _fit(feats: list[list[str]], y, c):
     """``feats``: precomputed ``sentence_features`` lists (the analyzer just passes them through)."""
     vec = CountVectorizer(analyzer=list, binary=True, min_df=2)
     x = vec.fit_transform(feats)
-    clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
+    clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=0)
     clf.fit(x, y)
     return vec, clf
 
@@ -76,8 +76,7 @@ def main() -> None:
     lexicon = EventLexicon.load()
     gate_coder = EventCoder.load(classifier=False)
     loose = {"loose": EventCoder(lexicon, None, lexicon), "loose_up": EventCoder(lexicon, None, EventLexicon.load(True))}
-    models = {}
-    gate_votes: dict[str, float] = {}  # one gate for all types (one candidate lexicon): best summed F1
+    data, results = {}, {}  # results[plover][(gate, C)] = (cv F1, threshold)
     for plover in FILES:
         rows = read_rows(folder, plover, "dev")
         feats = [sentence_features(r["text"], lexicon, plover) for r in rows]
@@ -85,34 +84,36 @@ def main() -> None:
         gates = {"strict": np.array([predicts(gate_coder, r) for r in rows])}
         for name, coder in loose.items():
             gates[name] = np.array([bool(coder.candidates(r["text"], {plover})) for r in rows])
-        gate = gates["strict"]
-        lex = prf(int((gate & y).sum()), int((gate & ~y).sum()), int((~gate & y).sum()))
+        strict = gates["strict"]
+        lex = prf(int((strict & y).sum()), int((strict & ~y).sum()), int((~strict & y).sum()))
         print(f"{plover}: dev n={len(y)} positives={int(y.sum())}; lexicon alone P/R/F1 = "
               + " / ".join(f"{v:.3f}" for v in lex), flush=True)
-        best = None
+        data[plover], results[plover] = (feats, y), {}
         for c in C_GRID:
             probs = [oof_probs(feats, y, c, seed) for seed in SEEDS]
-            for name, g in [*gates.items(), ("none (classifier alone)", np.ones_like(gate))]:
+            for name, g in [*gates.items(), ("none (classifier alone)", np.ones_like(strict))]:
                 runs = [best_threshold(p, y, g) for p in probs]
                 p_, r_, f_ = (float(np.mean([r[1][k] for r in runs])) for k in range(3))
                 t = float(np.median([r[0] for r in runs]))
                 print(f"  C={c} gate={name}: CV P/R/F1 = {p_:.3f} / {r_:.3f} / {f_:.3f} (threshold {t:.3f})"
                       f"  [mean of {len(SEEDS)} seeds]", flush=True)
-                if name in gates and (best is None or f_ > best[0]):
-                    best = (f_, c, t, name)
-        _, c, threshold, gate_name = best
+                if name in gates:
+                    results[plover][(name, c)] = (f_, t)
+    # One gate for all types (EventCoder has one candidate lexicon): the best summed CV F1.
+    gate = max(("strict", *loose), key=lambda g: sum(max(f for (n, _), (f, _) in res.items() if n == g)
+                                                      for res in results.values()))
+    models = {}
+    for plover, (feats, y) in data.items():
+        (_, c), (f1, threshold) = max(((k, v) for k, v in results[plover].items() if k[0] == gate),
+                                      key=lambda kv: kv[1][0])
         vec, clf = _fit(feats, y, c)
-        names = vec.get_feature_names_out()
-        weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0], strict=True)
+        weights = {str(n): round(float(w), 4) for n, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
                    if abs(w) >= args.min_weight}
-        gate_votes[gate_name] = gate_votes.get(gate_name, 0.0) + best[0]
-        models[plover] = {"gate": gate_name, "bias": round(float(clf.intercept_[0]), 4), "threshold": round(threshold, 3),
-                          "C": c, "train_rows": len(y), "weights": dict(sorted(weights.items()))}
-        print(f"  chosen C={c} gate={gate_name} threshold={threshold:.3f}; {len(weights)} features kept")
+        models[plover] = {"bias": round(float(clf.intercept_[0]), 4), "threshold": round(threshold, 3), "C": c,
+                          "cv_f1": round(f1, 3), "train_rows": len(y), "weights": dict(sorted(weights.items()))}
+        print(f"{plover}: gate={gate} C={c} threshold={threshold:.3f} (CV F1 {f1:.3f}); {len(weights)} features kept")
     meta = {"source": "openeventdata/arabic_event_gsr, dev half (sha1(id) even)",
             "script": "scripts/train_event_classifier.py", "features": "rasid.event_classifier.sentence_features"}
-    gate = max(gate_votes, key=gate_votes.get)
-    print(f"gate: {gate}")
     args.out.write_text(json.dumps({"meta": meta, "gate": gate, "models": models}, ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")

@@ -32,14 +32,18 @@ from rasid.normalize import normalize  # noqa: E402
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def training_sentences(data: Path) -> list[Sentence]:
-    aner = read_anercorp(data / "anercorp" / "ANERcorp_train_sequential_CSabty.txt")
-    sents = aner[: int(len(aner) * 0.9)]
-    train_files, _ = aqmar_split(data / "aqmar")
-    for f in train_files:
-        sents.extend(read_aqmar(f))
-    sents.extend(read_wojood(data / "wojood_sample" / "train.txt"))
-    sents.extend(read_wojood(data / "wojood_sample" / "val.txt"))
+def training_sentences(data: Path, sources: tuple[str, ...] = ("anercorp", "aqmar", "wojood")) -> list[Sentence]:
+    sents: list[Sentence] = []
+    if "anercorp" in sources:
+        aner = read_anercorp(data / "anercorp" / "ANERcorp_train_sequential_CSabty.txt")
+        sents.extend(aner[: int(len(aner) * 0.9)])
+    if "aqmar" in sources:
+        train_files, _ = aqmar_split(data / "aqmar")
+        for f in train_files:
+            sents.extend(read_aqmar(f))
+    if "wojood" in sources:
+        sents.extend(read_wojood(data / "wojood_sample" / "train.txt"))
+        sents.extend(read_wojood(data / "wojood_sample" / "val.txt"))
     return sents
 
 
@@ -147,6 +151,7 @@ def main() -> int:
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "ner.crfsuite")
+    ap.add_argument("--sources", default="anercorp,aqmar,wojood", help="comma-separated training corpora")
     ap.add_argument("--build-clusters", action="store_true", help="rebuild rasid/data/ner_clusters.tsv.gz first")
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
@@ -157,7 +162,7 @@ def main() -> int:
     t0 = time.time()
     gaz = Gazetteer.load()
     clusters = WordClusters.load(ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
-    sents = training_sentences(args.data)
+    sents = training_sentences(args.data, tuple(args.sources.split(",")))
     trainer = pycrfsuite.Trainer(verbose=False)
     n_tok = 0
     for toks, tags in sents:

@@ -128,3 +128,18 @@ def test_different_first_names_stay_apart(gaz) -> None:
     ms = [Mention("d", 0, 10, "علي حسن", "PER"), Mention("d", 20, 30, "عمر حسن", "PER")]
     EntityResolver(gazetteer=gaz).resolve(ms)
     assert ms[0].entity_id != ms[1].entity_id
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ("وقال المتحدث باسم الكرملين ديمتري بيسكوف", "ديمتري", "المتحدث باسم الكرملين"),
+        ("وقال وزير الخارجية الروسي سيرغي لافروف", "سيرغي", "وزير الخارجية الروسي"),
+        ("التقى الرئيس الشرع بوتين", "بوتين", ""),  # another person's name is not a title
+    ],
+)
+def test_preceding_titles(text: str, name: str, title: str) -> None:
+    from rasid.ner.titles import preceding_title, split_title
+
+    assert preceding_title(text, text.index(name)) == title
+    assert split_title("الرئيس الروسي فلاديمير بوتين") == ("الرئيس الروسي", len("الرئيس الروسي "))

@@ -23,10 +23,11 @@ from rasid.normalize import normalize, normalize_with_offsets
 from rasid.textspan import Span, sentences, tokens
 
 _MAX_SENT_TOKENS = 200
+_UNSURE = 0.8  # CRF marginal below which a one-word common-word name is dropped
 _BIG_PLACE = frozenset({"LOC3", "LOC2", "LOCc"})
 _LOC_CUES = frozenset(normalize(w) for w in (
     "في من إلى الى نحو قرب باتجاه حول داخل عبر بين مدينة بلدة محافظة ريف أطراف ضواحي محيط شمال جنوب شرق غرب "
-    "شمالي جنوبي شرقي غربي وسط مدن بلدات عاصمة العاصمة"
+    "شمالي جنوبي شرقي غربي وسط مدن بلدات عاصمة العاصمة على ميناء مرفأ مطار قاعدة منطقة مناطق ولاية قضاء"
 ).split())
 
 
@@ -77,8 +78,39 @@ class NerTagger:
         self._crf.set(token_features(toks, self.gazetteer, self.clusters))
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
+        self._drop_unsure_common_words(toks, labels, probs)
         self._gazetteer_rules(toks, labels, probs)
+        self._split_coordinated_places(toks, labels)
         return labels, probs
+
+    def _drop_unsure_common_words(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+        """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
+        for i, lab in enumerate(labels):
+            single = lab.startswith("B-") and (i + 1 == len(labels) or not labels[i + 1].startswith("I-"))
+            if single and probs[i] < _UNSURE:
+                forms = [f for f, _ in clitic_variants(normalize(toks[i]))]
+                if forms[0] in self.common or forms[-1] in self.common:
+                    labels[i] = "O"
+
+    def _split_coordinated_places(self, toks: list[str], labels: list[str]) -> None:
+        """"رام الله وغزة" tagged as one place -> two, when both halves are known place names."""
+        norms = [normalize(w) for w in toks]
+        for k in range(1, len(toks)):
+            if labels[k] != "I-LOC" or not norms[k].startswith("و"):
+                continue
+            s = k
+            while s > 0 and labels[s].startswith("I-"):
+                s -= 1
+            e = k + 1
+            while e < len(labels) and labels[e] == "I-LOC":
+                e += 1
+            lefts = [" ".join([form, *norms[s + 1:k]]) for form, _ in clitic_variants(norms[s])]
+            right = " ".join([norms[k][1:], *norms[k + 1:e]])
+            if self._is_place(right) and any(self._is_place(left) for left in lefts):
+                labels[k] = "B-LOC"
+
+    def _is_place(self, norm: str) -> bool:
+        return any(t.startswith("LOC") for t in self.gazetteer.types(norm))
 
     def _gazetteer_rules(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
         """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
@@ -129,23 +161,24 @@ class NerTagger:
                 start, typ = i, lab[2:]
         out = []
         for s, e, typ, conf in sorted(found):
-            begin = toks[s].start + self._clitic_cut(words[s], e - s)
+            begin = toks[s].start + self._clitic_cut(words[s], [normalize(w) for w in words[s + 1:e]])
             end = toks[e - 1].end
             if begin >= end:
                 continue
             out.append(Mention(doc_id, begin, end, text[begin:end], typ, confidence=round(conf, 3)))
         return out
 
-    def _clitic_cut(self, word: str, n_tokens: int) -> int:
+    def _clitic_cut(self, word: str, rest: list[str]) -> int:
         """Characters of ``word`` to drop from the span start (a proclitic, never the article)."""
         norm, offsets = normalize_with_offsets(word)
         variants = clitic_variants(norm)
         if len(variants) == 1:
             return 0
-        if norm in self.lexicon or (n_tokens == 1 and self.gazetteer.types(norm)):
+        tail = "".join(" " + r for r in rest)
+        if norm in self.lexicon or self.gazetteer.types(norm + tail) or (not rest and self.gazetteer.types(norm)):
             return 0
         for form, cut in variants[1:]:
-            gaz_known = len(form) >= 3 and n_tokens == 1 and self.gazetteer.types(form)
+            gaz_known = len(form) >= 3 and self.gazetteer.types(form + tail)
             if form in self.lexicon or gaz_known or (form.startswith("ال") and len(form) >= 4):
                 return offsets[cut]  # for لل+X the span starts after لل (the article's alef is elided)
         return 0

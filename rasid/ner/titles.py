@@ -57,7 +57,8 @@ def preceding_title(text: str, start: int, window: int = 6) -> str:
         if norm in TITLE_WORDS:
             title_at = k
             break
-        if not (_is_modifier(norm) or norm.startswith("ال")):
+        after_bism = k > 0 and normalize(words[k - 1].group()) == "باسم"  # المتحدث باسم الكرملين
+        if not (_is_modifier(norm) or after_bism or norm == "باسم"):
             break
     if title_at is None:
         return ""
