@@ -8,7 +8,7 @@ Sentences in the outlet's own voice become claims (speaker None) only when they
 fill a known slot, e.g. «وصل الشرع إلى موسكو في زيارة رسمية» -> visit_type=official.
 
 Slot values are normalised so outlets can be compared: visit_type in
-{state, official, working, private} (the most specific qualifier wins, so
+{state, official, working, private} (the first qualifier after «زيارة» wins, so
 «زيارة عمل رسمية» is "working": it is a working visit described as official);
 meeting_mode in {in_person, phone, video}; count as "<number> <noun stem>";
 date as ISO; place as the LOC entity id (or its normalised text).

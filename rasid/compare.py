@@ -5,7 +5,10 @@ and an anchor date within ``DATE_TOLERANCE_DAYS`` (a phone call on 12 January an
 a visit on 28 January are different facts, so "phone" vs "in_person" between them
 is not a conflict). For the ``date`` slot the value itself is the anchor, so two
 outlets dating the same visit a day apart do conflict, while a visit months
-earlier is another fact. Claims without a slot are grouped by word overlap.
+earlier is another fact. Counts are the same fact only with the same counted noun (and
+the same topic when both clauses name one), and a figure is disputed only when some outlet
+gives it without the other: one outlet giving 45 and 36 «نقطة» is scoring two teams.
+Claims without a slot are grouped by word overlap.
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ from rasid.normalize import normalize
 from rasid.textspan import Span, sentences, tokens
 
 _PLACE_PREPS = {"في", "الي", "الى", "من", "نحو", "داخل", "قرب", "عند", "ب"}
+# Nouns that make the following LOC a location, not a participant («ريف اللاذقية», «ميناء طرطوس», «غرب منبج»).
+_PLACE_NOUNS = {normalize(w) for w in (
+    "ريف مدينة محافظة بلدة قرية ولاية منطقة ضواحي أطراف ميناء مطار قاعدة العاصمة غرب شرق شمال جنوب غربي شرقي "
+    "شمالي جنوبي وسط"
+).split()}
 _ADJUNCT_RE = re.compile(r"(?:^|\s)(?:في|خلال|اثناء|عقب|بعد)\s*$")
 _PHONE_RE = re.compile(r"هاتف")
 _VISIT_RE = re.compile(r"زيار|زار|يزور")
@@ -69,7 +74,8 @@ class EventCoder:
         clf = EventClassifier.load()
         if clf.gate == "strict":
             return cls(lexicon, clf)
-        cands = EventLexicon.load(include_up=clf.gate == "loose_up")
+        up = clf.gate == "loose_up"
+        cands = lexicon if up == include_up else EventLexicon.load(include_up=up)  # shared: one lookup pass
         return cls(lexicon, clf, cands)
 
     # ------------------------------------------------------------------ public
@@ -105,21 +111,24 @@ class EventCoder:
                 continue
             trig = (lexicon or self.lexicon).lookup(tok.text)
             if trig is not None:
-                norm = normalize(tok.text)
-                if not definite and trig.pos == "n" and norm.startswith(("ال", "وال", "بال", "لل", "فال")):
+                if not definite and trig.pos == "n" and _definite(tok.text):
                     continue  # a definite event noun refers back to an event already reported
                 is_verb = trig.pos == "v"
                 out.append(_Hit(tok.start + offset, tok.end + offset, tok.text, trig, is_verb))
         return out
 
-    def candidates(self, text: str, types: set[str] | None = None) -> dict[str, tuple[int, int, Trigger]]:
-        """Per classifier type (or per ``types``), the trigger the classifier judges in ``text``: verbs first."""
+    def candidates(self, text: str, types: set[str] | None = None,
+                   hits: list[_Hit] | None = None) -> dict[str, tuple[int, int, Trigger]]:
+        """Per classifier type (or per ``types``), the trigger the classifier judges in ``text``: verbs first.
+
+        ``hits``: this text's hits from the candidate lexicon, when the caller already has them.
+        """
         if types is None:
             types = self.classifier.types if self.classifier is not None else set()
         if self.candidate_lexicon is None or not types:
             return {}
         best: dict[str, _Hit] = {}
-        for h in self._hits(text, 0, self.candidate_lexicon, definite=True):
+        for h in hits if hits is not None else self._hits(text, 0, self.candidate_lexicon, definite=True):
             if h.trig.plover not in types:
                 continue
             prev = best.get(h.trig.plover)
@@ -128,12 +137,16 @@ class EventCoder:
         return {k: (h.start, h.end, h.trig) for k, h in best.items()}
 
     def _code_sentence(self, doc, sent: Span, mentions, timexes, n0: int) -> list[Event]:
-        hits = all_hits = self._hits(sent.text, sent.start)
+        raw = self._hits(sent.text, sent.start, definite=True)
+        hits = all_hits = [h for h in raw if h.is_verb or not _definite(h.text)]  # definite nouns refer back
         loose = {}
         if self.candidate_lexicon is not None:  # the classifier's types come from the loose candidates
             hits = [h for h in hits if h.trig.plover not in self.classifier.types]
-            loose = {k: _Hit(a + sent.start, b + sent.start, sent.text[a:b], t, t.pos == "v")
-                     for k, (a, b, t) in self.candidates(sent.text).items()}
+            if self.candidate_lexicon is self.lexicon:  # same lexicon: reuse this pass (absolute offsets)
+                found = self.candidates(sent.text, hits=raw)
+            else:
+                found = {k: (a + sent.start, b + sent.start, t) for k, (a, b, t) in self.candidates(sent.text).items()}
+            loose = {k: _Hit(a, b, doc.text[a:b], t, t.pos == "v") for k, (a, b, t) in found.items()}
         if not hits and not loose:
             return []
         sent_mentions = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
@@ -175,10 +188,13 @@ class EventCoder:
         return out
 
 
+def _definite(token: str) -> bool:
+    return normalize(token).startswith(("ال", "وال", "بال", "لل", "فال"))
+
+
 def _hit_rank(h: _Hit) -> tuple[int, int]:
     """Verbs first, then indefinite nouns, then definite ones; earlier breaks ties."""
-    definite = normalize(h.text).startswith(("ال", "وال", "بال", "لل", "فال"))
-    return (0 if h.is_verb else 2 if definite else 1), h.start
+    return (0 if h.is_verb else 2 if _definite(h.text) else 1), h.start
 
 
 def _negated(text: str, sent_start: int, trig_start: int) -> bool:
@@ -189,13 +205,17 @@ def _negated(text: str, sent_start: int, trig_start: int) -> bool:
 def _roles(text: str, hit: _Hit, mentions: list[Mention], mode: str | None):
     """(actors, targets, place) entity ids from mention order around the trigger."""
     place_m = _pick_place(text, hit, mentions, mode)
-    agents = [m for m in mentions if m is not place_m and (m.type != "LOC" or _prep(text, m) not in _PLACE_PREPS)]
-    people = agents
-    before = [m for m in people if m.end <= hit.start]
-    after = [m for m in people if m.start >= hit.end]
+    agents = [m for m in mentions if m is not place_m
+              and (m.type != "LOC" or _prep(text, m) not in _PLACE_PREPS | _PLACE_NOUNS)]
+    before = [m for m in agents if m.end <= hit.start]
+    after = [m for m in agents if m.start >= hit.end]
     left = normalize(text[max(0, hit.start - 12):hit.start]).split()
     adjunct = _ADJUNCT_RE.search(normalize(text[max(0, hit.start - 8):hit.start]))
-    light = bool(left) and any(c in _SUPPORT_VERBS for c in stem_candidates(left[-1]))  # أجرى اتصالاً
+    light = bool(left) and _is_support(left[-1])  # أجرى اتصالاً
+    if not light and before and not hit.is_verb:  # «أجرى الرئيس التركي أردوغان اتصالاً»: light verb, subject, noun
+        gap = normalize(text[before[-1].end:hit.start]).split()
+        lead = normalize(text[max(0, before[-1].start - 40):before[-1].start]).split()[-4:]
+        light = len(gap) <= 1 and any(_is_support(w) for w in lead)
     if before and (hit.is_verb or adjunct or light):
         actors, targets = [before[0] if adjunct else before[-1]], after
     elif after:
@@ -205,6 +225,10 @@ def _roles(text: str, hit: _Hit, mentions: list[Mention], mode: str | None):
     actor_ids = _ids(actors)
     place = place_m.entity_id if place_m else None
     return actor_ids, [i for i in _ids(targets) if i not in actor_ids and i != place], place
+
+
+def _is_support(word: str) -> bool:
+    return any(c in _SUPPORT_VERBS for c in stem_candidates(word))
 
 
 def _pick_place(text: str, hit: _Hit, mentions: list[Mention], mode: str | None) -> Mention | None:
@@ -217,8 +241,8 @@ def _pick_place(text: str, hit: _Hit, mentions: list[Mention], mode: str | None)
         if mode == "withdraw":
             rank = 0 if prep == "من" else 3 if prep in _PLACE_PREPS else 9
         elif mode == "visit":
-            rank = 0 if prep in ("الي", "الى") else 1 if m.start > hit.start and not prep else (
-                2 if prep in _PLACE_PREPS else 9)
+            rank = 0 if prep in ("الي", "الى") else 1 if m.start > hit.start and prep not in _PLACE_PREPS else (
+                2 if prep in _PLACE_PREPS else 9)  # «زار أردوغان دمشق»: the visited place is the object
         else:
             rank = 0 if prep in _PLACE_PREPS else 9
         if rank < 9:

@@ -75,20 +75,24 @@ def learn_line_stats(paths: list[str | Path], store: Store, cfg: RunConfig,
     for outlet, key, count in store.load_line_stats():
         stats.merge(outlet, key, count)
     increments: dict[tuple[str, str], int] = {}
+    counted: dict[str, str] = {}  # doc id -> raw hash, recorded with the counts so a killed run never recounts
     n = 0
     with progress("learning boilerplate", None) as bar:
         for batch in _batched(read_inputs(paths), cfg.batch_size):
             raws = [r for r in batch if isinstance(r, RawArticle)]
             known = store.raw_hashes(r.doc_id for r in raws)
+            before = store.line_counted(r.doc_id for r in raws)
             for r in raws:
                 n += 1
-                if known.get(r.doc_id) == raw_hash(r):
+                h = raw_hash(r)
+                if h in (known.get(r.doc_id), before.get(r.doc_id)) or counted.get(r.doc_id) == h:
                     continue
+                counted[r.doc_id] = h
                 for key in stats.observe(r.outlet, r.text):
                     k = (r.outlet or "", key)
                     increments[k] = increments.get(k, 0) + 1
             bar.advance(len(batch))
-    store.add_line_stats(increments)
+    store.add_line_stats(increments, counted)
     return stats, n
 
 

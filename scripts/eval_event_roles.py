@@ -5,7 +5,7 @@ gives each sentence's PLOVER type, actors, targets and place as entity ids, plus
 mentions (standing in for NER, so this measures role assignment, not NER). An item counts as
 detected when an event of the gold type is coded; roles are compared as exact lists/sets.
 
-Usage: python scripts/eval_event_roles.py [--gold tests/fixtures/event_roles_gold.jsonl] [--show]
+Usage: python scripts/eval_event_roles.py [--gold tests/fixtures/event_roles_gold.jsonl] [--show] [--no-classifier]
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "fixtures" / "event_roles_gold.jsonl")
     ap.add_argument("--show", action="store_true", help="print every item with the system output")
+    ap.add_argument("--no-classifier", action="store_true", help="lexicon-only detection")
     args = ap.parse_args()
-    coder = EventCoder.load()
+    coder = EventCoder.load(classifier=not args.no_classifier)
     items = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     found = actor_ok = target_ok = place_ok = all_ok = 0
     for i, g in enumerate(items):

@@ -155,8 +155,8 @@ def test_classifier_leaves_other_types_alone(coder):
 
 
 def test_classifier_artefact_is_plain_json_and_small():
-    from importlib import resources
     import json
+    from importlib import resources
 
     path = resources.files("rasid").joinpath("data", "event_classifier.json")
     raw = json.loads(path.read_text(encoding="utf-8"))
@@ -164,3 +164,21 @@ def test_classifier_artefact_is_plain_json_and_small():
     assert len(path.read_bytes()) < 3_000_000
     for m in raw["models"].values():
         assert 0.0 < m["threshold"] < 1.0 and len(m["weights"]) > 100
+
+
+def test_roles_light_verb_place_nouns_and_visited_object(coder):
+    """Cases from tests/fixtures/event_roles_gold.jsonl that positional rules used to get wrong."""
+    import json
+    from pathlib import Path
+
+    gold = [json.loads(x) for x in (Path(__file__).parent / "fixtures" / "event_roles_gold.jsonl")
+            .read_text(encoding="utf-8").splitlines() if x.strip()]
+    wanted = ("وأجرى الرئيس التركي", "انسحبت القوات الروسية من مطار", "وزار أردوغان دمشق", "ووقّعت الحكومة السورية")
+    items = [g for g in gold if g["text"].startswith(wanted)]
+    assert len(items) == len(wanted)
+    for g in items:
+        table = {k: tuple(v) for k, v in g["entities"].items()}
+        doc = Document(id="r", text=g["text"], raw_text=g["text"], source_path="t", fmt="txt",
+                       published=datetime(2026, 1, 28))
+        ev = next(e for e in coder.code(doc, build_mentions("r", g["text"], table), []) if e.type == g["type"])
+        assert (ev.actors, sorted(ev.targets), ev.place) == (g["actors"], sorted(g["targets"]), g["place"]), g["text"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rasid.gazetteer import Gazetteer
 from rasid.ner.clusters import WordClusters
 from rasid.ner.morph import clitic_variants, strip_article
+from rasid.ner.titles import TITLE_WORDS
 from rasid.normalize import normalize, strip_proclitics
 
 
@@ -79,6 +80,15 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
                 f.extend(f"{off}g={t}" for t in gtags[k])
             else:
                 f.append(f"{off}pad")
+        for off in (-1, -2):  # a title (الرئيس، وزير، المتحدث...) just before
+            k = i + off
+            if k >= 0 and (norms[k] in TITLE_WORDS or strip_proclitics(norms[k]) in TITLE_WORDS):
+                f.append(f"T{off}")
+        if clusters:
+            for off in (-1, 1):
+                k = i + off
+                if 0 <= k < len(tokens):
+                    f.append(f"{off}kf={classes[k][1]}")
         if i > 0:
             f.append(f"-1w|w={norms[i - 1]}|{n}")
         if i + 1 < len(tokens):
