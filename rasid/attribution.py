@@ -60,6 +60,11 @@ _COUNT_SKIP = {"يناير", "فبراير", "مارس", "ابريل", "مايو
                "تشرين", "عام", "العام", "سنه", "يوم", "ايام", "يوما", "ساعه", "ساعات", "دقيقه", "دقايق",
                "شهر", "اشهر", "اسبوع", "اسابيع", "بالميه", "بالمئه", "في", "الي", "من", "عن", "على", "علي",
                "كيلومتر", "كلم", "كم", "متر", "هـ", "م"}
+# Words after a speech verb that name no speaker: «أشار إلى أن» (the previous speaker), «وُصفت آنذاك بأنها».
+# _NAMED_BY: words after which «…» quotes a name or an addressee («شركة «أرامكو»», «لـ«سانا»»), not speech.
+_ZONE_TAIL = {"الي", "ل", "ايضا", "كذلك", "مجددا"}
+_NAMED_BY = {"ل", "شركه", "صحيفه", "وكاله", "حركه", "منظمه", "مؤسسه", "قناه", "موقع", "مجموعه", "هييه", "جمعيه", "مجله"}
+_NOT_SPEAKER = {"انذاك", "حينها", "حينذاك", "وقتها", "سابقا", "امس", "اليوم", "مرارا", "صراحه"}
 _PLANNED = {"قريب", "قريبا", "المقبل", "المقبله", "مرتقب", "المرتقب", "المرتقبه", "سيعقد", "ستعقد", "تحديد"}
 _CONTRAST_RE = re.compile(r"[،,]?\s+(?:في حين|فيما|بينما|لكن|غير ان)\s+")
 _PLUPERFECT_RE = re.compile(r"(?<!\w)[وف]?كان(?:ت|وا)?\s+(?:\S+\s+){0,5}?قد\s")
@@ -77,6 +82,7 @@ class _Attribution:
     claim_end: int
     speaker: Mention | None
     speaker_text: str | None
+    inherit: bool = False  # no subject after the verb («وأشار إلى أن»): the document's previous speaker
 
 
 def find_claims(doc: Document, mentions: list[Mention]) -> list[Claim]:
@@ -84,10 +90,18 @@ def find_claims(doc: Document, mentions: list[Mention]) -> list[Claim]:
     mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
     ctx = DocContext(doc)
     out: list[Claim] = []
+    last: _Attribution | None = None  # the previous named speaker, for pro-drop «وأضاف أن»
     for sent in ctx.sentences:
         for clause in _clauses(sent, ctx):
             clause_mentions = [m for m in mentions if clause.start <= m.start and m.end <= clause.end]
             attr = _attribute(clause, clause_mentions, ctx)
+            if attr is not None and attr.inherit:
+                if last is None:
+                    attr = None
+                else:
+                    attr.speaker, attr.speaker_text = last.speaker, last.speaker_text
+            elif attr is not None and (attr.speaker or attr.speaker_text):
+                last = attr
             start, end = (attr.claim_start, attr.claim_end) if attr else (clause.start, clause.end)
             slots = _slots(ctx, start, end, clause_mentions)
             if attr is None and not slots:
@@ -189,7 +203,7 @@ def _attribute(sent: Span, mentions: list[Mention], ctx: DocContext) -> _Attribu
     m = _ACCORDING_RE.search(norm)
     if m:
         src_end = _phrase_end(norm, m.end())
-        speaker = _pick_speaker(mentions, abs_(m.end()), abs_(src_end))
+        speaker = _pick_speaker(mentions, abs_(m.end()), abs_(src_end), ctx.doc.text)
         if m.start() < 3:  # "بحسب X، ..." leads: the claim follows
             claim_s, claim_e = abs_(src_end), sent.end
         else:
@@ -201,28 +215,39 @@ def _attribute(sent: Span, mentions: list[Mention], ctx: DocContext) -> _Attribu
     if not v:
         return None
     comp = _COMPLEMENT_RE.search(norm, v.end())
+    while comp and comp.group() == "«" and norm[v.end():comp.start()].split()[-1:] in ([w] for w in _NAMED_BY):
+        close = norm.find("»", comp.end())  # «أعلنت شركة «أرامكو» أن»: the guillemets quote a name, not speech
+        comp = _COMPLEMENT_RE.search(norm, close + 1) if close >= 0 else None
     if not comp:
         return None
     zone_s, zone_e = v.end(), comp.start()
     relay = _RELAY_RE.search(norm, zone_s, zone_e)
     if relay:  # نقلت صحيفة X عن مصدر ...: the quoted one follows عن
-        via = _pick_speaker(mentions, abs_(zone_s), abs_(relay.start()))
+        via = _pick_speaker(mentions, abs_(zone_s), abs_(relay.start()), ctx.doc.text)
         zone_s = relay.end()
     else:
         via = None
-    speaker = _pick_speaker(mentions, abs_(zone_s), abs_(zone_e))
+    speaker = _pick_speaker(mentions, abs_(zone_s), abs_(zone_e), ctx.doc.text)
     anon_text = None
     if speaker is None:
         anon = _ANON_RE.search(norm, zone_s, zone_e + 1)
         anon_text = _clean_anon(sent.text[offs[zone_s]:offs[zone_e]]) if anon else None
         if anon_text and via is not None:
             anon_text = f"{anon_text} (عبر {via.text})"
+    inherit = False
     if speaker is None and anon_text is None:
         zone = sent.text[offs[zone_s]:offs[zone_e]].strip(" ،,:")
-        if not zone or len(zone.split()) > 8:
+        zone_norm = norm[zone_s:zone_e].split()
+        while zone_norm and zone_norm[-1] in _ZONE_TAIL:  # «ولفتت الوزارة إلى أن» -> الوزارة
+            zone_norm.pop()
+            zone = zone.rsplit(None, 1)[0] if " " in zone else ""
+        if not zone_norm and norm[zone_s:zone_e].split():  # «وأشار إلى أن»: the previous speaker goes on
+            inherit = True
+        elif not zone_norm or len(zone_norm) > 8 or all(w in _NOT_SPEAKER for w in zone_norm):
             return None
-        anon_text = zone  # no entity found (NER missed it): keep the words naming the speaker
-    return _Attribution(*_trim(sent, abs_(comp.end()), sent.end), speaker, anon_text)
+        else:
+            anon_text = zone  # no entity found (NER missed it): keep the words naming the speaker
+    return _Attribution(*_trim(sent, abs_(comp.end()), sent.end), speaker, anon_text, inherit)
 
 
 def _clean_anon(text: str) -> str:
@@ -234,9 +259,11 @@ def _phrase_end(norm: str, i: int) -> int:
     return m.start() if m else len(norm)
 
 
-def _pick_speaker(mentions: list[Mention], lo: int, hi: int) -> Mention | None:
-    """A person in the zone beats an organisation (the spokesman, not the Kremlin)."""
-    inside = [m for m in mentions if lo <= m.start and m.end <= hi]
+def _pick_speaker(mentions: list[Mention], lo: int, hi: int, text: str = "") -> Mention | None:
+    """A person in the zone beats an organisation (the spokesman, not the Kremlin); a place after في/من
+    is where the speaker is («مراسل عنب بلدي في القامشلي», «بيان صادر عن الشركة في الرياض»), never the speaker."""
+    inside = [m for m in mentions if lo <= m.start and m.end <= hi
+              and not (m.type == "LOC" and _PLACE_PREP_RE.search(text[max(0, m.start - 6):m.start]))]
     for kind in ("PER", "ORG", "LOC"):
         cands = [m for m in inside if m.type == kind]
         if cands:

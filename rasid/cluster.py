@@ -38,8 +38,8 @@ class ClusterConfig:
 
     threshold: float = 0.2
     window_days: float = 3.0
-    w_lex: float = 0.6
-    w_dense: float = 0.4
+    w_lex: float = 0.85
+    w_dense: float = 0.15
     w_ent: float = 0.15
     w_title: float = 0.35  # weight of headline-only TF-IDF cosine (headlines name the event)
     dense_floor: float = 0.25  # USE cosine of unrelated news sits around here

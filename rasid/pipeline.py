@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datasketch import MinHash
+
 from rasid.clean import LineStats, clean_text
 from rasid.dedup import Deduplicator, content_hash, minhash
 from rasid.ingest import read_inputs
@@ -128,27 +130,37 @@ def ingest(paths: list[str | Path], store: Store, cfg: RunConfig, report: RunRep
             raws = [x for x in batch if isinstance(x, RawArticle)]
             report.read += len(batch)
             docs = _resolve_ids([clean_article(r, stats) for r in raws], store, report, skips)
-            docs.sort(key=lambda d: (d.published is None, d.published or 0, d.id))
-            sigs = {}
-            for d in docs:
-                if not d.text.strip():
-                    skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
-                    continue
-                mh = minhash(d.text)  # the shingles are re-derived: cheap next to the LSH bookkeeping
-                match = dd.check(d.id, d.text, d.content_hash, mh)
-                if match is not None:
-                    d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
-                    report.duplicates += 1
-                else:
-                    dd.add(d.id, d.text, d.content_hash, mh)
-                    sigs[d.id] = mh.hashvalues
-            docs = [d for d in docs if d.text.strip()]
-            report.added += store.add_documents(docs, sigs)
-            store.add_skips(skips)
-            report.skipped.extend(skips)
+            docs = dedup_and_store(docs, skips, dd, store, report)
             new_ids.extend(d.id for d in docs)
             bar.advance(len(batch))
     return new_ids
+
+
+def dedup_and_store(docs: list[Document], skips: list[Skip], dd: Deduplicator, store: Store, report: RunReport,
+                    make_minhash: Callable[[Document], MinHash] | None = None) -> list[Document]:
+    """The sequential part of ingest, shared by every engine: link duplicates in a stable order
+    (publication date, then id), then write the batch and its skips in one transaction each."""
+    make_minhash = make_minhash or (lambda d: minhash(d.text))
+    docs = sorted(docs, key=lambda d: (d.published is None, d.published or 0, d.id))
+    sigs = {}
+    kept: list[Document] = []
+    for d in docs:
+        if not d.text.strip():
+            skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
+            continue
+        mh = make_minhash(d)
+        match = dd.check(d.id, d.text, d.content_hash, mh)
+        if match is not None:
+            d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
+            report.duplicates += 1
+        else:
+            dd.add(d.id, d.text, d.content_hash, mh)
+            sigs[d.id] = mh.hashvalues
+        kept.append(d)
+    report.added += store.add_documents(kept, sigs)
+    store.add_skips(skips)
+    report.skipped.extend(skips)
+    return kept
 
 
 def _resolve_ids(docs: list[Document], store: Store, report: RunReport, skips: list[Skip]) -> list[Document]:

@@ -37,6 +37,7 @@ VARIANTS: dict[str, tuple[ClusterConfig, bool]] = {
     "lex+events": (ClusterConfig(w_lex=1.0, w_dense=0.0), False),
     "dense-only": (ClusterConfig(w_lex=0.0, w_dense=1.0, date_decay=0.0, mode_penalty=0.0,
                                  event_date_penalty=0.0, link_mix=0.0, w_title=0.0), True),
+    "full-dense0.4": (ClusterConfig(w_lex=0.6, w_dense=0.4), True),
     "full": (ClusterConfig(), True),
 }
 

@@ -115,3 +115,27 @@ def test_definite_visit_type():
     assert ("visit_type", "official") in _slots_of(
         "عقد الرئيس الشرع اليوم مباحثات مع بوتين في إطار الزيارة الرسمية التي يقوم بها إلى روسيا.")
     assert ("visit_type", "working") in _slots_of("وصل الشرع إلى موسكو في زيارة عمل رسمية تستمر يومين.")
+
+
+def test_place_is_not_the_speaker_and_pro_drop_continues_the_speaker():
+    text = ("وقال مراسل عنب بلدي في القامشلي إن رتلاً روسياً غادر المطار صباح الأحد. "
+            "وقال المتحدث باسم الكرملين ديمتري بيسكوف إن الزيارة ستستمر يومين. "
+            "وأشار إلى أن الرئيسين سيبحثان ملف القواعد. "
+            "ولفتت الوزارة إلى أن القافلة وصلت إلى قاعدة حميميم.")
+    table = {"القامشلي": ("LOC", "E:qamishli"), "ديمتري بيسكوف": ("PER", "E:peskov"),
+             "الكرملين": ("ORG", "E:kremlin"), "قاعدة حميميم": ("LOC", "E:hmeimim")}
+    doc = Document(id="e1", text=text, raw_text=text, source_path="t", fmt="txt", outlet="enab",
+                   published=datetime(2026, 1, 27))
+    claims = {c.text.split()[0]: c for c in find_claims(doc, _mentions("e1", text, table))}
+    for c in claims.values():
+        assert text[c.start:c.end] == c.text
+    assert claims["رتلاً"].speaker is None and claims["رتلاً"].speaker_text == "مراسل عنب بلدي في القامشلي"
+    assert claims["الرئيسين"].speaker == "E:peskov"  # «وأشار إلى أن»: still Peskov
+    assert claims["القافلة"].speaker_text == "الوزارة"  # «إلى» is not part of the speaker
+
+
+def test_guillemets_after_a_company_or_addressee_are_a_name_not_the_quote():
+    text = "أعلنت شركة «أرامكو السعودية» أن الأسعار سترتفع. وقال مسؤول في الهيئة العامة للمنافذ لـ«سانا» إن الأعمال ستبدأ."
+    doc = Document(id="a1", text=text, raw_text=text, source_path="t", fmt="txt", published=datetime(2026, 1, 28))
+    got = [(c.speaker_text, c.text) for c in find_claims(doc, [])]
+    assert got == [("شركة «أرامكو السعودية»", "الأسعار سترتفع"), ("مسؤول في الهيئة العامة للمنافذ لـ«سانا»", "الأعمال ستبدأ")]

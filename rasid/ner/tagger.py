@@ -112,21 +112,48 @@ class NerTagger:
     def _is_place(self, norm: str) -> bool:
         return any(t.startswith("LOC") for t in self.gazetteer.types(norm))
 
+    def _curated_type(self, norms: list[str], s: int, e: int, cut: int) -> str | None:
+        first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
+        hit = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
+        return hit[0] if hit else None
+
+    def _split_on_curated(self, norms: list[str], matches: list, labels: list[str]) -> None:
+        """A CRF span made of several curated names ("الكرملين ديمتري بيسكوف") -> one span per name."""
+        curated = {s: (e, t) for s, e, _types, cut in matches if (t := self._curated_type(norms, s, e, cut))}
+        i = 0
+        while i < len(labels):
+            if not labels[i].startswith("B-"):
+                i += 1
+                continue
+            end = i + 1
+            while end < len(labels) and labels[end].startswith("I-"):
+                end += 1
+            pieces, k = [], i
+            while k in curated and curated[k][0] <= end:
+                pieces.append((k, *curated[k]))
+                k = curated[k][0]
+            if len(pieces) >= 2 and k == end:
+                for s, e, t in pieces:
+                    labels[s:e] = [f"B-{t}"] + [f"I-{t}"] * (e - s - 1)
+            i = end
+
     def _gazetteer_rules(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
         """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
         (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص")."""
         norms = [normalize(w) for w in toks]
-        for s, e, types, cut in self.gazetteer.match(norms):
+        matches = self.gazetteer.match(norms)
+        self._split_on_curated(norms, matches, labels)
+        for s, e, types, cut in matches:
+            curated = self._curated_type(norms, s, e, cut)
             first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
-            curated = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
             if any(lab != "O" for lab in labels[s:e]):
                 # A curated name containing whole CRF spans wins: "قوات سوريا" -> "قوات سوريا الديمقراطية",
                 # سانا tagged PER -> ORG.
                 contained = not labels[s].startswith("I-") and (e == len(labels) or not labels[e].startswith("I-"))
                 if curated and contained:
-                    labels[s:e] = [f"B-{curated[0]}"] + [f"I-{curated[0]}"] * (e - s - 1)
+                    labels[s:e] = [f"B-{curated}"] + [f"I-{curated}"] * (e - s - 1)
                 continue
-            typ, conf = (curated[0], 0.6) if curated else (None, 0.0)
+            typ, conf = (curated, 0.6) if curated else (None, 0.0)
             if typ is None and types & _BIG_PLACE and not (e - s == 1 and (first in self.common or len(first) < 3)):
                 prev = norms[s - 1] if s else ""
                 cue = prev in _LOC_CUES or (cut and norms[s][cut - 1] == "ب")
