@@ -44,7 +44,7 @@ class _RichProgress:
 
 @app.command("run")
 def run_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .html .jsonl .rss/.xml .warc)")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (.txt .html .jsonl .rss/.xml .warc) or feed URLs")],
     db: DbOpt = "rasid.db",
     batch_size: Annotated[int, typer.Option(help="Articles per transaction")] = 500,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
@@ -63,9 +63,9 @@ def run_cmd(
         if engine == "dask":
             from rasid.engine_dask import run_dask
 
-            report = run_dask([str(p) for p in paths], store, cfg, scheduler=scheduler, progress=factory)
+            report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory)
         elif engine == "local":
-            report = run([str(p) for p in paths], store, cfg, progress=factory)
+            report = run(list(paths), store, cfg, progress=factory)
         else:
             raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask")
     for skip in report.skipped:

@@ -32,6 +32,7 @@ from rasid.pipeline import (
     _resolve_ids,
     cluster,
     compare,
+    dedup_and_store,
     load_deduplicator,
     raw_hash,
 )
@@ -223,24 +224,8 @@ def ingest_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunC
             report.read += len(batch)
             hv = {id(d): h for d, h in cleaned}
             docs = _resolve_ids([d for d, _ in cleaned], store, report, skips)
-            docs.sort(key=lambda d: (d.published is None, d.published or 0, d.id))
-            sigs = {}
-            for d in docs:
-                if not d.text.strip():
-                    skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
-                    continue
-                mh = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hv[id(d)], scheme=SCHEME)
-                match = dd.check(d.id, d.text, d.content_hash, mh)
-                if match is not None:
-                    d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
-                    report.duplicates += 1
-                else:
-                    dd.add(d.id, d.text, d.content_hash, mh)
-                    sigs[d.id] = mh.hashvalues
-            docs = [d for d in docs if d.text.strip()]
-            report.added += store.add_documents(docs, sigs)
-            store.add_skips(skips)
-            report.skipped.extend(skips)
+            docs = dedup_and_store(docs, skips, dd, store, report, lambda d, hv=hv: MinHash(
+                num_perm=NUM_PERM, seed=1, hashvalues=hv[id(d)], scheme=SCHEME))
             new_ids.extend(d.id for d in docs)
             bar.advance(len(batch))
     return new_ids
@@ -279,9 +264,9 @@ def extract_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
         for docs, tags in _prefetch(tagged, _batched(iter(ids), cfg.batch_size)):
             mentions, timexes, events, claims = [], [], [], []
             entities: dict[str, object] = {}
-            for _d, (m, _t) in tags:
+            for d, (m, _t) in tags:
                 if resolver is not None and m:
-                    for e in resolver.resolve(m):
+                    for e in resolver.resolve(m, texts={d.id: d.text}):
                         entities[e.id] = e
             if second_round:
                 items = [(d, m, t) for d, (m, t) in tags]

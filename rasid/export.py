@@ -43,7 +43,8 @@ def build_export(store: Store) -> dict:
             mentions_by_entity.setdefault(m.entity_id, []).append(
                 {"doc": m.doc_id, "start": m.start, "end": m.end, "text": m.text})
     entities = [{
-        "id": e.id, "type": e.type, "name": e.name, "aliases": e.aliases, "confidence": e.confidence,
+        "id": e.id, "type": e.type, "name": e.name, "aliases": e.aliases, "titles": e.titles,
+        "confidence": e.confidence,
         "lat": e.lat, "lon": e.lon, "country": e.country, "geonames_id": e.geonames_id,
         "mentions": mentions_by_entity.get(e.id, []),
     } for e in store.entities()]
@@ -92,7 +93,7 @@ _COLUMNS = {
     "documents": ["id", "title", "outlet", "url", "published", "date_source", "published_inferred", "language",
                   "text", "duplicate_of", "duplicate_score", "story", "source_path", "removed_lines"],
     "stories": ["id", "title", "documents", "outlets", "first_date", "last_date", "summary", "timeline"],
-    "entities": ["id", "type", "name", "aliases", "confidence", "lat", "lon", "country", "geonames_id"],
+    "entities": ["id", "type", "name", "aliases", "titles", "confidence", "lat", "lon", "country", "geonames_id"],
     "mentions": ["entity", "doc", "start", "end", "text"],
     "events": ["id", "type", "mode", "cameo", "actors", "targets", "place", "date", "background", "doc", "story",
                "trigger", "sentence_start", "sentence_end", "sentence"],

@@ -41,9 +41,15 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def read_inputs(paths: Iterable[str | Path]) -> Iterator[RawArticle | Skip]:
-    """Yield articles (or skips) from every file under ``paths``."""
-    for path in iter_paths(paths):
-        yield from read_file(path)
+    """Yield articles (or skips) from every file under ``paths``; ``http(s)://`` items are feed URLs."""
+    for p in paths:
+        if isinstance(p, str) and p.startswith(("http://", "https://")):
+            from rasid.sources.feeds import read_feed_url
+
+            yield from read_feed_url(p)
+            continue
+        for path in iter_paths([p]):
+            yield from read_file(path)
 
 
 def read_file(path: Path) -> Iterator[RawArticle | Skip]:

@@ -244,7 +244,7 @@ def extract(store: Store, cfg: RunConfig, report: RunReport, analyzers: Analyzer
                 m = analyzers.tagger.tag(d.id, d.text) if analyzers.tagger is not None else []
                 t = find_dates(d.id, d.text, d.published) if find_dates else []
                 if resolver is not None and m:
-                    for e in resolver.resolve(m):
+                    for e in resolver.resolve(m, texts={d.id: d.text}):
                         entities[e.id] = e
                 if analyzers.coder is not None:
                     events.extend(analyzers.coder.code(d, m, t))

@@ -102,6 +102,7 @@ class EntityRow(Base):
     type: Mapped[str] = mapped_column(String(8), index=True)
     name: Mapped[str] = mapped_column(Text)
     aliases: Mapped[list] = mapped_column(JSON, default=list)
+    titles: Mapped[list] = mapped_column(JSON, default=list)
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
@@ -601,7 +602,8 @@ def _doc(r: DocumentRow) -> Document:
 
 
 def _entity(r: EntityRow) -> Entity:
-    return Entity(id=r.id, type=r.type, name=r.name, aliases=list(r.aliases or []), confidence=r.confidence,
+    return Entity(id=r.id, type=r.type, name=r.name, aliases=list(r.aliases or []), titles=list(r.titles or []),
+                  confidence=r.confidence,
                   lat=r.lat, lon=r.lon, country=r.country, geonames_id=r.geonames_id)
 
 
@@ -611,6 +613,7 @@ def _upsert_entity(s: Session, e: Entity) -> None:
         row = EntityRow(id=e.id)
         s.add(row)
     row.type, row.name, row.aliases, row.confidence = e.type, e.name, list(e.aliases), e.confidence
+    row.titles = list(e.titles)
     row.lat, row.lon, row.country, row.geonames_id = e.lat, e.lon, e.country, e.geonames_id
 
 
