@@ -34,9 +34,9 @@ _EPOCH = datetime(1970, 1, 1)
 
 @dataclass
 class ClusterConfig:
-    """Weights and limits; defaults tuned on the dev half of eval/ant_story_labels.json."""
+    """Weights and limits; see docs/results/clustering.md for how each default was measured."""
 
-    threshold: float = 0.2
+    threshold: float = 0.17
     window_days: float = 3.0
     w_lex: float = 0.85
     w_dense: float = 0.15
