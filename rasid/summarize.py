@@ -9,10 +9,12 @@ keeps its doc id and offsets into that document's text.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from rasid.features import IdfTable, cosine, terms
 from rasid.models import Document, SummarySentence
+from rasid.normalize import normalize
 from rasid.textspan import sentences
 
 MIN_TERMS = 5
@@ -49,6 +51,16 @@ def pick_title(docs: list[Document], idf: IdfTable | None = None) -> str:
     return (titled[best].title or "").strip()
 
 
+# Background sentences (pluperfect "وكان … قد", "يذكر أن", "سبق أن") recall earlier events: a summary of
+# *this* event should prefer what happened now, so they are ranked down, not excluded.
+_BACKGROUND_RE = re.compile(r"^(و?كان|و?كانت)\s.{0,60}\sقد\s|^(و?يذكر|و?يشار|و?تجدر الاشاره) (ان|الي)|و?سبق (ان|ل)|في وقت سابق")
+BACKGROUND_PENALTY = 0.15
+
+
+def is_background(sentence: str) -> bool:
+    return bool(_BACKGROUND_RE.search(normalize(sentence)))
+
+
 def _ts(doc: Document) -> float:
     return doc.published.timestamp() if doc.published else float("inf")
 
@@ -68,7 +80,8 @@ def summarize_story(docs: list[Document], max_sentences: int = 5,
     if not cands:
         return pick_title(docs, idf), []
     cen = _centroid([idf.vector((d.title or "") + "\n" + d.text[:2000]) for d in ordered])
-    relevance = [cosine(v, cen) + 0.1 / (1 + pos) for _, v, pos in cands]
+    relevance = [cosine(v, cen) + 0.1 / (1 + pos) - (BACKGROUND_PENALTY if is_background(c.text) else 0.0)
+                 for c, v, pos in cands]
     chosen: list[int] = []
     while len(chosen) < max_sentences:
         best, best_score = -1, float("-inf")

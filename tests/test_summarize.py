@@ -59,3 +59,11 @@ def test_title_is_the_most_central_headline() -> None:
     other = doc("d", "2026-01-28", "ارتفاع أسعار النفط في الأسواق الآسيوية", "ارتفعت أسعار النفط اليوم.")
     assert pick_title(DOCS + [other]) != other.title
     assert pick_title([]) == ""
+
+
+def test_background_sentences_are_ranked_down():
+    from rasid.summarize import is_background
+
+    assert is_background("وكان الرئيس الشرع قد زار موسكو منتصف أكتوبر الماضي في أول لقاء مع بوتين.")
+    assert is_background("يُذكر أن الرئيس الشرع زار روسيا لأول مرة في أكتوبر 2025.")
+    assert not is_background("التقى الرئيس السوري أحمد الشرع الرئيس الروسي فلاديمير بوتين في الكرملين الأربعاء.")
