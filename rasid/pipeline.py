@@ -303,6 +303,11 @@ def compare(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
     compare_story = _optional("rasid.compare", "compare_story", report)
     timeline_mod = _optional("rasid.timeline", "build_timeline", report)
     infer_range = _optional("rasid.timeline", "infer_publication_range", report)
+    idf = None
+    if summarize_story:
+        from rasid.features import IdfTable
+
+        idf = IdfTable.load()  # once per run: loading it per story dominated the whole pipeline
     members = store.story_doc_ids()
     for sid in sorted(story_ids):
         doc_ids = members.get(sid, [])
@@ -315,7 +320,7 @@ def compare(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
         story = Story(id=sid, doc_ids=doc_ids, first_date=min(dates) if dates else None,
                       last_date=max(dates) if dates else None)
         if summarize_story:
-            story.title, story.summary = summarize_story(originals)
+            story.title, story.summary = summarize_story(originals, idf=idf)
         else:
             story.title = originals[0].title or originals[0].text[:80]
         claims = store.claims(doc_ids=list(docs))
