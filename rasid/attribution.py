@@ -85,10 +85,14 @@ class _Attribution:
     inherit: bool = False  # no subject after the verb («وأشار إلى أن»): the document's previous speaker
 
 
-def find_claims(doc: Document, mentions: list[Mention]) -> list[Claim]:
-    """Attributed and slot-bearing claims of ``doc`` with offsets into ``doc.text``."""
+def find_claims(doc: Document, mentions: list[Mention],
+                timexes: list[TimeExpression] | None = None) -> list[Claim]:
+    """Attributed and slot-bearing claims of ``doc`` with offsets into ``doc.text``.
+
+    ``timexes``: ``find_dates(doc.id, doc.text, doc.published)`` when the caller already has it (saves a pass).
+    """
     mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
-    ctx = DocContext(doc)
+    ctx = DocContext(doc, timexes)
     out: list[Claim] = []
     last: _Attribution | None = None  # the previous named speaker, for pro-drop «وأضاف أن»
     for sent in ctx.sentences:
@@ -118,9 +122,9 @@ def find_claims(doc: Document, mentions: list[Mention]) -> list[Claim]:
 class DocContext:
     """Per-document work shared by all its claims: timexes, sentences, one normalisation pass."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, timexes: list[TimeExpression] | None = None) -> None:
         self.doc = doc
-        self.timexes = find_dates(doc.id, doc.text, doc.published)
+        self.timexes = find_dates(doc.id, doc.text, doc.published) if timexes is None else timexes
         self.sentences = sentences(doc.text)
         self.norm, self.offs = normalize_with_offsets(doc.text)
 

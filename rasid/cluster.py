@@ -153,14 +153,30 @@ class StoryClusterer:
 
     # ---- clustering --------------------------------------------------------------------------
 
+    def pending(self, docs: list[Document]) -> list[Document]:
+        """The docs :meth:`add` would assign, in its order (date, id); embed them in this order."""
+        ordered = sorted({d.id: d for d in docs}.values(), key=_sort_key)
+        return [d for d in ordered if d.id not in self.assignments]
+
     def add(self, docs: list[Document], mentions: dict[str, list[Mention]] | None = None,
-            timexes: dict[str, list[TimeExpression]] | None = None) -> dict[str, str]:
-        """Assign every doc to a story (existing or new); returns doc id -> story id."""
+            timexes: dict[str, list[TimeExpression]] | None = None,
+            vectors: np.ndarray | None = None) -> dict[str, str]:
+        """Assign every doc to a story (existing or new); returns doc id -> story id.
+
+        ``vectors``: ``embedder.encode_docs(self.pending(docs))`` computed elsewhere (e.g. on Dask
+        workers), so the sequential part here does no embedding; ``None`` = embed here.
+        """
         mentions = mentions or {}
         timexes = timexes or {}
-        ordered = sorted({d.id: d for d in docs}.values(), key=_sort_key)
-        new = [d for d in ordered if d.id not in self.assignments]
-        vecs = self.embedder.encode_docs(new) if self.embedder.available else None
+        new = self.pending(docs)
+        if not self.embedder.available:
+            vecs = None
+        elif vectors is not None:
+            if vectors.shape != (len(new), self.embedder.dim):
+                raise ValueError(f"vectors shape {vectors.shape} != {(len(new), self.embedder.dim)}")
+            vecs = vectors
+        else:
+            vecs = self.embedder.encode_docs(new)
         for i, doc in enumerate(new):
             row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []))
             emb = vecs[i] if vecs is not None else None

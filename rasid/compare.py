@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rasid.attribution import DocContext, claim_context
-from rasid.models import Claim, Conflict, Document
+from rasid.models import Claim, Conflict, Document, TimeExpression
 from rasid.normalize import words
 
 DATE_TOLERANCE_DAYS = 3
@@ -37,10 +37,15 @@ class _Group:
     bag: set[str] = field(default_factory=set)
 
 
-def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document]) -> tuple[list[Claim], list[Conflict]]:
-    """Set ``story_id``/``group`` on each claim and return the story's conflicts (deterministic ids)."""
+def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document],
+                  timexes: dict[str, list[TimeExpression]] | None = None) -> tuple[list[Claim], list[Conflict]]:
+    """Set ``story_id``/``group`` on each claim and return the story's conflicts (deterministic ids).
+
+    ``timexes``: the stored ``find_dates`` results per doc id, when the caller has them (saves a pass per doc).
+    """
     groups: list[_Group] = []
-    ctxs = {d: DocContext(docs[d]) for d in sorted({c.doc_id for c in claims}) if d in docs}
+    ctxs = {d: DocContext(docs[d], None if timexes is None else timexes.get(d, []))
+            for d in sorted({c.doc_id for c in claims}) if d in docs}
     ordered = sorted(claims, key=lambda c: (c.doc_id, c.start, c.id))
     for c in ordered:
         c.story_id = story_id

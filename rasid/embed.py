@@ -19,6 +19,7 @@ from rasid.models import Document
 from rasid.textspan import sentences
 
 LEAD_CHARS = 400
+ENCODE_BATCH = 64  # texts per backend call; splitting work at these bounds gives bit-identical rows
 
 
 def lead_text(doc: Document, n_sentences: int = 2, max_chars: int = LEAD_CHARS) -> str:
@@ -59,7 +60,7 @@ class Embedder:
     def available(self) -> bool:
         return self._model is not None
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = ENCODE_BATCH) -> np.ndarray:
         """Embed ``texts``; shape ``(len(texts), dim)``. Empty input or no backend gives zero columns."""
         if not self.available or not texts:
             return np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -1,10 +1,12 @@
 """Run the pipeline on a Dask cluster with the same results as the local engine.
 
 Workers do the per-document pure work: reading+decoding, boilerplate-line
-observation, cleaning, MinHash signatures, NER tagging, dates, events and claims.
-The client keeps every order-dependent decision (id resolution, dedup, entity
-resolution, story clustering) and every store write, in exactly the order of
-``rasid.pipeline``, so the stored result is identical to ``pipeline.run``.
+observation, cleaning, MinHash signatures, NER tagging, dates, events, claims and
+the dense embeddings the clusterer needs, and the per-story pure work (summary,
+claim comparison, timeline). The client keeps every order-dependent decision (id
+resolution, dedup, entity resolution, story assignment) and every store write, in
+exactly the order of ``rasid.pipeline``, so the stored result is identical to
+``pipeline.run``.
 """
 
 from __future__ import annotations
@@ -26,19 +28,25 @@ from rasid.pipeline import (
     ProgressFactory,
     RunConfig,
     RunReport,
+    StoryInput,
+    StoryTools,
     _batched,
     _no_progress,
     _optional,
     _resolve_ids,
-    cluster,
-    compare,
+    analyse_story,
     dedup_and_store,
     load_deduplicator,
     raw_hash,
+    save_analysis,
+    story_input,
 )
-from rasid.store import STAGE_STORED, Store
+from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
 
 PLUGIN_NAME = "rasid-analyzers"
+EMBED_PLUGIN_NAME = "rasid-embedder"
+STORY_PLUGIN_NAME = "rasid-story-tools"
+STORIES_PER_TASK = 16
 CHUNK_BYTES = 4 * 1024 * 1024  # small files are grouped into tasks of about this many input bytes
 CHUNK_DOCS = 64  # documents per extraction task
 
@@ -64,10 +72,54 @@ class AnalyzersPlugin(WorkerPlugin):
         self.analyzers = None
 
 
-def _plugin() -> AnalyzersPlugin:
+class EmbedderPlugin(WorkerPlugin):
+    """Worker plugin holding the sentence embedder, so workers embed documents for the clusterer."""
+
+    name = EMBED_PLUGIN_NAME
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.embedder = None
+
+    def setup(self, worker: object) -> None:
+        from rasid.embed import Embedder
+
+        self.embedder = Embedder.load(self.backend)
+
+    def teardown(self, worker: object) -> None:
+        self.embedder = None
+
+
+class StoryToolsPlugin(WorkerPlugin):
+    """Worker plugin holding the stage-5 analysers (summary, claim comparison, timeline, IDF table)."""
+
+    name = STORY_PLUGIN_NAME
+
+    def __init__(self) -> None:
+        self.tools: StoryTools | None = None
+
+    def setup(self, worker: object) -> None:
+        self.tools = StoryTools.load(RunReport())
+
+    def teardown(self, worker: object) -> None:
+        self.tools = None
+
+
+def _analyse_stories(inputs: list[StoryInput]) -> list[tuple]:
+    """``pipeline.analyse_story`` for a group of stories (pure: reads nothing from the store)."""
+    tools = _plugin(STORY_PLUGIN_NAME).tools
+    return [analyse_story(inp, tools) for inp in inputs]
+
+
+def _plugin(name: str = PLUGIN_NAME) -> WorkerPlugin:
     from distributed import get_worker
 
-    return get_worker().plugins[PLUGIN_NAME]
+    return get_worker().plugins[name]
+
+
+def _embed_texts(texts: list[str]) -> np.ndarray:
+    """Dense vectors of at most ``ENCODE_BATCH`` lead texts: one backend call, as on the client."""
+    return _plugin(EMBED_PLUGIN_NAME).embedder.encode(texts)
 
 
 def _is_url(p: str | Path) -> bool:
@@ -123,7 +175,7 @@ def _code_docs(items: list[tuple[Document, list[Mention], list[TimeExpression]]]
     p = _plugin()
     a = p.analyzers
     return [(a.coder.code(d, m, t) if a is not None and a.coder is not None else [],
-             p.find_claims(d, m) if p.find_claims else []) for d, m, t in items]
+             p.find_claims(d, m, t if p.find_dates else None) if p.find_claims else []) for d, m, t in items]
 
 
 # ---- client side -----------------------------------------------------------------------------
@@ -285,6 +337,71 @@ def extract_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
             bar.advance(len(docs))
 
 
+def cluster_dask(client: object, store: Store, cfg: RunConfig, report: RunReport) -> set[str]:
+    """``pipeline.cluster`` with the document embeddings computed on workers, one chunk ahead.
+
+    Vectors are computed in the same groups of ``ENCODE_BATCH`` texts as ``Embedder.encode`` uses
+    on the client, so they are bit-identical and the stories are the local engine's.
+    """
+    ids = store.ids_at_stage(STAGE_EXTRACTED)
+    if not ids:
+        return set()
+    try:
+        from rasid.cluster import StoryClusterer
+        from rasid.embed import ENCODE_BATCH, lead_text
+    except ImportError as exc:
+        report.notes.append(f"clustering unavailable: {exc}")
+        return set()
+    clusterer = StoryClusterer.load(store.get_state("clusterer"))
+    embed = clusterer.embedder.available
+    if embed:
+        client.register_plugin(EmbedderPlugin(clusterer.embedder.backend), name=EMBED_PLUGIN_NAME)
+
+    def load(chunk_ids: list[str]) -> tuple[list[Document], list[str], dict, dict, np.ndarray | None]:
+        docs = store.documents(chunk_ids)
+        new = clusterer.pending(docs)
+        futs = [client.submit(_embed_texts, [lead_text(d) for d in new[i:i + ENCODE_BATCH]], pure=False)
+                for i in range(0, len(new), ENCODE_BATCH)] if embed else []
+        mentions: dict[str, list] = {}
+        for m in store.mentions(chunk_ids):
+            mentions.setdefault(m.doc_id, []).append(m)
+        timexes: dict[str, list] = {}
+        for t in store.timexes(chunk_ids):
+            timexes.setdefault(t.doc_id, []).append(t)
+        vecs = np.vstack([f.result() for f in futs]) if futs else None
+        return docs, [d.id for d in new], mentions, timexes, vecs
+
+    changed: set[str] = set()
+    for docs, new_ids, mentions, timexes, vecs in _prefetch(load, _batched(iter(ids), max(cfg.batch_size, 2000))):
+        if vecs is not None and (vecs.shape[1] != clusterer.embedder.dim
+                                 or [d.id for d in clusterer.pending(docs)] != new_ids):
+            vecs = None  # a worker without the backend, or prefetched against an older state: embed here
+        assignments = clusterer.add(docs, mentions, timexes, vectors=vecs)
+        store.assign_stories(assignments, clusterer.dump())
+        changed.update(assignments.values())
+        report.clustered += len(assignments)
+    return changed
+
+
+def compare_dask(client: object, store: Store, story_ids: Iterable[str], report: RunReport) -> None:
+    """``pipeline.compare`` with the per-story analysis on workers; the client reads and writes in the same order."""
+    tools = StoryTools.load(report)
+    client.register_plugin(StoryToolsPlugin(), name=STORY_PLUGIN_NAME)
+    members = store.story_doc_ids()
+
+    def inputs() -> Iterator[StoryInput]:
+        for sid in sorted(story_ids):
+            inp = story_input(store, sid, members.get(sid, []), tools)
+            if inp is not None:
+                inp.all_docs = [_light(d) for d in inp.all_docs]
+                yield inp
+
+    groups = _batched(inputs(), STORIES_PER_TASK)
+    for results in _ordered(client, _analyse_stories, groups, window=_window(client)):
+        for res in results:
+            save_analysis(store, res, report)
+
+
 def _prefetch(fn: Callable, items: Iterable) -> Iterator:
     """Compute ``fn(item)`` one step ahead in a thread, so workers tag the next chunk while the client writes."""
     from concurrent.futures import ThreadPoolExecutor
@@ -337,8 +454,8 @@ def run_dask(paths: list[str | Path], store: Store, cfg: RunConfig | None = None
         if cfg.extract:
             extract_dask(client, store, cfg, report, analyzers, progress)
         if cfg.cluster:
-            changed = cluster(store, cfg, report)
-            compare(store, changed, report)
+            changed = cluster_dask(client, store, cfg, report)
+            compare_dask(client, store, changed, report)
     finally:
         if own:
             cluster_obj = getattr(client, "_rasid_owned_cluster", None)
@@ -348,4 +465,4 @@ def run_dask(paths: list[str | Path], store: Store, cfg: RunConfig | None = None
     return report
 
 
-__all__ = ["AnalyzersPlugin", "file_chunks", "make_client", "run_dask"]
+__all__ = ["AnalyzersPlugin", "EmbedderPlugin", "StoryToolsPlugin", "cluster_dask", "compare_dask", "file_chunks", "make_client", "run_dask"]

@@ -249,7 +249,7 @@ def extract(store: Store, cfg: RunConfig, report: RunReport, analyzers: Analyzer
                 if analyzers.coder is not None:
                     events.extend(analyzers.coder.code(d, m, t))
                 if find_claims:
-                    claims.extend(find_claims(d, m))
+                    claims.extend(find_claims(d, m, t if find_dates else None))  # reuse this doc's dates
                 mentions.extend(m)
                 timexes.extend(t)
             store.save_extraction([d.id for d in docs], mentions, timexes, list(entities.values()), events, claims)
@@ -296,48 +296,98 @@ def cluster(store: Store, cfg: RunConfig, report: RunReport) -> set[str]:
 
 
 # ---- stage 5: compare sources, summarise, timeline -------------------------------------------
-def compare(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
+@dataclass
+class StoryTools:
+    """The optional per-story analysers, resolved once per run (picklable: module functions + IdF table)."""
+
+    summarize_story: Callable | None = None
+    compare_story: Callable | None = None
+    build_timeline: Callable | None = None
+    infer_range: Callable | None = None
+    idf: object | None = None
+
+    @classmethod
+    def load(cls, report: RunReport) -> StoryTools:
+        t = cls(_optional("rasid.summarize", "summarize_story", report),
+                _optional("rasid.compare", "compare_story", report),
+                _optional("rasid.timeline", "build_timeline", report),
+                _optional("rasid.timeline", "infer_publication_range", report))
+        if t.summarize_story:
+            from rasid.features import IdfTable
+
+            t.idf = IdfTable.load()  # once per run: loading it per story dominated the whole pipeline
+        return t
+
+
+@dataclass
+class StoryInput:
+    """What the analysis of one story reads from the store."""
+
+    sid: str
+    doc_ids: list[str]
+    all_docs: list[Document]
+    claims: list = field(default_factory=list)
+    timexes: dict[str, list] = field(default_factory=dict)
+    events: list = field(default_factory=list)
+
+
+def story_input(store: Store, sid: str, doc_ids: list[str], tools: StoryTools) -> StoryInput | None:
+    all_docs = store.documents(doc_ids)
+    originals = [d.id for d in all_docs if d.duplicate_of is None]
+    if not originals:
+        return None
+    inp = StoryInput(sid, doc_ids, all_docs, store.claims(doc_ids=originals))
+    if tools.compare_story:
+        inp.timexes = {d: [] for d in originals}
+        for t in store.timexes(originals):  # extraction stored them: no need to find the dates again
+            inp.timexes[t.doc_id].append(t)
+    if tools.build_timeline:
+        inp.events = store.events(originals)
+    return inp
+
+
+def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
+    """Pure part of stage 5 (no store access, so an engine may run it anywhere):
+    returns (story, claims, conflicts, inferred date ranges, outlets, size)."""
     from rasid.models import Story
 
-    summarize_story = _optional("rasid.summarize", "summarize_story", report)
-    compare_story = _optional("rasid.compare", "compare_story", report)
-    timeline_mod = _optional("rasid.timeline", "build_timeline", report)
-    infer_range = _optional("rasid.timeline", "infer_publication_range", report)
-    idf = None
-    if summarize_story:
-        from rasid.features import IdfTable
+    originals = [d for d in inp.all_docs if d.duplicate_of is None]
+    docs = {d.id: d for d in originals}
+    dates = [d.published for d in inp.all_docs if d.published]
+    story = Story(id=inp.sid, doc_ids=inp.doc_ids, first_date=min(dates) if dates else None,
+                  last_date=max(dates) if dates else None)
+    if tools.summarize_story:
+        story.title, story.summary = tools.summarize_story(originals, idf=tools.idf)
+    else:
+        story.title = originals[0].title or originals[0].text[:80]
+    claims, conflicts = inp.claims, []
+    if tools.compare_story:
+        claims, conflicts = tools.compare_story(inp.sid, claims, docs, inp.timexes)
+    if tools.build_timeline:
+        story.timeline = tools.build_timeline(story, inp.events, docs)
+    ranges = {}
+    if tools.infer_range:
+        for d in originals:
+            if d.published is None and (rng := tools.infer_range(d, originals)):
+                ranges[d.id] = rng
+    outlets = sorted({d.outlet for d in inp.all_docs if d.outlet})
+    return story, claims, conflicts, ranges, outlets, len(inp.all_docs)
 
-        idf = IdfTable.load()  # once per run: loading it per story dominated the whole pipeline
+
+def save_analysis(store: Store, result: tuple, report: RunReport) -> None:
+    story, claims, conflicts, ranges, outlets, size = result
+    store.set_inferred_dates(ranges)
+    store.save_story(story, claims, conflicts, outlets, size)
+    report.stories_updated += 1
+
+
+def compare(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
+    tools = StoryTools.load(report)
     members = store.story_doc_ids()
     for sid in sorted(story_ids):
-        doc_ids = members.get(sid, [])
-        all_docs = store.documents(doc_ids)
-        originals = [d for d in all_docs if d.duplicate_of is None]
-        if not originals:
-            continue
-        docs = {d.id: d for d in originals}
-        dates = [d.published for d in all_docs if d.published]
-        story = Story(id=sid, doc_ids=doc_ids, first_date=min(dates) if dates else None,
-                      last_date=max(dates) if dates else None)
-        if summarize_story:
-            story.title, story.summary = summarize_story(originals, idf=idf)
-        else:
-            story.title = originals[0].title or originals[0].text[:80]
-        claims = store.claims(doc_ids=list(docs))
-        conflicts = []
-        if compare_story:
-            claims, conflicts = compare_story(sid, claims, docs)
-        if timeline_mod:
-            story.timeline = timeline_mod(story, store.events(list(docs)), docs)
-        if infer_range:
-            ranges = {}
-            for d in originals:
-                if d.published is None and (rng := infer_range(d, originals)):
-                    ranges[d.id] = rng
-            store.set_inferred_dates(ranges)
-        outlets = sorted({d.outlet for d in all_docs if d.outlet})
-        store.save_story(story, claims, conflicts, outlets, len(all_docs))
-        report.stories_updated += 1
+        inp = story_input(store, sid, members.get(sid, []), tools)
+        if inp is not None:
+            save_analysis(store, analyse_story(inp, tools), report)
 
 
 # ---- the whole run ---------------------------------------------------------------------------

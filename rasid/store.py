@@ -27,8 +27,10 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -281,6 +283,8 @@ class Store:
         return out
 
     def set_inferred_dates(self, ranges: dict[str, tuple[datetime, datetime]]) -> None:
+        if not ranges:  # most stories have none: skip the empty write transaction
+            return
         with self.session() as s, s.begin():
             _write_lock(s)
             for doc_id, (a, b) in ranges.items():
@@ -430,17 +434,23 @@ class Store:
             _write_lock(s)
             for table in (MentionRow, TimexRow, EventRow, ClaimRow):
                 s.execute(delete(table).where(table.doc_id.in_(doc_ids)))
+            existing = _rows_by_id(s, EntityRow, [e.id for e in entities])  # one SELECT per 500, not per entity
             for e in entities:
-                _upsert_entity(s, e)
-            s.add_all(MentionRow(doc_id=m.doc_id, entity_id=m.entity_id, start=m.start, end=m.end, text=m.text,
-                                 type=m.type, confidence=m.confidence) for m in mentions)
-            s.add_all(TimexRow(doc_id=t.doc_id, start=t.start, end=t.end, text=t.text, value=t.value,
-                               granularity=t.granularity, relation=t.relation) for t in timexes)
-            s.add_all(_event_row(e) for e in events)
-            s.add_all(_claim_row(c) for c in claims)
-            for i in range(0, len(doc_ids), 500):
-                for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + 500]))):
-                    r.stage = max(r.stage, next_stage)
+                existing[e.id] = _upsert_entity(s, e, existing.get(e.id))
+            s.flush()
+            # bulk executemany inserts: the ORM unit of work per row was most of this method's time
+            _bulk_insert(s, MentionRow, [
+                {"doc_id": m.doc_id, "entity_id": m.entity_id, "start": m.start, "end": m.end, "text": m.text,
+                 "type": m.type, "confidence": m.confidence} for m in mentions])
+            _bulk_insert(s, TimexRow, [
+                {"doc_id": t.doc_id, "start": t.start, "end": t.end, "text": t.text, "value": t.value,
+                 "granularity": t.granularity, "relation": t.relation} for t in timexes])
+            _bulk_insert(s, EventRow, [_event_values(e) for e in events])
+            _bulk_insert(s, ClaimRow, [{"id": c.id, **_claim_values(c)} for c in claims])
+            for i in range(0, len(doc_ids), 500):  # stage = max(stage, next_stage) without loading documents
+                s.execute(update(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + 500]),
+                                                    DocumentRow.stage < next_stage).values(stage=next_stage)
+                          .execution_options(synchronize_session=False))
 
     def entities(self, ids: Iterable[str] | None = None, type: str | None = None) -> list[Entity]:
         with self.session() as s:
@@ -518,15 +528,24 @@ class Store:
                    outlets: list[str], size: int) -> None:
         with self.session() as s, s.begin():
             _write_lock(s)
-            row = s.get(StoryRow, story.id) or StoryRow(id=story.id)
+            row = s.get(StoryRow, story.id)
+            if row is None:
+                row = StoryRow(id=story.id)
+                s.add(row)
             row.title = story.title
             row.summary = [vars(x) for x in story.summary]
             row.timeline = [vars(x) for x in story.timeline]
             row.first_date, row.last_date = story.first_date, story.last_date
             row.size, row.outlets = size, outlets
-            s.merge(row)
+            # claims were stored at extraction: update them in place (one SELECT per 500, not a merge each)
+            rows = _rows_by_id(s, ClaimRow, [c.id for c in claims])
             for c in claims:
-                s.merge(_claim_row(c))
+                r = rows.get(c.id)
+                if r is None:
+                    rows[c.id] = s.merge(_claim_row(c))
+                    continue
+                for k, v in _claim_values(c).items():
+                    setattr(r, k, v)
             s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
             s.add_all(ConflictRow(id=c.id, story_id=c.story_id, slot=c.slot, values=c.values, outlets=c.outlets)
                       for c in conflicts)
@@ -607,20 +626,37 @@ def _entity(r: EntityRow) -> Entity:
                   lat=r.lat, lon=r.lon, country=r.country, geonames_id=r.geonames_id)
 
 
-def _upsert_entity(s: Session, e: Entity) -> None:
-    row = s.get(EntityRow, e.id)
+def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = 500) -> dict[str, Base]:
+    """Existing rows of ``table`` with these primary keys, fetched in a few IN queries."""
+    uniq = sorted(set(ids))
+    out: dict[str, Base] = {}
+    for i in range(0, len(uniq), chunk):
+        out.update((r.id, r) for r in s.scalars(select(table).where(table.id.in_(uniq[i:i + chunk]))))
+    return out
+
+
+def _upsert_entity(s: Session, e: Entity, row: EntityRow | None = None) -> EntityRow:
+    """Insert or update ``e``; ``row`` is its already-loaded row (None = not stored yet)."""
     if row is None:
         row = EntityRow(id=e.id)
         s.add(row)
     row.type, row.name, row.aliases, row.confidence = e.type, e.name, list(e.aliases), e.confidence
     row.titles = list(e.titles)
     row.lat, row.lon, row.country, row.geonames_id = e.lat, e.lon, e.country, e.geonames_id
+    return row
 
 
-def _event_row(e: Event) -> EventRow:
-    return EventRow(id=e.id, doc_id=e.doc_id, type=e.type, mode=e.mode, cameo=e.cameo, actors=list(e.actors),
-                    targets=list(e.targets), place=e.place, date=e.date, sent_start=e.sent_start,
-                    sent_end=e.sent_end, trigger=e.trigger, background=e.background, confidence=e.confidence)
+def _bulk_insert(s: Session, table: type[Base], rows: list[dict], chunk: int = 5000) -> None:
+    """Insert plain rows in list order (autoincrement ids follow it, as with ``add_all``)."""
+    for i in range(0, len(rows), chunk):
+        s.execute(insert(table.__table__), rows[i:i + chunk])
+
+
+def _event_values(e: Event) -> dict:
+    return {"id": e.id, "doc_id": e.doc_id, "type": e.type, "mode": e.mode, "cameo": e.cameo,
+            "actors": list(e.actors), "targets": list(e.targets), "place": e.place, "date": e.date,
+            "sent_start": e.sent_start, "sent_end": e.sent_end, "trigger": e.trigger, "background": e.background,
+            "confidence": e.confidence}
 
 
 def _event(r: EventRow) -> Event:
@@ -630,10 +666,14 @@ def _event(r: EventRow) -> Event:
                  confidence=r.confidence)
 
 
+def _claim_values(c: Claim) -> dict:
+    return {"doc_id": c.doc_id, "story_id": c.story_id, "start": c.start, "end": c.end, "text": c.text,
+            "outlet": c.outlet, "speaker": c.speaker, "speaker_text": c.speaker_text, "slot": c.slot,
+            "value": c.value, "group": c.group}
+
+
 def _claim_row(c: Claim) -> ClaimRow:
-    return ClaimRow(id=c.id, doc_id=c.doc_id, story_id=c.story_id, start=c.start, end=c.end, text=c.text,
-                    outlet=c.outlet, speaker=c.speaker, speaker_text=c.speaker_text, slot=c.slot, value=c.value,
-                    group=c.group)
+    return ClaimRow(id=c.id, **_claim_values(c))
 
 
 def _claim(r: ClaimRow) -> Claim:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from rasid.features import IdfTable, cosine, terms
+from rasid.features import IdfTable, cosine
 from rasid.models import Document, SummarySentence
 from rasid.normalize import normalize
 from rasid.textspan import sentences
@@ -73,10 +73,13 @@ def summarize_story(docs: list[Document], max_sentences: int = 5,
     cands: list[tuple[SummarySentence, dict[str, float], int]] = []
     for doc in ordered:
         for pos, span in enumerate(sentences(doc.text)[:LEAD_SENTENCES]):
-            if len(span.text) > MAX_CHARS or len(terms(span.text)) < MIN_TERMS:
+            if len(span.text) > MAX_CHARS:
+                continue
+            found = idf.terms(span.text)
+            if len(found) < MIN_TERMS:
                 continue
             sent = SummarySentence(doc.id, span.start, span.end, span.text)
-            cands.append((sent, idf.vector(span.text), pos))
+            cands.append((sent, idf.vector_of_terms(found), pos))
     if not cands:
         return pick_title(docs, idf), []
     cen = _centroid([idf.vector((d.title or "") + "\n" + d.text[:2000]) for d in ordered])

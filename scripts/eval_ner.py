@@ -3,7 +3,7 @@
 Test sets (none used in training): Wojood sample test, AQMAR held-out articles (every 4th),
 ANERcorp dev (last 10% of the public train part; the official test is not available here).
 
-Usage: python scripts/eval_ner.py [--data ../shared/data] [--model rasid/data/ner.crfsuite]
+Usage: python scripts/eval_ner.py [--data ../shared/data] [--model rasid/data/ner.crfsuite] [--doc-window 10]
 Skips cleanly (exit 0) when the data folder is absent.
 """
 
@@ -34,12 +34,22 @@ def test_sets(data: Path) -> dict[str, list[Sentence]]:
     }
 
 
-def evaluate(tagger: NerTagger, sents: list[Sentence]) -> dict[str, tuple[float, float, float, int]]:
+def predictions(tagger: NerTagger, sents: list[Sentence], window: int = 1) -> list[list[str]]:
+    """Predicted tags per sentence; ``window`` > 1 groups consecutive sentences into pseudo-documents
+    so the document-level consistency pass can act (the corpora carry no document boundaries)."""
+    if window <= 1:
+        return [tagger.predict_tokens(toks)[0] for toks, _ in sents]
+    out: list[list[str]] = []
+    for k in range(0, len(sents), window):
+        out.extend(lab for lab, _ in tagger.predict_document([toks for toks, _ in sents[k:k + window]]))
+    return out
+
+
+def evaluate(tagger: NerTagger, sents: list[Sentence], window: int = 1) -> dict[str, tuple[float, float, float, int]]:
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
-    for toks, gold_tags in sents:
-        pred_tags, _ = tagger.predict_tokens(toks)
+    for (_toks, gold_tags), pred_tags in zip(sents, predictions(tagger, sents, window), strict=True):
         gold, pred = spans(gold_tags), spans(pred_tags)
         for s in pred:
             (tp if s in gold else fp)[s[2]] += 1
@@ -59,6 +69,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--doc-window", type=int, default=1,
+                    help="consecutive sentences tagged as one pseudo-document (1 = sentence level)")
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
         print(f"data folder {args.data} not found; skipping evaluation")
@@ -67,7 +79,7 @@ def main() -> int:
     print("| set | type | P | R | F1 | gold |")
     print("|---|---|---|---|---|---|")
     for name, sents in test_sets(args.data).items():
-        res = evaluate(tagger, sents)
+        res = evaluate(tagger, sents, args.doc_window)
         for t, (p, r, f, n) in res.items():
             if t == "macro":
                 print(f"| {name} | macro-F1 | | | {100 * f:.1f} | {n} |")

@@ -112,3 +112,23 @@ def test_dask_rerun_adds_nothing(tmp_path: Path, client) -> None:
     again = run_dask([folder], store, RunConfig(), client=client)
     assert first.added == 6 and again.added == 0 and again.already_present == 6
     assert store.count("documents") == 6
+
+
+def test_dask_embeds_on_workers(tmp_path: Path, client, monkeypatch) -> None:
+    """The client must cluster with vectors computed by workers, not re-embed every document itself."""
+    from rasid.cluster import StoryClusterer
+
+    calls: list[bool] = []
+    original = StoryClusterer.add
+
+    def spy(self, docs, mentions=None, timexes=None, vectors=None):
+        if self.embedder.available and self.pending(docs):
+            calls.append(vectors is not None)
+        return original(self, docs, mentions, timexes, vectors=vectors)
+
+    monkeypatch.setattr(StoryClusterer, "add", spy)
+    folder = _write(tmp_path / "in")
+    run_dask([folder], Store(tmp_path / "x.db"), RunConfig(), client=client)
+    if not calls:
+        pytest.skip("no embedding backend installed")
+    assert all(calls)

@@ -108,3 +108,47 @@ def test_wojood_nested_tags_are_flattened(tmp_path: Path) -> None:
     [(toks, tags)] = read_wojood(sample)
     assert toks[1] == "مجلس"
     assert spans(tags) == {(1, 5, "ORG"), (6, 7, "LOC")}
+
+
+def test_consistency_tags_repeats_of_a_confident_name() -> None:
+    from rasid.ner.consistency import propagate
+
+    sents = [["قال", "المتحدث", "دميتري", "بيسكوف", "إن", "الزيارة", "مهمة"],
+             ["وأضاف", "وبيسكوف", "أن", "الكرملين", "يرحب"],
+             ["وقال", "دميتري", "بيسكوف", "لاحقا"]]
+    labels = [["O", "O", "B-PER", "I-PER", "O", "O", "O"], ["O"] * 5, ["O"] * 4]
+    probs = [[1.0, 1.0, 0.97, 0.95, 1.0, 1.0, 1.0], [1.0] * 5, [1.0] * 4]
+    propagate(sents, labels, probs, min_conf=0.9)
+    assert labels[2] == ["O", "B-PER", "I-PER", "O"]
+    assert labels[1] == ["O", "O", "O", "O", "O"]  # the one-word surname was never tagged alone
+    # An unsure first mention propagates nothing.
+    labels = [["O", "O", "B-PER", "I-PER", "O", "O", "O"], ["O"] * 5, ["O"] * 4]
+    probs[0][2:4] = [0.6, 0.6]
+    propagate(sents, labels, probs, min_conf=0.9)
+    assert labels[2] == ["O"] * 4
+
+
+def test_consistency_goes_through_proclitics(tagger: NerTagger) -> None:
+    text = ("أعلن المتحدث باسم الكرملين دميتري بيسكوف أن بيسكوف سيعقد مؤتمرا صحفيا. "
+            "وقال بيسكوف للصحفيين إن اللقاء كان بناء.")
+    ms = tagger.tag("d9", text)
+    _check_offsets(text, ms)
+    per = [m for m in ms if m.type == "PER"]
+    assert any(m.text == "دميتري بيسكوف" for m in per)
+    # every later bare "بيسكوف" is a PER mention once the full name was found
+    assert sum(1 for m in per if m.text == "بيسكوف") == 2
+
+
+def test_recall_decoding_only_relabels_outside_tokens() -> None:
+    toks = "وقال الوزير سيرغي لافروف في مؤتمر صحفي مع نظيره أسعد الشيباني في موسكو إن الطرفين اتفقا".split()
+    strict, eager = NerTagger.load(), NerTagger.load()
+    strict.recall_threshold, eager.recall_threshold = 0.0, 0.45
+    base, _ = strict.predict_tokens(toks)
+    loose, probs = eager.predict_tokens(toks)
+    assert (2, 4, "PER") in spans(base)
+    for b, lab in zip(base, loose, strict=True):
+        if b != "O":
+            assert lab[2:] == b[2:]  # names found by Viterbi keep their type
+    assert all(0.0 < p <= 1.0 for p in probs)
+    # the pass never removes a name
+    assert sum(lab != "O" for lab in loose) >= sum(b != "O" for b in base)

@@ -61,6 +61,9 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
             "x2=" + n[-2:],
             "x3=" + n[-3:],
             "sx2=" + s[-2:],
+            "sx3=" + s[-3:],
+            "sp2=" + s[:2],
+            "sp3=" + s[:3],
             "shape=" + _shape(tok),
             "len=" + str(min(len(s), 8)),
             "g1=" + single[i],
@@ -85,10 +88,19 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
             if k >= 0 and (norms[k] in TITLE_WORDS or strip_proclitics(norms[k]) in TITLE_WORDS):
                 f.append(f"T{off}")
         if clusters:
-            for off in (-1, 1):
+            for off in (-2, -1, 1, 2):
                 k = i + off
                 if 0 <= k < len(tokens):
                     f.append(f"{off}kf={classes[k][1]}")
+            if i > 0:
+                f.append(f"-1k|k={classes[i - 1][0]}|{classes[i][0]}")
+                f.append(f"-1w|k={norms[i - 1]}|{classes[i][0]}")
+            if i + 1 < len(tokens):
+                f.append(f"k|+1k={classes[i][0]}|{classes[i + 1][0]}")
+        for off in (-3, 3):  # wider gazetteer context: lists of places, "X bin Y bin Z"
+            k = i + off
+            if 0 <= k < len(tokens) and single[k] != "-":
+                f.append(f"{off}g1={single[k]}")
         if i > 0:
             f.append(f"-1w|w={norms[i - 1]}|{n}")
         if i + 1 < len(tokens):

@@ -2,7 +2,8 @@
 
 The CRF (python-crfsuite) is trained by scripts/train_ner.py; curated names
 (gazetteer_extra.tsv: agencies, ministries, bases) are added where the CRF found nothing,
-and leading و/ف/ب/ل/ك are trimmed from spans so "وموسكو" yields "موسكو".
+and leading و/ف/ب/ل/ك are trimmed from spans so "وموسكو" yields "موسكو". ``tag`` also runs a
+document-level consistency pass (rasid.ner.consistency) over all sentences of the text.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import pycrfsuite
 from rasid.gazetteer import Gazetteer
 from rasid.models import Mention
 from rasid.ner.clusters import WordClusters
+from rasid.ner.consistency import propagate
 from rasid.ner.features import token_features
 from rasid.ner.morph import clitic_variants
 from rasid.normalize import normalize, normalize_with_offsets
 from rasid.textspan import Span, sentences, tokens
 
 _MAX_SENT_TOKENS = 200
+_RECALL = 0.0  # P(not O) above which a Viterbi "O" token becomes a name; off: it lowered dev F1 (docs/results)
+_CONSISTENT = 0.7  # mean confidence a name needs to be propagated to its other occurrences in a document
 _UNSURE = 0.8  # CRF marginal below which a one-word common-word name is dropped
 _BIG_PLACE = frozenset({"LOC3", "LOC2", "LOCc"})
 _LOC_CUES = frozenset(normalize(w) for w in (
@@ -59,6 +63,8 @@ class NerTagger:
     lexicon: frozenset[str] = field(default_factory=frozenset)  # first words of training names
     common: frozenset[str] = field(default_factory=frozenset)  # words that are rarely names
     clusters: WordClusters | None = None
+    recall_threshold: float = _RECALL
+    consistency_conf: float = _CONSISTENT
     _crf: pycrfsuite.Tagger | None = None
 
     @classmethod
@@ -78,10 +84,31 @@ class NerTagger:
         self._crf.set(token_features(toks, self.gazetteer, self.clusters))
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
+        self._recall_decode(labels, probs)
         self._drop_unsure_common_words(toks, labels, probs)
         self._gazetteer_rules(toks, labels, probs)
         self._split_coordinated_places(toks, labels)
         return labels, probs
+
+    def _recall_decode(self, labels: list[str], probs: list[float]) -> None:
+        """Viterbi favours "O" for rare names; relabel tokens whose marginal name probability is high.
+
+        Recall is the CRF's weak side, so a token the best path labels O but whose summed B-/I-
+        marginals exceed ``recall_threshold`` takes its most probable name label (I- after O -> B-).
+        Lower is more eager (0.3: relabel when P(O) < 0.7); 0 switches the pass off.
+        """
+        assert self._crf is not None
+        if self.recall_threshold <= 0:
+            return
+        names = [lab for lab in self._crf.labels() if lab != "O"]
+        for i, lab in enumerate(labels):
+            if lab != "O" or probs[i] >= 1 - self.recall_threshold:
+                continue
+            best = max(names, key=lambda n: self._crf.marginal(n, i))
+            if best.startswith("I-") and (i == 0 or labels[i - 1][2:] != best[2:]):
+                best = "B-" + best[2:]
+            labels[i] = best
+            probs[i] = self._crf.marginal(best, i)
 
     def _drop_unsure_common_words(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
         """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
@@ -164,19 +191,29 @@ class NerTagger:
                 labels[s:e] = [f"B-{typ}"] + [f"I-{typ}"] * (e - s - 1)
                 probs[s:e] = [conf] * (e - s)
 
+    def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
+        """``predict_tokens`` for each sentence of one document, then label consistency across them."""
+        out = [self.predict_tokens(toks) for toks in sents]
+        if self.consistency_conf < 1:
+            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.consistency_conf, self.common)
+        return out
+
     def tag(self, doc_id: str, text: str) -> list[Mention]:
         """PER/ORG/LOC mentions with ``text[m.start:m.end] == m.text``."""
-        mentions: list[Mention] = []
+        chunks: list[list[Span]] = []
         for sent in sentences(text):
             toks = [Span(t.start + sent.start, t.end + sent.start, t.text) for t in tokens(sent.text)]
-            for k in range(0, len(toks), _MAX_SENT_TOKENS):
-                chunk = toks[k:k + _MAX_SENT_TOKENS]
-                mentions.extend(self._tag_chunk(doc_id, text, chunk))
+            chunks.extend(toks[k:k + _MAX_SENT_TOKENS] for k in range(0, len(toks), _MAX_SENT_TOKENS))
+        chunks = [c for c in chunks if c]
+        preds = self.predict_document([[t.text for t in c] for c in chunks])
+        mentions: list[Mention] = []
+        for chunk, (labels, probs) in zip(chunks, preds, strict=True):
+            mentions.extend(self._mentions(doc_id, text, chunk, labels, probs))
         return mentions
 
-    def _tag_chunk(self, doc_id: str, text: str, toks: list[Span]) -> list[Mention]:
+    def _mentions(self, doc_id: str, text: str, toks: list[Span], labels: list[str],
+                  probs: list[float]) -> list[Mention]:
         words = [t.text for t in toks]
-        labels, probs = self.predict_tokens(words)
         found: list[tuple[int, int, str, float]] = []
         start = None
         typ = ""
