@@ -56,6 +56,7 @@ class EntityResolver:
         self.entities: dict[str, Entity] = {}
         self._alias: dict[tuple[str, str], str | None] = {}  # (type, key) -> id; None = ambiguous
         self._skel: dict[str, set[str]] = defaultdict(set)  # PER skeleton -> ids
+        self._surnames: dict[str, set[str]] = defaultdict(set)  # last word of a PER form -> ids (superset)
         self._evidence: dict[str, float] = {}
         self._counts: dict[str, Counter[str]] = defaultdict(Counter)
         for ent in existing or []:
@@ -75,6 +76,13 @@ class EntityResolver:
             self._alias[slot] = ent.id
         if ent.type == "PER" and " " in key:
             self._skel[_skeleton(key)].add(ent.id)
+        self._index_surname(ent, form)
+
+    def _index_surname(self, ent: Entity, form: str) -> None:
+        """Keep the surname lookup sub-linear: a scan of every known person per mention is quadratic."""
+        words = _key(form).split()
+        if ent.type == "PER" and len(words) > 1:
+            self._surnames[words[-1]].add(ent.id)
 
     # -- public API ------------------------------------------------------------------------
     def resolve(self, mentions: list[Mention], texts: Mapping[str, str] | None = None) -> list[Entity]:
@@ -177,7 +185,7 @@ class EntityResolver:
             hit = self._alias.get(("PER", key))
             if hit is not None:
                 return self._attach(hit, m, name, title, EXACT)
-            known = sorted(e for e, ent in self.entities.items() if ent.type == "PER" and self._has_surname(e, key))
+            known = sorted(e for e in self._surnames.get(key, ()) if self._has_surname(e, key))
             if len(known) == 1:
                 return self._attach(known[0], m, name, title, SURNAME_GLOBAL)
             if not known:
@@ -236,4 +244,6 @@ class EntityResolver:
             best = sorted(forms, key=lambda f: (-len(f.split()), -counts[f], f))[0]
         ent.name = best
         ent.aliases = sorted(f for f in forms if f != best)
+        for f in forms:
+            self._index_surname(ent, f)
         ent.confidence = round(self._evidence.get(ent.id, 1.0), 3)
