@@ -94,8 +94,9 @@ def _same_fact(g: _Group, c: Claim, topic: str | None, anchor: date | None, bag:
     if g.slot != c.slot:
         return False
     if c.slot is None:
-        inter = len(g.bag & bag)
-        return bool(bag) and inter / min(len(g.bag), len(bag)) >= _TEXT_OVERLAP
+        if not bag or not g.bag:  # a claim of punctuation only («...») matches nothing by its words
+            return False
+        return len(g.bag & bag) / min(len(g.bag), len(bag)) >= _TEXT_OVERLAP
     if c.slot == "count":
         noun = (c.value or "").split(" ", 1)[-1]
         gnoun = (g.claims[0].value or "").split(" ", 1)[-1]

@@ -34,9 +34,10 @@ from rasid.pipeline import (
     _no_progress,
     _optional,
     _resolve_ids,
-    analyse_story,
+    analyse_story_safely,
     dedup_and_store,
     load_deduplicator,
+    load_resolver,
     raw_hash,
     save_analysis,
     story_input,
@@ -108,7 +109,7 @@ class StoryToolsPlugin(WorkerPlugin):
 def _analyse_stories(inputs: list[StoryInput]) -> list[tuple]:
     """``pipeline.analyse_story`` for a group of stories (pure: reads nothing from the store)."""
     tools = _plugin(STORY_PLUGIN_NAME).tools
-    return [analyse_story(inp, tools) for inp in inputs]
+    return [analyse_story_safely(inp, tools) for inp in inputs]
 
 
 def _plugin(name: str = PLUGIN_NAME) -> WorkerPlugin:
@@ -296,11 +297,7 @@ def extract_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
         return
     analyzers = analyzers or Analyzers.load()
     report.notes.extend(analyzers.missing)
-    resolver = None
-    if analyzers.tagger is not None:
-        from rasid.entities import EntityResolver
-
-        resolver = EntityResolver(geocoder=analyzers.geocoder, existing=store.entities())
+    resolver = load_resolver(store, analyzers)
     _optional("rasid.temporal", "find_dates", report)
     has_claims = _optional("rasid.attribution", "find_claims", report) is not None
     second_round = analyzers.coder is not None or has_claims
@@ -398,8 +395,8 @@ def compare_dask(client: object, store: Store, story_ids: Iterable[str], report:
 
     groups = _batched(inputs(), STORIES_PER_TASK)
     for results in _ordered(client, _analyse_stories, groups, window=_window(client)):
-        for res in results:
-            save_analysis(store, res, report)
+        for res, note in results:
+            save_analysis(store, res, report, note)
 
 
 def _prefetch(fn: Callable, items: Iterable) -> Iterator:

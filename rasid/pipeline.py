@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from datasketch import MinHash
 
@@ -21,6 +22,9 @@ from rasid.langid import detect_language
 from rasid.models import Document, RawArticle, Skip
 from rasid.normalize import words
 from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
+
+if TYPE_CHECKING:
+    from rasid.entities import EntityResolver
 
 log = logging.getLogger("rasid")
 
@@ -218,6 +222,15 @@ class Analyzers:
         return a
 
 
+def load_resolver(store: Store, analyzers: Analyzers) -> EntityResolver | None:
+    """The entity resolver seeded with every stored entity (so ids stay stable across runs); None without NER."""
+    if analyzers.tagger is None:
+        return None
+    from rasid.entities import EntityResolver
+
+    return EntityResolver(geocoder=analyzers.geocoder, existing=store.entities())
+
+
 def extract(store: Store, cfg: RunConfig, report: RunReport, analyzers: Analyzers | None = None,
             progress: ProgressFactory = _no_progress) -> None:
     """Entities, dates, events and claims for every stored original not yet extracted."""
@@ -226,11 +239,7 @@ def extract(store: Store, cfg: RunConfig, report: RunReport, analyzers: Analyzer
         return
     analyzers = analyzers or Analyzers.load()
     report.notes.extend(analyzers.missing)
-    resolver = None
-    if analyzers.tagger is not None:
-        from rasid.entities import EntityResolver
-
-        resolver = EntityResolver(geocoder=analyzers.geocoder, existing=store.entities())
+    resolver = load_resolver(store, analyzers)
     find_dates = _optional("rasid.temporal", "find_dates", report)
     find_claims = _optional("rasid.attribution", "find_claims", report)
     with progress("extracting", len(ids)) as bar:
@@ -374,7 +383,20 @@ def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
     return story, claims, conflicts, ranges, outlets, len(inp.all_docs)
 
 
-def save_analysis(store: Store, result: tuple, report: RunReport) -> None:
+def analyse_story_safely(inp: StoryInput, tools: StoryTools) -> tuple[tuple, str | None]:
+    """``analyse_story``, falling back to a bare story (title, dates, outlets) if an analyser fails:
+    one odd story must not stop a run of thousands. Returns (result, note about the failure or None)."""
+    try:
+        return analyse_story(inp, tools), None
+    except Exception as exc:  # noqa: BLE001 - any analyser bug; reported, never silent
+        note = f"story {inp.sid}: analysis failed ({type(exc).__name__}: {exc}); stored without summary/claims"
+        log.warning(note)
+        return analyse_story(inp, StoryTools()), note
+
+
+def save_analysis(store: Store, result: tuple, report: RunReport, note: str | None = None) -> None:
+    if note:
+        report.notes.append(note)
     story, claims, conflicts, ranges, outlets, size = result
     store.set_inferred_dates(ranges)
     store.save_story(story, claims, conflicts, outlets, size)
@@ -387,7 +409,8 @@ def compare(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
     for sid in sorted(story_ids):
         inp = story_input(store, sid, members.get(sid, []), tools)
         if inp is not None:
-            save_analysis(store, analyse_story(inp, tools), report)
+            result, note = analyse_story_safely(inp, tools)
+            save_analysis(store, result, report, note)
 
 
 # ---- the whole run ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from rasid.attribution import find_claims
 from rasid.compare import compare_story
-from rasid.models import Document
+from rasid.models import Claim, Document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -156,3 +156,17 @@ def test_different_figures_from_different_outlets_conflict():
     _, conflicts = compare_story("q", claims, docs)
     counts = [c for c in conflicts if c.slot == "count"]
     assert len(counts) == 1 and counts[0].outlets == {"40 اليه": ["rt_arabic"], "60 اليه": ["enab_baladi"]}
+
+
+def test_claim_without_words_does_not_break_grouping():
+    """Found at 30k ANT+SaudiNewsNet articles: a quote of punctuation only made grouping divide by zero."""
+    doc = _doc("q1", "okaz", 5, "قال الوزير: «...» ثم قال إن المشروع سيكتمل قبل نهاية العام الجاري.")
+    quoted = "المشروع سيكتمل قبل نهاية العام الجاري"
+    start = doc.text.index(quoted)
+    claims = [Claim(id="c0", doc_id="q1", start=13, end=16, text="..."),
+              Claim(id="c1", doc_id="q1", start=start, end=start + len(quoted), text=quoted),
+              Claim(id="c2", doc_id="q1", start=start, end=start + len(quoted), text=quoted)]
+    out, conflicts = compare_story("s9", claims, {"q1": doc})
+    groups = {c.id: c.group for c in out}
+    assert groups["c1"] == groups["c2"] != groups["c0"]
+    assert conflicts == []

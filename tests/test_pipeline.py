@@ -91,3 +91,22 @@ def test_export_json_csv_parquet(demo_db: Path, tmp_path: Path):
     table = pq.read_table(tmp_path / "pq" / "documents.parquet")
     assert table.num_rows == len(data["documents"]) and "text" in table.column_names
     store.close()
+
+
+def test_failing_story_analysis_is_reported_not_fatal(tmp_path: Path, demo_corpus: Path, monkeypatch):
+    """A bug in one analyser (here: claim comparison) costs that part of the analysis, not the run."""
+    import rasid.compare
+
+    def broken(*_a, **_k):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(rasid.compare, "compare_story", broken)
+    store = Store(tmp_path / "f.db")
+    report = run([demo_corpus], store)
+    failed = [n for n in report.notes if "analysis failed (ZeroDivisionError" in n]
+    assert failed and len(failed) == report.stories_updated
+    data = build_export(store)
+    assert len(data["stories"]) == report.stories_updated
+    assert all(s["title"] for s in data["stories"])  # still listed with a title and its articles
+    assert sum(len(s["documents"]) for s in data["stories"]) == len(data["documents"])
+    assert data["conflicts"] == []
