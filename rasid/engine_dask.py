@@ -35,7 +35,10 @@ from rasid.pipeline import (
     _optional,
     _resolve_ids,
     analyse_story_safely,
+    assign_chunk,
+    cluster_inputs,
     dedup_and_store,
+    load_clusterer,
     load_deduplicator,
     load_resolver,
     raw_hash,
@@ -341,42 +344,29 @@ def cluster_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
     on the client, so they are bit-identical and the stories are the local engine's.
     """
     ids = store.ids_at_stage(STAGE_EXTRACTED)
-    if not ids:
+    clusterer = load_clusterer(store, report) if ids else None
+    if clusterer is None:
         return set()
-    try:
-        from rasid.cluster import StoryClusterer
-        from rasid.embed import ENCODE_BATCH, lead_text
-    except ImportError as exc:
-        report.notes.append(f"clustering unavailable: {exc}")
-        return set()
-    clusterer = StoryClusterer.load(store.get_state("clusterer"))
+    from rasid.embed import ENCODE_BATCH, lead_text
+
     embed = clusterer.embedder.available
     if embed:
         client.register_plugin(EmbedderPlugin(clusterer.embedder.backend), name=EMBED_PLUGIN_NAME)
 
-    def load(chunk_ids: list[str]) -> tuple[list[Document], list[str], dict, dict, np.ndarray | None]:
-        docs = store.documents(chunk_ids)
+    def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, list[str], np.ndarray | None]:
+        docs, mentions, timexes = cluster_inputs(store, chunk_ids)
         new = clusterer.pending(docs)
         futs = [client.submit(_embed_texts, [lead_text(d) for d in new[i:i + ENCODE_BATCH]], pure=False)
                 for i in range(0, len(new), ENCODE_BATCH)] if embed else []
-        mentions: dict[str, list] = {}
-        for m in store.mentions(chunk_ids):
-            mentions.setdefault(m.doc_id, []).append(m)
-        timexes: dict[str, list] = {}
-        for t in store.timexes(chunk_ids):
-            timexes.setdefault(t.doc_id, []).append(t)
         vecs = np.vstack([f.result() for f in futs]) if futs else None
-        return docs, [d.id for d in new], mentions, timexes, vecs
+        return docs, mentions, timexes, [d.id for d in new], vecs
 
     changed: set[str] = set()
-    for docs, new_ids, mentions, timexes, vecs in _prefetch(load, _batched(iter(ids), max(cfg.batch_size, 2000))):
+    for docs, mentions, timexes, new_ids, vecs in _prefetch(load, _batched(iter(ids), max(cfg.batch_size, 2000))):
         if vecs is not None and (vecs.shape[1] != clusterer.embedder.dim
                                  or [d.id for d in clusterer.pending(docs)] != new_ids):
             vecs = None  # a worker without the backend, or prefetched against an older state: embed here
-        assignments = clusterer.add(docs, mentions, timexes, vectors=vecs)
-        store.assign_stories(assignments, clusterer.dump())
-        changed.update(assignments.values())
-        report.clustered += len(assignments)
+        changed |= assign_chunk(store, clusterer, docs, mentions, timexes, report, vectors=vecs)
     return changed
 
 

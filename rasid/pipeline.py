@@ -24,6 +24,9 @@ from rasid.normalize import words
 from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from rasid.cluster import StoryClusterer
     from rasid.entities import EntityResolver
 
 log = logging.getLogger("rasid")
@@ -280,28 +283,45 @@ def _optional(module: str, name: str, report: RunReport):  # noqa: ANN202
 def cluster(store: Store, cfg: RunConfig, report: RunReport) -> set[str]:
     """Assign extracted originals to stories incrementally; returns the ids of stories that changed."""
     ids = store.ids_at_stage(STAGE_EXTRACTED)
-    if not ids:
+    clusterer = load_clusterer(store, report) if ids else None
+    if clusterer is None:
         return set()
+    changed: set[str] = set()
+    for chunk in _batched(iter(ids), max(cfg.batch_size, 2000)):
+        changed |= assign_chunk(store, clusterer, *cluster_inputs(store, chunk), report)
+    return changed
+
+
+def load_clusterer(store: Store, report: RunReport) -> StoryClusterer | None:
+    """The story clusterer in its stored state; None (with a note) when its dependencies are missing."""
     try:
         from rasid.cluster import StoryClusterer
     except ImportError as exc:
         report.notes.append(f"clustering unavailable: {exc}")
-        return set()
-    clusterer = StoryClusterer.load(store.get_state("clusterer"))
-    changed: set[str] = set()
-    for chunk in _batched(iter(ids), max(cfg.batch_size, 2000)):
-        docs = store.documents(chunk)
-        mentions: dict[str, list] = {}
-        for m in store.mentions(chunk):
-            mentions.setdefault(m.doc_id, []).append(m)
-        timexes: dict[str, list] = {}
-        for t in store.timexes(chunk):
-            timexes.setdefault(t.doc_id, []).append(t)
-        assignments = clusterer.add(docs, mentions, timexes)
-        store.assign_stories(assignments, clusterer.dump())
-        changed.update(assignments.values())
-        report.clustered += len(assignments)
-    return changed
+        return None
+    return StoryClusterer.load(store.get_state("clusterer"))
+
+
+def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], dict[str, list], dict[str, list]]:
+    """What the clusterer reads for a chunk: documents, and their mentions and dates by doc id."""
+    return store.documents(chunk_ids), _by_doc(store.mentions(chunk_ids)), _by_doc(store.timexes(chunk_ids))
+
+
+def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], mentions: dict[str, list],
+                 timexes: dict[str, list], report: RunReport, vectors: np.ndarray | None = None) -> set[str]:
+    """Assign one chunk and store the assignments with the clusterer state; returns the stories touched."""
+    assignments = clusterer.add(docs, mentions, timexes, vectors=vectors)
+    store.assign_stories(assignments, clusterer.dump())
+    report.clustered += len(assignments)
+    return set(assignments.values())
+
+
+def _by_doc(items: Iterable, doc_ids: Iterable[str] = ()) -> dict[str, list]:
+    """Group mentions/timexes/... by ``doc_id`` (``doc_ids`` get an entry even when they have none)."""
+    out: dict[str, list] = {d: [] for d in doc_ids}
+    for x in items:
+        out.setdefault(x.doc_id, []).append(x)
+    return out
 
 
 # ---- stage 5: compare sources, summarise, timeline -------------------------------------------
@@ -347,9 +367,7 @@ def story_input(store: Store, sid: str, doc_ids: list[str], tools: StoryTools) -
         return None
     inp = StoryInput(sid, doc_ids, all_docs, store.claims(doc_ids=originals))
     if tools.compare_story:
-        inp.timexes = {d: [] for d in originals}
-        for t in store.timexes(originals):  # extraction stored them: no need to find the dates again
-            inp.timexes[t.doc_id].append(t)
+        inp.timexes = _by_doc(store.timexes(originals), originals)  # stored at extraction: not found again
     if tools.build_timeline:
         inp.events = store.events(originals)
     return inp
