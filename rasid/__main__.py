@@ -1,5 +1,5 @@
 """``python -m rasid`` is the ``rasid`` command."""
 
-from rasid.cli import app
+from rasid.serve.cli import app
 
 app()

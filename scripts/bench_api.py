@@ -23,10 +23,10 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from rasid.api import create_app
 from rasid.models import Document
-from rasid.pipeline import run
-from rasid.search import SearchIndex, SearchQuery, search
+from rasid.run.pipeline import run
+from rasid.serve.api import create_app
+from rasid.serve.search import SearchIndex, SearchQuery, search
 from rasid.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

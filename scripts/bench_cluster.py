@@ -20,9 +20,10 @@ from itertools import chain
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rasid.cluster import StoryClusterer  # noqa: E402
-from rasid.cluster_corpus import DEFAULT_DATA, iter_ant, iter_snn  # noqa: E402
-from rasid.embed import Embedder  # noqa: E402
+from dev.cluster_corpus import DEFAULT_DATA, iter_ant, iter_snn  # noqa: E402
+
+from rasid.stories.cluster import StoryClusterer  # noqa: E402
+from rasid.stories.embed import Embedder  # noqa: E402
 
 
 def main() -> int:

@@ -60,7 +60,7 @@ class StageTimer:
 
 
 def bench(engine: str, folder: Path, extract: bool, batch: int) -> dict:
-    from rasid.pipeline import RunConfig, run
+    from rasid.run.pipeline import RunConfig, run
     from rasid.store import Store
 
     timer = StageTimer()
@@ -69,7 +69,7 @@ def bench(engine: str, folder: Path, extract: bool, batch: int) -> dict:
         cfg = RunConfig(batch_size=batch, extract=extract, cluster=extract)
         t0 = time.perf_counter()
         if engine == "dask":
-            from rasid.engine_dask import run_dask
+            from rasid.run.dask_engine import run_dask
 
             rep = run_dask([folder], store, cfg, progress=timer)
         else:

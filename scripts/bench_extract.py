@@ -20,12 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.attribution import find_claims  # noqa: E402
-from rasid.compare import compare_story  # noqa: E402
-from rasid.events import EventCoder  # noqa: E402
+from rasid.extract.attribution import find_claims  # noqa: E402
+from rasid.extract.events.coder import EventCoder  # noqa: E402
+from rasid.extract.temporal import find_dates  # noqa: E402
 from rasid.models import Document, Story  # noqa: E402
-from rasid.temporal import find_dates  # noqa: E402
-from rasid.timeline import build_timeline  # noqa: E402
+from rasid.stories.compare import compare_story  # noqa: E402
+from rasid.stories.timeline import build_timeline  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 

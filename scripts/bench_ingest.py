@@ -50,7 +50,7 @@ def write_subset(data: Path, n: int, out: Path) -> int:
 
 
 def run_one(path: Path, db: Path, extract: bool) -> dict:
-    from rasid.pipeline import RunConfig, run
+    from rasid.run.pipeline import RunConfig, run
     from rasid.store import Store
 
     store = Store(db)

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.entities import EntityResolver  # noqa: E402
-from rasid.geocode import Geocoder  # noqa: E402
-from rasid.ner import NerTagger  # noqa: E402
-from rasid.textspan import tokens  # noqa: E402
+from rasid.extract.entities import EntityResolver  # noqa: E402
+from rasid.extract.geocode import Geocoder  # noqa: E402
+from rasid.extract.ner import NerTagger  # noqa: E402
+from rasid.text.spans import tokens  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -61,7 +61,7 @@ def main() -> int:
 
     aner = args.data / "anercorp" / "ANERcorp_train_sequential_CSabty.txt"
     if aner.exists():
-        from rasid.ner.corpora import read_anercorp
+        from dev.corpora import read_anercorp
 
         sents = read_anercorp(aner)
         sents = sents[int(len(sents) * 0.9):]

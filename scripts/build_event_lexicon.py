@@ -22,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.normalize import normalize  # noqa: E402
+from rasid.text.normalize import normalize  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "rasid" / "data" / "event_lexicon.json"
 
-# stem forms (after clitic/affix stripping by rasid.event_lexicon) -> (cameo, plover, mode, pos)
+# stem forms (after clitic/affix stripping by rasid.extract.events.lexicon) -> (cameo, plover, mode, pos)
 # pos "v": a verb form, fires alone; "n": an event noun, fires only with a support verb in the sentence
 CURATED: dict[str, tuple[str, str, str | None, str]] = {}
 

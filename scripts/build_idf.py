@@ -12,8 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rasid.cluster_corpus import DEFAULT_DATA, iter_ant, iter_snn  # noqa: E402
-from rasid.features import terms  # noqa: E402
+from dev.cluster_corpus import DEFAULT_DATA, iter_ant, iter_snn  # noqa: E402
+
+from rasid.stories.features import terms  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "rasid" / "data" / "idf_ar.tsv.gz"
 

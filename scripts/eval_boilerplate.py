@@ -10,8 +10,8 @@ import argparse
 import json
 from pathlib import Path
 
-from rasid.clean import LineStats, clean_text
-from rasid.ingest import read_inputs
+from rasid.clean.boilerplate import LineStats, clean_text
+from rasid.ingest.readers import read_inputs
 from rasid.models import RawArticle
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,10 +23,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rasid.cluster import ClusterConfig, StoryClusterer  # noqa: E402
-from rasid.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
-from rasid.embed import Embedder  # noqa: E402
+from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
+
 from rasid.models import Document  # noqa: E402
+from rasid.stories.cluster import ClusterConfig, StoryClusterer  # noqa: E402
+from rasid.stories.embed import Embedder  # noqa: E402
 
 LABELS = Path(__file__).resolve().parents[1] / "eval" / "ant_story_labels.json"
 

@@ -1,4 +1,4 @@
-"""Evaluate ``rasid.temporal.find_dates``.
+"""Evaluate ``rasid.extract.temporal.find_dates``.
 
 1. Our own gold set (tests/fixtures/dates_gold.jsonl, 120+ expressions, each with a
    publication date): an expression counts as correct when a timex with exactly
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.temporal import find_dates  # noqa: E402
+from rasid.extract.temporal import find_dates  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 _TIMEX_RE = re.compile(r"<TIMEX3([^>]*)>(.*?)</TIMEX3>", re.S)

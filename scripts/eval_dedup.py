@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import require_data  # noqa: E402
 
-from rasid.dedup import Deduplicator, content_hash, minhash, shingles  # noqa: E402
-from rasid.ingest import read_inputs  # noqa: E402
+from rasid.dedup.detector import Deduplicator, content_hash, minhash, shingles  # noqa: E402
+from rasid.ingest.readers import read_inputs  # noqa: E402
 from rasid.models import RawArticle  # noqa: E402
 
 

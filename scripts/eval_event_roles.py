@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.events import EventCoder  # noqa: E402
+from rasid.extract.events.coder import EventCoder  # noqa: E402
+from rasid.extract.temporal import find_dates  # noqa: E402
 from rasid.models import Document, Mention  # noqa: E402
-from rasid.temporal import find_dates  # noqa: E402
 
 
 def mentions_for(doc_id: str, text: str, table: dict[str, list[str]]) -> list[Mention]:

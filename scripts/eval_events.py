@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.events import EventCoder  # noqa: E402
+from rasid.extract.events.coder import EventCoder  # noqa: E402
 from rasid.models import Document  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"

@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.entities import EntityResolver  # noqa: E402
-from rasid.geocode import Geocoder, haversine_km  # noqa: E402
+from rasid.extract.entities import EntityResolver  # noqa: E402
+from rasid.extract.geocode import Geocoder, haversine_km  # noqa: E402
+from rasid.extract.ner import NerTagger  # noqa: E402
 from rasid.models import Mention  # noqa: E402
-from rasid.ner import NerTagger  # noqa: E402
 
 LIMIT_KM = 161.0
 

@@ -17,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasid.ner.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
-from rasid.ner.tagger import NerTagger  # noqa: E402
+from dev.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
+
+from rasid.extract.ner.tagger import NerTagger  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TYPES = ("PER", "ORG", "LOC")

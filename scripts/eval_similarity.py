@@ -4,7 +4,7 @@
   110 rows; gold "Overall" 1 = very similar .. 4 = very dissimilar, so we correlate with -Overall).
 * STS-2017 track 1 ar-ar (250 sentence pairs, gold 0..5).
 
-Signals: lexical TF-IDF cosine (rasid.features), dense cosine (rasid.embed backends on the
+Signals: lexical TF-IDF cosine (rasid.stories.features), dense cosine (rasid.stories.embed backends on the
 article lead), and the clusterer's combined lexical+dense score.
 
   python scripts/eval_similarity.py [--data ../shared/data] [--backends use,e5]
@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rasid.cluster import ClusterConfig  # noqa: E402
-from rasid.cluster_corpus import DEFAULT_DATA  # noqa: E402
-from rasid.embed import Embedder  # noqa: E402
-from rasid.features import IdfTable, cosine  # noqa: E402
+from dev.cluster_corpus import DEFAULT_DATA  # noqa: E402
+
+from rasid.stories.cluster import ClusterConfig  # noqa: E402
+from rasid.stories.embed import Embedder  # noqa: E402
+from rasid.stories.features import IdfTable, cosine  # noqa: E402
 
 
 def pearson(x: list[float], y: list[float]) -> float:

@@ -17,10 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rasid.cluster import ClusterConfig, StoryClusterer, group  # noqa: E402
-from rasid.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
-from rasid.embed import Embedder  # noqa: E402
-from rasid.normalize import normalize  # noqa: E402
+from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
+
+from rasid.stories.cluster import ClusterConfig, StoryClusterer, group  # noqa: E402
+from rasid.stories.embed import Embedder  # noqa: E402
+from rasid.text.normalize import normalize  # noqa: E402
 
 LABELS = Path(__file__).resolve().parents[1] / "eval" / "ant_story_labels.json"
 

@@ -2,7 +2,7 @@
 
 Data: the DEV half of the Arabic event GSR only (same hash split as scripts/eval_events.py);
 the test half is never read here. For each PLOVER type with GSR labels (PROTEST, ASSAULT) a
-logistic regression over ``rasid.event_classifier.sentence_features`` is cross-validated
+logistic regression over ``rasid.extract.events.classifier.sentence_features`` is cross-validated
 (5-fold, out-of-fold probabilities), the regularisation and the decision threshold are picked
 on those out-of-fold scores *as a filter on the lexicon's proposals* (that is how EventCoder
 uses it), and the final model is refit on the whole dev half and written as JSON weights.
@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_events import DEFAULT_DATA, FILES, predicts, prf, read_rows  # noqa: E402
 
-from rasid.event_classifier import sentence_features  # noqa: E402
-from rasid.event_lexicon import EventLexicon  # noqa: E402
-from rasid.events import EventCoder  # noqa: E402
+from rasid.extract.events.classifier import sentence_features  # noqa: E402
+from rasid.extract.events.coder import EventCoder  # noqa: E402
+from rasid.extract.events.lexicon import EventLexicon  # noqa: E402
 
 C_GRID = (0.03, 0.1, 0.3)
 SEEDS = (0, 1)
@@ -113,7 +113,7 @@ def main() -> None:
                           "cv_f1": round(f1, 3), "train_rows": len(y), "weights": dict(sorted(weights.items()))}
         print(f"{plover}: gate={gate} C={c} threshold={threshold:.3f} (CV F1 {f1:.3f}); {len(weights)} features kept")
     meta = {"source": "openeventdata/arabic_event_gsr, dev half (sha1(id) even)",
-            "script": "scripts/train_event_classifier.py", "features": "rasid.event_classifier.sentence_features"}
+            "script": "scripts/train_event_classifier.py", "features": "rasid.extract.events.classifier.sentence_features"}
     args.out.write_text(json.dumps({"meta": meta, "gate": gate, "models": models}, ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")

@@ -2,7 +2,7 @@
 
 Recipe: ANERcorp train (minus its last 10% of sentences, kept as a dev set), AQMAR
 (all articles but every 4th, which are held out), Wojood sample train+val; features from
-rasid.ner.features; L-BFGS with L1+L2 (c1 prunes features so the model stays small).
+rasid.extract.ner.features; L-BFGS with L1+L2 (c1 prunes features so the model stays small).
 
 Usage: nice python scripts/train_ner.py [--data ../shared/data] [--iterations 150]
 Skips cleanly (exit 0) when the data folder is absent.
@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import pycrfsuite  # noqa: E402
+from dev.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
 
-from rasid.gazetteer import Gazetteer  # noqa: E402
-from rasid.ner.clusters import WordClusters  # noqa: E402
-from rasid.ner.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
-from rasid.ner.features import token_features  # noqa: E402
-from rasid.ner.morph import clitic_variants  # noqa: E402
-from rasid.normalize import normalize  # noqa: E402
+from rasid.extract.gazetteer import Gazetteer  # noqa: E402
+from rasid.extract.ner.clusters import WordClusters  # noqa: E402
+from rasid.extract.ner.features import token_features  # noqa: E402
+from rasid.extract.ner.morph import clitic_variants  # noqa: E402
+from rasid.text.normalize import normalize  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -110,7 +110,7 @@ def build_clusters(data: Path, out: Path, max_docs: int = 12000, vocab: int = 60
             break
     table: dict[int, str] = {}
     for ch in set("".join(docs)):
-        table[ord(ch)] = normalize(ch)  # same mapping as rasid.normalize, applied with str.translate
+        table[ord(ch)] = normalize(ch)  # same mapping as rasid.text.normalize, applied with str.translate
     seqs = [word_re.findall(d.translate(table)) for d in docs]
     counts = Counter(w for s in seqs for w in s)
     words = [w for w, c in counts.most_common(vocab) if c >= 5]

@@ -22,7 +22,7 @@ def fixtures() -> Path:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_corpus: Path) -> Path:
     """The demo corpus run once through the full pipeline (shared by read-only tests)."""
-    from rasid.pipeline import run
+    from rasid.run.pipeline import run
     from rasid.store import Store
 
     db = tmp_path_factory.mktemp("demo") / "demo.db"

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rasid.api import create_app
 from rasid.models import (
     Claim,
     Conflict,
@@ -20,7 +19,8 @@ from rasid.models import (
     SummarySentence,
     TimelineEntry,
 )
-from rasid.search import SearchIndex, SearchQuery, find_matches, parse_terms, search
+from rasid.serve.api import create_app
+from rasid.serve.search import SearchIndex, SearchQuery, find_matches, parse_terms, search
 from rasid.store import Store
 
 STORY = "s-visit"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from rasid.attribution import find_claims
+from rasid.extract.attribution import find_claims
 from rasid.models import Document, Mention
 
 TEXT = (

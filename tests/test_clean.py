@@ -1,4 +1,4 @@
-from rasid.clean import LineStats, clean_text, rule_for
+from rasid.clean.boilerplate import LineStats, clean_text, rule_for
 
 PAGE = """الرئيسية | سياسة | اقتصاد | رياضة
 وصل الرئيس السوري أحمد الشرع إلى موسكو في زيارة يلتقي خلالها الرئيس الروسي فلاديمير بوتين.

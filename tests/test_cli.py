@@ -3,7 +3,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from rasid.cli import app
+from rasid.serve.cli import app
 
 runner = CliRunner()
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rasid.cluster import ClusterConfig, StoryClusterer, group
-from rasid.embed import Embedder
-from rasid.features import event_modes, stem, terms
 from rasid.models import Document, Mention
+from rasid.stories.cluster import ClusterConfig, StoryClusterer, group
+from rasid.stories.embed import Embedder
+from rasid.stories.features import event_modes, stem, terms
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,8 +162,8 @@ def test_candidates_come_from_the_index_within_the_window() -> None:
 
 
 def test_demo_corpus_matches_gold_stories() -> None:
-    from rasid.clean import clean_text
-    from rasid.ingest import read_inputs
+    from rasid.clean.boilerplate import clean_text
+    from rasid.ingest.readers import read_inputs
     from rasid.models import RawArticle
 
     gold = json.loads((ROOT / "demo" / "gold" / "stories.json").read_text(encoding="utf-8"))

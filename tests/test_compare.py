@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rasid.attribution import find_claims
-from rasid.compare import compare_story
+from rasid.extract.attribution import find_claims
 from rasid.models import Claim, Document
+from rasid.stories.compare import compare_story
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,7 +106,7 @@ def _value_key(slot: str, value: str) -> str:
 def test_full_pipeline_demo_conflicts_are_exactly_the_gold(demo_db):
     """End to end (ingest → clean → dedup → NER → claims → stories → compare): no false conflicts
     (football points of two teams, two crude grades' price rises, related phone calls), none missed."""
-    from rasid.export import build_export
+    from rasid.serve.export import build_export
     from rasid.store import Store
 
     store = Store(demo_db)

@@ -1,4 +1,4 @@
-from rasid.dedup import Deduplicator, content_hash
+from rasid.dedup.detector import Deduplicator, content_hash
 
 BASE = ("أعلنت وزارة الدفاع الروسية انسحاب قواتها من مطار القامشلي في محافظة الحسكة شمال شرقي سوريا ونقلها إلى "
         "قاعدة حميميم في ريف اللاذقية، وقالت الوزارة في بيان إن القافلة ضمت أربعين آلية عسكرية وإن عملية النقل "

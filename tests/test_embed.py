@@ -7,8 +7,8 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from rasid.embed import Embedder, lead_text
 from rasid.models import Document
+from rasid.stories.embed import Embedder, lead_text
 
 
 def test_use_backend_ranks_paraphrase_above_unrelated() -> None:

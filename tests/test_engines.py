@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from rasid.engine_dask import file_chunks, make_client, run_dask  # noqa: E402
-from rasid.export import build_export  # noqa: E402
-from rasid.pipeline import RunConfig, run  # noqa: E402
+from rasid.run.dask_engine import file_chunks, make_client, run_dask  # noqa: E402
+from rasid.run.pipeline import RunConfig, run  # noqa: E402
+from rasid.serve.export import build_export  # noqa: E402
 from rasid.store import Store  # noqa: E402
 
 VOLATILE = {"source_path"}  # nothing else may differ between engines
@@ -116,7 +116,7 @@ def test_dask_rerun_adds_nothing(tmp_path: Path, client) -> None:
 
 def test_dask_embeds_on_workers(tmp_path: Path, client, monkeypatch) -> None:
     """The client must cluster with vectors computed by workers, not re-embed every document itself."""
-    from rasid.cluster import StoryClusterer
+    from rasid.stories.cluster import StoryClusterer
 
     calls: list[bool] = []
     original = StoryClusterer.add

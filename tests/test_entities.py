@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from rasid.entities import EntityResolver
-from rasid.gazetteer import Gazetteer
-from rasid.geocode import Geocoder
+from rasid.extract.entities import EntityResolver
+from rasid.extract.gazetteer import Gazetteer
+from rasid.extract.geocode import Geocoder
+from rasid.extract.ner import NerTagger
 from rasid.models import Entity, Mention
-from rasid.ner import NerTagger
 
 DOCS = {
     "a1": ("وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء، والتقى الرئيس الروسي فلاديمير بوتين "
@@ -139,7 +139,7 @@ def test_different_first_names_stay_apart(gaz) -> None:
     ],
 )
 def test_preceding_titles(text: str, name: str, title: str) -> None:
-    from rasid.ner.titles import preceding_title, split_title
+    from rasid.extract.ner.titles import preceding_title, split_title
 
     assert preceding_title(text, text.index(name)) == title
     assert split_title("الرئيس الروسي فلاديمير بوتين") == ("الرئيس الروسي", len("الرئيس الروسي "))

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from rasid.event_lexicon import EventLexicon, stem_candidates
-from rasid.events import EventCoder
+from rasid.extract.events.coder import EventCoder
+from rasid.extract.events.lexicon import EventLexicon, stem_candidates
+from rasid.extract.temporal import find_dates
 from rasid.models import Document, Mention
-from rasid.temporal import find_dates
 
 TEXT = (
     "وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء في زيارة رسمية التقى خلالها "

@@ -13,11 +13,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rasid.clean import clean_text
-from rasid.decode import DecodeError, decode_bytes
-from rasid.ingest import parse_date
+from rasid.clean.boilerplate import clean_text
+from rasid.ingest.readers import parse_date
 from rasid.models import Document
 from rasid.store import Store
+from rasid.text.decode import DecodeError, decode_bytes
 
 ARABIC = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
 NOISE = st.sampled_from(list("\n\r\t \u200f\u200e\u0640\ufeff.،:؟!«»()0123456789٠١٢٣٤٥٦٧٨٩") + ["\x00", "\ud7ff", "<p>"])
@@ -58,7 +58,7 @@ def test_parse_date_is_none_or_plausible(value: str) -> None:
 @FUZZ
 @given(ARABIC_TEXT)
 def test_find_dates_offsets_match(text: str) -> None:
-    from rasid.temporal import find_dates
+    from rasid.extract.temporal import find_dates
 
     for t in find_dates("fz", text, datetime(2026, 1, 28)):
         assert text[t.start:t.end] == t.text
@@ -69,7 +69,7 @@ def test_find_dates_offsets_match(text: str) -> None:
                                                                 HealthCheck.function_scoped_fixture])
 @given(st.lists(ARABIC_TEXT, min_size=1, max_size=5))
 def test_export_roundtrips_any_text(tmp_path_factory, texts: list[str]) -> None:
-    from rasid.export import build_export, export
+    from rasid.serve.export import build_export, export
 
     out = tmp_path_factory.mktemp("fz")
     store = Store(out / "fz.db")
@@ -91,7 +91,7 @@ def test_export_roundtrips_any_text(tmp_path_factory, texts: list[str]) -> None:
                 max_size=6),
        st.sampled_from([".jsonl", ".txt", ".html", ".rss", ".warc"]))
 def test_ingest_turns_any_file_into_articles_or_skips(tmp_path_factory, parts: list[bytes], suffix: str) -> None:
-    from rasid.ingest import read_inputs
+    from rasid.ingest.readers import read_inputs
     from rasid.models import RawArticle, Skip
 
     p = tmp_path_factory.mktemp("in") / f"fuzz{suffix}"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rasid.entities import EntityResolver
-from rasid.geocode import Geocoder, haversine_km
+from rasid.extract.entities import EntityResolver
+from rasid.extract.geocode import Geocoder, haversine_km
 from rasid.models import Mention
 
 

@@ -2,7 +2,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from rasid.ingest import outlet_from_url, parse_date, read_file, read_inputs
+from rasid.ingest.readers import outlet_from_url, parse_date, read_file, read_inputs
 from rasid.models import RawArticle, Skip
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rasid.export import build_export
+from rasid.serve.export import build_export
 from rasid.store import Store
 
 PEOPLE = ["أحمد الشرع", "فلاديمير بوتين", "دميتري بيسكوف", "سيرغي لافروف", "أسعد الشيباني", "هاكان فيدان"]
@@ -51,7 +51,7 @@ def write_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
 
 
 def _rasid(args: list[str], **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "rasid.cli", "run", *args, "-q"], stdout=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "rasid.serve.cli", "run", *args, "-q"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, **kw)
 
 
@@ -91,7 +91,7 @@ def _line_stats_resumable() -> bool:
     """True once ``pipeline.learn_line_stats`` records counted documents (Store.line_counted)."""
     import inspect
 
-    from rasid import pipeline
+    from rasid.run import pipeline
 
     return "line_counted" in inspect.getsource(pipeline.learn_line_stats)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dev.corpora import read_wojood, spans
 
-from rasid.gazetteer import Gazetteer
-from rasid.ner import NerTagger
-from rasid.ner.corpora import read_wojood, spans
-from rasid.ner.features import token_features
-from rasid.ner.morph import clitic_variants
-from rasid.normalize import normalize
+from rasid.extract.gazetteer import Gazetteer
+from rasid.extract.ner import NerTagger
+from rasid.extract.ner.features import token_features
+from rasid.extract.ner.morph import clitic_variants
+from rasid.text.normalize import normalize
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_wojood_nested_tags_are_flattened(tmp_path: Path) -> None:
 
 
 def test_consistency_tags_repeats_of_a_confident_name() -> None:
-    from rasid.ner.consistency import propagate
+    from rasid.extract.ner.consistency import propagate
 
     sents = [["قال", "المتحدث", "دميتري", "بيسكوف", "إن", "الزيارة", "مهمة"],
              ["وأضاف", "وبيسكوف", "أن", "الكرملين", "يرحب"],

@@ -1,5 +1,5 @@
-from rasid.normalize import normalize, normalize_with_offsets, strip_proclitics, to_ascii_digits
-from rasid.textspan import sentences, tokens
+from rasid.text.normalize import normalize, normalize_with_offsets, strip_proclitics, to_ascii_digits
+from rasid.text.spans import sentences, tokens
 
 
 def test_spelling_variants_share_a_key():

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from rasid.export import build_export, export
-from rasid.pipeline import run
+from rasid.run.pipeline import run
+from rasid.serve.export import build_export, export
 from rasid.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,12 +95,12 @@ def test_export_json_csv_parquet(demo_db: Path, tmp_path: Path):
 
 def test_failing_story_analysis_is_reported_not_fatal(tmp_path: Path, demo_corpus: Path, monkeypatch):
     """A bug in one analyser (here: claim comparison) costs that part of the analysis, not the run."""
-    import rasid.compare
+    import rasid.stories.compare
 
     def broken(*_a, **_k):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(rasid.compare, "compare_story", broken)
+    monkeypatch.setattr(rasid.stories.compare, "compare_story", broken)
     store = Store(tmp_path / "f.db")
     report = run([demo_corpus], store)
     failed = [n for n in report.notes if "analysis failed (ZeroDivisionError" in n]

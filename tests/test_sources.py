@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from rasid.ingest import read_inputs
+from rasid.ingest.feeds import html_fragment_text, read_feed, read_feed_url
+from rasid.ingest.readers import read_inputs
+from rasid.ingest.warc import read_warc
 from rasid.models import RawArticle, Skip
-from rasid.pipeline import RunConfig, run
-from rasid.sources.feeds import html_fragment_text, read_feed, read_feed_url
-from rasid.sources.warc import read_warc
+from rasid.run.pipeline import RunConfig, run
 from rasid.store import Store
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -182,8 +182,8 @@ def test_pipeline_on_feed_and_warc(tmp_path: Path) -> None:
 
 
 def test_size_limits_give_clear_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import rasid.sources.feeds as feeds
-    import rasid.sources.warc as warc
+    import rasid.ingest.feeds as feeds
+    import rasid.ingest.warc as warc
 
     p = tmp_path / "big.rss"
     p.write_text(RSS, encoding="utf-8")

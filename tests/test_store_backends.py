@@ -15,7 +15,7 @@ import pytest
 from test_kill_resume import write_corpus
 
 from rasid.models import Document
-from rasid.pipeline import RunConfig, run
+from rasid.run.pipeline import RunConfig, run
 from rasid.store import Base, Store
 
 PG_URL = os.environ.get("RASID_TEST_PG_URL")
@@ -65,7 +65,7 @@ def test_line_stats_accumulate(db_url: str) -> None:
 
 
 def test_pipeline_results_equal_across_backends(db_url: str, tmp_path: Path, demo_corpus: Path) -> None:
-    from rasid.export import build_export
+    from rasid.serve.export import build_export
 
     cfg = RunConfig(extract=False, cluster=False)
     ref = Store(tmp_path / "ref.db")
@@ -88,7 +88,7 @@ def test_concurrent_writers_lose_and_duplicate_nothing(db_url: str, tmp_path: Pa
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(p.read_bytes())
         lists.append(folder)
-    procs = [subprocess.Popen([sys.executable, "-m", "rasid.cli", "run", str(f), "--db", db_url, "--batch-size", "10",
+    procs = [subprocess.Popen([sys.executable, "-m", "rasid.serve.cli", "run", str(f), "--db", db_url, "--batch-size", "10",
                                "--no-extract", "-q"], stderr=subprocess.PIPE) for f in lists]
     for p in procs:
         assert p.wait(timeout=300) == 0, p.stderr.read().decode()[-2000:]

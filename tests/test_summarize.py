@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from rasid.models import Document
-from rasid.normalize import normalize
-from rasid.summarize import pick_title, summarize_story
+from rasid.stories.summarize import pick_title, summarize_story
+from rasid.text.normalize import normalize
 
 LEAD = "وصل الرئيس السوري أحمد الشرع صباح اليوم الأربعاء إلى موسكو في زيارة رسمية يلتقي خلالها الرئيس فلاديمير بوتين."
 
@@ -62,7 +62,7 @@ def test_title_is_the_most_central_headline() -> None:
 
 
 def test_background_sentences_are_ranked_down():
-    from rasid.summarize import is_background
+    from rasid.stories.summarize import is_background
 
     assert is_background("وكان الرئيس الشرع قد زار موسكو منتصف أكتوبر الماضي في أول لقاء مع بوتين.")
     assert is_background("يُذكر أن الرئيس الشرع زار روسيا لأول مرة في أكتوبر 2025.")

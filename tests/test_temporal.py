@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rasid.temporal import find_dates
+from rasid.extract.temporal import find_dates
 
 ROOT = Path(__file__).resolve().parents[1]
 WED = datetime(2026, 1, 28)  # a Wednesday

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from rasid.events import EventCoder
+from rasid.extract.events.coder import EventCoder
+from rasid.extract.temporal import find_dates
 from rasid.models import Document, Mention, Story
-from rasid.temporal import find_dates
-from rasid.timeline import build_timeline, infer_publication_range
+from rasid.stories.timeline import build_timeline, infer_publication_range
 
 ENTITIES = {"الشرع": ("PER", "E:sharaa"), "بوتين": ("PER", "E:putin"), "موسكو": ("LOC", "E:moscow"),
             "القوات الروسية": ("ORG", "E:ru_forces"), "مطار القامشلي": ("LOC", "E:qamishli")}

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from rasid.cli import app
-from rasid.pipeline import RunConfig
+from rasid.ingest.watch import FolderWatcher, watch_folder
+from rasid.run.pipeline import RunConfig
+from rasid.serve.cli import app
 from rasid.store import Store
-from rasid.watch import FolderWatcher, watch_folder
 
 A1 = ("title: الشرع في موسكو\ndate: 2026-01-28\n"
       "وصل الرئيس السوري أحمد الشرع إلى موسكو في زيارة رسمية يلتقي خلالها الرئيس الروسي فلاديمير بوتين.\n")

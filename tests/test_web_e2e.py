@@ -38,7 +38,7 @@ if webdriver is None or not CHROMIUM or not DRIVER:
 
 import uvicorn  # noqa: E402
 
-from rasid.api import create_app  # noqa: E402
+from rasid.serve.api import create_app  # noqa: E402
 from rasid.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -267,7 +267,7 @@ def test_unknown_story_shows_error(browser: webdriver.Chrome, live: LiveServer) 
 def test_demo_corpus_through_the_real_pipeline(browser: webdriver.Chrome, shots: Path,
                                                tmp_path_factory: pytest.TempPathFactory) -> None:
     """Run ``rasid run demo/corpus`` and browse what it produced; data kinds still empty are not asserted."""
-    from rasid.pipeline import run
+    from rasid.run.pipeline import run
 
     corpus = ROOT / "demo" / "corpus"
     if not corpus.is_dir():

@@ -1,0 +1,150 @@
+"""Boilerplate removal: rules for known page furniture plus lines learned to repeat within an outlet.
+
+Removal is by whole line, so the kept text is original characters; removed lines
+are returned (and stored) so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rasid.text.normalize import normalize
+
+# Patterns run on the *normalised* line (no diacritics, unified alef/ya/ta marbuta).
+_SHORT_LINE = 140  # rules only fire on lines shorter than this: body sentences are longer
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("comments", re.compile(
+        r"(اترك تعليق|اضف تعليق|اكتب تعليق|لن يتم نشر عنوان بريدك|الحقول الالزاميه|الحقول المطلوبه|ارسال التعليق|"
+        r"ارسل التعليق|التعليقات \(|^التعليقات$|^تعليقات$|عدد التعليقات|سجل الدخول للتعليق|^التعليقات مغلقه|"
+        r"^\d+ (تعليق|تعليقات)$|^اضف تعليقك)")),
+    ("back-to-top", re.compile(r"(العوده (الي|الى) (الاعلي|اعلي الصفحه)|^(الي|الى) الاعلي$|back to top)")),
+    ("see-also", re.compile(
+        r"^(شاهد|اقرا|اقرأ|طالع) (ايضا|كذلك|المزيد)|^(مواضيع|اخبار|مقالات|قصص) (ذات صله|متعلقه|مشابهه)|"
+        r"^قد يهمك|^المزيد من|^ذات صله|^الاكثر (قراءه|مشاهده)|^روابط ذات صله|^related")),
+    ("photo-credit", re.compile(
+        r"^\(?(الصوره|صوره|تصوير|الصور|مصدر الصوره|فيديو|صوره ارشيفيه|المصدر|مصدر)\s*[:：\-–]|^\(?ارشيفيه\)?$|"
+        r"^\(?صوره ارشيفيه\)?$|getty images|^\(?(رويترز|ا ف ب|فرانس برس|اسوشيتد برس|afp|reuters|ap)\)?$")),
+    ("social", re.compile(
+        r"(تابعونا (على|علي|عبر)|تابعوا .* (على|علي) (تلغرام|تويتر|فيسبوك|انستغرام)|^شارك(وا)? (على|علي|عبر|الخبر|المقال)|"
+        r"^شارك$|^مشاركه$|^(فيسبوك|تويتر|واتساب|تلغرام|لينكد ان)(\s*[|/·-]\s*(فيسبوك|تويتر|واتساب|تلغرام|لينكد ان))*$|"
+        r"انضموا (الي|الى) قناتنا|حمل تطبيق)")),
+    ("copyright", re.compile(r"(جميع الحقوق محفوظه|©|حقوق النشر|all rights reserved)")),
+    ("tags", re.compile(r"^(الوسوم|الكلمات المفتاحيه|كلمات دلاليه|كلمات مفتاحيه|الكلمات الدلاليه|tags)\s*[:：]?")),
+    ("newsletter", re.compile(r"(اشترك في (النشره|نشرتنا)|النشره البريديه|اشترك الان|سجل بريدك)")),
+    ("nav", re.compile(r"^(الرييسيه|الصفحه الرييسيه)(\s*[|>»/-]|$)|^[^|]{1,25}(\|[^|]{1,25}){2,}$")),
+    ("meta", re.compile(
+        r"^(اخر تحديث|تاريخ النشر|نشر في|منذ \d+ (دقيقه|دقايق|ساعه|ساعات))\s*[:：]?|^منذ (ساعتين|دقيقتين|ساعه|يومين|\d+ \S+)$|"
+        r"^(مده|وقت) القراءه|^حجم الخط|^(ال)?(سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)?\s*،?\s*\d{1,2}\s+\S+\s+\d{4}"
+        r"(\s*[-–|,،]?\s*(الساعه\s*)?\d{1,2}:\d{2}(\s*(ص|م|am|pm))?)?$")),
+    ("cookies", re.compile(r"ملفات (تعريف الارتباط|الكوكيز|الكوكي)|\bcookies\b")),
+    ("ad", re.compile(r"^(اعلان|advertisement|sponsored|محتوي مدفوع|مساحه اعلانيه)$")),
+    ("caption", re.compile(
+        r"^.{0,100}\((رويترز|ا ف ب|اف ب|afp|غيتي|getty( images)?|اسوشيتد برس|ap|epa|الاناضول|ارشيف|ارشيفيه|"
+        r"(الصوره|صوره|تصوير)[^)]{0,40})\)\.?$|صوره تعبيريه")),
+    ("byline", re.compile(r"^(\S+\s){1,5}@\w+$|^[^.:]{2,40}\s[-–]\s[^.:]{2,40}:$")),
+]
+_SENTENCE_END = re.compile(r"[.!:،,]\s*$")  # headlines may end in a question mark, body sentences end in a period
+
+
+def line_key(line: str) -> str:
+    """Key for counting repeated lines: normalised, whitespace-collapsed, digits kept."""
+    return " ".join(normalize(line).split())
+
+
+def line_hash(line: str) -> str:
+    """Compact persistent key of a line (the stats table stores hashes, not text)."""
+    return hashlib.sha1(line_key(line).encode("utf-8")).hexdigest()[:16]
+
+
+def rule_for(line: str) -> str | None:
+    """Name of the boilerplate rule a line matches, or None."""
+    key = line_key(line)
+    if not key or len(key) > _SHORT_LINE:
+        return None
+    for name, pattern in _RULES:
+        if pattern.search(key):
+            return name
+    return None
+
+
+def _headline_like(line: str) -> bool:
+    """Short line without sentence punctuation: the shape of a related-headline link."""
+    stripped = line.strip()
+    return 0 < len(stripped.split()) <= 16 and not _SENTENCE_END.search(stripped.rstrip("-–•*· "))
+
+
+DOCS_KEY = "__docs__"  # per-outlet document count, stored alongside the line counts
+
+
+@dataclass
+class LineStats:
+    """Per-outlet count of documents containing each line; learned across the corpus.
+
+    A line is furniture when it recurs in many *different* documents of one outlet. Exact duplicate
+    bodies are counted once, and the bar rises with line length and outlet size, because long
+    sentence-like lines that recur are usually a republished paragraph, not page furniture.
+    """
+
+    min_docs: int = 3
+    min_share: float = 0.002
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    _seen_bodies: set[str] = field(default_factory=set)
+
+    def observe(self, outlet: str | None, text: str) -> dict[str, int]:
+        """Count each distinct line of one document once; returns the increments (for persisting)."""
+        body = hashlib.sha1(" ".join(normalize(text).split()).encode("utf-8")).hexdigest()
+        if body in self._seen_bodies:
+            return {}
+        self._seen_bodies.add(body)
+        keys = {hashlib.sha1(k.encode("utf-8")).hexdigest()[:16]
+                for k in map(line_key, text.splitlines()) if len(k) >= 3}
+        keys.add(DOCS_KEY)
+        self.counts[outlet or ""].update(keys)
+        return dict.fromkeys(keys, 1)
+
+    def merge(self, outlet: str, key: str, count: int) -> None:
+        self.counts[outlet][key] += count
+
+    def needed(self, outlet: str | None, key: str) -> int:
+        counts = self.counts.get(outlet or "", Counter())
+        by_length = self.min_docs + max(0, len(key) - 40) // 25
+        return max(by_length, int(self.min_share * counts.get(DOCS_KEY, 0)))
+
+    def is_repeated(self, outlet: str | None, line: str) -> bool:
+        key = line_key(line)
+        if len(key) < 3:
+            return False
+        n = self.counts.get(outlet or "", Counter()).get(hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], 0)
+        return n >= self.needed(outlet, key)
+
+
+@dataclass
+class CleanResult:
+    text: str
+    removed: list[tuple[int, str, str]]  # (line number in input, reason, line)
+
+
+def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None) -> CleanResult:
+    """Drop boilerplate lines; keep every other line verbatim (offsets then refer to the kept text)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    removed: list[tuple[int, str, str]] = []
+    in_related = False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        reason = rule_for(line)
+        if reason is None and stats is not None and stats.is_repeated(outlet, line):
+            reason = "repeated-in-outlet"
+        if reason is None and in_related and _headline_like(line):
+            reason = "see-also"
+        if reason is not None:
+            removed.append((i, reason, line))
+            in_related = reason == "see-also" or (in_related and reason == "repeated-in-outlet")
+            continue
+        in_related = False
+        kept.append(line.strip())
+    return CleanResult(text="\n".join(kept), removed=removed)

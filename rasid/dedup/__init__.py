@@ -1,0 +1,1 @@
+"""Stage 3, dedup: exact and near duplicates (MinHash LSH), linked to their original, never deleted."""

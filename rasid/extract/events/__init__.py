@@ -1,0 +1,1 @@
+"""PLOVER event coding: trigger lexicon (``lexicon``), sentence classifier (``classifier``), the coder (``coder``)."""

@@ -1,0 +1,88 @@
+"""Event trigger lexicon: Arabic stems -> CAMEO code, PLOVER type and mode.
+
+The lexicon is built by ``scripts/build_event_lexicon.py`` and committed as
+``rasid/data/event_lexicon.json``. Matching strips clitics and verb affixes
+from a normalised token and looks the candidate stems up, so inflected forms
+(يزور، زارت، وبزيارته) hit the same entry without a morphological analyser.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from rasid.text.normalize import normalize, strip_proclitics
+
+_PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "وس", "فس", "و", "ف", "ب", "ل", "س")
+_VERB_PREFIXES = ("ي", "ت", "ن", "ا")
+# Common words that stripping would turn into a trigger (وزارة -> زار, وقت -> قت).
+_BLOCKED = {"وزاره", "وزارات", "وزير", "وزراء", "زراعه", "وقت", "اوقات", "توقيت", "وقعه", "موقع", "مواقع",
+            "الموقع", "واقع", "الواقع", "وقايع", "دعوه", "الدعوه", "وجهه", "مدعو", "سحابه", "طلاب", "الطلاب",
+            "مطالب", "المطالب", "ظاهره", "الظاهره", "ظواهر", "فجر", "الفجر"}
+_SUFFIXES = ("هما", "تما", "تها", "ته", "تهم", "ها", "هم", "ون", "وا", "ان", "ين", "ات", "تا", "ه", "ت", "ا", "ن", "ي")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    cameo: str
+    plover: str
+    mode: str | None
+    source: str  # curated | up-verb | up-noun
+    pos: str = "v"  # v: verb form; n: event noun (needs a support verb to count as a reported event)
+
+
+def stem_candidates(token: str) -> list[str]:
+    """Plausible stems of a normalised token, longest first (clitics, verb prefix, suffixes removed)."""
+    out: list[str] = []
+    bases = [token]
+    for p in _PROCLITICS:
+        if token.startswith(p) and len(token) - len(p) >= 3:
+            bases.append(token[len(p):])
+    for b in list(bases):
+        if b[:1] in _VERB_PREFIXES and len(b) >= 4:
+            bases.append(b[1:])
+    for b in bases:
+        out.append(b)
+        for s in _SUFFIXES:
+            if b.endswith(s) and len(b) - len(s) >= 3:
+                out.append(b[: -len(s)])
+                if s in ("ات", "ه", "ها", "هم", "ته", "تها"):  # زيارته -> زياره
+                    out.append(b[: -len(s)] + "ه")
+    seen: set[str] = set()
+    return [c for c in sorted(out, key=len, reverse=True) if not (c in seen or seen.add(c))]
+
+
+class EventLexicon:
+    """Stem -> Trigger table with an optional restriction to the curated layer."""
+
+    def __init__(self, entries: dict[str, Trigger], include_up: bool = False) -> None:
+        self._entries = {k: v for k, v in entries.items() if include_up or v.source == "curated"}
+        self._memo: dict[str, Trigger | None] = {}  # token -> result; news reuses a small vocabulary
+
+    @classmethod
+    def load(cls, include_up: bool = False) -> EventLexicon:
+        raw = json.loads(resources.files("rasid").joinpath("data", "event_lexicon.json").read_text(encoding="utf-8"))
+        entries = {k: Trigger(v["cameo"], v["plover"], v["mode"], v["source"], v.get("pos", "v")) for k, v in raw["entries"].items()}
+        return cls(entries, include_up=include_up)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def lookup(self, token: str) -> Trigger | None:
+        """Trigger for a surface token (any form), preferring the exact then the longest stem."""
+        if token in self._memo:
+            return self._memo[token]
+        hit = self._lookup(normalize(token))
+        if len(self._memo) < 200_000:
+            self._memo[token] = hit
+        return hit
+
+    def _lookup(self, norm: str) -> Trigger | None:
+        if norm in _BLOCKED or strip_proclitics(norm) in _BLOCKED:
+            return None
+        for cand in stem_candidates(norm):
+            hit = self._entries.get(cand)
+            if hit is not None:
+                return hit
+        return None

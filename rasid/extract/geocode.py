@@ -1,0 +1,171 @@
+"""Arabic place names -> GeoNames records (coordinates, country), offline.
+
+Candidates come from GeoNames cities with Arabic-script names, countries (mledoze Arabic
+names), and a hand-curated list of bases/airports/regions GeoNames lacks. Ambiguity
+(موسكو: Moscow RU vs Moscow, Idaho) is settled by curated-first, context countries, then
+population.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rasid.extract.ner.morph import clitic_variants, strip_article
+from rasid.text.normalize import normalize
+
+# Generic heads that may precede a place name ("مدينة القامشلي", "العاصمة الروسية موسكو").
+_HEADS = ("مدينه", "بلده", "قريه", "محافظه", "منطقه", "ولايه", "مخيم", "حي", "جمهوريه", "دوله", "العاصمه", "عاصمه",
+          "ريف", "مرفا", "ميناء")
+
+
+_SHARPNESS = 5.0  # softmax temperature over candidate weights (weights span roughly 0..2.5)
+
+
+def _skeleton(key: str) -> str:
+    """Drop long vowels inside words: transliterations differ mostly there (ملاطيه ~ ملطيه)."""
+    return " ".join(w[0] + w[1:].replace("ا", "").replace("و", "").replace("ي", "") for w in key.split() if w)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A geocoded place; ``geonames_id`` is None for curated places GeoNames does not list."""
+
+    name: str
+    lat: float
+    lon: float
+    country_code: str | None
+    geonames_id: int | None
+    feature: str
+    score: float
+    key: str = ""  # stable id: "gn<geonames_id>" or the curated key
+
+
+@dataclass(frozen=True)
+class _Rec:
+    key: str
+    name: str
+    lat: float
+    lon: float
+    cc: str | None
+    gid: int | None
+    pop: int
+    feature: str
+    curated: bool
+
+
+def _data(name: str) -> Path:
+    return Path(str(resources.files("rasid") / "data" / name))
+
+
+@dataclass
+class Geocoder:
+    """In-memory index normalised Arabic name -> candidate places."""
+
+    index: dict[str, list[_Rec]] = field(default_factory=dict)
+    skeletons: dict[str, list[_Rec]] = field(default_factory=dict)  # vowel-less keys for loose spellings
+
+    @classmethod
+    def load(cls, places: Path | None = None, extra: Path | None = None) -> Geocoder:
+        geo = cls()
+        places = places or _data("places.tsv.gz")
+        if places.exists():
+            with gzip.open(places, "rt", encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("#"):
+                        continue
+                    gid, name, lat, lon, cc, pop, feat, names = line.rstrip("\n").split("\t")
+                    rec = _Rec(f"gn{gid}", name, float(lat), float(lon), cc or None, int(gid), int(pop), feat, False)
+                    geo._add(rec, names.split("|"))
+        for line in (extra or _data("places_extra.tsv")).read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            key, name, lat, lon, cc, gid, feat, names = line.split("\t")
+            rec = _Rec(f"gn{gid}" if gid else key, name, float(lat), float(lon), cc or None,
+                       int(gid) if gid else None, 0, feat, True)
+            geo._add(rec, names.split("|"))
+        return geo
+
+    def _add(self, rec: _Rec, names: list[str]) -> None:
+        for n in names:
+            key = normalize(n).strip()
+            for index, k in ((self.index, key), (self.skeletons, _skeleton(key))):
+                bucket = index.setdefault(k, [])
+                if all(r.key != rec.key or r.curated != rec.curated for r in bucket):
+                    bucket.append(rec)
+
+    def _candidates(self, norm: str) -> list[tuple[_Rec, float]]:
+        """Candidates with a match-quality factor (1.0 exact, lower for looser readings)."""
+        tried: list[tuple[str, float]] = [(norm, 1.0)]
+        words = norm.split()
+        if len(words) > 1 and words[0] in _HEADS:
+            tried.append((" ".join(words[1:]), 0.95))
+            if len(words) > 2 and words[1].startswith("ال") and words[1].endswith(("ي", "يه")):
+                tried.append((" ".join(words[2:]), 0.9))  # العاصمة الروسية موسكو
+        for form, cut in clitic_variants(norm)[1:]:
+            tried.append((form, 0.8 if cut else 1.0))
+        if norm.endswith("يه"):
+            tried.append((norm[:-2] + "يا", 0.95))  # سورية ~ سوريا
+        elif norm.endswith("يا"):
+            tried.append((norm[:-2] + "يه", 0.95))
+        stripped = strip_article(norm)
+        if stripped != norm:
+            tried.append((stripped, 0.85))
+        elif not norm.startswith("ال"):
+            tried.append(("ال" + norm, 0.85))
+        seen: dict[str, tuple[_Rec, float]] = {}
+        for form, q in tried:
+            for rec in self.index.get(form, []):
+                if rec.key not in seen or seen[rec.key][1] < q:
+                    seen[rec.key] = (rec, q)
+            if seen and q == 1.0:
+                break
+        if not seen and len(norm) >= 5:
+            for rec in self.skeletons.get(_skeleton(strip_article(norm)), []) + self.skeletons.get(_skeleton(norm), []):
+                seen.setdefault(rec.key, (rec, 0.75))  # سانت بطرسبورغ ~ سانت بطرسبرغ
+        return list(seen.values())
+
+    def curated(self, name: str) -> Place | None:
+        """Exact hit in the hand-curated list only (used to locate institutions such as الكرملين)."""
+        for rec in self.index.get(" ".join(normalize(name).split()), []):
+            if rec.curated:
+                return Place(rec.name, rec.lat, rec.lon, rec.cc, rec.gid, rec.feature, 1.0, rec.key)
+        return None
+
+    def geocode(self, name: str, context_countries: list[str] | None = None) -> Place | None:
+        """Best place for an Arabic name, or None when no candidate exists."""
+        norm = " ".join(normalize(name).split())
+        if not norm:
+            return None
+        cands = self._candidates(norm)
+        if not cands:
+            return None
+        ctx = {c.upper() for c in context_countries or []}
+        scored = []
+        for rec, q in cands:
+            w = math.log10(rec.pop + 10) / 7.0
+            if rec.feature == "PCLI":
+                w += 0.6
+            if rec.curated:
+                w += 1.0
+            if rec.cc and rec.cc in ctx:
+                w += 0.5
+            scored.append((w * q, rec))
+        scored.sort(key=lambda x: (-x[0], x[1].key))
+        best_w, best = scored[0]
+        total = sum(math.exp(_SHARPNESS * (w - best_w)) for w, _ in scored)
+        score = 1.0 / total  # softmax share of the best candidate
+        best_q = next(q for r, q in cands if r.key == best.key)
+        score = round(min(1.0, score) * best_q, 3)
+        return Place(best.name, best.lat, best.lon, best.cc, best.gid, best.feature, score, best.key)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (for the 161 km accuracy criterion of geoparsing evaluations)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))

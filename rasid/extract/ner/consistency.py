@@ -1,0 +1,65 @@
+"""Document-level label consistency: a name tagged once is tagged at its other occurrences.
+
+A news article names "بيسكوف" confidently after a title and again bare later on, where the
+sentence-level CRF may miss it. Spans found with enough confidence are matched (normalised,
+through a leading و/ف/ب/ل/ك) against untagged tokens of the same document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rasid.extract.ner.bio import spans
+from rasid.extract.ner.morph import clitic_variants
+from rasid.text.normalize import normalize
+
+_MAX_LEN = 5
+
+
+def _names(norms: list[list[str]], labels: list[list[str]], probs: list[list[float]],
+           min_conf: float, common: frozenset[str]) -> dict[tuple[str, ...], str]:
+    """Confident document names -> majority type; one-word names that are usually plain words are skipped."""
+    votes: dict[tuple[str, ...], Counter[str]] = {}
+    for words, labs, prob in zip(norms, labels, probs, strict=True):
+        for s, e, typ in spans(labs):
+            if e - s > _MAX_LEN or sum(prob[s:e]) / (e - s) < min_conf:
+                continue
+            for head, _cut in clitic_variants(words[s]):  # "وبوتين" tagged -> "بوتين" is the name too
+                key = (head, *words[s + 1:e])
+                if len(head) < 3 or (len(key) == 1 and head in common):
+                    continue
+                votes.setdefault(key, Counter())[typ] += 1
+    return {k: c.most_common(1)[0][0] for k, c in votes.items()}
+
+
+def propagate(sents: list[list[str]], labels: list[list[str]], probs: list[list[float]],
+              min_conf: float = 0.9, common: frozenset[str] = frozenset()) -> None:
+    """Tag untagged repeats of confident names in place (confidence of the new tokens: 0.5)."""
+    norms = [[normalize(w) for w in toks] for toks in sents]
+    names = _names(norms, labels, probs, min_conf, common)
+    if not names:
+        return
+    for words, labs, prob in zip(norms, labels, probs, strict=True):
+        i = 0
+        while i < len(words):
+            hit = None
+            for n in range(min(_MAX_LEN, len(words) - i), 0, -1):
+                if any(lab != "O" for lab in labs[i:i + n]):
+                    continue
+                for form, _cut in clitic_variants(words[i]):
+                    typ = names.get((form, *words[i + 1:i + n]))
+                    if typ:
+                        hit = (n, typ)
+                        break
+                if hit:
+                    break
+            if hit:
+                n, typ = hit
+                if i + n < len(labs) and labs[i + n].startswith("I-"):
+                    i += 1
+                    continue
+                labs[i:i + n] = [f"B-{typ}"] + [f"I-{typ}"] * (n - 1)
+                prob[i:i + n] = [0.5] * n
+                i += n
+            else:
+                i += 1

@@ -1,0 +1,248 @@
+"""CRF named-entity tagger (PER/ORG/LOC) with offsets into the original text.
+
+The CRF (python-crfsuite) is trained by scripts/train_ner.py; curated names
+(gazetteer_extra.tsv: agencies, ministries, bases) are added where the CRF found nothing,
+and leading و/ف/ب/ل/ك are trimmed from spans so "وموسكو" yields "موسكو". ``tag`` also runs a
+document-level consistency pass (rasid.extract.ner.consistency) over all sentences of the text.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pycrfsuite
+
+from rasid.extract.gazetteer import Gazetteer
+from rasid.extract.ner.clusters import WordClusters
+from rasid.extract.ner.consistency import propagate
+from rasid.extract.ner.features import token_features
+from rasid.extract.ner.morph import clitic_variants
+from rasid.models import Mention
+from rasid.text.normalize import normalize, normalize_with_offsets
+from rasid.text.spans import Span, sentences, tokens
+
+_MAX_SENT_TOKENS = 200
+_RECALL = 0.0  # P(not O) above which a Viterbi "O" token becomes a name; off: it lowered dev F1 (docs/results)
+_CONSISTENT = 0.7  # mean confidence a name needs to be propagated to its other occurrences in a document
+_UNSURE = 0.8  # CRF marginal below which a one-word common-word name is dropped
+_BIG_PLACE = frozenset({"LOC3", "LOC2", "LOCc"})
+_LOC_CUES = frozenset(normalize(w) for w in (
+    "في من إلى الى نحو قرب باتجاه حول داخل عبر بين مدينة بلدة محافظة ريف أطراف ضواحي محيط شمال جنوب شرق غرب "
+    "شمالي جنوبي شرقي غربي وسط مدن بلدات عاصمة العاصمة على ميناء مرفأ مطار قاعدة منطقة مناطق ولاية قضاء"
+).split())
+
+
+def _default_model() -> Path:
+    return Path(str(resources.files("rasid") / "data" / "ner.crfsuite"))
+
+
+def _sibling(model: Path, suffix: str) -> Path:
+    """A file stored next to the model (``ner_lexicon.txt.gz``...), else the packaged one."""
+    path = model.with_name(model.name.replace(".crfsuite", suffix))
+    return path if path.exists() else _default_model().with_name("ner" + suffix)
+
+
+def _words(model: Path, suffix: str) -> frozenset[str]:
+    """A word list stored next to the model; empty when absent."""
+    path = _sibling(model, f"{suffix}.txt.gz")
+    if not path.exists():
+        return frozenset()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
+@dataclass
+class NerTagger:
+    """Loaded model + gazetteer; ``tag`` is thread-compatible only per instance (crfsuite state)."""
+
+    model_path: Path
+    gazetteer: Gazetteer
+    lexicon: frozenset[str] = field(default_factory=frozenset)  # first words of training names
+    common: frozenset[str] = field(default_factory=frozenset)  # words that are rarely names
+    clusters: WordClusters | None = None
+    recall_threshold: float = _RECALL
+    consistency_conf: float = _CONSISTENT
+    _crf: pycrfsuite.Tagger | None = None
+
+    @classmethod
+    def load(cls, path: Path | str | None = None, gazetteer: Gazetteer | None = None) -> NerTagger:
+        model = Path(path) if path else _default_model()
+        crf = pycrfsuite.Tagger()
+        crf.open(str(model))
+        return cls(model_path=model, gazetteer=gazetteer or Gazetteer.load(), lexicon=_words(model, "_lexicon"),
+                   common=_words(model, "_common"), clusters=WordClusters.load(_sibling(model, "_clusters.tsv.gz")),
+                   _crf=crf)
+
+    def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
+        """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
+        if not toks:
+            return [], []
+        assert self._crf is not None
+        self._crf.set(token_features(toks, self.gazetteer, self.clusters))
+        labels = self._crf.tag()
+        probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
+        self._recall_decode(labels, probs)
+        self._drop_unsure_common_words(toks, labels, probs)
+        self._gazetteer_rules(toks, labels, probs)
+        self._split_coordinated_places(toks, labels)
+        return labels, probs
+
+    def _recall_decode(self, labels: list[str], probs: list[float]) -> None:
+        """Viterbi favours "O" for rare names; relabel tokens whose marginal name probability is high.
+
+        Recall is the CRF's weak side, so a token the best path labels O but whose summed B-/I-
+        marginals exceed ``recall_threshold`` takes its most probable name label (I- after O -> B-).
+        Lower is more eager (0.3: relabel when P(O) < 0.7); 0 switches the pass off.
+        """
+        assert self._crf is not None
+        if self.recall_threshold <= 0:
+            return
+        names = [lab for lab in self._crf.labels() if lab != "O"]
+        for i, lab in enumerate(labels):
+            if lab != "O" or probs[i] >= 1 - self.recall_threshold:
+                continue
+            best = max(names, key=lambda n: self._crf.marginal(n, i))
+            if best.startswith("I-") and (i == 0 or labels[i - 1][2:] != best[2:]):
+                best = "B-" + best[2:]
+            labels[i] = best
+            probs[i] = self._crf.marginal(best, i)
+
+    def _drop_unsure_common_words(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+        """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
+        for i, lab in enumerate(labels):
+            single = lab.startswith("B-") and (i + 1 == len(labels) or not labels[i + 1].startswith("I-"))
+            if single and probs[i] < _UNSURE:
+                forms = [f for f, _ in clitic_variants(normalize(toks[i]))]
+                if forms[0] in self.common or forms[-1] in self.common:
+                    labels[i] = "O"
+
+    def _split_coordinated_places(self, toks: list[str], labels: list[str]) -> None:
+        """"رام الله وغزة" tagged as one place -> two, when both halves are known place names."""
+        norms = [normalize(w) for w in toks]
+        for k in range(1, len(toks)):
+            if labels[k] != "I-LOC" or not norms[k].startswith("و"):
+                continue
+            s = k
+            while s > 0 and labels[s].startswith("I-"):
+                s -= 1
+            e = k + 1
+            while e < len(labels) and labels[e] == "I-LOC":
+                e += 1
+            lefts = [" ".join([form, *norms[s + 1:k]]) for form, _ in clitic_variants(norms[s])]
+            right = " ".join([norms[k][1:], *norms[k + 1:e]])
+            if self._is_place(right) and any(self._is_place(left) for left in lefts):
+                labels[k] = "B-LOC"
+
+    def _is_place(self, norm: str) -> bool:
+        return any(t.startswith("LOC") for t in self.gazetteer.types(norm))
+
+    def _curated_type(self, norms: list[str], s: int, e: int, cut: int) -> str | None:
+        first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
+        hit = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
+        return hit[0] if hit else None
+
+    def _split_on_curated(self, norms: list[str], matches: list, labels: list[str]) -> None:
+        """A CRF span made of several curated names ("الكرملين ديمتري بيسكوف") -> one span per name."""
+        curated = {s: (e, t) for s, e, _types, cut in matches if (t := self._curated_type(norms, s, e, cut))}
+        i = 0
+        while i < len(labels):
+            if not labels[i].startswith("B-"):
+                i += 1
+                continue
+            end = i + 1
+            while end < len(labels) and labels[end].startswith("I-"):
+                end += 1
+            pieces, k = [], i
+            while k in curated and curated[k][0] <= end:
+                pieces.append((k, *curated[k]))
+                k = curated[k][0]
+            if len(pieces) >= 2 and k == end:
+                for s, e, t in pieces:
+                    labels[s:e] = [f"B-{t}"] + [f"I-{t}"] * (e - s - 1)
+            i = end
+
+    def _gazetteer_rules(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+        """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
+        (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص")."""
+        norms = [normalize(w) for w in toks]
+        matches = self.gazetteer.match(norms)
+        self._split_on_curated(norms, matches, labels)
+        for s, e, types, cut in matches:
+            curated = self._curated_type(norms, s, e, cut)
+            first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
+            if any(lab != "O" for lab in labels[s:e]):
+                # A curated name containing whole CRF spans wins: "قوات سوريا" -> "قوات سوريا الديمقراطية",
+                # سانا tagged PER -> ORG.
+                contained = not labels[s].startswith("I-") and (e == len(labels) or not labels[e].startswith("I-"))
+                if curated and contained:
+                    labels[s:e] = [f"B-{curated}"] + [f"I-{curated}"] * (e - s - 1)
+                continue
+            typ, conf = (curated, 0.6) if curated else (None, 0.0)
+            if typ is None and types & _BIG_PLACE and not (e - s == 1 and (first in self.common or len(first) < 3)):
+                prev = norms[s - 1] if s else ""
+                cue = prev in _LOC_CUES or (cut and norms[s][cut - 1] == "ب")
+                coordinated = cut and norms[s][0] == "و" and s and labels[s - 1].endswith("LOC")
+                if cue or coordinated:
+                    typ, conf = "LOC", 0.55
+            if typ:
+                labels[s:e] = [f"B-{typ}"] + [f"I-{typ}"] * (e - s - 1)
+                probs[s:e] = [conf] * (e - s)
+
+    def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
+        """``predict_tokens`` for each sentence of one document, then label consistency across them."""
+        out = [self.predict_tokens(toks) for toks in sents]
+        if self.consistency_conf < 1:
+            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.consistency_conf, self.common)
+        return out
+
+    def tag(self, doc_id: str, text: str) -> list[Mention]:
+        """PER/ORG/LOC mentions with ``text[m.start:m.end] == m.text``."""
+        chunks: list[list[Span]] = []
+        for sent in sentences(text):
+            toks = [Span(t.start + sent.start, t.end + sent.start, t.text) for t in tokens(sent.text)]
+            chunks.extend(toks[k:k + _MAX_SENT_TOKENS] for k in range(0, len(toks), _MAX_SENT_TOKENS))
+        chunks = [c for c in chunks if c]
+        preds = self.predict_document([[t.text for t in c] for c in chunks])
+        mentions: list[Mention] = []
+        for chunk, (labels, probs) in zip(chunks, preds, strict=True):
+            mentions.extend(self._mentions(doc_id, text, chunk, labels, probs))
+        return mentions
+
+    def _mentions(self, doc_id: str, text: str, toks: list[Span], labels: list[str],
+                  probs: list[float]) -> list[Mention]:
+        words = [t.text for t in toks]
+        found: list[tuple[int, int, str, float]] = []
+        start = None
+        typ = ""
+        for i, lab in enumerate(labels + ["O"]):
+            if start is not None and not (lab.startswith("I-") and lab[2:] == typ):
+                found.append((start, i, typ, sum(probs[start:i]) / (i - start)))
+                start = None
+            if lab.startswith("B-") or (lab.startswith("I-") and start is None):
+                start, typ = i, lab[2:]
+        out = []
+        for s, e, typ, conf in sorted(found):
+            begin = toks[s].start + self._clitic_cut(words[s], [normalize(w) for w in words[s + 1:e]])
+            end = toks[e - 1].end
+            if begin >= end:
+                continue
+            out.append(Mention(doc_id, begin, end, text[begin:end], typ, confidence=round(conf, 3)))
+        return out
+
+    def _clitic_cut(self, word: str, rest: list[str]) -> int:
+        """Characters of ``word`` to drop from the span start (a proclitic, never the article)."""
+        norm, offsets = normalize_with_offsets(word)
+        variants = clitic_variants(norm)
+        if len(variants) == 1:
+            return 0
+        tail = "".join(" " + r for r in rest)
+        if norm in self.lexicon or self.gazetteer.types(norm + tail) or (not rest and self.gazetteer.types(norm)):
+            return 0
+        for form, cut in variants[1:]:
+            gaz_known = len(form) >= 3 and self.gazetteer.types(form + tail)
+            if form in self.lexicon or gaz_known or (form.startswith("ال") and len(form) >= 4):
+                return offsets[cut]  # for لل+X the span starts after لل (the article's alef is elided)
+        return 0

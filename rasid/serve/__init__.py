@@ -1,0 +1,1 @@
+"""Serving the store: command line, REST API, web UI, search and exports."""

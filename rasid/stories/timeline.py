@@ -1,0 +1,100 @@
+"""Story timelines and publication-date inference.
+
+The same event reported by several outlets becomes one entry listing all of
+them: events merge when type and mode agree, dates are within a day (reports
+written on different days resolve "أمس" to the same day), and actors overlap
+(or one side has none). Entries keep the sentence of the earliest report.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from rasid.extract.temporal import find_dates
+from rasid.models import Document, Event, Story, TimelineEntry
+
+MERGE_TOLERANCE_DAYS = 1
+PUBLICATION_SLACK_DAYS = 2
+
+
+def build_timeline(story: Story, events: list[Event], docs: dict[str, Document]) -> list[TimelineEntry]:
+    """Dated events of the story in order, background flagged, each with the outlets reporting it."""
+    in_story = set(story.doc_ids) if story.doc_ids else set(docs)
+    evs = [e for e in events if e.doc_id in in_story and e.date]
+    evs.sort(key=lambda e: (_pub_key(docs.get(e.doc_id)), e.doc_id, e.sent_start))
+    clusters: list[list[Event]] = []
+    for e in evs:
+        target = next((c for c in clusters if _same_event(c[0], e)), None)
+        if target is None:
+            clusters.append([e])
+        else:
+            target.append(e)
+    entries: list[TimelineEntry] = []
+    for c in clusters:
+        first = c[0]
+        doc = docs[first.doc_id]
+        outlets: list[str] = []
+        for e in c:
+            d = docs.get(e.doc_id)
+            name = (d.outlet if d and d.outlet else e.doc_id)
+            if name not in outlets:
+                outlets.append(name)
+        entries.append(TimelineEntry(
+            date=first.date, text=doc.text[first.sent_start:first.sent_end], doc_id=first.doc_id,
+            start=first.sent_start, end=first.sent_end, event_id=first.id,
+            background=all(e.background for e in c), sources=sorted(outlets),
+        ))
+    entries.sort(key=lambda t: (t.date or "9999", t.doc_id, t.start))
+    return entries
+
+
+def infer_publication_range(doc: Document, story_docs: list[Document]) -> tuple[datetime, datetime] | None:
+    """When ``doc`` has no date: between the latest date it mentions and the story's dated articles.
+
+    Lower bound: the latest past absolute day the text mentions (it reports it) or the earliest
+    story publication minus slack; upper bound: the latest story publication plus slack.
+    """
+    if doc.published:
+        return doc.published, doc.published
+    pubs = sorted(d.published for d in story_docs if d.published and d.id != doc.id)
+    mentioned = [t.value for t in find_dates(doc.id, doc.text, None) if t.value and len(t.value) == 10]
+    latest_mention = datetime.fromisoformat(max(mentioned)) if mentioned else None
+    if not pubs and latest_mention is None:
+        return None
+    slack = timedelta(days=PUBLICATION_SLACK_DAYS)
+    if pubs:
+        lo, hi = _naive(pubs[0]) - slack, _naive(pubs[-1]) + slack
+        if latest_mention and latest_mention > lo:
+            lo = min(latest_mention, hi)
+    else:
+        lo = latest_mention
+        hi = latest_mention + timedelta(days=7)
+    return lo, hi
+
+
+def _naive(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=None)
+
+
+def _pub_key(doc: Document | None) -> datetime:
+    return _naive(doc.published) if doc and doc.published else datetime.max
+
+
+def _as_date(value: str) -> date:
+    if len(value) == 4:
+        return date(int(value), 1, 1)
+    if len(value) == 7:
+        return date(int(value[:4]), int(value[5:7]), 1)
+    return date.fromisoformat(value[:10])
+
+
+def _same_event(a: Event, b: Event) -> bool:
+    if a.type != b.type or (a.mode and b.mode and a.mode != b.mode):
+        return False
+    if len(a.date) == 10 and len(b.date) == 10:
+        if abs((_as_date(a.date) - _as_date(b.date)).days) > MERGE_TOLERANCE_DAYS:
+            return False
+    elif a.date[:min(len(a.date), len(b.date))] != b.date[:min(len(a.date), len(b.date))]:
+        return False  # a month/year date merges only with dates inside it
+    pa, pb = set(a.actors) | set(a.targets), set(b.actors) | set(b.targets)
+    return not pa or not pb or bool(pa & pb)

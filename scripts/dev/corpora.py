@@ -1,0 +1,113 @@
+"""Readers for the public NER corpora (ANERcorp, AQMAR, Wojood) mapped to PER/ORG/LOC BIO tags.
+
+Mapping (documented in docs/results/entities.md):
+  ANERcorp  PERS->PER, ORG->ORG, LOC->LOC, MISC->O
+  AQMAR     PER/ORG/LOC kept, MIS0..3 and typo tags (B-MISS1, OO...)->O, "I--ORG"->I-ORG
+  Wojood    PERS->PER, ORG->ORG, GPE/LOC/FAC->LOC, all 17 other types->O; nested spans are
+            flattened keeping the longest (outermost) mapped span.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rasid.extract.ner.bio import spans  # noqa: F401  (re-exported for the evaluation scripts)
+
+Sentence = tuple[list[str], list[str]]  # tokens, BIO tags
+
+_MAP = {"PERS": "PER", "PER": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC"}
+_TAG_RE = re.compile(r"^([BI])-+([A-Z]+)")
+
+
+def _bio_fix(tags: list[str]) -> list[str]:
+    """Turn an I- without a same-type predecessor into B-."""
+    out: list[str] = []
+    for t in tags:
+        if t.startswith("I-") and (not out or out[-1] == "O" or out[-1][2:] != t[2:]):
+            t = "B-" + t[2:]
+        out.append(t)
+    return out
+
+
+def _map_tag(tag: str, allowed: set[str]) -> str:
+    m = _TAG_RE.match(tag)
+    if not m:
+        return "O"
+    typ = _MAP.get(m.group(2))
+    if typ is None or m.group(2) not in allowed:
+        return "O"
+    return f"{m.group(1)}-{typ}"
+
+
+def read_conll(path: Path, allowed: set[str]) -> list[Sentence]:
+    """Two-column 'token TAG' files with blank-line sentence breaks."""
+    sents: list[Sentence] = []
+    toks: list[str] = []
+    tags: list[str] = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split()
+        if not parts:
+            if toks:
+                sents.append((toks, _bio_fix(tags)))
+                toks, tags = [], []
+            continue
+        toks.append(parts[0])
+        tags.append(_map_tag(parts[1], allowed) if len(parts) > 1 else "O")
+    if toks:
+        sents.append((toks, _bio_fix(tags)))
+    return sents
+
+
+def read_anercorp(path: Path) -> list[Sentence]:
+    return read_conll(path, {"PERS", "ORG", "LOC"})
+
+
+def read_aqmar(path: Path) -> list[Sentence]:
+    return read_conll(path, {"PER", "ORG", "LOC"})
+
+
+def read_wojood(path: Path) -> list[Sentence]:
+    """Nested multi-tag lines; keep the outermost mapped span where spans overlap."""
+    sents: list[Sentence] = []
+    block: list[list[str]] = []
+    lines = path.read_text(encoding="utf-8").splitlines() + [""]
+    for line in lines:
+        parts = line.split()
+        if parts:
+            block.append(parts)
+            continue
+        if not block:
+            continue
+        toks = [p[0] for p in block]
+        found: list[tuple[int, int, str]] = []
+        for src in {m.group(2) for p in block for t in p[1:] if (m := _TAG_RE.match(t))}:
+            typ = _MAP.get(src)
+            if typ is None:
+                continue
+            start = None
+            for i, p in enumerate(block + [["", "O"]]):
+                here = {t for t in p[1:] if t.endswith("-" + src)}
+                if start is not None and f"I-{src}" not in here:
+                    found.append((start, i, typ))
+                    start = None
+                if f"B-{src}" in here or (f"I-{src}" in here and start is None):
+                    start = i
+        found.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        tags = ["O"] * len(toks)
+        for s, e, typ in found:
+            if all(t == "O" for t in tags[s:e]):
+                tags[s] = "B-" + typ
+                for k in range(s + 1, e):
+                    tags[k] = "I-" + typ
+        sents.append((toks, tags))
+        block = []
+    return sents
+
+
+def aqmar_split(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Split AQMAR by article: every 4th article (sorted by name) is held out for testing."""
+    files = sorted(p for p in folder.glob("*.txt") if p.name != "MANIFEST.txt")
+    test = files[::4]
+    train = [p for p in files if p not in test]
+    return train, test
