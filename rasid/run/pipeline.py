@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from datasketch import MinHash
 
 from rasid.clean.boilerplate import LineStats, clean_text
+from rasid.config import RunConfig
 from rasid.dedup.detector import Deduplicator, content_hash, minhash
 from rasid.ingest.readers import read_inputs
 from rasid.models import Document, RawArticle, Skip
@@ -30,15 +31,6 @@ if TYPE_CHECKING:
     from rasid.stories.cluster import StoryClusterer
 
 log = logging.getLogger("rasid")
-
-
-@dataclass
-class RunConfig:
-    batch_size: int = 500
-    min_repeat_docs: int = 3  # a line seen in this many documents of one outlet is boilerplate
-    dedup_threshold: float = 0.5
-    extract: bool = True
-    cluster: bool = True
 
 
 @dataclass
