@@ -6,15 +6,45 @@ Readers import from here (never from each other), so the ingest package has no i
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import urlparse
 
+from rasid.models import RawArticle, Skip
 from rasid.text.normalize import to_ascii_digits
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a single article file beyond this is refused (JSONL dumps are streamed)
 MAX_ARTICLE_CHARS = 2_000_000  # one article longer than this is refused, not truncated
+MAX_ID_CHARS = 300  # the store's id columns: checked here so SQLite and PostgreSQL refuse the same records
+MAX_OUTLET_CHARS = 200
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+WARNING = "warning: "  # a Skip whose reason starts so is a note about a stored article, not a refusal
+
+
+def path_text(path: str | Path) -> str:
+    """A path as text that any database accepts: bytes of a non-UTF-8 file name become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def without_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with lone surrogates (from JSON ``\\ud800`` escapes or odd file names) as U+FFFD, and their count."""
+    if text.isascii():
+        return text, 0
+    return _SURROGATE_RE.subn("\ufffd", text)
+
+
+def check_limits(raw: RawArticle) -> Skip | None:
+    """A Skip naming the field when a value would not fit the store (the same on every backend)."""
+    for field, value, limit in (("id", raw.doc_id, MAX_ID_CHARS), ("outlet", raw.outlet, MAX_OUTLET_CHARS)):
+        if value is not None and len(value) > limit:
+            return Skip(raw.source_path, f"field '{field}' too long ({len(value)} characters > {limit})",
+                        raw.doc_id[:MAX_ID_CHARS])
+    if len(raw.text) > MAX_ARTICLE_CHARS:
+        return Skip(raw.source_path, f"article too long ({len(raw.text)} chars > {MAX_ARTICLE_CHARS})", raw.doc_id)
+    return None
 
 
 def outlet_from_url(url: str | None) -> str | None:
@@ -36,12 +66,14 @@ def parse_date(value: str | None) -> datetime | None:
     value = str(value).strip()
     value = to_ascii_digits(value)
     dt: datetime | None = None
+    if len(value) > 100:  # no real date is this long; refuse before any parser sees it
+        return None
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
             dt = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             m = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value)
             if m:
                 try:
@@ -51,8 +83,11 @@ def parse_date(value: str | None) -> datetime | None:
     if dt is None or not (1800 <= dt.year <= 2200):
         return None
     if dt.tzinfo is not None:
-        dt = dt.astimezone(UTC).replace(tzinfo=None)
-    return dt
+        try:
+            dt = dt.astimezone(UTC).replace(tzinfo=None)
+        except (OverflowError, ValueError):  # an absurd zone pushes the instant out of range
+            return None
+    return dt if 1800 <= dt.year <= 2200 else None
 
 
 def date_from_url(url: str | None) -> datetime | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 
-from rasid.ingest.common import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, outlet_from_url, url_doc_id
+from rasid.ingest.common import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, outlet_from_url, path_text, url_doc_id
 from rasid.models import RawArticle, Skip
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
@@ -89,9 +89,9 @@ def read_feed(path: Path) -> Iterator[RawArticle | Skip]:
     """A feed file (.rss/.atom/.xml) on disk."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        yield Skip(str(path), f"feed file too large ({size} bytes > {MAX_FILE_BYTES})")
+        yield Skip(path_text(path), f"feed file too large ({size} bytes > {MAX_FILE_BYTES})")
         return
-    yield from parse_feed(path.read_bytes(), str(path))
+    yield from parse_feed(path.read_bytes(), path_text(path))
 
 
 def read_feed_url(url: str, timeout: float = 30.0, max_bytes: int = MAX_FILE_BYTES) -> Iterator[RawArticle | Skip]:

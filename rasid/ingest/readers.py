@@ -6,14 +6,28 @@ file never stops the run and is never dropped silently.
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rasid.ingest.common import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, date_from_url, outlet_from_url, parse_date
+from rasid.ingest.common import (
+    MAX_ARTICLE_CHARS,
+    MAX_FILE_BYTES,
+    MAX_ID_CHARS,
+    WARNING,
+    check_limits,
+    date_from_url,
+    outlet_from_url,
+    parse_date,
+    path_text,
+    without_surrogates,
+)
 from rasid.models import RawArticle, Skip
-from rasid.text.decode import DecodeError, decode_bytes
+from rasid.text.decode import Decoded, DecodeError, decode
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -21,19 +35,38 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 WARC_SUFFIXES = {".warc", ".gz"}
 
+log = logging.getLogger(__name__)
+
 _HEADER_RE = re.compile(r"^(date|title|url|source|outlet)\s*[:=]?\s+(.*\S)\s*$", re.IGNORECASE)
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Expand folders recursively, in sorted order so runs are reproducible."""
+    """Expand folders recursively, in sorted order so runs are reproducible.
+
+    Nothing is dropped silently: an unreadable folder, a link (dangling, looping, or to a folder, which is
+    not followed) and a FIFO or other special file are yielded too, and ``read_file`` says why it skips them.
+    """
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
-                    yield child
+        if path.is_dir() and not path.is_symlink():
+            yield from _walk(path)
         else:
             yield path
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    try:
+        children = sorted(folder.iterdir())
+    except OSError:
+        yield folder  # read_file reports the folder as unreadable
+        return
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        if child.is_dir() and not child.is_symlink():
+            yield from _walk(child)
+        else:
+            yield child
 
 
 def read_inputs(paths: Iterable[str | Path]) -> Iterator[RawArticle | Skip]:
@@ -49,20 +82,56 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[RawArticle | Skip]:
 
 
 def read_file(path: Path) -> Iterator[RawArticle | Skip]:
-    src = str(path)
-    if not path.exists():
-        yield Skip(src, "file not found")
+    """Articles (or skips with reasons) from one file; whatever the file holds, this never raises.
+
+    Each article is checked against the store's field limits here, so every backend refuses the same ones.
+    """
+    src = path_text(path)
+    if (why := _not_a_regular_file(path)) is not None:
+        yield Skip(src, why)
         return
+    try:
+        for item in _read_regular(path, src):
+            if isinstance(item, RawArticle):
+                item = check_limits(item) or item
+            if isinstance(item, Skip):  # its id or reason may quote a damaged value: keep it storable
+                item = Skip(*(without_surrogates(v)[0] if v else v
+                              for v in (item.source_path, item.reason, item.doc_id)))
+            yield item
+    except Exception as exc:  # noqa: BLE001 - last resort: one odd file must not stop a run of thousands
+        log.warning("could not read %s: %s", src, exc)
+        yield Skip(src, f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an article file, or None when it is a regular file."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if path.is_symlink():
+            return "dangling symbolic link (its target does not exist)"
+        if exc.errno == errno.ENOENT:
+            return "file not found"
+        return f"cannot stat file: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        if path.is_symlink():
+            return "symbolic link to a folder (not followed; pass the folder itself)"
+        return "folder cannot be read (permission denied?)"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "device"
+        return f"not a regular file ({kind})"
+    if st.st_size == 0:
+        return "empty file"
+    return None
+
+
+def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
+    """Dispatch on the suffix, or sniff the content for .txt/.html and unknown suffixes."""
     suffix = path.suffix.lower()
     name = path.name.lower()
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        yield Skip(src, f"cannot stat file: {exc}")
-        return
-    if size == 0:
-        yield Skip(src, "empty file")
-        return
+    size = path.stat().st_size
     try:
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path)
@@ -78,16 +147,24 @@ def read_file(path: Path) -> Iterator[RawArticle | Skip]:
             if size > MAX_FILE_BYTES:
                 yield Skip(src, f"file too large ({size} bytes > {MAX_FILE_BYTES}); split it or use JSONL")
                 return
-            data = path.read_bytes()
-            text, encoding = decode_bytes(data)
-            if suffix in HTML_SUFFIXES or _looks_like_html(text):
-                yield _from_html(path, text, encoding)
+            dec = decode(path.read_bytes())
+            if suffix in HTML_SUFFIXES or _looks_like_html(dec.text):
+                art = _from_html(path, dec.text, dec.encoding)
             else:
-                yield _from_text(path, text, encoding)
+                art = _from_text(path, dec.text, dec.encoding)
+            yield art
+            if dec.damaged and isinstance(art, RawArticle):
+                yield damage_note(src, art.doc_id, dec)
     except DecodeError as exc:
         yield Skip(src, str(exc))
     except (OSError, ValueError) as exc:
         yield Skip(src, f"unreadable: {exc}")
+
+
+def damage_note(where: str, doc_id: str, dec: Decoded) -> Skip:
+    """The skip-style warning for an article stored after damaged bytes were replaced."""
+    return Skip(where, f"{WARNING}{dec.damaged} damaged byte(s) replaced with U+FFFD ({dec.encoding}); "
+                       "the article was stored", doc_id)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -96,7 +173,8 @@ def _looks_like_html(text: str) -> bool:
 
 
 def doc_id_for(path: Path) -> str:
-    return path.stem
+    """The file name without its extension (non-UTF-8 bytes of the name as U+FFFD)."""
+    return path_text(path.stem)
 
 
 def _outlet_from_folder(path: Path) -> str | None:
@@ -106,8 +184,6 @@ def _outlet_from_folder(path: Path) -> str | None:
 
 def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     """Plain scraped text; leading ``key value`` lines (date/title/url/source) are metadata."""
-    if "\x00" in text:
-        return Skip(str(path), "binary content (NUL bytes) in text file")
     lines = text.splitlines()
     meta: dict[str, str] = {}
     i = 0
@@ -119,19 +195,19 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
         i += 1
     body = "\n".join(lines[i:]).strip("\n")
     if not body.strip():
-        return Skip(str(path), "no text after metadata lines")
+        return Skip(path_text(path), "no text after metadata lines")
     if len(body) > MAX_ARTICLE_CHARS:
-        return Skip(str(path), f"article too long ({len(body)} chars > {MAX_ARTICLE_CHARS})")
+        return Skip(path_text(path), f"article too long ({len(body)} chars > {MAX_ARTICLE_CHARS})")
     url = meta.get("url")
     published = parse_date(meta.get("date"))
     date_source = "header-line" if published else None
     if published is None and "date" in meta:
-        date_source = f"invalid date '{meta['date']}' ignored"
+        date_source = f"invalid date '{meta['date'][:60]}' ignored"
     if published is None and (d := date_from_url(url)):
         published, date_source = d, "url"
     outlet = meta.get("source") or meta.get("outlet") or _outlet_from_folder(path) or outlet_from_url(url)
     return RawArticle(
-        doc_id=doc_id_for(path), text=body, source_path=str(path), fmt="txt", title=meta.get("title"),
+        doc_id=doc_id_for(path), text=body, source_path=path_text(path), fmt="txt", title=meta.get("title"),
         url=url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
     )
 
@@ -142,16 +218,16 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
     try:
         ext = extract_html(html)
     except ValueError as exc:
-        return Skip(str(path), f"malformed HTML: {exc}")
+        return Skip(path_text(path), f"malformed HTML: {exc}")
     if not ext.text.strip():
-        return Skip(str(path), "no main text found in HTML")
+        return Skip(path_text(path), "no main text found in HTML")
     published = parse_date(ext.date)
     date_source = "html-meta" if published else None
     if published is None and (d := date_from_url(ext.url)):
         published, date_source = d, "url"
     outlet = _outlet_from_folder(path) or ext.sitename or outlet_from_url(ext.url)
     return RawArticle(
-        doc_id=doc_id_for(path), text=ext.text, source_path=str(path), fmt="html", title=ext.title,
+        doc_id=doc_id_for(path), text=ext.text, source_path=path_text(path), fmt="html", title=ext.title,
         url=ext.url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
     )
 
@@ -164,7 +240,7 @@ _JSON_OUTLET_KEYS = ("source", "src", "outlet", "site")
 
 def _read_jsonl(path: Path) -> Iterator[RawArticle | Skip]:
     """One article per line; a broken line is skipped with its line number, the rest still load."""
-    src = str(path)
+    src = path_text(path)
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -174,42 +250,77 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | Skip]:
                 yield Skip(where, f"JSON line too long ({len(raw)} bytes)")
                 continue
             try:
-                text_line, _ = decode_bytes(raw)
-                obj = json.loads(text_line)
+                dec = decode(raw)
+                obj = json.loads(dec.text)
             except (DecodeError, json.JSONDecodeError) as exc:
                 yield Skip(where, f"malformed JSON: {exc}")
+                continue
+            except RecursionError:
+                yield Skip(where, "malformed JSON: nested too deeply")
                 continue
             if not isinstance(obj, dict):
                 yield Skip(where, "JSON line is not an object")
                 continue
-            yield _from_json(obj, path, lineno)
+            try:
+                art, repaired = _from_json(obj, path, lineno)
+            except FieldError as exc:
+                yield Skip(where, str(exc), exc.doc_id)
+                continue
+            yield art
+            if isinstance(art, RawArticle) and (dec.damaged or repaired):
+                yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
 
 
-def _first(obj: dict, keys: tuple[str, ...]) -> str | None:
+class FieldError(ValueError):
+    """A JSON record whose field has the wrong type: the record becomes a Skip naming the field."""
+
+    def __init__(self, message: str, doc_id: str | None = None) -> None:
+        super().__init__(message)
+        self.doc_id = doc_id
+
+
+_TEXT = (str,)
+_SCALAR = (str, int, float)
+
+
+def _first(obj: dict, keys: tuple[str, ...], types: tuple[type, ...] = _TEXT) -> str | None:
+    """The first non-empty value among ``keys``, as text; a value of another type is a ``FieldError``."""
     for k in keys:
         v = obj.get(k)
-        if v not in (None, ""):
-            return str(v)
+        if v in (None, ""):
+            continue
+        if isinstance(v, bool) or not isinstance(v, types):
+            kinds = " or ".join("a string" if t is str else "a number" for t in types if t is not float)
+            raise FieldError(f"field '{k}' must be {kinds}, not {type(v).__name__}")
+        return str(v)
     return None
 
 
-def _from_json(obj: dict, path: Path, lineno: int) -> RawArticle | Skip:
-    where = f"{path}:{lineno}"
-    doc_id = _first(obj, _JSON_ID_KEYS) or f"{path.stem}-{lineno}"
-    text = _first(obj, _JSON_TEXT_KEYS)
+def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, int]:
+    """A record → article (or Skip), validated field by field; returns it with the number of repaired chars."""
+    where = f"{path_text(path)}:{lineno}"
+    doc_id = _first(obj, _JSON_ID_KEYS, _SCALAR) or f"{path_text(path.stem)}-{lineno}"
+    fields = {"doc_id": doc_id}
+    try:
+        fields |= {"text": _first(obj, _JSON_TEXT_KEYS), "url": _first(obj, ("url", "link")),
+                   "title": _first(obj, ("title", "headline")), "date": _first(obj, _JSON_DATE_KEYS, _SCALAR),
+                   "outlet": _first(obj, _JSON_OUTLET_KEYS)}
+    except FieldError as exc:
+        raise FieldError(str(exc), doc_id[:MAX_ID_CHARS]) from None
+    repaired = 0
+    for k, v in fields.items():
+        if v is not None:
+            fields[k], n = without_surrogates(v.replace("\x00", ""))
+            repaired += n + v.count("\x00")
+    doc_id, text, url, raw_date = fields["doc_id"], fields["text"], fields["url"], fields["date"]
     if not text or not text.strip():
-        return Skip(where, "empty text", doc_id=doc_id)
-    if len(text) > MAX_ARTICLE_CHARS:
-        return Skip(where, f"article too long ({len(text)} chars)", doc_id=doc_id)
-    url = _first(obj, ("url", "link"))
-    raw_date = _first(obj, _JSON_DATE_KEYS)
+        return Skip(where, "empty text", doc_id=doc_id), 0
     published = parse_date(raw_date)
-    date_source = "metadata" if published else (f"invalid date '{raw_date}' ignored" if raw_date else None)
+    date_source = "metadata" if published else (f"invalid date '{raw_date[:60]}' ignored" if raw_date else None)
     if published is None and (d := date_from_url(url)):
         published, date_source = d, "url"
-    outlet = _first(obj, _JSON_OUTLET_KEYS) or outlet_from_url(url)
+    outlet = fields["outlet"] or outlet_from_url(url)
     return RawArticle(
         doc_id=doc_id, text=text.replace("\r\n", "\n"), source_path=where, fmt="jsonl",
-        title=_first(obj, ("title", "headline")), url=url, outlet=outlet, published=published,
-        date_source=date_source,
-    )
+        title=fields["title"], url=url, outlet=outlet, published=published, date_source=date_source,
+    ), repaired

@@ -14,7 +14,14 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from rasid.ingest.common import MAX_ARTICLE_CHARS, date_from_url, outlet_from_url, parse_date, url_doc_id
+from rasid.ingest.common import (
+    MAX_ARTICLE_CHARS,
+    date_from_url,
+    outlet_from_url,
+    parse_date,
+    path_text,
+    url_doc_id,
+)
 from rasid.models import RawArticle, Skip
 from rasid.text.decode import DecodeError, decode_bytes
 
@@ -68,7 +75,7 @@ def _truncated(rec: object) -> bool:
 
 def read_warc(path: Path) -> Iterator[RawArticle | Skip]:
     """Articles from a .warc or .warc.gz file, in record order; a truncated record is a ``Skip``."""
-    src = str(path)
+    src = path_text(path)
     records = 0
     try:
         with path.open("rb") as fh:

@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from rasid.ingest.common import WARNING
 from rasid.run.pipeline import RunConfig, run
 from rasid.store import Store
 
@@ -68,13 +69,18 @@ def run_cmd(
             report = run(list(paths), store, cfg, progress=factory)
         else:
             raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask")
+    warned = 0
     for skip in report.skipped:
-        console.print(f"[yellow]skipped[/] {skip.source_path}: {skip.reason}")
+        if skip.reason.startswith(WARNING):  # stored, with a note (e.g. damaged bytes replaced)
+            warned += 1
+            console.print(f"[yellow]warning[/] {skip.source_path}: {skip.reason.removeprefix(WARNING)}")
+        else:
+            console.print(f"[yellow]skipped[/] {skip.source_path}: {skip.reason}")
     for note in report.notes:
         console.print(f"[cyan]note[/] {note}")
     console.print(
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
-        f"duplicates {report.duplicates}, skipped {len(report.skipped)}, extracted {report.extracted}, "
+        f"duplicates {report.duplicates}, skipped {len(report.skipped) - warned}, warnings {warned}, extracted {report.extracted}, "
         f"stories updated {report.stories_updated} → {store.url}"
     )
     store.close()
