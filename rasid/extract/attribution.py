@@ -21,25 +21,23 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
+from rasid import resources
 from rasid.extract.temporal import find_dates
 from rasid.extract.temporal_lexicon import FUTURE_CUES
 from rasid.models import Claim, Document, Mention, TimeExpression
 from rasid.text.normalize import normalize_with_offsets, words
 from rasid.text.spans import Span, sentences
 
-_SPEECH = (
-    r"(?:قال|قالت|يقول|تقول|اكد|اكدت|يوكد|توكد|اعلن|اعلنت|يعلن|تعلن|اوضح|اوضحت|اضاف|اضافت|صرح|صرحت|"
-    r"ذكر|ذكرت|اشار|اشارت|افاد|افادت|كشف|كشفت|شدد|شددت|نفي|نفت|وصف|وصفت|اعتبر|اعتبرت|راي|رات|"
-    r"لفت|لفتت|اوضحت|ابلغ|ابلغت|نقل|نقلت)"
-)
+# Curated word lists live in rasid/data/lexicons (speech_verbs.txt, attribution.tsv), in normalised form.
+_WORDS = resources.lexicon_groups("attribution.tsv")
+
+
+_SPEECH = resources.alternation(resources.lexicon("speech_verbs.txt"))
 _SPEECH_RE = re.compile(rf"(?<!\w)[وف]?{_SPEECH}(?!\w)")
 _COMPLEMENT_RE = re.compile(r"(?<!\w)(?:ان|انه|انها|انهم|بان|بانه|بانها)(?!\w)|[:«\"“]")
 _RELAY_RE = re.compile(r"(?<!\w)عن(?!\w)")
 _ACCORDING_RE = re.compile(r"(?<!\w)[وف]?(?:بحسب|حسب|وفق|وفقا\s+ل|طبقا\s+ل|نقلا\s+عن)\s*")
-_ANON_RE = re.compile(
-    r"(?:مصدر|مصادر|مسوول|مسوولون|مسوولين|دبلوماسي|دبلوماسيون|شهود|ناشطون|مراقبون|خبراء|متحدث)[\w\s]{0,30}?"
-    r"(?=\s+(?:قوله|قولها|ان|بان|:)|$)"
-)
+_ANON_RE = re.compile(resources.alternation(_WORDS["anonymous_source"]) + r"[\w\s]{0,30}?(?=\s+(?:قوله|قولها|ان|بان|:)|$)")
 
 # «زيارة رسمية», «الزيارة الرسمية», «بزيارته الرسمية»; the first qualifier after the noun is the type.
 _VISIT_TYPE_RE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?زيار(?:ه|ته|تها)\s+(?:ال)?(دوله|عمل|رسميه|خاصه)(?!\w)")
@@ -55,17 +53,13 @@ _NUM_WORDS = r"عشرات|مئات|الاف|الوف|ملايين|ثلاثه|ا�
 _COUNT_RE = re.compile(
     rf"(?<![\w.,])(\d[\d,.]*|{_NUM_WORDS})\s+(?:(الف|مليون|مليار|ملايين)\s+)?(?:من\s+)?((?:ال)?[\u0621-\u064A]{{3,}})"
 )
-_COUNT_SKIP = {"يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر",
-               "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول",
-               "تشرين", "عام", "العام", "سنه", "يوم", "ايام", "يوما", "ساعه", "ساعات", "دقيقه", "دقايق",
-               "شهر", "اشهر", "اسبوع", "اسابيع", "بالميه", "بالمئه", "في", "الي", "من", "عن", "على", "علي",
-               "كيلومتر", "كلم", "كم", "متر", "هـ", "م"}
+_COUNT_SKIP = frozenset(_WORDS["count_skip"])  # a number before these is a date, a time or a distance
 # Words after a speech verb that name no speaker: «أشار إلى أن» (the previous speaker), «وُصفت آنذاك بأنها».
 # _NAMED_BY: words after which «…» quotes a name or an addressee («شركة «أرامكو»», «لـ«سانا»»), not speech.
-_ZONE_TAIL = {"الي", "ل", "ايضا", "كذلك", "مجددا"}
-_NAMED_BY = {"ل", "شركه", "صحيفه", "وكاله", "حركه", "منظمه", "مؤسسه", "قناه", "موقع", "مجموعه", "هييه", "جمعيه", "مجله"}
-_NOT_SPEAKER = {"انذاك", "حينها", "حينذاك", "وقتها", "سابقا", "امس", "اليوم", "مرارا", "صراحه"}
-_PLANNED = {"قريب", "قريبا", "المقبل", "المقبله", "مرتقب", "المرتقب", "المرتقبه", "سيعقد", "ستعقد", "تحديد"}
+_ZONE_TAIL = frozenset(_WORDS["zone_tail"])
+_NAMED_BY = frozenset(_WORDS["named_by"])
+_NOT_SPEAKER = frozenset(_WORDS["not_speaker"])
+_PLANNED = frozenset(_WORDS["planned"])
 _CONTRAST_RE = re.compile(r"[،,]?\s+(?:في حين|فيما|بينما|لكن|غير ان)\s+")
 _PLUPERFECT_RE = re.compile(r"(?<!\w)[وف]?كان(?:ت|وا)?\s+(?:\S+\s+){0,5}?قد\s")
 _STATEMENT_RE = re.compile(rf"(?:بيان|تصريح|تصريحات|صدر|للصحفيين|للصحافيين|مؤتمر صحفي|{_SPEECH})\W+(?:\S+\W+)?$")
