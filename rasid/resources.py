@@ -4,7 +4,8 @@ Every module that reads packaged data goes through here, so the package layout (
 the text encoding, gzip handling and the comment convention are decided once. Lexicons are the
 human-edited word lists and patterns in ``rasid/data/lexicons``: UTF-8, one entry per line, ``#`` starts
 a comment line, blank lines are ignored; ``.tsv`` lexicons have tab-separated columns. They are read
-once per process (cached) and returned as immutable tuples, so callers cannot alter a shared copy.
+once per process (cached) and returned as tuples and read-only mappings, so no caller can alter the
+copy the others share.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 
 LEXICONS = "lexicons"
 
 
 def path(name: str) -> Path:
-    """Filesystem path of ``rasid/data/<name>`` (``name`` may hold ``/``, e.g. ``lexicons/titles.txt``)."""
+    """Filesystem path of ``rasid/data/<name>`` (``name`` may hold ``/``, e.g. ``lexicons/titles.tsv``)."""
     return Path(str(resources.files("rasid").joinpath("data", *name.split("/"))))
 
 
@@ -59,11 +61,11 @@ def lexicon(name: str) -> tuple[str, ...]:
 
 
 @cache
-def lexicon_groups(name: str) -> dict[str, tuple[str, ...]]:
+def lexicon_groups(name: str) -> MappingProxyType[str, tuple[str, ...]]:
     """A two-column ``group<TAB>entry`` lexicon as group -> entries, both in file order.
 
     Several small lists of one module share a file this way (e.g. the boilerplate rules, each with its
-    patterns). The dict is cached: treat it as read-only.
+    patterns).
     """
     groups: dict[str, list[str]] = {}
     for line in lexicon(name):
@@ -71,7 +73,7 @@ def lexicon_groups(name: str) -> dict[str, tuple[str, ...]]:
         if not sep or "\t" in entry:
             raise ValueError(f"{name}: expected 'group<TAB>entry', got {line!r}")
         groups.setdefault(group, []).append(entry)
-    return {g: tuple(es) for g, es in groups.items()}
+    return MappingProxyType({g: tuple(es) for g, es in groups.items()})
 
 
 def alternation(entries: tuple[str, ...]) -> str:
