@@ -7,7 +7,7 @@ Two layers:
   codes agree, and single-noun patterns, mapped to PLOVER with CAMEO2PLOVER-2021.txt.
 
 Only derived entries (stems, codes) are written; no corpus text.
-Usage: python scripts/build_event_lexicon.py [--data ../shared/data]
+Usage: python scripts/build_event_lexicon.py [--data ../shared/data] [--out rasid/data/event_lexicon.json]
 """
 
 from __future__ import annotations
@@ -114,7 +114,9 @@ def parse_up(path: Path) -> tuple[dict[str, Counter], dict[str, Counter]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--out", type=Path, default=OUT, help="where to write the lexicon (tests write to a temp dir)")
     args = ap.parse_args()
+    out: Path = args.out
     ec = args.data / "event_coding"
     table_path = ec / "plover" / "CAMEO2PLOVER-2021.txt"
     up_path = ec / "universalpetrarch_arabic" / "CAMEO.ar.0.5.txt"
@@ -136,11 +138,11 @@ def main() -> None:
             entries[form] = {"cameo": code, "plover": pl[0], "mode": pl[1], "source": source, "pos": pos}
     for form, (code, plover, mode, pos) in CURATED.items():
         entries[form] = {"cameo": code, "plover": plover, "mode": mode, "source": "curated", "pos": pos}
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"version": 1, "entries": dict(sorted(entries.items()))}, ensure_ascii=False,
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"version": 1, "entries": dict(sorted(entries.items()))}, ensure_ascii=False,
                               indent=0), encoding="utf-8")
     by_src = Counter(e["source"] for e in entries.values())
-    print(f"wrote {OUT} with {len(entries)} entries: {dict(by_src)}")
+    print(f"wrote {out} with {len(entries)} entries: {dict(by_src)}")
 
 
 if __name__ == "__main__":

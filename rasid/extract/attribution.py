@@ -21,59 +21,52 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
+from rasid import resources
 from rasid.extract.temporal import find_dates
 from rasid.extract.temporal_lexicon import FUTURE_CUES
 from rasid.models import Claim, Document, Mention, TimeExpression
 from rasid.text.normalize import normalize_with_offsets, words
 from rasid.text.spans import Span, sentences
 
-_SPEECH = (
-    r"(?:قال|قالت|يقول|تقول|اكد|اكدت|يوكد|توكد|اعلن|اعلنت|يعلن|تعلن|اوضح|اوضحت|اضاف|اضافت|صرح|صرحت|"
-    r"ذكر|ذكرت|اشار|اشارت|افاد|افادت|كشف|كشفت|شدد|شددت|نفي|نفت|وصف|وصفت|اعتبر|اعتبرت|راي|رات|"
-    r"لفت|لفتت|اوضحت|ابلغ|ابلغت|نقل|نقلت)"
-)
+# Curated word lists live in rasid/data/lexicons (speech_verbs.txt, attribution.tsv), in normalised form.
+_WORDS = resources.lexicon_groups("attribution.tsv")
+
+
+_SPEECH = resources.alternation(resources.lexicon("speech_verbs.txt"))
 _SPEECH_RE = re.compile(rf"(?<!\w)[وف]?{_SPEECH}(?!\w)")
 _COMPLEMENT_RE = re.compile(r"(?<!\w)(?:ان|انه|انها|انهم|بان|بانه|بانها)(?!\w)|[:«\"“]")
 _RELAY_RE = re.compile(r"(?<!\w)عن(?!\w)")
 _ACCORDING_RE = re.compile(r"(?<!\w)[وف]?(?:بحسب|حسب|وفق|وفقا\s+ل|طبقا\s+ل|نقلا\s+عن)\s*")
-_ANON_RE = re.compile(
-    r"(?:مصدر|مصادر|مسوول|مسوولون|مسوولين|دبلوماسي|دبلوماسيون|شهود|ناشطون|مراقبون|خبراء|متحدث)[\w\s]{0,30}?"
-    r"(?=\s+(?:قوله|قولها|ان|بان|:)|$)"
-)
+_ANON_RE = re.compile(resources.alternation(_WORDS["anonymous_source"]) + r"[\w\s]{0,30}?(?=\s+(?:قوله|قولها|ان|بان|:)|$)")
 
 # «زيارة رسمية», «الزيارة الرسمية», «بزيارته الرسمية»; the first qualifier after the noun is the type.
-_VISIT_TYPE_RE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?زيار(?:ه|ته|تها)\s+(?:ال)?(دوله|عمل|رسميه|خاصه)(?!\w)")
-_VISIT_TYPES = {"دوله": "state", "عمل": "working", "رسميه": "official", "خاصه": "private"}
-_PHONE_RE = re.compile(r"هاتف|مكالمه")
-_VIDEO_RE = re.compile(r"(?:عبر|بتقنيه|بواسطه)\s+(?:الفيديو|الاتصال المرئي|الفيديو كونفرانس)|افتراضي")
+_VISIT_TYPES = {word: value for value, ws in resources.lexicon_groups("visit_types.tsv").items() for word in ws}
+_VISIT_TYPE_RE = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?زيار(?:ه|ته|تها)\s+(?:ال)?(" + "|".join(map(re.escape, _VISIT_TYPES)) + r")(?!\w)")
+_MODES = resources.lexicon_groups("meeting_modes.tsv")
 # «زار» only as a whole verb form: «وزارة» (ministry) is و + زار + ة.
-_IN_PERSON_RE = re.compile(
-    r"(?<!\w)[وفبل]?(?:التقي|يلتقي|لقاء|اجتمع|اجتماع|قمه|استقبل|يستقبل|وجها لوجه|زيار|زار(?:ت|وا|ا)?(?!\w))")
+_MODE_RES = {mode: re.compile(r"(?<!\w)[وفبل]?(?:" + "|".join(ps) + ")" if mode == "in_person" else "|".join(ps))
+             for mode, ps in _MODES.items()}
 # «تأتي الزيارة بعد اتصال هاتفي»: a contact mode after بعد/قبل/عقب/منذ describes another, related event.
 _RELATED_RE = re.compile(r"(?<!\w)(?:بعد|قبل|عقب|اثر|منذ)\s+(?:\S+\s+){0,4}?(?:من\s+)?(?:\S+\s+)?$")
-_NUM_WORDS = r"عشرات|مئات|الاف|الوف|ملايين|ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره|الف|مليون"
+_NUM_WORDS = "|".join(map(re.escape, _WORDS["number_word"]))
+_SCALE_WORDS = "|".join(map(re.escape, _WORDS["scale_word"]))
 _COUNT_RE = re.compile(
-    rf"(?<![\w.,])(\d[\d,.]*|{_NUM_WORDS})\s+(?:(الف|مليون|مليار|ملايين)\s+)?(?:من\s+)?((?:ال)?[\u0621-\u064A]{{3,}})"
+    rf"(?<![\w.,])(\d[\d,.]*|{_NUM_WORDS})\s+(?:({_SCALE_WORDS})\s+)?(?:من\s+)?((?:ال)?[\u0621-\u064A]{{3,}})"
 )
-_COUNT_SKIP = {"يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر",
-               "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول",
-               "تشرين", "عام", "العام", "سنه", "يوم", "ايام", "يوما", "ساعه", "ساعات", "دقيقه", "دقايق",
-               "شهر", "اشهر", "اسبوع", "اسابيع", "بالميه", "بالمئه", "في", "الي", "من", "عن", "على", "علي",
-               "كيلومتر", "كلم", "كم", "متر", "هـ", "م"}
+_COUNT_SKIP = frozenset(_WORDS["count_skip"])  # a number before these is a date, a time or a distance
 # Words after a speech verb that name no speaker: «أشار إلى أن» (the previous speaker), «وُصفت آنذاك بأنها».
 # _NAMED_BY: words after which «…» quotes a name or an addressee («شركة «أرامكو»», «لـ«سانا»»), not speech.
-_ZONE_TAIL = {"الي", "ل", "ايضا", "كذلك", "مجددا"}
-_NAMED_BY = {"ل", "شركه", "صحيفه", "وكاله", "حركه", "منظمه", "مؤسسه", "قناه", "موقع", "مجموعه", "هييه", "جمعيه", "مجله"}
-_NOT_SPEAKER = {"انذاك", "حينها", "حينذاك", "وقتها", "سابقا", "امس", "اليوم", "مرارا", "صراحه"}
-_PLANNED = {"قريب", "قريبا", "المقبل", "المقبله", "مرتقب", "المرتقب", "المرتقبه", "سيعقد", "ستعقد", "تحديد"}
+_ZONE_TAIL = frozenset(_WORDS["zone_tail"])
+_NAMED_BY = frozenset(_WORDS["named_by"])
+_NOT_SPEAKER = frozenset(_WORDS["not_speaker"])
+_PLANNED = frozenset(_WORDS["planned"])
 _CONTRAST_RE = re.compile(r"[،,]?\s+(?:في حين|فيما|بينما|لكن|غير ان)\s+")
 _PLUPERFECT_RE = re.compile(r"(?<!\w)[وف]?كان(?:ت|وا)?\s+(?:\S+\s+){0,5}?قد\s")
 _STATEMENT_RE = re.compile(rf"(?:بيان|تصريح|تصريحات|صدر|للصحفيين|للصحافيين|مؤتمر صحفي|{_SPEECH})\W+(?:\S+\W+)?$")
 _PLACE_PREP_RE = re.compile(r"(?:(?<!\w)(?:في|إلى|الى|من|داخل|قرب)\s+|(?<!\w)[بل])$")
-_TOPICS = [("phone", re.compile(r"هاتف|مكالمه")), ("visit", re.compile(r"زيار|(?<!\w)[وف]?زار|يزور|وصل")),
-           ("withdrawal", re.compile(r"انسحاب|انسحب|ينسحب|سحب|اخلاء|اخلي")),
-           ("meeting", re.compile(r"التقي|يلتقي|لقاء|اجتمع|اجتماع|قمه|محادثات|مباحثات")),
-           ("agreement", re.compile(r"اتفاق|صفقه|وقع|توقيع"))]
+# (topic, regex) in file order: the first topic found is the claim's (rasid/data/lexicons/claim_topics.tsv).
+_TOPICS = [(topic, re.compile("|".join(ps))) for topic, ps in resources.lexicon_groups("claim_topics.tsv").items()]
 
 
 @dataclass
@@ -293,7 +286,7 @@ def _trim(sent: Span, s: int, e: int) -> tuple[int, int]:
 
 def _meeting_mode(norm: str) -> str | None:
     """How the clause's own meeting happened; None for planned meetings and for related earlier ones."""
-    for value, rx in (("video", _VIDEO_RE), ("phone", _PHONE_RE), ("in_person", _IN_PERSON_RE)):
+    for value, rx in _MODE_RES.items():
         m = rx.search(norm)
         if m is None:
             continue

@@ -6,17 +6,12 @@ match. Multi-word names are matched over token sequences (longest match first).
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
+from rasid import resources
 from rasid.extract.ner.morph import clitic_variants
 from rasid.text.normalize import normalize
-
-
-def _data_path(name: str) -> Path:
-    return Path(str(resources.files("rasid") / "data" / name))
 
 
 @dataclass
@@ -29,19 +24,15 @@ class Gazetteer:
 
     @classmethod
     def load(cls, names_path: Path | None = None, extra_path: Path | None = None) -> Gazetteer:
-        names_path = names_path or _data_path("gazetteer_names.tsv.gz")
-        extra_path = extra_path or _data_path("gazetteer_extra.tsv")
+        names_path = names_path or resources.path("gazetteer_names.tsv.gz")
+        extra_path = extra_path or resources.path("gazetteer_extra.tsv")
         names: dict[str, set[str]] = {}
         if names_path.exists():
-            with gzip.open(names_path, "rt", encoding="utf-8") as fh:
-                for line in fh:
-                    key, _, types = line.rstrip("\n").partition("\t")
-                    names.setdefault(key, set()).update(types.split(","))
+            for line in resources.data_lines(names_path):
+                key, _, types = line.partition("\t")
+                names.setdefault(key, set()).update(types.split(","))
         canonical: dict[str, tuple[str, str]] = {}
-        for line in extra_path.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#"):
-                continue
-            typ, *forms = line.split("\t")
+        for typ, *forms in resources.rows(extra_path):
             for f in forms:
                 key = normalize(f)
                 names.setdefault(key, set()).add(typ + "c")

@@ -8,18 +8,16 @@ population.
 
 from __future__ import annotations
 
-import gzip
 import math
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
+from rasid import resources
 from rasid.extract.ner.morph import clitic_variants, strip_article
 from rasid.text.normalize import normalize
 
 # Generic heads that may precede a place name ("مدينة القامشلي", "العاصمة الروسية موسكو").
-_HEADS = ("مدينه", "بلده", "قريه", "محافظه", "منطقه", "ولايه", "مخيم", "حي", "جمهوريه", "دوله", "العاصمه", "عاصمه",
-          "ريف", "مرفا", "ميناء")
+_HEADS = frozenset(resources.lexicon("place_heads.txt"))
 
 
 _SHARPNESS = 5.0  # softmax temperature over candidate weights (weights span roughly 0..2.5)
@@ -57,10 +55,6 @@ class _Rec:
     curated: bool
 
 
-def _data(name: str) -> Path:
-    return Path(str(resources.files("rasid") / "data" / name))
-
-
 @dataclass
 class Geocoder:
     """In-memory index normalised Arabic name -> candidate places."""
@@ -71,19 +65,12 @@ class Geocoder:
     @classmethod
     def load(cls, places: Path | None = None, extra: Path | None = None) -> Geocoder:
         geo = cls()
-        places = places or _data("places.tsv.gz")
+        places = places or resources.path("places.tsv.gz")
         if places.exists():
-            with gzip.open(places, "rt", encoding="utf-8") as fh:
-                for line in fh:
-                    if line.startswith("#"):
-                        continue
-                    gid, name, lat, lon, cc, pop, feat, names = line.rstrip("\n").split("\t")
-                    rec = _Rec(f"gn{gid}", name, float(lat), float(lon), cc or None, int(gid), int(pop), feat, False)
-                    geo._add(rec, names.split("|"))
-        for line in (extra or _data("places_extra.tsv")).read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#"):
-                continue
-            key, name, lat, lon, cc, gid, feat, names = line.split("\t")
+            for gid, name, lat, lon, cc, pop, feat, names in resources.rows(places):
+                rec = _Rec(f"gn{gid}", name, float(lat), float(lon), cc or None, int(gid), int(pop), feat, False)
+                geo._add(rec, names.split("|"))
+        for key, name, lat, lon, cc, gid, feat, names in resources.rows(extra or resources.path("places_extra.tsv")):
             rec = _Rec(f"gn{gid}" if gid else key, name, float(lat), float(lon), cc or None,
                        int(gid) if gid else None, 0, feat, True)
             geo._add(rec, names.split("|"))

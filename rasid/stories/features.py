@@ -8,30 +8,18 @@ same article gets the same vector in every run, which keeps story ids stable.
 
 from __future__ import annotations
 
-import gzip
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 
+from rasid import resources
 from rasid.text.normalize import normalize
 
 _WORD_RE = re.compile(r"[\u0621-\u064A\w]+", re.UNICODE)
 
 # Normalised function words and reporting boilerplate that say nothing about which event it is.
-STOPWORDS = frozenset(
-    normalize(w)
-    for w in """
-    في من على الى إلى عن مع أن إن أنه إنه ان كان كانت يكون تكون هذا هذه ذلك تلك التي الذي الذين
-    ما لا لم لن قد بعد قبل حتى أو او ثم كما بين عند منذ خلال حول ضد دون غير كل بعض أي أيضا
-    هو هي هم هن نحن أنا له لها لهم به بها فيه فيها عليه عليها منه منها إليه اليه وقال قال قالت
-    وقالت يقول تقول أكد وأكد أضاف وأضاف أشار وأشار أوضح وأوضح ذكر وذكر أعلن وأعلن أفاد
-    اليوم أمس يوم السبت الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة الماضي المقبل الحالي العام
-    عام سنة شهر وفق وفقا حيث إذ إذا لكن لكنه ولكن بينما وهو وهي التي وذلك كذلك ايضا أمام عبر
-    تم يتم وكان وكانت مساء صباح نحو أكثر أقل إطار وكالة مصادر مصدر تقرير تقارير بيان أنباء
-    """.split()
-)
+STOPWORDS = frozenset(map(normalize, resources.lexicon("story_stopwords.txt")))
 
 _SUFFIXES = ("اتها", "اتهم", "اته", "هما", "كما", "ات", "ون", "ين", "ان", "ها", "هم", "ية", "ه", "ي")
 
@@ -97,10 +85,10 @@ class IdfTable:
     @classmethod
     def load(cls) -> IdfTable:
         """Read the bundled table (``stem<TAB>df`` lines after an ``#n_docs`` header)."""
-        ref = resources.files("rasid") / "data" / "idf_ar.tsv.gz"
-        if not ref.is_file():
+        file = resources.path("idf_ar.tsv.gz")
+        if not file.is_file():
             return cls()
-        with ref.open("rb") as fh, gzip.open(fh, "rt", encoding="utf-8") as gz:
+        with resources.open_text(file) as gz:
             header = gz.readline().strip()
             n = int(header.split("\t")[1])
             table = {}
@@ -142,15 +130,10 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 # Event modes read from headline + lead: a phone call and an in-person visit between the same
 # leaders are different events even when every name and most words are shared.
-_MODE_CUES = {
-    "phone": ("اتصال هاتفي", "اتصالا هاتفيا", "اتصالاً هاتفياً", "مكالمة هاتفية", "مكالمه", "هاتفيا", "عبر الهاتف",
-              "اتصال هاتفى", "محادثة هاتفية", "اتصالين هاتفيين"),
-    "visit": ("زيارة", "زياره", "يزور", "زار", "وصل الى", "وصل إلى", "يصل الى", "يصل إلى", "استقبل", "يستقبل",
-              "التقى", "يلتقي", "لقاء", "قمة", "يحل ضيفا", "بزيارة", "وصوله"),
-}
+# Cues per mode in rasid/data/lexicons/story_mode_cues.tsv, as written: normalised here.
 _MODE_RES = {
-    mode: re.compile(r"(?<![\w])(?:[وفبل]?)(?:" + "|".join(re.escape(normalize(c)) for c in cues) + r")")
-    for mode, cues in _MODE_CUES.items()
+    mode: re.compile(r"(?<![\w])(?:[وفبل]?)" + resources.alternation(tuple(map(normalize, cues))))
+    for mode, cues in resources.lexicon_groups("story_mode_cues.tsv").items()
 }
 
 

@@ -10,22 +10,21 @@ and stored as plain JSON (feature -> weight), so loading runs no pickled code.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
-from importlib import resources
 
+from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.text.normalize import normalize, strip_proclitics
 
 _WORD_RE = re.compile(r"[\w\u0600-\u06FF]+")
-_NEGATION = {"لم", "لن", "لا", "ليس", "ليست", "نفي", "نفت", "ينفي", "تنفي", "دون", "بدون", "عدم"}
-_MODAL = {"قد", "ربما", "يمكن", "اذا", "لو", "لولا", "يجب", "ينبغي", "احتمال", "محتمل", "امكانيه",
-          "سوف", "يخشي", "مخاوف", "تهديد", "يهدد", "هدد", "حذر", "يحذر", "خطر"}
-_REPORT = {"امس", "اليوم", "الليله", "صباح", "مساء", "فجر", "ظهر", "السبت", "الاحد", "الاثنين", "الثلاثاء",
-           "الاربعاء", "الخميس", "الجمعه", "مصدر", "مصادر", "الشرطه", "شهود", "وكاله", "افادت", "اعلنت"}
-_CONDEMN = {"ادان", "ادانت", "يدين", "تدين", "استنكر", "استنكرت", "شجب", "ندد", "نددت", "ادانه", "استنكار"}
+# Cue word classes (rasid/data/lexicons/event_classifier_cues.tsv); the model was trained with these lists.
+_CUES = resources.lexicon_groups("event_classifier_cues.tsv")
+_NEGATION = frozenset(_CUES["negation"])
+_MODAL = frozenset(_CUES["modal"])
+_REPORT = frozenset(_CUES["report"])
+_CONDEMN = frozenset(_CUES["condemn"])
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DATELINE_RE = re.compile(r"^\s*[\w\u0600-\u06FF ]{2,25}\s*[-ـ–]\s")
 _NUM_RE = re.compile(r"\d")
@@ -109,7 +108,7 @@ class EventClassifier:
     @classmethod
     def load(cls, name: str = "event_classifier.json") -> EventClassifier:
         """Load the committed model; its trigger features use the curated lexicon it was trained with."""
-        raw = json.loads(resources.files("rasid").joinpath("data", name).read_text(encoding="utf-8"))
+        raw = resources.load_json(name)
         models = {t: _Linear(m["weights"], m["bias"], m["threshold"]) for t, m in raw["models"].items()}
         return cls(models, EventLexicon.load(), raw.get("gate", "strict"))
 

@@ -14,27 +14,24 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rasid import resources
 from rasid.extract.events.classifier import EventClassifier
 from rasid.extract.events.lexicon import EventLexicon, Trigger, stem_candidates
 from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.text.normalize import normalize
 from rasid.text.spans import Span, sentences, tokens
 
-_PLACE_PREPS = {"في", "الي", "الى", "من", "نحو", "داخل", "قرب", "عند", "ب"}
+# rasid/data/lexicons/event_roles.tsv, in normalised form.
+_ROLE_WORDS = resources.lexicon_groups("event_roles.tsv")
+_PLACE_PREPS = frozenset(_ROLE_WORDS["place_prep"])
 # Nouns that make the following LOC a location, not a participant («ريف اللاذقية», «ميناء طرطوس», «غرب منبج»).
-_PLACE_NOUNS = {normalize(w) for w in (
-    "ريف مدينة محافظة بلدة قرية ولاية منطقة ضواحي أطراف ميناء مطار قاعدة العاصمة غرب شرق شمال جنوب غربي شرقي "
-    "شمالي جنوبي وسط"
-).split()}
+_PLACE_NOUNS = frozenset(_ROLE_WORDS["place_noun"])
 _ADJUNCT_RE = re.compile(r"(?:^|\s)(?:في|خلال|اثناء|عقب|بعد)\s*$")
 _PHONE_RE = re.compile(r"هاتف")
 _VISIT_RE = re.compile(r"زيار|زار|يزور")
 # Light verbs that report an event expressed by a noun ("نظّم مظاهرة", "أجرى اتصالاً", "وصل في زيارة").
-_SUPPORT_VERBS = {normalize(w) for w in (
-    "نظم شارك خرج شن شنت نفذ جرى جرت اندلع اندلعت شهد شهدت قام قامت أجرى جري عقد عقدت بدأ بدأت وصل وصلت "
-    "توجه توجهت اختتم انطلق انطلقت تعرض سقط استمر تجدد أدى أسفر أعلن أعلنت وقعت وقع حصل"
-).split()}
-_NEGATION = {"لم", "لن", "لا", "نفى", "نفت", "ينفي", "تنفي"}
+_SUPPORT_VERBS = frozenset(_ROLE_WORDS["support_verb"])
+_NEGATION = frozenset(_ROLE_WORDS["negation"])
 _BACKGROUND_GAP_DAYS = 7
 
 

@@ -8,18 +8,15 @@ from a normalised token and looks the candidate stems up, so inflected forms
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 
+from rasid import resources
 from rasid.text.normalize import normalize, strip_proclitics
 
 _PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "وس", "فس", "و", "ف", "ب", "ل", "س")
 _VERB_PREFIXES = ("ي", "ت", "ن", "ا")
 # Common words that stripping would turn into a trigger (وزارة -> زار, وقت -> قت).
-_BLOCKED = {"وزاره", "وزارات", "وزير", "وزراء", "زراعه", "وقت", "اوقات", "توقيت", "وقعه", "موقع", "مواقع",
-            "الموقع", "واقع", "الواقع", "وقايع", "دعوه", "الدعوه", "وجهه", "مدعو", "سحابه", "طلاب", "الطلاب",
-            "مطالب", "المطالب", "ظاهره", "الظاهره", "ظواهر", "فجر", "الفجر"}
+_BLOCKED = frozenset(resources.lexicon("event_blocked.txt"))  # stems that collide with a trigger («وزارة»)
 _SUFFIXES = ("هما", "تما", "تها", "ته", "تهم", "ها", "هم", "ون", "وا", "ان", "ين", "ات", "تا", "ه", "ت", "ا", "ن", "ي")
 
 
@@ -62,7 +59,7 @@ class EventLexicon:
 
     @classmethod
     def load(cls, include_up: bool = False) -> EventLexicon:
-        raw = json.loads(resources.files("rasid").joinpath("data", "event_lexicon.json").read_text(encoding="utf-8"))
+        raw = resources.load_json("event_lexicon.json")
         entries = {k: Trigger(v["cameo"], v["plover"], v["mode"], v["source"], v.get("pos", "v")) for k, v in raw["entries"].items()}
         return cls(entries, include_up=include_up)
 

@@ -7,9 +7,9 @@ small labelled corpora. Built by ``scripts/train_ner.py --build-clusters``.
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
+from rasid import resources
 from rasid.text.normalize import strip_proclitics
 
 
@@ -23,7 +23,7 @@ class WordClusters:
     def load(cls, path: Path) -> WordClusters:
         table: dict[str, tuple[str, str]] = {}
         if path.exists():
-            with gzip.open(path, "rt", encoding="utf-8") as fh:
+            with resources.open_text(path) as fh:
                 for line in fh:
                     word, coarse, fine = line.rstrip("\n").split("\t")
                     table[word] = (coarse, fine)

@@ -8,13 +8,12 @@ document-level consistency pass (rasid.extract.ner.consistency) over all sentenc
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pycrfsuite
 
+from rasid import resources
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
@@ -36,7 +35,7 @@ _LOC_CUES = frozenset(normalize(w) for w in (
 
 
 def _default_model() -> Path:
-    return Path(str(resources.files("rasid") / "data" / "ner.crfsuite"))
+    return resources.path("ner.crfsuite")
 
 
 def _sibling(model: Path, suffix: str) -> Path:
@@ -50,7 +49,7 @@ def _words(model: Path, suffix: str) -> frozenset[str]:
     path = _sibling(model, f"{suffix}.txt.gz")
     if not path.exists():
         return frozenset()
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
+    with resources.open_text(path) as fh:
         return frozenset(line.strip() for line in fh if line.strip())
 
 

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import re
 
+from rasid import resources
 from rasid.text.normalize import normalize
 
-TITLE_WORDS = frozenset(normalize(w) for w in """
-الرئيس رئيس الرئيسة رئيسة نائب النائب وزير الوزير وزيرة وزيرة المتحدث متحدث المتحدثة الناطق ناطق السفير سفير
-الملك ملك الأمير أمير الشيخ الجنرال العقيد اللواء العميد الفريق المشير الدكتور د السيد السيدة المستشار
-الزعيم زعيم القائد قائد المبعوث مبعوث الأمين أمين مساعد مدير المدير القيادي المسؤول مسؤول رئيس_الوزراء
-العاهل ولي المرشد البابا الحاخام المفتي القاضي النقيب الرائد المقدم الملازم الرقيب
-""".split())
-
-MODIFIER_WORDS = frozenset(normalize(w) for w in """
-باسم العام السابق الحالي الانتقالي الخارجية الدفاع الداخلية الوزراء الجمهورية الكرملين الخاص الأممي
-الأعلى الأول الثاني العهد للشؤون لشؤون الشؤون الرئاسة الحكومة الرئاسي الإعلامي الصحفي المؤقت
-""".split())
+# rasid/data/lexicons/titles.tsv: title words and the role complements that may follow them.
+_TITLES = resources.lexicon_groups("titles.tsv")
+TITLE_WORDS = frozenset(map(normalize, _TITLES["title"]))
+MODIFIER_WORDS = frozenset(map(normalize, _TITLES["modifier"]))
 
 _WORD = re.compile(r"[\w\u0600-\u06FF]+")
 
