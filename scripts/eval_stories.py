@@ -163,6 +163,10 @@ def main() -> int:
             if args.merges:
                 notes.append(f"\n{name}, {cond}: worst story merges")
                 notes.extend("  " + line for line in merges(assign, labels.gold("story", "all"), args.merges))
+    # Reference: a perfect event-story layer with no storyline layer (gold stories scored as storylines).
+    ref = score(labels.story, labels)
+    print("\nperfect stories, no storyline layer (gold stories against storyline labels): "
+          + ", ".join(f"{p} B3 {_fmt(ref['storyline', p][0])}" for p in PARTS))
     print("\n".join(notes))
     return 0
 
