@@ -17,13 +17,11 @@ import sys
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
-from itertools import combinations
 from pathlib import Path
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
+from dev.cluster_eval import TFIDF_BASELINE, CachedEmbedder, bcubed, pairwise  # noqa: E402
 
 from rasid.models import Document  # noqa: E402
 from rasid.stories.cluster import ClusterConfig, StoryClusterer  # noqa: E402
@@ -33,58 +31,13 @@ LABELS = Path(__file__).resolve().parents[1] / "eval" / "ant_story_labels.json"
 
 # baseline: lexical TF-IDF cosine only, single-link to the best neighbour, no event cues.
 VARIANTS: dict[str, tuple[ClusterConfig, bool]] = {
-    "baseline": (ClusterConfig(w_lex=1.0, w_dense=0.0, w_ent=0.0, date_decay=0.0, mode_penalty=0.0,
-                               event_date_penalty=0.0, link_mix=0.0, w_title=0.0, window_days=3.0), False),
+    "baseline": (TFIDF_BASELINE, False),  # its threshold is re-tuned below like every variant's
     "lex+events": (ClusterConfig(w_lex=1.0, w_dense=0.0), False),
     "dense-only": (ClusterConfig(w_lex=0.0, w_dense=1.0, date_decay=0.0, mode_penalty=0.0,
                                  event_date_penalty=0.0, link_mix=0.0, w_title=0.0), True),
     "full-dense0.4": (ClusterConfig(w_lex=0.6, w_dense=0.4), True),
     "full": (ClusterConfig(), True),
 }
-
-
-class CachedEmbedder(Embedder):
-    """Embeds each document once per evaluation run (sweeps reuse the vectors)."""
-
-    def __init__(self, inner: Embedder) -> None:
-        super().__init__(inner.backend, inner.dim, inner._model)
-        self._cache: dict[str, np.ndarray] = {}
-
-    def encode_docs(self, docs: list[Document]) -> np.ndarray:
-        todo = [d for d in docs if d.id not in self._cache]
-        if todo:
-            for d, v in zip(todo, super().encode_docs(todo), strict=True):
-                self._cache[d.id] = v
-        return np.vstack([self._cache[d.id] for d in docs]) if docs else np.zeros((0, self.dim), np.float32)
-
-
-def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall, F1 over the items of ``gold``."""
-    items = list(gold)
-    by_pred: dict[str, set[str]] = {}
-    by_gold: dict[str, set[str]] = {}
-    for i in items:
-        by_pred.setdefault(pred[i], set()).add(i)
-        by_gold.setdefault(gold[i], set()).add(i)
-    p = r = 0.0
-    for i in items:
-        same = len(by_pred[pred[i]] & by_gold[gold[i]])
-        p += same / len(by_pred[pred[i]])
-        r += same / len(by_gold[gold[i]])
-    p, r = p / len(items), r / len(items)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def pairwise(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    tp = fp = fn = 0
-    for a, b in combinations(sorted(gold), 2):
-        same_p, same_g = pred[a] == pred[b], gold[a] == gold[b]
-        tp += same_p and same_g
-        fp += same_p and not same_g
-        fn += same_g and not same_p
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def story_start(label: str) -> str:

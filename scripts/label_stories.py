@@ -31,8 +31,10 @@ def _window(data: Path, start: str, end: str):
     return [d for d in iter_ant(data) if d.published and lo <= d.published < hi and d.title]
 
 
-def _line(d) -> str:
-    return f"{d.id}\t{d.published:%Y-%m-%d}\t{d.outlet}\t{d.title}"
+def _line(d, lead: int = 0) -> str:
+    """One article per line; ``lead`` > 0 appends that many characters of the body (the lead)."""
+    tail = "\t" + " ".join(d.text[:lead].split()) if lead else ""
+    return f"{d.id}\t{d.published:%Y-%m-%d}\t{d.outlet}\t{d.title}{tail}"
 
 
 def main() -> int:
@@ -44,12 +46,16 @@ def main() -> int:
     ap.add_argument("--q", default="")
     ap.add_argument("--threshold", type=float, default=0.2)
     ap.add_argument("--min-size", type=int, default=3)
+    ap.add_argument("--lead", type=int, default=0, help="search: also print this many characters of the lead")
+    ap.add_argument("--labels", type=Path, default=LABELS,
+                    help="show: label file ({id: story} or {id: {story, storyline}})")
     args = ap.parse_args()
     if not (args.data / "ant_multisource").is_dir():
         print(f"no data at {args.data}; skipping")
         return 0
     if args.cmd == "show":
-        labels = json.loads(LABELS.read_text(encoding="utf-8"))
+        labels = json.loads(args.labels.read_text(encoding="utf-8"))
+        labels = {k: (v["story"] if isinstance(v, dict) else v) for k, v in labels.get("labels", labels).items()}
         by = {d.id: d for d in iter_ant(args.data) if d.id in labels}
         stories: dict[str, list[str]] = {}
         for doc_id, lab in labels.items():
@@ -64,7 +70,7 @@ def main() -> int:
         rx = re.compile(normalize(args.q))
         for d in sorted(docs, key=lambda d: (d.published, d.id)):
             if rx.search(normalize(d.title or "")):
-                print(_line(d))
+                print(_line(d, args.lead))
         return 0
     cfg = ClusterConfig(threshold=args.threshold, mode_penalty=0.0, event_date_penalty=0.0, window_days=4)
     assign = StoryClusterer(config=cfg, embedder=Embedder.load("none")).add(docs, {}, {})

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rasid.models import Document
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"  # <checkout>/../shared/data
 
 
 def _ant_date(raw: str) -> datetime | None:

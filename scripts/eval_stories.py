@@ -1,0 +1,175 @@
+"""Event stories and storylines on the blind June 2018 ANT set (eval/stories/ant_2018_06_labels.json).
+
+Every ANT article of the labelled fortnight is clustered in one run (the unlabelled ones are
+distractors, as in a real feed); scores are computed over the labelled articles only, on the dev and
+the test storylines of the frozen split (eval/stories/LABELLING.md says how the labels were made):
+
+* stories    - predicted clusters against the event-story labels;
+* storylines - the same clusters against the storyline (affair) labels. rasid has no storyline
+  layer yet, so this row is the baseline a storyline layer has to beat: story clusters are much
+  smaller than affairs, so precision is high and recall is what a storyline layer must add.
+
+Systems: ``rasid`` = the current default StoryClusterer (ClusterConfig(), USE embeddings, NER
+mentions and dates from rasid's extractors, as the pipeline feeds it); ``tfidf`` = the lexical
+TF-IDF best-neighbour baseline (dev/cluster_eval.TFIDF_BASELINE). Conditions: ``dated`` (publication
+dates from the feed) and ``undated`` (the raw-text condition: no publication date, so no date window,
+no date decay and no relative-date resolution). Nothing is tuned on this set.
+
+  python scripts/eval_stories.py [--data ../shared/data] [--systems rasid,tfidf] [--no-extract]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
+from dev.cluster_eval import TFIDF_BASELINE, CachedEmbedder, Scores, bcubed, pairwise  # noqa: E402
+
+from rasid.models import Document, Mention, TimeExpression  # noqa: E402
+from rasid.stories.cluster import ClusterConfig, StoryClusterer  # noqa: E402
+from rasid.stories.embed import Embedder  # noqa: E402
+
+LABELS = Path(__file__).resolve().parents[1] / "eval" / "stories" / "ant_2018_06_labels.json"
+SYSTEMS: dict[str, tuple[ClusterConfig, str]] = {"rasid": (ClusterConfig(), "use"), "tfidf": (TFIDF_BASELINE, "none")}
+LEVELS = ("story", "storyline")
+PARTS = ("dev", "test", "all")
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """The frozen labels: doc id -> story and storyline, the period and the dev/test storylines."""
+
+    start: datetime
+    end: datetime  # inclusive day
+    story: dict[str, str]
+    storyline: dict[str, str]
+    dev: frozenset[str]
+    test: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path) -> LabelSet:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        labels = raw["labels"]
+        return cls(datetime.fromisoformat(raw["period"]["start"]), datetime.fromisoformat(raw["period"]["end"]),
+                   {k: v["story"] for k, v in labels.items()}, {k: v["storyline"] for k, v in labels.items()},
+                   frozenset(raw["split"]["dev"]), frozenset(raw["split"]["test"]))
+
+    def gold(self, level: str, part: str) -> dict[str, str]:
+        """Doc id -> label at ``level`` ("story"/"storyline") for the ``part`` ("dev"/"test"/"all")."""
+        keep = {"dev": self.dev, "test": self.test}.get(part)
+        labels = self.story if level == "story" else self.storyline
+        return {k: v for k, v in labels.items() if keep is None or self.storyline[k] in keep}
+
+    def restrict(self, ids: set[str]) -> LabelSet:
+        """The labels of the articles present in the corpus (a missing id is reported, not scored)."""
+        return replace(self, story={k: v for k, v in self.story.items() if k in ids},
+                       storyline={k: v for k, v in self.storyline.items() if k in ids})
+
+
+def fortnight(data: Path, labels: LabelSet) -> list[Document]:
+    """All ANT articles published in the labelled period (labelled ones and distractors)."""
+    hi = labels.end + timedelta(days=1)
+    return [d for d in iter_ant(data) if d.published and labels.start <= d.published < hi]
+
+
+def undated(docs: list[Document]) -> list[Document]:
+    """The raw-text condition: the same articles without their feed publication date."""
+    return [replace(d, published=None) for d in docs]
+
+
+def extract_inputs(docs: list[Document]) -> tuple[dict[str, list[Mention]], dict[str, list[TimeExpression]]]:
+    """NER mentions and resolved dates per doc, from rasid's own extractors (what the pipeline passes)."""
+    from rasid.extract.ner import NerTagger
+    from rasid.extract.temporal import find_dates
+
+    tagger = NerTagger.load()
+    return ({d.id: tagger.tag(d.id, d.text) for d in docs},
+            {d.id: find_dates(d.id, d.text, d.published) for d in docs})
+
+
+def score(assign: dict[str, str], labels: LabelSet) -> dict[tuple[str, str], tuple[Scores, Scores]]:
+    """(level, part) -> (B-cubed P/R/F1, pairwise P/R/F1)."""
+    out = {}
+    for level in LEVELS:
+        for part in PARTS:
+            gold = labels.gold(level, part)
+            out[level, part] = (bcubed(assign, gold), pairwise(assign, gold))
+    return out
+
+
+def merges(assign: dict[str, str], gold: dict[str, str], top: int) -> list[str]:
+    """The predicted clusters that join most gold stories: one line of story labels each (ids only)."""
+    by_pred: dict[str, Counter] = {}
+    for doc, label in gold.items():
+        by_pred.setdefault(assign[doc], Counter())[label] += 1
+    worst = sorted(by_pred.values(), key=lambda c: (-len(c), -sum(c.values())))[:top]
+    return [", ".join(f"{lab}×{n}" for lab, n in c.most_common()) for c in worst if len(c) > 1]
+
+
+def _fmt(s: Scores) -> str:
+    return "/".join(f"{x:.3f}" for x in s)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--labels", type=Path, default=LABELS)
+    ap.add_argument("--systems", default=",".join(SYSTEMS))
+    ap.add_argument("--conditions", default="dated,undated")
+    ap.add_argument("--no-extract", action="store_true", help="cluster without NER mentions and dates")
+    ap.add_argument("--merges", type=int, default=0, help="list the N worst story merges of each run")
+    args = ap.parse_args()
+    if not (args.data / "ant_multisource").is_dir():
+        print(f"no data at {args.data}; skipping")
+        return 0
+    labels = LabelSet.load(args.labels)
+    docs = fortnight(args.data, labels)
+    missing = set(labels.story) - {d.id for d in docs}
+    if missing:
+        print(f"warning: {len(missing)} labelled ids not in the period: {sorted(missing)[:5]}")
+        labels = labels.restrict({d.id for d in docs})
+    for part in PARTS:
+        g = labels.gold("story", part)
+        print(f"{part}: {len(g)} labelled articles, {len(set(g.values()))} stories, "
+              f"{len(set(labels.gold('storyline', part).values()))} storylines")
+    print(f"clustered among {len(docs)} ANT articles, {labels.start:%Y-%m-%d}..{labels.end:%Y-%m-%d}\n")
+    inputs = {"dated": docs, "undated": undated(docs)}
+    embedders = {"use": CachedEmbedder(Embedder.load("use")), "none": Embedder.load("none")}
+    print("| system | dates | level | dev B3 P/R/F1 | dev pairwise P/R/F1 | test B3 P/R/F1 | "
+          "test pairwise P/R/F1 | all B3 F1 | clusters (all docs) | s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    notes: list[str] = []
+    for cond in args.conditions.split(","):
+        run_docs = inputs[cond]
+        mentions, timexes = ({}, {}) if args.no_extract else extract_inputs(run_docs)
+        for name in args.systems.split(","):
+            cfg, backend = SYSTEMS[name]
+            t = time.perf_counter()
+            assign = StoryClusterer(config=cfg, embedder=embedders[backend]).add(run_docs, mentions, timexes)
+            secs = time.perf_counter() - t
+            res = score(assign, labels)
+            for level in LEVELS:
+                (db, dp), (tb, tp), (ab, _) = (res[level, p] for p in PARTS)
+                print(f"| {name} | {cond} | {level} | {_fmt(db)} | {_fmt(dp)} | {_fmt(tb)} | {_fmt(tp)} | "
+                      f"{ab[2]:.3f} | {len(set(assign.values()))} | {secs:.1f} |", flush=True)
+            if args.merges:
+                notes.append(f"\n{name}, {cond}: worst story merges")
+                notes.extend("  " + line for line in merges(assign, labels.gold("story", "all"), args.merges))
+    # Reference: a perfect event-story layer with no storyline layer (gold stories scored as storylines).
+    ref = score(labels.story, labels)
+    print("\nperfect stories, no storyline layer (gold stories against storyline labels): "
+          + ", ".join(f"{p} B3 {_fmt(ref['storyline', p][0])}" for p in PARTS))
+    print("\n".join(notes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
