@@ -32,6 +32,7 @@ from rasid.models import (
     TimeExpression,
     TimelineEntry,
 )
+from rasid.serve.search import Hit
 
 M = TypeVar("M")
 Getter = Callable[[Any, Mapping[str, Any]], object]
@@ -194,3 +195,7 @@ SKIP: Serializer[Skip] = Serializer(Skip, outputs={"export": _SKIP_KEYS, "csv": 
 TIMEX: Serializer[TimeExpression] = Serializer(TimeExpression, outputs={
     "api": ("doc", "start", "end", "text", "value", "granularity", "relation"),
 }, getters={"doc": field_value("doc_id")})
+
+HIT: Serializer[Hit] = Serializer(Hit, outputs={
+    "api": ("doc", "title", "outlet", "published", "story", "score", "matches", "snippet"),
+}, getters={"doc": field_value("doc_id"), "story": field_value("story_id")})
