@@ -10,9 +10,10 @@ state); ``serve`` runs it with uvicorn on localhost.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,6 +33,7 @@ WEB_DIR = Path(__file__).resolve().parent / "web"
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
 MAX_ID_CHARS = 300
+T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (1–{MAX_LIMIT})")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
@@ -61,6 +63,15 @@ def _not_found(kind: str, ident: str) -> HTTPException:
 def _check_id(ident: str) -> None:
     if len(ident) > MAX_ID_CHARS:
         raise HTTPException(400, f"id too long: {len(ident)} characters (max {MAX_ID_CHARS})")
+
+
+def _by_id(lookup: Callable[[list[str]], list[T]], kind: str, ident: str) -> T:
+    """The one item ``lookup([ident])`` finds; 400 for an over-long id, 404 when there is none."""
+    _check_id(ident)
+    found = lookup([ident])
+    if not found:
+        raise _not_found(kind, ident)
+    return found[0]
 
 
 def enclosing_sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -148,11 +159,7 @@ def list_stories(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> dict
 @stories.get("/api/stories/{story_id:path}")
 def get_story(store: StoreDep, story_id: str) -> dict:
     """A story with its summary, timeline, documents, entities, places, events, claims and conflicts."""
-    _check_id(story_id)
-    found = store.stories([story_id])
-    if not found:
-        raise _not_found("story", story_id)
-    st = found[0]
+    st = _by_id(store.stories, "story", story_id)
     docs = store.documents(st.doc_ids)
     texts = {d.id: d.text for d in docs}
     originals = [d.id for d in docs if d.duplicate_of is None]
@@ -163,17 +170,19 @@ def get_story(store: StoreDep, story_id: str) -> dict:
         if m.entity_id:
             first_mention.setdefault(m.entity_id, m)
     ents = sorted(store.entities(list(counts)), key=lambda e: (-counts[e.id], e.name))
-    entities = [ENTITY(e, "api", mention_count=counts[e.id]) | {"first_mention": MENTION(first_mention[e.id], "api")}
-                for e in ents]
+    entities = [ENTITY(e, "api", mention_count=counts[e.id])
+                | {"first_mention": MENTION(first_mention[e.id], "api")} for e in ents]
     places = [e for e in entities if e["type"] == "LOC" and e["lat"] is not None and e["lon"] is not None]
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
     return {
         "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet})),
-        "documents": [DOCUMENT(d, "api_brief") for d in sorted(docs, key=lambda d: (d.published or datetime.min, d.id))],
+        "documents": [DOCUMENT(d, "api_brief")
+                      for d in sorted(docs, key=lambda d: (d.published or datetime.min, d.id))],
         "entities": entities,
         "places": places,
-        "events": [EVENT(e, "api", text=texts.get(e.doc_id, ""), story=st.id) for e in store.events(originals)],
+        "events": [EVENT(e, "api", text=texts.get(e.doc_id, ""), story=st.id)
+                   for e in store.events(originals)],
         "claims": [CLAIM(c, "api") | {"outlet": c.outlet or outlet_of.get(c.doc_id)}
                    for c in sorted(claims.values(), key=lambda c: (c.doc_id, c.start))],
         "conflicts": [CONFLICT(c, "api") for c in store.conflicts(st.id)],
@@ -202,11 +211,7 @@ def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
 @entities.get("/api/entities/{entity_id:path}")
 def get_entity(store: StoreDep, entity_id: str) -> dict:
     """An entity, its mentions, and the stories it appears in over time."""
-    _check_id(entity_id)
-    found = store.entities([entity_id])
-    if not found:
-        raise _not_found("entity", entity_id)
-    e = found[0]
+    e = _by_id(store.entities, "entity", entity_id)
     mentions = store.mentions(entity_id=e.id)
     docs = {d.id: d for d in store.documents({m.doc_id for m in mentions})}
     story_rows = {r["id"]: r for r in store.story_rows()}
@@ -294,12 +299,9 @@ def search_documents(
         raise HTTPException(400, "date_from is after date_to")
     for kind, ident in (("entity", entity), ("place", place)):
         if ident is not None:
-            _check_id(ident)
-            found = store.entities([ident])
-            if not found:
-                raise _not_found(kind, ident)
-            if kind == "place" and found[0].type != "LOC":
-                raise HTTPException(400, f"entity {ident!r} is a {found[0].type}, not a place (LOC)")
+            found = _by_id(store.entities, kind, ident)
+            if kind == "place" and found.type != "LOC":
+                raise HTTPException(400, f"entity {ident!r} is a {found.type}, not a place (LOC)")
     try:
         res = search(store, SearchQuery(q=q, outlets=outlet or [], date_from=date_from, date_to=date_to,
                                         entity=entity, place=place, limit=limit, offset=offset), index)

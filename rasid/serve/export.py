@@ -76,8 +76,8 @@ def build_tables(store: Store) -> dict[str, list[dict]]:
             for name, rows in _Snapshot.read(store).rows("csv").items()}
 
 
-_SERIALIZERS = {"documents": DOCUMENT, "stories": STORY, "entities": ENTITY, "mentions": MENTION, "events": EVENT,
-                "claims": CLAIM, "conflicts": CONFLICT, "skipped": SKIP}
+_SERIALIZERS = {"documents": DOCUMENT, "stories": STORY, "entities": ENTITY, "mentions": MENTION,
+                "events": EVENT, "claims": CLAIM, "conflicts": CONFLICT, "skipped": SKIP}
 _COLUMNS = {name: ser.keys("csv") for name, ser in _SERIALIZERS.items()}
 
 

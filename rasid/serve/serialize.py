@@ -163,8 +163,8 @@ def _sentence(e: Event, ctx: Mapping[str, Any]) -> dict[str, object]:
     return {"start": e.sent_start, "end": e.sent_end, "text": ctx["text"][e.sent_start:e.sent_end]}
 
 
-_EVENT_HEAD = ("id", "type", "mode", "cameo", "actors", "targets", "place", "date", "background", "doc", "story",
-               "trigger")
+_EVENT_HEAD = ("id", "type", "mode", "cameo", "actors", "targets", "place", "date", "background", "doc",
+               "story", "trigger")
 EVENT: Serializer[Event] = Serializer(Event, outputs={
     "api": (*_EVENT_HEAD, "confidence", "sentence"),
     "export": (*_EVENT_HEAD, "sentence"),
@@ -178,10 +178,11 @@ EVENT: Serializer[Event] = Serializer(Event, outputs={
     "sentence_text": lambda e, ctx: ctx["text"][e.sent_start:e.sent_end],
 })
 
-_CLAIM_KEYS = ("id", "story", "doc", "outlet", "speaker", "speaker_text", "text", "start", "end", "slot", "value",
-               "group")
-CLAIM: Serializer[Claim] = Serializer(Claim, outputs={"api": _CLAIM_KEYS, "export": _CLAIM_KEYS, "csv": _CLAIM_KEYS},
-                                      getters={"story": field_value("story_id"), "doc": field_value("doc_id")})
+_CLAIM_KEYS = ("id", "story", "doc", "outlet", "speaker", "speaker_text", "text", "start", "end", "slot",
+               "value", "group")
+CLAIM: Serializer[Claim] = Serializer(
+    Claim, outputs={"api": _CLAIM_KEYS, "export": _CLAIM_KEYS, "csv": _CLAIM_KEYS},
+    getters={"story": field_value("story_id"), "doc": field_value("doc_id")})
 
 _CONFLICT_KEYS = ("id", "story", "slot", "values", "outlets")
 CONFLICT: Serializer[Conflict] = Serializer(
@@ -189,8 +190,9 @@ CONFLICT: Serializer[Conflict] = Serializer(
     getters={"story": field_value("story_id")})
 
 _SKIP_KEYS = ("source", "doc", "reason")
-SKIP: Serializer[Skip] = Serializer(Skip, outputs={"export": _SKIP_KEYS, "csv": _SKIP_KEYS},
-                                    getters={"source": field_value("source_path"), "doc": field_value("doc_id")})
+SKIP: Serializer[Skip] = Serializer(
+    Skip, outputs={"export": _SKIP_KEYS, "csv": _SKIP_KEYS},
+    getters={"source": field_value("source_path"), "doc": field_value("doc_id")})
 
 TIMEX: Serializer[TimeExpression] = Serializer(TimeExpression, outputs={
     "api": ("doc", "start", "end", "text", "value", "granularity", "relation"),

@@ -101,7 +101,7 @@ class Store:
 
     @property
     def dialect(self) -> str:
-        """``sqlite`` or ``postgresql``: the few dialect-specific statements (upserts, locks, FTS) branch on it."""
+        """``sqlite`` or ``postgresql``: dialect-specific statements (upserts, locks, FTS) branch on it."""
         return self.engine.dialect.name
 
     def session(self) -> Session:
@@ -230,20 +230,20 @@ class Store:
         cols = [getattr(DocumentRow, c) for c in _BRIEF_COLUMNS]
         with self.session() as s:
             total = int(s.scalar(select(func.count()).select_from(DocumentRow).where(*conds)) or 0)
-            q = (select(*cols).where(*conds).order_by(DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
-                 .limit(limit).offset(offset))
+            newest = (DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
+            q = select(*cols).where(*conds).order_by(*newest).limit(limit).offset(offset)
             rows = s.execute(q).all()
-        return total, [Document(text="", raw_text="", source_path="", fmt="", **dict(zip(_BRIEF_COLUMNS, r, strict=True)))
-                       for r in rows]
+        return total, [Document(text="", raw_text="", source_path="", fmt="",
+                                **dict(zip(_BRIEF_COLUMNS, r, strict=True))) for r in rows]
 
     def outlet_counts(self) -> list[tuple[str, int]]:
         """(outlet, number of documents) for every named outlet, by outlet: the search filter's choices."""
         with self.session() as s:
-            q = select(DocumentRow.outlet, func.count()).group_by(DocumentRow.outlet).order_by(DocumentRow.outlet)
-            return [(o, n) for o, n in s.execute(q).all() if o]
+            q = select(DocumentRow.outlet, func.count()).group_by(DocumentRow.outlet)
+            return [(o, n) for o, n in s.execute(q.order_by(DocumentRow.outlet)).all() if o]
 
     def ids_at_stage(self, stage: int) -> list[str]:
-        """Ids of originals at exactly ``stage``: what a resumed run still has to process, in reading order."""
+        """Ids of originals at exactly ``stage`` (what a resumed run still has to do), in reading order."""
         with self.session() as s:
             q = select(DocumentRow.id).where(DocumentRow.stage == stage, DocumentRow.duplicate_of.is_(None))
             return list(s.scalars(q.order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)))
@@ -332,7 +332,7 @@ class Store:
             _bulk_insert(s, TimexRow, [TIMEX.values(t) for t in timexes])
             _bulk_insert(s, EventRow, [EVENT.values(e) for e in events])
             _bulk_insert(s, ClaimRow, [CLAIM.values(c) for c in claims])
-            for i in range(0, len(doc_ids), IN_CHUNK):  # stage = max(stage, next_stage) without loading documents
+            for i in range(0, len(doc_ids), IN_CHUNK):  # stage = max(stage, next_stage), documents not loaded
                 s.execute(update(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + IN_CHUNK]),
                                                     DocumentRow.stage < next_stage).values(stage=next_stage)
                           .execution_options(synchronize_session=False))
@@ -390,7 +390,8 @@ class Store:
                 q = q.where(ClaimRow.story_id == story_id)
             if doc_ids is not None:
                 q = q.where(ClaimRow.doc_id.in_(list(doc_ids)))
-            return [CLAIM.to_model(r) for r in s.scalars(q.order_by(ClaimRow.doc_id, ClaimRow.start, ClaimRow.id))]
+            q = q.order_by(ClaimRow.doc_id, ClaimRow.start, ClaimRow.id)
+            return [CLAIM.to_model(r) for r in s.scalars(q)]
 
     def conflicts(self, story_id: str | None = None) -> list[Conflict]:
         """Conflicts by story then id, optionally of one story."""
@@ -424,7 +425,7 @@ class Store:
 
     def save_story(self, story: Story, claims: list[Claim], conflicts: list[Conflict],
                    outlets: list[str], size: int) -> None:
-        """Write a story's summary and timeline, its claims' story fields, and replace its conflicts, atomically."""
+        """Write a story (summary, timeline), its claims' story fields and its conflicts, atomically."""
         with self.session() as s, s.begin():
             _write_lock(s)
             row = s.get(StoryRow, story.id)

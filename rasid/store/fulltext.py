@@ -138,5 +138,6 @@ class SearchIndex:
             sub = text(f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH :fts_match").bindparams(
                 fts_match=match)
             rowid = literal_column("documents.rowid")
-            q = select(rowid, DocumentRow.id, DocumentRow.published).where(rowid.in_(sub), *filter_conditions(flt))
+            q = select(rowid, DocumentRow.id, DocumentRow.published).where(rowid.in_(sub),
+                                                                          *filter_conditions(flt))
             return [(i, p, float(scores[r])) for r, i, p in s.execute(q).all()]

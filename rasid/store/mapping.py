@@ -112,7 +112,8 @@ class ModelMapping(Generic[M]):
     def values(self, obj: M) -> dict[str, Any]:
         """Column values of ``obj`` (every stored field), ready for an INSERT or ``Row(**values)``."""
         conv = self.conversions
-        return {f: conv[f].to_column(getattr(obj, f)) if f in conv else getattr(obj, f) for f in self.stored_fields}
+        return {f: conv[f].to_column(getattr(obj, f)) if f in conv else getattr(obj, f)
+                for f in self.stored_fields}
 
     def to_row(self, obj: M, **row_only: Any) -> Base:
         """A new row for ``obj``; ``row_only`` fills columns the model does not have."""
@@ -143,8 +144,8 @@ CONFLICT = ModelMapping(Conflict, ConflictRow, {"values": JSON_DICT, "outlets": 
 SKIP = ModelMapping(Skip, SkipRow, row_only=frozenset({"id", "at"}))
 STORY = ModelMapping(Story, StoryRow,
                      {"summary": json_records(SummarySentence), "timeline": json_records(TimelineEntry)},
-                     not_stored={"doc_ids": "members are the documents whose story_id is the story (one source "
-                                            "of truth, updated by assign_stories)"},
+                     not_stored={"doc_ids": "members are the documents whose story_id is the story "
+                                            "(one source of truth, updated by assign_stories)"},
                      row_only=frozenset({"size", "outlets"}))
 
 MAPPINGS: tuple[ModelMapping, ...] = (DOCUMENT, MENTION, ENTITY, TIMEX, EVENT, CLAIM, CONFLICT, SKIP, STORY)
