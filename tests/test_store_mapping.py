@@ -106,3 +106,11 @@ def test_samples_set_every_field_away_from_its_default() -> None:
                 assert getattr(obj, f.name) != f.default, f"{type(obj).__name__}.{f.name}"
             elif f.default_factory is not dataclasses.MISSING and f.name != "mentions":
                 assert getattr(obj, f.name) != f.default_factory(), f"{type(obj).__name__}.{f.name}"
+
+
+def test_every_public_store_method_says_what_and_why() -> None:
+    from rasid.store import Store
+
+    bare = [name for name, member in vars(Store).items()
+            if not name.startswith("_") and not (inspect.getdoc(member) or "").strip()]
+    assert bare == []
