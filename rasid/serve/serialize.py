@@ -38,8 +38,13 @@ M = TypeVar("M")
 Getter = Callable[[Any, Mapping[str, Any]], object]
 
 
+_SCALARS = (str, int, float, type(None))
+
+
 def jsonable(obj: object) -> object:
     """Dataclasses, datetimes, lists and dicts → JSON-ready values (datetimes as ISO 8601)."""
+    if isinstance(obj, _SCALARS):  # most values: answer before the costlier checks
+        return obj
     if isinstance(obj, datetime):
         return obj.isoformat()
     if isinstance(obj, dict):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import JSON
@@ -81,7 +82,7 @@ class ModelMapping(Generic[M]):
     not_stored: Mapping[str, str] = field(default_factory=dict)  # field → why it has no column
     row_only: frozenset[str] = frozenset()
 
-    @property
+    @cached_property  # read for every row: fields() is not free
     def stored_fields(self) -> tuple[str, ...]:
         """The model's fields that have a column, in declaration order."""
         return tuple(f.name for f in fields(self.model) if f.name not in self.not_stored)
