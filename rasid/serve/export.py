@@ -8,129 +8,107 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from rasid.store import Store, to_jsonable
+from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip, Story
+from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENTION, SKIP, STORY
+from rasid.store import Store
 
 SCHEMA_VERSION = 1
+TABLES = ("documents", "stories", "entities", "events", "claims", "conflicts", "skipped", "mentions")
 
 
-def _iso(d: object) -> str | None:
-    return d.isoformat() if d is not None else None  # type: ignore[attr-defined]
+@dataclass
+class _Snapshot:
+    """Everything an export shows, read from the store once, with the joins the serializers need."""
+
+    documents: list[Document]
+    stories: list[Story]
+    entities: list[Entity]
+    mentions: list[Mention]
+    events: list[Event]
+    claims: list[Claim]
+    conflicts: list[Conflict]
+    skips: list[Skip]
+
+    @classmethod
+    def read(cls, store: Store) -> _Snapshot:
+        return cls(store.documents(), store.stories(), store.entities(), store.mentions(), store.events(),
+                   store.claims(), store.conflicts(), store.skips())
+
+    def rows(self, output: str) -> dict[str, list[dict]]:
+        """Every table as ``output`` (``export`` or ``csv``) shows its rows."""
+        text_of = {d.id: d.text for d in self.documents}
+        story_of = {d.id: d.story_id for d in self.documents}
+        outlets: dict[str, set[str]] = {}
+        for d in self.documents:
+            if d.story_id and d.outlet:
+                outlets.setdefault(d.story_id, set()).add(d.outlet)
+        by_entity: dict[str, list[Mention]] = {}
+        for m in self.mentions:
+            if m.entity_id:
+                by_entity.setdefault(m.entity_id, []).append(m)
+        tables = {
+            "documents": [DOCUMENT(d, output) for d in self.documents],
+            "stories": [STORY(s, output, outlets=sorted(outlets.get(s.id, ()))) for s in self.stories],
+            "entities": [ENTITY(e, output, mentions=by_entity.get(e.id, [])) for e in self.entities],
+            "events": [EVENT(e, output, text=text_of.get(e.doc_id, ""), story=story_of.get(e.doc_id))
+                       for e in self.events],
+            "claims": [CLAIM(c, output) for c in self.claims],
+            "conflicts": [CONFLICT(c, output) for c in self.conflicts],
+            "skipped": [SKIP(k, output) for k in self.skips],
+        }
+        if output == "csv":  # the export nests mentions in their entity; tables list them on their own
+            tables["mentions"] = [MENTION(m, output) for e in self.entities for m in by_entity.get(e.id, [])]
+        return tables
 
 
 def build_export(store: Store) -> dict:
-    """All tables as plain JSON-ready dicts."""
-    docs = store.documents()
-    doc_text = {d.id: d.text for d in docs}
-    documents = [{
-        "id": d.id, "title": d.title, "outlet": d.outlet, "url": d.url, "published": _iso(d.published),
-        "date_source": d.date_source, "published_inferred": (
-            [_iso(d.inferred_from), _iso(d.inferred_to)] if d.inferred_from else None),
-        "language": d.language, "text": d.text, "duplicate_of": d.duplicate_of,
-        "duplicate_score": d.duplicate_score, "story": d.story_id, "source_path": d.source_path,
-        "removed_lines": len(d.removed_lines),
-    } for d in docs]
-    stories = [{
-        "id": s.id, "title": s.title, "documents": s.doc_ids,
-        "outlets": sorted({d["outlet"] for d in documents if d["story"] == s.id and d["outlet"]}),
-        "first_date": _iso(s.first_date), "last_date": _iso(s.last_date),
-        "summary": to_jsonable(s.summary), "timeline": to_jsonable(s.timeline),
-    } for s in store.stories()]
-    mentions_by_entity: dict[str, list[dict]] = {}
-    for m in store.mentions():
-        if m.entity_id:
-            mentions_by_entity.setdefault(m.entity_id, []).append(
-                {"doc": m.doc_id, "start": m.start, "end": m.end, "text": m.text})
-    entities = [{
-        "id": e.id, "type": e.type, "name": e.name, "aliases": e.aliases, "titles": e.titles,
-        "confidence": e.confidence,
-        "lat": e.lat, "lon": e.lon, "country": e.country, "geonames_id": e.geonames_id,
-        "mentions": mentions_by_entity.get(e.id, []),
-    } for e in store.entities()]
-    story_of = {d["id"]: d["story"] for d in documents}
-    events = [{
-        "id": e.id, "type": e.type, "mode": e.mode, "cameo": e.cameo, "actors": e.actors, "targets": e.targets,
-        "place": e.place, "date": e.date, "background": e.background, "doc": e.doc_id,
-        "story": story_of.get(e.doc_id), "trigger": e.trigger,
-        "sentence": {"start": e.sent_start, "end": e.sent_end,
-                     "text": doc_text.get(e.doc_id, "")[e.sent_start:e.sent_end]},
-    } for e in store.events()]
-    claims = [{
-        "id": c.id, "story": c.story_id, "doc": c.doc_id, "outlet": c.outlet, "speaker": c.speaker,
-        "speaker_text": c.speaker_text, "text": c.text, "start": c.start, "end": c.end, "slot": c.slot,
-        "value": c.value, "group": c.group,
-    } for c in store.claims()]
-    conflicts = [{"id": c.id, "story": c.story_id, "slot": c.slot, "values": c.values, "outlets": c.outlets}
-                 for c in store.conflicts()]
-    skipped = [{"source": k.source_path, "doc": k.doc_id, "reason": k.reason} for k in store.skips()]
-    return {"schema_version": SCHEMA_VERSION, "documents": documents, "stories": stories, "entities": entities,
-            "events": events, "claims": claims, "conflicts": conflicts, "skipped": skipped}
+    """All tables as plain JSON-ready dicts (the documented, stable export schema)."""
+    return {"schema_version": SCHEMA_VERSION, **_Snapshot.read(store).rows("export")}
 
 
-def _tables(data: dict) -> dict[str, list[dict]]:
-    """Flatten for tabular formats: mentions get their own table, nested values become JSON strings."""
-    tables: dict[str, list[dict]] = {}
-    mentions = [{"entity": e["id"], **m} for e in data["entities"] for m in e["mentions"]]
-    for name in ("documents", "stories", "entities", "events", "claims", "conflicts", "skipped"):
-        rows = []
-        for row in data[name]:
-            flat = {}
-            for k, v in row.items():
-                if name == "entities" and k == "mentions":
-                    continue
-                if name == "events" and k == "sentence":
-                    flat.update({"sentence_start": v["start"], "sentence_end": v["end"], "sentence": v["text"]})
-                    continue
-                flat[k] = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-            rows.append(flat)
-        tables[name] = rows
-    tables["mentions"] = mentions
-    return tables
+def build_tables(store: Store) -> dict[str, list[dict]]:
+    """All tables flattened for CSV/Parquet: nested lists and objects become JSON strings."""
+    return {name: [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                    for k, v in row.items()} for row in rows]
+            for name, rows in _Snapshot.read(store).rows("csv").items()}
 
 
-_COLUMNS = {
-    "documents": ["id", "title", "outlet", "url", "published", "date_source", "published_inferred", "language",
-                  "text", "duplicate_of", "duplicate_score", "story", "source_path", "removed_lines"],
-    "stories": ["id", "title", "documents", "outlets", "first_date", "last_date", "summary", "timeline"],
-    "entities": ["id", "type", "name", "aliases", "titles", "confidence", "lat", "lon", "country", "geonames_id"],
-    "mentions": ["entity", "doc", "start", "end", "text"],
-    "events": ["id", "type", "mode", "cameo", "actors", "targets", "place", "date", "background", "doc", "story",
-               "trigger", "sentence_start", "sentence_end", "sentence"],
-    "claims": ["id", "story", "doc", "outlet", "speaker", "speaker_text", "text", "start", "end", "slot", "value",
-               "group"],
-    "conflicts": ["id", "story", "slot", "values", "outlets"],
-    "skipped": ["source", "doc", "reason"],
-}
+_SERIALIZERS = {"documents": DOCUMENT, "stories": STORY, "entities": ENTITY, "mentions": MENTION,
+                "events": EVENT, "claims": CLAIM, "conflicts": CONFLICT, "skipped": SKIP}
+_COLUMNS = {name: ser.keys("csv") for name, ser in _SERIALIZERS.items()}
 
 
 def export(store: Store, fmt: str, out: Path) -> list[Path]:
     """Write the export; returns the files written. JSON → one file; CSV/Parquet → a folder of tables."""
-    data = build_export(store)
     if fmt == "json":
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        out.write_text(json.dumps(build_export(store), ensure_ascii=False, indent=1), encoding="utf-8")
         return [out]
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"unknown format {fmt!r} (json, csv, parquet)")
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in _tables(data).items():
+    tables = build_tables(store)
+    for name in TABLES:
+        rows = tables[name]
         cols = _COLUMNS[name]
         if fmt == "csv":
             path = out / f"{name}.csv"
             with path.open("w", encoding="utf-8", newline="") as fh:
                 w = csv.DictWriter(fh, fieldnames=cols)
                 w.writeheader()
-                w.writerows({c: r.get(c) for c in cols} for r in rows)
-        elif fmt == "parquet":
+                w.writerows(rows)
+        else:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
             path = out / f"{name}.parquet"
-            columns = {c: [r.get(c) for r in rows] for c in cols}
+            columns = {c: [r[c] for r in rows] for c in cols}
             arrays = {c: pa.array(vals) if any(v is not None for v in vals) else pa.array(vals, type=pa.string())
                       for c, vals in columns.items()}
             pq.write_table(pa.table(arrays), path)
-        else:
-            raise ValueError(f"unknown format {fmt!r} (json, csv, parquet)")
         written.append(path)
     return written

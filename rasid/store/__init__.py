@@ -1,16 +1,13 @@
-"""Persistence (SQLAlchemy: SQLite by default, PostgreSQL by URL) behind one ``Store`` façade."""
+"""Persistence (SQLAlchemy: SQLite by default, PostgreSQL by URL) behind one ``Store`` façade.
 
-from rasid.store.facade import (
-    STAGE_CLUSTERED,
-    STAGE_EXTRACTED,
-    STAGE_STORED,
-    Base,
-    DocumentRow,
-    MentionRow,
-    Store,
-    db_url,
-    to_jsonable,
-)
+``schema`` holds the tables, ``mapping`` turns rows into the dataclasses of ``rasid.models``,
+``fulltext`` holds search filters and the SQLite full-text index, and ``facade`` the ``Store``
+whose methods are the only way the rest of rasid reads or writes the database.
+"""
 
-__all__ = ["STAGE_CLUSTERED", "STAGE_EXTRACTED", "STAGE_STORED", "Base", "DocumentRow", "MentionRow", "Store",
-           "db_url", "to_jsonable"]
+from rasid.store.facade import NormText, Store, db_url
+from rasid.store.fulltext import DocumentFilter, SearchIndex
+from rasid.store.schema import STAGE_CLUSTERED, STAGE_EXTRACTED, STAGE_STORED, Base
+
+__all__ = ["STAGE_CLUSTERED", "STAGE_EXTRACTED", "STAGE_STORED", "Base", "DocumentFilter", "NormText",
+           "SearchIndex", "Store", "db_url"]

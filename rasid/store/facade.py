@@ -1,8 +1,9 @@
-"""Persistence with SQLAlchemy: SQLite file by default, PostgreSQL via a URL.
+"""The ``Store`` façade: every read and write of rasid's tables goes through its methods.
 
-Each pipeline stage writes in its own transaction and marks documents with the
-stage they reached, so a run killed mid-way loses nothing already committed and
-the next run resumes where it stopped.
+Persistence is SQLAlchemy: a SQLite file by default, PostgreSQL via a URL. Each pipeline stage
+writes in its own transaction and marks documents with the stage they reached, so a run killed
+mid-way loses nothing already committed and the next run resumes where it stopped. The tables are
+in ``rasid.store.schema``; rows become dataclasses through ``rasid.store.mapping``.
 """
 
 from __future__ import annotations
@@ -11,207 +12,52 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    Float,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    delete,
-    event,
-    func,
-    insert,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from rasid.models import (
-    Claim,
-    Conflict,
-    Document,
-    Entity,
-    Event,
-    Mention,
-    Skip,
-    Story,
-    SummarySentence,
-    TimeExpression,
-    TimelineEntry,
+from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip, Story, TimeExpression
+from rasid.store.fulltext import DocumentFilter, filter_conditions
+from rasid.store.mapping import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENTION, SKIP, STORY, TIMEX
+from rasid.store.schema import (
+    STAGE_CLUSTERED,
+    STAGE_EXTRACTED,
+    STAGE_STORED,
+    Base,
+    ClaimRow,
+    ConflictRow,
+    DocumentRow,
+    EntityRow,
+    EventRow,
+    LineStatDocRow,
+    LineStatRow,
+    MentionRow,
+    SkipRow,
+    StateRow,
+    StoryRow,
+    TimexRow,
 )
 
-STAGE_STORED = 0
-STAGE_EXTRACTED = 1
-STAGE_CLUSTERED = 2
+IN_CHUNK = 500  # ids per IN (...) list: SQLite caps bound parameters per statement
+
+# columns of a document listing: everything but the texts, so a page does not read every article
+_BRIEF_COLUMNS = ("id", "title", "outlet", "url", "published", "date_source", "inferred_from", "inferred_to",
+                  "language", "duplicate_of", "duplicate_score", "story_id")
+_COUNTED = {"documents": DocumentRow, "stories": StoryRow, "entities": EntityRow, "events": EventRow,
+            "claims": ClaimRow, "conflicts": ConflictRow, "skips": SkipRow, "mentions": MentionRow}
 
 
-class Base(DeclarativeBase):
-    pass
+class NormText(NamedTuple):
+    """What a search scan scores a document on: its normalised title + text, with id and date."""
 
-
-class DocumentRow(Base):
-    __tablename__ = "documents"
-    id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    title: Mapped[str | None] = mapped_column(Text)
-    outlet: Mapped[str | None] = mapped_column(String(200), index=True)
-    url: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    date_source: Mapped[str | None] = mapped_column(String(200))
-    language: Mapped[str] = mapped_column(String(16), default="und")
-    text: Mapped[str] = mapped_column(Text)
-    raw_text: Mapped[str] = mapped_column(Text)
-    norm_text: Mapped[str] = mapped_column(Text, default="")
-    removed_lines: Mapped[list] = mapped_column(JSON, default=list)
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    raw_hash: Mapped[str] = mapped_column(String(64), default="")
-    inferred_from: Mapped[datetime | None] = mapped_column(DateTime)
-    inferred_to: Mapped[datetime | None] = mapped_column(DateTime)
-    duplicate_of: Mapped[str | None] = mapped_column(String(300), index=True)
-    duplicate_score: Mapped[float | None] = mapped_column(Float)
-    story_id: Mapped[str | None] = mapped_column(String(300), index=True)
-    source_path: Mapped[str] = mapped_column(Text)
-    fmt: Mapped[str] = mapped_column(String(16))
-    stage: Mapped[int] = mapped_column(Integer, default=STAGE_STORED, index=True)
-    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None))
-
-
-class StoryRow(Base):
-    __tablename__ = "stories"
-    id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    title: Mapped[str] = mapped_column(Text, default="")
-    summary: Mapped[list] = mapped_column(JSON, default=list)
-    timeline: Mapped[list] = mapped_column(JSON, default=list)
-    first_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    last_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    size: Mapped[int] = mapped_column(Integer, default=0)
-    outlets: Mapped[list] = mapped_column(JSON, default=list)
-
-
-class EntityRow(Base):
-    __tablename__ = "entities"
-    id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    type: Mapped[str] = mapped_column(String(8), index=True)
-    name: Mapped[str] = mapped_column(Text)
-    aliases: Mapped[list] = mapped_column(JSON, default=list)
-    titles: Mapped[list] = mapped_column(JSON, default=list)
-    confidence: Mapped[float] = mapped_column(Float, default=1.0)
-    lat: Mapped[float | None] = mapped_column(Float)
-    lon: Mapped[float | None] = mapped_column(Float)
-    country: Mapped[str | None] = mapped_column(String(8))
-    geonames_id: Mapped[int | None] = mapped_column(Integer)
-
-
-class MentionRow(Base):
-    __tablename__ = "mentions"
-    __table_args__ = (UniqueConstraint("doc_id", "start", "end", name="uq_mention_span"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    doc_id: Mapped[str] = mapped_column(String(300), index=True)
-    entity_id: Mapped[str | None] = mapped_column(String(300), index=True)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
-    type: Mapped[str] = mapped_column(String(8))
-    confidence: Mapped[float] = mapped_column(Float, default=1.0)
-
-
-class TimexRow(Base):
-    __tablename__ = "timexes"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    doc_id: Mapped[str] = mapped_column(String(300), index=True)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
-    value: Mapped[str | None] = mapped_column(String(32))
-    granularity: Mapped[str] = mapped_column(String(16))
-    relation: Mapped[str] = mapped_column(String(16))
-
-
-class EventRow(Base):
-    __tablename__ = "events"
-    id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    doc_id: Mapped[str] = mapped_column(String(300), index=True)
-    type: Mapped[str] = mapped_column(String(32), index=True)
-    mode: Mapped[str | None] = mapped_column(String(64))
-    cameo: Mapped[str | None] = mapped_column(String(16))
-    actors: Mapped[list] = mapped_column(JSON, default=list)
-    targets: Mapped[list] = mapped_column(JSON, default=list)
-    place: Mapped[str | None] = mapped_column(String(300))
-    date: Mapped[str | None] = mapped_column(String(32), index=True)
-    sent_start: Mapped[int] = mapped_column(Integer)
-    sent_end: Mapped[int] = mapped_column(Integer)
-    trigger: Mapped[str] = mapped_column(Text, default="")
-    background: Mapped[bool] = mapped_column(Boolean, default=False)
-    confidence: Mapped[float] = mapped_column(Float, default=1.0)
-
-
-class ClaimRow(Base):
-    __tablename__ = "claims"
-    id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    doc_id: Mapped[str] = mapped_column(String(300), index=True)
-    story_id: Mapped[str | None] = mapped_column(String(300), index=True)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
-    outlet: Mapped[str | None] = mapped_column(String(200))
-    speaker: Mapped[str | None] = mapped_column(String(300))
-    speaker_text: Mapped[str | None] = mapped_column(Text)
-    slot: Mapped[str | None] = mapped_column(String(64))
-    value: Mapped[str | None] = mapped_column(Text)
-    group: Mapped[str | None] = mapped_column(String(300))
-
-
-class ConflictRow(Base):
-    __tablename__ = "conflicts"
-    id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    story_id: Mapped[str] = mapped_column(String(300), index=True)
-    slot: Mapped[str] = mapped_column(String(64))
-    values: Mapped[dict] = mapped_column(JSON, default=dict)
-    outlets: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-class SkipRow(Base):
-    __tablename__ = "skips"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    source_path: Mapped[str] = mapped_column(Text)
-    doc_id: Mapped[str | None] = mapped_column(String(300))
-    reason: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None))
-
-
-class LineStatRow(Base):
-    """Per-outlet document frequency of lines, so boilerplate learning accumulates across runs."""
-
-    __tablename__ = "line_stats"
-    outlet: Mapped[str] = mapped_column(String(200), primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha1 of the line key
-    count: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class LineStatDocRow(Base):
-    """Documents whose lines are already in ``line_stats``: re-reading an input after a crash must not count it twice."""
-
-    __tablename__ = "line_stat_docs"
-    doc_id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    raw_hash: Mapped[str] = mapped_column(String(64), default="")
-
-
-class StateRow(Base):
-    """Opaque state of incremental components (story clusterer)."""
-
-    __tablename__ = "state"
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[bytes] = mapped_column(LargeBinary)
+    id: str
+    title: str | None
+    published: datetime | None
+    norm_text: str
 
 
 def db_url(db: str | Path) -> str:
@@ -227,7 +73,7 @@ def _dt(d: datetime | None) -> str | None:
 
 
 class Store:
-    """All reads and writes of rasid's tables."""
+    """All reads and writes of rasid's tables, safe for several processes writing at once."""
 
     def __init__(self, db: str | Path, echo: bool = False) -> None:
         self.url = db_url(db)
@@ -255,34 +101,41 @@ class Store:
 
     @property
     def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``: dialect-specific statements (upserts, locks, FTS) branch on it."""
         return self.engine.dialect.name
 
     def session(self) -> Session:
+        """A new ORM session; for code inside the store package (outside it, use the methods below)."""
         return self._session()
 
     def close(self) -> None:
+        """Release pooled connections (a long-lived process may open many stores)."""
         self.engine.dispose()
+
+    def _pairs(self, key: object, value: object, ids: Iterable[str]) -> dict:
+        """``{key: value}`` of the rows whose ``key`` is in ``ids``, fetched in chunks of ``IN_CHUNK``."""
+        ids = list(ids)
+        out: dict = {}
+        with self.session() as s:
+            for i in range(0, len(ids), IN_CHUNK):
+                out.update(dict(s.execute(select(key, value).where(key.in_(ids[i:i + IN_CHUNK]))).all()))
+        return out
 
     # ---- documents -------------------------------------------------------------------------
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        ids = list(ids)
-        found: set[str] = set()
-        with self.session() as s:
-            for i in range(0, len(ids), 500):
-                found.update(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(ids[i:i + 500]))))
-        return found
+        """The ids among ``ids`` already stored, so ingest skips documents a previous run kept."""
+        return set(self._pairs(DocumentRow.id, DocumentRow.id, ids))
 
     def raw_hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """id → hash of the raw input, to tell a re-run (same input) from an id collision."""
-        ids = list(ids)
-        out: dict[str, str] = {}
-        with self.session() as s:
-            for i in range(0, len(ids), 500):
-                q = select(DocumentRow.id, DocumentRow.raw_hash).where(DocumentRow.id.in_(ids[i:i + 500]))
-                out.update(dict(s.execute(q).all()))
-        return out
+        return self._pairs(DocumentRow.id, DocumentRow.raw_hash, ids)
+
+    def story_ids_of(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        """doc id → story id (None before clustering), without reading the documents' texts."""
+        return self._pairs(DocumentRow.id, DocumentRow.story_id, doc_ids)
 
     def set_inferred_dates(self, ranges: dict[str, tuple[datetime, datetime]]) -> None:
+        """Record the publication range inferred for undated documents (doc id → (from, to))."""
         if not ranges:  # most stories have none: skip the empty write transaction
             return
         with self.session() as s, s.begin():
@@ -307,14 +160,9 @@ class Store:
             if d.id in rows:
                 continue
             sig = signatures.get(d.id)
-            rows[d.id] = dict(
-                id=d.id, title=d.title, outlet=d.outlet, url=d.url, published=d.published,
-                date_source=d.date_source, language=d.language, text=d.text, raw_text=d.raw_text,
-                norm_text=normalize((d.title or "") + "\n" + d.text), removed_lines=d.removed_lines,
-                content_hash=d.content_hash, raw_hash=d.raw_hash, duplicate_of=d.duplicate_of,
-                duplicate_score=d.duplicate_score, story_id=d.story_id, source_path=d.source_path, fmt=d.fmt,
-                stage=STAGE_STORED, signature=None if sig is None else np.asarray(sig, dtype=np.uint32).tobytes(),
-                inferred_from=d.inferred_from, inferred_to=d.inferred_to,
+            rows[d.id] = DOCUMENT.values(d) | dict(
+                norm_text=normalize((d.title or "") + "\n" + d.text), stage=STAGE_STORED,
+                signature=None if sig is None else np.asarray(sig, dtype=np.uint32).tobytes(),
                 ingested_at=datetime.now(UTC).replace(tzinfo=None),
             )
         if self.dialect == "postgresql":  # PostgreSQL text cannot hold NUL; U+FFFD keeps every offset valid
@@ -346,8 +194,10 @@ class Store:
             for doc_id, chash, sig in s.execute(q):
                 yield doc_id, chash, np.frombuffer(sig, dtype=np.uint32).copy()
 
+
     def documents(self, ids: Iterable[str] | None = None, stage: int | None = None,
                   originals_only: bool = False) -> list[Document]:
+        """Full documents (with texts), oldest first and undated first, the order every stage reads in."""
         with self.session() as s:
             q = select(DocumentRow)
             if ids is not None:
@@ -357,52 +207,87 @@ class Store:
             if originals_only:
                 q = q.where(DocumentRow.duplicate_of.is_(None))
             q = q.order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)
-            return [_doc(r) for r in s.scalars(q)]
+            return [DOCUMENT.to_model(r) for r in s.scalars(q)]
 
     def document(self, doc_id: str) -> Document | None:
+        """One document, or None when ``doc_id`` is not stored."""
         with self.session() as s:
             r = s.get(DocumentRow, doc_id)
-            return _doc(r) if r else None
+            return DOCUMENT.to_model(r) if r else None
+
+    def document_page(self, limit: int, offset: int, outlet: str | None = None,
+                      story: str | None = None) -> tuple[int, list[Document]]:
+        """(total, one page) of documents, newest first, optionally of one outlet or story.
+
+        The page's documents have empty ``text``/``raw_text``/``source_path``/``fmt``: a listing
+        reads only the light columns, not every article's text.
+        """
+        conds = []
+        if outlet is not None:
+            conds.append(DocumentRow.outlet == outlet)
+        if story is not None:
+            conds.append(DocumentRow.story_id == story)
+        cols = [getattr(DocumentRow, c) for c in _BRIEF_COLUMNS]
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(DocumentRow).where(*conds)) or 0)
+            newest = (DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
+            q = select(*cols).where(*conds).order_by(*newest).limit(limit).offset(offset)
+            rows = s.execute(q).all()
+        return total, [Document(text="", raw_text="", source_path="", fmt="",
+                                **dict(zip(_BRIEF_COLUMNS, r, strict=True))) for r in rows]
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        """(outlet, number of documents) for every named outlet, by outlet: the search filter's choices."""
+        with self.session() as s:
+            q = select(DocumentRow.outlet, func.count()).group_by(DocumentRow.outlet)
+            return [(o, n) for o, n in s.execute(q.order_by(DocumentRow.outlet)).all() if o]
 
     def ids_at_stage(self, stage: int) -> list[str]:
+        """Ids of originals at exactly ``stage`` (what a resumed run still has to do), in reading order."""
         with self.session() as s:
             q = select(DocumentRow.id).where(DocumentRow.stage == stage, DocumentRow.duplicate_of.is_(None))
             return list(s.scalars(q.order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)))
 
     def count(self, what: str = "documents") -> int:
-        table = {"documents": DocumentRow, "stories": StoryRow, "entities": EntityRow, "events": EventRow,
-                 "claims": ClaimRow, "conflicts": ConflictRow, "skips": SkipRow, "mentions": MentionRow}[what]
+        """Rows in one table (``documents``, ``stories``, ``entities``, ``mentions``, ``events``, ``claims``,
+        ``conflicts`` or ``skips``), for reports and ``/api/stats``."""
         with self.session() as s:
-            return int(s.scalar(select(func.count()).select_from(table)) or 0)
+            return int(s.scalar(select(func.count()).select_from(_COUNTED[what])) or 0)
+
+    # ---- search ----------------------------------------------------------------------------
+    def scan_norm_texts(self, flt: DocumentFilter) -> list[NormText]:
+        """Normalised texts of the documents ``flt`` selects: the plain search scan (any database)."""
+        cols = (DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.norm_text)
+        with self.session() as s:
+            return [NormText(*r) for r in s.execute(select(*cols).where(*filter_conditions(flt))).all()]
+
+    def norm_texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """id → normalised title + text, to re-score index hits without reading the original texts."""
+        return self._pairs(DocumentRow.id, DocumentRow.norm_text, ids)
 
     # ---- skips -----------------------------------------------------------------------------
     def add_skips(self, skips: list[Skip]) -> None:
+        """Record inputs that could not be used, so ``rasid skips`` and the export can say why."""
         if not skips:
             return
         with self.session() as s, s.begin():
             _write_lock(s)
-            for k in skips:
-                s.add(SkipRow(source_path=k.source_path, doc_id=k.doc_id, reason=k.reason))
+            s.add_all(SKIP.to_row(k) for k in skips)
 
     def skips(self) -> list[Skip]:
+        """Every recorded skip, in the order they were recorded."""
         with self.session() as s:
-            return [Skip(r.source_path, r.reason, r.doc_id) for r in s.scalars(select(SkipRow).order_by(SkipRow.id))]
+            return [SKIP.to_model(r) for r in s.scalars(select(SkipRow).order_by(SkipRow.id))]
 
     # ---- boilerplate line statistics -------------------------------------------------------
     def load_line_stats(self) -> list[tuple[str, str, int]]:
+        """(outlet, line key, document count) learnt so far: boilerplate learning continues across runs."""
         with self.session() as s:
             return [(r.outlet, r.key, r.count) for r in s.scalars(select(LineStatRow))]
 
     def line_counted(self, ids: Iterable[str]) -> dict[str, str]:
         """id → raw hash of the documents whose lines were already counted."""
-        ids = list(ids)
-        out: dict[str, str] = {}
-        with self.session() as s:
-            for i in range(0, len(ids), 500):
-                q = select(LineStatDocRow.doc_id, LineStatDocRow.raw_hash).where(
-                    LineStatDocRow.doc_id.in_(ids[i:i + 500]))
-                out.update(dict(s.execute(q).all()))
-        return out
+        return self._pairs(LineStatDocRow.doc_id, LineStatDocRow.raw_hash, ids)
 
     def add_line_stats(self, counts: dict[tuple[str, str], int], counted: dict[str, str] | None = None) -> None:
         """Add document counts atomically (upsert ``count = count + n``), safe with concurrent runs.
@@ -436,72 +321,85 @@ class Store:
                 s.execute(delete(table).where(table.doc_id.in_(doc_ids)))
             existing = _rows_by_id(s, EntityRow, [e.id for e in entities])  # one SELECT per 500, not per entity
             for e in entities:
-                existing[e.id] = _upsert_entity(s, e, existing.get(e.id))
+                row = existing.get(e.id)
+                if row is None:
+                    existing[e.id] = row = EntityRow(id=e.id)
+                    s.add(row)
+                ENTITY.update_row(row, e)
             s.flush()
             # bulk executemany inserts: the ORM unit of work per row was most of this method's time
-            _bulk_insert(s, MentionRow, [
-                {"doc_id": m.doc_id, "entity_id": m.entity_id, "start": m.start, "end": m.end, "text": m.text,
-                 "type": m.type, "confidence": m.confidence} for m in mentions])
-            _bulk_insert(s, TimexRow, [
-                {"doc_id": t.doc_id, "start": t.start, "end": t.end, "text": t.text, "value": t.value,
-                 "granularity": t.granularity, "relation": t.relation} for t in timexes])
-            _bulk_insert(s, EventRow, [_event_values(e) for e in events])
-            _bulk_insert(s, ClaimRow, [{"id": c.id, **_claim_values(c)} for c in claims])
-            for i in range(0, len(doc_ids), 500):  # stage = max(stage, next_stage) without loading documents
-                s.execute(update(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + 500]),
+            _bulk_insert(s, MentionRow, [MENTION.values(m) for m in mentions])
+            _bulk_insert(s, TimexRow, [TIMEX.values(t) for t in timexes])
+            _bulk_insert(s, EventRow, [EVENT.values(e) for e in events])
+            _bulk_insert(s, ClaimRow, [CLAIM.values(c) for c in claims])
+            for i in range(0, len(doc_ids), IN_CHUNK):  # stage = max(stage, next_stage), documents not loaded
+                s.execute(update(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + IN_CHUNK]),
                                                     DocumentRow.stage < next_stage).values(stage=next_stage)
                           .execution_options(synchronize_session=False))
 
     def entities(self, ids: Iterable[str] | None = None, type: str | None = None) -> list[Entity]:
+        """Entities by id, optionally only these ids or one type (PER, ORG, LOC); ``mentions`` left empty."""
         with self.session() as s:
             q = select(EntityRow)
             if ids is not None:
                 q = q.where(EntityRow.id.in_(list(ids)))
             if type:
                 q = q.where(EntityRow.type == type)
-            return [_entity(r) for r in s.scalars(q.order_by(EntityRow.id))]
+            return [ENTITY.to_model(r) for r in s.scalars(q.order_by(EntityRow.id))]
 
     def mentions(self, doc_ids: Iterable[str] | None = None, entity_id: str | None = None) -> list[Mention]:
+        """Mentions in text order (by document, then offset), optionally of some documents or one entity."""
         with self.session() as s:
             q = select(MentionRow)
             if doc_ids is not None:
                 q = q.where(MentionRow.doc_id.in_(list(doc_ids)))
             if entity_id is not None:
                 q = q.where(MentionRow.entity_id == entity_id)
-            return [Mention(r.doc_id, r.start, r.end, r.text, r.type, r.entity_id, r.confidence)
-                    for r in s.scalars(q.order_by(MentionRow.doc_id, MentionRow.start))]
+            return [MENTION.to_model(r) for r in s.scalars(q.order_by(MentionRow.doc_id, MentionRow.start))]
+
+    def mention_counts(self, entity_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """entity id → number of mentions (all entities, or only ``entity_ids``), counted by the database."""
+        with self.session() as s:
+            q = select(MentionRow.entity_id, func.count()).where(MentionRow.entity_id.is_not(None))
+            if entity_ids is not None:
+                q = q.where(MentionRow.entity_id.in_(list(entity_ids)))
+            return dict(s.execute(q.group_by(MentionRow.entity_id)).all())
 
     def timexes(self, doc_ids: Iterable[str] | None = None) -> list[TimeExpression]:
+        """Time expressions in text order, optionally of some documents."""
         with self.session() as s:
             q = select(TimexRow)
             if doc_ids is not None:
                 q = q.where(TimexRow.doc_id.in_(list(doc_ids)))
-            return [TimeExpression(r.doc_id, r.start, r.end, r.text, r.value, r.granularity, r.relation)
-                    for r in s.scalars(q.order_by(TimexRow.doc_id, TimexRow.start))]
+            return [TIMEX.to_model(r) for r in s.scalars(q.order_by(TimexRow.doc_id, TimexRow.start))]
 
     def events(self, doc_ids: Iterable[str] | None = None) -> list[Event]:
+        """Events in text order (document, sentence start, id), optionally of some documents."""
         with self.session() as s:
             q = select(EventRow)
             if doc_ids is not None:
                 q = q.where(EventRow.doc_id.in_(list(doc_ids)))
-            return [_event(r) for r in s.scalars(q.order_by(EventRow.doc_id, EventRow.sent_start, EventRow.id))]
+            return [EVENT.to_model(r)
+                    for r in s.scalars(q.order_by(EventRow.doc_id, EventRow.sent_start, EventRow.id))]
 
     def claims(self, story_id: str | None = None, doc_ids: Iterable[str] | None = None) -> list[Claim]:
+        """Claims in text order, optionally of one story and/or some documents."""
         with self.session() as s:
             q = select(ClaimRow)
             if story_id is not None:
                 q = q.where(ClaimRow.story_id == story_id)
             if doc_ids is not None:
                 q = q.where(ClaimRow.doc_id.in_(list(doc_ids)))
-            return [_claim(r) for r in s.scalars(q.order_by(ClaimRow.doc_id, ClaimRow.start, ClaimRow.id))]
+            q = q.order_by(ClaimRow.doc_id, ClaimRow.start, ClaimRow.id)
+            return [CLAIM.to_model(r) for r in s.scalars(q)]
 
     def conflicts(self, story_id: str | None = None) -> list[Conflict]:
+        """Conflicts by story then id, optionally of one story."""
         with self.session() as s:
             q = select(ConflictRow)
             if story_id is not None:
                 q = q.where(ConflictRow.story_id == story_id)
-            return [Conflict(r.id, r.story_id, r.slot, r.values, r.outlets)
-                    for r in s.scalars(q.order_by(ConflictRow.story_id, ConflictRow.id))]
+            return [CONFLICT.to_model(r) for r in s.scalars(q.order_by(ConflictRow.story_id, ConflictRow.id))]
 
     # ---- stories ---------------------------------------------------------------------------
     def assign_stories(self, assignments: dict[str, str], state: bytes | None) -> None:
@@ -509,8 +407,8 @@ class Store:
         with self.session() as s, s.begin():
             _write_lock(s)
             ids = list(assignments)
-            for i in range(0, len(ids), 500):
-                for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids[i:i + 500]))):
+            for i in range(0, len(ids), IN_CHUNK):
+                for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids[i:i + IN_CHUNK]))):
                     r.story_id = assignments[r.id]
                     r.stage = max(r.stage, STAGE_CLUSTERED)
             # duplicates follow their original's story
@@ -520,37 +418,35 @@ class Store:
                 _put_state(s, "clusterer", state)
 
     def get_state(self, key: str) -> bytes | None:
+        """Saved state of an incremental component (``clusterer``), or None before its first run."""
         with self.session() as s:
             r = s.get(StateRow, key)
             return None if r is None else bytes(r.value)
 
     def save_story(self, story: Story, claims: list[Claim], conflicts: list[Conflict],
                    outlets: list[str], size: int) -> None:
+        """Write a story (summary, timeline), its claims' story fields and its conflicts, atomically."""
         with self.session() as s, s.begin():
             _write_lock(s)
             row = s.get(StoryRow, story.id)
             if row is None:
                 row = StoryRow(id=story.id)
                 s.add(row)
-            row.title = story.title
-            row.summary = [vars(x) for x in story.summary]
-            row.timeline = [vars(x) for x in story.timeline]
-            row.first_date, row.last_date = story.first_date, story.last_date
+            STORY.update_row(row, story)
             row.size, row.outlets = size, outlets
             # claims were stored at extraction: update them in place (one SELECT per 500, not a merge each)
             rows = _rows_by_id(s, ClaimRow, [c.id for c in claims])
             for c in claims:
                 r = rows.get(c.id)
                 if r is None:
-                    rows[c.id] = s.merge(_claim_row(c))
-                    continue
-                for k, v in _claim_values(c).items():
-                    setattr(r, k, v)
+                    rows[c.id] = s.merge(CLAIM.to_row(c))
+                else:
+                    CLAIM.update_row(r, c)
             s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
-            s.add_all(ConflictRow(id=c.id, story_id=c.story_id, slot=c.slot, values=c.values, outlets=c.outlets)
-                      for c in conflicts)
+            s.add_all(CONFLICT.to_row(c) for c in conflicts)
 
     def story_doc_ids(self) -> dict[str, list[str]]:
+        """story id → member document ids (duplicates included), oldest first."""
         with self.session() as s:
             out: dict[str, list[str]] = {}
             q = select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.is_not(None)).order_by(
@@ -560,18 +456,14 @@ class Store:
             return out
 
     def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
+        """Stories, most recent first, with their members; optionally only these ids."""
         members = self.story_doc_ids()
         with self.session() as s:
             q = select(StoryRow)
             if ids is not None:
                 q = q.where(StoryRow.id.in_(list(ids)))
             rows = s.scalars(q.order_by(StoryRow.last_date.desc().nulls_last(), StoryRow.id)).all()
-            return [Story(
-                id=r.id, doc_ids=members.get(r.id, []), title=r.title,
-                summary=[SummarySentence(**x) for x in (r.summary or [])],
-                timeline=[TimelineEntry(**x) for x in (r.timeline or [])],
-                first_date=r.first_date, last_date=r.last_date,
-            ) for r in rows]
+            return [STORY.to_model(r, doc_ids=members.get(r.id, [])) for r in rows]
 
     def story_rows(self) -> list[dict]:
         """Light listing for CLI/API: id, title, size, outlets, date range."""
@@ -596,6 +488,7 @@ def _write_lock(conn: Session | Connection) -> None:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    """WAL lets readers (the API) run while a pipeline writes; NORMAL sync is safe with WAL."""
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -603,6 +496,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
 
 
 def _put_state(s: Session, key: str, value: bytes) -> None:
+    """Insert or replace one state blob inside the caller's transaction."""
     row = s.get(StateRow, key)
     if row is None:
         s.add(StateRow(key=key, value=value))
@@ -610,23 +504,7 @@ def _put_state(s: Session, key: str, value: bytes) -> None:
         row.value = value
 
 
-def _doc(r: DocumentRow) -> Document:
-    return Document(
-        id=r.id, text=r.text, raw_text=r.raw_text, source_path=r.source_path, fmt=r.fmt, title=r.title, url=r.url,
-        outlet=r.outlet, published=r.published, date_source=r.date_source, language=r.language,
-        content_hash=r.content_hash, raw_hash=r.raw_hash, inferred_from=r.inferred_from,
-        inferred_to=r.inferred_to, removed_lines=list(r.removed_lines or []), duplicate_of=r.duplicate_of,
-        duplicate_score=r.duplicate_score, story_id=r.story_id,
-    )
-
-
-def _entity(r: EntityRow) -> Entity:
-    return Entity(id=r.id, type=r.type, name=r.name, aliases=list(r.aliases or []), titles=list(r.titles or []),
-                  confidence=r.confidence,
-                  lat=r.lat, lon=r.lon, country=r.country, geonames_id=r.geonames_id)
-
-
-def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = 500) -> dict[str, Base]:
+def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = IN_CHUNK) -> dict[str, Base]:
     """Existing rows of ``table`` with these primary keys, fetched in a few IN queries."""
     uniq = sorted(set(ids))
     out: dict[str, Base] = {}
@@ -635,63 +513,7 @@ def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = 500)
     return out
 
 
-def _upsert_entity(s: Session, e: Entity, row: EntityRow | None = None) -> EntityRow:
-    """Insert or update ``e``; ``row`` is its already-loaded row (None = not stored yet)."""
-    if row is None:
-        row = EntityRow(id=e.id)
-        s.add(row)
-    row.type, row.name, row.aliases, row.confidence = e.type, e.name, list(e.aliases), e.confidence
-    row.titles = list(e.titles)
-    row.lat, row.lon, row.country, row.geonames_id = e.lat, e.lon, e.country, e.geonames_id
-    return row
-
-
 def _bulk_insert(s: Session, table: type[Base], rows: list[dict], chunk: int = 5000) -> None:
     """Insert plain rows in list order (autoincrement ids follow it, as with ``add_all``)."""
     for i in range(0, len(rows), chunk):
         s.execute(insert(table.__table__), rows[i:i + chunk])
-
-
-def _event_values(e: Event) -> dict:
-    return {"id": e.id, "doc_id": e.doc_id, "type": e.type, "mode": e.mode, "cameo": e.cameo,
-            "actors": list(e.actors), "targets": list(e.targets), "place": e.place, "date": e.date,
-            "sent_start": e.sent_start, "sent_end": e.sent_end, "trigger": e.trigger, "background": e.background,
-            "confidence": e.confidence}
-
-
-def _event(r: EventRow) -> Event:
-    return Event(id=r.id, doc_id=r.doc_id, type=r.type, sent_start=r.sent_start, sent_end=r.sent_end,
-                 trigger=r.trigger, mode=r.mode, cameo=r.cameo, actors=list(r.actors or []),
-                 targets=list(r.targets or []), place=r.place, date=r.date, background=r.background,
-                 confidence=r.confidence)
-
-
-def _claim_values(c: Claim) -> dict:
-    return {"doc_id": c.doc_id, "story_id": c.story_id, "start": c.start, "end": c.end, "text": c.text,
-            "outlet": c.outlet, "speaker": c.speaker, "speaker_text": c.speaker_text, "slot": c.slot,
-            "value": c.value, "group": c.group}
-
-
-def _claim_row(c: Claim) -> ClaimRow:
-    return ClaimRow(id=c.id, **_claim_values(c))
-
-
-def _claim(r: ClaimRow) -> Claim:
-    return Claim(id=r.id, doc_id=r.doc_id, start=r.start, end=r.end, text=r.text, outlet=r.outlet,
-                 speaker=r.speaker, speaker_text=r.speaker_text, story_id=r.story_id, slot=r.slot, value=r.value,
-                 group=r.group)
-
-
-def to_jsonable(obj: object) -> object:
-    """Dataclass/datetime → JSON-ready structures (used by export and API)."""
-    if isinstance(obj, datetime):
-        return obj.isoformat()
-    if isinstance(obj, dict):
-        return {k: to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if hasattr(obj, "__dataclass_fields__"):
-        return {k: to_jsonable(v) for k, v in vars(obj).items()}
-    return obj
-
-

@@ -1,0 +1,194 @@
+"""The tables: one SQLAlchemy row class per stored model, plus the store's own bookkeeping tables.
+
+Kept apart from the ``Store`` façade so the schema can be read (and migrated) on its own; how rows
+become dataclasses lives in ``rasid.store.mapping``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# How far a document got through the pipeline; a resumed run picks up documents by stage.
+STAGE_STORED = 0
+STAGE_EXTRACTED = 1
+STAGE_CLUSTERED = 2
+
+
+class Base(DeclarativeBase):
+    """Declarative base: ``Base.metadata`` holds every rasid table (``create_all`` on open)."""
+
+
+class DocumentRow(Base):
+    """A ``Document`` plus what only the store needs: normalised text for search, stage, MinHash signature."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String(200), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    date_source: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16), default="und")
+    text: Mapped[str] = mapped_column(Text)
+    raw_text: Mapped[str] = mapped_column(Text)
+    norm_text: Mapped[str] = mapped_column(Text, default="")
+    removed_lines: Mapped[list] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    raw_hash: Mapped[str] = mapped_column(String(64), default="")
+    inferred_from: Mapped[datetime | None] = mapped_column(DateTime)
+    inferred_to: Mapped[datetime | None] = mapped_column(DateTime)
+    duplicate_of: Mapped[str | None] = mapped_column(String(300), index=True)
+    duplicate_score: Mapped[float | None] = mapped_column(Float)
+    story_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    fmt: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[int] = mapped_column(Integer, default=STAGE_STORED, index=True)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None))
+
+
+class StoryRow(Base):
+    """A ``Story``; members are not stored here but found by ``documents.story_id``."""
+
+    __tablename__ = "stories"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[list] = mapped_column(JSON, default=list)
+    timeline: Mapped[list] = mapped_column(JSON, default=list)
+    first_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    last_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    outlets: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class EntityRow(Base):
+    """A canonical ``Entity``; its mentions are rows of ``mentions``."""
+
+    __tablename__ = "entities"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    type: Mapped[str] = mapped_column(String(8), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    titles: Mapped[list] = mapped_column(JSON, default=list)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    country: Mapped[str | None] = mapped_column(String(8))
+    geonames_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class MentionRow(Base):
+    """A ``Mention``: one span per document offset pair (the unique key keeps re-runs idempotent)."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (UniqueConstraint("doc_id", "start", "end", name="uq_mention_span"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(300), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class TimexRow(Base):
+    """A ``TimeExpression``."""
+
+    __tablename__ = "timexes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(300), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(String(32))
+    granularity: Mapped[str] = mapped_column(String(16))
+    relation: Mapped[str] = mapped_column(String(16))
+
+
+class EventRow(Base):
+    """An ``Event``; actors and targets are JSON lists of entity ids."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(300), index=True)
+    type: Mapped[str] = mapped_column(String(32), index=True)
+    mode: Mapped[str | None] = mapped_column(String(64))
+    cameo: Mapped[str | None] = mapped_column(String(16))
+    actors: Mapped[list] = mapped_column(JSON, default=list)
+    targets: Mapped[list] = mapped_column(JSON, default=list)
+    place: Mapped[str | None] = mapped_column(String(300))
+    date: Mapped[str | None] = mapped_column(String(32), index=True)
+    sent_start: Mapped[int] = mapped_column(Integer)
+    sent_end: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(Text, default="")
+    background: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class ClaimRow(Base):
+    """A ``Claim``; ``story_id``, ``slot``, ``value`` and ``group`` are filled in at clustering."""
+
+    __tablename__ = "claims"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(300), index=True)
+    story_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    speaker: Mapped[str | None] = mapped_column(String(300))
+    speaker_text: Mapped[str | None] = mapped_column(Text)
+    slot: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(Text)
+    group: Mapped[str | None] = mapped_column(String(300))
+
+
+class ConflictRow(Base):
+    """A ``Conflict`` within one story; value → claim ids and value → outlets as JSON objects."""
+
+    __tablename__ = "conflicts"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(300), index=True)
+    slot: Mapped[str] = mapped_column(String(64))
+    values: Mapped[dict] = mapped_column(JSON, default=dict)
+    outlets: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class SkipRow(Base):
+    """A ``Skip``: an input that could not be used, and when."""
+
+    __tablename__ = "skips"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    doc_id: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None))
+
+
+class LineStatRow(Base):
+    """Per-outlet document frequency of lines, so boilerplate learning accumulates across runs."""
+
+    __tablename__ = "line_stats"
+    outlet: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha1 of the line key
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LineStatDocRow(Base):
+    """Documents whose lines are already in ``line_stats``: re-reading an input after a crash must not count it twice."""
+
+    __tablename__ = "line_stat_docs"
+    doc_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    raw_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class StateRow(Base):
+    """Opaque state of incremental components (story clusterer)."""
+
+    __tablename__ = "state"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)

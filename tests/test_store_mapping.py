@@ -1,0 +1,116 @@
+"""Row ↔ dataclass mapping: every model field has a column (or a stated reason not to), and survives the store.
+
+Why: the mappers are derived from ``dataclasses.fields``; these tests fail when a field is added to
+``rasid.models`` without a column, a conversion for a JSON column, or a reason it is not stored.
+``samples`` feeds the round trip on every backend in ``test_store_backends.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from dataclasses import fields, make_dataclass
+from datetime import datetime
+
+import pytest
+
+import rasid.models
+from rasid.models import (
+    Claim,
+    Conflict,
+    Document,
+    Entity,
+    Event,
+    Mention,
+    RawArticle,
+    Skip,
+    Story,
+    SummarySentence,
+    TimeExpression,
+    TimelineEntry,
+)
+from rasid.store.mapping import DOCUMENT, EVENT, MAPPINGS, NESTED, ModelMapping
+from rasid.store.schema import DocumentRow, EventRow
+
+TEXT = ("وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء في زيارة رسمية.\n"
+        "وقال المتحدث باسم الكرملين دميتري بيسكوف إن الزيارة زيارة عمل.")
+NOT_PERSISTED = {RawArticle}  # read from inputs, turned into a Document before anything is stored
+
+
+@pytest.mark.parametrize("mapping", MAPPINGS, ids=lambda m: m.model.__name__)
+def test_every_field_and_column_is_accounted_for(mapping: ModelMapping) -> None:
+    assert mapping.problems() == []
+
+
+def test_every_model_is_stored_somewhere() -> None:
+    models = {c for _, c in inspect.getmembers(rasid.models, dataclasses.is_dataclass)
+              if c.__module__ == "rasid.models"}
+    covered = {m.model for m in MAPPINGS} | set(NESTED) | NOT_PERSISTED
+    assert models - covered == set(), "a new model needs a ModelMapping (or a place in NESTED/NOT_PERSISTED)"
+
+
+def test_a_new_field_without_a_column_is_reported() -> None:
+    extended = make_dataclass("ScoredDocument", [("sentiment", float, 0.0)], bases=(Document,))
+    mapping = ModelMapping(extended, DocumentRow, DOCUMENT.conversions, row_only=DOCUMENT.row_only)
+    assert mapping.problems() == [
+        "ScoredDocument.sentiment has no column in 'documents': add one, or say why in not_stored"]
+
+
+def test_a_json_column_without_conversion_is_reported() -> None:
+    problems = ModelMapping(Event, EventRow).problems()
+    assert [p.split(" ")[0] for p in problems] == ["Event.actors", "Event.targets"]
+    assert EVENT.problems() == []
+
+
+def _offsets(surface: str) -> tuple[int, int]:
+    i = TEXT.index(surface)
+    return i, i + len(surface)
+
+
+def samples() -> dict[type, object]:
+    """One instance of each stored model with every field set away from its default."""
+    s, e = _offsets("موسكو")
+    q0, q1 = _offsets("إن الزيارة زيارة عمل")
+    published = datetime(2026, 1, 28, 9, 30)
+    doc = Document(id="sana-1", text=TEXT, raw_text="رأس الصفحة\n" + TEXT, source_path="sana/1.html", fmt="html",
+                   title="الشرع في موسكو", url="https://sana.sy/?p=1", outlet="sana", published=published,
+                   date_source="html-meta", language="ar", content_hash="c1", raw_hash="r1",
+                   inferred_from=datetime(2026, 1, 27), inferred_to=datetime(2026, 1, 29),
+                   removed_lines=["رأس الصفحة"], duplicate_of="rt-1", duplicate_score=0.93, story_id="s-visit")
+    mention = Mention("sana-1", s, e, "موسكو", "LOC", entity_id="loc:moscow", confidence=0.8)
+    entity = Entity(id="loc:moscow", type="LOC", name="موسكو", aliases=["موسكو", "مسكو"], confidence=0.9,
+                    lat=55.75, lon=37.62, country="RU", geonames_id=524901, titles=["العاصمة الروسية"])
+    timex = TimeExpression("sana-1", *_offsets("يوم الأربعاء"), "يوم الأربعاء", "2026-01-28", "week", "past")
+    event = Event(id="ev-1", doc_id="sana-1", type="CONSULT", sent_start=0, sent_end=TEXT.index("\n"),
+                  trigger="وصل", mode="visit", cameo="042", actors=["per:sharaa"], targets=["loc:moscow"],
+                  place="loc:moscow", date="2026-01-28", background=True, confidence=0.7)
+    claim = Claim(id="cl-1", doc_id="sana-1", start=q0, end=q1, text=TEXT[q0:q1], outlet="sana",
+                  speaker="per:peskov", speaker_text="دميتري بيسكوف", story_id="s-visit", slot="visit_type",
+                  value="عمل", group="g-1")
+    conflict = Conflict(id="cf-1", story_id="s-visit", slot="visit_type",
+                        values={"رسمية": ["cl-0"], "عمل": ["cl-1"]}, outlets={"رسمية": ["sana"], "عمل": ["rt"]})
+    skip = Skip(source_path="bad.html", reason="no Arabic text", doc_id="bad-1")
+    story = Story(id="s-visit", doc_ids=["sana-1"], title="الشرع في موسكو",
+                  summary=[SummarySentence("sana-1", 0, 10, TEXT[:10])],
+                  timeline=[TimelineEntry("2026-01-28", TEXT[:10], "sana-1", 0, 10, event_id="ev-1",
+                                          background=True, sources=["sana"])],
+                  first_date=published, last_date=datetime(2026, 1, 29, 12))
+    return {type(x): x for x in (doc, mention, entity, timex, event, claim, conflict, skip, story)}
+
+
+def test_samples_set_every_field_away_from_its_default() -> None:
+    """Otherwise a field dropped by the store would read back as its default and the round trip would pass."""
+    for obj in samples().values():
+        for f in fields(obj):
+            if f.default is not dataclasses.MISSING:
+                assert getattr(obj, f.name) != f.default, f"{type(obj).__name__}.{f.name}"
+            elif f.default_factory is not dataclasses.MISSING and f.name != "mentions":
+                assert getattr(obj, f.name) != f.default_factory(), f"{type(obj).__name__}.{f.name}"
+
+
+def test_every_public_store_method_says_what_and_why() -> None:
+    from rasid.store import Store
+
+    bare = [name for name, member in vars(Store).items()
+            if not name.startswith("_") and not (inspect.getdoc(member) or "").strip()]
+    assert bare == []
