@@ -8,11 +8,14 @@ in ``rasid.store.schema``; rows become dataclasses through ``rasid.store.mapping
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 import numpy as np
 from sqlalchemy import create_engine, delete, event, func, insert, select, text, update
@@ -75,15 +78,33 @@ def _dt(d: datetime | None) -> str | None:
 class Store:
     """All reads and writes of rasid's tables, safe for several processes writing at once."""
 
-    def __init__(self, db: str | Path, echo: bool = False) -> None:
+    def __init__(self, db: str | Path, echo: bool = False, must_exist: bool = False,
+                 read_only: bool | None = None) -> None:
+        """Open (and create, unless ``must_exist``) the database ``db``: a file path or a SQLAlchemy URL.
+
+        A SQLite file that this process may not write (or whose folder it may not write, which WAL needs)
+        is opened read-only, so it can still be browsed, exported and served; ``read_only`` forces either.
+        """
         self.url = db_url(db)
+        path = _sqlite_path(self.url)
+        if must_exist and path is not None and not path.exists():
+            raise StoreMissingError(f"no rasid database at {path}: create it with `rasid run INPUT --db {path}`")
+        self.read_only = bool(read_only) if read_only is not None else _not_writable(path)
         kwargs: dict = {"echo": echo, "future": True}
-        if self.url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 60}
-        self.engine: Engine = create_engine(self.url, **kwargs)
-        if self.url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._create_tables()
+        if path is not None and self.read_only:
+            immutable = not os.access(path.parent, os.W_OK)  # WAL files cannot be created beside it
+            uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+            kwargs["creator"] = lambda: sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+            self.engine: Engine = create_engine("sqlite://", **kwargs)
+            event.listen(self.engine, "connect", _sqlite_query_only)
+        else:
+            if path is not None:
+                kwargs["connect_args"] = {"timeout": 60}
+            self.engine = create_engine(self.url, **kwargs)
+            if path is not None:
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+        if not self.read_only:
+            self._create_tables()
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def _create_tables(self) -> None:
@@ -267,12 +288,26 @@ class Store:
 
     # ---- skips -----------------------------------------------------------------------------
     def add_skips(self, skips: list[Skip]) -> None:
-        """Record inputs that could not be used, so ``rasid skips`` and the export can say why."""
+        """Record inputs that could not be used, so ``rasid skips`` and the export can say why.
+
+        A skip already recorded (same source and reason) is not added again: re-running the same input
+        adds nothing anywhere, the skips table included.
+        """
         if not skips:
             return
         with self.session() as s, s.begin():
             _write_lock(s)
-            s.add_all(SKIP.to_row(k) for k in skips)
+            sources = sorted({k.source_path for k in skips})
+            seen: set[tuple[str, str]] = set()
+            for i in range(0, len(sources), IN_CHUNK):
+                q = select(SkipRow.source_path, SkipRow.reason).where(SkipRow.source_path.in_(sources[i:i + IN_CHUNK]))
+                seen.update(s.execute(q).tuples())
+            new = []
+            for k in skips:
+                if (k.source_path, k.reason) not in seen:
+                    seen.add((k.source_path, k.reason))
+                    new.append(SKIP.to_row(k))
+            s.add_all(new)
 
     def skips(self) -> list[Skip]:
         """Every recorded skip, in the order they were recorded."""
@@ -485,6 +520,31 @@ def _write_lock(conn: Session | Connection) -> None:
     dialect = conn.get_bind().dialect if isinstance(conn, Session) else conn.dialect
     if dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+
+
+class StoreMissingError(FileNotFoundError):
+    """A command that only reads was pointed at a database file that does not exist."""
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (None for other backends and in-memory databases)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _not_writable(path: Path | None) -> bool:
+    """True for an existing SQLite file this process cannot write (file or folder read-only)."""
+    if path is None or not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _sqlite_query_only(dbapi_conn, _record) -> None:  # noqa: ANN001
+    """Read-only connections never switch the journal mode (that is a write) and refuse writes early."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
