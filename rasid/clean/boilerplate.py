@@ -11,10 +11,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from rasid.config import CleanConfig
 from rasid.text.normalize import normalize
 
+_DEFAULT = CleanConfig()
 # Patterns run on the *normalised* line (no diacritics, unified alef/ya/ta marbuta).
-_SHORT_LINE = 140  # rules only fire on lines shorter than this: body sentences are longer
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("comments", re.compile(
         r"(اترك تعليق|اضف تعليق|اكتب تعليق|لن يتم نشر عنوان بريدك|الحقول الالزاميه|الحقول المطلوبه|ارسال التعليق|"
@@ -59,10 +60,10 @@ def line_hash(line: str) -> str:
     return hashlib.sha1(line_key(line).encode("utf-8")).hexdigest()[:16]
 
 
-def rule_for(line: str) -> str | None:
-    """Name of the boilerplate rule a line matches, or None."""
+def rule_for(line: str, short_line: int = _DEFAULT.short_line) -> str | None:
+    """Name of the boilerplate rule a line matches, or None (lines longer than ``short_line`` never match)."""
     key = line_key(line)
-    if not key or len(key) > _SHORT_LINE:
+    if not key or len(key) > short_line:
         return None
     for name, pattern in _RULES:
         if pattern.search(key):
@@ -88,10 +89,14 @@ class LineStats:
     sentence-like lines that recur are usually a republished paragraph, not page furniture.
     """
 
-    min_docs: int = 3
-    min_share: float = 0.002
+    min_docs: int = _DEFAULT.min_repeat_docs
+    min_share: float = _DEFAULT.min_share
     counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     _seen_bodies: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_config(cls, config: CleanConfig) -> LineStats:
+        return cls(min_docs=config.min_repeat_docs, min_share=config.min_share)
 
     def observe(self, outlet: str | None, text: str) -> dict[str, int]:
         """Count each distinct line of one document once; returns the increments (for persisting)."""
@@ -127,7 +132,8 @@ class CleanResult:
     removed: list[tuple[int, str, str]]  # (line number in input, reason, line)
 
 
-def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None) -> CleanResult:
+def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None,
+               config: CleanConfig = _DEFAULT) -> CleanResult:
     """Drop boilerplate lines; keep every other line verbatim (offsets then refer to the kept text)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
@@ -136,7 +142,7 @@ def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = N
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        reason = rule_for(line)
+        reason = rule_for(line, config.short_line)
         if reason is None and stats is not None and stats.is_repeated(outlet, line):
             reason = "repeated-in-outlet"
         if reason is None and in_related and _headline_like(line):
