@@ -26,9 +26,22 @@ class ConfigError(ValueError):
     """A configuration file or mapping that does not fit ``RunConfig`` (the message names the key)."""
 
 
-def _k(default: Any, why: str) -> Any:  # noqa: ANN401 - a dataclass field of any scalar type
-    """A configuration key: its default and the one line the example file prints for it."""
-    return field(default=default, metadata={"why": why})
+def _k(default: Any, why: str, lo: float | None = 0, hi: float | None = None) -> Any:  # noqa: ANN401
+    """A configuration key: its default, the one line the example file prints for it, and its valid range
+    (``lo``/``hi`` inclusive; by default any value >= 0)."""
+    return field(default=default, metadata={"why": why, "lo": lo, "hi": hi})
+
+
+class _Checked:
+    """Sections check their ranges on construction, so a bad value fails at load time, naming its key."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):  # type: ignore[arg-type]
+            value, lo, hi = getattr(self, f.name), f.metadata.get("lo"), f.metadata.get("hi")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                raise ConfigError(f"{f.name} must be in [{lo}, {'any' if hi is None else hi}], got {value!r}")
 
 
 def _section(cls: type[T], why: str) -> Any:  # noqa: ANN401
@@ -37,51 +50,54 @@ def _section(cls: type[T], why: str) -> Any:  # noqa: ANN401
 
 # ---- clean -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class CleanConfig:
+class CleanConfig(_Checked):
     """Boilerplate removal (rasid.clean.boilerplate)."""
 
     min_repeat_docs: int = _k(3, "a line in this many documents of one outlet is boilerplate (floor)")
     min_share: float = _k(0.002, "...or in this share of the outlet's documents, if larger (big outlets)")
-    short_line: int = _k(140, "the furniture rules only fire on lines shorter than this (body sentences are longer)")
+    short_line: int = _k(140, "furniture rules only fire on lines shorter than this (body sentences are longer)")
 
 
 # ---- dedup -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DedupConfig:
+class DedupConfig(_Checked):
     """Near-duplicate detection (rasid.dedup.detector). num_perm/shingle must match the stored signatures."""
 
-    threshold: float = _k(0.5, "Jaccard of word shingles above which a body is a republished copy")
-    num_perm: int = _k(128, "MinHash permutations (fixed for an existing store: signatures are stored)")
-    shingle: int = _k(3, "words per shingle (fixed for an existing store: signatures are stored)")
+    threshold: float = _k(0.5, "Jaccard of word shingles above which a body is a republished copy", 0.05, 1)
+    num_perm: int = _k(128, "MinHash permutations (fixed for an existing store: signatures are stored)", 32)
+    shingle: int = _k(3, "words per shingle (fixed for an existing store: signatures are stored)", 1)
 
 
 # ---- extraction ------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class NerConfig:
+class NerConfig(_Checked):
     """CRF name tagger decoding (rasid.extract.ner.tagger); the defaults were tuned on dev F1."""
 
-    recall_threshold: float = _k(0.0, "P(name) above which a Viterbi O token becomes a name; 0 = off (lowered F1)")
-    consistency_conf: float = _k(0.7, "mean confidence a name needs to be propagated to its repeats in a document")
-    unsure_common_word: float = _k(0.8, "CRF confidence below which a one-word name that is a common word is dropped")
-    max_sentence_tokens: int = _k(200, "longer sentences are tagged in pieces of this many tokens")
+    recall_threshold: float = _k(
+        0.0, "P(name) above which a Viterbi O token becomes a name; 0 = off (it lowered F1)", 0, 1)
+    consistency_conf: float = _k(
+        0.7, "mean confidence a name needs to be propagated to its repeats in a document", 0, 1)
+    unsure_common_word: float = _k(
+        0.8, "CRF confidence below which a one-word name that is a common word is dropped", 0, 1)
+    max_sentence_tokens: int = _k(200, "longer sentences are tagged in pieces of this many tokens", 1)
 
 
 @dataclass(frozen=True)
-class EventsConfig:
+class EventsConfig(_Checked):
     """Event coding (rasid.extract.events.coder)."""
 
     background_gap_days: int = _k(7, "an event this many days before the article's main event is background")
 
 
 @dataclass(frozen=True)
-class GeocodeConfig:
+class GeocodeConfig(_Checked):
     """Place-name disambiguation (rasid.extract.geocode)."""
 
     sharpness: float = _k(5.0, "softmax temperature over candidate weights (weights span about 0..2.5)")
 
 
 @dataclass(frozen=True)
-class ExtractionConfig:
+class ExtractionConfig(_Checked):
     """Entities, dates, events and claims. Dates and claims have lexicons, not tuning values."""
 
     ner: NerConfig = _section(NerConfig, "name tagging")
@@ -91,8 +107,8 @@ class ExtractionConfig:
 
 # ---- stories ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class ClusterConfig:
-    """Story clustering weights and limits; see docs/results/clustering.md for how each default was measured."""
+class ClusterConfig(_Checked):
+    """Story clustering weights and limits; docs/results/clustering.md says how each default was measured."""
 
     threshold: float = _k(0.17, "pair score an article needs to join a story (lower = bigger stories)")
     window_days: float = _k(3.0, "only articles published this close are compared")
@@ -104,36 +120,36 @@ class ClusterConfig:
     date_decay: float = _k(0.1, "score lost per day of publication distance beyond the first")
     mode_penalty: float = _k(0.30, "penalty when the headlines' interaction modes differ (call vs visit)")
     event_date_penalty: float = _k(0.15, "penalty when the leads give different explicit event dates")
-    link_mix: float = _k(0.6, "0 = best single member decides; >0 blends in the mean of the story's top 3")
+    link_mix: float = _k(0.6, "0 = best single member decides; >0 blends in the story's top-3 mean", 0, 1)
     index_terms: int = _k(12, "top TF-IDF terms of an article indexed for candidate retrieval")
     vector_terms: int = _k(40, "TF-IDF terms kept per article vector")
     max_scan: int = _k(400, "postings examined per term (newest first)")
-    retain_days: float = _k(30.0, "index rows older than this (vs the newest) are dropped from the saved state")
+    retain_days: float = _k(30.0, "index rows older than this (vs the newest) leave the saved state")
     feature_chars: int = _k(1500, "body characters read for the TF-IDF vector")
 
 
 @dataclass(frozen=True)
-class SummaryConfig:
+class SummaryConfig(_Checked):
     """Extractive story summary (rasid.stories.summarize)."""
 
-    max_sentences: int = _k(5, "sentences per summary at most")
+    max_sentences: int = _k(5, "sentences per summary at most", 1)
     lead_sentences: int = _k(8, "only this many first sentences of each article are candidates (leads)")
     min_terms: int = _k(5, "a candidate sentence needs this many known terms")
     max_chars: int = _k(400, "longer sentences are not candidates")
-    duplicate_sim: float = _k(0.5, "term overlap at which a sentence repeats a chosen one and is skipped")
+    duplicate_sim: float = _k(0.5, "term overlap at which a sentence repeats a chosen one (skipped)", 0, 1)
     background_penalty: float = _k(0.15, "relevance lost by background sentences (وكان ... قد, يذكر أن)")
 
 
 @dataclass(frozen=True)
-class CompareConfig:
+class CompareConfig(_Checked):
     """Cross-outlet claim comparison (rasid.stories.compare)."""
 
     date_tolerance_days: int = _k(3, "claims anchored this close in time are about the same fact")
-    text_overlap: float = _k(0.6, "word overlap that groups claims without a slot")
+    text_overlap: float = _k(0.6, "word overlap that groups claims without a slot", 0, 1)
 
 
 @dataclass(frozen=True)
-class TimelineConfig:
+class TimelineConfig(_Checked):
     """Story timelines and publication-date inference (rasid.stories.timeline)."""
 
     merge_tolerance_days: int = _k(1, "events this close (same type, actors) are one timeline entry")
@@ -141,7 +157,7 @@ class TimelineConfig:
 
 
 @dataclass(frozen=True)
-class StoriesConfig:
+class StoriesConfig(_Checked):
     """Everything that shapes the stored stories; recorded (with its hash) in the clusterer state."""
 
     cluster: ClusterConfig = _section(ClusterConfig, "which articles form a story")
@@ -156,10 +172,10 @@ class StoriesConfig:
 
 # ---- the run ---------------------------------------------------------------------------------
 @dataclass
-class RunConfig:
+class RunConfig(_Checked):
     """A whole run: stage switches and one section per stage."""
 
-    batch_size: int = _k(500, "articles per transaction (memory vs commit overhead)")
+    batch_size: int = _k(500, "articles per transaction (memory vs commit overhead)", 1)
     extract: bool = _k(True, "run extraction (entities, dates, events, claims)")
     cluster: bool = _k(True, "cluster stories and analyse them (needs extract)")
     clean: CleanConfig = _section(CleanConfig, "boilerplate removal")
@@ -210,7 +226,10 @@ def _build(cls: type[T], data: object, prefix: str) -> T:
             kwargs[key] = _build(typ, value, name + ".")
         else:
             kwargs[key] = _scalar(typ, value, name)
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ConfigError as exc:
+        raise ConfigError(f"{prefix}{exc}") from None
 
 
 def _scalar(typ: type, value: object, name: str) -> object:
@@ -229,9 +248,10 @@ def _kind(value: object) -> str:
 # ---- the documented example file -------------------------------------------------------------
 def example_toml() -> str:
     """docs/config.example.toml, generated from the dataclasses: every key, its default and why."""
-    lines = ["# rasid run configuration: every key with its default. Generated by rasid.config.example_toml();",
-             "# tests/test_config.py checks this file is up to date. Use: rasid run --config FILE.toml ...",
-             "# Keys left out keep their default. Changing [stories.*] on an existing store needs --reconfigure.",
+    lines = ["# rasid run configuration: every key with its default and why.",
+             "# Generated by `python -m rasid.config`; tests/test_config.py checks it is up to date.",
+             "# Use: rasid run --config FILE.toml ...  Keys left out keep their default.",
+             "# Changing [stories.*] on an existing store needs --reconfigure (every story is rebuilt).",
              ""]
     _example_section(RunConfig, "", lines)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -241,7 +261,9 @@ def _example_section(cls: type, name: str, lines: list[str]) -> None:
     hints = typing.get_type_hints(cls)
     subs = []
     if name:
-        lines.append(f"[{name}]  # {(cls.__doc__ or '').strip().splitlines()[0]}")
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        only_sections = all(is_dataclass(hints[f.name]) for f in fields(cls))
+        lines.append(f"# [{name}]: {doc}" if only_sections else f"[{name}]  # {doc}")
     for f in fields(cls):
         if is_dataclass(hints[f.name]):
             subs.append((hints[f.name], f"{name}.{f.name}" if name else f.name))
@@ -257,3 +279,7 @@ def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
+
+
+if __name__ == "__main__":  # python -m rasid.config > docs/config.example.toml
+    print(example_toml(), end="")

@@ -11,7 +11,7 @@ from datasketch import MinHash, MinHashLSH
 from rasid.config import DedupConfig
 from rasid.text.normalize import words
 
-SCHEME = "affine32"  # explicit, so stored signatures stay comparable across datasketch versions (a format, not a knob)
+SCHEME = "affine32"  # explicit, so stored signatures stay comparable across datasketch versions (a format)
 _DEFAULT = DedupConfig()
 
 
@@ -36,6 +36,18 @@ def minhash(text: str, num_perm: int = _DEFAULT.num_perm, toks: list[str] | None
     return mh
 
 
+def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:
+    """The LSH candidate index. datasketch cannot band ``num_perm`` hashes for thresholds near 1 (0.99
+    with 128); a lower index threshold only retrieves more candidates: ``check`` still applies ``threshold``."""
+    while True:
+        try:
+            return MinHashLSH(threshold=threshold, num_perm=num_perm)
+        except ValueError:
+            if threshold <= 0.5:
+                raise
+            threshold = max(0.5, threshold - 0.05)
+
+
 @dataclass
 class DupMatch:
     original: str
@@ -54,7 +66,7 @@ class Deduplicator:
         self.config = config
         self.threshold = config.threshold
         self.num_perm = config.num_perm
-        self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
+        self._lsh = _lsh_index(config.threshold, config.num_perm)
         self._hashes: dict[str, str] = {}  # content hash -> doc id
         self._mh: dict[str, MinHash] = {}
 

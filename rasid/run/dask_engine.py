@@ -166,7 +166,8 @@ def _clean_files(files: list[str], stats: LineStats, clean: CleanConfig,
                 out.append(r)
                 continue
             d = clean_article(r, stats, clean)
-            out.append((d, minhash(d.text, dedup.num_perm, shingle=dedup.shingle).hashvalues if d.text.strip() else None))
+            sig = minhash(d.text, dedup.num_perm, shingle=dedup.shingle) if d.text.strip() else None
+            out.append((d, None if sig is None else sig.hashvalues))
     return out
 
 
@@ -275,7 +276,8 @@ def ingest_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunC
     stats_f = client.scatter(stats, broadcast=True)
     new_ids: list[str] = []
     with progress("ingesting", total) as bar:
-        items = _stream(_ordered(client, _clean_files, chunks, stats_f, cfg.clean, cfg.dedup, window=_window(client)))
+        items = _stream(_ordered(client, _clean_files, chunks, stats_f, cfg.clean, cfg.dedup,
+                                 window=_window(client)))
         for batch in _batched(items, cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             cleaned = [x for x in batch if not isinstance(x, Skip)]

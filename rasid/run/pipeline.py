@@ -386,18 +386,21 @@ def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
     story = Story(id=inp.sid, doc_ids=inp.doc_ids, first_date=min(dates) if dates else None,
                   last_date=max(dates) if dates else None)
     if tools.summarize_story:
-        story.title, story.summary = tools.summarize_story(originals, idf=tools.idf, config=tools.settings.summary)
+        story.title, story.summary = tools.summarize_story(originals, idf=tools.idf,
+                                                           config=tools.settings.summary)
     else:
         story.title = originals[0].title or originals[0].text[:80]
     claims, conflicts = inp.claims, []
     if tools.compare_story:
-        claims, conflicts = tools.compare_story(inp.sid, claims, docs, inp.timexes, config=tools.settings.compare)
+        claims, conflicts = tools.compare_story(inp.sid, claims, docs, inp.timexes,
+                                                config=tools.settings.compare)
     if tools.build_timeline:
         story.timeline = tools.build_timeline(story, inp.events, docs, config=tools.settings.timeline)
     ranges = {}
     if tools.infer_range:
         for d in originals:
-            if d.published is None and (rng := tools.infer_range(d, originals, config=tools.settings.timeline)):
+            rng = tools.infer_range(d, originals, config=tools.settings.timeline) if d.published is None else None
+            if rng:
                 ranges[d.id] = rng
     outlets = sorted({d.outlet for d in inp.all_docs if d.outlet})
     return story, claims, conflicts, ranges, outlets, len(inp.all_docs)
@@ -423,7 +426,8 @@ def save_analysis(store: Store, result: tuple, report: RunReport, note: str | No
     report.stories_updated += 1
 
 
-def compare(store: Store, story_ids: Iterable[str], report: RunReport, settings: StoriesConfig | None = None) -> None:
+def compare(store: Store, story_ids: Iterable[str], report: RunReport,
+            settings: StoriesConfig | None = None) -> None:
     tools = StoryTools.load(report, settings)
     members = store.story_doc_ids()
     for sid in sorted(story_ids):

@@ -519,6 +519,22 @@ class Store:
             if state is not None:
                 _put_state(s, "clusterer", state)
 
+    def reset_stories(self) -> int:
+        """Forget every story (rows, conflicts, claim groups, assignments, clusterer state) in one
+        transaction and send clustered documents back to the extracted stage, so the next run rebuilds
+        all stories, e.g. under a new stories config. Extraction results are kept. Returns the documents reset.
+        """
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            s.execute(delete(StoryRow))
+            s.execute(delete(ConflictRow))
+            s.execute(delete(StateRow).where(StateRow.key == "clusterer"))
+            s.execute(update(ClaimRow).values(story_id=None, group=None))
+            s.execute(update(DocumentRow).where(DocumentRow.story_id.is_not(None)).values(
+                story_id=None, inferred_from=None, inferred_to=None))
+            return s.execute(update(DocumentRow).where(DocumentRow.stage == STAGE_CLUSTERED).values(
+                stage=STAGE_EXTRACTED)).rowcount
+
     def get_state(self, key: str) -> bytes | None:
         with self.session() as s:
             r = s.get(StateRow, key)

@@ -298,7 +298,7 @@ def config_mismatch(state: bytes | None, settings: StoriesConfig) -> str | None:
     if recorded["hash"] == settings.digest():
         return None
     changed = _diff(recorded["stories"], asdict(settings), "stories.")
-    return (f"the stored stories were built with another [stories] config (hash {recorded['hash']}, now "
+    return (f"the stored stories were built with another stories config (hash {recorded['hash']}, now "
             f"{settings.digest()}; changed: {', '.join(changed) or 'unknown'}). Stories were not updated: "
             "rerun with --reconfigure to rebuild every story with the new config, or run with the old values.")
 

@@ -192,7 +192,8 @@ class NerTagger:
         """``predict_tokens`` for each sentence of one document, then label consistency across them."""
         out = [self.predict_tokens(toks) for toks in sents]
         if self.config.consistency_conf < 1:
-            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf, self.common)
+            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
+                      self.common)
         return out
 
     def tag(self, doc_id: str, text: str) -> list[Mention]:
