@@ -26,10 +26,11 @@ class ConfigError(ValueError):
     """A configuration file or mapping that does not fit ``RunConfig`` (the message names the key)."""
 
 
-def _k(default: Any, why: str, lo: float | None = 0, hi: float | None = None) -> Any:  # noqa: ANN401
-    """A configuration key: its default, the one line the example file prints for it, and its valid range
-    (``lo``/``hi`` inclusive; by default any value >= 0)."""
-    return field(default=default, metadata={"why": why, "lo": lo, "hi": hi})
+def _k(default: Any, why: str, lo: float | None = 0, hi: float | None = None,  # noqa: ANN401
+       choices: tuple[str, ...] = ()) -> Any:
+    """A configuration key: its default, the one line the example file prints for it, and its valid
+    values (``lo``/``hi`` inclusive, by default any number >= 0; ``choices`` for a string)."""
+    return field(default=default, metadata={"why": why, "lo": lo, "hi": hi, "choices": choices})
 
 
 class _Checked:
@@ -38,6 +39,8 @@ class _Checked:
     def __post_init__(self) -> None:
         for f in fields(self):  # type: ignore[arg-type]
             value, lo, hi = getattr(self, f.name), f.metadata.get("lo"), f.metadata.get("hi")
+            if (choices := f.metadata.get("choices")) and value not in choices:
+                raise ConfigError(f"{f.name} must be one of {', '.join(choices)}; got {value!r}")
             if isinstance(value, bool) or not isinstance(value, int | float):
                 continue
             if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -129,6 +132,15 @@ class ClusterConfig(_Checked):
 
 
 @dataclass(frozen=True)
+class EmbedConfig(_Checked):
+    """Dense sentence embeddings of article leads (rasid.stories.embed), used by the clusterer."""
+
+    backend: str = _k("use", "use (USE multilingual, default), e5 (multilingual-e5-small) or none (lexical only)",
+                      choices=("use", "e5", "none"))
+    lead_chars: int = _k(400, "characters of title + first sentences embedded and read for headline cues", 1)
+
+
+@dataclass(frozen=True)
 class SummaryConfig(_Checked):
     """Extractive story summary (rasid.stories.summarize)."""
 
@@ -161,6 +173,7 @@ class StoriesConfig(_Checked):
     """Everything that shapes the stored stories; recorded (with its hash) in the clusterer state."""
 
     cluster: ClusterConfig = _section(ClusterConfig, "which articles form a story")
+    embed: EmbedConfig = _section(EmbedConfig, "lead embeddings for clustering")
     summary: SummaryConfig = _section(SummaryConfig, "story title and summary")
     compare: CompareConfig = _section(CompareConfig, "conflicting claims between outlets")
     timeline: TimelineConfig = _section(TimelineConfig, "story timeline")
@@ -278,6 +291,8 @@ def _example_section(cls: type, name: str, lines: list[str]) -> None:
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string is a JSON string
     return repr(value)
 
 

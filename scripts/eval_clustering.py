@@ -25,6 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
 
+from rasid.config import EmbedConfig  # noqa: E402
 from rasid.models import Document  # noqa: E402
 from rasid.stories.cluster import ClusterConfig, StoryClusterer  # noqa: E402
 from rasid.stories.embed import Embedder  # noqa: E402
@@ -50,10 +51,10 @@ class CachedEmbedder(Embedder):
         super().__init__(inner.backend, inner.dim, inner._model)
         self._cache: dict[str, np.ndarray] = {}
 
-    def encode_docs(self, docs: list[Document]) -> np.ndarray:
+    def encode_docs(self, docs: list[Document], max_chars: int = EmbedConfig().lead_chars) -> np.ndarray:
         todo = [d for d in docs if d.id not in self._cache]
         if todo:
-            for d, v in zip(todo, super().encode_docs(todo), strict=True):
+            for d, v in zip(todo, super().encode_docs(todo, max_chars), strict=True):
                 self._cache[d.id] = v
         return np.vstack([self._cache[d.id] for d in docs]) if docs else np.zeros((0, self.dim), np.float32)
 

@@ -71,6 +71,7 @@ def test_toml_round_trip(tmp_path: Path) -> None:
     ("[dedup]\nthreshold = 1.5\n", "dedup.threshold must be in [0.05, 1], got 1.5"),
     ("[stories.summary]\nmax_sentences = 0\n", "stories.summary.max_sentences must be in [1, any], got 0"),
     ("[dedup\nthreshold = 0.5\n", "is not valid TOML"),
+    ("[stories.embed]\nbackend = \"bert\"\n", "stories.embed.backend must be one of use, e5, none; got 'bert'"),
 ])
 def test_bad_config_names_the_key(tmp_path: Path, text: str, message: str) -> None:
     path = _write(tmp_path / "bad.toml", text)

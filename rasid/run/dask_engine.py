@@ -350,7 +350,7 @@ def cluster_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
     clusterer = load_clusterer(store, report, cfg) if ids else None
     if clusterer is None:
         return set()
-    from rasid.stories.embed import ENCODE_BATCH, lead_text
+    from rasid.stories.embed import ENCODE_BATCH
 
     embed = clusterer.embedder.available
     if embed:
@@ -359,7 +359,8 @@ def cluster_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
     def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, list[str], np.ndarray | None]:
         docs, mentions, timexes = cluster_inputs(store, chunk_ids)
         new = clusterer.pending(docs)
-        futs = [client.submit(_embed_texts, [lead_text(d) for d in new[i:i + ENCODE_BATCH]], pure=False)
+        chars = clusterer.settings.embed.lead_chars
+        futs = [client.submit(_embed_texts, clusterer.embedder.leads(new[i:i + ENCODE_BATCH], chars), pure=False)
                 for i in range(0, len(new), ENCODE_BATCH)] if embed else []
         vecs = np.vstack([f.result() for f in futs]) if futs else None
         return docs, mentions, timexes, [d.id for d in new], vecs

@@ -55,7 +55,7 @@ def run_cmd(
     db: DbOpt = "rasid.db",
     config: ConfigOpt = None,
     reconfigure: ReconfigureOpt = False,
-    batch_size: Annotated[int | None, typer.Option(help="Articles per transaction (overrides --config)")] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Articles per transaction (overrides --config)")] = None,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: LocalCluster)")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only ingest, clean and dedup")] = False,

@@ -77,7 +77,7 @@ class StoryClusterer:
         (``config`` defaults to its ``cluster`` part)."""
         self.settings = settings or StoriesConfig(cluster=config or ClusterConfig())
         self.config = config or self.settings.cluster
-        self.embedder = embedder if embedder is not None else Embedder.load()
+        self.embedder = embedder if embedder is not None else Embedder.load(self.settings.embed.backend)
         self.idf = idf if idf is not None else IdfTable.load()
         self.assignments: dict[str, str] = {}
         self.stories: dict[str, StoryStats] = {}
@@ -149,7 +149,7 @@ class StoryClusterer:
             vectors: np.ndarray | None = None) -> dict[str, str]:
         """Assign every doc to a story (existing or new); returns doc id -> story id.
 
-        ``vectors``: ``embedder.encode_docs(self.pending(docs))`` computed elsewhere (e.g. on Dask
+        ``vectors``: ``embedder.encode_docs(self.pending(docs), lead_chars)`` computed elsewhere (e.g. on Dask
         workers), so the sequential part here does no embedding; ``None`` = embed here.
         """
         mentions = mentions or {}
@@ -162,7 +162,7 @@ class StoryClusterer:
                 raise ValueError(f"vectors shape {vectors.shape} != {(len(new), self.embedder.dim)}")
             vecs = vectors
         else:
-            vecs = self.embedder.encode_docs(new)
+            vecs = self.embedder.encode_docs(new, self.settings.embed.lead_chars)
         for i, doc in enumerate(new):
             row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []))
             emb = vecs[i] if vecs is not None else None
@@ -173,14 +173,15 @@ class StoryClusterer:
 
     def _featurize(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression]) -> _Row:
         cfg = self.config
+        chars = self.settings.embed.lead_chars
         text = (doc.title or "") + "\n" + doc.text[: cfg.feature_chars]
-        head = doc.title or lead_text(doc, n_sentences=1)
-        modes = event_modes(head) or event_modes(lead_text(doc))
-        lead_end = len(lead_text(doc, n_sentences=2)) + 50
+        head = doc.title or lead_text(doc, n_sentences=1, max_chars=chars)
+        modes = event_modes(head) or event_modes(lead_text(doc, max_chars=chars))
+        lead_end = len(lead_text(doc, n_sentences=2, max_chars=chars)) + 50
         dates = frozenset(t.value for t in timexes
                           if t.value and t.granularity == "day" and len(t.value) == 10 and t.start < lead_end)
         ents = frozenset(m.entity_id or normalize(m.text) for m in mentions)
-        title = self.idf.vector(doc.title or lead_text(doc, n_sentences=1), 20)
+        title = self.idf.vector(doc.title or lead_text(doc, n_sentences=1, max_chars=chars), 20)
         return _Row(doc.id, _day(doc), "", self.idf.vector(text, cfg.vector_terms), title, ents, modes, dates)
 
     def _candidates(self, row: _Row) -> list[int]:
