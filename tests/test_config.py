@@ -194,3 +194,30 @@ def test_cli_refuses_then_reconfigure_rebuilds(tmp_path: Path, built: Path) -> N
     # a stricter threshold splits the demo's stories: more of them, and none left from the old config
     assert len(store.story_doc_ids()) > n_stories
     assert {s.id for s in store.stories()} == set(store.story_doc_ids())
+
+
+def test_timeline_slack_reaches_publication_inference() -> None:
+    from datetime import datetime
+
+    from rasid.config import TimelineConfig
+    from rasid.models import Document
+    from rasid.stories.timeline import infer_publication_range
+
+    def doc(doc_id: str, published: datetime | None) -> Document:
+        text = "التقى الرئيس الشرع الرئيس بوتين في موسكو لبحث العلاقات الثنائية."
+        return Document(id=doc_id, text=text, raw_text=text, source_path="t", fmt="txt", published=published)
+
+    undated, dated = doc("u", None), doc("d", datetime(2026, 1, 28))
+    assert infer_publication_range(undated, [undated, dated]) == (datetime(2026, 1, 26), datetime(2026, 1, 30))
+    wide = TimelineConfig(publication_slack_days=5)
+    assert infer_publication_range(undated, [undated, dated], wide) == (datetime(2026, 1, 23), datetime(2026, 2, 2))
+
+
+def test_geocode_sharpness_changes_confidence_of_an_ambiguous_place() -> None:
+    from rasid.config import GeocodeConfig
+    from rasid.extract.geocode import Geocoder
+
+    sharp, soft = Geocoder.load(), Geocoder.load(config=GeocodeConfig(sharpness=0.5))
+    a, b = sharp.geocode("طرابلس"), soft.geocode("طرابلس")
+    assert a is not None and b is not None and a.key == b.key  # the same best candidate...
+    assert b.score < a.score  # ...held with less confidence when candidates are weighed more evenly
