@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -73,10 +73,13 @@ class StoryClusterer:
 
     def __init__(self, config: ClusterConfig | None = None, embedder: Embedder | None = None,
                  idf: IdfTable | None = None, settings: StoriesConfig | None = None) -> None:
-        """``settings``: the whole stories section the stored stories are built with, recorded by :meth:`dump`
-        (``config`` defaults to its ``cluster`` part)."""
-        self.settings = settings or StoriesConfig(cluster=config or ClusterConfig())
-        self.config = config or self.settings.cluster
+        """``settings``: the whole stories section the stored stories are built with, recorded by :meth:`dump`;
+        ``config``, when given, replaces its ``cluster`` part (so what is recorded is what clusters)."""
+        settings = settings or StoriesConfig()
+        if config is not None and config != settings.cluster:
+            settings = replace(settings, cluster=config)
+        self.settings = settings
+        self.config = settings.cluster
         self.embedder = embedder if embedder is not None else Embedder.load(self.settings.embed.backend)
         self.idf = idf if idf is not None else IdfTable.load()
         self.assignments: dict[str, str] = {}
