@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,14 +20,19 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from rasid.config import ConfigError, RunConfig
 from rasid.ingest.common import WARNING
-from rasid.run.pipeline import RunConfig, run
+from rasid.run.pipeline import run
 from rasid.store import Store
 
 app = typer.Typer(add_completion=False, help="راصد — offline Arabic news event intelligence.", no_args_is_help=True)
 console = Console(stderr=True)
 
 DbOpt = Annotated[str, typer.Option("--db", help="SQLite file path or SQLAlchemy URL (postgresql://...)")]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="TOML file of tuning values (every key: docs/config.example.toml); default: built-in")]
+ReconfigureOpt = Annotated[bool, typer.Option(
+    "--reconfigure", help="If the stored stories were built with another [stories] config, rebuild them all")]
 
 
 class _RichProgress:
@@ -47,15 +54,22 @@ class _RichProgress:
 def run_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (.txt .html .jsonl .rss/.xml .warc) or feed URLs")],
     db: DbOpt = "rasid.db",
-    batch_size: Annotated[int, typer.Option(help="Articles per transaction")] = 500,
+    config: ConfigOpt = None,
+    reconfigure: ReconfigureOpt = False,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Articles per transaction (overrides --config)")] = None,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: LocalCluster)")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only ingest, clean and dedup")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Ingest, clean, deduplicate, extract and cluster articles into the store."""
+    cfg = _load_config(config)
+    if batch_size is not None:
+        cfg = dataclasses.replace(cfg, batch_size=batch_size)
+    if no_extract:
+        cfg = dataclasses.replace(cfg, extract=False, cluster=False)
     store = Store(db)
-    cfg = RunConfig(batch_size=batch_size, extract=not no_extract, cluster=not no_extract)
+    _check_stories_config(store, cfg, reconfigure)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as progress:
         def factory(label: str, total: int | None) -> _RichProgress:
@@ -84,6 +98,35 @@ def run_cmd(
         f"stories updated {report.stories_updated} → {store.url}"
     )
     store.close()
+
+
+def _load_config(path: Path | None) -> RunConfig:
+    """The run config from ``--config`` (defaults without it); a bad file is a one-line error, no traceback."""
+    if path is None:
+        return RunConfig()
+    try:
+        return RunConfig.from_toml(path)
+    except ConfigError as exc:
+        console.print(f"[red]config error[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _check_stories_config(store: Store, cfg: RunConfig, reconfigure: bool) -> None:
+    """Refuse, before any work, to extend stories built under another [stories] config; ``--reconfigure``
+    forgets them so this run rebuilds every story under ``cfg`` (entities, events and claims are kept)."""
+    if not cfg.cluster:
+        return
+    from rasid.stories.cluster import config_mismatch
+
+    problem = config_mismatch(store.get_state("clusterer"), cfg.stories)
+    if problem is None:
+        return
+    if not reconfigure:
+        console.print(f"[red]config mismatch[/] {escape(problem)}")
+        store.close()
+        raise typer.Exit(2)
+    n = store.reset_stories()
+    console.print(f"[yellow]reconfigure[/] the \\[stories] config changed: rebuilding every story ({n} documents)")
 
 
 @app.command("export")
@@ -168,12 +211,16 @@ def watch_cmd(
     db: DbOpt = "rasid.db",
     interval: Annotated[float, typer.Option(help="Seconds between scans")] = 5.0,
     once: Annotated[bool, typer.Option("--once", help="Process what is there, then exit")] = False,
+    config: ConfigOpt = None,
+    reconfigure: ReconfigureOpt = False,
 ) -> None:
     """Ingest new files as they appear in a folder."""
     from rasid.ingest.watch import watch_folder
 
+    cfg = _load_config(config)
     store = Store(db)
-    watch_folder(folder, store, RunConfig(), interval=interval, once=once, console=console)
+    _check_stories_config(store, cfg, reconfigure)
+    watch_folder(folder, store, cfg, interval=interval, once=once, console=console)
 
 
 def main() -> None:  # pragma: no cover

@@ -301,7 +301,7 @@ class Store:
             seen: set[tuple[str, str]] = set()
             for i in range(0, len(sources), IN_CHUNK):
                 q = select(SkipRow.source_path, SkipRow.reason).where(SkipRow.source_path.in_(sources[i:i + IN_CHUNK]))
-                seen.update(s.execute(q).tuples())
+                seen.update((a, b) for a, b in s.execute(q))
             new = []
             for k in skips:
                 if (k.source_path, k.reason) not in seen:
@@ -451,6 +451,22 @@ class Store:
                 r.story_id = assignments.get(r.duplicate_of or "")
             if state is not None:
                 _put_state(s, "clusterer", state)
+
+    def reset_stories(self) -> int:
+        """Forget every story (rows, conflicts, claim groups, assignments, clusterer state) in one
+        transaction and send clustered documents back to the extracted stage, so the next run rebuilds
+        all stories, e.g. under a new stories config. Extraction results are kept. Returns the documents reset.
+        """
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            s.execute(delete(StoryRow))
+            s.execute(delete(ConflictRow))
+            s.execute(delete(StateRow).where(StateRow.key == "clusterer"))
+            s.execute(update(ClaimRow).values(story_id=None, group=None))
+            s.execute(update(DocumentRow).where(DocumentRow.story_id.is_not(None)).values(
+                story_id=None, inferred_from=None, inferred_to=None))
+            return s.execute(update(DocumentRow).where(DocumentRow.stage == STAGE_CLUSTERED).values(
+                stage=STAGE_EXTRACTED)).rowcount
 
     def get_state(self, key: str) -> bytes | None:
         """Saved state of an incremental component (``clusterer``), or None before its first run."""
