@@ -272,15 +272,26 @@ def cmd_label(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------- scoring
 
 
+_SEASON_CODE = {"03": "SP", "06": "SU", "09": "FA", "12": "WI"}
+
+
 def _rasid_value(t) -> str | None:
-    """A TimeExpression's value in the LABELLING.md formats (ISO week for week granularity)."""
-    v = t.value
+    """A TimeExpression in the LABELLING.md formats: ISO weeks, YYYY-Qn/Hn/season codes, START/END, *_REF."""
+    gran, v, end = t.granularity, t.value, getattr(t, "value_end", None)
+    if gran == "vague":
+        return {"past": "PAST_REF", "future": "FUTURE_REF", "present": "PRESENT_REF"}.get(t.relation)
     if v is None:
         return None
-    if getattr(t, "granularity", "") == "week" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+    if gran == "week" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
         y, w, _ = date.fromisoformat(v).isocalendar()
         return f"{y}-W{w:02d}"
-    return v
+    if gran == "quarter":
+        return f"{v[:4]}-Q{(int(v[5:7]) - 1) // 3 + 1}"
+    if gran == "half":
+        return f"{v[:4]}-H{(int(v[5:7]) - 1) // 6 + 1}"
+    if gran == "season":
+        return f"{v[:4]}-{_SEASON_CODE.get(v[5:7], '?')}"
+    return f"{v}/{end}" if end else v
 
 
 def predict_rasid(text: str, anchor: date) -> list[tuple[int, int, str | None, str]]:
