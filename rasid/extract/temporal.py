@@ -305,7 +305,7 @@ def _gregorian(g, m, norm, pub) -> tuple | None:
     elif pub is None:
         return (None, "day" if day else "month")
     else:
-        year = _infer_year(month, day or 1, rel, pub, _future_context(norm, m.start("t"), m.end("t")))
+        year = _infer_year(month, day or 1, rel, pub, _clause_tense(norm, m.start("t"), m.end("t")))
         if re.search(_YEARW, g.get("rel") or ""):
             year = pub.year + {"past": -1, "future": 1}.get(rel or "", 0)
     if day:
@@ -318,8 +318,8 @@ def _gregorian(g, m, norm, pub) -> tuple | None:
     return f"{year:04d}-{month:02d}", "month"
 
 
-def _infer_year(month: int, day: int, rel: str | None, pub: date, future_ctx: bool) -> int:
-    """Year of a day/month given without one: the relation word, else the nearest sensible year."""
+def _infer_year(month: int, day: int, rel: str | None, pub: date, tense: str | None) -> int:
+    """Year of a day/month given without one: the relation word, else the clause's tense, else the nearest."""
     this = (month, day)
     now = (pub.month, pub.day)
     if rel == "past":
@@ -328,8 +328,10 @@ def _infer_year(month: int, day: int, rel: str | None, pub: date, future_ctx: bo
         return pub.year if this > now else pub.year + 1
     if rel == "current":
         return pub.year
-    if future_ctx and this < now and (pub.month - month) % 12 >= 1:
+    if tense == "future" and this < now and (pub.month - month) % 12 >= 1:
         return pub.year + 1 if (month - pub.month) % 12 <= 6 else pub.year
+    if tense == "past":
+        return pub.year if this <= now else pub.year - 1
     # no cue: the occurrence closest to publication
     candidates = [pub.year - 1, pub.year, pub.year + 1]
     return min(candidates, key=lambda y: abs((date(y, month, min(day, 28)) - pub).days))
@@ -562,7 +564,7 @@ def _weekday(g, m, norm, pub) -> tuple | None:
         return None, "day"
     target = WEEKDAYS[wd_word]
     delta = (target - pub.weekday()) % 7
-    if rel == "past" or (rel is None and not _future_context(norm, m.start("t"), m.end("t"))):
+    if rel == "past" or (rel is None and _clause_tense(norm, m.start("t"), m.end("t")) != "future"):
         back = (pub.weekday() - target) % 7
         if rel == "past" and back == 0:
             back = 7
@@ -592,38 +594,39 @@ def _means_both(norm: str, m: re.Match[str]) -> bool:
     return not prev or prev[0] in _BOTH_PREV or prev[0].endswith(("ين", "ينا"))
 
 
-def _future_context(norm: str, start: int, end: int) -> bool:
-    """True when the clause of an expression speaks of the future.
+def _clause_tense(norm: str, start: int, end: int) -> str | None:
+    """"future" or "past" when the clause of an expression says so, else None.
 
     The nearest cue to the left within the sentence decides (commas do not stop it: news style puts one
-    before a weekday, "ومن المقرر أن ...، يوم الأحد"): a reporting/past verb or الماضي means past; سـ + verb,
-    مرتقب, المقرر, a conditional or قد + present tense means future. A future word right after also counts.
+    before a weekday, "ومن المقرر أن ...، يوم الأحد"): a reporting/past verb, an attribution or الماضي means
+    past; سـ + verb, مرتقب, المقرر, a conditional or قد + present tense means future. A future word right
+    after also counts.
     """
     left = norm[max(0, start - 200):start]
     cut = max(left.rfind("."), left.rfind("\n"), left.rfind("؟"), left.rfind("!"))
     words = [w.strip("،,.:؛\"“”«»()") for w in left[cut + 1:].split()]
     right = re.split(r"[،,.؛]", norm[end:end + 40], maxsplit=1)[0].split()[:4]
     if any(w in FUTURE_CUES for w in right):
-        return True
+        return "future"
     for i in range(len(words) - 1, -1, -1):
         w = words[i]
         core = w[1:] if w[:1] in "وف" and len(w) > 2 else w
         if w in PAST_CUES or core in PAST_VERBS or core in ATTRIBUTION or _strip_pronoun(core) in PAST_VERBS:
-            return False
+            return "past"
         if w in FUTURE_CUES or core in FUTURE_CUES:
-            return True
+            return "future"
         if core in FUTURE_MARKERS:
             nxt = words[i + 1] if i + 1 < len(words) else ""
             if core != "قد" or nxt[:1] in "يتن":
-                return True
+                return "future"
         if re.match(r"س[يتن]\w{3,}", core) and not core.startswith(NOT_FUTURE_PREFIXES):
-            return True
-    return False
+            return "future"
+    return None
 
 
 def _strip_pronoun(word: str) -> str:
     """"ذكره", "أعلنها", "قالوا" -> the verb without its object/subject suffix."""
-    return re.sub(r"(?:ها|هم|ه|وا)$", "", word) if len(word) > 4 else word
+    return re.sub(r"(?:ها|هم|ه|وا)$", "", word) if len(word) > 3 else word
 
 
 def _relation(value: str | None, gran: str, pub: date | None) -> str:
