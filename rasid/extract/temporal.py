@@ -366,7 +366,10 @@ def _hijri(g, m, norm, pub) -> tuple | None:
     elif pub is None:
         return None, "day"
     else:
-        now = Gregorian(pub.year, pub.month, pub.day).to_hijri()
+        try:
+            now = Gregorian(pub.year, pub.month, pub.day).to_hijri()
+        except (ValueError, OverflowError):  # outside the Umm al-Qura table (1924-2077)
+            return None
         this, cur = (month, day or 0), (now.month, now.day if day else 0)
         hyear = now.year
         if rel == "past" and this >= cur:

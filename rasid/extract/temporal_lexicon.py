@@ -103,7 +103,7 @@ COUNT_HEDGES = ["ما يقارب", "ما يزيد عن", "ما يزيد علي",
 # "قبل يومين من الانتخابات": after these the count runs from the event, not from the publication.
 EVENT_NOUNS = {
     "موعد", "بدء", "بدايه", "انطلاق", "نهايه", "انتهاء", "الانتخابات", "انتخابات", "المباراه", "مباراه",
-    "نهائي", "القمه", "الاستفتاء", "اجراء", "انعقاد", "افتتاح", "وفاته", "رحيله", "اعتقاله",
+    "نهايي", "القمه", "الاستفتاء", "اجراء", "انعقاد", "افتتاح", "وفاته", "رحيله", "اعتقاله",
 }
 
 # Reporting and other past verbs: the nearest of these or of FUTURE_CUES decides a bare weekday's direction.
