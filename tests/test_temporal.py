@@ -264,3 +264,11 @@ def test_fuzz_never_raises_and_offsets_hold(tokens, published):
     for t in find_dates("d", text, published):
         assert text[t.start:t.end] == t.text
         assert t.granularity in {"day", "week", "month", "quarter", "half", "season", "year", "vague"}
+
+
+def test_night_between_two_days_and_present_sense_today():
+    t = _find("أعلنت المفوضية النتائج النهائية ليل الجمعة السبت.", "ليل الجمعة السبت")
+    assert (t.value, t.value_end) == ("2018-11-09", "2018-11-10")
+    t = _find("وأضاف المدرب: \"اليوم أنا مدرب، وأريد الاستمرار\".", "اليوم")
+    assert (t.value, t.granularity, t.relation) == (None, "vague", "present")
+    assert _find("قال الوزير اليوم إن المحادثات مستمرة.", "اليوم").value == "2018-11-14"

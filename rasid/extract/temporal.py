@@ -217,7 +217,18 @@ def _join_ranges(hits: list[_Hit], norm: str) -> list[_Hit]:
                 if end_value:
                     extra.append(_Hit(head.start(), b.end, _Val(a.val.value, a.val.gran, end_value), -1, "range"))
             break
+    extra += _night_ranges(by_start, norm)
     return [h for h in hits if id(h) not in drop] + extra
+
+
+def _night_ranges(hits: list[_Hit], norm: str) -> list[_Hit]:
+    """"ليل الجمعة السبت" / "ليلة الخميس - الجمعة": the night between two days is their range."""
+    out = []
+    for a, b in zip(hits, hits[1:], strict=False):
+        if (a.kind == b.kind == "weekday" and a.val.value and b.val.value and norm[a.start:a.start + 3] == "ليل"
+                and re.fullmatch(r"\s*[/\-–]?\s*", norm[a.end:b.start]) and a.val.value < b.val.value):
+            out.append(_Hit(a.start, b.end, _Val(a.val.value, "day", b.val.value), -1, "range"))
+    return out
 
 
 def _after(first: str, last: str) -> str | None:
@@ -529,6 +540,7 @@ def _ago(g, m, norm, pub) -> tuple | None:
 
 _RELDAY_OFFSETS = {"امس": -1, "الامس": -1, "البارحه": -1, "غدا": 1, "الغد": 1, "غد": 1, "اليوم": 0, "الليله": 0}
 _NOT_TODAY_PREV = {"هذا", "ذلك", "ذات", "نفس", "مثل"}
+_PRONOUNS = [["انا"], ["نحن"], ["انت"], ["انتم"]]  # not هو/هي: "أهمها اليوم هو أنه" is copular
 _GHAD_PREV = {"من", "حتي", "الي", "يوم", "مساء", "صباح", "ظهر", "عصر", "فجر", "ليل", "ليله", "منتصف"}
 
 
@@ -543,6 +555,8 @@ def _relday(g, m, norm, pub) -> tuple | None:
         around = norm[max(0, m.start() - 1):m.start()] + norm[m.end("t"):m.end("t") + 1]
         if len(around) == 2 and all(c in "\"“”«»'" for c in around):
             return None  # «اليوم» the newspaper
+    if rd == "اليوم" and not (has_wd or g.get("part")) and _words_after(norm, m.end("t"))[:1] in _PRONOUNS:
+        return None, "vague", None, "present"  # "اليوم أنا مدرب": nowadays
     if rd == "غد" and not (has_wd or g.get("part") or (prev and prev[0] in _GHAD_PREV)):
         return None  # bare "غد" without its alif is rare as a time word on its own
     if rd.startswith("اول") or rd == "امس الاول":
