@@ -68,12 +68,13 @@ _HSUF = r"(?:\s*(?:ه|هجريه|للهجره)(?![\w]))"
 _B = r"(?<![\w])(?:في(?=\d)|[وف]?[بل](?=\w)|[وف](?=\w))?"
 _E = r"(?![\w])"
 _MOD = _alt(MONTH_MODS)
-_Q = r"[\"“”«»']?"  # a relation word may be quoted: أكتوبر "الماضي"
 _TO = r"(?:الي|حتي|و|-|–)"  # range connectors (normalised إلى/حتى)
 # the Gregorian twin of a month name, after a slash, dash, bracket or a bare space ("تشرين الثاني نوفمبر")
 _MON2 = rf"(?:\s*[/\-–(]\s*|\s+)(?P<mon2>{_MONTH})\s*\)?"
 _YEAR_TAIL = rf"\s*[،,]?\s*(?:من\s+)?(?:{_YEARW}\s+)?(?P<y>\d{{4}})(?:\s*م(?![\w]))?"
-_REL_TAIL = rf"\s+{_Q}(?P<rel>{_REL}|من\s+(?:هذا\s+)?(?:{_YEARW})(?:\s+(?:{_REL}))?){_Q}"
+# a relation word, possibly quoted (أكتوبر "الماضي"), or the year it lies in ("من العام الماضي", "هذا العام")
+_REL_TAIL = (rf"\s+(?P<q>[\"“«])?(?P<rel>{_REL}|من\s+(?:هذا\s+)?(?:{_YEARW})(?:\s+(?:{_REL}))?"
+             rf"|هذا\s+(?:{_YEARW})|(?:{_YEARW})\s+(?:{_alt(CURRENT_REL)}))(?(q)[\"”»])")
 # a weekday bound to the date after it: "يوم الأربعاء 5 شوال الجاري", "الأربعاء المقبل 12 أغسطس"
 _WD_HEAD = rf"(?:(?:اليوم|امس|غدا|الغد)\s+)?(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+(?:{_REL}))?\s*[،,]?\s*)?"
 _FULL = (rf"(?P<d>{_DAY})\s+(?:من\s+)?(?:شهر\s+)?(?P<mon>{_MONTH})(?:{_MON2})?"
@@ -193,8 +194,6 @@ def find_dates(doc_id: str, text: str, published: datetime | None) -> list[TimeE
 def _join_ranges(hits: list[_Hit], norm: str) -> list[_Hit]:
     """"من/بين A إلى/و B" over two found expressions becomes one range; "من الأحد إلى الخميس" is a schedule.
 
-    The end takes the start's year when it was inferred and would otherwise come first
-    ("بين ديسمبر ويناير" stays in order).
     """
     by_start = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
     drop: set[int] = set()
@@ -213,9 +212,9 @@ def _join_ranges(hits: list[_Hit], norm: str) -> list[_Hit]:
                 drop.update((id(a), id(b)))
             elif (a.kind in _RANGEABLE and b.kind in _RANGEABLE and a.val.value and b.val.value
                   and len(a.val.value) == len(b.val.value)):
-                end_value = _after(a.val.value, b.val.value)
-                if end_value:
-                    extra.append(_Hit(head.start(), b.end, _Val(a.val.value, a.val.gran, end_value), -1, "range"))
+                ends = _in_order(a.val.value, b.val.value)
+                if ends:
+                    extra.append(_Hit(head.start(), b.end, _Val(ends[0], a.val.gran, ends[1]), -1, "range"))
             break
     extra += _night_ranges(by_start, norm)
     return [h for h in hits if id(h) not in drop] + extra
@@ -231,17 +230,21 @@ def _night_ranges(hits: list[_Hit], norm: str) -> list[_Hit]:
     return out
 
 
-def _after(first: str, last: str) -> str | None:
-    """``last`` moved to the first year where it does not precede ``first``; None when it cannot be."""
+def _in_order(first: str, last: str) -> tuple[str, str] | None:
+    """The two ends of a range with years made consistent, or None when they cannot be.
+
+    An inferred year on one end yields to the other's: "بين يناير ومايو هذا العام" keeps January in the
+    year of May, "بين ديسمبر ويناير" moves January after December.
+    """
     if last >= first:
-        return last
+        return first, last
     if len(last) == 4:
         return None
-    for year in (first[:4], f"{int(first[:4]) + 1:04d}"):
-        cand = year + last[4:]
-        if cand >= first:
-            return cand
-    return None
+    moved_first = last[:4] + first[4:]
+    if moved_first <= last:
+        return moved_first, last
+    moved_last = f"{int(first[:4]) + 1:04d}" + last[4:]
+    return (first, moved_last) if moved_last >= first else None
 
 
 # ---------------------------------------------------------------- resolution
