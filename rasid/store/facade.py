@@ -18,7 +18,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import create_engine, delete, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -114,6 +114,7 @@ class Store:
                 with self.engine.begin() as conn:
                     _write_lock(conn)
                     Base.metadata.create_all(conn)
+                    _add_missing_columns(conn)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == 4:
@@ -536,6 +537,24 @@ def _write_lock(conn: Session | Connection) -> None:
     dialect = conn.get_bind().dialect if isinstance(conn, Session) else conn.dialect
     if dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Migrate a database made by an older rasid: add each column the schema has and the table lacks.
+
+    Every column added since the first release is nullable or has a default, so ``ALTER TABLE ADD COLUMN``
+    is the whole migration (the same statement on SQLite and PostgreSQL); existing rows keep their values.
+    """
+    insp = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for col in table.columns:
+            if col.name in have:
+                continue
+            ddl = col.type.compile(dialect=conn.dialect)
+            default = col.default.arg if col.default is not None and col.default.is_scalar else None
+            extra = f" DEFAULT {default!r}" if isinstance(default, (int, float, str)) else ""
+            conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
 
 
 class StoreMissingError(FileNotFoundError):
