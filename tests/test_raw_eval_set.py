@@ -73,7 +73,7 @@ def test_dates_and_outlets_are_in_the_annotation_form(gold: list[dict]) -> None:
 
 
 def test_rendering_reproduces_the_committed_set(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("raw_render", RAW / "build" / "render.py")
+    spec = importlib.util.spec_from_file_location("raw_render", RAW / "source" / "render.py")
     render = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(render)
     render.main(tmp_path)
