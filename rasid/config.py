@@ -16,3 +16,4 @@ class RunConfig:
     dedup_threshold: float = 0.5
     extract: bool = True
     cluster: bool = True
+    workers: int | None = None  # processes for the local engine (None: every free core; 1: in process)

@@ -49,12 +49,13 @@ def run_cmd(
     batch_size: Annotated[int, typer.Option(help="Articles per transaction")] = 500,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: LocalCluster)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: free cores; 1: in process)")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only ingest, clean and dedup")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Ingest, clean, deduplicate, extract and cluster articles into the store."""
     store = Store(db)
-    cfg = RunConfig(batch_size=batch_size, extract=not no_extract, cluster=not no_extract)
+    cfg = RunConfig(batch_size=batch_size, extract=not no_extract, cluster=not no_extract, workers=workers)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as progress:
         def factory(label: str, total: int | None) -> _RichProgress:
@@ -63,7 +64,7 @@ def run_cmd(
         if engine == "dask":
             from rasid.run.dask_engine import run_dask
 
-            report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory)
+            report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory, workers=workers or 2)
         elif engine == "local":
             report = run(list(paths), store, cfg, progress=factory)
         else:
