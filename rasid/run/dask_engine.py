@@ -23,9 +23,11 @@ class ResourcePlugin(WorkerPlugin):
         self.factory = factory
 
     def setup(self, worker: object) -> None:
+        """Build the resource in this worker's process."""
         set_worker_resource(self.resource_name, self.factory())
 
     def teardown(self, worker: object) -> None:
+        """Drop it (the plugin was replaced or the worker stops)."""
         set_worker_resource(self.resource_name, None)
 
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("rasid")
 
 CHUNK_BYTES = 4 * 1024 * 1024  # small input files are grouped into tasks of about this many bytes
-CHUNK_DOCS = 64  # documents per extraction task
+CHUNK_DOCS = 64  # documents per cleaning or extraction task
 STORIES_PER_TASK = 16
 # Extraction components in order; entity resolution runs in the driver between the two rounds.
 EXTRACT_ROUNDS: tuple[tuple[str, ...], tuple[str, ...]] = (("ner", "dates"), ("events", "claims"))
@@ -70,9 +70,11 @@ class ProgressLike:
         """Count ``n`` more items done."""
 
     def __enter__(self) -> ProgressLike:
+        """Start showing progress."""
         return self
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(self, *exc: object) -> None:
+        """Stop showing progress."""
 
 
 ProgressFactory = Callable[[str, int | None], ProgressLike]
@@ -154,11 +156,19 @@ def _read_files(files: list[str]) -> list[Skip | tuple[str, str, str | None, str
     return [r if isinstance(r, Skip) else (r.doc_id, raw_hash(r), r.outlet, r.text) for r in read_inputs(files)]
 
 
-def _clean_files(files: list[str]) -> list[Skip | tuple[Document, np.ndarray | None]]:
-    """Task: cleaned documents with their MinHash values (None when nothing is left to hash)."""
+def _read_raw(files: list[str]) -> list[RawArticle | Skip]:
+    """Task: read and decode a few input files (parsing HTML/WARC is the costly part)."""
+    return list(read_inputs(files))
+
+
+def _clean_raws(raws: list[RawArticle | Skip]) -> list[Skip | tuple[Document, np.ndarray | None]]:
+    """Task: cleaned documents with their MinHash values (None when nothing is left to hash).
+
+    Cleaning is mapped over groups of articles, not files, so one large JSONL file still uses every worker.
+    """
     stats = resource("line_stats")
     out: list[Skip | tuple[Document, np.ndarray | None]] = []
-    for r in read_inputs(files):
+    for r in raws:
         if isinstance(r, Skip):
             out.append(r)
             continue
@@ -239,7 +249,8 @@ def ingest(ctx: RunContext) -> None:
     dd = load_deduplicator(store, cfg)
     ctx.executor.setup({"line_stats": functools.partial(_given, ctx.stats)}, local={"line_stats": ctx.stats})
     with ctx.progress("ingesting", ctx.total) as bar:
-        for batch in batched(_flatten(ctx.executor.map_ordered(_clean_files, ctx.chunks)), cfg.batch_size):
+        raws = batched(_flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks)), CHUNK_DOCS)
+        for batch in batched(_flatten(ctx.executor.map_ordered(_clean_raws, raws)), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             cleaned = [x for x in batch if not isinstance(x, Skip)]
             report.read += len(batch)

@@ -1,0 +1,43 @@
+"""Wall time of ``rasid run`` in process (``--workers 1``) versus on the local process pool (default).
+
+    nice python scripts/bench_executors.py /work/shared/data/ant_multisource/jsonl/ant_000.jsonl --n 1000
+
+The first ``--n`` JSONL lines are copied to a temporary file (never into the repository); each
+executor runs on a fresh database in its own ``rasid run`` process, in the same invocation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def timed_run(inp: Path, db: Path, extra: list[str]) -> float:
+    """Seconds one ``rasid run`` takes (it must succeed)."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rasid", "run", str(inp), "--db", str(db), "-q", *extra], check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("jsonl", type=Path)
+    ap.add_argument("--n", type=int, default=1000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = Path(tmp) / "sample.jsonl"
+        with args.jsonl.open(encoding="utf-8") as src:
+            inp.write_text("".join(itertools.islice(src, args.n)), encoding="utf-8")
+        inline = timed_run(inp, Path(tmp) / "inline.db", ["--workers", "1"])
+        pool = timed_run(inp, Path(tmp) / "pool.db", [])
+    print(f"articles\t{args.n}\ninline s\t{inline:.1f}\npool s\t{pool:.1f}\ninline/pool\t{inline / pool:.2f}")
+
+
+if __name__ == "__main__":
+    main()
