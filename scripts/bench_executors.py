@@ -1,8 +1,8 @@
 """Wall time of ``rasid run`` in process (``--workers 1``) versus on the local process pool (default).
 
-    nice python scripts/bench_executors.py /work/shared/data/ant_multisource/jsonl/ant_000.jsonl --n 1000
+    nice python scripts/bench_executors.py /work/shared/data/ant_multisource/jsonl --n 1000
 
-The first ``--n`` JSONL lines are copied to a temporary file (never into the repository); each
+The first ``--n`` JSONL lines (of the sorted ``*.jsonl`` files of a folder) are copied to a temporary file (never into the repository); each
 executor runs on a fresh database in its own ``rasid run`` process, in the same invocation.
 """
 
@@ -27,13 +27,14 @@ def timed_run(inp: Path, db: Path, extra: list[str]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("jsonl", type=Path)
+    ap.add_argument("jsonl", type=Path, help="a JSONL file or a folder of them")
     ap.add_argument("--n", type=int, default=1000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         inp = Path(tmp) / "sample.jsonl"
-        with args.jsonl.open(encoding="utf-8") as src:
-            inp.write_text("".join(itertools.islice(src, args.n)), encoding="utf-8")
+        files = sorted(args.jsonl.glob("*.jsonl")) if args.jsonl.is_dir() else [args.jsonl]
+        lines = itertools.chain.from_iterable(f.open("rb") for f in files)  # bytes: only \n ends a record
+        inp.write_bytes(b"".join(itertools.islice(lines, args.n)))
         inline = timed_run(inp, Path(tmp) / "inline.db", ["--workers", "1"])
         pool = timed_run(inp, Path(tmp) / "pool.db", [])
     print(f"articles\t{args.n}\ninline s\t{inline:.1f}\npool s\t{pool:.1f}\ninline/pool\t{inline / pool:.2f}")

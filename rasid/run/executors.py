@@ -84,13 +84,16 @@ class InlineExecutor:
         self._resources = {}
 
 
-def _init_worker(factories: dict[str, Factory], parent: int) -> None:
+def _init_worker(factories: dict[str, Factory]) -> None:
     """Process-pool initializer: build each resource once per worker process.
 
-    A worker also exits when the driver dies (``kill -9``), instead of lingering as an orphan.
+    A worker also exits when its parent dies (the driver after ``kill -9``, or the fork server,
+    which exits with the driver), instead of lingering as an orphan.
     """
     import threading
     import time
+
+    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -114,6 +117,20 @@ def _windowed(submit: Callable[..., Future], fn: Callable, items: Iterable, args
         yield pending.popleft().result()
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a clean server process that has imported the stages once.
+
+    Not a plain fork: workers must not inherit the driver's sqlite handles or model threads. Unlike
+    spawn, a pool restarted for the next stage does not pay the imports again. Spawn where there is
+    no forkserver (Windows, macOS defaults aside).
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["rasid.run.stages"])
+    return ctx
+
+
 class ProcessExecutor:
     """A local pool of worker processes (``concurrent.futures``): how a laptop uses its cores.
 
@@ -135,9 +152,8 @@ class ProcessExecutor:
     def map_ordered(self, fn: Callable, items: Iterable, *args: object) -> Iterator:
         """``fn(item, *args)`` on the pool; ``fn`` and items must be picklable."""
         if self._pool is None:
-            # spawn: workers start clean (no copied sqlite handles or model threads of the driver)
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(self._factories, os.getpid()))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context(),
+                                             initializer=_init_worker, initargs=(self._factories,))
         return _windowed(self._pool.submit, fn, items, args, 2 * self.workers + 1)
 
     def _shutdown(self) -> None:
