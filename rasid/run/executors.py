@@ -84,26 +84,31 @@ class InlineExecutor:
         self._resources = {}
 
 
-def _init_worker(factories: dict[str, Factory]) -> None:
+def _init_worker(factories: dict[str, Factory], driver: int) -> None:
     """Process-pool initializer: build each resource once per worker process.
 
-    A worker also exits when its parent dies (the driver after ``kill -9``, or the fork server,
-    which exits with the driver), instead of lingering as an orphan.
+    A worker also exits when the driver dies (``kill -9``) instead of lingering as an orphan: its
+    parent is the fork server, which itself stays alive as long as any worker does.
     """
     import threading
-    import time
 
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=_exit_with, args=(driver,), daemon=True).start()
     _LOADED.clear()
     for name, factory in factories.items():
         _LOADED[name] = factory()
+
+
+def _exit_with(driver: int) -> None:
+    import time
+
+    while True:
+        try:
+            os.kill(driver, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid was reused by another user's process: the driver is gone
+            os._exit(1)
+        time.sleep(1)
 
 
 def _windowed(submit: Callable[..., Future], fn: Callable, items: Iterable, args: tuple, window: int) -> Iterator:
@@ -153,7 +158,7 @@ class ProcessExecutor:
         """``fn(item, *args)`` on the pool; ``fn`` and items must be picklable."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context(),
-                                             initializer=_init_worker, initargs=(self._factories,))
+                                             initializer=_init_worker, initargs=(self._factories, os.getpid()))
         return _windowed(self._pool.submit, fn, items, args, 2 * self.workers + 1)
 
     def _shutdown(self) -> None:
