@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -17,12 +19,18 @@ import time
 from pathlib import Path
 
 
-def timed_run(inp: Path, db: Path, extra: list[str]) -> float:
-    """Seconds one ``rasid run`` takes (it must succeed)."""
+def timed_run(inp: Path, db: Path, extra: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (driver and workers) of one ``rasid run`` (it must succeed)."""
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rasid", "run", str(inp), "--db", str(db), "-q", *extra], check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0, _children_cpu() - cpu0
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def main() -> None:
@@ -37,7 +45,10 @@ def main() -> None:
         inp.write_bytes(b"".join(itertools.islice(lines, args.n)))
         inline = timed_run(inp, Path(tmp) / "inline.db", ["--workers", "1"])
         pool = timed_run(inp, Path(tmp) / "pool.db", [])
-    print(f"articles\t{args.n}\ninline s\t{inline:.1f}\npool s\t{pool:.1f}\ninline/pool\t{inline / pool:.2f}")
+    print(f"articles\t{args.n}\tfree cores\t{len(os.sched_getaffinity(0))}\tload\t{os.getloadavg()[0]:.1f}")
+    print(f"inline\twall s\t{inline[0]:.1f}\tcpu s\t{inline[1]:.1f}")
+    print(f"pool\twall s\t{pool[0]:.1f}\tcpu s\t{pool[1]:.1f}")
+    print(f"wall inline/pool\t{inline[0] / pool[0]:.2f}")
 
 
 if __name__ == "__main__":
