@@ -4,6 +4,8 @@
 
 The first ``--n`` JSONL lines (of the sorted ``*.jsonl`` files of a folder) are copied to a temporary file (never into the repository); each
 executor runs on a fresh database in its own ``rasid run`` process, in the same invocation.
+CPU seconds count the processes the run reaped: all of an inline run, only the driver of a pool run
+(pool workers are children of the fork server, which outlives the driver).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 
 def timed_run(inp: Path, db: Path, extra: list[str]) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (driver and workers) of one ``rasid run`` (it must succeed)."""
+    """Wall seconds and reaped CPU seconds of one ``rasid run`` (it must succeed)."""
     cpu0 = _children_cpu()
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rasid", "run", str(inp), "--db", str(db), "-q", *extra], check=True,
