@@ -130,6 +130,7 @@ def run_cmd(
     batch_size: Annotated[int | None, typer.Option(min=1, help="Articles per transaction (overrides --config)")] = None,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: LocalCluster)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: free cores; 1: in process)")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only ingest, clean and dedup")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -139,6 +140,8 @@ def run_cmd(
         cfg = dataclasses.replace(cfg, batch_size=batch_size)
     if no_extract:
         cfg = dataclasses.replace(cfg, extract=False, cluster=False)
+    if workers is not None:
+        cfg = dataclasses.replace(cfg, workers=workers)
     store = Store(db)
     _check_stories_config(store, cfg, reconfigure)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -149,7 +152,7 @@ def run_cmd(
         if engine == "dask":
             from rasid.run.dask_engine import run_dask
 
-            report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory)
+            report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory, workers=workers or 2)
         elif engine == "local":
             report = run(list(paths), store, cfg, progress=factory)
         else:
