@@ -90,8 +90,10 @@ def _init_worker(factories: dict[str, Factory], driver: int) -> None:
     A worker also exits when the driver dies (``kill -9``) instead of lingering as an orphan: its
     parent is the fork server, which itself stays alive as long as any worker does.
     """
+    import signal
     import threading
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle (it stops between batches)
     threading.Thread(target=_exit_with, args=(driver,), daemon=True).start()
     _LOADED.clear()
     for name, factory in factories.items():

@@ -29,6 +29,7 @@ from rasid.extract.components import build_components
 from rasid.ingest.readers import iter_paths, read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.run.executors import Executor, resource
+from rasid.run.faults import checkpoint
 from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
 from rasid.text.langid import detect_language
 from rasid.text.normalize import words
@@ -87,7 +88,8 @@ def no_progress(_label: str, _total: int | None) -> ProgressLike:
 
 @dataclass
 class RunContext:
-    """Everything a stage reads, and what one stage hands to the next (line stats, changed stories)."""
+    """Everything a stage reads, and what one stage hands to the next (line stats; stories to analyse are
+    pending marks in the store, so they survive a killed run)."""
 
     paths: list[str | Path]
     store: Store
@@ -98,7 +100,6 @@ class RunContext:
     analyzers: Analyzers | None = None
     stats: LineStats | None = None
     total: int | None = None
-    changed: set[str] = field(default_factory=set)
 
     @functools.cached_property
     def chunks(self) -> list[list[str]]:
@@ -216,6 +217,7 @@ def learn_line_stats(ctx: RunContext) -> None:
             bar.advance(len(batch))
     store.add_line_stats(increments, counted)
     ctx.stats, ctx.total = stats, n
+    checkpoint("learn.done")
 
 
 # ---- stage: clean, dedup, store --------------------------------------------------------------
@@ -261,6 +263,8 @@ def ingest(ctx: RunContext) -> None:
             docs = _resolve_ids([d for d, _ in cleaned], store, report, skips)
             dedup_and_store(docs, skips, dd, store, report, lambda d, hv=hv: dd.restore(hv[id(d)]))
             bar.advance(len(batch))
+            checkpoint("ingest.batch")
+    checkpoint("ingest.done")
 
 
 def dedup_and_store(docs: list[Document], skips: list[Skip], dd: Deduplicator, store: Store, report: RunReport,
@@ -419,6 +423,8 @@ def extract(ctx: RunContext) -> None:
                                   found["events"], found["claims"])
             report.extracted += len(docs)
             bar.advance(len(docs))
+            checkpoint("extract.batch")
+    checkpoint("extract.done")
 
 
 def optional(module: str, name: str, report: RunReport):  # noqa: ANN201
@@ -445,7 +451,7 @@ def _load_embedder(backend: str) -> object:
 
 
 def cluster(ctx: RunContext) -> None:
-    """Assign extracted originals to stories incrementally; records the stories that changed.
+    """Assign extracted originals to stories incrementally (stories that change are marked pending).
 
     Document vectors are computed on the executor in the same groups of ``ENCODE_BATCH`` texts as
     ``Embedder.encode`` uses, so they are bit-identical and the stories are the same everywhere.
@@ -454,6 +460,7 @@ def cluster(ctx: RunContext) -> None:
     ids = store.ids_at_stage(STAGE_EXTRACTED)
     clusterer = load_clusterer(store, report, cfg) if ids else None
     if clusterer is None:
+        store.adopt_late_duplicates()
         return
     import numpy as np
 
@@ -477,7 +484,10 @@ def cluster(ctx: RunContext) -> None:
         if vecs is not None and (vecs.shape[1] != clusterer.embedder.dim
                                  or [d.id for d in clusterer.pending(docs)] != new_ids):
             vecs = None  # a worker without the backend, or prefetched against an older state: embed here
-        ctx.changed |= assign_chunk(store, clusterer, docs, mentions, timexes, report, vectors=vecs)
+        assign_chunk(store, clusterer, docs, mentions, timexes, report, vectors=vecs)
+        checkpoint("stories.chunk")
+    store.adopt_late_duplicates()
+    checkpoint("stories.done")
 
 
 def load_clusterer(store: Store, report: RunReport, cfg: RunConfig | None = None) -> StoryClusterer | None:
@@ -632,17 +642,21 @@ def save_analysis(store: Store, result: tuple, report: RunReport, note: str | No
 
 
 def compare(ctx: RunContext) -> None:
-    """Summary, claim comparison and timeline for every story the cluster stage changed."""
+    """Summary, claim comparison and timeline for every story whose members changed (the pending marks
+    the cluster stage committed with its assignments, so stories of a killed run are analysed too)."""
     store, report = ctx.store, ctx.report
     tools = StoryTools.load(report, ctx.cfg.stories)
     ctx.executor.setup({"story_tools": functools.partial(StoryTools.load, None, ctx.cfg.stories)},
                        local={"story_tools": tools})
     members = store.story_doc_ids()
-    inputs = (inp for sid in sorted(ctx.changed)
-              if (inp := story_input(store, sid, members.get(sid, []), tools)) is not None)
+    pending = store.pending_stories()
+    inputs = (inp for sid in pending if (inp := story_input(store, sid, members.get(sid, []), tools)) is not None)
     for results in ctx.executor.map_ordered(_analyse_stories, batched(inputs, STORIES_PER_TASK)):
         for res, note in results:
             save_analysis(store, res, report, note)
+            checkpoint("compare.story")
+    store.discard_pending(sid for sid in pending if not members.get(sid))
+    checkpoint("compare.done")
 
 
 # ---- the registry ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typer.core import TyperGroup
 
 from rasid.config import ConfigError, RunConfig
 from rasid.ingest.common import WARNING
+from rasid.run.faults import RunInterrupted, graceful_interrupts
 from rasid.run.pipeline import run
 from rasid.store import Store, StoreMissingError
 
@@ -149,14 +150,25 @@ def run_cmd(
         def factory(label: str, total: int | None) -> _RichProgress:
             return _RichProgress(progress, label, total)
 
-        if engine == "dask":
-            from rasid.run.dask_engine import run_dask
+        def stopping() -> None:
+            console.print("[yellow]stopping after the current batch[/] (press Ctrl-C again to stop at once)")
 
-            report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory, workers=workers or 2)
-        elif engine == "local":
-            report = run(list(paths), store, cfg, progress=factory)
-        else:
-            raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask")
+        try:
+            with graceful_interrupts(stopping):
+                if engine == "dask":
+                    from rasid.run.dask_engine import run_dask
+
+                    report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory,
+                                      workers=workers or 2)
+                elif engine == "local":
+                    report = run(list(paths), store, cfg, progress=factory)
+                else:
+                    raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask")
+        except RunInterrupted as exc:
+            console.print(f"[yellow]interrupted[/] ({exc}): everything before it is saved; run the same command "
+                          "again to resume")
+            store.close()
+            raise typer.Exit(130) from None
     warned = 0
     for skip in report.skipped:
         if skip.reason.startswith(WARNING):  # stored, with a note (e.g. damaged bytes replaced)
