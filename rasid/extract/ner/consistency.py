@@ -33,9 +33,13 @@ def _names(norms: list[list[str]], labels: list[list[str]], probs: list[list[flo
 
 
 def propagate(sents: list[list[str]], labels: list[list[str]], probs: list[list[float]],
-              min_conf: float = 0.9, common: frozenset[str] = frozenset()) -> None:
-    """Tag untagged repeats of confident names in place (confidence of the new tokens: 0.5)."""
-    norms = [[normalize(w) for w in toks] for toks in sents]
+              min_conf: float = 0.9, common: frozenset[str] = frozenset(),
+              norms: list[list[str]] | None = None) -> None:
+    """Tag untagged repeats of confident names in place (confidence of the new tokens: 0.5).
+
+    ``norms``: the normalised tokens of ``sents`` when the caller already has them.
+    """
+    norms = norms if norms is not None else [[normalize(w) for w in toks] for toks in sents]
     names = _names(norms, labels, probs, min_conf, common)
     if not names:
         return

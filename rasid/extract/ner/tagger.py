@@ -18,7 +18,7 @@ import pycrfsuite
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
-from rasid.extract.ner.features import token_features
+from rasid.extract.ner.features import WordCache, token_features
 from rasid.extract.ner.morph import clitic_variants
 from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
@@ -66,6 +66,7 @@ class NerTagger:
     recall_threshold: float = _RECALL
     consistency_conf: float = _CONSISTENT
     _crf: pycrfsuite.Tagger | None = None
+    _cache: WordCache | None = None  # per-word features, built on first use
 
     @classmethod
     def load(cls, path: Path | str | None = None, gazetteer: Gazetteer | None = None) -> NerTagger:
@@ -81,14 +82,27 @@ class NerTagger:
         if not toks:
             return [], []
         assert self._crf is not None
-        self._crf.set(token_features(toks, self.gazetteer, self.clusters))
+        cache = self.word_cache()
+        norms = [w.norm for w in cache.infos(toks)]
+        matches = self.gazetteer.match(norms)
+        self._crf.set(token_features(toks, self.gazetteer, self.clusters, cache=cache, matches=matches))
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
         self._recall_decode(labels, probs)
-        self._drop_unsure_common_words(toks, labels, probs)
-        self._gazetteer_rules(toks, labels, probs)
-        self._split_coordinated_places(toks, labels)
+        self._drop_unsure_common_words(norms, labels, probs)
+        self._gazetteer_rules(norms, matches, labels, probs)
+        self._split_coordinated_places(norms, labels)
         return labels, probs
+
+    def word_cache(self) -> WordCache:
+        """The per-word feature cache of this tagger (its gazetteer and word classes)."""
+        if self._cache is None:
+            self._cache = WordCache(self.gazetteer, self.clusters)
+        return self._cache
+
+    def normalized(self, toks: list[str]) -> list[str]:
+        """``normalize`` of each token, through the word cache."""
+        return [w.norm for w in self.word_cache().infos(toks)]
 
     def _recall_decode(self, labels: list[str], probs: list[float]) -> None:
         """Viterbi favours "O" for rare names; relabel tokens whose marginal name probability is high.
@@ -110,19 +124,18 @@ class NerTagger:
             labels[i] = best
             probs[i] = self._crf.marginal(best, i)
 
-    def _drop_unsure_common_words(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+    def _drop_unsure_common_words(self, norms: list[str], labels: list[str], probs: list[float]) -> None:
         """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
         for i, lab in enumerate(labels):
             single = lab.startswith("B-") and (i + 1 == len(labels) or not labels[i + 1].startswith("I-"))
             if single and probs[i] < _UNSURE:
-                forms = [f for f, _ in clitic_variants(normalize(toks[i]))]
+                forms = [f for f, _ in clitic_variants(norms[i])]
                 if forms[0] in self.common or forms[-1] in self.common:
                     labels[i] = "O"
 
-    def _split_coordinated_places(self, toks: list[str], labels: list[str]) -> None:
+    def _split_coordinated_places(self, norms: list[str], labels: list[str]) -> None:
         """"رام الله وغزة" tagged as one place -> two, when both halves are known place names."""
-        norms = [normalize(w) for w in toks]
-        for k in range(1, len(toks)):
+        for k in range(1, len(norms)):
             if labels[k] != "I-LOC" or not norms[k].startswith("و"):
                 continue
             s = k
@@ -164,11 +177,10 @@ class NerTagger:
                     labels[s:e] = [f"B-{t}"] + [f"I-{t}"] * (e - s - 1)
             i = end
 
-    def _gazetteer_rules(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+    def _gazetteer_rules(self, norms: list[str], matches: list, labels: list[str], probs: list[float]) -> None:
         """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
-        (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص")."""
-        norms = [normalize(w) for w in toks]
-        matches = self.gazetteer.match(norms)
+        (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص"). ``matches``:
+        ``gazetteer.match(norms)``."""
         self._split_on_curated(norms, matches, labels)
         for s, e, types, cut in matches:
             curated = self._curated_type(norms, s, e, cut)
@@ -195,7 +207,8 @@ class NerTagger:
         """``predict_tokens`` for each sentence of one document, then label consistency across them."""
         out = [self.predict_tokens(toks) for toks in sents]
         if self.consistency_conf < 1:
-            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.consistency_conf, self.common)
+            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.consistency_conf, self.common,
+                      norms=[self.normalized(toks) for toks in sents])
         return out
 
     def tag(self, doc_id: str, text: str) -> list[Mention]:
