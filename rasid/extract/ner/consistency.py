@@ -43,14 +43,22 @@ def propagate(sents: list[list[str]], labels: list[list[str]], probs: list[list[
     names = _names(norms, labels, probs, min_conf, common)
     if not names:
         return
+    heads = {key[0] for key in names}
+    forms_of: dict[str, list[str]] = {}  # word -> its clitic readings, once per document
     for words, labs, prob in zip(norms, labels, probs, strict=True):
         i = 0
         while i < len(words):
             hit = None
+            forms = forms_of.get(words[i])
+            if forms is None:
+                forms = forms_of[words[i]] = [form for form, _cut in clitic_variants(words[i])]
+            if heads.isdisjoint(forms):  # no name starts with this word: nothing to look up
+                i += 1
+                continue
             for n in range(min(_MAX_LEN, len(words) - i), 0, -1):
                 if any(lab != "O" for lab in labs[i:i + n]):
                     continue
-                for form, _cut in clitic_variants(words[i]):
+                for form in forms:
                     typ = names.get((form, *words[i + 1:i + n]))
                     if typ:
                         hit = (n, typ)

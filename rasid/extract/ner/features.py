@@ -142,12 +142,14 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
     feats: list[list[str]] = []
     for i, w in enumerate(infos):
         f = list(w.own)
-        f.extend("g=" + t for t in gtags[i])
+        if gtags[i]:  # most tokens are in no gazetteer span
+            f.extend("g=" + t for t in gtags[i])
         for off in _WINDOW:
             k = i + off
             if 0 <= k < n_tok:
                 f.extend(infos[k].context[off])
-                f.extend(f"{off}g={t}" for t in gtags[k])
+                if gtags[k]:
+                    f.extend(f"{off}g={t}" for t in gtags[k])
             else:
                 f.append(_PAD[off])
         if i >= 1 and infos[i - 1].title:  # a title (الرئيس، وزير، المتحدث...) just before

@@ -54,6 +54,24 @@ def _words(model: Path, suffix: str) -> frozenset[str]:
         return frozenset(line.strip() for line in fh if line.strip())
 
 
+def _sentence_tokens(text: str) -> list[list[Span]]:
+    """Tokens of each sentence, with offsets into ``text``.
+
+    Tokenising the whole text once gives the same tokens as tokenising each sentence: the token
+    pattern looks at no context, and sentences are separated by whitespace only, which no token holds.
+    """
+    doc_toks = tokens(text)
+    out: list[list[Span]] = []
+    k = 0
+    for sent in sentences(text):
+        j = k
+        while j < len(doc_toks) and doc_toks[j].start < sent.end:
+            j += 1
+        out.append(doc_toks[k:j])
+        k = j
+    return out
+
+
 @dataclass
 class NerTagger:
     """Loaded model + gazetteer; ``tag`` is thread-compatible only per instance (crfsuite state)."""
@@ -214,8 +232,7 @@ class NerTagger:
     def tag(self, doc_id: str, text: str) -> list[Mention]:
         """PER/ORG/LOC mentions with ``text[m.start:m.end] == m.text``."""
         chunks: list[list[Span]] = []
-        for sent in sentences(text):
-            toks = [Span(t.start + sent.start, t.end + sent.start, t.text) for t in tokens(sent.text)]
+        for toks in _sentence_tokens(text):
             chunks.extend(toks[k:k + _MAX_SENT_TOKENS] for k in range(0, len(toks), _MAX_SENT_TOKENS))
         chunks = [c for c in chunks if c]
         preds = self.predict_document([[t.text for t in c] for c in chunks])
