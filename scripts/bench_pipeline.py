@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import require_data  # noqa: E402
+from bench_engines import StageTimer  # noqa: E402
 
 from rasid.config import RunConfig  # noqa: E402
 from rasid.text.normalize import normalize  # noqa: E402
@@ -71,8 +72,9 @@ def bare_pass(path: Path) -> int:
     return n_words
 
 
-def pipeline_pass(path: Path, db: Path, cfg: RunConfig, engine: str, workers: int) -> object:
-    """``rasid run`` on ``path`` into a fresh SQLite file, with the chosen engine."""
+def pipeline_pass(path: Path, db: Path, cfg: RunConfig, engine: str, workers: int, timer: StageTimer) -> object:
+    """``rasid run`` on ``path`` into a fresh SQLite file, with the chosen engine; ``timer`` records
+    the seconds of each stage that reports progress."""
     from rasid.store import Store
 
     store = Store(db)
@@ -81,7 +83,7 @@ def pipeline_pass(path: Path, db: Path, cfg: RunConfig, engine: str, workers: in
 
         client = make_client(n_workers=workers)
         try:
-            return run_dask([path], store, cfg, client=client)
+            return run_dask([path], store, cfg, client=client, progress=timer)
         finally:
             owned = getattr(client, "_rasid_owned_cluster", None)
             client.close()
@@ -89,7 +91,7 @@ def pipeline_pass(path: Path, db: Path, cfg: RunConfig, engine: str, workers: in
                 owned.close()
     from rasid.run.pipeline import run
 
-    return run([path], store, cfg)
+    return run([path], store, cfg, progress=timer)
 
 
 def timed(fn: Callable[[], object], profile: bool, top: int) -> tuple[float, object]:
@@ -121,6 +123,8 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25, help="functions listed per profile ordering")
     args = ap.parse_args()
     folder = require_data(args.data or _default_data(), "ant_multisource", "jsonl")
+    import rasid.run.pipeline  # noqa: F401  - code imports are not per-article work (the bare pass has its own)
+    import rasid.store  # noqa: F401
     rows: dict[str, tuple[float, str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ant-subset.jsonl"
@@ -129,17 +133,27 @@ def main() -> None:
         for stage in STAGES:
             if stage not in args.stages and stage != args.profile:
                 continue
+            timer = StageTimer()
             if stage == "bare":
                 fn: Callable[[], object] = lambda: bare_pass(path)  # noqa: E731
             else:
                 cfg = RunConfig(batch_size=args.batch_size, extract=stage == "full", cluster=stage == "full")
                 db = Path(tmp) / f"{stage}.db"
-                fn = lambda cfg=cfg, db=db: pipeline_pass(path, db, cfg, args.engine, args.workers)  # noqa: E731
+                fn = lambda cfg=cfg, db=db, timer=timer: pipeline_pass(  # noqa: E731
+                    path, db, cfg, args.engine, args.workers, timer)
             dt, out = timed(fn, args.profile == stage, args.top)
-            what = f"{out} words" if stage == "bare" else _summary(out)
+            what = f"{out} words" if stage == "bare" else _summary(out) + _stages(timer, dt)
             rows[stage] = (dt, what)
             print(f"{stage}: {dt:.2f} s ({what})", flush=True)
     print_table(rows, n)
+
+
+def _stages(timer: StageTimer, total: float) -> str:
+    """Seconds per stage: learn (boilerplate counts), ingest (clean+dedup+store), extract, and the rest
+    (stories: clustering, summaries, comparison, timelines)."""
+    st = timer.seconds
+    learn, ing, ext = (st.get(k, 0.0) for k in ("learning boilerplate", "ingesting", "extracting"))
+    return f"; stages s learn/ingest/extract/stories {learn:.1f}/{ing:.1f}/{ext:.1f}/{total - learn - ing - ext:.1f}"
 
 
 def _summary(report: object) -> str:
