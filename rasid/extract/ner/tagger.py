@@ -84,7 +84,7 @@ class NerTagger:
     recall_threshold: float = _RECALL
     consistency_conf: float = _CONSISTENT
     _crf: pycrfsuite.Tagger | None = None
-    _cache: WordCache | None = None  # per-word features, built on first use
+    _cache: WordCache | None = field(default=None, repr=False, compare=False)  # per-word features, on first use
 
     @classmethod
     def load(cls, path: Path | str | None = None, gazetteer: Gazetteer | None = None) -> NerTagger:
