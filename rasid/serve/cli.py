@@ -283,9 +283,20 @@ def serve_cmd(
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the Arabic web UI."""
     from rasid.serve.api import serve
-    from rasid.serve.security import ANY_ADDRESS, SecurityConfig, allowed_hosts_for, host_name, is_loopback
+    from rasid.serve.security import (
+        ANY_ADDRESS,
+        SecurityConfig,
+        allowed_hosts_for,
+        host_name,
+        is_loopback,
+        token_problem,
+    )
 
     token = token or None  # RASID_TOKEN="" means no token
+    if token is not None and (problem := token_problem(token)):
+        console.print(f"[red]error[/]: {problem}; e.g. python -c \"import secrets; print(secrets.token_urlsafe(24))\"",
+                      soft_wrap=True)
+        raise typer.Exit(2)
     local = is_loopback(host)
     if not local and token is None and not insecure:
         console.print(f"[red]error[/]: refusing to serve on {escape(host)} without a token: anyone on the "

@@ -44,6 +44,18 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+MIN_TOKEN_CHARS = 8
+
+
+def token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be used (HTTP headers carry visible ASCII only), or None."""
+    if len(token) < MIN_TOKEN_CHARS:
+        return f"the token is too short ({len(token)} characters, at least {MIN_TOKEN_CHARS})"
+    if not all("!" <= c <= "~" for c in token):
+        return "the token must be visible ASCII characters without spaces (HTTP headers cannot carry others)"
+    return None
+
+
 def is_loopback(host: str) -> bool:
     """True for names and addresses that only this machine can reach."""
     h = host.strip("[]").lower()
