@@ -105,9 +105,9 @@ class NameIndex:
         key = " ".join(re.split(r"[\s\-_.']+", term.lower())).strip()
         if key in _EXONYMS:
             return [_EXONYMS[key]]
-        latin_words = [w for w in key.split() if w]
-        while len(latin_words) > 1 and latin_words[0] in ("al", "el", "ul"):  # al-Assad → Assad (ال optional)
-            latin_words = latin_words[1:]
+        words = key.split()
+        # "al-Assad": the article is a word of its own in Latin, part of the name in Arabic (ال is optional)
+        latin_words = [w for i, w in enumerate(words) if not (w in ("al", "el", "ul") and i + 1 < len(words))]
         if not latin_words:
             return []
         per_word = [self._matches(w) for w in latin_words]
