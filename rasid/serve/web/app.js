@@ -353,6 +353,8 @@ async function searchView(params) {
     return [...out, errorBox(err)];
   }
   out.push(el("p", { class: "muted", id: "search-total" }, `${res.total} نتيجة`));
+  const alt = Object.entries(res.expanded || {}).map(([k, v]) => `${k} ← ${v.join("، ")}`);
+  if (alt.length) out.push(el("p", { class: "meta", id: "search-expanded" }, `بحث أيضًا بالعربية: ${alt.join(" · ")}`));
   out.push(el("ul", { class: "plain hits card", id: "hits" }, ...res.items.map((h) => {
     const first = h.matches[0];
     return el("li", { "data-doc": h.doc },
