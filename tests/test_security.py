@@ -215,6 +215,14 @@ def test_no_token_configured_means_open_on_localhost(client: TestClient) -> None
     assert client.get("/api/stats").status_code == 200
 
 
+def test_entity_name_filter_ignores_invisible_characters(client: TestClient) -> None:
+    plain = client.get("/api/entities", params={"q": "بوتين"}).json()["items"]
+    assert [e["id"] for e in plain] == ["e-putin"]
+    assert client.get("/api/entities", params={"q": "بو\u200fتين\u2069"}).json()["items"] == plain
+    r = client.get("/api/entities", params={"q": "\x00\u200f"})
+    assert r.status_code == 400 and r.json()["code"] == "empty_query"
+
+
 # ---- CLI -----------------------------------------------------------------------------------------
 runner = CliRunner()
 

@@ -162,7 +162,8 @@ def test_http_url_is_a_safe_link(browser: webdriver.Chrome, live: LiveServer) ->
 def test_pages_work_under_the_csp_and_inline_script_is_blocked(browser: webdriver.Chrome, live: LiveServer) -> None:
     browser.get_log("browser")  # drop what earlier tests logged
     open_page(browser, live.url + "/#/story/s-visit")  # story page: map (SVG labels styled via CSSOM), facts
-    assert browser.find_elements(By.CSS_SELECTOR, "#map .pin") and browser.find_elements(By.CSS_SELECTOR, "a.fact")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#map .pin"))  # drawn after ready
+    assert browser.find_elements(By.CSS_SELECTOR, "a.fact")
     label = browser.find_elements(By.CSS_SELECTOR, "#map .pin text")
     assert label and label[0].value_of_css_property("font-size") != "13px"  # the per-map size took effect
     open_page(browser, live.url + "/#/search?q=Putin")

@@ -29,7 +29,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasid.models import Mention
-from rasid.serve.search import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchQuery, name_index, search
+from rasid.serve.search import (
+    MAX_QUERY_CHARS,
+    QueryError,
+    SearchIndex,
+    SearchQuery,
+    name_index,
+    search,
+    strip_invisible,
+)
 from rasid.serve.security import Guard, SecurityConfig
 from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, HIT, MENTION, STORY, TIMEX
 from rasid.store import Store
@@ -79,11 +87,11 @@ class ApiError(HTTPException):
         self.code = code
 
 
-_KIND_AR = {"document": "مقال", "story": "قصة", "entity": "كيان", "place": "مكان"}
+_KIND_AR = {"document": "لا يوجد مقال", "story": "لا توجد قصة", "entity": "لا يوجد كيان", "place": "لا يوجد مكان"}
 
 
 def _not_found(kind: str, ident: str) -> ApiError:
-    return ApiError(404, f"{kind}_not_found", f"لا يوجد {_KIND_AR.get(kind, kind)} بالمعرّف «{ident[:MAX_ID_CHARS]}»")
+    return ApiError(404, f"{kind}_not_found", f"{_KIND_AR.get(kind, kind)} بالمعرّف «{ident[:MAX_ID_CHARS]}»")
 
 
 def _check_id(ident: str) -> None:
@@ -228,7 +236,9 @@ def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
     counts = store.mention_counts()
     ents = store.entities(type=type)
     if q:
-        key = normalize(q.strip())
+        key = normalize(strip_invisible(q).strip())
+        if not key:
+            raise ApiError(400, "empty_query", "لا حروف يُبحث بها في الاسم بعد حذف المحارف الخفية")
         ents = [e for e in ents if any(key in normalize(n) for n in [e.name, *e.aliases])]
     ents.sort(key=lambda e: (-counts.get(e.id, 0), e.name))
     items = [ENTITY(e, "api", mention_count=counts.get(e.id, 0)) for e in ents[offset:offset + limit]]
@@ -445,4 +455,4 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000,
     """Run the API and UI with uvicorn (blocking)."""
     import uvicorn
 
-    uvicorn.run(create_app(db, security), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, security), host=host, port=port, log_level="info", server_header=False)
