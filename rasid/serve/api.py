@@ -22,10 +22,11 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rasid.models import Mention
+from rasid.models import Claim, Conflict, Mention
+from rasid.serve.display import display_slot, value_surface
 from rasid.serve.search import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchQuery, search
 from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, HIT, MENTION, STORY, TIMEX
-from rasid.store import Store
+from rasid.store import STORY_SORTS, Store, StoryFilter
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
 
@@ -103,6 +104,36 @@ def _scope(store: Store, story: str | None, doc: str | None) -> list[str] | None
     return sorted(ids or [])
 
 
+def _claims_for_people(store: Store, claims: list[Claim], outlet_of: dict[str, str | None] | None = None) -> list[dict]:
+    """API claims plus what the UI shows people: ``display_slot`` (``magnitude`` for a count of degrees),
+    ``value_text`` (the value as the source spelled it) and ``value_name`` (a ``place`` entity's name)."""
+    places = {c.value for c in claims if c.slot == "place" and c.value}
+    names = {e.id: e.name for e in store.entities(places)} if places else {}
+    out = []
+    for c in claims:
+        row = CLAIM(c, "api") | {"display_slot": display_slot(c.slot, c.value), "value_text": value_surface(c),
+                                 "value_name": names.get(c.value or "") if c.slot == "place" else None}
+        if outlet_of is not None:
+            row["outlet"] = c.outlet or outlet_of.get(c.doc_id)
+        out.append(row)
+    return out
+
+
+def _conflicts_for_people(conflicts: list[Conflict], claims: list[dict]) -> list[dict]:
+    """API conflicts plus ``display_slot`` and ``display``: each value as a source spelled it (the text of
+    its first claim that has one; the UI falls back to the value's label)."""
+    by_id = {c["id"]: c for c in claims}
+    out = []
+    for cf in conflicts:
+        display: dict[str, str | None] = {}
+        for value, ids in cf.values.items():
+            texts = [by_id[i]["value_text"] or by_id[i]["value_name"] for i in ids if i in by_id]
+            display[value] = next((t for t in texts if t), None)
+        out.append(CONFLICT(cf, "api") | {"display_slot": display_slot(cf.slot, next(iter(cf.values), None)),
+                                           "display": display})
+    return out
+
+
 # ---- documents ----------------------------------------------------------------------------------
 documents = APIRouter(tags=["documents"])
 
@@ -141,7 +172,7 @@ def get_document(store: StoreDep, doc_id: str, start: Annotated[int | None, Quer
     out["mentions"] = [MENTION(m, "api") | {"entity_name": names.get(m.entity_id or "")} for m in mentions]
     out["timexes"] = [TIMEX(t, "api") for t in store.timexes([d.id])]
     out["events"] = [EVENT(e, "api", text=d.text, story=d.story_id) for e in store.events([d.id])]
-    out["claims"] = [CLAIM(c, "api") for c in store.claims(doc_ids=[d.id])]
+    out["claims"] = _claims_for_people(store, store.claims(doc_ids=[d.id]))
     return out
 
 
@@ -150,10 +181,29 @@ stories = APIRouter(tags=["stories"])
 
 
 @stories.get("/api/stories")
-def list_stories(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> dict:
-    """Stories, newest first, with size, outlets and date range."""
-    rows = store.story_rows()
-    return page(rows[offset:offset + limit], len(rows), limit, offset)
+def list_stories(
+    store: StoreDep, limit: Limit = 20, offset: Offset = 0,
+    date_from: Annotated[date | None, Query(description="stories whose date range reaches this day or later")] = None,
+    date_to: Annotated[date | None, Query(description="stories whose date range starts on this day or earlier")] = None,
+    outlet: Annotated[str | None, Query(max_length=200, description="an article from this outlet")] = None,
+    entity: Annotated[str | None, Query(max_length=MAX_ID_CHARS, description="entity id mentioned")] = None,
+    place: Annotated[str | None, Query(max_length=MAX_ID_CHARS, description="place (LOC entity id) mentioned")] = None,
+    type: Annotated[str | None, Query(max_length=32, pattern="^[A-Z_]+$", description="PLOVER event type")] = None,
+    min_size: Annotated[int | None, Query(ge=1, le=1_000_000, description="at least this many articles")] = None,
+    has_conflicts: Annotated[bool | None, Query(description="true: only stories with conflicts")] = None,
+    sort: Annotated[str, Query(pattern="^(" + "|".join(STORY_SORTS) + ")$")] = "newest",
+) -> dict:
+    """Stories with size, outlets, date range and number of conflicts; filtered, sorted and paged by the database."""
+    if date_from and date_to and date_from > date_to:
+        raise HTTPException(400, "date_from is after date_to")
+    if place is not None:
+        found = _by_id(store.entities, "place", place)
+        if found.type != "LOC":
+            raise HTTPException(400, f"entity {place!r} is a {found.type}, not a place (LOC)")
+    flt = StoryFilter(date_from=date_from, date_to=date_to, outlet=outlet, entity=entity, place=place,
+                      event_type=type, min_size=min_size, has_conflicts=has_conflicts)
+    total, rows = store.story_page(limit, offset, flt, sort=sort)
+    return page(rows, total, limit, offset)
 
 
 @stories.get("/api/stories/{story_id:path}")
@@ -175,6 +225,7 @@ def get_story(store: StoreDep, story_id: str) -> dict:
     places = [e for e in entities if e["type"] == "LOC" and e["lat"] is not None and e["lon"] is not None]
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
+    claim_rows = _claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)
     return {
         "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet})),
         "documents": [DOCUMENT(d, "api_brief")
@@ -183,9 +234,8 @@ def get_story(store: StoreDep, story_id: str) -> dict:
         "places": places,
         "events": [EVENT(e, "api", text=texts.get(e.doc_id, ""), story=st.id)
                    for e in store.events(originals)],
-        "claims": [CLAIM(c, "api") | {"outlet": c.outlet or outlet_of.get(c.doc_id)}
-                   for c in sorted(claims.values(), key=lambda c: (c.doc_id, c.start))],
-        "conflicts": [CONFLICT(c, "api") for c in store.conflicts(st.id)],
+        "claims": claim_rows,
+        "conflicts": _conflicts_for_people(store.conflicts(st.id), claim_rows),
     }
 
 
@@ -214,23 +264,14 @@ def get_entity(store: StoreDep, entity_id: str) -> dict:
     e = _by_id(store.entities, "entity", entity_id)
     mentions = store.mentions(entity_id=e.id)
     docs = {d.id: d for d in store.documents({m.doc_id for m in mentions})}
-    story_rows = {r["id"]: r for r in store.story_rows()}
-    per_story: dict[str | None, list[Mention]] = defaultdict(list)
+    per_story: dict[str | None, set[str]] = defaultdict(set)
     per_day: Counter[str] = Counter()
     for m in mentions:
         d = docs.get(m.doc_id)
-        per_story[d.story_id if d else None].append(m)
+        per_story[d.story_id if d else None].add(m.doc_id)
         if d and d.published:
             per_day[d.published.date().isoformat()] += 1
-    stories = []
-    for sid, ms in per_story.items():
-        row = story_rows.get(sid or "", {})
-        dates = sorted(docs[m.doc_id].published for m in ms if docs.get(m.doc_id) and docs[m.doc_id].published)
-        stories.append({"id": sid, "title": row.get("title"), "mention_count": len(ms),
-                        "documents": sorted({m.doc_id for m in ms}),
-                        "first_date": dates[0].isoformat() if dates else row.get("first_date"),
-                        "last_date": dates[-1].isoformat() if dates else row.get("last_date")})
-    stories.sort(key=lambda s: (s["first_date"] or "", s["id"] or ""))
+    stories = [s | {"documents": sorted(per_story.get(s["id"], set()))} for s in store.entity_stories(e.id)]
     return {"entity": ENTITY(e, "api", mention_count=len(mentions)),
             "mentions": [MENTION(m, "api") | {"title": docs[m.doc_id].title if m.doc_id in docs else None,
                                              "outlet": docs[m.doc_id].outlet if m.doc_id in docs else None}
@@ -315,6 +356,12 @@ def search_documents(
 def list_outlets(store: StoreDep) -> list[dict]:
     """Outlets with their document counts (for search filters)."""
     return [{"outlet": o, "documents": n} for o, n in store.outlet_counts()]
+
+
+@searching.get("/api/event-types")
+def list_event_types(store: StoreDep) -> list[dict]:
+    """PLOVER event types with their event counts (for the story list's filter)."""
+    return [{"type": t, "events": n} for t, n in store.event_type_counts()]
 
 
 @searching.get("/api/stats")
