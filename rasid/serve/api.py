@@ -119,6 +119,36 @@ def _claims_for_people(store: Store, claims: list[Claim], outlet_of: dict[str, s
     return out
 
 
+def deviating_documents(conflicts: list[Conflict], claims: list[dict]) -> list[str]:
+    """Documents that really take the other side: per conflict, an article stating exactly one of the
+    values, when fewer outlets state that value alone than state another (on a tie, every side).
+
+    An article giving both values reports the dispute rather than taking part in it, and the outlets of
+    the majority account are not "in conflict" with themselves: tinting every row with a slot value made
+    nine rows in ten red and told the reader nothing.
+    """
+    doc_of = {c["id"]: (c["doc"], c.get("outlet") or c["doc"]) for c in claims}
+    out: set[str] = set()
+    for cf in conflicts:
+        values_of: dict[str, set[str]] = defaultdict(set)
+        outlet_of: dict[str, str] = {}
+        for value, ids in cf.values.items():
+            for i in ids:
+                if i in doc_of:
+                    values_of[doc_of[i][0]].add(value)
+                    outlet_of[doc_of[i][0]] = doc_of[i][1]
+        one_sided = {d: next(iter(v)) for d, v in values_of.items() if len(v) == 1}
+        support: dict[str, set[str]] = defaultdict(set)
+        for d, v in one_sided.items():
+            support[v].add(outlet_of[d])
+        if len(support) < 2:  # every one-sided article agrees: the dispute lives inside two-sided articles
+            continue
+        top = max(len(o) for o in support.values())
+        deviating = {v for v, o in support.items() if len(o) < top} or set(support)
+        out |= {d for d, v in one_sided.items() if v in deviating}
+    return sorted(out)
+
+
 def _conflicts_for_people(conflicts: list[Conflict], claims: list[dict]) -> list[dict]:
     """API conflicts plus ``display_slot`` and ``display``: each value as a source spelled it (the text of
     its first claim that has one; the UI falls back to the value's label)."""
@@ -226,6 +256,7 @@ def get_story(store: StoreDep, story_id: str) -> dict:
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
     claim_rows = _claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)
+    conflicts = store.conflicts(st.id)
     return {
         "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet})),
         "documents": [DOCUMENT(d, "api_brief")
@@ -235,7 +266,8 @@ def get_story(store: StoreDep, story_id: str) -> dict:
         "events": [EVENT(e, "api", text=texts.get(e.doc_id, ""), story=st.id)
                    for e in store.events(originals)],
         "claims": claim_rows,
-        "conflicts": _conflicts_for_people(store.conflicts(st.id), claim_rows),
+        "conflicts": _conflicts_for_people(conflicts, claim_rows),
+        "conflict_documents": deviating_documents(conflicts, claim_rows),
     }
 
 
