@@ -1,7 +1,7 @@
 // راصد web UI: a hash-routed single page over the REST API (no build step, no external assets).
 // Every fact links to #/doc/<id>?start=&end= which shows the source sentence highlighted.
 import { drawMap } from "./map.js";
-import { el, clear, api, factHref, fmtDate, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName } from "./util.js";
+import { el, clear, api, factHref, fmtDate, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName, entityTypeOne } from "./util.js";
 import { datePicker, storyFilterForm, STORY_FILTERS, sourcesTable, claimList, storyCounts, scrollMemory } from "./desk.js";
 
 const view = () => document.getElementById("view");
@@ -199,7 +199,7 @@ async function docView(id, params) {
     el("ul", { class: "plain" },
       ...(d.claims.length ? [el("li", { class: "claims-item" }, el("span", { class: "badge" }, "تصريحات"), claimList(d.id, d.claims, new Set(), fact))] : []),
       ...d.events.map((e) => el("li", {}, el("span", { class: "badge event-type" }, eventName(e.type, e.mode)), " ", fact(d.id, e.sentence.start, e.sentence.end, e.sentence.text))),
-      ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, typeName(m.type)), " ",
+      ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, entityTypeOne(m.type)), " ",
         fact(d.id, m.start, m.end, m.text), m.entity ? [" → ", el("a", { href: `#/entity/${encodeURIComponent(m.entity)}` }, m.entity_name || m.entity)] : "")),
       ...d.timexes.map((t) => el("li", {}, el("span", { class: "badge" }, "زمن"), " ", fact(d.id, t.start, t.end, t.text),
         t.value ? el("span", { class: "date meta" }, ` = ${fmtDate(t.value)}`) : ""))));
@@ -231,7 +231,7 @@ async function entitiesView(params) {
       el("thead", {}, el("tr", {}, el("th", {}, "الاسم"), el("th", {}, "النوع"), el("th", {}, "مرات الذكر"))),
       el("tbody", {}, ...data.items.map((e) => el("tr", {},
         el("td", {}, el("a", { href: `#/entity/${encodeURIComponent(e.id)}` }, e.name)),
-        el("td", {}, el("span", { class: `badge type-${e.type}` }, typeName(e.type))),
+        el("td", {}, el("span", { class: `badge type-${e.type}` }, entityTypeOne(e.type))),
         el("td", {}, String(e.mention_count))))))
       : el("p", { class: "muted" }, "لم تُستخرج كيانات بعد."))];
 }
@@ -242,7 +242,7 @@ function mentionChart(byDate) {
   const w = 28, hMax = 80, max = Math.max(...byDate.map((b) => b.mentions));
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("class", "chart");
-  svg.setAttribute("viewBox", `0 0 ${byDate.length * w + 10} ${hMax + 30}`);
+  svg.setAttribute("viewBox", `0 0 ${byDate.length * w + 10} ${hMax + 42}`);
   svg.setAttribute("width", Math.min(360, (byDate.length * w + 10) * 1.6)); // few days → small chart, not huge bars
   svg.setAttribute("direction", "ltr");
   byDate.forEach((b, i) => {
@@ -250,13 +250,20 @@ function mentionChart(byDate) {
     const r = document.createElementNS(ns, "rect");
     Object.entries({ x: 5 + i * w, y: hMax - h + 5, width: w - 6, height: h }).forEach(([k, v]) => r.setAttribute(k, v));
     const t = document.createElementNS(ns, "title");
-    t.textContent = `${b.date}: ${b.mentions}`;
+    t.textContent = `${fmtDate(b.date)}: ${countPhrase(b.mentions, "مرة")}`;
     r.append(t);
     const lab = document.createElementNS(ns, "text");
     lab.setAttribute("x", 5 + i * w);
     lab.setAttribute("y", hMax + 20);
-    lab.textContent = b.date.slice(5);
+    lab.textContent = String(Number(b.date.slice(8, 10)));
     svg.append(r, lab);
+    if (i === 0 || b.date.slice(0, 7) !== byDate[i - 1].date.slice(0, 7)) { // the month under its first day
+      const mon = document.createElementNS(ns, "text");
+      mon.setAttribute("x", 5 + i * w);
+      mon.setAttribute("y", hMax + 36);
+      mon.textContent = labels().months[Number(b.date.slice(5, 7)) - 1] || "";
+      svg.append(mon);
+    }
   });
   return svg;
 }
@@ -275,7 +282,7 @@ async function entityView(id) {
   side.push(el("section", { class: "card" }, el("h2", {}, "الذكر عبر الزمن"), mentionChart(d.by_date)));
   return [
     el("p", { class: "meta" }, el("a", { href: "#/entities" }, "الكيانات"), " › كيان"),
-    el("h1", {}, e.name, " ", el("span", { class: `badge type-${e.type}` }, typeName(e.type))),
+    el("h1", {}, e.name, " ", el("span", { class: `badge type-${e.type}` }, entityTypeOne(e.type))),
     e.aliases.length ? el("p", { class: "meta" }, "أسماء أخرى: ", e.aliases.join("، ")) : "",
     el("div", { class: "grid" },
       el("div", {},

@@ -120,6 +120,11 @@ export function typeName(t) {
   return LABELS.entity_types[t] || t;
 }
 
+// One entity's type (شخص، منظمة، مكان), where typeName gives a group's heading (أشخاص…).
+export function entityTypeOne(t) {
+  return LABELS.entity_type[t] || typeName(t);
+}
+
 export function eventName(type, mode) {
   const t = LABELS.event_types[type] || type;
   const m = mode ? LABELS.event_modes[mode] || mode : "";
