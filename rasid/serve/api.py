@@ -92,7 +92,7 @@ def _scope(store: Store, story: str | None, doc: str | None) -> list[str] | None
     ids: set[str] | None = None
     if story is not None:
         _check_id(story)
-        members = store.story_doc_ids().get(story)
+        members = store.story_doc_ids([story]).get(story)
         if members is None and not store.stories([story]):
             raise _not_found("story", story)
         ids = set(members or [])

@@ -498,19 +498,27 @@ class Store:
             s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
             s.add_all(CONFLICT.to_row(c) for c in conflicts)
 
-    def story_doc_ids(self) -> dict[str, list[str]]:
-        """story id → member document ids (duplicates included), oldest first."""
+    def story_doc_ids(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """story id → member document ids (duplicates included), oldest first; optionally only these stories
+        (read by the indexed ``story_id``, so one story page does not read every document's story)."""
+        order = (DocumentRow.published.asc().nulls_first(), DocumentRow.id)
+        out: dict[str, list[str]] = {}
         with self.session() as s:
-            out: dict[str, list[str]] = {}
-            q = select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.is_not(None)).order_by(
-                DocumentRow.published.asc().nulls_first(), DocumentRow.id)
-            for sid, did in s.execute(q):
-                out.setdefault(sid, []).append(did)
-            return out
+            if story_ids is None:
+                chunks = [select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.is_not(None))]
+            else:
+                wanted = sorted(set(story_ids))
+                chunks = [select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.in_(wanted[i:i + IN_CHUNK]))
+                          for i in range(0, len(wanted), IN_CHUNK)]
+            for q in chunks:
+                for sid, did in s.execute(q.order_by(*order)):
+                    out.setdefault(sid, []).append(did)
+        return out
 
     def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
         """Stories, most recent first, with their members; optionally only these ids."""
-        members = self.story_doc_ids()
+        ids = None if ids is None else list(ids)
+        members = self.story_doc_ids(ids)
         with self.session() as s:
             q = select(StoryRow)
             if ids is not None:
