@@ -295,7 +295,7 @@ def get_entity(store: StoreDep, entity_id: str) -> dict:
     """An entity, its mentions, and the stories it appears in over time."""
     e = _by_id(store.entities, "entity", entity_id)
     mentions = store.mentions(entity_id=e.id)
-    docs = {d.id: d for d in store.documents({m.doc_id for m in mentions})}
+    docs = {d.id: d for d in store.document_briefs({m.doc_id for m in mentions})}
     per_story: dict[str | None, set[str]] = defaultdict(set)
     per_day: Counter[str] = Counter()
     for m in mentions:

@@ -259,6 +259,17 @@ class Store:
         return total, [Document(text="", raw_text="", source_path="", fmt="",
                                 **dict(zip(_BRIEF_COLUMNS, r, strict=True))) for r in rows]
 
+    def document_briefs(self, ids: Iterable[str]) -> list[Document]:
+        """Documents by id with only the light columns (empty texts, as in ``document_page``): titles,
+        outlets, dates and stories of many documents without reading their articles."""
+        wanted = sorted(set(ids))
+        cols = [getattr(DocumentRow, c) for c in _BRIEF_COLUMNS]
+        with self.session() as s:
+            rows = [r for i in range(0, len(wanted), IN_CHUNK)
+                    for r in s.execute(select(*cols).where(DocumentRow.id.in_(wanted[i:i + IN_CHUNK]))).all()]
+        return [Document(text="", raw_text="", source_path="", fmt="", **dict(zip(_BRIEF_COLUMNS, r, strict=True)))
+                for r in rows]
+
     def outlet_counts(self) -> list[tuple[str, int]]:
         """(outlet, number of documents) for every named outlet, by outlet: the search filter's choices."""
         with self.session() as s:
