@@ -340,6 +340,12 @@ def fits(driver: object) -> dict:
         " sx: window.scrollX};")
 
 
+def shot_of(driver: object, element_id: str, path: Path) -> None:
+    """The screen with one section scrolled to its top (element screenshots come out empty under emulation)."""
+    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView({block: 'start'})", element_id)  # type: ignore[attr-defined]
+    driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+
+
 def shown_text(driver: object) -> str:
     return driver.execute_script("return document.getElementById('view').innerText")  # type: ignore[attr-defined]
 
@@ -384,6 +390,7 @@ def test_fact_highlight_flow_on_phone_and_desktop(browser: object, live: object,
                                                   size: tuple[int, int]) -> None:
     screen(browser, *size)
     open_page(browser, live.url + PAGES["story-visit"])  # type: ignore[attr-defined]
+    shot_of(browser, "sources", shots / f"ui-sources-{size[0]}.png")
     claim = browser.find_element(By.CSS_SELECTOR, "tr[data-doc='rt-1'] a.fact")  # type: ignore[attr-defined]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", claim)  # type: ignore[attr-defined]
     settle(browser, claim.click)
@@ -422,7 +429,8 @@ def test_words_for_people_on_the_story_page(browser: object, live: object, shots
     rows = browser.find_elements(By.CSS_SELECTOR, "table.sources tbody tr")  # type: ignore[attr-defined]
     assert [r.get_attribute("data-doc") for r in rows if "conflict" in r.get_attribute("class")] == ["enab-q"]
     assert "26 يناير 2026" in text and "3 مقالات" in text
-    browser.find_element(By.ID, "conflicts").screenshot(str(shots / "ui-conflicts.png"))  # type: ignore[attr-defined]
+    shot_of(browser, "conflicts", shots / "ui-conflicts.png")
+    shot_of(browser, "sources", shots / "ui-sources-qamishli.png")
     open_page(browser, live.url + f"/#/story/{api_fixture.QUAKE}")  # type: ignore[attr-defined]
     conflict = browser.find_element(By.CSS_SELECTOR, "[data-conflict='cf-quake']").text  # type: ignore[attr-defined]
     assert conflict.startswith("القوة") and "5.6 درجات" in conflict and "5.5 درجة" in conflict
