@@ -251,8 +251,13 @@ def test_entity_stories_over_time(client: TestClient) -> None:
     d = client.get("/api/entities/loc-gn173576").json()
     assert [s["id"] for s in d["stories"]] == [QAMISHLI]
     s = d["stories"][0]
-    assert s["mention_count"] == 3 and s["document_count"] == 3 and s["documents"] == ["enab-q", "rt-q", "tass-q"]
+    assert s["mention_count"] == 3 and s["document_count"] == 3
     assert s["first_date"].startswith("2026-01-26") and s["last_date"].startswith("2026-01-27")
+    assert d["by_date"] == [{"date": "2026-01-26", "mentions": 2}, {"date": "2026-01-27", "mentions": 1}]
+    assert d["mention_total"] == 3 and [m["doc"] for m in d["mentions"]] == ["enab-q", "rt-q", "tass-q"]  # newest first
+    page = client.get("/api/entities/loc-gn173576", params={"mentions_limit": 1, "mentions_offset": 1}).json()
+    assert page["mention_total"] == 3 and [m["doc"] for m in page["mentions"]] == ["rt-q"]
+    assert page["entity"]["mention_count"] == 3 and page["mentions"][0]["title"] == "روسيا تنقل آليات من القامشلي"
 
 
 # ---- the browser ---------------------------------------------------------------------------------

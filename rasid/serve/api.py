@@ -291,25 +291,22 @@ def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
 
 
 @entities.get("/api/entities/{entity_id:path}")
-def get_entity(store: StoreDep, entity_id: str) -> dict:
-    """An entity, its mentions, and the stories it appears in over time."""
+def get_entity(store: StoreDep, entity_id: str,
+               mentions_limit: Annotated[int, Query(ge=1, le=1000, description="mentions per page")] = 200,
+               mentions_offset: Offset = 0) -> dict:
+    """An entity, the stories it appears in over time, its mentions per day and one page of its mentions
+    (newest first; ``mention_total`` says how many there are)."""
     e = _by_id(store.entities, "entity", entity_id)
-    mentions = store.mentions(entity_id=e.id)
+    total, mentions = store.entity_mention_page(e.id, mentions_limit, mentions_offset)
     docs = {d.id: d for d in store.document_briefs({m.doc_id for m in mentions})}
-    per_story: dict[str | None, set[str]] = defaultdict(set)
-    per_day: Counter[str] = Counter()
-    for m in mentions:
-        d = docs.get(m.doc_id)
-        per_story[d.story_id if d else None].add(m.doc_id)
-        if d and d.published:
-            per_day[d.published.date().isoformat()] += 1
-    stories = [s | {"documents": sorted(per_story.get(s["id"], set()))} for s in store.entity_stories(e.id)]
-    return {"entity": ENTITY(e, "api", mention_count=len(mentions)),
+    stories = store.entity_stories(e.id)
+    return {"entity": ENTITY(e, "api", mention_count=total),
+            "mention_total": total,
             "mentions": [MENTION(m, "api") | {"title": docs[m.doc_id].title if m.doc_id in docs else None,
                                              "outlet": docs[m.doc_id].outlet if m.doc_id in docs else None}
                          for m in mentions],
             "stories": stories,
-            "by_date": [{"date": k, "mentions": v} for k, v in sorted(per_day.items())]}
+            "by_date": [{"date": k, "mentions": v} for k, v in store.entity_mentions_by_day(e.id)]}
 
 
 # ---- events, claims, conflicts ------------------------------------------------------------------

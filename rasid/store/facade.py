@@ -574,6 +574,25 @@ class Store:
             rows = s.execute(q).all()
         return total, [_story_row(r) | {"conflicts": int(r[-1] or 0)} for r in rows]
 
+    def entity_mention_page(self, entity_id: str, limit: int, offset: int = 0) -> tuple[int, list[Mention]]:
+        """(total, one page) of an entity's mentions, newest document first, then in text order."""
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(MentionRow)
+                                 .where(MentionRow.entity_id == entity_id)) or 0)
+            q = (select(MentionRow).join(DocumentRow, DocumentRow.id == MentionRow.doc_id, isouter=True)
+                 .where(MentionRow.entity_id == entity_id)
+                 .order_by(DocumentRow.published.desc().nulls_last(), MentionRow.doc_id, MentionRow.start)
+                 .limit(limit).offset(offset))
+            return total, [MENTION.to_model(r) for r in s.scalars(q)]
+
+    def entity_mentions_by_day(self, entity_id: str) -> list[tuple[str, int]]:
+        """(ISO day, mentions of the entity in documents published that day), oldest first, counted by the database."""
+        day = func.date(DocumentRow.published)
+        with self.session() as s:
+            q = (select(day, func.count()).select_from(MentionRow).join(DocumentRow, DocumentRow.id == MentionRow.doc_id)
+                 .where(MentionRow.entity_id == entity_id, DocumentRow.published.is_not(None)).group_by(day).order_by(day))
+            return [(str(d)[:10], int(n)) for d, n in s.execute(q).all()]
+
     def event_type_counts(self) -> list[tuple[str, int]]:
         """(PLOVER event type, number of events) for every type present: the story filter's choices."""
         with self.session() as s:

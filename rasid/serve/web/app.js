@@ -290,8 +290,10 @@ async function entityView(id) {
           el("ol", { class: "timeline" }, ...d.stories.map((s) => el("li", {},
             dateRange(s.first_date, s.last_date), " — ",
             s.id ? el("a", { href: `#/story/${encodeURIComponent(s.id)}` }, s.title || s.id) : el("span", { class: "muted" }, "بلا قصة"),
-            " ", el("span", { class: "meta" }, `(ذُكر ${countPhrase(s.mention_count, "مرة")} في ${countPhrase(s.documents.length, "مقال")})`))))),
+            " ", el("span", { class: "meta" }, `(ذُكر ${countPhrase(s.mention_count, "مرة")} في ${countPhrase(s.document_count, "مقال")})`))))),
         el("section", { class: "card", id: "mentions" }, el("h2", {}, "مواضع الذكر"),
+          d.mention_total > d.mentions.length
+            ? el("p", { class: "meta" }, `الأحدث أولاً: ${d.mentions.length} من ${d.mention_total}.`) : "",
           el("ul", { class: "plain" }, ...d.mentions.map((m) => el("li", {},
             fact(m.doc, m.start, m.end, m.text), " ", el("span", { class: "meta" }, `— ${outletName(m.outlet)}: ${m.title || m.doc}`)))))),
       el("div", {}, ...side)),
