@@ -520,6 +520,11 @@ def test_entity_page_and_map_lead_to_stories(browser: object, live: object, shot
     stories = browser.find_element(By.ID, "entity-stories").text  # type: ignore[attr-defined]
     assert "روسيا تنقل قواتها من القامشلي" in stories and "ذُكر 3 مرات في 3 مقالات" in stories
     assert "26 يناير 2026 – 27 يناير 2026" in stories
+    settle(browser, browser.find_element(By.ID, "entity-filter").click)  # type: ignore[attr-defined]
+    rows = browser.find_elements(By.CSS_SELECTOR, ".story-list tbody tr")  # type: ignore[attr-defined]
+    assert [r.get_attribute("data-story") for r in rows] == [QAMISHLI]
+    place = browser.find_element(By.CSS_SELECTOR, "#story-filters select[name=place]")  # type: ignore[attr-defined]
+    assert Select(place).first_selected_option.text == "القامشلي"
     open_page(browser, live.url + "/#/map")  # type: ignore[attr-defined]
     settle(browser, lambda: browser.execute_script(  # type: ignore[attr-defined]
         "location.hash = document.querySelector(\"#map .pin[data-place='loc-gn173576']\").getAttribute('href')"))
