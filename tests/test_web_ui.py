@@ -26,8 +26,15 @@ from fastapi.testclient import TestClient
 
 from rasid import resources
 from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Story
-from rasid.serve.api import create_app, deviating_documents
-from rasid.serve.display import count_phrase, display_slot, labels, plural_form, value_surface
+from rasid.serve.api import create_app
+from rasid.serve.display import (
+    count_phrase,
+    deviating_documents,
+    display_slot,
+    labels,
+    plural_form,
+    value_surface,
+)
 from rasid.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

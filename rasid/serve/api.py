@@ -9,7 +9,7 @@ state); ``serve`` runs it with uvicorn on localhost.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -22,8 +22,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rasid.models import Claim, Conflict, Mention
-from rasid.serve.display import display_slot, value_surface
+from rasid.models import Mention
+from rasid.serve.display import claims_for_people, conflicts_for_people, deviating_documents
 from rasid.serve.search import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchQuery, search
 from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, HIT, MENTION, STORY, TIMEX
 from rasid.store import STORY_SORTS, Store, StoryFilter
@@ -104,66 +104,6 @@ def _scope(store: Store, story: str | None, doc: str | None) -> list[str] | None
     return sorted(ids or [])
 
 
-def _claims_for_people(store: Store, claims: list[Claim], outlet_of: dict[str, str | None] | None = None) -> list[dict]:
-    """API claims plus what the UI shows people: ``display_slot`` (``magnitude`` for a count of degrees),
-    ``value_text`` (the value as the source spelled it) and ``value_name`` (a ``place`` entity's name)."""
-    places = {c.value for c in claims if c.slot == "place" and c.value}
-    names = {e.id: e.name for e in store.entities(places)} if places else {}
-    out = []
-    for c in claims:
-        row = CLAIM(c, "api") | {"display_slot": display_slot(c.slot, c.value), "value_text": value_surface(c),
-                                 "value_name": names.get(c.value or "") if c.slot == "place" else None}
-        if outlet_of is not None:
-            row["outlet"] = c.outlet or outlet_of.get(c.doc_id)
-        out.append(row)
-    return out
-
-
-def deviating_documents(conflicts: list[Conflict], claims: list[dict]) -> list[str]:
-    """Documents that really take the other side: per conflict, an article stating exactly one of the
-    values, when fewer outlets state that value alone than state another (on a tie, every side).
-
-    An article giving both values reports the dispute rather than taking part in it, and the outlets of
-    the majority account are not "in conflict" with themselves: tinting every row with a slot value made
-    nine rows in ten red and told the reader nothing.
-    """
-    doc_of = {c["id"]: (c["doc"], c.get("outlet") or c["doc"]) for c in claims}
-    out: set[str] = set()
-    for cf in conflicts:
-        values_of: dict[str, set[str]] = defaultdict(set)
-        outlet_of: dict[str, str] = {}
-        for value, ids in cf.values.items():
-            for i in ids:
-                if i in doc_of:
-                    values_of[doc_of[i][0]].add(value)
-                    outlet_of[doc_of[i][0]] = doc_of[i][1]
-        one_sided = {d: next(iter(v)) for d, v in values_of.items() if len(v) == 1}
-        support: dict[str, set[str]] = defaultdict(set)
-        for d, v in one_sided.items():
-            support[v].add(outlet_of[d])
-        if len(support) < 2:  # every one-sided article agrees: the dispute lives inside two-sided articles
-            continue
-        top = max(len(o) for o in support.values())
-        deviating = {v for v, o in support.items() if len(o) < top} or set(support)
-        out |= {d for d, v in one_sided.items() if v in deviating}
-    return sorted(out)
-
-
-def _conflicts_for_people(conflicts: list[Conflict], claims: list[dict]) -> list[dict]:
-    """API conflicts plus ``display_slot`` and ``display``: each value as a source spelled it (the text of
-    its first claim that has one; the UI falls back to the value's label)."""
-    by_id = {c["id"]: c for c in claims}
-    out = []
-    for cf in conflicts:
-        display: dict[str, str | None] = {}
-        for value, ids in cf.values.items():
-            texts = [by_id[i]["value_text"] or by_id[i]["value_name"] for i in ids if i in by_id]
-            display[value] = next((t for t in texts if t), None)
-        out.append(CONFLICT(cf, "api") | {"display_slot": display_slot(cf.slot, next(iter(cf.values), None)),
-                                           "display": display})
-    return out
-
-
 # ---- documents ----------------------------------------------------------------------------------
 documents = APIRouter(tags=["documents"])
 
@@ -202,7 +142,7 @@ def get_document(store: StoreDep, doc_id: str, start: Annotated[int | None, Quer
     out["mentions"] = [MENTION(m, "api") | {"entity_name": names.get(m.entity_id or "")} for m in mentions]
     out["timexes"] = [TIMEX(t, "api") for t in store.timexes([d.id])]
     out["events"] = [EVENT(e, "api", text=d.text, story=d.story_id) for e in store.events([d.id])]
-    out["claims"] = _claims_for_people(store, store.claims(doc_ids=[d.id]))
+    out["claims"] = claims_for_people(store, store.claims(doc_ids=[d.id]))
     return out
 
 
@@ -255,7 +195,7 @@ def get_story(store: StoreDep, story_id: str) -> dict:
     places = [e for e in entities if e["type"] == "LOC" and e["lat"] is not None and e["lon"] is not None]
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
-    claim_rows = _claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)
+    claim_rows = claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)
     conflicts = store.conflicts(st.id)
     return {
         "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet})),
@@ -266,7 +206,7 @@ def get_story(store: StoreDep, story_id: str) -> dict:
         "events": [EVENT(e, "api", text=texts.get(e.doc_id, ""), story=st.id)
                    for e in store.events(originals)],
         "claims": claim_rows,
-        "conflicts": _conflicts_for_people(conflicts, claim_rows),
+        "conflicts": conflicts_for_people(conflicts, claim_rows),
         "conflict_documents": deviating_documents(conflicts, claim_rows),
     }
 
