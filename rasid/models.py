@@ -100,8 +100,11 @@ class TimeExpression:
     end: int
     text: str
     value: str | None  # ISO date 'YYYY-MM-DD', 'YYYY-MM', 'YYYY', or None if unresolved
-    granularity: str = "day"  # day | month | year | week
+    granularity: str = "day"  # day | week | month | quarter | half | season | year | vague (value None)
     relation: str = "unknown"  # past | present | future | unknown (relative to publication)
+    # Last period of a range or a period longer than its granularity ("من 15 إلى 17 يونيو", a Hijri month,
+    # a quarter); ``value`` is then its first period. None for a single point.
+    value_end: str | None = None
 
 
 @dataclass

@@ -127,7 +127,7 @@ def eval_timeml(folder: Path) -> None:
             over = [p for p in preds if p.start < e and s < p.end]
             if over:
                 stats[kind][1] += 1
-                if any(p.value and p.value == _iso_week(value) for p in over):
+                if any(_iso_week(value) in (p.value, p.value_end) for p in over if p.value):  # a range covers both ends
                     stats[kind][2] += 1
         pred_matched += sum(1 for p in preds if any(p.start < e and s < p.end for s, e in dates))
     for kind, (n, found, correct) in stats.items():

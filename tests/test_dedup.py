@@ -1,3 +1,4 @@
+from rasid.config import DedupConfig
 from rasid.dedup.detector import Deduplicator, content_hash
 
 BASE = ("أعلنت وزارة الدفاع الروسية انسحاب قواتها من مطار القامشلي في محافظة الحسكة شمال شرقي سوريا ونقلها إلى "
@@ -17,7 +18,7 @@ def test_exact_duplicate_ignores_diacritics_and_spacing():
 
 
 def test_near_duplicate_linked_and_different_story_not():
-    dd = Deduplicator(threshold=0.5)
+    dd = Deduplicator(DedupConfig(threshold=0.5))
     dd.add("orig", BASE)
     m = dd.check("copy", EDITED)
     assert m is not None and m.original == "orig" and not m.exact and 0.5 <= m.score < 1.0

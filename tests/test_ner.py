@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from dev.corpora import read_wojood, spans
 
+from rasid.config import NerConfig
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner import NerTagger
 from rasid.extract.ner.features import token_features
@@ -141,8 +142,7 @@ def test_consistency_goes_through_proclitics(tagger: NerTagger) -> None:
 
 def test_recall_decoding_only_relabels_outside_tokens() -> None:
     toks = "وقال الوزير سيرغي لافروف في مؤتمر صحفي مع نظيره أسعد الشيباني في موسكو إن الطرفين اتفقا".split()
-    strict, eager = NerTagger.load(), NerTagger.load()
-    strict.recall_threshold, eager.recall_threshold = 0.0, 0.45
+    strict, eager = NerTagger.load(), NerTagger.load(config=NerConfig(recall_threshold=0.45))
     base, _ = strict.predict_tokens(toks)
     loose, probs = eager.predict_tokens(toks)
     assert (2, 4, "PER") in spans(base)

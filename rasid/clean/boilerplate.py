@@ -12,9 +12,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from rasid import resources
+from rasid.config import CleanConfig
 from rasid.text.normalize import normalize
 
-_SHORT_LINE = 140  # rules only fire on lines shorter than this: body sentences are longer
+_DEFAULT = CleanConfig()
 # (rule name, its patterns joined) in file order: the first rule that matches names the removal reason.
 # The patterns (rasid/data/lexicons/boilerplate.tsv) run on the *normalised* line (no diacritics, unified
 # alef/ya/ta marbuta), so curators write them in normalised form.
@@ -34,10 +35,10 @@ def line_hash(line: str) -> str:
     return hashlib.sha1(line_key(line).encode("utf-8")).hexdigest()[:16]
 
 
-def rule_for(line: str) -> str | None:
-    """Name of the boilerplate rule a line matches, or None."""
+def rule_for(line: str, short_line: int = _DEFAULT.short_line) -> str | None:
+    """Name of the boilerplate rule a line matches, or None (lines longer than ``short_line`` never match)."""
     key = line_key(line)
-    if not key or len(key) > _SHORT_LINE:
+    if not key or len(key) > short_line:
         return None
     for name, pattern in _RULES:
         if pattern.search(key):
@@ -63,10 +64,14 @@ class LineStats:
     sentence-like lines that recur are usually a republished paragraph, not page furniture.
     """
 
-    min_docs: int = 3
-    min_share: float = 0.002
+    min_docs: int = _DEFAULT.min_repeat_docs
+    min_share: float = _DEFAULT.min_share
     counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     _seen_bodies: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_config(cls, config: CleanConfig) -> LineStats:
+        return cls(min_docs=config.min_repeat_docs, min_share=config.min_share)
 
     def observe(self, outlet: str | None, text: str) -> dict[str, int]:
         """Count each distinct line of one document once; returns the increments (for persisting)."""
@@ -102,7 +107,8 @@ class CleanResult:
     removed: list[tuple[int, str, str]]  # (line number in input, reason, line)
 
 
-def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None) -> CleanResult:
+def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None,
+               config: CleanConfig = _DEFAULT) -> CleanResult:
     """Drop boilerplate lines; keep every other line verbatim (offsets then refer to the kept text)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
@@ -111,7 +117,7 @@ def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = N
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        reason = rule_for(line)
+        reason = rule_for(line, config.short_line)
         if reason is None and stats is not None and stats.is_repeated(outlet, line):
             reason = "repeated-in-outlet"
         if reason is None and in_related and _headline_like(line):

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from rasid.config import DedupConfig
 from rasid.text.normalize import words
 
-NUM_PERM = 128
-SCHEME = "affine32"  # explicit, so stored signatures stay comparable across datasketch versions
-SHINGLE = 3
+SCHEME = "affine32"  # explicit, so stored signatures stay comparable across datasketch versions (a format)
+_DEFAULT = DedupConfig()
 
 
 def content_hash(text: str, toks: list[str] | None = None) -> str:
@@ -20,19 +20,32 @@ def content_hash(text: str, toks: list[str] | None = None) -> str:
     return hashlib.sha1(" ".join(words(text) if toks is None else toks).encode("utf-8")).hexdigest()
 
 
-def shingles(text: str, k: int = SHINGLE, toks: list[str] | None = None) -> set[bytes]:
+def shingles(text: str, k: int = _DEFAULT.shingle, toks: list[str] | None = None) -> set[bytes]:
     toks = words(text) if toks is None else toks
     if len(toks) < k:
         return {" ".join(toks).encode("utf-8")} if toks else set()
     return {" ".join(toks[i:i + k]).encode("utf-8") for i in range(len(toks) - k + 1)}
 
 
-def minhash(text: str, num_perm: int = NUM_PERM, toks: list[str] | None = None) -> MinHash:
+def minhash(text: str, num_perm: int = _DEFAULT.num_perm, toks: list[str] | None = None,
+            shingle: int = _DEFAULT.shingle) -> MinHash:
     mh = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME)
-    sh = shingles(text, toks=toks)
+    sh = shingles(text, shingle, toks=toks)
     if sh:
         mh.update_batch(list(sh))
     return mh
+
+
+def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:
+    """The LSH candidate index. datasketch cannot band ``num_perm`` hashes for thresholds near 1 (0.99
+    with 128); a lower index threshold only retrieves more candidates: ``check`` still applies ``threshold``."""
+    while True:
+        try:
+            return MinHashLSH(threshold=threshold, num_perm=num_perm)
+        except ValueError:
+            if threshold <= 0.5:
+                raise
+            threshold = max(0.5, threshold - 0.05)
 
 
 @dataclass
@@ -45,14 +58,15 @@ class DupMatch:
 class Deduplicator:
     """Keeps an LSH index of originals; ``check`` then ``add`` each document in a stable order.
 
-    ``threshold`` is the Jaccard over word 3-shingles above which two bodies are the
+    ``config.threshold`` is the Jaccard over word shingles above which two bodies are the
     same article republished (light edits keep it above ~0.5; different reports of one event stay far below).
     """
 
-    def __init__(self, threshold: float = 0.5, num_perm: int = NUM_PERM) -> None:
-        self.threshold = threshold
-        self.num_perm = num_perm
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    def __init__(self, config: DedupConfig = _DEFAULT) -> None:
+        self.config = config
+        self.threshold = config.threshold
+        self.num_perm = config.num_perm
+        self._lsh = _lsh_index(config.threshold, config.num_perm)
         self._hashes: dict[str, str] = {}  # content hash -> doc id
         self._mh: dict[str, MinHash] = {}
 
@@ -63,7 +77,7 @@ class Deduplicator:
         chash = chash or content_hash(text)
         if (orig := self._hashes.get(chash)) is not None and orig != doc_id:
             return DupMatch(orig, 1.0, True)
-        mh = mh or minhash(text, self.num_perm)
+        mh = mh or self.minhash(text)
         best: DupMatch | None = None
         for cand in self._lsh.query(mh):
             if cand == doc_id:
@@ -79,14 +93,25 @@ class Deduplicator:
         if doc_id in self._mh:
             return
         chash = chash or content_hash(text)
-        mh = mh or minhash(text, self.num_perm)
+        mh = mh or self.minhash(text)
         self._hashes.setdefault(chash, doc_id)
         self._mh[doc_id] = mh
         self._lsh.insert(doc_id, mh)
 
+    def minhash(self, text: str) -> MinHash:
+        """The signature of ``text`` under this deduplicator's ``num_perm`` and ``shingle``."""
+        return minhash(text, self.num_perm, shingle=self.config.shingle)
+
+    def restore(self, hashvalues: np.ndarray) -> MinHash:
+        """A MinHash from stored or shipped hash values; refuses values of another ``num_perm``."""
+        if len(hashvalues) != self.num_perm:
+            raise ValueError(f"a stored signature has {len(hashvalues)} permutations but dedup.num_perm is "
+                             f"{self.num_perm}: keep the num_perm this store was built with")
+        return MinHash(num_perm=self.num_perm, seed=1, hashvalues=hashvalues, scheme=SCHEME)
+
     def add_signature(self, doc_id: str, chash: str, hashvalues: np.ndarray) -> None:
         """Restore an original from a stored signature (incremental runs)."""
-        mh = MinHash(num_perm=self.num_perm, seed=1, hashvalues=hashvalues, scheme=SCHEME)
+        mh = self.restore(hashvalues)
         self._hashes.setdefault(chash, doc_id)
         if doc_id not in self._mh:
             self._mh[doc_id] = mh

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasid import resources
+from rasid.config import GeocodeConfig
 from rasid.extract.ner.morph import clitic_variants, strip_article
 from rasid.text.normalize import normalize
 
@@ -20,7 +21,6 @@ from rasid.text.normalize import normalize
 _HEADS = frozenset(resources.lexicon("place_heads.txt"))
 
 
-_SHARPNESS = 5.0  # softmax temperature over candidate weights (weights span roughly 0..2.5)
 
 
 def _skeleton(key: str) -> str:
@@ -61,10 +61,12 @@ class Geocoder:
 
     index: dict[str, list[_Rec]] = field(default_factory=dict)
     skeletons: dict[str, list[_Rec]] = field(default_factory=dict)  # vowel-less keys for loose spellings
+    config: GeocodeConfig = field(default_factory=GeocodeConfig)
 
     @classmethod
-    def load(cls, places: Path | None = None, extra: Path | None = None) -> Geocoder:
-        geo = cls()
+    def load(cls, places: Path | None = None, extra: Path | None = None,
+             config: GeocodeConfig | None = None) -> Geocoder:
+        geo = cls(config=config or GeocodeConfig())
         places = places or resources.path("places.tsv.gz")
         if places.exists():
             for gid, name, lat, lon, cc, pop, feat, names in resources.rows(places):
@@ -143,7 +145,7 @@ class Geocoder:
             scored.append((w * q, rec))
         scored.sort(key=lambda x: (-x[0], x[1].key))
         best_w, best = scored[0]
-        total = sum(math.exp(_SHARPNESS * (w - best_w)) for w, _ in scored)
+        total = sum(math.exp(self.config.sharpness * (w - best_w)) for w, _ in scored)
         score = 1.0 / total  # softmax share of the best candidate
         best_q = next(q for r, q in cands if r.key == best.key)
         score = round(min(1.0, score) * best_q, 3)

@@ -20,7 +20,8 @@ import numpy as np
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from rasid.clean.boilerplate import LineStats
-from rasid.dedup.detector import NUM_PERM, SCHEME, minhash
+from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, StoriesConfig
+from rasid.dedup.detector import minhash
 from rasid.ingest.readers import iter_paths, read_file
 from rasid.models import Document, Event, Mention, RawArticle, Skip, TimeExpression
 from rasid.run.pipeline import (
@@ -61,14 +62,15 @@ class AnalyzersPlugin(WorkerPlugin):
 
     name = PLUGIN_NAME
 
-    def __init__(self) -> None:
+    def __init__(self, config: ExtractionConfig | None = None) -> None:
+        self.config = config
         self.analyzers: Analyzers | None = None
         self.find_dates: Callable | None = None
         self.find_claims: Callable | None = None
 
     def setup(self, worker: object) -> None:
         notes = RunReport()
-        self.analyzers = Analyzers.load()
+        self.analyzers = Analyzers.load(self.config)
         self.find_dates = _optional("rasid.extract.temporal", "find_dates", notes)
         self.find_claims = _optional("rasid.extract.attribution", "find_claims", notes)
 
@@ -99,11 +101,12 @@ class StoryToolsPlugin(WorkerPlugin):
 
     name = STORY_PLUGIN_NAME
 
-    def __init__(self) -> None:
+    def __init__(self, settings: StoriesConfig | None = None) -> None:
+        self.settings = settings
         self.tools: StoryTools | None = None
 
     def setup(self, worker: object) -> None:
-        self.tools = StoryTools.load(RunReport())
+        self.tools = StoryTools.load(RunReport(), self.settings)
 
     def teardown(self, worker: object) -> None:
         self.tools = None
@@ -151,7 +154,8 @@ def _read_files(files: list[str]) -> list[Skip | tuple[str, str, str | None, str
     return out
 
 
-def _clean_files(files: list[str], stats: LineStats) -> list[Skip | tuple[Document, np.ndarray | None]]:
+def _clean_files(files: list[str], stats: LineStats, clean: CleanConfig,
+                 dedup: DedupConfig) -> list[Skip | tuple[Document, np.ndarray | None]]:
     """Stage 2 on a worker: cleaned documents with their MinHash values (None when nothing is left)."""
     from rasid.run.pipeline import clean_article
 
@@ -161,8 +165,9 @@ def _clean_files(files: list[str], stats: LineStats) -> list[Skip | tuple[Docume
             if isinstance(r, Skip):
                 out.append(r)
                 continue
-            d = clean_article(r, stats)
-            out.append((d, minhash(d.text).hashvalues if d.text.strip() else None))
+            d = clean_article(r, stats, clean)
+            sig = minhash(d.text, dedup.num_perm, shingle=dedup.shingle) if d.text.strip() else None
+            out.append((d, None if sig is None else sig.hashvalues))
     return out
 
 
@@ -239,7 +244,7 @@ def learn_line_stats_dask(client: object, chunks: list[list[str]], store: Store,
     A document is counted once ever (``Store.line_counted``), also when a run was killed after
     counting it but before storing it.
     """
-    stats = LineStats(min_docs=cfg.min_repeat_docs)
+    stats = LineStats.from_config(cfg.clean)
     for outlet, key, count in store.load_line_stats():
         stats.merge(outlet, key, count)
     increments: dict[tuple[str, str], int] = {}
@@ -267,21 +272,19 @@ def learn_line_stats_dask(client: object, chunks: list[list[str]], store: Store,
 def ingest_dask(client: object, chunks: list[list[str]], store: Store, cfg: RunConfig, report: RunReport,
                 stats: LineStats, total: int | None, progress: ProgressFactory) -> list[str]:
     """Clean on workers; resolve ids, dedup and store on the client in ``pipeline.ingest`` order."""
-    from datasketch import MinHash
-
     dd = load_deduplicator(store, cfg)
     stats_f = client.scatter(stats, broadcast=True)
     new_ids: list[str] = []
     with progress("ingesting", total) as bar:
-        items = _stream(_ordered(client, _clean_files, chunks, stats_f, window=_window(client)))
+        items = _stream(_ordered(client, _clean_files, chunks, stats_f, cfg.clean, cfg.dedup,
+                                 window=_window(client)))
         for batch in _batched(items, cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             cleaned = [x for x in batch if not isinstance(x, Skip)]
             report.read += len(batch)
             hv = {id(d): h for d, h in cleaned}
             docs = _resolve_ids([d for d, _ in cleaned], store, report, skips)
-            docs = dedup_and_store(docs, skips, dd, store, report, lambda d, hv=hv: MinHash(
-                num_perm=NUM_PERM, seed=1, hashvalues=hv[id(d)], scheme=SCHEME))
+            docs = dedup_and_store(docs, skips, dd, store, report, lambda d, hv=hv: dd.restore(hv[id(d)]))
             new_ids.extend(d.id for d in docs)
             bar.advance(len(batch))
     return new_ids
@@ -298,13 +301,13 @@ def extract_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
     ids = store.ids_at_stage(STAGE_STORED)
     if not ids:
         return
-    analyzers = analyzers or Analyzers.load()
+    analyzers = analyzers or Analyzers.load(cfg.extraction)
     report.notes.extend(analyzers.missing)
     resolver = load_resolver(store, analyzers)
     _optional("rasid.extract.temporal", "find_dates", report)
     has_claims = _optional("rasid.extract.attribution", "find_claims", report) is not None
     second_round = analyzers.coder is not None or has_claims
-    client.register_plugin(AnalyzersPlugin(), name=PLUGIN_NAME)
+    client.register_plugin(AnalyzersPlugin(cfg.extraction), name=PLUGIN_NAME)
 
     def tagged(chunk_ids: list[str]) -> tuple[list[Document], list]:
         docs = store.documents(chunk_ids)
@@ -344,10 +347,10 @@ def cluster_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
     on the client, so they are bit-identical and the stories are the local engine's.
     """
     ids = store.ids_at_stage(STAGE_EXTRACTED)
-    clusterer = load_clusterer(store, report) if ids else None
+    clusterer = load_clusterer(store, report, cfg) if ids else None
     if clusterer is None:
         return set()
-    from rasid.stories.embed import ENCODE_BATCH, lead_text
+    from rasid.stories.embed import ENCODE_BATCH
 
     embed = clusterer.embedder.available
     if embed:
@@ -356,7 +359,8 @@ def cluster_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
     def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, list[str], np.ndarray | None]:
         docs, mentions, timexes = cluster_inputs(store, chunk_ids)
         new = clusterer.pending(docs)
-        futs = [client.submit(_embed_texts, [lead_text(d) for d in new[i:i + ENCODE_BATCH]], pure=False)
+        chars = clusterer.settings.embed.lead_chars
+        futs = [client.submit(_embed_texts, clusterer.embedder.leads(new[i:i + ENCODE_BATCH], chars), pure=False)
                 for i in range(0, len(new), ENCODE_BATCH)] if embed else []
         vecs = np.vstack([f.result() for f in futs]) if futs else None
         return docs, mentions, timexes, [d.id for d in new], vecs
@@ -370,10 +374,11 @@ def cluster_dask(client: object, store: Store, cfg: RunConfig, report: RunReport
     return changed
 
 
-def compare_dask(client: object, store: Store, story_ids: Iterable[str], report: RunReport) -> None:
+def compare_dask(client: object, store: Store, story_ids: Iterable[str], report: RunReport,
+                 settings: StoriesConfig | None = None) -> None:
     """``pipeline.compare`` with the per-story analysis on workers; the client reads and writes in the same order."""
-    tools = StoryTools.load(report)
-    client.register_plugin(StoryToolsPlugin(), name=STORY_PLUGIN_NAME)
+    tools = StoryTools.load(report, settings)
+    client.register_plugin(StoryToolsPlugin(settings), name=STORY_PLUGIN_NAME)
     members = store.story_doc_ids()
 
     def inputs() -> Iterator[StoryInput]:
@@ -442,7 +447,7 @@ def run_dask(paths: list[str | Path], store: Store, cfg: RunConfig | None = None
             extract_dask(client, store, cfg, report, analyzers, progress)
         if cfg.cluster:
             changed = cluster_dask(client, store, cfg, report)
-            compare_dask(client, store, changed, report)
+            compare_dask(client, store, changed, report, cfg.stories)
     finally:
         if own:
             cluster_obj = getattr(client, "_rasid_owned_cluster", None)

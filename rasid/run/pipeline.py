@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from datasketch import MinHash
 
 from rasid.clean.boilerplate import LineStats, clean_text
-from rasid.config import RunConfig
-from rasid.dedup.detector import Deduplicator, content_hash, minhash
+from rasid.config import CleanConfig, ExtractionConfig, RunConfig, StoriesConfig
+from rasid.dedup.detector import Deduplicator, content_hash
 from rasid.ingest.readers import read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
@@ -72,7 +72,7 @@ def raw_hash(raw: RawArticle) -> str:
 def learn_line_stats(paths: list[str | Path], store: Store, cfg: RunConfig,
                      progress: ProgressFactory = _no_progress) -> tuple[LineStats, int]:
     """First pass over the inputs: count lines per outlet (new documents only), merged with stored counts."""
-    stats = LineStats(min_docs=cfg.min_repeat_docs)
+    stats = LineStats.from_config(cfg.clean)
     for outlet, key, count in store.load_line_stats():
         stats.merge(outlet, key, count)
     increments: dict[tuple[str, str], int] = {}
@@ -98,9 +98,9 @@ def learn_line_stats(paths: list[str | Path], store: Store, cfg: RunConfig,
 
 
 # ---- stage 2: clean, dedup, store ------------------------------------------------------------
-def clean_article(raw: RawArticle, stats: LineStats | None) -> Document:
+def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig | None = None) -> Document:
     """Raw article → Document with boilerplate removed and language detected (pure: safe to parallelise)."""
-    res = clean_text(raw.text, raw.outlet, stats)
+    res = clean_text(raw.text, raw.outlet, stats, config or CleanConfig())
     text = res.text
     toks = words(text)
     return Document(
@@ -112,7 +112,7 @@ def clean_article(raw: RawArticle, stats: LineStats | None) -> Document:
 
 
 def load_deduplicator(store: Store, cfg: RunConfig) -> Deduplicator:
-    dd = Deduplicator(threshold=cfg.dedup_threshold)
+    dd = Deduplicator(cfg.dedup)
     for doc_id, chash, sig in store.iter_signatures():
         dd.add_signature(doc_id, chash, sig)
     return dd
@@ -128,7 +128,7 @@ def ingest(paths: list[str | Path], store: Store, cfg: RunConfig, report: RunRep
             skips = [x for x in batch if isinstance(x, Skip)]
             raws = [x for x in batch if isinstance(x, RawArticle)]
             report.read += len(batch)
-            docs = _resolve_ids([clean_article(r, stats) for r in raws], store, report, skips)
+            docs = _resolve_ids([clean_article(r, stats, cfg.clean) for r in raws], store, report, skips)
             docs = dedup_and_store(docs, skips, dd, store, report)
             new_ids.extend(d.id for d in docs)
             bar.advance(len(batch))
@@ -139,7 +139,7 @@ def dedup_and_store(docs: list[Document], skips: list[Skip], dd: Deduplicator, s
                     make_minhash: Callable[[Document], MinHash] | None = None) -> list[Document]:
     """The sequential part of ingest, shared by every engine: link duplicates in a stable order
     (publication date, then id), then write the batch and its skips in one transaction each."""
-    make_minhash = make_minhash or (lambda d: minhash(d.text))
+    make_minhash = make_minhash or (lambda d: dd.minhash(d.text))
     docs = sorted(docs, key=lambda d: (d.published is None, d.published or 0, d.id))
     sigs = {}
     kept: list[Document] = []
@@ -194,24 +194,25 @@ class Analyzers:
     missing: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls) -> Analyzers:
+    def load(cls, config: ExtractionConfig | None = None) -> Analyzers:
+        config = config or ExtractionConfig()
         a = cls()
         try:
             from rasid.extract.ner import NerTagger
 
-            a.tagger = NerTagger.load()
+            a.tagger = NerTagger.load(config=config.ner)
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"NER unavailable: {exc}")
         try:
             from rasid.extract.geocode import Geocoder
 
-            a.geocoder = Geocoder.load()
+            a.geocoder = Geocoder.load(config=config.geocode)
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"geocoder unavailable: {exc}")
         try:
             from rasid.extract.events.coder import EventCoder
 
-            a.coder = EventCoder.load()
+            a.coder = EventCoder.load(config=config.events)
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"event coder unavailable: {exc}")
         return a
@@ -232,7 +233,7 @@ def extract(store: Store, cfg: RunConfig, report: RunReport, analyzers: Analyzer
     ids = store.ids_at_stage(STAGE_STORED)
     if not ids:
         return
-    analyzers = analyzers or Analyzers.load()
+    analyzers = analyzers or Analyzers.load(cfg.extraction)
     report.notes.extend(analyzers.missing)
     resolver = load_resolver(store, analyzers)
     find_dates = _optional("rasid.extract.temporal", "find_dates", report)
@@ -275,7 +276,7 @@ def _optional(module: str, name: str, report: RunReport):  # noqa: ANN202
 def cluster(store: Store, cfg: RunConfig, report: RunReport) -> set[str]:
     """Assign extracted originals to stories incrementally; returns the ids of stories that changed."""
     ids = store.ids_at_stage(STAGE_EXTRACTED)
-    clusterer = load_clusterer(store, report) if ids else None
+    clusterer = load_clusterer(store, report, cfg) if ids else None
     if clusterer is None:
         return set()
     changed: set[str] = set()
@@ -284,14 +285,21 @@ def cluster(store: Store, cfg: RunConfig, report: RunReport) -> set[str]:
     return changed
 
 
-def load_clusterer(store: Store, report: RunReport) -> StoryClusterer | None:
-    """The story clusterer in its stored state; None (with a note) when its dependencies are missing."""
+def load_clusterer(store: Store, report: RunReport, cfg: RunConfig | None = None) -> StoryClusterer | None:
+    """The story clusterer in its stored state under ``cfg.stories``; None (with a note) when its
+    dependencies are missing or the stored stories were built with another stories config (mixing two
+    configs in one archive is refused: the documents wait, extracted, for a run with ``--reconfigure``)."""
     try:
-        from rasid.stories.cluster import StoryClusterer
+        from rasid.stories.cluster import StoryClusterer, config_mismatch
     except ImportError as exc:
         report.notes.append(f"clustering unavailable: {exc}")
         return None
-    return StoryClusterer.load(store.get_state("clusterer"))
+    settings = (cfg or RunConfig()).stories
+    state = store.get_state("clusterer")
+    if (problem := config_mismatch(state, settings)) is not None:
+        report.notes.append(problem)
+        return None
+    return StoryClusterer.load(state, config=settings.cluster, settings=settings)
 
 
 def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], dict[str, list], dict[str, list]]:
@@ -326,13 +334,15 @@ class StoryTools:
     build_timeline: Callable | None = None
     infer_range: Callable | None = None
     idf: object | None = None
+    settings: StoriesConfig = field(default_factory=StoriesConfig)
 
     @classmethod
-    def load(cls, report: RunReport) -> StoryTools:
+    def load(cls, report: RunReport, settings: StoriesConfig | None = None) -> StoryTools:
         t = cls(_optional("rasid.stories.summarize", "summarize_story", report),
                 _optional("rasid.stories.compare", "compare_story", report),
                 _optional("rasid.stories.timeline", "build_timeline", report),
-                _optional("rasid.stories.timeline", "infer_publication_range", report))
+                _optional("rasid.stories.timeline", "infer_publication_range", report),
+                settings=settings or StoriesConfig())
         if t.summarize_story:
             from rasid.stories.features import IdfTable
 
@@ -376,18 +386,21 @@ def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
     story = Story(id=inp.sid, doc_ids=inp.doc_ids, first_date=min(dates) if dates else None,
                   last_date=max(dates) if dates else None)
     if tools.summarize_story:
-        story.title, story.summary = tools.summarize_story(originals, idf=tools.idf)
+        story.title, story.summary = tools.summarize_story(originals, idf=tools.idf,
+                                                           config=tools.settings.summary)
     else:
         story.title = originals[0].title or originals[0].text[:80]
     claims, conflicts = inp.claims, []
     if tools.compare_story:
-        claims, conflicts = tools.compare_story(inp.sid, claims, docs, inp.timexes)
+        claims, conflicts = tools.compare_story(inp.sid, claims, docs, inp.timexes,
+                                                config=tools.settings.compare)
     if tools.build_timeline:
-        story.timeline = tools.build_timeline(story, inp.events, docs)
+        story.timeline = tools.build_timeline(story, inp.events, docs, config=tools.settings.timeline)
     ranges = {}
     if tools.infer_range:
         for d in originals:
-            if d.published is None and (rng := tools.infer_range(d, originals)):
+            rng = tools.infer_range(d, originals, config=tools.settings.timeline) if d.published is None else None
+            if rng:
                 ranges[d.id] = rng
     outlets = sorted({d.outlet for d in inp.all_docs if d.outlet})
     return story, claims, conflicts, ranges, outlets, len(inp.all_docs)
@@ -401,7 +414,7 @@ def analyse_story_safely(inp: StoryInput, tools: StoryTools) -> tuple[tuple, str
     except Exception as exc:  # noqa: BLE001 - any analyser bug; reported, never silent
         note = f"story {inp.sid}: analysis failed ({type(exc).__name__}: {exc}); stored without summary/claims"
         log.warning(note)
-        return analyse_story(inp, StoryTools()), note
+        return analyse_story(inp, StoryTools(settings=tools.settings)), note
 
 
 def save_analysis(store: Store, result: tuple, report: RunReport, note: str | None = None) -> None:
@@ -413,8 +426,9 @@ def save_analysis(store: Store, result: tuple, report: RunReport, note: str | No
     report.stories_updated += 1
 
 
-def compare(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
-    tools = StoryTools.load(report)
+def compare(store: Store, story_ids: Iterable[str], report: RunReport,
+            settings: StoriesConfig | None = None) -> None:
+    tools = StoryTools.load(report, settings)
     members = store.story_doc_ids()
     for sid in sorted(story_ids):
         inp = story_input(store, sid, members.get(sid, []), tools)
@@ -434,7 +448,7 @@ def run(paths: list[str | Path], store: Store, cfg: RunConfig | None = None,
         extract(store, cfg, report, analyzers, progress)
     if cfg.cluster:
         changed = cluster(store, cfg, report)
-        compare(store, changed, report)
+        compare(store, changed, report, cfg.stories)
     return report
 
 

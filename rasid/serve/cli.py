@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -17,15 +22,88 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
+from typer.core import TyperGroup
 
+from rasid.config import ConfigError, RunConfig
 from rasid.ingest.common import WARNING
-from rasid.run.pipeline import RunConfig, run
-from rasid.store import Store
+from rasid.run.pipeline import run
+from rasid.store import Store, StoreMissingError
 
-app = typer.Typer(add_completion=False, help="راصد — offline Arabic news event intelligence.", no_args_is_help=True)
 console = Console(stderr=True)
+_debug = {"on": bool(os.environ.get("RASID_DEBUG"))}
+
+
+def storage_error_line(exc: BaseException, db: str | None) -> str | None:
+    """One line saying what went wrong with the database and what to do, or None if ``exc`` is not that."""
+    where = db or "the database"
+    if isinstance(exc, StoreMissingError):
+        return str(exc)
+    msg = str(getattr(exc, "orig", None) or exc).lower()
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "disk is full" in msg or "no space" in msg:
+        return f"disk full while writing {where}: free some space, then run the same command again to resume"
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES) or "readonly" in msg \
+            or "read-only" in msg or "read only" in msg:
+        return (f"{where} is read-only: it can be browsed and exported, but to add articles copy it somewhere "
+                "writable or fix its permissions")
+    if "locked" in msg:
+        return f"{where} is locked by another program: wait for it to finish, then run again"
+    if "unable to open" in msg:
+        return f"cannot open {where}: check that the folder exists and is writable"
+    if isinstance(exc, DBAPIError):
+        return f"database error on {where}: {str(getattr(exc, 'orig', exc)).splitlines()[0][:200]}"
+    return None
+
+
+class _GuardedGroup(TyperGroup):
+    """Storage failures and Ctrl-C end a command with one clear line and a non-zero exit, not a traceback
+    (which may quote article text); ``rasid --debug ...`` or ``RASID_DEBUG=1`` shows the traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        self._argv = list(args)  # kept to name the database in an error line
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            if _debug["on"]:
+                raise
+            console.print("[yellow]interrupted[/]: what was committed is kept; run the same command again "
+                          "to resume where it stopped")
+            raise typer.Exit(130) from None
+        except (DBAPIError, OSError) as exc:
+            line = storage_error_line(exc, _db_arg(getattr(self, "_argv", [])))
+            if line is None or _debug["on"]:
+                raise
+            console.print(f"[red]error[/]: {escape(line)}", soft_wrap=True)
+            raise typer.Exit(2) from None
+
+
+def _db_arg(args: list[str]) -> str:
+    """The ``--db`` value on the command line (the default file when none was given)."""
+    for i, a in enumerate(args):
+        if a == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--db="):
+            return a.split("=", 1)[1]
+    return "rasid.db"
+
+
+app = typer.Typer(add_completion=False, help="راصد — offline Arabic news event intelligence.", no_args_is_help=True,
+                  cls=_GuardedGroup)
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors")] = False) -> None:
+    if debug:
+        _debug["on"] = True
 
 DbOpt = Annotated[str, typer.Option("--db", help="SQLite file path or SQLAlchemy URL (postgresql://...)")]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="TOML file of tuning values (every key: docs/config.example.toml); default: built-in")]
+ReconfigureOpt = Annotated[bool, typer.Option(
+    "--reconfigure", help="If the stored stories were built with another [stories] config, rebuild them all")]
 
 
 class _RichProgress:
@@ -47,15 +125,22 @@ class _RichProgress:
 def run_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (.txt .html .jsonl .rss/.xml .warc) or feed URLs")],
     db: DbOpt = "rasid.db",
-    batch_size: Annotated[int, typer.Option(help="Articles per transaction")] = 500,
+    config: ConfigOpt = None,
+    reconfigure: ReconfigureOpt = False,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Articles per transaction (overrides --config)")] = None,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: LocalCluster)")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only ingest, clean and dedup")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Ingest, clean, deduplicate, extract and cluster articles into the store."""
+    cfg = _load_config(config)
+    if batch_size is not None:
+        cfg = dataclasses.replace(cfg, batch_size=batch_size)
+    if no_extract:
+        cfg = dataclasses.replace(cfg, extract=False, cluster=False)
     store = Store(db)
-    cfg = RunConfig(batch_size=batch_size, extract=not no_extract, cluster=not no_extract)
+    _check_stories_config(store, cfg, reconfigure)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as progress:
         def factory(label: str, total: int | None) -> _RichProgress:
@@ -86,6 +171,35 @@ def run_cmd(
     store.close()
 
 
+def _load_config(path: Path | None) -> RunConfig:
+    """The run config from ``--config`` (defaults without it); a bad file is a one-line error, no traceback."""
+    if path is None:
+        return RunConfig()
+    try:
+        return RunConfig.from_toml(path)
+    except ConfigError as exc:
+        console.print(f"[red]config error[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _check_stories_config(store: Store, cfg: RunConfig, reconfigure: bool) -> None:
+    """Refuse, before any work, to extend stories built under another [stories] config; ``--reconfigure``
+    forgets them so this run rebuilds every story under ``cfg`` (entities, events and claims are kept)."""
+    if not cfg.cluster:
+        return
+    from rasid.stories.cluster import config_mismatch
+
+    problem = config_mismatch(store.get_state("clusterer"), cfg.stories)
+    if problem is None:
+        return
+    if not reconfigure:
+        console.print(f"[red]config mismatch[/] {escape(problem)}")
+        store.close()
+        raise typer.Exit(2)
+    n = store.reset_stories()
+    console.print(f"[yellow]reconfigure[/] the \\[stories] config changed: rebuilding every story ({n} documents)")
+
+
 @app.command("export")
 def export_cmd(
     db: DbOpt = "rasid.db",
@@ -98,7 +212,7 @@ def export_cmd(
 
     if format not in {"json", "csv", "parquet"}:
         raise typer.BadParameter("format must be json, csv or parquet")
-    store = Store(db)
+    store = Store(db, must_exist=True)
     for path in export(store, format, output):
         console.print(f"wrote {path}")
 
@@ -106,7 +220,7 @@ def export_cmd(
 @app.command("stories")
 def stories_cmd(db: DbOpt = "rasid.db", limit: Annotated[int, typer.Option()] = 50) -> None:
     """List stories, newest first: size, outlets, date range, title."""
-    store = Store(db)
+    store = Store(db, must_exist=True)
     table = Table("id", "size", "outlets", "from", "to", "title", title="stories")
     for row in store.story_rows()[:limit]:
         table.add_row(row["id"], str(row["size"]), ", ".join(row["outlets"]), (row["first_date"] or "")[:10],
@@ -117,7 +231,7 @@ def stories_cmd(db: DbOpt = "rasid.db", limit: Annotated[int, typer.Option()] = 
 @app.command("story")
 def story_cmd(story_id: str, db: DbOpt = "rasid.db") -> None:
     """Show one story: title, summary, timeline, articles, conflicts."""
-    store = Store(db)
+    store = Store(db, must_exist=True)
     found = store.stories([story_id])
     if not found:
         console.print(f"[red]no story {story_id!r}[/]")
@@ -145,7 +259,7 @@ def story_cmd(story_id: str, db: DbOpt = "rasid.db") -> None:
 @app.command("skips")
 def skips_cmd(db: DbOpt = "rasid.db") -> None:
     """Inputs that were skipped, with the reason."""
-    store = Store(db)
+    store = Store(db, must_exist=True)
     for k in store.skips():
         Console().print(f"{k.source_path}\t{k.reason}")
 
@@ -159,6 +273,7 @@ def serve_cmd(
     """Serve the REST API (OpenAPI at /docs) and the Arabic web UI."""
     from rasid.serve.api import serve
 
+    Store(db, must_exist=True).close()  # a mistyped path must not create (and serve) an empty database
     serve(db, host=host, port=port)
 
 
@@ -168,12 +283,16 @@ def watch_cmd(
     db: DbOpt = "rasid.db",
     interval: Annotated[float, typer.Option(help="Seconds between scans")] = 5.0,
     once: Annotated[bool, typer.Option("--once", help="Process what is there, then exit")] = False,
+    config: ConfigOpt = None,
+    reconfigure: ReconfigureOpt = False,
 ) -> None:
     """Ingest new files as they appear in a folder."""
     from rasid.ingest.watch import watch_folder
 
+    cfg = _load_config(config)
     store = Store(db)
-    watch_folder(folder, store, RunConfig(), interval=interval, once=once, console=console)
+    _check_stories_config(store, cfg, reconfigure)
+    watch_folder(folder, store, cfg, interval=interval, once=once, console=console)
 
 
 def main() -> None:  # pragma: no cover

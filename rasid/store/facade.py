@@ -8,14 +8,17 @@ in ``rasid.store.schema``; rows become dataclasses through ``rasid.store.mapping
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import create_engine, delete, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -75,15 +78,33 @@ def _dt(d: datetime | None) -> str | None:
 class Store:
     """All reads and writes of rasid's tables, safe for several processes writing at once."""
 
-    def __init__(self, db: str | Path, echo: bool = False) -> None:
+    def __init__(self, db: str | Path, echo: bool = False, must_exist: bool = False,
+                 read_only: bool | None = None) -> None:
+        """Open (and create, unless ``must_exist``) the database ``db``: a file path or a SQLAlchemy URL.
+
+        A SQLite file that this process may not write (or whose folder it may not write, which WAL needs)
+        is opened read-only, so it can still be browsed, exported and served; ``read_only`` forces either.
+        """
         self.url = db_url(db)
+        path = _sqlite_path(self.url)
+        if must_exist and path is not None and not path.exists():
+            raise StoreMissingError(f"no rasid database at {path}: create it with `rasid run INPUT --db {path}`")
+        self.read_only = bool(read_only) if read_only is not None else _not_writable(path)
         kwargs: dict = {"echo": echo, "future": True}
-        if self.url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 60}
-        self.engine: Engine = create_engine(self.url, **kwargs)
-        if self.url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._create_tables()
+        if path is not None and self.read_only:
+            immutable = not os.access(path.parent, os.W_OK)  # WAL files cannot be created beside it
+            uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+            kwargs["creator"] = lambda: sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+            self.engine: Engine = create_engine("sqlite://", **kwargs)
+            event.listen(self.engine, "connect", _sqlite_query_only)
+        else:
+            if path is not None:
+                kwargs["connect_args"] = {"timeout": 60}
+            self.engine = create_engine(self.url, **kwargs)
+            if path is not None:
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+        if not self.read_only:
+            self._create_tables()
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def _create_tables(self) -> None:
@@ -93,6 +114,7 @@ class Store:
                 with self.engine.begin() as conn:
                     _write_lock(conn)
                     Base.metadata.create_all(conn)
+                    _add_missing_columns(conn)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == 4:
@@ -267,12 +289,26 @@ class Store:
 
     # ---- skips -----------------------------------------------------------------------------
     def add_skips(self, skips: list[Skip]) -> None:
-        """Record inputs that could not be used, so ``rasid skips`` and the export can say why."""
+        """Record inputs that could not be used, so ``rasid skips`` and the export can say why.
+
+        A skip already recorded (same source and reason) is not added again: re-running the same input
+        adds nothing anywhere, the skips table included.
+        """
         if not skips:
             return
         with self.session() as s, s.begin():
             _write_lock(s)
-            s.add_all(SKIP.to_row(k) for k in skips)
+            sources = sorted({k.source_path for k in skips})
+            seen: set[tuple[str, str]] = set()
+            for i in range(0, len(sources), IN_CHUNK):
+                q = select(SkipRow.source_path, SkipRow.reason).where(SkipRow.source_path.in_(sources[i:i + IN_CHUNK]))
+                seen.update((a, b) for a, b in s.execute(q))
+            new = []
+            for k in skips:
+                if (k.source_path, k.reason) not in seen:
+                    seen.add((k.source_path, k.reason))
+                    new.append(SKIP.to_row(k))
+            s.add_all(new)
 
     def skips(self) -> list[Skip]:
         """Every recorded skip, in the order they were recorded."""
@@ -417,6 +453,22 @@ class Store:
             if state is not None:
                 _put_state(s, "clusterer", state)
 
+    def reset_stories(self) -> int:
+        """Forget every story (rows, conflicts, claim groups, assignments, clusterer state) in one
+        transaction and send clustered documents back to the extracted stage, so the next run rebuilds
+        all stories, e.g. under a new stories config. Extraction results are kept. Returns the documents reset.
+        """
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            s.execute(delete(StoryRow))
+            s.execute(delete(ConflictRow))
+            s.execute(delete(StateRow).where(StateRow.key == "clusterer"))
+            s.execute(update(ClaimRow).values(story_id=None, group=None))
+            s.execute(update(DocumentRow).where(DocumentRow.story_id.is_not(None)).values(
+                story_id=None, inferred_from=None, inferred_to=None))
+            return s.execute(update(DocumentRow).where(DocumentRow.stage == STAGE_CLUSTERED).values(
+                stage=STAGE_EXTRACTED)).rowcount
+
     def get_state(self, key: str) -> bytes | None:
         """Saved state of an incremental component (``clusterer``), or None before its first run."""
         with self.session() as s:
@@ -485,6 +537,49 @@ def _write_lock(conn: Session | Connection) -> None:
     dialect = conn.get_bind().dialect if isinstance(conn, Session) else conn.dialect
     if dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Migrate a database made by an older rasid: add each column the schema has and the table lacks.
+
+    Every column added since the first release is nullable or has a default, so ``ALTER TABLE ADD COLUMN``
+    is the whole migration (the same statement on SQLite and PostgreSQL); existing rows keep their values.
+    """
+    insp = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for col in table.columns:
+            if col.name in have:
+                continue
+            ddl = col.type.compile(dialect=conn.dialect)
+            default = col.default.arg if col.default is not None and col.default.is_scalar else None
+            extra = f" DEFAULT {default!r}" if isinstance(default, (int, float, str)) else ""
+            conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
+
+
+class StoreMissingError(FileNotFoundError):
+    """A command that only reads was pointed at a database file that does not exist."""
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (None for other backends and in-memory databases)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _not_writable(path: Path | None) -> bool:
+    """True for an existing SQLite file this process cannot write (file or folder read-only)."""
+    if path is None or not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _sqlite_query_only(dbapi_conn, _record) -> None:  # noqa: ANN001
+    """Read-only connections never switch the journal mode (that is a write) and refuse writes early."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001

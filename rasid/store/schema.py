@@ -105,6 +105,7 @@ class TimexRow(Base):
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     value: Mapped[str | None] = mapped_column(String(32))
+    value_end: Mapped[str | None] = mapped_column(String(32))  # end of a range («من 15 إلى 17 مارس»)
     granularity: Mapped[str] = mapped_column(String(16))
     relation: Mapped[str] = mapped_column(String(16))
 

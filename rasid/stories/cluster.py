@@ -18,11 +18,12 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
 
+from rasid.config import ClusterConfig, StoriesConfig
 from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.stories.embed import Embedder, lead_text
 from rasid.stories.features import IdfTable, cosine, event_modes
@@ -33,35 +34,7 @@ _STATE_VERSION = 2  # 2: main-event fields per row and the story -> storyline ma
 _EPOCH = datetime(1970, 1, 1)
 
 
-@dataclass
-class ClusterConfig:
-    """Weights and limits; see docs/results/clustering.md for how each default was measured."""
-
-    threshold: float = 0.17
-    window_days: float = 3.0
-    w_lex: float = 0.85
-    w_dense: float = 0.15
-    w_ent: float = 0.15
-    w_title: float = 0.35  # weight of headline-only TF-IDF cosine (headlines name the event)
-    dense_floor: float = 0.25  # USE cosine of unrelated news sits around here
-    date_decay: float = 0.1  # score lost per day beyond the first
-    mode_penalty: float = 0.30
-    event_date_penalty: float = 0.15
-    link_mix: float = 0.6  # 0 = best single member; >0 blends in the mean of the story's top-3 members
-    index_terms: int = 12
-    vector_terms: int = 40
-    max_scan: int = 400  # postings examined per term (newest first)
-    retain_days: float = 30.0  # rows older than this (vs newest) are dropped from the index on dump
-    feature_chars: int = 1500
-    # Event level: two articles whose main events differ in act or day are different stories.
-    act_penalty: float = 0.0  # main-event acts differ (plover-mode)
-    type_share: float = 0.5  # fraction of act_penalty kept when only the mode differs (same PLOVER type)
-    day_grace: float = 1.0  # days between event days before the decay starts
-    event_day_span: float = 3.0  # a day named in the lead counts as the event day this long before publication
-    # Storylines: a new story joins the affair of its best related article within a longer window.
-    line_threshold: float = 1.0
-    line_window_days: float = 10.0
-    line_date_decay: float = 0.02
+__all__ = ["ClusterConfig", "StoryClusterer", "cluster_all", "config_mismatch", "group"]
 
 
 @dataclass
@@ -136,9 +109,15 @@ class StoryClusterer:
     """Incremental clusterer; persist with :meth:`dump`, restore with :meth:`load`."""
 
     def __init__(self, config: ClusterConfig | None = None, embedder: Embedder | None = None,
-                 idf: IdfTable | None = None) -> None:
-        self.config = config or ClusterConfig()
-        self.embedder = embedder if embedder is not None else Embedder.load()
+                 idf: IdfTable | None = None, settings: StoriesConfig | None = None) -> None:
+        """``settings``: the whole stories section the stored stories are built with, recorded by :meth:`dump`;
+        ``config``, when given, replaces its ``cluster`` part (so what is recorded is what clusters)."""
+        settings = settings or StoriesConfig()
+        if config is not None and config != settings.cluster:
+            settings = replace(settings, cluster=config)
+        self.settings = settings
+        self.config = settings.cluster
+        self.embedder = embedder if embedder is not None else Embedder.load(self.settings.embed.backend)
         self.idf = idf if idf is not None else IdfTable.load()
         self.assignments: dict[str, str] = {}
         self.stories: dict[str, StoryStats] = {}
@@ -153,14 +132,15 @@ class StoryClusterer:
 
     @classmethod
     def load(cls, state: bytes | None = None, config: ClusterConfig | None = None,
-             embedder: Embedder | None = None) -> StoryClusterer:
-        """Restore from :meth:`dump` bytes (``None`` = empty). The embedder must match the one dumped."""
-        self = cls(config=config, embedder=embedder)
+             embedder: Embedder | None = None, settings: StoriesConfig | None = None) -> StoryClusterer:
+        """Restore from :meth:`dump` bytes (``None`` = empty). The embedder must match the one dumped.
+
+        The config the state was built with is not checked here: see :func:`config_mismatch`.
+        """
+        self = cls(config=config, embedder=embedder, settings=settings)
         if not state:
             return self
-        with np.load(io.BytesIO(state), allow_pickle=False) as z:
-            meta = json.loads(bytes(z["meta"]).decode("utf-8"))
-            dense = z["dense"].astype(np.float32)
+        meta, dense = _read_state(state)
         if meta["version"] not in (1, _STATE_VERSION):
             raise ValueError(f"unsupported cluster state version {meta['version']}")
         if meta["backend"] != self.embedder.backend or dense.shape != (len(meta["rows"]), self.embedder.dim):
@@ -181,6 +161,7 @@ class StoryClusterer:
         meta = {
             "version": _STATE_VERSION, "backend": self.embedder.backend, "assignments": self.assignments,
             "stories": {k: asdict(v) for k, v in self.stories.items()}, "lines": self.lines, "rows": rows,
+            "config": {"hash": self.settings.digest(), "stories": asdict(self.settings)},
         }
         dense = self._dense[keep].astype(np.float16) if self._n_dense else np.zeros((0, 0), np.float16)
         buf = io.BytesIO()
@@ -208,7 +189,7 @@ class StoryClusterer:
         """Assign every doc to a story (existing or new); returns doc id -> story id.
 
         A doc that founds a story also places that story in a storyline (:attr:`lines`).
-        ``vectors``: ``embedder.encode_docs(self.pending(docs))`` computed elsewhere (e.g. on Dask
+        ``vectors``: ``embedder.encode_docs(self.pending(docs), lead_chars)`` computed elsewhere (e.g. on Dask
         workers), so the sequential part here does no embedding; ``None`` = embed here.
         ``events``: the coded events per doc (their lead events give the main event's actors and type).
         """
@@ -223,10 +204,11 @@ class StoryClusterer:
                 raise ValueError(f"vectors shape {vectors.shape} != {(len(new), self.embedder.dim)}")
             vecs = vectors
         else:
-            vecs = self.embedder.encode_docs(new)
+            vecs = self.embedder.encode_docs(new, self.settings.embed.lead_chars)
         for i, doc in enumerate(new):
             row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []),
-                                  main_event(doc, events.get(doc.id, []), timexes.get(doc.id, [])))
+                                  main_event(doc, events.get(doc.id, []), timexes.get(doc.id, []),
+                                             self.settings.embed.lead_chars))
             emb = vecs[i] if vecs is not None else None
             story, line = self.place(row, emb)
             row.story = story or "s-" + doc.id
@@ -242,14 +224,15 @@ class StoryClusterer:
     def _featurize(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression],
                    main: MainEvent | None = None) -> _Row:
         cfg = self.config
+        chars = self.settings.embed.lead_chars
         text = (doc.title or "") + "\n" + doc.text[: cfg.feature_chars]
-        head = doc.title or lead_text(doc, n_sentences=1)
-        modes = event_modes(head) or event_modes(lead_text(doc))
-        lead_end = len(lead_text(doc, n_sentences=2)) + 50
+        head = doc.title or lead_text(doc, n_sentences=1, max_chars=chars)
+        modes = event_modes(head) or event_modes(lead_text(doc, max_chars=chars))
+        lead_end = len(lead_text(doc, n_sentences=2, max_chars=chars)) + 50
         dates = frozenset(t.value for t in timexes
                           if t.value and t.granularity == "day" and len(t.value) == 10 and t.start < lead_end)
         ents = frozenset(m.entity_id or normalize(m.text) for m in mentions)
-        title = self.idf.vector(doc.title or lead_text(doc, n_sentences=1), 20)
+        title = self.idf.vector(doc.title or lead_text(doc, n_sentences=1, max_chars=chars), 20)
         main = main or MainEvent()
         day = _day(doc)
         eday = _event_day(main.date, day, cfg.event_day_span)
@@ -407,6 +390,42 @@ class StoryClusterer:
 
     def members(self, story_id: str) -> list[str]:
         return sorted(d for d, s in self.assignments.items() if s == story_id)
+
+
+def _read_state(state: bytes) -> tuple[dict, np.ndarray]:
+    with np.load(io.BytesIO(state), allow_pickle=False) as z:
+        return json.loads(bytes(z["meta"]).decode("utf-8")), z["dense"].astype(np.float32)
+
+
+def config_mismatch(state: bytes | None, settings: StoriesConfig) -> str | None:
+    """Why stories stored with ``state`` must not be extended under ``settings`` (None: they may).
+
+    Stories built under one config and extended under another would mix two definitions of a story
+    in one archive, so the caller refuses (or rebuilds them all). A state from before configs were
+    recorded counts as built with the defaults, which were the only possible config then.
+    """
+    if not state:
+        return None
+    recorded = _read_state(state)[0].get("config") or {"hash": StoriesConfig().digest(),
+                                                        "stories": asdict(StoriesConfig())}
+    if recorded["hash"] == settings.digest():
+        return None
+    changed = _diff(recorded["stories"], asdict(settings), "stories.")
+    return (f"the stored stories were built with another stories config (hash {recorded['hash']}, now "
+            f"{settings.digest()}; changed: {', '.join(changed) or 'unknown'}). Stories were not updated: "
+            "rerun with --reconfigure to rebuild every story with the new config, or run with the old values.")
+
+
+def _diff(old: dict, new: dict, prefix: str) -> list[str]:
+    """``key old -> new`` for each differing leaf of two nested config dicts."""
+    out: list[str] = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out.extend(_diff(a, b, f"{prefix}{key}."))
+        elif a != b:
+            out.append(f"{prefix}{key} {a!r} -> {b!r}")
+    return out
 
 
 def group(assignments: dict[str, str]) -> dict[str, list[str]]:

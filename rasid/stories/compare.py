@@ -1,7 +1,7 @@
 """Cross-source comparison inside one story: cluster claims, flag conflicting values.
 
 Claims about the same fact share a slot, a topic (visit, phone call, withdrawal...)
-and an anchor date within ``DATE_TOLERANCE_DAYS`` (a phone call on 12 January and
+and an anchor date within ``CompareConfig.date_tolerance_days`` (a phone call on 12 January and
 a visit on 28 January are different facts, so "phone" vs "in_person" between them
 is not a conflict). For the ``date`` slot the value itself is the anchor, so two
 outlets dating the same visit a day apart do conflict, while a visit months
@@ -16,15 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from rasid.config import CompareConfig
 from rasid.extract.attribution import DocContext, claim_context
 from rasid.models import Claim, Conflict, Document, TimeExpression
 from rasid.text.normalize import words
 
-DATE_TOLERANCE_DAYS = 3
 # Slots whose differing values are flagged. "place" is clustered but not flagged: without a place
 # hierarchy, «موسكو» vs «روسيا» vs «الكرملين» look like disagreements when they are nested places.
 CONFLICT_SLOTS = {"visit_type", "meeting_mode", "count", "date"}
-_TEXT_OVERLAP = 0.6
+_DEFAULT = CompareConfig()
 
 
 @dataclass
@@ -38,7 +38,8 @@ class _Group:
 
 
 def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document],
-                  timexes: dict[str, list[TimeExpression]] | None = None) -> tuple[list[Claim], list[Conflict]]:
+                  timexes: dict[str, list[TimeExpression]] | None = None,
+                  config: CompareConfig = _DEFAULT) -> tuple[list[Claim], list[Conflict]]:
     """Set ``story_id``/``group`` on each claim and return the story's conflicts (deterministic ids).
 
     ``timexes``: the stored ``find_dates`` results per doc id, when the caller has them (saves a pass per doc).
@@ -56,7 +57,7 @@ def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document],
         if c.slot == "date" and c.value and len(c.value) == 10:
             anchor = date.fromisoformat(c.value)
         bag = set(words(c.text))
-        g = next((g for g in groups if _same_fact(g, c, topic, anchor, bag)), None)
+        g = next((g for g in groups if _same_fact(g, c, topic, anchor, bag, config)), None)
         if g is None:
             g = _Group(f"{story_id}:g{len(groups)}", c.slot, topic, anchor)
             groups.append(g)
@@ -90,13 +91,14 @@ def compare_story(story_id: str, claims: list[Claim], docs: dict[str, Document],
     return claims, conflicts
 
 
-def _same_fact(g: _Group, c: Claim, topic: str | None, anchor: date | None, bag: set[str]) -> bool:
+def _same_fact(g: _Group, c: Claim, topic: str | None, anchor: date | None, bag: set[str],
+               config: CompareConfig) -> bool:
     if g.slot != c.slot:
         return False
     if c.slot is None:
         if not bag or not g.bag:  # a claim of punctuation only («...») matches nothing by its words
             return False
-        return len(g.bag & bag) / min(len(g.bag), len(bag)) >= _TEXT_OVERLAP
+        return len(g.bag & bag) / min(len(g.bag), len(bag)) >= config.text_overlap
     if c.slot == "count":
         noun = (c.value or "").split(" ", 1)[-1]
         gnoun = (g.claims[0].value or "").split(" ", 1)[-1]
@@ -106,7 +108,7 @@ def _same_fact(g: _Group, c: Claim, topic: str | None, anchor: date | None, bag:
         return False  # a count without a topic word is identified by its noun alone
     if g.anchor is None or anchor is None:
         return True
-    return abs((g.anchor - anchor).days) <= DATE_TOLERANCE_DAYS
+    return abs((g.anchor - anchor).days) <= config.date_tolerance_days
 
 
 def _exclusive(voices: dict[str, set]) -> set[str]:

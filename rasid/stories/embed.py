@@ -15,14 +15,15 @@ from typing import Any
 
 import numpy as np
 
+from rasid.config import EmbedConfig
 from rasid.models import Document
 from rasid.text.spans import sentences
 
-LEAD_CHARS = 400
+_DEFAULT = EmbedConfig()
 ENCODE_BATCH = 64  # texts per backend call; splitting work at these bounds gives bit-identical rows
 
 
-def lead_text(doc: Document, n_sentences: int = 2, max_chars: int = LEAD_CHARS) -> str:
+def lead_text(doc: Document, n_sentences: int = 2, max_chars: int = _DEFAULT.lead_chars) -> str:
     """Title plus the first sentences: the part of a news article that names its event."""
     parts = [doc.title.strip()] if doc.title else []
     for span in sentences(doc.text[: max_chars * 2])[:n_sentences]:
@@ -41,7 +42,7 @@ class Embedder:
     _model: Any = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, backend: str = "use", threads: int = 1) -> Embedder:
+    def load(cls, backend: str = _DEFAULT.backend, threads: int = 1) -> Embedder:
         """Load ``use`` (default), ``e5`` or ``none``; an unimportable backend degrades to ``none``."""
         try:
             if backend == "use":
@@ -74,5 +75,10 @@ class Embedder:
         norms[norms == 0] = 1.0
         return mat / norms
 
-    def encode_docs(self, docs: list[Document]) -> np.ndarray:
-        return self.encode([lead_text(d) for d in docs])
+    @staticmethod
+    def leads(docs: list[Document], max_chars: int = _DEFAULT.lead_chars) -> list[str]:
+        """The texts :meth:`encode_docs` embeds: each document's lead (``lead_text``)."""
+        return [lead_text(d, max_chars=max_chars) for d in docs]
+
+    def encode_docs(self, docs: list[Document], max_chars: int = _DEFAULT.lead_chars) -> np.ndarray:
+        return self.encode(self.leads(docs, max_chars))

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from rasid import resources
+from rasid.config import EmbedConfig
 from rasid.models import Document, Event, TimeExpression
-from rasid.stories.embed import LEAD_CHARS, lead_text
+from rasid.stories.embed import lead_text
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
 
@@ -35,7 +36,7 @@ def _act_patterns() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for act, cues in resources.lexicon_groups("story_acts.tsv").items():
         alt = resources.alternation(tuple(sorted({normalize(c) for c in cues}, key=len, reverse=True)))
-        out.append((act, re.compile(r"(?<!\w)[وفبل]?(?:ال|ل)?" + alt + r"\w{0,%d}(?!\w)" % _MAX_SUFFIX)))
+        out.append((act, re.compile(r"(?<!\w)[وفبل]?(?:ال|ل)?" + alt + rf"\w{{0,{_MAX_SUFFIX}}}(?!\w)")))
     return out
 
 
@@ -93,10 +94,11 @@ def split_act(act: str) -> tuple[str, str | None]:
     return kind.upper(), mode or None
 
 
-def main_event(doc: Document, events: list[Event] = (), timexes: list[TimeExpression] = ()) -> MainEvent:
+def main_event(doc: Document, events: list[Event] = (), timexes: list[TimeExpression] = (),
+               lead_chars: int = EmbedConfig().lead_chars) -> MainEvent:
     """The article's main event from its headline and lead (see the module docstring for the rule)."""
-    first = sentences(doc.text[:LEAD_CHARS * 2])
-    lead_end = len(lead_text(doc, n_sentences=2)) + 50
+    first = sentences(doc.text[:lead_chars * 2])
+    lead_end = len(lead_text(doc, n_sentences=2, max_chars=lead_chars)) + 50
     lead_events = [e for e in events if e.sent_start < lead_end and not e.background]
     found = headline_act(doc.title) if doc.title else None
     if found is None:

@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from rasid.config import SummaryConfig
 from rasid.models import Document, SummarySentence
 from rasid.stories.features import IdfTable, cosine
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
 
-MIN_TERMS = 5
-MAX_CHARS = 400
-LEAD_SENTENCES = 8
-DUPLICATE_SIM = 0.5
+_DEFAULT = SummaryConfig()
 
 
 def _centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
@@ -54,7 +52,6 @@ def pick_title(docs: list[Document], idf: IdfTable | None = None) -> str:
 # Background sentences (pluperfect "وكان … قد", "يذكر أن", "سبق أن") recall earlier events: a summary of
 # *this* event should prefer what happened now, so they are ranked down, not excluded.
 _BACKGROUND_RE = re.compile(r"^(و?كان|و?كانت)\s.{0,60}\sقد\s|^(و?يذكر|و?يشار|و?تجدر الاشاره) (ان|الي)|و?سبق (ان|ل)|في وقت سابق")
-BACKGROUND_PENALTY = 0.15
 
 
 def is_background(sentence: str) -> bool:
@@ -65,25 +62,27 @@ def _ts(doc: Document) -> float:
     return doc.published.timestamp() if doc.published else float("inf")
 
 
-def summarize_story(docs: list[Document], max_sentences: int = 5,
-                    idf: IdfTable | None = None) -> tuple[str, list[SummarySentence]]:
-    """Title and up to ``max_sentences`` (at least 3 when the story has them) non-redundant sentences."""
+def summarize_story(docs: list[Document], max_sentences: int | None = None, idf: IdfTable | None = None,
+                    config: SummaryConfig = _DEFAULT) -> tuple[str, list[SummarySentence]]:
+    """Title and up to ``max_sentences`` (default ``config.max_sentences``; at least 3 when the story has
+    them) non-redundant sentences."""
+    max_sentences = config.max_sentences if max_sentences is None else max_sentences
     idf = idf or IdfTable.load()
     ordered = sorted(docs, key=lambda d: (_ts(d), d.id))
     cands: list[tuple[SummarySentence, dict[str, float], int]] = []
     for doc in ordered:
-        for pos, span in enumerate(sentences(doc.text)[:LEAD_SENTENCES]):
-            if len(span.text) > MAX_CHARS:
+        for pos, span in enumerate(sentences(doc.text)[:config.lead_sentences]):
+            if len(span.text) > config.max_chars:
                 continue
             found = idf.terms(span.text)
-            if len(found) < MIN_TERMS:
+            if len(found) < config.min_terms:
                 continue
             sent = SummarySentence(doc.id, span.start, span.end, span.text)
             cands.append((sent, idf.vector_of_terms(found), pos))
     if not cands:
         return pick_title(docs, idf), []
     cen = _centroid([idf.vector((d.title or "") + "\n" + d.text[:2000]) for d in ordered])
-    relevance = [cosine(v, cen) + 0.1 / (1 + pos) - (BACKGROUND_PENALTY if is_background(c.text) else 0.0)
+    relevance = [cosine(v, cen) + 0.1 / (1 + pos) - (config.background_penalty if is_background(c.text) else 0.0)
                  for c, v, pos in cands]
     chosen: list[int] = []
     while len(chosen) < max_sentences:
@@ -92,7 +91,7 @@ def summarize_story(docs: list[Document], max_sentences: int = 5,
             if i in chosen:
                 continue
             redundancy = max((_term_set_sim(v, cands[j][1]) for j in chosen), default=0.0)
-            if redundancy >= DUPLICATE_SIM:
+            if redundancy >= config.duplicate_sim:
                 continue
             score = 0.7 * relevance[i] - 0.3 * redundancy
             if score > best_score:

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from rasid.config import TimelineConfig
 from rasid.extract.temporal import find_dates
 from rasid.models import Document, Event, Story, TimelineEntry
 
-MERGE_TOLERANCE_DAYS = 1
-PUBLICATION_SLACK_DAYS = 2
+_DEFAULT = TimelineConfig()
 
 
-def build_timeline(story: Story, events: list[Event], docs: dict[str, Document]) -> list[TimelineEntry]:
+def build_timeline(story: Story, events: list[Event], docs: dict[str, Document],
+                   config: TimelineConfig = _DEFAULT) -> list[TimelineEntry]:
     """Dated events of the story in order, background flagged, each with the outlets reporting it."""
     in_story = set(story.doc_ids) if story.doc_ids else set(docs)
     evs = [e for e in events if e.doc_id in in_story and e.date]
     evs.sort(key=lambda e: (_pub_key(docs.get(e.doc_id)), e.doc_id, e.sent_start))
     clusters: list[list[Event]] = []
     for e in evs:
-        target = next((c for c in clusters if _same_event(c[0], e)), None)
+        target = next((c for c in clusters if _same_event(c[0], e, config.merge_tolerance_days)), None)
         if target is None:
             clusters.append([e])
         else:
@@ -48,7 +49,8 @@ def build_timeline(story: Story, events: list[Event], docs: dict[str, Document])
     return entries
 
 
-def infer_publication_range(doc: Document, story_docs: list[Document]) -> tuple[datetime, datetime] | None:
+def infer_publication_range(doc: Document, story_docs: list[Document],
+                            config: TimelineConfig = _DEFAULT) -> tuple[datetime, datetime] | None:
     """When ``doc`` has no date: between the latest date it mentions and the story's dated articles.
 
     Lower bound: the latest past absolute day the text mentions (it reports it) or the earliest
@@ -61,7 +63,7 @@ def infer_publication_range(doc: Document, story_docs: list[Document]) -> tuple[
     latest_mention = datetime.fromisoformat(max(mentioned)) if mentioned else None
     if not pubs and latest_mention is None:
         return None
-    slack = timedelta(days=PUBLICATION_SLACK_DAYS)
+    slack = timedelta(days=config.publication_slack_days)
     if pubs:
         lo, hi = _naive(pubs[0]) - slack, _naive(pubs[-1]) + slack
         if latest_mention and latest_mention > lo:
@@ -88,11 +90,11 @@ def _as_date(value: str) -> date:
     return date.fromisoformat(value[:10])
 
 
-def _same_event(a: Event, b: Event) -> bool:
+def _same_event(a: Event, b: Event, tolerance_days: int) -> bool:
     if a.type != b.type or (a.mode and b.mode and a.mode != b.mode):
         return False
     if len(a.date) == 10 and len(b.date) == 10:
-        if abs((_as_date(a.date) - _as_date(b.date)).days) > MERGE_TOLERANCE_DAYS:
+        if abs((_as_date(a.date) - _as_date(b.date)).days) > tolerance_days:
             return False
     elif a.date[:min(len(a.date), len(b.date))] != b.date[:min(len(a.date), len(b.date))]:
         return False  # a month/year date merges only with dates inside it

@@ -11,6 +11,7 @@ from itertools import combinations
 
 import numpy as np
 
+from rasid.config import EmbedConfig
 from rasid.models import Document
 from rasid.stories.cluster import ClusterConfig
 from rasid.stories.embed import Embedder
@@ -67,9 +68,9 @@ class CachedEmbedder(Embedder):
         super().__init__(inner.backend, inner.dim, inner._model)
         self._cache: dict[str, np.ndarray] = {}
 
-    def encode_docs(self, docs: list[Document]) -> np.ndarray:
+    def encode_docs(self, docs: list[Document], max_chars: int = EmbedConfig().lead_chars) -> np.ndarray:
         todo = [d for d in docs if d.id not in self._cache]
         if todo:
-            for d, v in zip(todo, super().encode_docs(todo), strict=True):
+            for d, v in zip(todo, super().encode_docs(todo, max_chars), strict=True):
                 self._cache[d.id] = v
         return np.vstack([self._cache[d.id] for d in docs]) if docs else np.zeros((0, self.dim), np.float32)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rasid import resources
+from rasid.config import EventsConfig
 from rasid.extract.events.classifier import EventClassifier
 from rasid.extract.events.lexicon import EventLexicon, Trigger, stem_candidates
 from rasid.models import Document, Event, Mention, TimeExpression
@@ -32,7 +33,6 @@ _VISIT_RE = re.compile(r"زيار|زار|يزور")
 # Light verbs that report an event expressed by a noun ("نظّم مظاهرة", "أجرى اتصالاً", "وصل في زيارة").
 _SUPPORT_VERBS = frozenset(_ROLE_WORDS["support_verb"])
 _NEGATION = frozenset(_ROLE_WORDS["negation"])
-_BACKGROUND_GAP_DAYS = 7
 
 
 @dataclass
@@ -53,7 +53,8 @@ class EventCoder:
     """
 
     def __init__(self, lexicon: EventLexicon, classifier: EventClassifier | None = None,
-                 candidates: EventLexicon | None = None) -> None:
+                 candidates: EventLexicon | None = None, config: EventsConfig | None = None) -> None:
+        self.config = config or EventsConfig()
         self.lexicon = lexicon
         self.classifier = classifier
         # Proposals for the classifier's types: any trigger token of the type (negated, definite or
@@ -62,18 +63,19 @@ class EventCoder:
         self._support: dict[str, bool] = {}  # word -> is a support verb (memo)
 
     @classmethod
-    def load(cls, include_up: bool = False, classifier: bool = True) -> EventCoder:
+    def load(cls, include_up: bool = False, classifier: bool = True,
+             config: EventsConfig | None = None) -> EventCoder:
         """Load the committed lexicon (``include_up`` adds the noisier UniversalPetrarch layer) and,
         unless ``classifier=False``, the committed event classifier with its candidate lexicon."""
         lexicon = EventLexicon.load(include_up=include_up)
         if not classifier:
-            return cls(lexicon)
+            return cls(lexicon, config=config)
         clf = EventClassifier.load()
         if clf.gate == "strict":
-            return cls(lexicon, clf)
+            return cls(lexicon, clf, config=config)
         up = clf.gate == "loose_up"
         cands = lexicon if up == include_up else EventLexicon.load(include_up=up)  # shared: one lookup pass
-        return cls(lexicon, clf, cands)
+        return cls(lexicon, clf, cands, config=config)
 
     # ------------------------------------------------------------------ public
 
@@ -82,7 +84,7 @@ class EventCoder:
         mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
         for sent in sentences(doc.text):
             events.extend(self._code_sentence(doc, sent, mentions, timexes, len(events)))
-        _mark_background(events, doc)
+        _mark_background(events, doc, self.config.background_gap_days)
         return events
 
     def triggers(self, text: str) -> list[tuple[int, int, Trigger]]:
@@ -284,8 +286,9 @@ def _period_end(value: str) -> date:
     return date.fromisoformat(value[:10])
 
 
-def _mark_background(events: list[Event], doc: Document) -> None:
-    """Background = ends clearly (a week+) before the article's main event (its first dated event)."""
+def _mark_background(events: list[Event], doc: Document, gap_days: int) -> None:
+    """Background = ends clearly (``gap_days``, a week by default) before the article's main event
+    (its first dated event)."""
     dated = [e for e in events if e.date]
     if not dated:
         return
@@ -293,4 +296,4 @@ def _mark_background(events: list[Event], doc: Document) -> None:
     if doc.published and main > doc.published.date():
         main = doc.published.date()
     for e in dated:
-        e.background = (main - _period_end(e.date)).days > _BACKGROUND_GAP_DAYS
+        e.background = (main - _period_end(e.date)).days > gap_days

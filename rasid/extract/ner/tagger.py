@@ -14,6 +14,7 @@ from pathlib import Path
 import pycrfsuite
 
 from rasid import resources
+from rasid.config import NerConfig
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
@@ -23,10 +24,6 @@ from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
 from rasid.text.spans import Span, sentences, tokens
 
-_MAX_SENT_TOKENS = 200
-_RECALL = 0.0  # P(not O) above which a Viterbi "O" token becomes a name; off: it lowered dev F1 (docs/results)
-_CONSISTENT = 0.7  # mean confidence a name needs to be propagated to its other occurrences in a document
-_UNSURE = 0.8  # CRF marginal below which a one-word common-word name is dropped
 _BIG_PLACE = frozenset({"LOC3", "LOC2", "LOCc"})
 _LOC_CUES = frozenset(normalize(w) for w in (
     "في من إلى الى نحو قرب باتجاه حول داخل عبر بين مدينة بلدة محافظة ريف أطراف ضواحي محيط شمال جنوب شرق غرب "
@@ -62,18 +59,18 @@ class NerTagger:
     lexicon: frozenset[str] = field(default_factory=frozenset)  # first words of training names
     common: frozenset[str] = field(default_factory=frozenset)  # words that are rarely names
     clusters: WordClusters | None = None
-    recall_threshold: float = _RECALL
-    consistency_conf: float = _CONSISTENT
+    config: NerConfig = field(default_factory=NerConfig)
     _crf: pycrfsuite.Tagger | None = None
 
     @classmethod
-    def load(cls, path: Path | str | None = None, gazetteer: Gazetteer | None = None) -> NerTagger:
+    def load(cls, path: Path | str | None = None, gazetteer: Gazetteer | None = None,
+             config: NerConfig | None = None) -> NerTagger:
         model = Path(path) if path else _default_model()
         crf = pycrfsuite.Tagger()
         crf.open(str(model))
         return cls(model_path=model, gazetteer=gazetteer or Gazetteer.load(), lexicon=_words(model, "_lexicon"),
                    common=_words(model, "_common"), clusters=WordClusters.load(_sibling(model, "_clusters.tsv.gz")),
-                   _crf=crf)
+                   config=config or NerConfig(), _crf=crf)
 
     def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
         """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
@@ -93,15 +90,15 @@ class NerTagger:
         """Viterbi favours "O" for rare names; relabel tokens whose marginal name probability is high.
 
         Recall is the CRF's weak side, so a token the best path labels O but whose summed B-/I-
-        marginals exceed ``recall_threshold`` takes its most probable name label (I- after O -> B-).
+        marginals exceed ``config.recall_threshold`` takes its most probable name label (I- after O -> B-).
         Lower is more eager (0.3: relabel when P(O) < 0.7); 0 switches the pass off.
         """
         assert self._crf is not None
-        if self.recall_threshold <= 0:
+        if self.config.recall_threshold <= 0:
             return
         names = [lab for lab in self._crf.labels() if lab != "O"]
         for i, lab in enumerate(labels):
-            if lab != "O" or probs[i] >= 1 - self.recall_threshold:
+            if lab != "O" or probs[i] >= 1 - self.config.recall_threshold:
                 continue
             best = max(names, key=lambda n: self._crf.marginal(n, i))
             if best.startswith("I-") and (i == 0 or labels[i - 1][2:] != best[2:]):
@@ -113,7 +110,7 @@ class NerTagger:
         """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
         for i, lab in enumerate(labels):
             single = lab.startswith("B-") and (i + 1 == len(labels) or not labels[i + 1].startswith("I-"))
-            if single and probs[i] < _UNSURE:
+            if single and probs[i] < self.config.unsure_common_word:
                 forms = [f for f, _ in clitic_variants(normalize(toks[i]))]
                 if forms[0] in self.common or forms[-1] in self.common:
                     labels[i] = "O"
@@ -193,8 +190,9 @@ class NerTagger:
     def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
         """``predict_tokens`` for each sentence of one document, then label consistency across them."""
         out = [self.predict_tokens(toks) for toks in sents]
-        if self.consistency_conf < 1:
-            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.consistency_conf, self.common)
+        if self.config.consistency_conf < 1:
+            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
+                      self.common)
         return out
 
     def tag(self, doc_id: str, text: str) -> list[Mention]:
@@ -202,7 +200,8 @@ class NerTagger:
         chunks: list[list[Span]] = []
         for sent in sentences(text):
             toks = [Span(t.start + sent.start, t.end + sent.start, t.text) for t in tokens(sent.text)]
-            chunks.extend(toks[k:k + _MAX_SENT_TOKENS] for k in range(0, len(toks), _MAX_SENT_TOKENS))
+            n = self.config.max_sentence_tokens
+            chunks.extend(toks[k:k + n] for k in range(0, len(toks), n))
         chunks = [c for c in chunks if c]
         preds = self.predict_document([[t.text for t in c] for c in chunks])
         mentions: list[Mention] = []

@@ -1,0 +1,88 @@
+"""The store under hostile conditions: read-only files, old schemas, repeated runs, missing databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rasid.config import RunConfig
+from rasid.run.pipeline import run
+from rasid.serve.cli import app
+from rasid.store import Store, StoreMissingError
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def small_db(tmp_path: Path, demo_corpus: Path) -> Path:
+    db = tmp_path / "small.db"
+    store = Store(db)
+    run([demo_corpus / "sana", demo_corpus / "rt_arabic"], store)
+    store.close()
+    return db
+
+
+def test_read_only_database_can_be_listed_and_exported(small_db: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode == os.W_OK else real_access(p, mode))
+    before = small_db.stat().st_mtime_ns
+    store = Store(small_db)
+    assert store.read_only and len(store.documents()) >= 4 and store.stories()
+    store.close()
+    res = runner.invoke(app, ["stories", "--db", str(small_db)])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "ro.json"
+    res = runner.invoke(app, ["export", "--db", str(small_db), "--format", "json", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text(encoding="utf-8"))["stories"]
+    assert small_db.stat().st_mtime_ns == before  # nothing written, not even the journal mode
+
+
+def test_writing_a_read_only_database_is_one_clear_error(small_db: Path, demo_corpus: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if mode == os.W_OK else real_access(p, mode))
+    res = runner.invoke(app, ["run", str(demo_corpus / "tass_ar"), "--db", str(small_db)])
+    assert res.exit_code != 0
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert any("read-only" in ln and str(small_db) in ln for ln in lines), res.output
+    assert "Traceback" not in res.output
+
+
+def test_old_database_gets_new_columns(tmp_path: Path, demo_corpus: Path):
+    db = tmp_path / "old.db"
+    Store(db).close()
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE timexes DROP COLUMN value_end")
+    con.commit()
+    con.close()
+    store = Store(db)
+    run([demo_corpus / "sana"], store, RunConfig(cluster=False))
+    assert store.timexes()  # written with the migrated column
+    store.close()
+
+
+def test_rerunning_the_same_input_adds_nothing_skips_included(tmp_path: Path, fixtures: Path, demo_corpus: Path):
+    store = Store(tmp_path / "again.db")
+    inputs = [fixtures / "empty.txt", fixtures / "binary.bin", fixtures / "malformed.jsonl", demo_corpus / "sana"]
+    run(inputs, store)
+    counts = (len(store.documents()), len(store.skips()), len(store.stories()))
+    run(inputs, store)
+    assert (len(store.documents()), len(store.skips()), len(store.stories())) == counts
+    store.close()
+
+
+def test_reading_commands_refuse_a_missing_database(tmp_path: Path):
+    missing = tmp_path / "nope.db"
+    with pytest.raises(StoreMissingError):
+        Store(missing, must_exist=True)
+    for cmd in (["stories"], ["skips"], ["export", "--format", "json", "-o", str(tmp_path / "x.json")]):
+        res = runner.invoke(app, [*cmd, "--db", str(missing)])
+        assert res.exit_code != 0 and "no rasid database" in res.output, (cmd, res.output)
+    assert not missing.exists()
