@@ -25,6 +25,8 @@ from rasid.models import (
     RawArticle,
     Skip,
     Story,
+    StoryBrief,
+    Storyline,
     SummarySentence,
     TimeExpression,
     TimelineEntry,
@@ -34,7 +36,9 @@ from rasid.store.schema import DocumentRow, EventRow
 
 TEXT = ("وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء في زيارة رسمية.\n"
         "وقال المتحدث باسم الكرملين دميتري بيسكوف إن الزيارة زيارة عمل.")
-NOT_PERSISTED = {RawArticle}  # read from inputs, turned into a Document before anything is stored
+# RawArticle: read from inputs, turned into a Document before anything is stored;
+# StoryBrief: a read-only projection of a stored story (Store.story_briefs), what a storyline is built from.
+NOT_PERSISTED = {RawArticle, StoryBrief}
 
 
 @pytest.mark.parametrize("mapping", MAPPINGS, ids=lambda m: m.model.__name__)
@@ -80,7 +84,8 @@ def samples() -> dict[type, object]:
     mention = Mention("sana-1", s, e, "موسكو", "LOC", entity_id="loc:moscow", confidence=0.8)
     entity = Entity(id="loc:moscow", type="LOC", name="موسكو", aliases=["موسكو", "مسكو"], confidence=0.9,
                     lat=55.75, lon=37.62, country="RU", geonames_id=524901, titles=["العاصمة الروسية"])
-    timex = TimeExpression("sana-1", *_offsets("يوم الأربعاء"), "يوم الأربعاء", "2026-01-28", "week", "past")
+    timex = TimeExpression("sana-1", *_offsets("يوم الأربعاء"), "يوم الأربعاء", "2026-01-28", "week", "past",
+                           value_end="2026-01-29")
     event = Event(id="ev-1", doc_id="sana-1", type="CONSULT", sent_start=0, sent_end=TEXT.index("\n"),
                   trigger="وصل", mode="visit", cameo="042", actors=["per:sharaa"], targets=["loc:moscow"],
                   place="loc:moscow", date="2026-01-28", background=True, confidence=0.7)
@@ -95,7 +100,9 @@ def samples() -> dict[type, object]:
                   timeline=[TimelineEntry("2026-01-28", TEXT[:10], "sana-1", 0, 10, event_id="ev-1",
                                           background=True, sources=["sana"])],
                   first_date=published, last_date=datetime(2026, 1, 29, 12))
-    return {type(x): x for x in (doc, mention, entity, timex, event, claim, conflict, skip, story)}
+    storyline = Storyline(id="l-s-visit", story_ids=["s-visit", "s-call"], title="الشرع في موسكو",
+                          first_date=published, last_date=datetime(2026, 1, 30), outlets=["rt", "sana"], size=3)
+    return {type(x): x for x in (doc, mention, entity, timex, event, claim, conflict, skip, story, storyline)}
 
 
 def test_samples_set_every_field_away_from_its_default() -> None:
