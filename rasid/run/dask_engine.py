@@ -45,6 +45,7 @@ from rasid.run.pipeline import (
     raw_hash,
     save_analysis,
     story_input,
+    update_storylines,
 )
 from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
 
@@ -448,6 +449,7 @@ def run_dask(paths: list[str | Path], store: Store, cfg: RunConfig | None = None
         if cfg.cluster:
             changed = cluster_dask(client, store, cfg, report)
             compare_dask(client, store, changed, report, cfg.stories)
+            update_storylines(store, changed, report)
     finally:
         if own:
             cluster_obj = getattr(client, "_rasid_owned_cluster", None)

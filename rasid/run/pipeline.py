@@ -43,6 +43,7 @@ class RunReport:
     extracted: int = 0
     clustered: int = 0
     stories_updated: int = 0
+    storylines_updated: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -309,8 +310,12 @@ def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], 
 
 def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], mentions: dict[str, list],
                  timexes: dict[str, list], report: RunReport, vectors: np.ndarray | None = None) -> set[str]:
-    """Assign one chunk and store the assignments with the clusterer state; returns the stories touched."""
-    assignments = clusterer.add(docs, mentions, timexes, vectors=vectors)
+    """Assign one chunk and store the assignments with the clusterer state; returns the stories touched.
+
+    The chunk's coded events are read here: their lead events give each article's main event.
+    """
+    events = _by_doc(store.events([d.id for d in docs]))
+    assignments = clusterer.add(docs, mentions, timexes, vectors=vectors, events=events)
     store.assign_stories(assignments, clusterer.dump())
     report.clustered += len(assignments)
     return set(assignments.values())
@@ -437,6 +442,27 @@ def compare(store: Store, story_ids: Iterable[str], report: RunReport,
             save_analysis(store, result, report, note)
 
 
+def update_storylines(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
+    """Rebuild the storylines of the stories that changed, after their analysis (titles, dates, size).
+
+    Which storyline a story belongs to was decided by the clusterer when the story was founded and is
+    read from its saved state; a storyline is rebuilt from all its stored stories.
+    """
+    from rasid.stories.cluster import storyline_map
+    from rasid.stories.storylines import build_storyline, line_of
+
+    changed = set(story_ids)
+    if not changed:
+        return
+    lines = storyline_map(store.get_state("clusterer"))
+    mine = {sid: line_of(lines, sid) for sid in changed}
+    by_line: dict[str, list] = {}
+    for brief in store.story_briefs(line_ids=set(mine.values()), story_ids=changed):
+        by_line.setdefault(mine.get(brief.id) or line_of(lines, brief.id), []).append(brief)
+    store.save_storylines(mine, [build_storyline(lid, briefs) for lid, briefs in sorted(by_line.items())])
+    report.storylines_updated += len(by_line)
+
+
 # ---- the whole run ---------------------------------------------------------------------------
 def run(paths: list[str | Path], store: Store, cfg: RunConfig | None = None,
         progress: ProgressFactory = _no_progress, analyzers: Analyzers | None = None) -> RunReport:
@@ -449,6 +475,7 @@ def run(paths: list[str | Path], store: Store, cfg: RunConfig | None = None,
     if cfg.cluster:
         changed = cluster(store, cfg, report)
         compare(store, changed, report, cfg.stories)
+        update_storylines(store, changed, report)
     return report
 
 

@@ -34,7 +34,7 @@ _STATE_VERSION = 2  # 2: main-event fields per row and the story -> storyline ma
 _EPOCH = datetime(1970, 1, 1)
 
 
-__all__ = ["ClusterConfig", "StoryClusterer", "cluster_all", "config_mismatch", "group"]
+__all__ = ["ClusterConfig", "StoryClusterer", "cluster_all", "config_mismatch", "group", "storyline_map"]
 
 
 @dataclass
@@ -395,6 +395,14 @@ class StoryClusterer:
 def _read_state(state: bytes) -> tuple[dict, np.ndarray]:
     with np.load(io.BytesIO(state), allow_pickle=False) as z:
         return json.loads(bytes(z["meta"]).decode("utf-8")), z["dense"].astype(np.float32)
+
+
+def storyline_map(state: bytes | None) -> dict[str, str]:
+    """story id → storyline id from saved clusterer state, without loading the clusterer (no embedder)."""
+    if not state:
+        return {}
+    meta = _read_state(state)[0]
+    return dict(meta.get("lines") or {})
 
 
 def config_mismatch(state: bytes | None, settings: StoriesConfig) -> str | None:

@@ -88,6 +88,11 @@ def headline_act(text: str) -> tuple[str, int] | None:
     return _earliest_act(norm)
 
 
+def _since(text: str, start: int) -> bool:
+    """A day introduced by «منذ» (since) starts an act still going on: it is not the day of the news."""
+    return normalize(text[max(0, start - 8):start]).split()[-1:] == ["منذ"]
+
+
 def split_act(act: str) -> tuple[str, str | None]:
     """``"consult-phone"`` -> (``"CONSULT"``, ``"phone"``)."""
     kind, _, mode = act.partition("-")
@@ -117,5 +122,6 @@ def main_event(doc: Document, events: list[Event] = (), timexes: list[TimeExpres
         actors.update(e.targets)
     place = next((e.place for e in lead_events if e.place), None)
     days = sorted((t.start, t.value) for t in timexes
-                  if t.value and t.granularity == "day" and len(t.value) == 10 and t.start < lead_end)
+                  if t.value and t.granularity == "day" and len(t.value) == 10 and t.start < lead_end
+                  and not _since(doc.text, t.start))
     return MainEvent(act, ev_type, mode, days[0][1] if days else None, frozenset(actors), place)
