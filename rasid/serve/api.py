@@ -24,7 +24,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasid.models import Mention
 from rasid.serve.search import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchQuery, search
-from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, HIT, MENTION, STORY, TIMEX
+from rasid.serve.serialize import (
+    CLAIM,
+    CONFLICT,
+    DOCUMENT,
+    ENTITY,
+    EVENT,
+    HIT,
+    MENTION,
+    STORY,
+    STORYLINE,
+    TIMEX,
+    jsonable,
+)
 from rasid.store import Store
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
@@ -176,7 +188,8 @@ def get_story(store: StoreDep, story_id: str) -> dict:
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
     return {
-        "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet})),
+        "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet}),
+                       storyline=store.storyline_of([st.id]).get(st.id)),
         "documents": [DOCUMENT(d, "api_brief")
                       for d in sorted(docs, key=lambda d: (d.published or datetime.min, d.id))],
         "entities": entities,
@@ -187,6 +200,26 @@ def get_story(store: StoreDep, story_id: str) -> dict:
                    for c in sorted(claims.values(), key=lambda c: (c.doc_id, c.start))],
         "conflicts": [CONFLICT(c, "api") for c in store.conflicts(st.id)],
     }
+
+
+# ---- storylines ---------------------------------------------------------------------------------
+storylines = APIRouter(tags=["storylines"])
+
+
+@storylines.get("/api/storylines")
+def list_storylines(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> dict:
+    """Storylines (affairs), newest first: their stories in time order, date range, outlets, size."""
+    rows = store.storylines()
+    return page([STORYLINE(line, "api_brief") for line in rows[offset:offset + limit]], len(rows), limit, offset)
+
+
+@storylines.get("/api/storylines/{storyline_id:path}")
+def get_storyline(store: StoreDep, storyline_id: str) -> dict:
+    """A storyline with its stories as a timeline (oldest first): each story's title, dates, size, outlets."""
+    line = _by_id(store.storylines, "storyline", storyline_id)
+    briefs = {b.id: b for b in store.story_briefs(story_ids=line.story_ids)}
+    timeline = [jsonable(briefs[sid]) for sid in line.story_ids if sid in briefs]
+    return {"storyline": STORYLINE(line, "api", timeline=timeline)}
 
 
 # ---- entities -----------------------------------------------------------------------------------
@@ -340,7 +373,7 @@ def api_docs() -> FileResponse:
     return FileResponse(WEB_DIR / "apidocs.html")
 
 
-ROUTERS = (documents, stories, entities, facts, searching, ui)
+ROUTERS = (documents, stories, storylines, entities, facts, searching, ui)
 
 
 async def _http_error(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
