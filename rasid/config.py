@@ -131,10 +131,13 @@ class ClusterConfig(_Checked):
     feature_chars: int = _k(1500, "body characters read for the TF-IDF vector")
     act_penalty: float = _k(0.15, "penalty when the headlines' main-event acts differ (a resignation vs a designation)")
     type_share: float = _k(0.5, "share of act_penalty kept when only the mode differs (same PLOVER type)", 0, 1)
+    place_penalty: float = _k(0.0, "penalty when the first sentences name places and none is shared")
     day_grace: float = _k(1.0, "days between two articles' event days before date_decay starts")
     event_day_span: float = _k(3.0, "a day the lead names is the event day if this close before publication")
-    line_threshold: float = _k(0.1, "score a new story's first article needs to join a storyline (affair)")
+    line_threshold: float = _k(0.08, "score a new story's first article needs to join a storyline (affair)")
     line_window_days: float = _k(10.0, "a new story is compared with articles published this close for its storyline")
+    line_place_penalty: float = _k(0.2, "storyline penalty when the first sentences name places and none is shared")
+    line_entity_penalty: float = _k(0.0, "storyline penalty when two articles share no named entity at all")
     line_date_decay: float = _k(0.02, "storyline score lost per day of publication distance")
 
 

@@ -50,19 +50,20 @@ class _Row:
     act: str | None = None
     eday: float | None = None  # event day: the day the lead names, else the publication day
     continuing: bool = False
+    places: frozenset[str] = frozenset()
 
     def fields(self) -> list:
         """JSON form for the clusterer state (the order :meth:`from_fields` reads)."""
         return [self.doc_id, self.day, self.story, [[t, round(w, 4)] for t, w in self.lex.items()],
                 [[t, round(w, 4)] for t, w in self.title.items()], sorted(self.ents), sorted(self.modes),
-                sorted(self.dates), self.act, self.eday, self.continuing]
+                sorted(self.dates), self.act, self.eday, self.continuing, sorted(self.places)]
 
     @classmethod
     def from_fields(cls, r: list) -> _Row:
         """Inverse of :meth:`fields`; rows of state version 1 lack the main-event fields."""
         extra = r[8:11] if len(r) >= 11 else [None, r[1], False]
         return cls(r[0], r[1], r[2], dict(r[3]), dict(r[4]), frozenset(r[5]), frozenset(r[6]), frozenset(r[7]),
-                   *extra)
+                   *extra, frozenset(r[11] if len(r) >= 12 else ()))
 
 
 @dataclass
@@ -208,7 +209,7 @@ class StoryClusterer:
         for i, doc in enumerate(new):
             row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []),
                                   main_event(doc, events.get(doc.id, []), timexes.get(doc.id, []),
-                                             self.settings.embed.lead_chars))
+                                             self.settings.embed.lead_chars, mentions.get(doc.id, [])))
             emb = vecs[i] if vecs is not None else None
             story, line = self.place(row, emb)
             row.story = story or "s-" + doc.id
@@ -237,7 +238,7 @@ class StoryClusterer:
         day = _day(doc)
         eday = _event_day(main.date, day, cfg.event_day_span)
         return _Row(doc.id, day, "", self.idf.vector(text, cfg.vector_terms), title, ents, modes, dates,
-                    main.act, eday, main.continuing)
+                    main.act, eday, main.continuing, main.places)
 
     def _candidates(self, row: _Row, window: float | None = None) -> list[int]:
         """Indexed rows sharing a top term with ``row`` within ``window`` days (default: the story window)."""
@@ -295,6 +296,8 @@ class StoryClusterer:
             pen += cfg.act_penalty * (cfg.type_share if same_type else 1.0)
         if row.modes and other.modes and not (row.modes & other.modes):
             pen += cfg.mode_penalty
+        if row.places and other.places and not (row.places & other.places):
+            pen += cfg.place_penalty
         if row.dates and other.dates and not (row.dates & other.dates):
             pen += cfg.event_date_penalty
         return pen
@@ -324,7 +327,10 @@ class StoryClusterer:
         for k, i in enumerate(cand):
             other = self._rows[i]
             gap = abs(row.day - other.day) if row.day is not None and other.day is not None else 0.0
-            line_scores.append(float(base[k]) - cfg.line_date_decay * gap)
+            apart = bool(row.places and other.places and not (row.places & other.places))
+            unnamed = bool(row.ents and other.ents and not (row.ents & other.ents))
+            line_scores.append(float(base[k]) - cfg.line_date_decay * gap - cfg.line_place_penalty * apart
+                               - cfg.line_entity_penalty * unnamed)
         line, _ = self._best_group([self.storyline_of(self._rows[i].story) for i in cand], line_scores,
                                    cfg.line_threshold, sizes=False)
         return None, line

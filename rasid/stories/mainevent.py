@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rasid import resources
 from rasid.config import EmbedConfig
-from rasid.models import Document, Event, TimeExpression
+from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.stories.embed import lead_text
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
@@ -53,6 +53,7 @@ class MainEvent:
     date: str | None = None  # ISO day named in the lead, else None
     actors: frozenset[str] = frozenset()
     place: str | None = None
+    places: frozenset[str] = frozenset()  # places named in the first sentence (LOC entity ids)
 
     @property
     def continuing(self) -> bool:
@@ -100,7 +101,7 @@ def split_act(act: str) -> tuple[str, str | None]:
 
 
 def main_event(doc: Document, events: list[Event] = (), timexes: list[TimeExpression] = (),
-               lead_chars: int = EmbedConfig().lead_chars) -> MainEvent:
+               lead_chars: int = EmbedConfig().lead_chars, mentions: list[Mention] = ()) -> MainEvent:
     """The article's main event from its headline and lead (see the module docstring for the rule)."""
     first = sentences(doc.text[:lead_chars * 2])
     lead_end = len(lead_text(doc, n_sentences=2, max_chars=lead_chars)) + 50
@@ -124,4 +125,6 @@ def main_event(doc: Document, events: list[Event] = (), timexes: list[TimeExpres
     days = sorted((t.start, t.value) for t in timexes
                   if t.value and t.granularity == "day" and len(t.value) == 10 and t.start < lead_end
                   and not _since(doc.text, t.start))
-    return MainEvent(act, ev_type, mode, days[0][1] if days else None, frozenset(actors), place)
+    first_end = first[0].end if first else 0
+    places = frozenset(m.entity_id or normalize(m.text) for m in mentions if m.type == "LOC" and m.start < first_end)
+    return MainEvent(act, ev_type, mode, days[0][1] if days else None, frozenset(actors), place, places)
