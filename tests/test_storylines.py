@@ -15,11 +15,11 @@ from rasid.models import Document, Event, Storyline, TimeExpression
 from rasid.serve.api import create_app
 from rasid.serve.cli import app
 from rasid.serve.export import SCHEMA_VERSION, build_export, build_tables
+from rasid.store import Store
 from rasid.stories.cluster import StoryClusterer, storyline_map
 from rasid.stories.embed import Embedder
 from rasid.stories.mainevent import headline_act, main_event
 from rasid.stories.storylines import build_storyline
-from rasid.store import Store
 from tests.test_cluster import CALL, QUAKE, VISIT, doc
 
 QUAKE_TOLL = [
