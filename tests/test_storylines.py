@@ -66,7 +66,7 @@ def test_headline_acts_name_the_event() -> None:
     assert headline_act("مقتل 35 مهاجرا بعد غرق قاربهم قبالة تونس")[0] == "disaster-shipwreck"
     # a short tag before «:» names the affair, the act comes after it; a speaker with no act is a statement
     assert headline_act("قمة ترامب وكيم: الزعيمان يصلان إلى سنغافورة")[0] == "consult-visit"
-    assert headline_act("ماتيس: نريد خطوات لا رجعة فيها")[0] == "consult-statement"
+    assert headline_act("ماتيس: نريد خطوات لا رجعة فيها")[0] == "statement-speech"
     assert headline_act("ارتفاع أسعار النفط") is None
 
 

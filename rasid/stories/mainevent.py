@@ -27,7 +27,7 @@ CONTINUING_TYPES = frozenset({"DISASTER"})
 
 # Acts that yield to any other act named in the same headline: «deaths after a boat sinks» is a shipwreck.
 WEAK_ACTS = frozenset({"assault-kill"})
-STATEMENT_ACT = "consult-statement"
+STATEMENT_ACT = "statement-speech"
 _TAG_WORDS = 4  # a headline prefix before «:» of at most this many words is a tag or a speaker
 _MAX_SUFFIX = 3  # letters a cue may carry after it (pronoun and feminine/plural endings)
 
