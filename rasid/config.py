@@ -120,7 +120,7 @@ class ClusterConfig(_Checked):
     w_ent: float = _k(0.15, "bonus per shared-entity Jaccard")
     w_title: float = _k(0.35, "weight of the headline-only TF-IDF cosine (headlines name the event)")
     dense_floor: float = _k(0.25, "embedding cosine of unrelated news sits around here (rescaled to 0)")
-    date_decay: float = _k(0.35, "score lost per day of event-day distance beyond day_grace")
+    date_decay: float = _k(0.1, "score lost per day of event-day distance beyond day_grace")
     mode_penalty: float = _k(0.30, "penalty when the headlines' interaction modes differ (call vs visit)")
     event_date_penalty: float = _k(0.15, "penalty when the leads give different explicit event dates")
     link_mix: float = _k(0.6, "0 = best single member decides; >0 blends in the story's top-3 mean", 0, 1)
