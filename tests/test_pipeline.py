@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from rasid.run.executors import InlineExecutor
 from rasid.run.pipeline import run
 from rasid.serve.export import build_export, export
 from rasid.store import Store
@@ -86,7 +87,7 @@ def test_export_json_csv_parquet(demo_db: Path, tmp_path: Path):
     (out_json,) = export(store, "json", tmp_path / "x.json")
     assert json.loads(out_json.read_text(encoding="utf-8"))["documents"][0]["id"] == doc["id"]
     csvs = export(store, "csv", tmp_path / "csv")
-    assert (tmp_path / "csv" / "documents.csv").exists() and len(csvs) == 8
+    assert (tmp_path / "csv" / "documents.csv").exists() and len(csvs) == 9  # storylines.csv since schema 2
     export(store, "parquet", tmp_path / "pq")
     table = pq.read_table(tmp_path / "pq" / "documents.parquet")
     assert table.num_rows == len(data["documents"]) and "text" in table.column_names
@@ -102,7 +103,7 @@ def test_failing_story_analysis_is_reported_not_fatal(tmp_path: Path, demo_corpu
 
     monkeypatch.setattr(rasid.stories.compare, "compare_story", broken)
     store = Store(tmp_path / "f.db")
-    report = run([demo_corpus], store)
+    report = run([demo_corpus], store, executor=InlineExecutor())  # the patch lives in this process only
     failed = [n for n in report.notes if "analysis failed (ZeroDivisionError" in n]
     assert failed and len(failed) == report.stories_updated
     data = build_export(store)
