@@ -182,7 +182,7 @@ def run_cmd(
     console.print(
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
         f"duplicates {report.duplicates}, skipped {len(report.skipped) - warned}, warnings {warned}, extracted {report.extracted}, "
-        f"stories updated {report.stories_updated} → {store.url}"
+        f"stories updated {report.stories_updated}, storylines updated {report.storylines_updated} → {store.url}"
     )
     store.close()
 
