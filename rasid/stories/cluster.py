@@ -4,13 +4,18 @@ Each new article is compared only with articles published within a few days of
 it that share one of its most distinctive terms (an inverted index over the
 top TF-IDF stems, i.e. sparse candidate retrieval): cost per article depends on
 how much news falls in the window, not on the size of the archive, so the whole
-run is sub-quadratic. The pair score mixes lexical TF-IDF cosine, dense
-sentence-embedding cosine, shared entities, and event cues: publication-date
-distance, the interaction mode of the headline (a phone call vs an in-person
-visit between the same leaders are different events) and explicit event dates
-in the lead. An article joins the story of its best-scoring neighbour above a
-threshold, otherwise it founds a new story ``"s-" + its id``; assigned
-articles never move, so story ids are stable across runs.
+run is sub-quadratic. A story is one event: the pair score is a topical score
+(lexical TF-IDF cosine, dense sentence-embedding cosine, shared entities) minus
+event penalties from each article's main event (rasid.stories.mainevent): a
+different act in the headline (a resignation vs a designation), a different
+interaction mode (a phone call vs a visit), distant event days (the day the lead
+names, else the publication day; not between reports of one continuing disaster)
+and different explicit dates. An article joins the story of its best-scoring
+neighbour above a threshold, otherwise it founds a new story ``"s-" + its id``
+and that story joins the storyline (affair) of its best related article within a
+longer window, by the topical score alone, or founds ``"l-" + the story id``.
+Assigned articles and founded stories never move, so story and storyline ids are
+stable across runs.
 """
 
 from __future__ import annotations
