@@ -143,7 +143,7 @@ def test_storylines_export_api_cli_round_trip(demo_db: Path) -> None:
     csv_rows = build_tables(store)["storylines"]
     assert json.loads(next(r for r in csv_rows if r["id"] == visit_line.id)["stories"]) == visit_line.story_ids
 
-    client = TestClient(create_app(store))
+    client = TestClient(create_app(store), base_url="http://localhost")  # the Host check answers loopback names
     listing = client.get("/api/storylines").json()
     assert listing["total"] == len(lines) and listing["items"][0]["id"] == lines[0].id
     detail = client.get(f"/api/storylines/{visit_line.id}").json()["storyline"]
