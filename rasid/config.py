@@ -113,14 +113,14 @@ class ExtractionConfig(_Checked):
 class ClusterConfig(_Checked):
     """Story clustering weights and limits; docs/results/clustering.md says how each default was measured."""
 
-    threshold: float = _k(0.17, "pair score an article needs to join a story (lower = bigger stories)")
+    threshold: float = _k(0.2, "pair score an article needs to join a story (lower = bigger stories)")
     window_days: float = _k(3.0, "only articles published this close are compared")
     w_lex: float = _k(0.85, "weight of the TF-IDF cosine of the bodies")
-    w_dense: float = _k(0.15, "weight of the sentence-embedding cosine of the leads")
+    w_dense: float = _k(0.1, "weight of the sentence-embedding cosine of the leads")
     w_ent: float = _k(0.15, "bonus per shared-entity Jaccard")
     w_title: float = _k(0.35, "weight of the headline-only TF-IDF cosine (headlines name the event)")
     dense_floor: float = _k(0.25, "embedding cosine of unrelated news sits around here (rescaled to 0)")
-    date_decay: float = _k(0.1, "score lost per day of publication distance beyond the first")
+    date_decay: float = _k(0.1, "score lost per day of event-day distance beyond day_grace")
     mode_penalty: float = _k(0.30, "penalty when the headlines' interaction modes differ (call vs visit)")
     event_date_penalty: float = _k(0.15, "penalty when the leads give different explicit event dates")
     link_mix: float = _k(0.6, "0 = best single member decides; >0 blends in the story's top-3 mean", 0, 1)
@@ -129,6 +129,16 @@ class ClusterConfig(_Checked):
     max_scan: int = _k(400, "postings examined per term (newest first)")
     retain_days: float = _k(30.0, "index rows older than this (vs the newest) leave the saved state")
     feature_chars: int = _k(1500, "body characters read for the TF-IDF vector")
+    act_penalty: float = _k(0.15, "penalty when the headlines' main-event acts differ (a resignation vs a designation)")
+    type_share: float = _k(0.5, "share of act_penalty kept when only the mode differs (same PLOVER type)", 0, 1)
+    place_penalty: float = _k(0.0, "penalty when the first sentences name places and none is shared")
+    day_grace: float = _k(1.0, "days between two articles' event days before date_decay starts")
+    event_day_span: float = _k(3.0, "a day the lead names is the event day if this close before publication")
+    line_threshold: float = _k(0.08, "score a new story's first article needs to join a storyline (affair)")
+    line_window_days: float = _k(10.0, "a new story is compared with articles published this close for its storyline")
+    line_place_penalty: float = _k(0.2, "storyline penalty when the first sentences name places and none is shared")
+    line_entity_penalty: float = _k(0.0, "storyline penalty when two articles share no named entity at all")
+    line_date_decay: float = _k(0.02, "storyline score lost per day of publication distance")
 
 
 @dataclass(frozen=True)

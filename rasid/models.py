@@ -185,3 +185,31 @@ class Story:
     timeline: list[TimelineEntry] = field(default_factory=list)
     first_date: datetime | None = None
     last_date: datetime | None = None
+
+
+@dataclass
+class Storyline:
+    """An affair: the event stories that belong together (shared actors, place, named affair), oldest first.
+
+    Id ``"l-" + the id of its first story``; a story never changes storyline, so ids are stable across runs.
+    """
+
+    id: str
+    story_ids: list[str] = field(default_factory=list)  # in time order (first date, then id)
+    title: str = ""
+    first_date: datetime | None = None
+    last_date: datetime | None = None
+    outlets: list[str] = field(default_factory=list)
+    size: int = 0  # articles in all its stories
+
+
+@dataclass(frozen=True)
+class StoryBrief:
+    """What a storyline needs to know about one of its stories (a stored story's light row)."""
+
+    id: str
+    title: str
+    size: int
+    outlets: tuple[str, ...]
+    first_date: datetime | None
+    last_date: datetime | None

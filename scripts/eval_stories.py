@@ -4,14 +4,13 @@ Every ANT article of the labelled fortnight is clustered in one run (the unlabel
 distractors, as in a real feed); scores are computed over the labelled articles only, on the dev and
 the test storylines of the frozen split (eval/stories/LABELLING.md says how the labels were made):
 
-* stories    - predicted clusters against the event-story labels;
-* storylines - the same clusters against the storyline (affair) labels. rasid has no storyline
-  layer yet, so this row is the baseline a storyline layer has to beat: story clusters are much
-  smaller than affairs, so precision is high and recall is what a storyline layer must add.
+* stories    - predicted story clusters against the event-story labels;
+* storylines - predicted storylines (``StoryClusterer.storyline_of``) against the storyline (affair)
+  labels. The TF-IDF baseline has no storyline layer: its story clusters are scored as storylines.
 
 Systems: ``rasid`` = the current default StoryClusterer (ClusterConfig(), USE embeddings, NER
-mentions and dates from rasid's extractors, as the pipeline feeds it); ``tfidf`` = the lexical
-TF-IDF best-neighbour baseline (dev/cluster_eval.TFIDF_BASELINE). Conditions: ``dated`` (publication
+mentions (resolved to entities), dates and coded events from rasid's extractors, as the pipeline feeds
+it); ``tfidf`` = the lexical TF-IDF best-neighbour baseline (dev/cluster_eval.TFIDF_BASELINE). Conditions: ``dated`` (publication
 dates from the feed) and ``undated`` (the raw-text condition: no publication date, so no date window,
 no date decay and no relative-date resolution). Nothing is tuned on this set.
 
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
 from dev.cluster_eval import TFIDF_BASELINE, CachedEmbedder, Scores, bcubed, pairwise  # noqa: E402
 
-from rasid.models import Document, Mention, TimeExpression  # noqa: E402
+from rasid.models import Document, Event, Mention, TimeExpression  # noqa: E402
 from rasid.stories.cluster import ClusterConfig, StoryClusterer  # noqa: E402
 from rasid.stories.embed import Embedder  # noqa: E402
 
@@ -85,23 +84,37 @@ def undated(docs: list[Document]) -> list[Document]:
     return [replace(d, published=None) for d in docs]
 
 
-def extract_inputs(docs: list[Document]) -> tuple[dict[str, list[Mention]], dict[str, list[TimeExpression]]]:
-    """NER mentions and resolved dates per doc, from rasid's own extractors (what the pipeline passes)."""
+Inputs = tuple[dict[str, list[Mention]], dict[str, list[TimeExpression]], dict[str, list[Event]]]
+
+
+def extract_inputs(docs: list[Document]) -> Inputs:
+    """NER mentions (resolved to entities), dates and coded events per doc, from rasid's own extractors
+    (what the pipeline stores and the cluster stage passes)."""
+    from rasid.extract.entities import EntityResolver
+    from rasid.extract.events.coder import EventCoder
     from rasid.extract.ner import NerTagger
     from rasid.extract.temporal import find_dates
 
-    tagger = NerTagger.load()
-    return ({d.id: tagger.tag(d.id, d.text) for d in docs},
-            {d.id: find_dates(d.id, d.text, d.published) for d in docs})
+    tagger, coder, resolver = NerTagger.load(), EventCoder.load(), EntityResolver()
+    mentions, timexes, events = {}, {}, {}
+    for d in docs:
+        m = tagger.tag(d.id, d.text)
+        resolver.resolve(m, texts={d.id: d.text})
+        t = find_dates(d.id, d.text, d.published)
+        mentions[d.id], timexes[d.id], events[d.id] = m, t, coder.code(d, m, t)
+    return mentions, timexes, events
 
 
-def score(assign: dict[str, str], labels: LabelSet) -> dict[tuple[str, str], tuple[Scores, Scores]]:
-    """(level, part) -> (B-cubed P/R/F1, pairwise P/R/F1)."""
+def score(assign: dict[str, str], labels: LabelSet,
+          lines: dict[str, str] | None = None) -> dict[tuple[str, str], tuple[Scores, Scores]]:
+    """(level, part) -> (B-cubed P/R/F1, pairwise P/R/F1); ``lines`` = doc id -> storyline (default: the
+    story clusters themselves)."""
     out = {}
     for level in LEVELS:
+        pred = lines if level == "storyline" and lines is not None else assign
         for part in PARTS:
             gold = labels.gold(level, part)
-            out[level, part] = (bcubed(assign, gold), pairwise(assign, gold))
+            out[level, part] = (bcubed(pred, gold), pairwise(pred, gold))
     return out
 
 
@@ -149,13 +162,14 @@ def main() -> int:
     notes: list[str] = []
     for cond in args.conditions.split(","):
         run_docs = inputs[cond]
-        mentions, timexes = ({}, {}) if args.no_extract else extract_inputs(run_docs)
+        mentions, timexes, events = ({}, {}, {}) if args.no_extract else extract_inputs(run_docs)
         for name in args.systems.split(","):
             cfg, backend = SYSTEMS[name]
             t = time.perf_counter()
-            assign = StoryClusterer(config=cfg, embedder=embedders[backend]).add(run_docs, mentions, timexes)
+            clusterer = StoryClusterer(config=cfg, embedder=embedders[backend])
+            assign = clusterer.add(run_docs, mentions, timexes, events=events)
             secs = time.perf_counter() - t
-            res = score(assign, labels)
+            res = score(assign, labels, {d: clusterer.storyline_of(s) for d, s in assign.items()})
             for level in LEVELS:
                 (db, dp), (tb, tp), (ab, _) = (res[level, p] for p in PARTS)
                 print(f"| {name} | {cond} | {level} | {_fmt(db)} | {_fmt(dp)} | {_fmt(tb)} | {_fmt(tp)} | "

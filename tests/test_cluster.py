@@ -87,10 +87,11 @@ def test_same_event_many_outlets_one_story_and_phone_call_separate(embedder: Emb
     assert got["call-sana"] == "s-call-rt"
 
 
-def test_without_mode_cue_the_call_would_merge() -> None:
-    """The phone/visit cue is what separates the two events (checks the feature actually matters)."""
+def test_without_event_cues_the_call_would_merge() -> None:
+    """The event cues (interaction mode, main-event act, event-day distance) are what separate the two
+    events two days apart (checks the features actually matter)."""
     emb = Embedder.load("none")
-    cfg = ClusterConfig(mode_penalty=0.0)
+    cfg = ClusterConfig(mode_penalty=0.0, act_penalty=0.0, date_decay=0.1)
     merged = StoryClusterer(config=cfg, embedder=emb).add(VISIT + CALL, {}, {})
     split = StoryClusterer(embedder=emb).add(VISIT + CALL, {}, {})
     assert merged["call-rt"] == merged["visit-rt"]

@@ -87,7 +87,7 @@ def test_export_json_csv_parquet(demo_db: Path, tmp_path: Path):
     (out_json,) = export(store, "json", tmp_path / "x.json")
     assert json.loads(out_json.read_text(encoding="utf-8"))["documents"][0]["id"] == doc["id"]
     csvs = export(store, "csv", tmp_path / "csv")
-    assert (tmp_path / "csv" / "documents.csv").exists() and len(csvs) == 8
+    assert (tmp_path / "csv" / "documents.csv").exists() and len(csvs) == 9  # storylines.csv since schema 2
     export(store, "parquet", tmp_path / "pq")
     table = pq.read_table(tmp_path / "pq" / "documents.parquet")
     assert table.num_rows == len(data["documents"]) and "text" in table.column_names

@@ -59,8 +59,9 @@ def test_story_nests_its_timeline_as_plain_json() -> None:
     entry = TimelineEntry("2026-01-28", "وصل الرئيس السوري", "sana-1", 0, 17, sources=["sana", "rt_arabic"])
     s = Story(id="s-visit", doc_ids=["sana-1", "rt-1"], title="الشرع في موسكو", timeline=[entry],
               last_date=datetime(2026, 1, 29))
-    api = STORY(s, "api", outlets=["rt_arabic", "sana"])
-    assert api["size"] == 2 and "size" not in STORY(s, "export", outlets=[])
+    api = STORY(s, "api", outlets=["rt_arabic", "sana"], storyline="l-s-call")
+    assert api["size"] == 2 and "size" not in STORY(s, "export", outlets=[], storyline=None)
+    assert api["storyline"] == "l-s-call"
     assert api["timeline"] == [jsonable(entry)] == [{"date": "2026-01-28", "text": "وصل الرئيس السوري",
                                                       "doc_id": "sana-1", "start": 0, "end": 17, "event_id": None,
                                                       "background": False, "sources": ["sana", "rt_arabic"]}]

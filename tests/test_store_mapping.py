@@ -25,6 +25,8 @@ from rasid.models import (
     RawArticle,
     Skip,
     Story,
+    StoryBrief,
+    Storyline,
     SummarySentence,
     TimeExpression,
     TimelineEntry,
@@ -34,7 +36,9 @@ from rasid.store.schema import DocumentRow, EventRow
 
 TEXT = ("وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء في زيارة رسمية.\n"
         "وقال المتحدث باسم الكرملين دميتري بيسكوف إن الزيارة زيارة عمل.")
-NOT_PERSISTED = {RawArticle}  # read from inputs, turned into a Document before anything is stored
+# RawArticle: read from inputs, turned into a Document before anything is stored;
+# StoryBrief: a read-only projection of a stored story (Store.story_briefs), what a storyline is built from.
+NOT_PERSISTED = {RawArticle, StoryBrief}
 
 
 @pytest.mark.parametrize("mapping", MAPPINGS, ids=lambda m: m.model.__name__)
@@ -96,7 +100,9 @@ def samples() -> dict[type, object]:
                   timeline=[TimelineEntry("2026-01-28", TEXT[:10], "sana-1", 0, 10, event_id="ev-1",
                                           background=True, sources=["sana"])],
                   first_date=published, last_date=datetime(2026, 1, 29, 12))
-    return {type(x): x for x in (doc, mention, entity, timex, event, claim, conflict, skip, story)}
+    storyline = Storyline(id="l-s-visit", story_ids=["s-visit", "s-call"], title="الشرع في موسكو",
+                          first_date=published, last_date=datetime(2026, 1, 30), outlets=["rt", "sana"], size=3)
+    return {type(x): x for x in (doc, mention, entity, timex, event, claim, conflict, skip, story, storyline)}
 
 
 def test_samples_set_every_field_away_from_its_default() -> None:

@@ -61,6 +61,7 @@ class RunReport:
     extracted: int = 0
     clustered: int = 0
     stories_updated: int = 0
+    storylines_updated: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -100,6 +101,7 @@ class RunContext:
     analyzers: Analyzers | None = None
     stats: LineStats | None = None
     total: int | None = None
+    analysed: set[str] = field(default_factory=set)  # stories the compare stage wrote in this run
 
     @functools.cached_property
     def chunks(self) -> list[list[str]]:
@@ -510,8 +512,12 @@ def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], 
 
 def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], mentions: dict[str, list],
                  timexes: dict[str, list], report: RunReport, vectors: np.ndarray | None = None) -> set[str]:
-    """Assign one chunk and store the assignments with the clusterer state; returns the stories touched."""
-    assignments = clusterer.add(docs, mentions, timexes, vectors=vectors)
+    """Assign one chunk and store the assignments with the clusterer state; returns the stories touched.
+
+    The chunk's coded events are read here: their lead events give each article's main event.
+    """
+    events = _by_doc(store.events([d.id for d in docs]))
+    assignments = clusterer.add(docs, mentions, timexes, vectors=vectors, events=events)
     store.assign_stories(assignments, clusterer.dump())
     report.clustered += len(assignments)
     return set(assignments.values())
@@ -650,9 +656,38 @@ def compare(ctx: RunContext) -> None:
     for results in ctx.executor.map_ordered(_analyse_stories, batched(inputs, STORIES_PER_TASK)):
         for res, note in results:
             save_analysis(store, res, report, note)
+            ctx.analysed.add(res[0].id)
             checkpoint("compare.story")
     store.discard_pending(sid for sid in pending if not members.get(sid))
     checkpoint("compare.done")
+
+
+def storylines(ctx: RunContext) -> None:
+    """Rebuild the storylines of the stories analysed in this run and of every stored story that has none
+    yet (a run killed after the story stage, or a store from before storylines)."""
+    update_storylines(ctx.store, ctx.analysed | set(ctx.store.stories_without_storyline()), ctx.report)
+    checkpoint("storylines.done")
+
+
+def update_storylines(store: Store, story_ids: Iterable[str], report: RunReport) -> None:
+    """Rebuild the storylines of these stories from their stored rows (titles, dates, size, outlets).
+
+    Which storyline a story belongs to was decided by the clusterer when the story was founded and is
+    read from its saved state; a storyline is rebuilt from all its stored stories.
+    """
+    from rasid.stories.cluster import storyline_map
+    from rasid.stories.storylines import build_storyline, line_of
+
+    changed = set(story_ids)
+    if not changed:
+        return
+    lines = storyline_map(store.get_state("clusterer"))
+    mine = {sid: line_of(lines, sid) for sid in changed}
+    by_line: dict[str, list] = {}
+    for brief in store.story_briefs(line_ids=set(mine.values()), story_ids=changed):
+        by_line.setdefault(mine.get(brief.id) or line_of(lines, brief.id), []).append(brief)
+    store.save_storylines(mine, [build_storyline(lid, briefs) for lid, briefs in sorted(by_line.items())])
+    report.storylines_updated += len(by_line)
 
 
 # ---- the registry ----------------------------------------------------------------------------
@@ -671,6 +706,7 @@ STAGES: list[Stage] = [
     Stage("extract", extract, lambda cfg: cfg.extract),
     Stage("cluster", cluster, lambda cfg: cfg.cluster),
     Stage("compare", compare, lambda cfg: cfg.cluster),
+    Stage("storylines", storylines, lambda cfg: cfg.cluster),
 ]
 
 

@@ -40,7 +40,19 @@ from rasid.serve.search import (
     strip_invisible,
 )
 from rasid.serve.security import Guard, SecurityConfig
-from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, HIT, MENTION, STORY, TIMEX
+from rasid.serve.serialize import (
+    CLAIM,
+    CONFLICT,
+    DOCUMENT,
+    ENTITY,
+    EVENT,
+    HIT,
+    MENTION,
+    STORY,
+    STORYLINE,
+    TIMEX,
+    jsonable,
+)
 from rasid.store import STORY_SORTS, Store, StoryFilter
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
@@ -88,7 +100,8 @@ class ApiError(HTTPException):
         self.code = code
 
 
-_KIND_AR = {"document": "لا يوجد مقال", "story": "لا توجد قصة", "entity": "لا يوجد كيان", "place": "لا يوجد مكان"}
+_KIND_AR = {"document": "لا يوجد مقال", "story": "لا توجد قصة", "storyline": "لا يوجد مسار", "entity": "لا يوجد كيان",
+            "place": "لا يوجد مكان"}
 
 
 def _not_found(kind: str, ident: str) -> ApiError:
@@ -233,7 +246,8 @@ def get_story(store: StoreDep, story_id: str) -> dict:
     claim_rows = claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)
     conflicts = store.conflicts(st.id)
     return {
-        "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet})),
+        "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet}),
+                       storyline=store.storyline_of([st.id]).get(st.id)),
         "documents": [DOCUMENT(d, "api_brief")
                       for d in sorted(docs, key=lambda d: (d.published or datetime.min, d.id))],
         "entities": entities,
@@ -244,6 +258,26 @@ def get_story(store: StoreDep, story_id: str) -> dict:
         "conflicts": conflicts_for_people(conflicts, claim_rows),
         "conflict_documents": deviating_documents(conflicts, claim_rows),
     }
+
+
+# ---- storylines ---------------------------------------------------------------------------------
+storylines = APIRouter(tags=["storylines"])
+
+
+@storylines.get("/api/storylines")
+def list_storylines(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> dict:
+    """Storylines (affairs), newest first: their stories in time order, date range, outlets, size."""
+    rows = store.storylines()
+    return page([STORYLINE(line, "api_brief") for line in rows[offset:offset + limit]], len(rows), limit, offset)
+
+
+@storylines.get("/api/storylines/{storyline_id:path}")
+def get_storyline(store: StoreDep, storyline_id: str) -> dict:
+    """A storyline with its stories as a timeline (oldest first): each story's title, dates, size, outlets."""
+    line = _by_id(store.storylines, "storyline", storyline_id)
+    briefs = {b.id: b for b in store.story_briefs(story_ids=line.story_ids)}
+    timeline = [jsonable(briefs[sid]) for sid in line.story_ids if sid in briefs]
+    return {"storyline": STORYLINE(line, "api", timeline=timeline)}
 
 
 # ---- entities -----------------------------------------------------------------------------------
@@ -395,7 +429,7 @@ def api_docs() -> FileResponse:
     return FileResponse(WEB_DIR / "apidocs.html")
 
 
-ROUTERS = (documents, stories, entities, facts, searching, ui)
+ROUTERS = (documents, stories, storylines, entities, facts, searching, ui)
 
 
 _GENERIC_ERRORS = {  # errors raised by Starlette itself (unknown path, wrong method...)

@@ -6,6 +6,7 @@ import dataclasses
 import errno
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -181,7 +182,7 @@ def run_cmd(
     console.print(
         f"read {report.read}, added {report.added}, already present {report.already_present}, "
         f"duplicates {report.duplicates}, skipped {len(report.skipped) - warned}, warnings {warned}, extracted {report.extracted}, "
-        f"stories updated {report.stories_updated} → {store.url}"
+        f"stories updated {report.stories_updated}, storylines updated {report.storylines_updated} → {store.url}"
     )
     store.close()
 
@@ -269,6 +270,42 @@ def story_cmd(story_id: str, db: DbOpt = "rasid.db") -> None:
     for c in store.conflicts(s.id):
         out.print(f"[red]conflict[/] {c.slot}: " + " | ".join(
             f"{v} ← {', '.join(c.outlets.get(v, []))}" for v in c.values))
+
+
+def _day(d: datetime | None) -> str:
+    return d.date().isoformat() if d else ""
+
+
+@app.command("storylines")
+def storylines_cmd(db: DbOpt = "rasid.db", limit: Annotated[int, typer.Option()] = 50) -> None:
+    """List storylines (affairs), newest first: how many stories and articles, date range, title."""
+    store = Store(db, must_exist=True)
+    table = Table("id", "stories", "size", "from", "to", "title", title="storylines")
+    for line in store.storylines()[:limit]:
+        table.add_row(line.id, str(len(line.story_ids)), str(line.size), _day(line.first_date),
+                      _day(line.last_date), line.title or "")
+    Console().print(table)
+
+
+@app.command("storyline")
+def storyline_cmd(storyline_id: str, db: DbOpt = "rasid.db") -> None:
+    """Show one storyline: its stories in time order (dates, size, outlets, title)."""
+    store = Store(db, must_exist=True)
+    found = store.storylines([storyline_id])
+    if not found:
+        console.print(f"[red]no storyline {storyline_id!r}[/]")
+        raise typer.Exit(1)
+    line = found[0]
+    out = Console()
+    out.rule(line.title or line.id)
+    out.print(f"{_day(line.first_date)} → {_day(line.last_date)}; {line.size} articles; {', '.join(line.outlets)}")
+    briefs = {b.id: b for b in store.story_briefs(story_ids=line.story_ids)}
+    table = Table("story", "from", "to", "size", "outlets", "title", title="stories")
+    for sid in line.story_ids:
+        b = briefs.get(sid)
+        if b is not None:
+            table.add_row(b.id, _day(b.first_date), _day(b.last_date), str(b.size), ", ".join(b.outlets), b.title)
+    out.print(table)
 
 
 @app.command("skips")

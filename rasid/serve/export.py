@@ -12,12 +12,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip, Story
-from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENTION, SKIP, STORY
+from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip, Story, Storyline
+from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENTION, SKIP, STORY, STORYLINE
 from rasid.store import Store
 
-SCHEMA_VERSION = 1
-TABLES = ("documents", "stories", "entities", "events", "claims", "conflicts", "skipped", "mentions")
+SCHEMA_VERSION = 2  # 2: storylines table, stories carry their storyline
+TABLES = ("documents", "stories", "storylines", "entities", "events", "claims", "conflicts", "skipped", "mentions")
 
 
 @dataclass
@@ -32,11 +32,12 @@ class _Snapshot:
     claims: list[Claim]
     conflicts: list[Conflict]
     skips: list[Skip]
+    storylines: list[Storyline]
 
     @classmethod
     def read(cls, store: Store) -> _Snapshot:
         return cls(store.documents(), store.stories(), store.entities(), store.mentions(), store.events(),
-                   store.claims(), store.conflicts(), store.skips())
+                   store.claims(), store.conflicts(), store.skips(), store.storylines())
 
     def rows(self, output: str) -> dict[str, list[dict]]:
         """Every table as ``output`` (``export`` or ``csv``) shows its rows."""
@@ -50,9 +51,12 @@ class _Snapshot:
         for m in self.mentions:
             if m.entity_id:
                 by_entity.setdefault(m.entity_id, []).append(m)
+        line_of = {sid: line.id for line in self.storylines for sid in line.story_ids}
         tables = {
             "documents": [DOCUMENT(d, output) for d in self.documents],
-            "stories": [STORY(s, output, outlets=sorted(outlets.get(s.id, ()))) for s in self.stories],
+            "stories": [STORY(s, output, outlets=sorted(outlets.get(s.id, ())), storyline=line_of.get(s.id))
+                        for s in self.stories],
+            "storylines": [STORYLINE(line, output) for line in self.storylines],
             "entities": [ENTITY(e, output, mentions=by_entity.get(e.id, [])) for e in self.entities],
             "events": [EVENT(e, output, text=text_of.get(e.doc_id, ""), story=story_of.get(e.doc_id))
                        for e in self.events],
@@ -89,7 +93,7 @@ def csv_cell(value: object) -> object:
     return value
 
 
-_SERIALIZERS = {"documents": DOCUMENT, "stories": STORY, "entities": ENTITY, "mentions": MENTION,
+_SERIALIZERS = {"documents": DOCUMENT, "stories": STORY, "storylines": STORYLINE, "entities": ENTITY, "mentions": MENTION,
                 "events": EVENT, "claims": CLAIM, "conflicts": CONFLICT, "skipped": SKIP}
 _COLUMNS = {name: ser.keys("csv") for name, ser in _SERIALIZERS.items()}
 

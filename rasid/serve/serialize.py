@@ -28,6 +28,7 @@ from rasid.models import (
     Mention,
     Skip,
     Story,
+    Storyline,
     SummarySentence,
     TimeExpression,
     TimelineEntry,
@@ -145,7 +146,7 @@ SUMMARY_SENTENCE: Serializer[SummarySentence] = Serializer(
 TIMELINE_ENTRY: Serializer[TimelineEntry] = Serializer(
     TimelineEntry, outputs={"json": tuple(f.name for f in fields(TimelineEntry))})
 
-_STORY_HEAD = ("id", "title", "documents", "outlets", "first_date", "last_date")
+_STORY_HEAD = ("id", "title", "documents", "outlets", "first_date", "last_date", "storyline")
 STORY: Serializer[Story] = Serializer(Story, outputs={
     "api": (*_STORY_HEAD, "size", "summary", "timeline"),
     "export": (*_STORY_HEAD, "summary", "timeline"),
@@ -153,9 +154,22 @@ STORY: Serializer[Story] = Serializer(Story, outputs={
 }, getters={
     "documents": field_value("doc_ids"),
     "outlets": context("outlets"),  # sorted outlets of the member documents
+    "storyline": context("storyline"),  # the affair the story belongs to (None before storylines)
     "size": lambda s, _: len(s.doc_ids),
     "summary": lambda s, _: [SUMMARY_SENTENCE(x, "json") for x in s.summary],
     "timeline": lambda s, _: [TIMELINE_ENTRY(x, "json") for x in s.timeline],
+})
+
+
+_STORYLINE_KEYS = ("id", "title", "stories", "first_date", "last_date", "outlets", "size")
+STORYLINE: Serializer[Storyline] = Serializer(Storyline, outputs={
+    "api_brief": _STORYLINE_KEYS,
+    "api": (*_STORYLINE_KEYS, "timeline"),  # its stories, oldest first, with their titles and dates
+    "export": _STORYLINE_KEYS,
+    "csv": _STORYLINE_KEYS,
+}, getters={
+    "stories": field_value("story_ids"),
+    "timeline": context("timeline"),  # its stories (StoryBrief, JSON-ready), oldest first
 })
 
 

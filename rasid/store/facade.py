@@ -24,9 +24,32 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip, Story, TimeExpression
+from rasid.models import (
+    Claim,
+    Conflict,
+    Document,
+    Entity,
+    Event,
+    Mention,
+    Skip,
+    Story,
+    StoryBrief,
+    Storyline,
+    TimeExpression,
+)
 from rasid.store.fulltext import DocumentFilter, filter_conditions
-from rasid.store.mapping import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENTION, SKIP, STORY, TIMEX
+from rasid.store.mapping import (
+    CLAIM,
+    CONFLICT,
+    DOCUMENT,
+    ENTITY,
+    EVENT,
+    MENTION,
+    SKIP,
+    STORY,
+    STORYLINE,
+    TIMEX,
+)
 from rasid.store.schema import (
     STAGE_CLUSTERED,
     STAGE_EXTRACTED,
@@ -43,6 +66,7 @@ from rasid.store.schema import (
     PendingStoryRow,
     SkipRow,
     StateRow,
+    StorylineRow,
     StoryRow,
     TimexRow,
 )
@@ -526,6 +550,7 @@ class Store:
         with self.session() as s, s.begin():
             _write_lock(s)
             s.execute(delete(StoryRow))
+            s.execute(delete(StorylineRow))
             s.execute(delete(ConflictRow))
             s.execute(delete(PendingStoryRow))
             s.execute(delete(StateRow).where(StateRow.key == "clusterer"))
@@ -673,6 +698,55 @@ class Store:
         out.sort(key=lambda r: (r["first_date"] or "", r["id"] or ""))
         return out
 
+    def story_briefs(self, line_ids: Iterable[str] = (), story_ids: Iterable[str] = ()) -> list[StoryBrief]:
+        """The stored stories of these storylines plus these stories, as ``StoryBrief`` (what a storyline
+        is built from); a story keeps its storyline in ``stories.storyline_id``."""
+        lines, ids = list(line_ids), list(story_ids)
+        with self.session() as s:
+            found: dict[str, StoryRow] = {}
+            for i in range(0, len(lines), IN_CHUNK):
+                for r in s.scalars(select(StoryRow).where(StoryRow.storyline_id.in_(lines[i:i + IN_CHUNK]))):
+                    found[r.id] = r
+            found.update(_rows_by_id(s, StoryRow, ids))
+            return [StoryBrief(r.id, r.title, r.size, tuple(r.outlets or ()), r.first_date, r.last_date)
+                    for r in found.values()]
+
+    def save_storylines(self, story_lines: dict[str, str], storylines: list[Storyline]) -> None:
+        """Record story → storyline and write the (re)built storylines, in one transaction."""
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            rows = _rows_by_id(s, StoryRow, list(story_lines))
+            for sid, lid in story_lines.items():
+                if sid in rows:
+                    rows[sid].storyline_id = lid
+            existing = _rows_by_id(s, StorylineRow, [line.id for line in storylines])
+            for line in storylines:
+                row = existing.get(line.id)
+                if row is None:
+                    s.add(STORYLINE.to_row(line))
+                else:
+                    STORYLINE.update_row(row, line)
+
+    def storylines(self, ids: Iterable[str] | None = None) -> list[Storyline]:
+        """Storylines, most recent first (then by id); optionally only these ids."""
+        with self.session() as s:
+            q = select(StorylineRow)
+            if ids is not None:
+                q = q.where(StorylineRow.id.in_(list(ids)))
+            rows = s.scalars(q.order_by(StorylineRow.last_date.desc().nulls_last(), StorylineRow.id)).all()
+            return [STORYLINE.to_model(r) for r in rows]
+
+    def stories_without_storyline(self) -> list[str]:
+        """Ids of stored stories not yet placed in a storyline (new since the last storyline update)."""
+        with self.session() as s:
+            return list(s.scalars(select(StoryRow.id).where(StoryRow.storyline_id.is_(None)).order_by(StoryRow.id)))
+
+    def storyline_of(self, story_ids: Iterable[str]) -> dict[str, str | None]:
+        """story id → its storyline id (None for a story stored before storylines existed)."""
+        ids = list(story_ids)
+        with self.session() as s:
+            return {r.id: r.storyline_id for r in _rows_by_id(s, StoryRow, ids).values()}
+
 
 STORY_SORTS = ("newest", "oldest", "size", "conflicts")
 _STORY_LIST_COLUMNS = (StoryRow.id, StoryRow.title, StoryRow.size, StoryRow.outlets, StoryRow.first_date,
@@ -720,6 +794,7 @@ def _story_conditions(f: StoryFilter) -> list:
     return conds
 
 
+    # ---- storylines -----------------------------------------------------------------------
 _PG_WRITE_LOCK = 0x7261736964  # "rasid": one advisory lock serialises rasid's write transactions
 
 

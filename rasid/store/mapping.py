@@ -29,6 +29,7 @@ from rasid.models import (
     Mention,
     Skip,
     Story,
+    Storyline,
     SummarySentence,
     TimeExpression,
     TimelineEntry,
@@ -42,6 +43,7 @@ from rasid.store.schema import (
     EventRow,
     MentionRow,
     SkipRow,
+    StorylineRow,
     StoryRow,
     TimexRow,
 )
@@ -147,8 +149,10 @@ STORY = ModelMapping(Story, StoryRow,
                      {"summary": json_records(SummarySentence), "timeline": json_records(TimelineEntry)},
                      not_stored={"doc_ids": "members are the documents whose story_id is the story "
                                             "(one source of truth, updated by assign_stories)"},
-                     row_only=frozenset({"size", "outlets"}))
+                     row_only=frozenset({"size", "outlets", "storyline_id"}))
+STORYLINE = ModelMapping(Storyline, StorylineRow, {"story_ids": JSON_LIST, "outlets": JSON_LIST})
 
-MAPPINGS: tuple[ModelMapping, ...] = (DOCUMENT, MENTION, ENTITY, TIMEX, EVENT, CLAIM, CONFLICT, SKIP, STORY)
+MAPPINGS: tuple[ModelMapping, ...] = (DOCUMENT, MENTION, ENTITY, TIMEX, EVENT, CLAIM, CONFLICT, SKIP, STORY,
+                                      STORYLINE)
 # dataclasses stored inside another model's JSON column rather than in a table of their own
 NESTED = {SummarySentence: STORY, TimelineEntry: STORY}

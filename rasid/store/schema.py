@@ -62,6 +62,20 @@ class StoryRow(Base):
     last_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     size: Mapped[int] = mapped_column(Integer, default=0)
     outlets: Mapped[list] = mapped_column(JSON, default=list)
+    storyline_id: Mapped[str | None] = mapped_column(String(300), index=True)  # added in schema version 2
+
+
+class StorylineRow(Base):
+    """A ``Storyline``: the affair its stories belong to (they point here by ``stories.storyline_id``)."""
+
+    __tablename__ = "storylines"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    story_ids: Mapped[list] = mapped_column(JSON, default=list)
+    first_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    last_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    outlets: Mapped[list] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class EntityRow(Base):

@@ -4,13 +4,18 @@ Each new article is compared only with articles published within a few days of
 it that share one of its most distinctive terms (an inverted index over the
 top TF-IDF stems, i.e. sparse candidate retrieval): cost per article depends on
 how much news falls in the window, not on the size of the archive, so the whole
-run is sub-quadratic. The pair score mixes lexical TF-IDF cosine, dense
-sentence-embedding cosine, shared entities, and event cues: publication-date
-distance, the interaction mode of the headline (a phone call vs an in-person
-visit between the same leaders are different events) and explicit event dates
-in the lead. An article joins the story of its best-scoring neighbour above a
-threshold, otherwise it founds a new story ``"s-" + its id``; assigned
-articles never move, so story ids are stable across runs.
+run is sub-quadratic. A story is one event: the pair score is a topical score
+(lexical TF-IDF cosine, dense sentence-embedding cosine, shared entities) minus
+event penalties from each article's main event (rasid.stories.mainevent): a
+different act in the headline (a resignation vs a designation), a different
+interaction mode (a phone call vs a visit), distant event days (the day the lead
+names, else the publication day; not between reports of one continuing disaster)
+and different explicit dates. An article joins the story of its best-scoring
+neighbour above a threshold, otherwise it founds a new story ``"s-" + its id``
+and that story joins the storyline (affair) of its best related article within a
+longer window, by the topical score alone, or founds ``"l-" + the story id``.
+Assigned articles and founded stories never move, so story and storyline ids are
+stable across runs.
 """
 
 from __future__ import annotations
@@ -24,15 +29,17 @@ from datetime import datetime
 import numpy as np
 
 from rasid.config import ClusterConfig, StoriesConfig
-from rasid.models import Document, Mention, TimeExpression
+from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.stories.embed import Embedder, lead_text
 from rasid.stories.features import IdfTable, cosine, event_modes
+from rasid.stories.mainevent import MainEvent, main_event
 from rasid.text.normalize import normalize
 
-_STATE_VERSION = 1
+_STATE_VERSION = 2  # 2: main-event fields per row and the story -> storyline map
 _EPOCH = datetime(1970, 1, 1)
 
-__all__ = ["ClusterConfig", "StoryClusterer", "cluster_all", "config_mismatch", "group"]
+
+__all__ = ["ClusterConfig", "StoryClusterer", "cluster_all", "config_mismatch", "group", "storyline_map"]
 
 
 @dataclass
@@ -45,6 +52,23 @@ class _Row:
     ents: frozenset[str]
     modes: frozenset[str]
     dates: frozenset[str]
+    act: str | None = None
+    eday: float | None = None  # event day: the day the lead names, else the publication day
+    continuing: bool = False
+    places: frozenset[str] = frozenset()
+
+    def fields(self) -> list:
+        """JSON form for the clusterer state (the order :meth:`from_fields` reads)."""
+        return [self.doc_id, self.day, self.story, [[t, round(w, 4)] for t, w in self.lex.items()],
+                [[t, round(w, 4)] for t, w in self.title.items()], sorted(self.ents), sorted(self.modes),
+                sorted(self.dates), self.act, self.eday, self.continuing, sorted(self.places)]
+
+    @classmethod
+    def from_fields(cls, r: list) -> _Row:
+        """Inverse of :meth:`fields`; rows of state version 1 lack the main-event fields."""
+        extra = r[8:11] if len(r) >= 11 else [None, r[1], False]
+        return cls(r[0], r[1], r[2], dict(r[3]), dict(r[4]), frozenset(r[5]), frozenset(r[6]), frozenset(r[7]),
+                   *extra, frozenset(r[11] if len(r) >= 12 else ()))
 
 
 @dataclass
@@ -61,6 +85,25 @@ def _day(doc: Document) -> float | None:
     if doc.published is None:
         return None
     return (doc.published.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400.0
+
+
+def _event_day(named: str | None, published: float | None, span: float) -> float | None:
+    """The day of the article's event: a day its lead names when that lies within ``span`` days before
+    publication (a later day is a scheduled event, a much earlier one background), else the publication day."""
+    day = _iso_day(named)
+    if published is None or day is None:
+        return day if day is not None else published
+    return day if -1.0 <= published - day <= span + 1.0 else published
+
+
+def _iso_day(value: str | None) -> float | None:
+    """Midday of an ISO date as days since the epoch (comparable with :func:`_day`)."""
+    if not value:
+        return None
+    try:
+        return (datetime.fromisoformat(value[:10]) - _EPOCH).total_seconds() / 86400.0 + 0.5
+    except ValueError:
+        return None
 
 
 def _sort_key(doc: Document) -> tuple[float, str]:
@@ -84,6 +127,7 @@ class StoryClusterer:
         self.idf = idf if idf is not None else IdfTable.load()
         self.assignments: dict[str, str] = {}
         self.stories: dict[str, StoryStats] = {}
+        self.lines: dict[str, str] = {}  # story id -> storyline id ("l-" + its first story's id)
         self._rows: list[_Row] = []
         self._dense = np.zeros((0, self.embedder.dim), dtype=np.float32)
         self._n_dense = 0
@@ -103,15 +147,15 @@ class StoryClusterer:
         if not state:
             return self
         meta, dense = _read_state(state)
-        if meta["version"] != _STATE_VERSION:
+        if meta["version"] not in (1, _STATE_VERSION):
             raise ValueError(f"unsupported cluster state version {meta['version']}")
         if meta["backend"] != self.embedder.backend or dense.shape != (len(meta["rows"]), self.embedder.dim):
             dense = np.zeros((len(meta["rows"]), self.embedder.dim), dtype=np.float32)
         self.assignments = meta["assignments"]
         self.stories = {k: StoryStats(**v) for k, v in meta["stories"].items()}
+        self.lines = meta.get("lines") or {sid: "l-" + sid for sid in self.stories}
         for r in meta["rows"]:
-            self._append(_Row(r[0], r[1], r[2], dict(r[3]), dict(r[4]), frozenset(r[5]), frozenset(r[6]),
-                              frozenset(r[7])))
+            self._append(_Row.from_fields(r))
         self._dense = dense
         self._n_dense = len(dense) if self.embedder.dim else 0
         return self
@@ -119,12 +163,10 @@ class StoryClusterer:
     def dump(self) -> bytes:
         """Opaque state: assignments, story stats, and the recent rows of the candidate index."""
         keep = self._retained()
-        rows = [[r.doc_id, r.day, r.story, [[t, round(w, 4)] for t, w in r.lex.items()],
-                 [[t, round(w, 4)] for t, w in r.title.items()], sorted(r.ents), sorted(r.modes), sorted(r.dates)]
-                for r in (self._rows[i] for i in keep)]
+        rows = [self._rows[i].fields() for i in keep]
         meta = {
             "version": _STATE_VERSION, "backend": self.embedder.backend, "assignments": self.assignments,
-            "stories": {k: asdict(v) for k, v in self.stories.items()}, "rows": rows,
+            "stories": {k: asdict(v) for k, v in self.stories.items()}, "lines": self.lines, "rows": rows,
             "config": {"hash": self.settings.digest(), "stories": asdict(self.settings)},
         }
         dense = self._dense[keep].astype(np.float16) if self._n_dense else np.zeros((0, 0), np.float16)
@@ -149,14 +191,17 @@ class StoryClusterer:
 
     def add(self, docs: list[Document], mentions: dict[str, list[Mention]] | None = None,
             timexes: dict[str, list[TimeExpression]] | None = None,
-            vectors: np.ndarray | None = None) -> dict[str, str]:
+            vectors: np.ndarray | None = None, events: dict[str, list[Event]] | None = None) -> dict[str, str]:
         """Assign every doc to a story (existing or new); returns doc id -> story id.
 
+        A doc that founds a story also places that story in a storyline (:attr:`lines`).
         ``vectors``: ``embedder.encode_docs(self.pending(docs), lead_chars)`` computed elsewhere (e.g. on Dask
         workers), so the sequential part here does no embedding; ``None`` = embed here.
+        ``events``: the coded events per doc (their lead events give the main event's actors and type).
         """
         mentions = mentions or {}
         timexes = timexes or {}
+        events = events or {}
         new = self.pending(docs)
         if not self.embedder.available:
             vecs = None
@@ -167,14 +212,23 @@ class StoryClusterer:
         else:
             vecs = self.embedder.encode_docs(new, self.settings.embed.lead_chars)
         for i, doc in enumerate(new):
-            row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []))
+            row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []),
+                                  main_event(doc, events.get(doc.id, []), timexes.get(doc.id, []),
+                                             self.settings.embed.lead_chars, mentions.get(doc.id, [])))
             emb = vecs[i] if vecs is not None else None
-            story, _ = self.best_story(row, emb)
+            story, line = self.place(row, emb)
             row.story = story or "s-" + doc.id
+            if story is None:
+                self.lines[row.story] = line or "l-" + row.story
             self._insert(row, emb, doc.outlet)
         return {d.id: self.assignments[d.id] for d in docs}
 
-    def _featurize(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression]) -> _Row:
+    def storyline_of(self, story_id: str) -> str:
+        """The storyline a story belongs to (a story assigned before storylines existed is its own)."""
+        return self.lines.get(story_id) or "l-" + story_id
+
+    def _featurize(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression],
+                   main: MainEvent | None = None) -> _Row:
         cfg = self.config
         chars = self.settings.embed.lead_chars
         text = (doc.title or "") + "\n" + doc.text[: cfg.feature_chars]
@@ -185,10 +239,16 @@ class StoryClusterer:
                           if t.value and t.granularity == "day" and len(t.value) == 10 and t.start < lead_end)
         ents = frozenset(m.entity_id or normalize(m.text) for m in mentions)
         title = self.idf.vector(doc.title or lead_text(doc, n_sentences=1, max_chars=chars), 20)
-        return _Row(doc.id, _day(doc), "", self.idf.vector(text, cfg.vector_terms), title, ents, modes, dates)
+        main = main or MainEvent()
+        day = _day(doc)
+        eday = _event_day(main.date, day, cfg.event_day_span)
+        return _Row(doc.id, day, "", self.idf.vector(text, cfg.vector_terms), title, ents, modes, dates,
+                    main.act, eday, main.continuing, main.places)
 
-    def _candidates(self, row: _Row) -> list[int]:
+    def _candidates(self, row: _Row, window: float | None = None) -> list[int]:
+        """Indexed rows sharing a top term with ``row`` within ``window`` days (default: the story window)."""
         cfg = self.config
+        window = cfg.window_days if window is None else window
         top = sorted(row.lex.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.index_terms]
         found: set[int] = set()
         for term, _ in top:
@@ -200,9 +260,9 @@ class StoryClusterer:
                 other = self._rows[idx].day
                 if row.day is not None and other is not None:
                     gap = row.day - other
-                    if gap > cfg.window_days + 30:  # postings are (mostly) in date order: stop early
+                    if gap > window + 30:  # postings are (mostly) in date order: stop early
                         break
-                    if abs(gap) > cfg.window_days:
+                    if abs(gap) > window:
                         continue
                 found.add(idx)
                 seen += 1
@@ -210,8 +270,8 @@ class StoryClusterer:
                     break
         return sorted(found)
 
-    def pair_scores(self, row: _Row, emb: np.ndarray | None, cand: list[int]) -> np.ndarray:
-        """Combined similarity of ``row`` with each candidate row (higher = same event)."""
+    def base_scores(self, row: _Row, emb: np.ndarray | None, cand: list[int]) -> np.ndarray:
+        """Topical similarity of ``row`` with each candidate (words, meaning, names): same affair or not."""
         cfg = self.config
         lex = np.array([cosine(row.lex, self._rows[i].lex) for i in cand], dtype=np.float32)
         if emb is not None and self._n_dense:
@@ -227,32 +287,92 @@ class StoryClusterer:
             other = self._rows[i]
             if row.ents and other.ents:
                 score[k] += cfg.w_ent * len(row.ents & other.ents) / len(row.ents | other.ents)
-            if row.day is not None and other.day is not None:
-                score[k] -= cfg.date_decay * max(0.0, abs(row.day - other.day) - 1.0)
-            if row.modes and other.modes and not (row.modes & other.modes):
-                score[k] -= cfg.mode_penalty
-            if row.dates and other.dates and not (row.dates & other.dates):
-                score[k] -= cfg.event_date_penalty
         return score
+
+    def event_penalty(self, row: _Row, other: _Row) -> float:
+        """How much two articles' main events disagree (act, interaction mode, event day, named dates)."""
+        cfg = self.config
+        pen = 0.0
+        a, b = row.eday if row.eday is not None else row.day, other.eday if other.eday is not None else other.day
+        if a is not None and b is not None and not (row.continuing and other.continuing and row.act == other.act):
+            pen += cfg.date_decay * max(0.0, abs(a - b) - cfg.day_grace)
+        if row.act and other.act and row.act != other.act:
+            same_type = row.act.partition("-")[0] == other.act.partition("-")[0]
+            pen += cfg.act_penalty * (cfg.type_share if same_type else 1.0)
+        if row.modes and other.modes and not (row.modes & other.modes):
+            pen += cfg.mode_penalty
+        if row.places and other.places and not (row.places & other.places):
+            pen += cfg.place_penalty
+        if row.dates and other.dates and not (row.dates & other.dates):
+            pen += cfg.event_date_penalty
+        return pen
+
+    def pair_scores(self, row: _Row, emb: np.ndarray | None, cand: list[int]) -> np.ndarray:
+        """Combined similarity of ``row`` with each candidate row (higher = same event)."""
+        score = self.base_scores(row, emb, cand)
+        for k, i in enumerate(cand):
+            score[k] -= self.event_penalty(row, self._rows[i])
+        return score
+
+    def place(self, row: _Row, emb: np.ndarray | None) -> tuple[str | None, str | None]:
+        """(story, storyline) for ``row``: an existing story above the threshold, else ``None`` and the
+        storyline the new story joins (``None`` = a new storyline)."""
+        cfg = self.config
+        cand = self._candidates(row, max(cfg.window_days, cfg.line_window_days))
+        if not cand:
+            return None, None
+        base = self.base_scores(row, emb, cand)
+        self.candidates_scored += len(cand)
+        near = [k for k, i in enumerate(cand) if self._within(row, self._rows[i], cfg.window_days)]
+        story_scores = [float(base[k]) - self.event_penalty(row, self._rows[cand[k]]) for k in near]
+        story, _ = self._best_group([self._rows[cand[k]].story for k in near], story_scores)
+        if story is not None:
+            return story, self.storyline_of(story)
+        line_scores = []
+        for k, i in enumerate(cand):
+            other = self._rows[i]
+            gap = abs(row.day - other.day) if row.day is not None and other.day is not None else 0.0
+            apart = bool(row.places and other.places and not (row.places & other.places))
+            unnamed = bool(row.ents and other.ents and not (row.ents & other.ents))
+            line_scores.append(float(base[k]) - cfg.line_date_decay * gap - cfg.line_place_penalty * apart
+                               - cfg.line_entity_penalty * unnamed)
+        line, _ = self._best_group([self.storyline_of(self._rows[i].story) for i in cand], line_scores,
+                                   cfg.line_threshold, sizes=False)
+        return None, line
+
+    @staticmethod
+    def _within(row: _Row, other: _Row, window: float) -> bool:
+        return row.day is None or other.day is None or abs(row.day - other.day) <= window
 
     def best_story(self, row: _Row, emb: np.ndarray | None) -> tuple[str | None, float]:
         """Best existing story for ``row`` if its score reaches the threshold."""
-        cand = self._candidates(row)
+        cand = self._candidates(row, self.config.window_days)
         if not cand:
             return None, 0.0
         scores = self.pair_scores(row, emb, cand)
         self.candidates_scored += len(cand)
-        per_story: dict[str, list[float]] = {}
-        for i, s in zip(cand, scores, strict=True):
-            per_story.setdefault(self._rows[i].story, []).append(float(s))
+        return self._best_group([self._rows[i].story for i in cand], [float(x) for x in scores])
+
+    def _best_group(self, groups: list[str], scores: list[float], threshold: float | None = None,
+                    sizes: bool = True) -> tuple[str | None, float]:
+        """The group (story or storyline) whose members score best: ``link_mix`` blends the best member
+        with the mean of the top 3 (a story's size pads missing members with 0: one stray neighbour of a
+        big story is weak evidence). ``(None, best)`` below ``threshold`` (default: the story threshold)."""
+        if not groups:
+            return None, 0.0
+        per: dict[str, list[float]] = {}
+        for g, sc in zip(groups, scores, strict=True):
+            per.setdefault(g, []).append(sc)
         mix = self.config.link_mix
         best: dict[str, float] = {}
-        for sid, vals in per_story.items():
+        for gid, vals in per.items():
             vals.sort(reverse=True)
-            top = vals[:3] + [0.0] * max(0, min(3, self.stories[sid].size) - len(vals))
-            best[sid] = (1 - mix) * vals[0] + mix * sum(top) / len(top)
-        sid, score = max(best.items(), key=lambda kv: (kv[1], kv[0]))
-        return (sid, score) if score >= self.config.threshold else (None, score)
+            pad = max(0, min(3, self.stories[gid].size) - len(vals)) if sizes else 0
+            top = vals[:3] + [0.0] * pad
+            best[gid] = (1 - mix) * vals[0] + mix * sum(top) / len(top)
+        gid, score = max(best.items(), key=lambda kv: (kv[1], kv[0]))
+        limit = self.config.threshold if threshold is None else threshold
+        return (gid, score) if score >= limit else (None, score)
 
     def _append(self, row: _Row) -> int:
         idx = len(self._rows)
@@ -286,6 +406,14 @@ class StoryClusterer:
 def _read_state(state: bytes) -> tuple[dict, np.ndarray]:
     with np.load(io.BytesIO(state), allow_pickle=False) as z:
         return json.loads(bytes(z["meta"]).decode("utf-8")), z["dense"].astype(np.float32)
+
+
+def storyline_map(state: bytes | None) -> dict[str, str]:
+    """story id → storyline id from saved clusterer state, without loading the clusterer (no embedder)."""
+    if not state:
+        return {}
+    meta = _read_state(state)[0]
+    return dict(meta.get("lines") or {})
 
 
 def config_mismatch(state: bytes | None, settings: StoriesConfig) -> str | None:

@@ -22,7 +22,7 @@ Scores = tuple[float, float, float]  # precision, recall, F1
 # tuned on the dev half of the May 2018 set (docs/results/clustering.md).
 TFIDF_BASELINE = ClusterConfig(w_lex=1.0, w_dense=0.0, w_ent=0.0, date_decay=0.0, mode_penalty=0.0,
                                event_date_penalty=0.0, link_mix=0.0, w_title=0.0, window_days=3.0,
-                               threshold=0.15)
+                               threshold=0.15, act_penalty=0.0, place_penalty=0.0, line_threshold=1.0)
 
 
 def _f1(p: float, r: float) -> float:

@@ -66,6 +66,46 @@ async function storiesView(params) {
   ];
 }
 
+// ---- storylines (affairs): list and one storyline as a timeline of its stories -------------------
+async function storylinesView(params) {
+  setActive("storylines");
+  document.title = "راصد — المسارات";
+  const data = await api("/api/storylines", pageParams(params, 50));
+  const rows = data.items.map((l) =>
+    el("tr", { "data-storyline": l.id },
+      el("td", {}, el("a", { href: `#/storyline/${encodeURIComponent(l.id)}` }, l.title || l.id)),
+      el("td", { class: "size" }, String(l.stories.length)),
+      el("td", { class: "size" }, String(l.size)),
+      el("td", { class: "meta" }, dateRange(l.first_date, l.last_date))));
+  return [
+    el("h1", {}, "المسارات"),
+    el("p", { class: "muted" }, `${data.total} مسار: كل مسار قضية تجمع أحداثها (قصصها) بترتيب زمني.`),
+    el("div", { class: "card" },
+      el("table", { class: "story-list" },
+        el("thead", {}, el("tr", {}, el("th", {}, "المسار"), el("th", {}, "القصص"), el("th", {}, "المقالات"), el("th", {}, "الفترة"))),
+        el("tbody", {}, ...rows)),
+      pager("#/storylines", params, data)),
+  ];
+}
+
+async function storylineView(id) {
+  setActive("storylines");
+  const line = (await api(`/api/storylines/${encodeURIComponent(id)}`)).storyline;
+  document.title = `راصد — ${line.title}`;
+  return [
+    el("p", { class: "meta" }, el("a", { href: "#/storylines" }, "المسارات"), " › مسار"),
+    el("h1", {}, line.title || line.id),
+    el("p", { class: "meta" }, `${line.stories.length} قصص · ${line.size} مقالات · `, dateRange(line.first_date, line.last_date),
+      " · ", ...line.outlets.map((o) => el("span", { class: "badge" }, outletName(o)))),
+    el("section", { class: "card", id: "storyline-timeline" }, el("h2", {}, "القصص بترتيب زمني"),
+      el("ol", { class: "timeline" }, ...line.timeline.map((s) =>
+        el("li", { "data-story": s.id },
+          el("span", { class: "meta" }, dateRange(s.first_date, s.last_date)), " — ",
+          el("a", { href: `#/story/${encodeURIComponent(s.id)}` }, s.title || s.id), " ",
+          el("span", { class: "meta" }, `(${s.size})`))))),
+  ];
+}
+
 // ---- story page ---------------------------------------------------------------------------------
 function timelineEntries(d) {
   if (d.story.timeline.length) {
@@ -154,7 +194,8 @@ async function storyView(id) {
       : el("p", { class: "muted" }, "لم تُستخرج كيانات بعد."));
 
   return [
-    el("p", { class: "meta" }, el("a", { href: "#/" }, "القصص"), " › قصة"),
+    el("p", { class: "meta" }, el("a", { href: "#/" }, "القصص"), " › قصة",
+      st.storyline ? [" · ", el("a", { href: `#/storyline/${encodeURIComponent(st.storyline)}`, class: "storyline-link" }, "المسار")] : ""),
     el("h1", {}, st.title || st.id),
     el("p", { class: "meta" }, `${countPhrase(st.size, "مقال")} · `, dateRange(st.first_date, st.last_date), " · ",
       ...st.outlets.map((o) => el("span", { class: "badge" }, outletName(o)))),
@@ -386,6 +427,8 @@ const routes = [
   [/^#?\/?$/, (_m, p) => storiesView(p)],
   [/^#\/story\/(.+)$/, (m) => storyView(decodeURIComponent(m[1]))],
   [/^#\/doc\/(.+)$/, (m, p) => docView(decodeURIComponent(m[1]), p)],
+  [/^#\/storylines$/, (_m, p) => storylinesView(p)],
+  [/^#\/storyline\/(.+)$/, (m) => storylineView(decodeURIComponent(m[1]))],
   [/^#\/entities$/, (_m, p) => entitiesView(p)],
   [/^#\/entity\/(.+)$/, (m) => entityView(decodeURIComponent(m[1]))],
   [/^#\/search$/, (_m, p) => searchView(p)],

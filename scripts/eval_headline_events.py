@@ -1,0 +1,88 @@
+"""Main-event type of a headline: rasid's rule (rasid/stories/mainevent.py) against hand labels.
+
+The labels (eval/stories/headline_events.jsonl, rule in eval/stories/HEADLINE_EVENTS.md) were made by
+reading 230 September 2018 ANT headlines before the rule was run on them. Two conditions:
+
+* ``headline`` - the act cues of the headline alone (``headline_act``);
+* ``+lead``    - ``main_event`` as the clusterer calls it: headline, else the first lead sentence, else the
+  first lead event of rasid's PLOVER coder (NER, dates and events extracted as the pipeline does).
+
+Printed: type accuracy over all headlines (NONE = no act), accuracy on the headlines that report an act,
+and how often the rule finds an act at all (precision/recall of "has an act").
+
+  python scripts/eval_headline_events.py [--data ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
+
+from rasid.stories.mainevent import headline_act, main_event, split_act  # noqa: E402
+
+LABELS = Path(__file__).resolve().parents[1] / "eval" / "stories" / "headline_events.jsonl"
+NONE = "NONE"
+
+
+def act_type(act: str | None) -> str:
+    """The label a predicted act stands for (its PLOVER type; the statement act is STATEMENT)."""
+    return split_act(act)[0] if act else NONE
+
+
+def report(name: str, gold: dict[str, str], pred: dict[str, str]) -> None:
+    n = len(gold)
+    right = sum(pred[d] == g for d, g in gold.items())
+    acts = [d for d, g in gold.items() if g != NONE]
+    right_acts = sum(pred[d] == gold[d] for d in acts)
+    found = [d for d in gold if pred[d] != NONE]
+    p = sum(gold[d] != NONE for d in found) / len(found) if found else 0.0
+    r = sum(pred[d] != NONE for d in acts) / len(acts) if acts else 0.0
+    print(f"| {name} | {right}/{n} = {right / n:.3f} | {right_acts}/{len(acts)} = {right_acts / len(acts):.3f} | "
+          f"{p:.3f}/{r:.3f} |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--confusions", type=int, default=10, help="most frequent (gold, predicted) errors")
+    args = ap.parse_args()
+    if not (args.data / "ant_multisource").is_dir():
+        print(f"no data at {args.data}; skipping")
+        return 0
+    gold = {r["doc"]: r["type"] for r in map(json.loads, LABELS.read_text(encoding="utf-8").splitlines())}
+    docs = {d.id: d for d in iter_ant(args.data) if d.id in gold}
+    gold = {k: v for k, v in gold.items() if k in docs}
+    head = {d: act_type((headline_act(docs[d].title or "") or (None, 0))[0]) for d in gold}
+
+    from rasid.extract.entities import EntityResolver
+    from rasid.extract.events.coder import EventCoder
+    from rasid.extract.ner import NerTagger
+    from rasid.extract.temporal import find_dates
+
+    tagger, coder, resolver = NerTagger.load(), EventCoder.load(), EntityResolver()
+    lead = {}
+    for d in gold:
+        doc = docs[d]
+        m = tagger.tag(d, doc.text)
+        resolver.resolve(m, texts={d: doc.text})
+        t = find_dates(d, doc.text, doc.published)
+        lead[d] = main_event(doc, coder.code(doc, m, t), t, mentions=m).type or NONE
+    print(f"{len(gold)} headlines, {sum(v != NONE for v in gold.values())} with an act\n")
+    print("| rule | type accuracy (all) | type accuracy (headlines with an act) | has-an-act P/R |")
+    print("|---|---|---|---|")
+    report("headline", gold, head)
+    report("+lead", gold, lead)
+    errors = Counter((gold[d], head[d]) for d in gold if head[d] != gold[d])
+    print("\nheadline rule, most frequent errors (gold → predicted): "
+          + ", ".join(f"{g}→{p} ×{n}" for (g, p), n in errors.most_common(args.confusions)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
