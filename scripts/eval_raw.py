@@ -140,7 +140,7 @@ def read_all(gold: list[dict], site_folders: bool, work: Path) -> dict[str, RawA
 def evaluate(gold: list[dict], site_folders: bool) -> dict[tuple[str, str], Tally]:
     with tempfile.TemporaryDirectory() as tmp:
         raws = read_all(gold, site_folders, Path(tmp))
-    stats = LineStats(min_docs=RunConfig().min_repeat_docs)
+    stats = LineStats(min_docs=RunConfig().clean.min_repeat_docs)
     for raw in raws.values():  # learned over the whole set, as `rasid run` learns over its inputs
         if raw is not None:
             stats.observe(raw.outlet, raw.text)
