@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from datasketch import MinHash
 
-from rasid.clean.boilerplate import LineStats, clean_text
+from rasid.clean.boilerplate import LineStats
+from rasid.clean.lines import clean_page
 from rasid.config import CleanConfig, ExtractionConfig, RunConfig, StoriesConfig
 from rasid.dedup.detector import Deduplicator, content_hash
 from rasid.ingest.readers import read_inputs
@@ -100,7 +101,7 @@ def learn_line_stats(paths: list[str | Path], store: Store, cfg: RunConfig,
 # ---- stage 2: clean, dedup, store ------------------------------------------------------------
 def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig | None = None) -> Document:
     """Raw article → Document with boilerplate removed and language detected (pure: safe to parallelise)."""
-    res = clean_text(raw.text, raw.outlet, stats, config or CleanConfig())
+    res = clean_page(raw.text, raw.outlet, stats, config or CleanConfig(), title=raw.title, url=raw.url)
     text = res.text
     toks = words(text)
     return Document(
