@@ -189,6 +189,8 @@ def outlet_named(text: str, whole: bool = False) -> str | None:
     names, pattern = _outlet_names()
     key = _name_key(re.sub(r"[«»\"“”()|]", " ", text))
     if whole:
+        if key in names:
+            return names[key]
         key = re.sub(r"\s*(?:نت|نيوز|اونلاين|الاخباري|الالكترونيه|net|news|online|\d+(?:\.\d+)?)$", "", key).strip() or key
         if key in names:
             return names[key]

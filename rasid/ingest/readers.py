@@ -224,7 +224,7 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
     text = _with_lead(ext.text, ext.recall_text)
     lines = text.split("\n")
     title = ext.headline or _without_site_name(ext.title, ext.sitename)
-    page = read_page(lines, url=ext.url, title=title)
+    page = read_page(ext.visible_lines or lines, url=ext.url, title=title)
     published, date_source = parse_date(ext.markup_date), "html-meta"
     if published is None and (d := date_from_url(ext.url)):
         published, date_source = d, "url"
@@ -235,7 +235,8 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
     if published is None:
         date_source = None
     outlet = ((outlet_named(ext.sitename, whole=True) or outlet_named(ext.sitename) if ext.sitename else None)
-              or outlet_from_url(ext.url) or page.outlet or _latin_name(ext.sitename))
+              or outlet_from_url(ext.url) or _title_site(ext.page_title) or page.outlet
+              or _latin_name(ext.sitename))
     return RawArticle(
         doc_id=doc_id_for(path), text=text, source_path=path_text(path), fmt="html", title=title or page.title,
         url=ext.url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
@@ -269,6 +270,16 @@ def _without_site_name(title: str | None, sitename: str | None) -> str | None:
         if (sitename and last.strip() == sitename.strip()) or outlet_named(last, whole=True):
             return " - ".join(parts[:-1]).strip()
     return title.strip()
+
+
+def _title_site(page_title: str | None) -> str | None:
+    """The outlet named as the first or last part of ``<title>`` (``الدستور - …``, ``… | المدن``)."""
+    if not page_title:
+        return None
+    parts = re.split(r"\s+[|\-–—]\s+", page_title)
+    if len(parts) < 2:
+        return None
+    return outlet_named(parts[-1], whole=True) or outlet_named(parts[0], whole=True)
 
 
 def _shown_on_page(day, text: str) -> bool:
