@@ -69,7 +69,7 @@ def _grams(s: str) -> set[str]:
 def _known_sim(key: str, known: set[str]) -> float:
     if key in known:
         return 1.0
-    if len(key) > 60:
+    if len(key) > 60 or len(key) < 2:
         return 0.0
     g = _grams(key)
     best = 0.0
@@ -78,7 +78,7 @@ def _known_sim(key: str, known: set[str]) -> float:
             continue
         kg = _grams(k)
         best = max(best, len(g & kg) / max(1, len(g | kg)))
-    return best
+    return best if best >= 0.5 else 0.0
 
 
 def line_features(lines: list[str], page: PageInfo, repeated: set[int]) -> dict[int, list[float]]:
@@ -90,9 +90,10 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int]) -> dict[
     bodyish = {i: is_body_line(lines[i]) for i in idx}
     rules = {i: rule_for(lines[i]) is not None for i in idx}
     top = page.title_line if page.title_line is not None else page.body_start
-    last_body = max((i for i in idx if bodyish[i] and (page.body_start is None or i >= page.body_start)
-                     and not rules[i]), default=None)
     tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules)
+    last_body = max((i for i in idx if (bodyish[i] or _nwords(lines[i]) >= 10) and i not in tail_pairs
+                     and (page.body_start is None or i >= page.body_start) and not rules[i]
+                     and not _CREDIT_RE.search(lines[i])), default=None)
     out: dict[int, list[float]] = {}
     marker_seen = False
     for k, i in enumerate(idx):
@@ -158,15 +159,15 @@ def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[in
         if bodyish[i] and not rules[i] and not ended:
             seen_body = True
         key = " ".join(normalize(lines[i]).split())
-        if seen_body and (rules[i] or _TICKER_RE.search(key) or _nwords(lines[i]) <= 2):
+        if seen_body and ((rules[i] and _nwords(lines[i]) <= 4) or _TICKER_RE.search(key) or _nwords(lines[i]) <= 2):
             ended = True if not bodyish[i] else ended
             k += 1
             continue
-        if ended and shape[i]:
+        if ended and shape[i] and not _CREDIT_RE.search(lines[i]):
             run = [i]
             j = k + 1
-            while j < len(idx) and (shape[idx[j]] or (bodyish[idx[j]] and _nwords(lines[idx[j]]) <= 45
-                                                      and shape[idx[j - 1]])):
+            while j < len(idx) and ((shape[idx[j]] and not _CREDIT_RE.search(lines[idx[j]])) or (
+                    bodyish[idx[j]] and _nwords(lines[idx[j]]) <= 45 and shape[idx[j - 1]])):
                 run.append(idx[j])
                 j += 1
             heads = sum(shape[x] for x in run)

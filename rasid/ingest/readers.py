@@ -221,7 +221,7 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
         return Skip(path_text(path), f"malformed HTML: {exc}")
     if not ext.text.strip():
         return Skip(path_text(path), "no main text found in HTML")
-    text = _with_lead(ext.text, ext.recall_text)
+    text = _with_lead(_without_table_copies(ext.text), ext.recall_text)
     lines = text.split("\n")
     title = ext.headline or _without_site_name(ext.title, ext.sitename)
     page = read_page(ext.visible_lines or lines, url=ext.url, title=title)
@@ -241,6 +241,14 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
         doc_id=doc_id_for(path), text=text, source_path=path_text(path), fmt="html", title=title or page.title,
         url=ext.url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
     )
+
+
+def _without_table_copies(text: str) -> str:
+    """Drop a table row (``| … |``) that repeats other lines of the text (a layout table flattened whole)."""
+    lines = text.split("\n")
+    others = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("|")]
+    keep = [ln for ln in lines if not (ln.lstrip().startswith("|") and sum(o in ln for o in others if len(o) > 20) >= 2)]
+    return "\n".join(keep)
 
 
 def _with_lead(text: str, recall: str) -> str:
