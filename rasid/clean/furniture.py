@@ -49,6 +49,13 @@ FEATURES = ["bias", "before_title", "after_body", "rel_pos", "log_chars", "short
             "in_tail_pairs", "body_shape", "pipes"]
 
 
+F_HEADLINE = FEATURES.index("headline_shape")
+# features that say something about the line itself (not just where it is): one is needed to remove a line
+_STRONG = [FEATURES.index(f) for f in ("before_title", "no_arabic", "rule", "repeated", "credit", "linky", "comment",
+                                        "copyright", "ticker_label", "site_name", "known_furniture", "in_tail_pairs")]
+_WEAK = [FEATURES.index(f) for f in ("short_1_3", "after_marker")]  # enough only for a short line
+
+
 @lru_cache(maxsize=1)
 def _known() -> tuple[set[str], dict]:
     lines = set()
@@ -89,7 +96,6 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int]) -> dict[
     shape = {i: is_headline_shaped(lines[i]) for i in idx}
     bodyish = {i: is_body_line(lines[i]) for i in idx}
     rules = {i: rule_for(lines[i]) is not None for i in idx}
-    top = page.title_line if page.title_line is not None else page.body_start
     tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules)
     last_body = max((i for i in idx if (bodyish[i] or _nwords(lines[i]) >= 10) and i not in tail_pairs
                      and (page.body_start is None or i >= page.body_start) and not rules[i]
@@ -107,7 +113,7 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int]) -> dict[
             marker_seen = True
         out[i] = [
             1.0,
-            float(top is not None and i < top),
+            float(page.title_line is not None and i < page.title_line),
             float(last_body is not None and i > last_body),
             k / max(1, n - 1),
             math.log(chars) / 6,
@@ -159,7 +165,7 @@ def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[in
         if bodyish[i] and not rules[i] and not ended:
             seen_body = True
         key = " ".join(normalize(lines[i]).split())
-        if seen_body and ((rules[i] and _nwords(lines[i]) <= 4) or _TICKER_RE.search(key) or _nwords(lines[i]) <= 2):
+        if seen_body and ((rules[i] and _nwords(lines[i]) <= 4) or _TICKER_RE.search(key)):
             ended = True if not bodyish[i] else ended
             k += 1
             continue
@@ -186,12 +192,26 @@ def furniture_scores(lines: list[str], page: PageInfo, repeated: set[int],
     w = weights.get("weights")
     if not w or len(w) != len(FEATURES):
         return {}
+    if page.body_start is None:  # no sentence-bearing paragraph: no page structure to read furniture from
+        return {}
     thr = weights.get("threshold", 0.5) if threshold is None else threshold
     feats = line_features(lines, page, repeated)
     out: dict[int, str] = {}
+    order = sorted(feats)
+    # the trailing run of headline-shaped lines (to the end of the text): a short one after a sentence is a
+    # list of other articles' headlines; a long one is more likely the article's own list (names, results)
+    run: list[int] = []
+    for i in reversed(order):
+        if not feats[i][F_HEADLINE]:
+            break
+        run.insert(0, i)
+    short_tail = set(run) if 0 < len(run) <= 3 and len(run) < len(order) else set()
     for i, x in feats.items():
         if i == page.title_line or i in page.meta_lines:
             continue
+        strong = any(x[k] for k in _STRONG)
+        if not strong and (_nwords(lines[i]) >= 10 or not (any(x[k] for k in _WEAK) or i in short_tail)):
+            continue  # position and shape alone never make a line furniture, nor a long line without a sign
         z = sum(a * b for a, b in zip(w, x, strict=True))
         p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
         if p >= thr:

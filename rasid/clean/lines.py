@@ -32,10 +32,10 @@ def clean_page(text: str, outlet: str | None = None, stats: LineStats | None = N
     pre: dict[int, str] = dict(page.meta_lines)
     if page.title_line is not None:
         pre[page.title_line] = "headline"
+    repeated = {i for i, ln in enumerate(lines)  # on the lines as read (the statistics counted them so)
+                if ln.strip() and stats is not None and stats.is_repeated(outlet, ln)}
     for i, prefix in page.prefixes.items():
         lines[i] = lines[i][len(prefix):]
-    repeated = {i for i, ln in enumerate(lines)
-                if ln.strip() and stats is not None and stats.is_repeated(outlet, ln)}
     scores = furniture_scores(lines, page, repeated)
     kept: list[str] = []
     removed: list[tuple[int, str, str]] = []
@@ -56,6 +56,10 @@ def clean_page(text: str, outlet: str | None = None, stats: LineStats | None = N
             continue
         in_related = False
         kept.append(line.strip())
+    if not kept and any(ln.strip() for ln in lines):  # never clean a page away: fall back to the rules alone
+        from rasid.clean.boilerplate import clean_text
+
+        return clean_text(text, outlet, stats, config)
     if page.prefixes:  # the prefix is gone from the kept line: say so
         removed += [(i, "inline-metadata", p) for i, p in page.prefixes.items()]
         removed.sort(key=lambda r: r[0])

@@ -216,7 +216,7 @@ def outlet_from_host(url: str | None) -> str | None:
     if len(parts) < 2:
         return None
     parts = parts[:-1]  # the top-level domain
-    while len(parts) > 1 and (parts[-1] in _SECOND_LEVEL or len(parts[-1]) <= 2):
+    while len(parts) > 1 and parts[-1] in _SECOND_LEVEL:
         parts = parts[:-1]
     name = parts[-1]
     if name.endswith("online") and len(name) > 8:
@@ -296,9 +296,10 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
     title_line = None
     if title:
         key = _name_key(title)
-        title_line = next((i for i in idx if _name_key(lines[i]) == key and (body is None or i <= body)), None)
+        title_line = next((i for i in idx if _name_key(lines[i]) == key and (body is None or i <= body)
+                           and _nwords(lines[i]) <= 20 and not _SENT_END_RE.search(lines[i])), None)
         info.title, info.title_line = title.strip(), title_line
-    if title_line is None and body is not None:
+    if title is None and body is not None:
         group: list[int] = []
         before = [i for i in idx if i < body]
         k = len(before) - 1
