@@ -109,7 +109,7 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int]) -> dict[
         prev_i = idx[k - 1] if k else None
         next_i = idx[k + 1] if k + 1 < n else None
         after_body = page.body_start is not None and i > page.body_start
-        if after_body and (rules[i] or _TICKER_RE.search(key)):
+        if after_body and ((rules[i] and _nwords(s) <= 4) or _TICKER_RE.search(key)):
             marker_seen = True
         out[i] = [
             1.0,
@@ -210,7 +210,8 @@ def furniture_scores(lines: list[str], page: PageInfo, repeated: set[int],
         if i == page.title_line or i in page.meta_lines:
             continue
         strong = any(x[k] for k in _STRONG)
-        if not strong and (_nwords(lines[i]) >= 10 or not (any(x[k] for k in _WEAK) or i in short_tail)):
+        if not strong and (_nwords(lines[i]) >= 8 or lines[i].rstrip().endswith(":")
+                           or not (any(x[k] for k in _WEAK) or i in short_tail)):
             continue  # position and shape alone never make a line furniture, nor a long line without a sign
         z = sum(a * b for a, b in zip(w, x, strict=True))
         p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
