@@ -191,6 +191,7 @@ class RunConfig(_Checked):
     batch_size: int = _k(500, "articles per transaction (memory vs commit overhead)", 1)
     extract: bool = _k(True, "run extraction (entities, dates, events, claims)")
     cluster: bool = _k(True, "cluster stories and analyse them (needs extract)")
+    outlet: str = _k("", "outlet of every article read (rasid run --outlet); empty: found per article")
     clean: CleanConfig = _section(CleanConfig, "boilerplate removal")
     dedup: DedupConfig = _section(DedupConfig, "near-duplicate detection")
     extraction: ExtractionConfig = _section(ExtractionConfig, "entities, dates, events, claims")

@@ -6,6 +6,7 @@ file never stops the run and is never dropped silently.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import logging
@@ -70,8 +71,15 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def read_inputs(paths: Iterable[str | Path]) -> Iterator[RawArticle | Skip]:
-    """Yield articles (or skips) from every file under ``paths``; ``http(s)://`` items are feed URLs."""
+def read_inputs(paths: Iterable[str | Path], outlet: str | None = None) -> Iterator[RawArticle | Skip]:
+    """Yield articles (or skips) from every file under ``paths``; ``http(s)://`` items are feed URLs.
+
+    ``outlet`` (``rasid run --outlet NAME``) sets every article's outlet on purpose, whatever the files say.
+    """
+    if outlet:
+        for item in read_inputs(paths):
+            yield dataclasses.replace(item, outlet=outlet) if isinstance(item, RawArticle) else item
+        return
     for p in paths:
         if isinstance(p, str) and p.startswith(("http://", "https://")):
             from rasid.ingest.feeds import read_feed_url

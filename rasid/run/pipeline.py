@@ -80,7 +80,7 @@ def learn_line_stats(paths: list[str | Path], store: Store, cfg: RunConfig,
     counted: dict[str, str] = {}  # doc id -> raw hash, recorded with the counts so a killed run never recounts
     n = 0
     with progress("learning boilerplate", None) as bar:
-        for batch in _batched(read_inputs(paths), cfg.batch_size):
+        for batch in _batched(read_inputs(paths, cfg.outlet or None), cfg.batch_size):
             raws = [r for r in batch if isinstance(r, RawArticle)]
             known = store.raw_hashes(r.doc_id for r in raws)
             before = store.line_counted(r.doc_id for r in raws)
@@ -125,7 +125,7 @@ def ingest(paths: list[str | Path], store: Store, cfg: RunConfig, report: RunRep
     dd = load_deduplicator(store, cfg)
     new_ids: list[str] = []
     with progress("ingesting", total) as bar:
-        for batch in _batched(read_inputs(paths), cfg.batch_size):
+        for batch in _batched(read_inputs(paths, cfg.outlet or None), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             raws = [x for x in batch if isinstance(x, RawArticle)]
             report.read += len(batch)
