@@ -261,11 +261,13 @@ def _inline_prefix(line: str, year_hint: int | None) -> tuple[str, datetime | No
             if _nwords(norm[end:]) >= 3:
                 return line[:offs[end]], hit[0], None
     d = _DATELINE_RE.match(norm)
-    if d and _nwords(d["dl"]) <= 9 and _nwords(norm[d.end():]) >= 4:
+    if d and _nwords(d["dl"]) <= 7 and _nwords(norm[d.end():]) >= 4:
         dl = d["dl"]
         agency = None
         if d["ag1"]:
             agency = outlet_named(d["ag1"])
+            if agency is None and not re.fullmatch(r"\s*[a-z][a-z .]{1,15}\s*", d["ag1"]):
+                return None  # "(الاثنين)", "(63 عاما)": a parenthesis in a sentence, not an agency credit
         if agency is None:
             inner = re.findall(r"«([^»]{2,30})»", dl)
             for name in inner:
