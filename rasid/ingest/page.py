@@ -363,6 +363,10 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
             pub, info.date_source = d, "url"
     if pub is None and upd is not None:
         pub, info.date_source = upd, "date-line (last update)"
+    if pub is None and body is not None:
+        got = infer_from_text([lines[i] for i in idx if i >= body][:6])
+        if got is not None:
+            pub, info.date_source = got
     info.published = pub
     # ---- outlet
     head_end = info.title_line if info.title_line is not None else (body if body is not None else len(lines))
@@ -387,6 +391,34 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
                 info.outlet, info.outlet_source = o, "source credit"
                 break
     return info
+
+
+_TODAY_RE = re.compile(rf"(?<![^\W\d_])(?P<rel>اليوم|امس|الامس|مساء\s+اليوم|مساء\s+امس|صباح\s+اليوم|صباح\s+امس)\s+"
+                       rf"(?P<wd>{_alt(WEEKDAYS)}){_W}\s*[،,(]?\s*")
+_AFTER_RE = re.compile(r"^[\s،,(]*(?:الموافق\s+)?")
+
+
+def infer_from_text(lines: list[str]) -> tuple[datetime, str] | None:
+    """The publication day when the text pins it down: "اليوم"/"أمس" with a weekday *and* an absolute date
+    that the weekday agrees with (``أعلنت الوزارة اليوم الأربعاء 28 يناير 2026``). Returns the day and the
+    evidence with a confidence (stored as ``date_source``); a weekday alone, or a date alone (it may be
+    background: ``في 15 يناير 2025``), pins nothing."""
+    from datetime import timedelta
+
+    for line in lines:
+        norm, offs = normalize_with_offsets(line)
+        for m in _TODAY_RE.finditer(norm):
+            rest = norm[m.end():m.end() + 40]
+            hit = find_date(rest)
+            if hit is None or hit[1].start() > len(_AFTER_RE.match(rest).group()) + 1:
+                continue
+            day = hit[0]
+            if day.weekday() != WEEKDAYS[m["wd"]]:
+                continue  # the weekday does not agree with the date: nothing is pinned down
+            pub = day + timedelta(days=1) if "امس" in m["rel"] else day
+            quote = line[offs[m.start()]:offs[min(len(norm), m.end() + hit[1].end())]].strip()
+            return pub, f"inferred from the text (confidence 0.9): '{quote[:120]}'"
+    return None
 
 
 def _inline_only_dateline(line: str) -> bool:
