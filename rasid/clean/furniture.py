@@ -24,7 +24,6 @@ from rasid.ingest.page import (
     _TICKER_RE,
     PageInfo,
     _nwords,
-    date_line,
     is_body_line,
     is_headline_shaped,
     outlet_named,

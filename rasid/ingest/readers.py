@@ -195,6 +195,8 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
         m = _HEADER_RE.match(lines[i])
         if not m:
             break
+        if m[1].lower() == "date" and parse_date(m[2]) is None and len(m[2].split()) > 3:
+            break  # "date 2026-01-27 أعلنت ...": an inline date before the first sentence, read with the body
         meta[m[1].lower()] = m[2]
         i += 1
     body = "\n".join(lines[i:]).strip("\n")
