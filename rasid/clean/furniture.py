@@ -37,7 +37,7 @@ _CREDIT_RE = re.compile(
     r"(?:^|\s)(?:afp|reuters|getty images|epa|ap photo|anadolu)\s*\)?\s*$|\(\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*\)\s*$",
     re.I)
 _LINKY_RE = re.compile(r"^\s*(?:اقرا|شاهد|طالع|اضغط|تابع|حمل|اشترك|انضم|للمزيد|المزيد|اقرا ايضا|follow|read|share|"
-                       r"subscribe|download|click)", re.I)
+                       r"subscribe|download|click)|(?:اضغط|انقر)\s+هنا\s*$|click here\s*$", re.I)
 _COMMENT_RE = re.compile(r"تعليق|التعليقات|المعلقين|الاراء الوارده|لا تعبر عن|تحتفظ بحق|الاسم|البريد|comment", re.I)
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
