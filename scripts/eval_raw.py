@@ -28,7 +28,7 @@ from rasid.clean.boilerplate import LineStats
 from rasid.config import RunConfig
 from rasid.ingest.readers import read_file
 from rasid.models import Document, RawArticle
-from rasid.run.pipeline import clean_article
+from rasid.run.stages import clean_article
 from rasid.text.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[1]

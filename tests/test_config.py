@@ -17,7 +17,8 @@ from rasid.config import (
     StoriesConfig,
     example_toml,
 )
-from rasid.run.pipeline import RunReport, load_clusterer, run
+from rasid.run.pipeline import RunReport, run
+from rasid.run.stages import load_clusterer
 from rasid.serve.cli import app
 from rasid.store import STAGE_CLUSTERED, STAGE_EXTRACTED, Store
 from rasid.stories.cluster import config_mismatch

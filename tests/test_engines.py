@@ -1,4 +1,4 @@
-"""The Dask engine must store exactly what the local engine stores, on the same input."""
+"""Every executor (in process, local process pool, Dask) must store exactly the same, on the same input."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("distributed")
 
 from rasid.run.dask_engine import file_chunks, make_client, run_dask  # noqa: E402
+from rasid.run.executors import InlineExecutor, ProcessExecutor, local_executor  # noqa: E402
 from rasid.run.pipeline import RunConfig, run  # noqa: E402
 from rasid.serve.export import build_export  # noqa: E402
 from rasid.store import Store  # noqa: E402
@@ -68,13 +69,27 @@ def client():
         cluster.close()
 
 
-def _both(tmp_path: Path, inputs: list[Path], client, cfg: RunConfig) -> tuple[dict, dict]:
-    local, dask = Store(tmp_path / "local.db"), Store(tmp_path / "dask.db")
-    rep_l = run(inputs, local, cfg)
-    rep_d = run_dask(inputs, dask, cfg, client=client)
-    assert (rep_l.read, rep_l.added, rep_l.duplicates, len(rep_l.skipped), rep_l.extracted) == (
-        rep_d.read, rep_d.added, rep_d.duplicates, len(rep_d.skipped), rep_d.extracted)
-    return _comparable(local), _comparable(dask)
+@pytest.fixture(scope="module")
+def pool():
+    ex = ProcessExecutor(2)
+    yield ex
+    ex.close()
+
+
+def _all(tmp_path: Path, inputs: list[Path], client, pool, cfg: RunConfig) -> tuple[dict, dict, dict]:
+    """The export of one run in process, one on the process pool and one on Dask."""
+    stores = [Store(tmp_path / f"{name}.db") for name in ("inline", "pool", "dask")]
+    reports = [run(inputs, stores[0], cfg, executor=InlineExecutor()), run(inputs, stores[1], cfg, executor=pool),
+               run_dask(inputs, stores[2], cfg, client=client)]
+    counts = {(r.read, r.added, r.duplicates, len(r.skipped), r.extracted, r.stories_updated) for r in reports}
+    assert len(counts) == 1, counts
+    return tuple(_comparable(s) for s in stores)
+
+
+def test_local_engine_uses_the_pool_only_with_free_cores() -> None:
+    assert isinstance(local_executor(1), InlineExecutor)
+    pool = local_executor(3)
+    assert isinstance(pool, ProcessExecutor) and pool.workers == 3
 
 
 def test_file_chunks_keep_order_and_group_small_files(tmp_path: Path) -> None:
@@ -85,19 +100,19 @@ def test_file_chunks_keep_order_and_group_small_files(tmp_path: Path) -> None:
     assert 1 < len(chunks) < len(ARTICLES)
 
 
-def test_dask_equals_local_on_fixture(tmp_path: Path, client) -> None:
+def test_executors_store_the_same_on_fixture(tmp_path: Path, client, pool) -> None:
     folder = _write(tmp_path / "in")
-    a, b = _both(tmp_path, [folder], client, RunConfig(batch_size=3))
-    assert a == b
+    a, p, b = _all(tmp_path, [folder], client, pool, RunConfig(batch_size=3))
+    assert a == p == b
     by_id = {d["id"]: d for d in b["documents"]}
     assert by_id["b2"]["duplicate_of"] == "b1"
     assert "تابعونا" not in by_id["a1"]["text"]  # learned boilerplate removed on workers too
     assert [k["source"] for k in b["skipped"]] == ["empty.txt"]
 
 
-def test_dask_equals_local_on_demo_corpus(tmp_path: Path, client, demo_corpus: Path) -> None:
-    a, b = _both(tmp_path, [demo_corpus], client, RunConfig(batch_size=7))
-    assert a == b
+def test_executors_store_the_same_on_demo_corpus(tmp_path: Path, client, pool, demo_corpus: Path) -> None:
+    a, p, b = _all(tmp_path, [demo_corpus], client, pool, RunConfig(batch_size=7))
+    assert a == p == b
     assert len(b["documents"]) >= 30 and b["stories"]
     for e in b["entities"]:  # provenance survives the round trip through workers
         for m in e["mentions"]:

@@ -87,23 +87,7 @@ def _kill_when(proc: subprocess.Popen, ready, timeout: float = 240) -> bool:
     raise AssertionError("run neither finished nor reached the kill point")
 
 
-def _line_stats_resumable() -> bool:
-    """True once ``pipeline.learn_line_stats`` records counted documents (Store.line_counted)."""
-    import inspect
-
-    from rasid.run import pipeline
-
-    return "line_counted" in inspect.getsource(pipeline.learn_line_stats)
-
-
-# Killed mid-ingest, a run used to count the boilerplate lines of not-yet-stored documents twice,
-# so lines seen in 2 documents crossed the 3-document threshold and were wrongly removed.
-# The store side of the fix is in place; the pipeline side is the patch in docs/results/scale.md.
-_LINE_STATS_BUG = pytest.mark.xfail(not _line_stats_resumable(), strict=True,
-                                    reason="pipeline.learn_line_stats double-counts after a kill (see scale.md)")
-
-
-@pytest.mark.parametrize("extra", [pytest.param(["--no-extract"], marks=_LINE_STATS_BUG), []],
+@pytest.mark.parametrize("extra", [["--no-extract"], []],
                          ids=["ingest", "full"])
 def test_kill_mid_run_then_resume_equals_clean_run(tmp_path: Path, extra: list[str]) -> None:
     n = 300 if extra else 160

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from rasid.run.executors import InlineExecutor
 from rasid.run.pipeline import run
 from rasid.serve.export import build_export, export
 from rasid.store import Store
@@ -102,7 +103,7 @@ def test_failing_story_analysis_is_reported_not_fatal(tmp_path: Path, demo_corpu
 
     monkeypatch.setattr(rasid.stories.compare, "compare_story", broken)
     store = Store(tmp_path / "f.db")
-    report = run([demo_corpus], store)
+    report = run([demo_corpus], store, executor=InlineExecutor())  # the patch lives in this process only
     failed = [n for n in report.notes if "analysis failed (ZeroDivisionError" in n]
     assert failed and len(failed) == report.stories_updated
     data = build_export(store)

@@ -80,7 +80,8 @@ def samples() -> dict[type, object]:
     mention = Mention("sana-1", s, e, "موسكو", "LOC", entity_id="loc:moscow", confidence=0.8)
     entity = Entity(id="loc:moscow", type="LOC", name="موسكو", aliases=["موسكو", "مسكو"], confidence=0.9,
                     lat=55.75, lon=37.62, country="RU", geonames_id=524901, titles=["العاصمة الروسية"])
-    timex = TimeExpression("sana-1", *_offsets("يوم الأربعاء"), "يوم الأربعاء", "2026-01-28", "week", "past")
+    timex = TimeExpression("sana-1", *_offsets("يوم الأربعاء"), "يوم الأربعاء", "2026-01-28", "week", "past",
+                           value_end="2026-01-29")
     event = Event(id="ev-1", doc_id="sana-1", type="CONSULT", sent_start=0, sent_end=TEXT.index("\n"),
                   trigger="وصل", mode="visit", cameo="042", actors=["per:sharaa"], targets=["loc:moscow"],
                   place="loc:moscow", date="2026-01-28", background=True, confidence=0.7)

@@ -78,14 +78,15 @@ class _Attribution:
     inherit: bool = False  # no subject after the verb («وأشار إلى أن»): the document's previous speaker
 
 
-def find_claims(doc: Document, mentions: list[Mention],
-                timexes: list[TimeExpression] | None = None) -> list[Claim]:
+def find_claims(doc: Document, mentions: list[Mention], timexes: list[TimeExpression] | None = None,
+                sents: list[Span] | None = None, normalized: tuple[str, list[int]] | None = None) -> list[Claim]:
     """Attributed and slot-bearing claims of ``doc`` with offsets into ``doc.text``.
 
-    ``timexes``: ``find_dates(doc.id, doc.text, doc.published)`` when the caller already has it (saves a pass).
+    ``timexes``: ``find_dates(doc.id, doc.text, doc.published)`` when the caller already has it (saves a pass);
+    ``sents``/``normalized``: the document's sentences and normalisation, likewise (``AnalyzedDoc``).
     """
     mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
-    ctx = DocContext(doc, timexes)
+    ctx = DocContext(doc, timexes, sents, normalized)
     out: list[Claim] = []
     last: _Attribution | None = None  # the previous named speaker, for pro-drop «وأضاف أن»
     for sent in ctx.sentences:
@@ -115,11 +116,12 @@ def find_claims(doc: Document, mentions: list[Mention],
 class DocContext:
     """Per-document work shared by all its claims: timexes, sentences, one normalisation pass."""
 
-    def __init__(self, doc: Document, timexes: list[TimeExpression] | None = None) -> None:
+    def __init__(self, doc: Document, timexes: list[TimeExpression] | None = None,
+                 sents: list[Span] | None = None, normalized: tuple[str, list[int]] | None = None) -> None:
         self.doc = doc
         self.timexes = find_dates(doc.id, doc.text, doc.published) if timexes is None else timexes
-        self.sentences = sentences(doc.text)
-        self.norm, self.offs = normalize_with_offsets(doc.text)
+        self.sentences = sentences(doc.text) if sents is None else sents
+        self.norm, self.offs = normalize_with_offsets(doc.text) if normalized is None else normalized
 
     def span(self, a: int, b: int) -> tuple[str, list[int]]:
         """Like ``normalize_with_offsets(doc.text[a:b])`` without re-normalising."""

@@ -163,9 +163,13 @@ class _Hit:
     kind: str
 
 
-def find_dates(doc_id: str, text: str, published: datetime | None) -> list[TimeExpression]:
-    """Temporal expressions in ``text`` with ISO values; relative ones need ``published``."""
-    norm, offs = normalize_with_offsets(text)
+def find_dates(doc_id: str, text: str, published: datetime | None,
+               normalized: tuple[str, list[int]] | None = None) -> list[TimeExpression]:
+    """Temporal expressions in ``text`` with ISO values; relative ones need ``published``.
+
+    ``normalized``: ``normalize_with_offsets(text)`` when the caller already has it (``AnalyzedDoc``).
+    """
+    norm, offs = normalize_with_offsets(text) if normalized is None else normalized
     pub = published.date() if published else None
     hits: list[_Hit] = []
     for rank, (kind, pat) in enumerate(_PATTERNS):

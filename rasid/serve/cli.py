@@ -27,6 +27,7 @@ from typer.core import TyperGroup
 
 from rasid.config import ConfigError, RunConfig
 from rasid.ingest.common import WARNING
+from rasid.run.faults import RunInterrupted, graceful_interrupts
 from rasid.run.pipeline import run
 from rasid.store import Store, StoreMissingError
 
@@ -130,6 +131,7 @@ def run_cmd(
     batch_size: Annotated[int | None, typer.Option(min=1, help="Articles per transaction (overrides --config)")] = None,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: LocalCluster)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: free cores; 1: in process)")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only ingest, clean and dedup")] = False,
     outlet: Annotated[str | None, typer.Option(
         help="Outlet of every article read (otherwise found per article: field, URL host, site name, dateline; "
@@ -141,13 +143,13 @@ def run_cmd(
     if outlet is not None:
         if not outlet.strip():
             raise typer.BadParameter("--outlet needs a name")
-        if engine == "dask":
-            raise typer.BadParameter("--outlet works with the local engine only")
         cfg = dataclasses.replace(cfg, outlet=outlet.strip())
     if batch_size is not None:
         cfg = dataclasses.replace(cfg, batch_size=batch_size)
     if no_extract:
         cfg = dataclasses.replace(cfg, extract=False, cluster=False)
+    if workers is not None:
+        cfg = dataclasses.replace(cfg, workers=workers)
     store = Store(db)
     _check_stories_config(store, cfg, reconfigure)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -155,14 +157,25 @@ def run_cmd(
         def factory(label: str, total: int | None) -> _RichProgress:
             return _RichProgress(progress, label, total)
 
-        if engine == "dask":
-            from rasid.run.dask_engine import run_dask
+        def stopping() -> None:
+            console.print("[yellow]stopping after the current batch[/] (press Ctrl-C again to stop at once)")
 
-            report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory)
-        elif engine == "local":
-            report = run(list(paths), store, cfg, progress=factory)
-        else:
-            raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask")
+        try:
+            with graceful_interrupts(stopping):
+                if engine == "dask":
+                    from rasid.run.dask_engine import run_dask
+
+                    report = run_dask(list(paths), store, cfg, scheduler=scheduler, progress=factory,
+                                      workers=workers or 2)
+                elif engine == "local":
+                    report = run(list(paths), store, cfg, progress=factory)
+                else:
+                    raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask")
+        except RunInterrupted as exc:
+            console.print(f"[yellow]interrupted[/] ({exc}): everything before it is saved; run the same command "
+                          "again to resume")
+            store.close()
+            raise typer.Exit(130) from None
     warned = 0
     for skip in report.skipped:
         if skip.reason.startswith(WARNING):  # stored, with a note (e.g. damaged bytes replaced)

@@ -39,6 +39,7 @@ from rasid.store.schema import (
     LineStatDocRow,
     LineStatRow,
     MentionRow,
+    PendingStoryRow,
     SkipRow,
     StateRow,
     StoryRow,
@@ -439,19 +440,53 @@ class Store:
 
     # ---- stories ---------------------------------------------------------------------------
     def assign_stories(self, assignments: dict[str, str], state: bytes | None) -> None:
-        """Record doc→story and the clusterer state in one transaction."""
+        """Record doc→story, the stories left to analyse, and the clusterer state in one transaction.
+
+        Duplicates follow their original's story. Because the pending marks commit with the assignments,
+        a run killed before the analysis is saved still knows which stories to analyse when it resumes.
+        """
         with self.session() as s, s.begin():
             _write_lock(s)
             ids = list(assignments)
             for i in range(0, len(ids), IN_CHUNK):
-                for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids[i:i + IN_CHUNK]))):
+                chunk = ids[i:i + IN_CHUNK]
+                for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(chunk))):
                     r.story_id = assignments[r.id]
                     r.stage = max(r.stage, STAGE_CLUSTERED)
-            # duplicates follow their original's story
-            for r in s.scalars(select(DocumentRow).where(DocumentRow.duplicate_of.in_(ids))):
-                r.story_id = assignments.get(r.duplicate_of or "")
+                for r in s.scalars(select(DocumentRow).where(DocumentRow.duplicate_of.in_(chunk))):
+                    r.story_id = assignments.get(r.duplicate_of or "")
+            _mark_pending(s, set(assignments.values()))
             if state is not None:
                 _put_state(s, "clusterer", state)
+
+    def adopt_late_duplicates(self) -> set[str]:
+        """Give each duplicate without a story its original's story (a duplicate stored in a later run than
+        its original is never clustered itself); returns the stories that grew, marked pending."""
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            orig = DocumentRow.__table__.alias("orig")
+            rows = s.execute(select(DocumentRow.id, orig.c.story_id).join(
+                orig, orig.c.id == DocumentRow.duplicate_of).where(
+                DocumentRow.duplicate_of.is_not(None), DocumentRow.story_id.is_(None),
+                orig.c.story_id.is_not(None))).all()
+            for doc_id, story_id in rows:
+                s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(story_id=story_id))
+            grown = {sid for _, sid in rows}
+            _mark_pending(s, grown)
+            return grown
+
+    def discard_pending(self, story_ids: Iterable[str]) -> None:
+        """Drop pending marks of stories left with no members (nothing to analyse)."""
+        ids = list(story_ids)
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            for i in range(0, len(ids), IN_CHUNK):
+                s.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id.in_(ids[i:i + IN_CHUNK])))
+
+    def pending_stories(self) -> list[str]:
+        """Stories whose members changed since their analysis was last saved, sorted by id."""
+        with self.session() as s:
+            return sorted(s.scalars(select(PendingStoryRow.story_id)))
 
     def reset_stories(self) -> int:
         """Forget every story (rows, conflicts, claim groups, assignments, clusterer state) in one
@@ -462,6 +497,7 @@ class Store:
             _write_lock(s)
             s.execute(delete(StoryRow))
             s.execute(delete(ConflictRow))
+            s.execute(delete(PendingStoryRow))
             s.execute(delete(StateRow).where(StateRow.key == "clusterer"))
             s.execute(update(ClaimRow).values(story_id=None, group=None))
             s.execute(update(DocumentRow).where(DocumentRow.story_id.is_not(None)).values(
@@ -496,6 +532,7 @@ class Store:
                     CLAIM.update_row(r, c)
             s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
             s.add_all(CONFLICT.to_row(c) for c in conflicts)
+            s.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id == story.id))
 
     def story_doc_ids(self) -> dict[str, list[str]]:
         """story id → member document ids (duplicates included), oldest first."""
@@ -588,6 +625,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _mark_pending(s: Session, story_ids: set[str]) -> None:
+    """Record stories to (re)analyse inside the caller's transaction; already-pending ones stay once."""
+    todo = sorted(story_ids)
+    for i in range(0, len(todo), IN_CHUNK):
+        chunk = todo[i:i + IN_CHUNK]
+        have = set(s.scalars(select(PendingStoryRow.story_id).where(PendingStoryRow.story_id.in_(chunk))))
+        s.add_all(PendingStoryRow(story_id=sid) for sid in chunk if sid not in have)
 
 
 def _put_state(s: Session, key: str, value: bytes) -> None:

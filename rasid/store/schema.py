@@ -187,6 +187,17 @@ class LineStatDocRow(Base):
     raw_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
+class PendingStoryRow(Base):
+    """A story whose members changed and whose analysis (summary, claims, conflicts) is not yet saved.
+
+    Written in the same transaction as the assignments, deleted in the same transaction as the analysis:
+    a run killed between the two finds the story here and analyses it on the next run.
+    """
+
+    __tablename__ = "pending_stories"
+    story_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
 class StateRow(Base):
     """Opaque state of incremental components (story clusterer)."""
 

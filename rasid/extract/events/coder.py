@@ -79,10 +79,12 @@ class EventCoder:
 
     # ------------------------------------------------------------------ public
 
-    def code(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression]) -> list[Event]:
+    def code(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression],
+             sents: list[Span] | None = None) -> list[Event]:
+        """Events of ``doc``, sentence by sentence; ``sents`` = ``sentences(doc.text)`` when already split."""
         events: list[Event] = []
         mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
-        for sent in sentences(doc.text):
+        for sent in sentences(doc.text) if sents is None else sents:
             events.extend(self._code_sentence(doc, sent, mentions, timexes, len(events)))
         _mark_background(events, doc, self.config.background_gap_days)
         return events

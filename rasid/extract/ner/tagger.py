@@ -195,10 +195,13 @@ class NerTagger:
                       self.common)
         return out
 
-    def tag(self, doc_id: str, text: str) -> list[Mention]:
-        """PER/ORG/LOC mentions with ``text[m.start:m.end] == m.text``."""
+    def tag(self, doc_id: str, text: str, sents: list[Span] | None = None) -> list[Mention]:
+        """PER/ORG/LOC mentions with ``text[m.start:m.end] == m.text``.
+
+        ``sents``: ``sentences(text)`` when the caller already split it (``AnalyzedDoc``).
+        """
         chunks: list[list[Span]] = []
-        for sent in sentences(text):
+        for sent in sentences(text) if sents is None else sents:
             toks = [Span(t.start + sent.start, t.end + sent.start, t.text) for t in tokens(sent.text)]
             n = self.config.max_sentence_tokens
             chunks.extend(toks[k:k + n] for k in range(0, len(toks), n))

@@ -1,0 +1,66 @@
+"""What every extraction component reads: one document analysed once, and the component protocol.
+
+Before, the tagger, the date finder, the event coder and the claim finder each split and
+normalised the same text again. ``AnalyzedDoc`` computes sentences, tokens and the normalised
+text once, lazily, and carries each component's results to the next (like a spaCy ``Doc``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from rasid.models import Document
+from rasid.text.normalize import normalize_with_offsets
+from rasid.text.spans import Span, sentences, tokens
+
+
+@dataclass
+class AnalyzedDoc:
+    """A ``Document`` with its text analyses cached and the results of the components run so far."""
+
+    doc: Document
+    results: dict[str, list] = field(default_factory=dict)  # component name -> what it found
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    def sentences(self) -> list[Span]:
+        """``rasid.text.spans.sentences(text)``, computed once."""
+        if "sentences" not in self._cache:
+            self._cache["sentences"] = sentences(self.doc.text)
+        return self._cache["sentences"]
+
+    def tokens(self) -> list[Span]:
+        """``rasid.text.spans.tokens(text)``, computed once."""
+        if "tokens" not in self._cache:
+            self._cache["tokens"] = tokens(self.doc.text)
+        return self._cache["tokens"]
+
+    def normalized(self) -> tuple[str, list[int]]:
+        """``normalize_with_offsets(text)`` (normalised text, offsets into the original), computed once."""
+        if "normalized" not in self._cache:
+            self._cache["normalized"] = normalize_with_offsets(self.doc.text)
+        return self._cache["normalized"]
+
+
+@runtime_checkable
+class Component(Protocol):
+    """One per-document extraction step: reads an ``AnalyzedDoc`` (and earlier results), returns its own."""
+
+    name: str
+
+    def __call__(self, adoc: AnalyzedDoc) -> list: ...
+
+
+def annotate(adoc: AnalyzedDoc, components: list[Component]) -> AnalyzedDoc:
+    """Run ``components`` in order, each seeing the results of the previous ones under their names."""
+    for c in components:
+        adoc.results[c.name] = c(adoc)
+    return adoc

@@ -1,0 +1,245 @@
+"""Where the pure per-item work of a run executes: in process, in a local process pool, or on Dask.
+
+Stages (``rasid.run.stages``) are written once against the ``Executor`` protocol. They send
+only pure work through ``map_ordered`` (reading, cleaning, MinHash, tagging, coding, embedding,
+per-story analysis) and keep every order-dependent decision and every store write in the
+driver, so the stored result is the same whichever executor ran the work.
+
+Models cannot always be pickled (crfsuite taggers), so tasks never carry them: a stage declares
+the per-worker resources it needs with ``setup({name: factory})``; each worker builds them once
+and tasks read them with ``resource(name)``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Protocol, runtime_checkable
+
+Factory = Callable[[], object]
+
+# Resources of the current worker process (process pool or Dask worker), built once per process.
+_LOADED: dict[str, object] = {}
+# Resources of an InlineExecutor while it runs a task in this process (so two inline runs never mix).
+_INLINE: contextvars.ContextVar[dict[str, object] | None] = contextvars.ContextVar("rasid_inline", default=None)
+
+
+def resource(name: str) -> object:
+    """The per-worker resource ``name`` (a model, the learned line stats…) for the task running now."""
+    inline = _INLINE.get()
+    if inline is not None:
+        return inline[name]
+    return _LOADED[name]
+
+
+@runtime_checkable
+class Executor(Protocol):
+    """Runs pure functions over items; results come back in input order with bounded memory."""
+
+    workers: int
+
+    def setup(self, factories: dict[str, Factory], local: dict[str, object] | None = None) -> None:
+        """Declare the resources the next tasks read with ``resource(name)`` (replacing the previous set).
+
+        ``local`` holds objects the driver already built; an executor running tasks in the driver's
+        process uses them instead of calling the factory again.
+        """
+
+    def map_ordered(self, fn: Callable, items: Iterable, *args: object) -> Iterator:
+        """``fn(item, *args)`` for each item, yielded in input order, at most a few items in flight."""
+
+    def close(self) -> None:
+        """Release worker processes (the executor may not be used afterwards)."""
+
+
+class InlineExecutor:
+    """Everything in the calling process, one item at a time: the reference behaviour, and for one core."""
+
+    workers = 1
+
+    def __init__(self) -> None:
+        self._resources: dict[str, object] = {}
+
+    def setup(self, factories: dict[str, Factory], local: dict[str, object] | None = None) -> None:
+        """Build the resources now (or reuse the driver's ``local`` objects)."""
+        local = local or {}
+        self._resources = {k: local[k] if local.get(k) is not None else f() for k, f in factories.items()}
+
+    def map_ordered(self, fn: Callable, items: Iterable, *args: object) -> Iterator:
+        """Lazily ``fn(item, *args)`` in this process, with this executor's resources visible."""
+        for item in items:
+            token = _INLINE.set(self._resources)
+            try:
+                result = fn(item, *args)
+            finally:
+                _INLINE.reset(token)
+            yield result
+
+    def close(self) -> None:
+        """Drop the resources."""
+        self._resources = {}
+
+
+def _init_worker(factories: dict[str, Factory], driver: int) -> None:
+    """Process-pool initializer: build each resource once per worker process.
+
+    A worker also exits when the driver dies (``kill -9``) instead of lingering as an orphan: its
+    parent is the fork server, which itself stays alive as long as any worker does.
+    """
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle (it stops between batches)
+    threading.Thread(target=_exit_with, args=(driver,), daemon=True).start()
+    _LOADED.clear()
+    for name, factory in factories.items():
+        _LOADED[name] = factory()
+
+
+def _exit_with(driver: int) -> None:
+    import time
+
+    while True:
+        try:
+            os.kill(driver, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid was reused by another user's process: the driver is gone
+            os._exit(1)
+        time.sleep(1)
+
+
+def _windowed(submit: Callable[..., Future], fn: Callable, items: Iterable, args: tuple, window: int) -> Iterator:
+    """Submit ``fn(item, *args)`` ahead by at most ``window`` items and yield results in input order."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(submit(fn, item, *args))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a clean server process that has imported the stages once.
+
+    Not a plain fork: workers must not inherit the driver's sqlite handles or model threads. Unlike
+    spawn, a pool restarted for the next stage does not pay the imports again. Spawn where there is
+    no forkserver (Windows, macOS defaults aside).
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["rasid.run.stages"])
+    return ctx
+
+
+class ProcessExecutor:
+    """A local pool of worker processes (``concurrent.futures``): how a laptop uses its cores.
+
+    The pool starts lazily and is restarted when a stage declares a different set of resources,
+    so each worker builds only what the current stage needs, once (in the pool initializer).
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or free_cores())
+        self._factories: dict[str, Factory] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def setup(self, factories: dict[str, Factory], local: dict[str, object] | None = None) -> None:
+        """Declare the resources; worker processes build them in their initializer (``local`` is unused)."""
+        if self._pool is not None and factories != self._factories:
+            self._shutdown()
+        self._factories = dict(factories)
+
+    def map_ordered(self, fn: Callable, items: Iterable, *args: object) -> Iterator:
+        """``fn(item, *args)`` on the pool; ``fn`` and items must be picklable."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context(),
+                                             initializer=_init_worker, initargs=(self._factories, os.getpid()))
+        return _windowed(self._pool.submit, fn, items, args, 2 * self.workers + 1)
+
+    def _shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self._shutdown()
+        self._factories = {}
+
+
+def set_worker_resource(name: str, value: object | None) -> None:
+    """Install (or with None, drop) a resource of this worker process (used by the Dask worker plugin)."""
+    if value is None:
+        _LOADED.pop(name, None)
+    else:
+        _LOADED[name] = value
+
+
+class DaskExecutor:
+    """Tasks on a Dask cluster: a ``distributed.Client``, a scheduler address, or a new LocalCluster."""
+
+    def __init__(self, client: object | None = None, scheduler: str | None = None, workers: int = 2) -> None:
+        self._own = client is None
+        self.client = client or make_client(scheduler, workers)
+        self._registered: dict[str, Factory] = {}
+        try:
+            self.workers = max(1, len(self.client.scheduler_info()["workers"]))
+        except (KeyError, AttributeError):
+            self.workers = workers
+
+    def setup(self, factories: dict[str, Factory], local: dict[str, object] | None = None) -> None:
+        """Register a worker plugin per new (or changed) resource; each worker builds it once."""
+        from rasid.run.dask_engine import ResourcePlugin
+
+        for name, factory in factories.items():
+            if self._registered.get(name) is not factory:
+                self.client.register_plugin(ResourcePlugin(name, factory), name=f"rasid-{name}")
+                self._registered[name] = factory
+
+    def map_ordered(self, fn: Callable, items: Iterable, *args: object) -> Iterator:
+        """``fn(item, *args)`` as Dask tasks, at most ``2 × workers + 1`` in flight."""
+        def submit(f: Callable, item: object, *a: object) -> Future:
+            return self.client.submit(f, item, *a, pure=False)
+
+        return _windowed(submit, fn, items, args, 2 * self.workers + 1)
+
+    def close(self) -> None:
+        """Close the client, and the LocalCluster if this executor started it."""
+        if self._own:
+            cluster = getattr(self.client, "_rasid_owned_cluster", None)
+            self.client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def make_client(scheduler: str | None = None, n_workers: int = 2):  # noqa: ANN201
+    """A client on ``scheduler``, or on a new LocalCluster of single-threaded worker processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler)
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    client._rasid_owned_cluster = cluster
+    return client
+
+
+def free_cores() -> int:
+    """Cores this process may run on (``sched_getaffinity`` respects taskset and container limits)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def local_executor(workers: int | None = None) -> Executor:
+    """The default for ``--engine local``: a process pool when more than one core is free, else inline."""
+    n = workers if workers is not None else free_cores()
+    return ProcessExecutor(n) if n > 1 else InlineExecutor()

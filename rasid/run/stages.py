@@ -1,0 +1,720 @@
+"""Each pipeline stage, written once: learn line stats → ingest → extract → cluster → compare.
+
+A stage takes an ``Executor`` (``rasid.run.executors``) for its pure per-item work and keeps,
+in the driver and in exactly this order, every order-dependent decision (id resolution, dedup,
+entity resolution, story assignment) and every store write. So the stored result does not
+depend on where the work ran, and a killed run resumes the same way under every executor.
+
+Adding a stage: write ``def my_stage(ctx: RunContext) -> None`` and list it once in ``STAGES``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from datasketch import MinHash
+
+from rasid.clean.boilerplate import LineStats
+from rasid.clean.lines import clean_page
+from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, StoriesConfig
+from rasid.dedup.detector import Deduplicator, content_hash, minhash
+from rasid.extract.base import AnalyzedDoc, annotate
+from rasid.extract.components import build_components
+from rasid.ingest.readers import iter_paths, read_inputs
+from rasid.models import Document, RawArticle, Skip
+from rasid.run.executors import Executor, resource
+from rasid.run.faults import checkpoint
+from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
+from rasid.text.langid import detect_language
+from rasid.text.normalize import words
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from rasid.extract.entities import EntityResolver
+    from rasid.stories.cluster import StoryClusterer
+
+log = logging.getLogger("rasid")
+
+CHUNK_BYTES = 4 * 1024 * 1024  # small input files are grouped into tasks of about this many bytes
+CHUNK_DOCS = 64  # documents per cleaning or extraction task
+STORIES_PER_TASK = 16
+# Extraction components in order; entity resolution runs in the driver between the two rounds.
+EXTRACT_ROUNDS: tuple[tuple[str, ...], tuple[str, ...]] = (("ner", "dates"), ("events", "claims"))
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the CLI and for callers that accumulate several runs."""
+
+    read: int = 0
+    added: int = 0
+    already_present: int = 0
+    duplicates: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    extracted: int = 0
+    clustered: int = 0
+    stories_updated: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class ProgressLike:
+    """Minimal progress interface (the CLI supplies a rich-based one)."""
+
+    def advance(self, n: int = 1) -> None:
+        """Count ``n`` more items done."""
+
+    def __enter__(self) -> ProgressLike:
+        """Start showing progress."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop showing progress."""
+
+
+ProgressFactory = Callable[[str, int | None], ProgressLike]
+
+
+def no_progress(_label: str, _total: int | None) -> ProgressLike:
+    """A progress factory that shows nothing."""
+    return ProgressLike()
+
+
+@dataclass
+class RunContext:
+    """Everything a stage reads, and what one stage hands to the next (line stats; stories to analyse are
+    pending marks in the store, so they survive a killed run)."""
+
+    paths: list[str | Path]
+    store: Store
+    cfg: RunConfig
+    executor: Executor
+    report: RunReport = field(default_factory=RunReport)
+    progress: ProgressFactory = no_progress
+    analyzers: Analyzers | None = None
+    stats: LineStats | None = None
+    total: int | None = None
+
+    @functools.cached_property
+    def chunks(self) -> list[list[str]]:
+        """The input files grouped into tasks (computed once, shared by both passes over the inputs)."""
+        return file_chunks(self.paths)
+
+
+def raw_hash(raw: RawArticle) -> str:
+    """Identity of an input article (title + text): unchanged input is recognised as already stored."""
+    return hashlib.sha1(("\x1f".join([raw.title or "", raw.text])).encode("utf-8")).hexdigest()
+
+
+# ---- reading the inputs ----------------------------------------------------------------------
+def _is_url(p: str | Path) -> bool:
+    return str(p).lower().startswith(("http://", "https://"))
+
+
+def file_chunks(paths: Iterable[str | Path], max_bytes: int = CHUNK_BYTES) -> list[list[str]]:
+    """Consecutive input files grouped into tasks in ``read_inputs`` order (a feed URL is its own task)."""
+    chunks: list[list[str]] = []
+    cur: list[str] = []
+    size = 0
+    for p in _inputs(paths):
+        n = max_bytes if _is_url(p) else _size(Path(p))
+        if cur and size + n > max_bytes:
+            chunks.append(cur)
+            cur, size = [], 0
+        cur.append(str(p))
+        size += n
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def _inputs(paths: Iterable[str | Path]) -> Iterator[str | Path]:
+    for p in paths:
+        if _is_url(p):
+            yield str(p)
+        else:
+            yield from iter_paths([p])
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_files(files: list[str]) -> list[Skip | tuple[str, str, str | None, str]]:
+    """Task: read and decode; (doc id, raw hash, outlet, text) per article, skips as they come.
+
+    Counting lines stays in the driver (``LineStats.observe`` is stateful: it counts a repeated body once).
+    """
+    return [r if isinstance(r, Skip) else (r.doc_id, raw_hash(r), r.outlet, r.text) for r in read_inputs(files)]
+
+
+def _read_raw(files: list[str]) -> list[RawArticle | Skip]:
+    """Task: read and decode a few input files (parsing HTML/WARC is the costly part)."""
+    return list(read_inputs(files))
+
+
+def _clean_raws(raws: list[RawArticle | Skip], clean: CleanConfig,
+                dedup: DedupConfig) -> list[Skip | tuple[Document, np.ndarray | None]]:
+    """Task: cleaned documents with their MinHash values (None when nothing is left to hash).
+
+    Cleaning is mapped over groups of articles, not files, so one large JSONL file still uses every worker.
+    """
+    stats = resource("line_stats")
+    out: list[Skip | tuple[Document, np.ndarray | None]] = []
+    for r in raws:
+        if isinstance(r, Skip):
+            out.append(r)
+            continue
+        d = clean_article(r, stats, clean)
+        sig = minhash(d.text, dedup.num_perm, shingle=dedup.shingle) if d.text.strip() else None
+        out.append((d, None if sig is None else sig.hashvalues))
+    return out
+
+
+def _with_outlet(items: Iterable[RawArticle | Skip], outlet: str) -> Iterator[RawArticle | Skip]:
+    """Every article with ``outlet`` set on purpose (``rasid run --outlet NAME``); unchanged when empty."""
+    for x in items:
+        yield dataclasses.replace(x, outlet=outlet) if outlet and isinstance(x, RawArticle) else x
+
+
+def _flatten(chunk_results: Iterable[list]) -> Iterator:
+    for res in chunk_results:
+        yield from res
+
+
+# ---- stage: learn boilerplate lines ----------------------------------------------------------
+def learn_line_stats(ctx: RunContext) -> None:
+    """First pass over the inputs: count lines per outlet (new documents only), merged with stored counts.
+
+    A document is counted once ever (``Store.line_counted``), also when a run was killed after
+    counting it but before storing it.
+    """
+    store, cfg = ctx.store, ctx.cfg
+    stats = LineStats.from_config(cfg.clean)
+    for outlet, key, count in store.load_line_stats():
+        stats.merge(outlet, key, count)
+    increments: dict[tuple[str, str], int] = {}
+    counted: dict[str, str] = {}  # doc id -> raw hash, recorded with the counts so a killed run never recounts
+    n = 0
+    ctx.executor.setup({})
+    with ctx.progress("learning boilerplate", None) as bar:
+        items = _flatten(ctx.executor.map_ordered(_read_files, ctx.chunks))
+        for batch in batched(items, cfg.batch_size):
+            raws = [x for x in batch if not isinstance(x, Skip)]
+            known = store.raw_hashes(x[0] for x in raws)
+            before = store.line_counted(x[0] for x in raws)
+            for doc_id, rhash, outlet, text in raws:
+                outlet = cfg.outlet or outlet  # rasid run --outlet NAME
+                n += 1
+                if rhash in (known.get(doc_id), before.get(doc_id)) or counted.get(doc_id) == rhash:
+                    continue
+                counted[doc_id] = rhash
+                for key in stats.observe(outlet, text):
+                    k = (outlet or "", key)
+                    increments[k] = increments.get(k, 0) + 1
+            bar.advance(len(batch))
+    store.add_line_stats(increments, counted)
+    ctx.stats, ctx.total = stats, n
+    checkpoint("learn.done")
+
+
+# ---- stage: clean, dedup, store --------------------------------------------------------------
+def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig | None = None) -> Document:
+    """Raw article → Document with boilerplate removed and language detected (pure: safe to parallelise)."""
+    res = clean_page(raw.text, raw.outlet, stats, config or CleanConfig(), title=raw.title, url=raw.url)
+    text = res.text
+    toks = words(text)
+    return Document(
+        id=raw.doc_id, text=text, raw_text=raw.text, source_path=raw.source_path, fmt=raw.fmt,
+        title=raw.title, url=raw.url, outlet=raw.outlet, published=raw.published, date_source=raw.date_source,
+        language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text, toks),
+        raw_hash=raw_hash(raw), removed_lines=[f"{i}\t{why}\t{line}" for i, why, line in res.removed],
+    )
+
+
+def load_deduplicator(store: Store, cfg: RunConfig) -> Deduplicator:
+    """The near-duplicate index seeded with every stored signature."""
+    dd = Deduplicator(cfg.dedup)
+    for doc_id, chash, sig in store.iter_signatures():
+        dd.add_signature(doc_id, chash, sig)
+    return dd
+
+
+def _given(value: object) -> object:
+    """A resource factory returning a value the driver computed (picklable with ``functools.partial``)."""
+    return value
+
+
+def ingest(ctx: RunContext) -> None:
+    """Second pass: clean (on the executor); resolve ids, link duplicates and store (in the driver)."""
+    store, cfg, report = ctx.store, ctx.cfg, ctx.report
+    dd = load_deduplicator(store, cfg)
+    ctx.executor.setup({"line_stats": functools.partial(_given, ctx.stats)}, local={"line_stats": ctx.stats})
+    with ctx.progress("ingesting", ctx.total) as bar:
+        raws = batched(_with_outlet(_flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks)), cfg.outlet),
+                       CHUNK_DOCS)
+        cleaned_batches = ctx.executor.map_ordered(_clean_raws, raws, cfg.clean, cfg.dedup)
+        for batch in batched(_flatten(cleaned_batches), cfg.batch_size):
+            skips = [x for x in batch if isinstance(x, Skip)]
+            cleaned = [x for x in batch if not isinstance(x, Skip)]
+            report.read += len(batch)
+            hv = {id(d): h for d, h in cleaned}
+            docs = _resolve_ids([d for d, _ in cleaned], store, report, skips)
+            dedup_and_store(docs, skips, dd, store, report, lambda d, hv=hv: dd.restore(hv[id(d)]))
+            bar.advance(len(batch))
+            checkpoint("ingest.batch")
+    checkpoint("ingest.done")
+
+
+def dedup_and_store(docs: list[Document], skips: list[Skip], dd: Deduplicator, store: Store, report: RunReport,
+                    make_minhash: Callable[[Document], MinHash] | None = None) -> list[Document]:
+    """Link duplicates in a stable order (publication date, then id), then write the batch and its skips
+    in one transaction each. Returns the documents stored."""
+    make_minhash = make_minhash or (lambda d: dd.minhash(d.text))
+    docs = sorted(docs, key=lambda d: (d.published is None, d.published or 0, d.id))
+    sigs = {}
+    kept: list[Document] = []
+    for d in docs:
+        if not d.text.strip():
+            skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
+            continue
+        mh = make_minhash(d)
+        match = dd.check(d.id, d.text, d.content_hash, mh)
+        if match is not None:
+            d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
+            report.duplicates += 1
+        else:
+            dd.add(d.id, d.text, d.content_hash, mh)
+            sigs[d.id] = mh.hashvalues
+        kept.append(d)
+    report.added += store.add_documents(kept, sigs)
+    store.add_skips(skips)
+    report.skipped.extend(skips)
+    return kept
+
+
+def _resolve_ids(docs: list[Document], store: Store, report: RunReport, skips: list[Skip]) -> list[Document]:
+    """Drop documents already stored from the same input; rename true id collisions instead of losing them."""
+    known = store.raw_hashes(d.id for d in docs)
+    seen: dict[str, str] = {}
+    out: list[Document] = []
+    for d in docs:
+        if known.get(d.id) == d.raw_hash or seen.get(d.id) == d.raw_hash:
+            report.already_present += 1
+            continue
+        if d.id in known or d.id in seen:
+            new_id = f"{d.id}~{d.raw_hash[:8]}"
+            if known.get(new_id) == d.raw_hash or new_id in seen:
+                report.already_present += 1
+                continue
+            report.notes.append(f"id collision: {d.source_path} stored as {new_id}")
+            d.id = new_id
+        seen[d.id] = d.raw_hash
+        out.append(d)
+    return out
+
+
+# ---- stage: extract entities, dates, events, claims -----------------------------------------
+@dataclass
+class Analyzers:
+    """Models loaded once per run (per worker) and passed explicitly (no module-level state)."""
+
+    tagger: object | None = None
+    geocoder: object | None = None
+    coder: object | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, config: ExtractionConfig | None = None) -> Analyzers:
+        """Load every model that is installed; what is missing is listed in ``missing``."""
+        config = config or ExtractionConfig()
+        a = cls()
+        try:
+            from rasid.extract.ner import NerTagger
+
+            a.tagger = NerTagger.load(config=config.ner)
+        except (ImportError, FileNotFoundError) as exc:
+            a.missing.append(f"NER unavailable: {exc}")
+        try:
+            from rasid.extract.geocode import Geocoder
+
+            a.geocoder = Geocoder.load(config=config.geocode)
+        except (ImportError, FileNotFoundError) as exc:
+            a.missing.append(f"geocoder unavailable: {exc}")
+        try:
+            from rasid.extract.events.coder import EventCoder
+
+            a.coder = EventCoder.load(config=config.events)
+        except (ImportError, FileNotFoundError) as exc:
+            a.missing.append(f"event coder unavailable: {exc}")
+        return a
+
+
+def load_resolver(store: Store, analyzers: Analyzers) -> EntityResolver | None:
+    """The entity resolver seeded with every stored entity (so ids stay stable across runs); None without NER."""
+    if analyzers.tagger is None:
+        return None
+    from rasid.extract.entities import EntityResolver
+
+    return EntityResolver(geocoder=analyzers.geocoder, existing=store.entities())
+
+
+def extract_rounds(analyzers: Analyzers, notes: list[str] | None = None) -> list[list]:
+    """The extraction components per round (before and after entity resolution), built from the models."""
+    return [build_components(list(names), analyzers, notes) for names in EXTRACT_ROUNDS]
+
+
+def load_extract_rounds(config: ExtractionConfig | None = None) -> list[list]:
+    """Worker-side resource factory: load the models and build the components once per worker."""
+    return extract_rounds(Analyzers.load(config))
+
+
+def _annotate(adocs: list[AnalyzedDoc], round_no: int) -> list[AnalyzedDoc]:
+    """Task: run one round of components over a few documents."""
+    components = resource("extract")[round_no]
+    return [annotate(a, components) for a in adocs]
+
+
+def _light(d: Document) -> Document:
+    """What analysis needs of a document, without the raw text (less to ship to workers)."""
+    return dataclasses.replace(d, raw_text="", removed_lines=[])
+
+
+def _annotate_all(executor: Executor, adocs: list[AnalyzedDoc], round_no: int) -> list[AnalyzedDoc]:
+    groups = [adocs[i:i + CHUNK_DOCS] for i in range(0, len(adocs), CHUNK_DOCS)]
+    return list(_flatten(executor.map_ordered(_annotate, groups, round_no)))
+
+
+def extract(ctx: RunContext) -> None:
+    """Entities, dates, events and claims for every stored original not yet extracted.
+
+    Per batch: tag and find dates (executor), resolve entities in document order (driver), code
+    events and claims (executor), save the batch in one transaction (driver).
+    """
+    store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
+    ids = store.ids_at_stage(STAGE_STORED)
+    if not ids:
+        return
+    analyzers = ctx.analyzers or Analyzers.load(cfg.extraction)
+    report.notes.extend(analyzers.missing)
+    resolver = load_resolver(store, analyzers)
+    rounds = extract_rounds(analyzers, report.notes)
+    executor.setup({"extract": functools.partial(load_extract_rounds, cfg.extraction)}, local={"extract": rounds})
+
+    def tagged(chunk_ids: list[str]) -> tuple[list[Document], list[AnalyzedDoc]]:
+        docs = store.documents(chunk_ids)
+        adocs = [AnalyzedDoc(_light(d)) for d in docs if d.language == "ar"]
+        return docs, _annotate_all(executor, adocs, 0)
+
+    with ctx.progress("extracting", len(ids)) as bar:
+        for docs, adocs in prefetch(tagged, batched(iter(ids), cfg.batch_size), executor.workers > 1):
+            entities: dict[str, object] = {}
+            for a in adocs:
+                m = a.results.get("ner", [])
+                if resolver is not None and m:
+                    for e in resolver.resolve(m, texts={a.id: a.text}):
+                        entities[e.id] = e
+            if rounds[1]:
+                adocs = _annotate_all(executor, adocs, 1)
+            found = {name: [x for a in adocs for x in a.results.get(name, [])]
+                     for name in ("ner", "dates", "events", "claims")}
+            store.save_extraction([d.id for d in docs], found["ner"], found["dates"], list(entities.values()),
+                                  found["events"], found["claims"])
+            report.extracted += len(docs)
+            bar.advance(len(docs))
+            checkpoint("extract.batch")
+    checkpoint("extract.done")
+
+
+def optional(module: str, name: str, report: RunReport):  # noqa: ANN201
+    """``module.name``, or None with a note in ``report`` when it cannot be imported."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        report.notes.append(f"{module}.{name} unavailable: {exc}")
+        return None
+
+
+# ---- stage: stories --------------------------------------------------------------------------
+def _embed_texts(texts: list[str]) -> np.ndarray:
+    """Task: dense vectors of at most ``ENCODE_BATCH`` lead texts (one backend call, as in the driver)."""
+    return resource("embedder").encode(texts)
+
+
+def _load_embedder(backend: str) -> object:
+    from rasid.stories.embed import Embedder
+
+    return Embedder.load(backend)
+
+
+def cluster(ctx: RunContext) -> None:
+    """Assign extracted originals to stories incrementally (stories that change are marked pending).
+
+    Document vectors are computed on the executor in the same groups of ``ENCODE_BATCH`` texts as
+    ``Embedder.encode`` uses, so they are bit-identical and the stories are the same everywhere.
+    """
+    store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
+    ids = store.ids_at_stage(STAGE_EXTRACTED)
+    clusterer = load_clusterer(store, report, cfg) if ids else None
+    if clusterer is None:
+        store.adopt_late_duplicates()
+        return
+    import numpy as np
+
+    from rasid.stories.embed import ENCODE_BATCH
+
+    embed = clusterer.embedder.available
+    if embed:
+        executor.setup({"embedder": functools.partial(_load_embedder, clusterer.embedder.backend)},
+                       local={"embedder": clusterer.embedder})
+
+    def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, list[str], np.ndarray | None]:
+        docs, mentions, timexes = cluster_inputs(store, chunk_ids)
+        new = clusterer.pending(docs)
+        chars = clusterer.settings.embed.lead_chars
+        groups = [clusterer.embedder.leads(new[i:i + ENCODE_BATCH], chars) for i in range(0, len(new), ENCODE_BATCH)]
+        vecs = list(executor.map_ordered(_embed_texts, groups)) if embed else []
+        return docs, mentions, timexes, [d.id for d in new], np.vstack(vecs) if vecs else None
+
+    chunks = batched(iter(ids), max(cfg.batch_size, 2000))
+    for docs, mentions, timexes, new_ids, vecs in prefetch(load, chunks, executor.workers > 1):
+        if vecs is not None and (vecs.shape[1] != clusterer.embedder.dim
+                                 or [d.id for d in clusterer.pending(docs)] != new_ids):
+            vecs = None  # a worker without the backend, or prefetched against an older state: embed here
+        assign_chunk(store, clusterer, docs, mentions, timexes, report, vectors=vecs)
+        checkpoint("stories.chunk")
+    store.adopt_late_duplicates()
+    checkpoint("stories.done")
+
+
+def load_clusterer(store: Store, report: RunReport, cfg: RunConfig | None = None) -> StoryClusterer | None:
+    """The story clusterer in its stored state under ``cfg.stories``; None (with a note) when its
+    dependencies are missing or the stored stories were built with another stories config (mixing two
+    configs in one archive is refused: the documents wait, extracted, for a run with ``--reconfigure``)."""
+    try:
+        from rasid.stories.cluster import StoryClusterer, config_mismatch
+    except ImportError as exc:
+        report.notes.append(f"clustering unavailable: {exc}")
+        return None
+    settings = (cfg or RunConfig()).stories
+    state = store.get_state("clusterer")
+    if (problem := config_mismatch(state, settings)) is not None:
+        report.notes.append(problem)
+        return None
+    return StoryClusterer.load(state, config=settings.cluster, settings=settings)
+
+
+def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], dict[str, list], dict[str, list]]:
+    """What the clusterer reads for a chunk: documents, and their mentions and dates by doc id."""
+    return store.documents(chunk_ids), _by_doc(store.mentions(chunk_ids)), _by_doc(store.timexes(chunk_ids))
+
+
+def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], mentions: dict[str, list],
+                 timexes: dict[str, list], report: RunReport, vectors: np.ndarray | None = None) -> set[str]:
+    """Assign one chunk and store the assignments with the clusterer state; returns the stories touched."""
+    assignments = clusterer.add(docs, mentions, timexes, vectors=vectors)
+    store.assign_stories(assignments, clusterer.dump())
+    report.clustered += len(assignments)
+    return set(assignments.values())
+
+
+def _by_doc(items: Iterable, doc_ids: Iterable[str] = ()) -> dict[str, list]:
+    """Group mentions/timexes/... by ``doc_id`` (``doc_ids`` get an entry even when they have none)."""
+    out: dict[str, list] = {d: [] for d in doc_ids}
+    for x in items:
+        out.setdefault(x.doc_id, []).append(x)
+    return out
+
+
+# ---- stage: compare sources, summarise, timeline ---------------------------------------------
+@dataclass
+class StoryTools:
+    """The optional per-story analysers, resolved once per run (picklable: module functions + IdF table)."""
+
+    summarize_story: Callable | None = None
+    compare_story: Callable | None = None
+    build_timeline: Callable | None = None
+    infer_range: Callable | None = None
+    idf: object | None = None
+    settings: StoriesConfig = field(default_factory=StoriesConfig)
+
+    @classmethod
+    def load(cls, report: RunReport | None = None, settings: StoriesConfig | None = None) -> StoryTools:
+        """Import the analysers that are installed (notes in ``report`` for the rest) and the IDF table."""
+        report = report or RunReport()
+        t = cls(optional("rasid.stories.summarize", "summarize_story", report),
+                optional("rasid.stories.compare", "compare_story", report),
+                optional("rasid.stories.timeline", "build_timeline", report),
+                optional("rasid.stories.timeline", "infer_publication_range", report),
+                settings=settings or StoriesConfig())
+        if t.summarize_story:
+            from rasid.stories.features import IdfTable
+
+            t.idf = IdfTable.load()  # once per run: loading it per story dominated the whole pipeline
+        return t
+
+
+@dataclass
+class StoryInput:
+    """What the analysis of one story reads from the store."""
+
+    sid: str
+    doc_ids: list[str]
+    all_docs: list[Document]
+    claims: list = field(default_factory=list)
+    timexes: dict[str, list] = field(default_factory=dict)
+    events: list = field(default_factory=list)
+
+
+def story_input(store: Store, sid: str, doc_ids: list[str], tools: StoryTools) -> StoryInput | None:
+    """Read one story's documents, claims, dates and events; None when it has no original left."""
+    all_docs = store.documents(doc_ids)
+    originals = [d.id for d in all_docs if d.duplicate_of is None]
+    if not originals:
+        return None
+    inp = StoryInput(sid, doc_ids, [_light(d) for d in all_docs], store.claims(doc_ids=originals))
+    if tools.compare_story:
+        inp.timexes = _by_doc(store.timexes(originals), originals)  # stored at extraction: not found again
+    if tools.build_timeline:
+        inp.events = store.events(originals)
+    return inp
+
+
+def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
+    """Pure part of the compare stage (no store access, so it may run anywhere):
+    returns (story, claims, conflicts, inferred date ranges, outlets, size)."""
+    from rasid.models import Story
+
+    originals = [d for d in inp.all_docs if d.duplicate_of is None]
+    docs = {d.id: d for d in originals}
+    dates = [d.published for d in inp.all_docs if d.published]
+    story = Story(id=inp.sid, doc_ids=inp.doc_ids, first_date=min(dates) if dates else None,
+                  last_date=max(dates) if dates else None)
+    if tools.summarize_story:
+        story.title, story.summary = tools.summarize_story(originals, idf=tools.idf,
+                                                           config=tools.settings.summary)
+    else:
+        story.title = originals[0].title or originals[0].text[:80]
+    claims, conflicts = inp.claims, []
+    if tools.compare_story:
+        claims, conflicts = tools.compare_story(inp.sid, claims, docs, inp.timexes,
+                                                config=tools.settings.compare)
+    if tools.build_timeline:
+        story.timeline = tools.build_timeline(story, inp.events, docs, config=tools.settings.timeline)
+    ranges = {}
+    if tools.infer_range:
+        for d in originals:
+            rng = tools.infer_range(d, originals, config=tools.settings.timeline) if d.published is None else None
+            if rng:
+                ranges[d.id] = rng
+    outlets = sorted({d.outlet for d in inp.all_docs if d.outlet})
+    return story, claims, conflicts, ranges, outlets, len(inp.all_docs)
+
+
+def analyse_story_safely(inp: StoryInput, tools: StoryTools) -> tuple[tuple, str | None]:
+    """``analyse_story``, falling back to a bare story (title, dates, outlets) if an analyser fails:
+    one odd story must not stop a run of thousands. Returns (result, note about the failure or None)."""
+    try:
+        return analyse_story(inp, tools), None
+    except Exception as exc:  # noqa: BLE001 - any analyser bug; reported, never silent
+        note = f"story {inp.sid}: analysis failed ({type(exc).__name__}: {exc}); stored without summary/claims"
+        log.warning(note)
+        return analyse_story(inp, StoryTools(settings=tools.settings)), note
+
+
+def _analyse_stories(inputs: list[StoryInput]) -> list[tuple]:
+    """Task: ``analyse_story_safely`` for a group of stories."""
+    tools = resource("story_tools")
+    return [analyse_story_safely(inp, tools) for inp in inputs]
+
+
+def save_analysis(store: Store, result: tuple, report: RunReport, note: str | None = None) -> None:
+    """Write one analysed story (and the publication ranges it inferred)."""
+    if note:
+        report.notes.append(note)
+    story, claims, conflicts, ranges, outlets, size = result
+    store.set_inferred_dates(ranges)
+    store.save_story(story, claims, conflicts, outlets, size)
+    report.stories_updated += 1
+
+
+def compare(ctx: RunContext) -> None:
+    """Summary, claim comparison and timeline for every story whose members changed (the pending marks
+    the cluster stage committed with its assignments, so stories of a killed run are analysed too)."""
+    store, report = ctx.store, ctx.report
+    tools = StoryTools.load(report, ctx.cfg.stories)
+    ctx.executor.setup({"story_tools": functools.partial(StoryTools.load, None, ctx.cfg.stories)},
+                       local={"story_tools": tools})
+    members = store.story_doc_ids()
+    pending = store.pending_stories()
+    inputs = (inp for sid in pending if (inp := story_input(store, sid, members.get(sid, []), tools)) is not None)
+    for results in ctx.executor.map_ordered(_analyse_stories, batched(inputs, STORIES_PER_TASK)):
+        for res, note in results:
+            save_analysis(store, res, report, note)
+            checkpoint("compare.story")
+    store.discard_pending(sid for sid in pending if not members.get(sid))
+    checkpoint("compare.done")
+
+
+# ---- the registry ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Stage:
+    """A named stage and when it runs (from the configuration)."""
+
+    name: str
+    fn: Callable[[RunContext], None]
+    enabled: Callable[[RunConfig], bool] = lambda _cfg: True
+
+
+STAGES: list[Stage] = [
+    Stage("learn_line_stats", learn_line_stats),
+    Stage("ingest", ingest),
+    Stage("extract", extract, lambda cfg: cfg.extract),
+    Stage("cluster", cluster, lambda cfg: cfg.cluster),
+    Stage("compare", compare, lambda cfg: cfg.cluster),
+]
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+def batched(items: Iterator | Iterable, n: int) -> Iterator[list]:
+    """Consecutive lists of ``n`` items (the last may be shorter)."""
+    batch: list = []
+    for x in items:
+        batch.append(x)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def prefetch(fn: Callable, items: Iterable, ahead: bool = True) -> Iterator:
+    """``fn(item)`` for each item; with ``ahead``, one step ahead in a thread, so workers compute the
+    next chunk while the driver writes this one (pointless in process, so inline runs call it in turn)."""
+    if not ahead:
+        yield from map(fn, items)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        it = iter(items)
+        first = next(it, None)
+        if first is None:
+            return
+        nxt = ex.submit(fn, first)
+        for item in it:
+            cur, nxt = nxt, ex.submit(fn, item)
+            yield cur.result()
+        yield nxt.result()

@@ -1,0 +1,67 @@
+"""The extract components over one AnalyzedDoc find exactly what the modules find when called directly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+import rasid.extract.base as base
+from rasid.extract.attribution import find_claims
+from rasid.extract.base import AnalyzedDoc, Component, annotate
+from rasid.extract.temporal import find_dates
+from rasid.models import Document
+from rasid.run.stages import Analyzers, extract_rounds
+
+TEXT = ("قال المتحدث باسم الكرملين دميتري بيسكوف يوم الثلاثاء إن الرئيس السوري أحمد الشرع سيزور موسكو.\n"
+        "وأضاف بيسكوف أن بوتين سيبحث مع الشرع الوجود العسكري الروسي في سوريا في 28 كانون الثاني 2026.\n"
+        "وكانت القوات الروسية قد انسحبت من مطار القامشلي إلى قاعدة حميميم أمس.")
+
+
+@pytest.fixture(scope="module")
+def analyzers() -> Analyzers:
+    a = Analyzers.load()
+    if a.tagger is None or a.coder is None:
+        pytest.skip("models not installed: " + "; ".join(a.missing))
+    return a
+
+
+def _doc() -> Document:
+    return Document(id="d1", text=TEXT, raw_text=TEXT, source_path="rt/d1.txt", fmt="txt", outlet="rt",
+                    published=datetime(2026, 1, 27), language="ar")
+
+
+def test_components_equal_direct_calls(analyzers: Analyzers) -> None:
+    first, second = extract_rounds(analyzers)
+    assert [c.name for c in first + second] == ["ner", "dates", "events", "claims"]
+    assert all(isinstance(c, Component) for c in first + second)
+    adoc = annotate(annotate(AnalyzedDoc(_doc()), first), second)
+
+    d = _doc()
+    mentions = analyzers.tagger.tag(d.id, d.text)
+    dates = find_dates(d.id, d.text, d.published)
+    assert adoc.results["ner"] == mentions and any(m.text == "بيسكوف" for m in mentions)
+    assert adoc.results["dates"] == dates and any(t.value == "2026-01-28" for t in dates)
+    assert adoc.results["events"] == analyzers.coder.code(d, mentions, dates)
+    assert adoc.results["claims"] == find_claims(d, mentions, dates)
+    assert adoc.results["claims"], "the quoted statement of بيسكوف is a claim"
+
+
+def test_sentences_and_normalisation_are_computed_once(analyzers: Analyzers, monkeypatch) -> None:
+    calls = {"sentences": 0, "normalized": 0}
+    real_sentences, real_norm = base.sentences, base.normalize_with_offsets
+
+    def count_sentences(text: str):
+        calls["sentences"] += 1
+        return real_sentences(text)
+
+    def count_norm(text: str):
+        calls["normalized"] += 1
+        return real_norm(text)
+
+    monkeypatch.setattr(base, "sentences", count_sentences)
+    monkeypatch.setattr(base, "normalize_with_offsets", count_norm)
+    first, second = extract_rounds(analyzers)
+    adoc = annotate(annotate(AnalyzedDoc(_doc()), first), second)
+    assert calls == {"sentences": 1, "normalized": 1}
+    assert len(adoc.sentences()) == 3 and calls["sentences"] == 1
