@@ -152,3 +152,15 @@ def test_read_page_on_a_jsonl_body_only_removes_the_given_title_line() -> None:
     assert page.title_line == 0 and page.meta_lines == {}
     page = read_page([BODY1, BODY2], title="عنوان غير موجود في النص")
     assert page.title_line is None
+
+
+def test_run_outlet_option_sets_every_outlet(tmp_path: Path) -> None:
+    from rasid.config import RunConfig
+    from rasid.run.pipeline import run
+    from rasid.store import Store
+
+    _read(tmp_path, PAGE, "a.txt", folder="in")
+    store = Store(tmp_path / "t.db")
+    run([tmp_path / "in"], store, RunConfig(outlet="mydesk", extract=False, cluster=False, workers=1))
+    assert [d.outlet for d in store.documents()] == ["mydesk"]
+    store.close()
