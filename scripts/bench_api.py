@@ -156,7 +156,9 @@ def main() -> None:
     print(f"full-text index built in {time.perf_counter() - t0:.1f} s "
           f"(database {sum(p.stat().st_size for p in tmp.glob('big.db*')) / 1e6:.0f} MB)")
     search_cases = [("الرياض", {}), ("وزير الخارجية", {}), ("\"خادم الحرمين الشريفين\"", {}),
-                    ("النفط", {"outlets": ["aleqtisadiya"]}), ("كلمةلاتوجد", {})]
+                    ("النفط", {"outlets": ["aleqtisadiya"]}), ("كلمةلاتوجد", {}),
+                    ("في الرياض", {}), ("الرياض أو جدة", {}), ("الرياض -الهلال", {}), ("Riyadh", {}),
+                    ("\u200fالرياض\u2069", {})]
     index = SearchIndex.load(big)
     print("\n### in-process search: full-text index vs plain scan (median of 5, ms)\n")
     print("| query | hits | index | scan |")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def build_db(path: Path) -> Store:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     store = build_db(tmp_path_factory.mktemp("api") / "t.db")
-    return TestClient(create_app(store))
+    return TestClient(create_app(store), base_url="http://localhost")  # the Host check answers loopback names
 
 
 def test_story_list_newest_first(client: TestClient) -> None:
@@ -248,34 +249,36 @@ def test_unknown_ids_are_404_with_message(client: TestClient, url: str) -> None:
     assert body["status"] == 404 and isinstance(body["detail"], str) and body["detail"]
 
 
-@pytest.mark.parametrize("url,status,needle", [
-    ("/api/stories?limit=0", 422, "limit"),
-    ("/api/stories?limit=101", 422, "limit"),
-    ("/api/stories?offset=-1", 422, "offset"),
-    ("/api/stories?limit=abc", 422, "limit"),
-    ("/api/entities?type=XYZ", 422, "type"),
-    ("/api/search?q=x&date_from=2026-13-01", 422, "date_from"),
-    ("/api/search?q=x&date_from=2026-02-01&date_to=2026-01-01", 400, "date_from"),
-    ("/api/search", 400, "empty"),
-    ("/api/search?q=%20%22%20", 400, "empty"),
-    ("/api/search?place=e-sharaa", 400, "not a place"),
-    ("/api/documents/rt-1?start=5", 400, "both"),
-    ("/api/documents/rt-1?start=5&end=99999", 400, "outside"),
-    ("/api/documents/rt-1?start=9&end=3", 400, "outside"),
+@pytest.mark.parametrize("url,status,code,needle", [
+    ("/api/stories?limit=0", 422, "invalid_parameters", "limit"),
+    ("/api/stories?limit=101", 422, "invalid_parameters", "limit"),
+    ("/api/stories?offset=-1", 422, "invalid_parameters", "offset"),
+    ("/api/stories?limit=abc", 422, "invalid_parameters", "limit"),
+    ("/api/entities?type=XYZ", 422, "invalid_parameters", "type"),
+    ("/api/search?q=x&date_from=2026-13-01", 422, "invalid_parameters", "date_from"),
+    ("/api/search?q=x&date_from=2026-02-01&date_to=2026-01-01", 400, "date_range_reversed", "date_from"),
+    ("/api/search", 400, "empty_query", "البحث فارغ"),
+    ("/api/search?q=%20%22%20", 400, "empty_query", "لا كلمات"),
+    ("/api/search?place=e-sharaa", 400, "not_a_place", "ليس مكانًا"),
+    ("/api/documents/rt-1?start=5", 400, "span_incomplete", "start"),
+    ("/api/documents/rt-1?start=5&end=99999", 400, "span_outside_text", "خارج"),
+    ("/api/documents/rt-1?start=9&end=3", 400, "span_outside_text", "خارج"),
 ])
-def test_bad_parameters_are_4xx_with_reason(client: TestClient, url: str, status: int, needle: str) -> None:
+def test_bad_parameters_are_4xx_with_reason(client: TestClient, url: str, status: int, code: str, needle: str) -> None:
     r = client.get(url)
     assert r.status_code == status, r.text
-    assert needle in r.json()["detail"]
+    body = r.json()
+    assert body["code"] == code and needle in body["detail"]
+    assert re.search("[\u0600-\u06ff]", body["detail"]), "error messages are in Arabic"
 
 
 def test_huge_inputs_are_rejected(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "موسكو " * 100})
-    assert r.status_code == 413 and "500" in r.json()["detail"]
+    assert r.status_code == 413 and "500" in r.json()["detail"] and r.json()["code"] == "query_too_long"
     r = client.get("/api/search", params={"q": " ".join(f"كلمة{i}" for i in range(20))})
-    assert r.status_code == 400 and "too many" in r.json()["detail"]
+    assert r.status_code == 400 and r.json()["code"] == "too_many_terms"
     r = client.get("/api/stories/" + "س" * 1000)
-    assert r.status_code == 400 and "too long" in r.json()["detail"]
+    assert r.status_code == 400 and r.json()["code"] == "id_too_long"
 
 
 def test_openapi_and_ui_are_served(client: TestClient) -> None:

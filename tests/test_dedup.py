@@ -33,3 +33,20 @@ def test_restored_signatures_match():
     dd2.add_signature("orig", content_hash(BASE), sig)
     m = dd2.check("copy", EDITED)
     assert m is not None and m.original == "orig"
+
+
+def test_minhash_equals_datasketch_over_the_shingles():
+    """The inlined shingle hashing and shared permutations give datasketch's own signature."""
+    from datasketch import MinHash
+
+    from rasid.config import DedupConfig
+    from rasid.dedup.detector import SCHEME, minhash, shingles
+
+    NUM_PERM = DedupConfig().num_perm
+
+    text = "أعلنت وزارة الصحة اليوم تسجيل إصابات جديدة بالفيروس في العاصمة، وقالت إن الوضع تحت السيطرة."
+    ref = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    ref.update_batch(list(shingles(text)))
+    assert len(shingles(text)) == len(text.split()) - 2
+    assert (minhash(text).hashvalues == ref.hashvalues).all()
+    assert minhash(text).jaccard(minhash(text.replace("اليوم", "أمس"))) < 1.0

@@ -10,7 +10,7 @@ from dev.corpora import read_wojood, spans
 from rasid.config import NerConfig
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner import NerTagger
-from rasid.extract.ner.features import token_features
+from rasid.extract.ner.features import WordCache, token_features
 from rasid.extract.ner.morph import clitic_variants
 from rasid.text.normalize import normalize
 
@@ -152,3 +152,25 @@ def test_recall_decoding_only_relabels_outside_tokens() -> None:
     assert all(0.0 < p <= 1.0 for p in probs)
     # the pass never removes a name
     assert sum(lab != "O" for lab in loose) >= sum(b != "O" for b in base)
+
+
+def test_gazetteer_match_takes_the_longest_name_through_a_clitic() -> None:
+    gaz = Gazetteer(names={"قوات سوريا الديمقراطيه": frozenset({"ORG"}), "سوريا": frozenset({"LOC"}),
+                           "قوات": frozenset({"ORG"})}, max_len=3)
+    norms = [normalize(w) for w in "انسحبت وقوات سوريا الديمقراطية من سوريا".split()]
+    assert gaz.match(norms) == [(1, 4, frozenset({"ORG"}), 1), (5, 6, frozenset({"LOC"}), 0)]
+    # a token that normalises to nothing (a tatweel run) stays inside the name before it, as it always has
+    assert gaz.match(["سوريا", normalize("ـــ"), "اليوم"]) == [(0, 2, frozenset({"LOC"}), 0)]
+
+
+def test_word_cache_reuses_per_word_features_across_sentences() -> None:
+    gaz = Gazetteer.load()
+    sents = [["قال", "الرئيس", "الروسي", "فلاديمير", "بوتين"], ["التقى", "بوتين", "الرئيس", "في", "موسكو"]]
+    cache = WordCache(gaz, max_words=4)  # smaller than the vocabulary: it must empty itself and refill
+    for toks in sents:
+        assert token_features(toks, gaz, cache=cache) == token_features(toks, gaz)
+        assert len(cache) <= 4
+    feats = token_features(sents[0], gaz, cache=cache)
+    assert {"w=فلاديمير", "-2w=الرييس", "-1w=الروسي", "T-2", "1w=بوتين"} <= set(feats[3])
+    assert {"-2pad", "-1pad", "1w=الرييس"} <= set(feats[0])
+    assert "T-1" in feats[2] and "T-1" not in feats[3]

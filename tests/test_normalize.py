@@ -39,3 +39,12 @@ def test_sentences_and_tokens_have_offsets():
     assert all(text[s.start:s.end] == s.text for s in sents)
     toks = tokens(text)
     assert toks[1].text == "بيسكوف" and text[toks[1].start:toks[1].end] == "بيسكوف"
+
+
+def test_long_text_normalises_like_its_pieces():
+    """Long texts take a whole-text path (deletions, then one replace per character): same result."""
+    piece = "قالَ الرئيسُ إنّ مدرســـة «الأمل» في ٢٠٢٦ ستُبنى على أرضٍ مؤجّرة، وأكّد ذلك ‌مسؤولٌ Ahmed.\n"
+    text = piece * 6
+    assert len(piece) < 200 < len(text)
+    assert normalize(text) == normalize(piece) * 6
+    assert "مدرسه" in normalize(text) and "2026" in normalize(text) and "ahmed" in normalize(text)

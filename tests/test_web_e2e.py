@@ -256,12 +256,12 @@ def test_search_form_filters_and_highlights(browser: webdriver.Chrome, live: Liv
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#hits li"))
     assert [h.get_attribute("data-doc") for h in browser.find_elements(By.CSS_SELECTOR, "#hits li")] == ["arabiya-1"]
     open_page(browser, live.url + "/#/search?q=" + "ا" * 600)
-    assert "query too long" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "نص البحث طويل جدًا" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
 
 
 def test_unknown_story_shows_error(browser: webdriver.Chrome, live: LiveServer) -> None:
     open_page(browser, live.url + "/#/story/no-such-story")
-    assert "unknown story id" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "لا توجد قصة بالمعرّف" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
 
 
 def test_demo_corpus_through_the_real_pipeline(browser: webdriver.Chrome, shots: Path,

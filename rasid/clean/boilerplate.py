@@ -30,14 +30,27 @@ def line_key(line: str) -> str:
     return " ".join(normalize(line).split())
 
 
+def _line_keys(text: str) -> list[str]:
+    """``line_key`` of each ``text.split("\n")`` line, normalising the text once: ``normalize`` maps
+    character by character and never touches line breaks, so its lines are the lines' normal forms."""
+    return [" ".join(norm.split()) for norm in normalize(text).split("\n")]
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
 def line_hash(line: str) -> str:
     """Compact persistent key of a line (the stats table stores hashes, not text)."""
-    return hashlib.sha1(line_key(line).encode("utf-8")).hexdigest()[:16]
+    return _key_hash(line_key(line))
 
 
 def rule_for(line: str, short_line: int = _DEFAULT.short_line) -> str | None:
     """Name of the boilerplate rule a line matches, or None (lines longer than ``short_line`` never match)."""
-    key = line_key(line)
+    return _rule_for_key(line_key(line), short_line)
+
+
+def _rule_for_key(key: str, short_line: int = _DEFAULT.short_line) -> str | None:
     if not key or len(key) > short_line:
         return None
     for name, pattern in _RULES:
@@ -53,6 +66,7 @@ def _headline_like(line: str) -> bool:
 
 
 DOCS_KEY = "__docs__"  # per-outlet document count, stored alongside the line counts
+_NO_COUNTS: Counter[str] = Counter()  # read-only stand-in for an outlet never seen
 
 
 @dataclass
@@ -75,12 +89,14 @@ class LineStats:
 
     def observe(self, outlet: str | None, text: str) -> dict[str, int]:
         """Count each distinct line of one document once; returns the increments (for persisting)."""
-        body = hashlib.sha1(" ".join(normalize(text).split()).encode("utf-8")).hexdigest()
+        norm = normalize(text)
+        body = hashlib.sha1(" ".join(norm.split()).encode("utf-8")).hexdigest()
         if body in self._seen_bodies:
             return {}
         self._seen_bodies.add(body)
-        keys = {hashlib.sha1(k.encode("utf-8")).hexdigest()[:16]
-                for k in map(line_key, text.splitlines()) if len(k) >= 3}
+        # normalize never adds, drops or moves a line boundary, so the normalised text's lines are
+        # the lines' normal forms (one normalisation per document, not one per line)
+        keys = {_key_hash(k) for k in (" ".join(line.split()) for line in norm.splitlines()) if len(k) >= 3}
         keys.add(DOCS_KEY)
         self.counts[outlet or ""].update(keys)
         return dict.fromkeys(keys, 1)
@@ -89,15 +105,18 @@ class LineStats:
         self.counts[outlet][key] += count
 
     def needed(self, outlet: str | None, key: str) -> int:
-        counts = self.counts.get(outlet or "", Counter())
+        counts = self.counts.get(outlet or "", _NO_COUNTS)
         by_length = self.min_docs + max(0, len(key) - 40) // 25
         return max(by_length, int(self.min_share * counts.get(DOCS_KEY, 0)))
 
     def is_repeated(self, outlet: str | None, line: str) -> bool:
-        key = line_key(line)
+        return self.is_repeated_key(outlet, line_key(line))
+
+    def is_repeated_key(self, outlet: str | None, key: str) -> bool:
+        """``is_repeated`` for a line already turned into its ``line_key``."""
         if len(key) < 3:
             return False
-        n = self.counts.get(outlet or "", Counter()).get(hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], 0)
+        n = self.counts.get(outlet or "", _NO_COUNTS).get(_key_hash(key), 0)
         return n >= self.needed(outlet, key)
 
 
@@ -110,15 +129,17 @@ class CleanResult:
 def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None,
                config: CleanConfig = _DEFAULT) -> CleanResult:
     """Drop boilerplate lines; keep every other line verbatim (offsets then refer to the kept text)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    keys = _line_keys(text)
     kept: list[str] = []
     removed: list[tuple[int, str, str]] = []
     in_related = False
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        reason = rule_for(line, config.short_line)
-        if reason is None and stats is not None and stats.is_repeated(outlet, line):
+        reason = _rule_for_key(keys[i], config.short_line)
+        if reason is None and stats is not None and stats.is_repeated_key(outlet, keys[i]):
             reason = "repeated-in-outlet"
         if reason is None and in_related and _headline_like(line):
             reason = "see-also"

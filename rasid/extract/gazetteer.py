@@ -7,6 +7,7 @@ match. Multi-word names are matched over token sequences (longest match first).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rasid import resources
@@ -45,26 +46,41 @@ class Gazetteer:
         """Types of an already-normalised name (empty when unknown)."""
         return self.names.get(name, frozenset())
 
+    @cached_property
+    def _prefixes(self) -> frozenset[str]:
+        """Every proper word prefix of a multi-word name ("قوات سوريا" for "قوات سوريا الديمقراطية"):
+        ``match`` extends a candidate only while it can still become a name."""
+        out: set[str] = set()
+        for key in self.names:
+            parts = key.split(" ")
+            out.update(" ".join(parts[:k]) for k in range(1, len(parts)))
+        return frozenset(out)
+
     def match(self, norm_tokens: list[str]) -> list[tuple[int, int, frozenset[str], int]]:
         """Longest gazetteer matches over normalised tokens: (start, end, types, chars cut from first token).
 
-        The first token may carry a proclitic (و/ف/ب/ل/ك), which is tried stripped too.
+        The first token may carry a proclitic (و/ف/ب/ل/ك), which is tried stripped too; of equally long
+        matches the most literal reading wins.
         """
         out: list[tuple[int, int, frozenset[str], int]] = []
+        names, prefixes = self.names, self._prefixes
         n = len(norm_tokens)
         i = 0
         while i < n:
             found = None
-            for j in range(min(n, i + self.max_len), i, -1):
-                rest = " ".join(norm_tokens[i + 1:j])
-                for first, cut in clitic_variants(norm_tokens[i]):
-                    key = f"{first} {rest}" if rest else first
-                    types = self.names.get(key)
-                    if types:
+            stop = min(n, i + self.max_len)
+            for first, cut in clitic_variants(norm_tokens[i]):
+                text, j = first, i + 1  # text: the first j - i tokens joined by spaces
+                while True:
+                    # "X" followed by a token that normalises to "" (tatweel only) is looked up as "X":
+                    # the key is the first reading plus the *non-empty* join of the rest, as always.
+                    types = names.get(first if j == i + 2 and text == first + " " else text)
+                    if types and (found is None or j > found[1]):
                         found = (i, j, types, cut)
+                    if j >= stop or (text not in prefixes and not (j == i + 1 and norm_tokens[j] == "")):
                         break
-                if found:
-                    break
+                    text = f"{text} {norm_tokens[j]}"
+                    j += 1
             if found:
                 out.append(found)
                 i = found[1]

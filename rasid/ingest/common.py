@@ -5,9 +5,11 @@ Readers import from here (never from each other), so the ingest package has no i
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -45,6 +47,51 @@ def check_limits(raw: RawArticle) -> Skip | None:
     if len(raw.text) > MAX_ARTICLE_CHARS:
         return Skip(raw.source_path, f"article too long ({len(raw.text)} chars > {MAX_ARTICLE_CHARS})", raw.doc_id)
     return None
+
+
+_URL_JUNK_RE = re.compile(r"[\x00-\x20\x7f]")  # what browsers strip or ignore around and inside a URL
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+MAX_URL_CHARS = 4096
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` trimmed, when it is an absolute http(s) URL with a host; None for anything else.
+
+    Why: a document's URL is shown as a link, and a ``javascript:`` (or ``data:``, ``vbscript:``...)
+    URL would run in the app's origin when clicked. Browsers ignore letter case, leading spaces and
+    control characters, and tabs/newlines inside the scheme, so the scheme is read the same way here.
+    """
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip("\x00\t\n\r\f\v ")
+    if not url or len(url) > MAX_URL_CHARS:
+        return None
+    scheme, sep, _rest = _URL_JUNK_RE.sub("", url).partition(":")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return None
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return None
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname or _CONTROL_RE.search(url):
+        return None
+    return url
+
+
+def with_safe_urls(items: Iterable[RawArticle | Skip]) -> Iterator[RawArticle | Skip]:
+    """Articles with a non-http(s) ``url`` lose it (the article is still stored), with a warning Skip."""
+    for item in items:
+        if isinstance(item, RawArticle) and item.url is not None:
+            good = safe_url(item.url)
+            if good is None:
+                shown = _URL_JUNK_RE.sub(" ", item.url).strip()[:80]
+                yield dataclasses.replace(item, url=None)
+                yield Skip(item.source_path, f"{WARNING}url {shown!r} dropped: only http(s) links are kept; "
+                                             "the article was stored", item.doc_id)
+                continue
+            if good != item.url:
+                item = dataclasses.replace(item, url=good)
+        yield item
 
 
 def outlet_from_url(url: str | None) -> str | None:

@@ -25,6 +25,7 @@ from rasid.ingest.common import (
     outlet_from_url,
     parse_date,
     path_text,
+    with_safe_urls,
     without_surrogates,
 )
 from rasid.ingest.page import is_body_line, outlet_named, read_page
@@ -84,7 +85,7 @@ def read_inputs(paths: Iterable[str | Path], outlet: str | None = None) -> Itera
         if isinstance(p, str) and p.startswith(("http://", "https://")):
             from rasid.ingest.feeds import read_feed_url
 
-            yield from read_feed_url(p)
+            yield from with_safe_urls(read_feed_url(p))
             continue
         for path in iter_paths([p]):
             yield from read_file(path)
@@ -100,7 +101,7 @@ def read_file(path: Path) -> Iterator[RawArticle | Skip]:
         yield Skip(src, why)
         return
     try:
-        for item in _read_regular(path, src):
+        for item in with_safe_urls(_read_regular(path, src)):
             if isinstance(item, RawArticle):
                 item = check_limits(item) or item
             if isinstance(item, Skip):  # its id or reason may quote a damaged value: keep it storable

@@ -5,6 +5,12 @@ the export describe facts the same way; every fact carries ``doc`` + ``start``/`
 into the document text. Routes are grouped in one ``APIRouter`` per resource and read only through
 the ``Store``, which ``create_app`` puts on ``app.state`` (one app per store, no module-level
 state); ``serve`` runs it with uvicorn on localhost.
+
+Errors are ``{status, code, detail}``: ``code`` is a stable machine-readable name, ``detail`` an
+Arabic sentence for the analyst. Documents show ``source_path`` as the file name only (plus any
+``#record`` suffix): the folder layout of the server is nobody's business over HTTP; the JSON/CSV
+export keeps the path as it was given to ``rasid run``. ``rasid.serve.security`` wraps the whole
+app (headers, Host check, token).
 """
 
 from __future__ import annotations
@@ -23,11 +29,21 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasid.models import Mention
-from rasid.serve.search import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchQuery, search
+from rasid.serve.search import (
+    MAX_QUERY_CHARS,
+    QueryError,
+    SearchIndex,
+    SearchQuery,
+    name_index,
+    search,
+    strip_invisible,
+)
+from rasid.serve.security import Guard, SecurityConfig
 from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, HIT, MENTION, STORY, TIMEX
 from rasid.store import Store
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
+from rasid.text.translit import NameIndex
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 MAX_LIMIT = 100
@@ -48,6 +64,13 @@ def _search_index(request: Request) -> SearchIndex:
     return request.app.state.search_index
 
 
+def _names(request: Request) -> NameIndex:
+    """Entity name words for Latin-script queries, rebuilt only when the store has new entities."""
+    state = request.app.state
+    state.names = name_index(state.store, getattr(state, "names", None))
+    return state.names
+
+
 StoreDep = Annotated[Store, Depends(_store)]
 
 
@@ -56,13 +79,24 @@ def page(items: list, total: int, limit: int, offset: int) -> dict:
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
-def _not_found(kind: str, ident: str) -> HTTPException:
-    return HTTPException(404, f"unknown {kind} id: {ident[:MAX_ID_CHARS]!r}")
+class ApiError(HTTPException):
+    """An HTTP error with a machine-readable ``code`` and an Arabic ``detail``."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(status, detail)
+        self.code = code
+
+
+_KIND_AR = {"document": "لا يوجد مقال", "story": "لا توجد قصة", "entity": "لا يوجد كيان", "place": "لا يوجد مكان"}
+
+
+def _not_found(kind: str, ident: str) -> ApiError:
+    return ApiError(404, f"{kind}_not_found", f"{_KIND_AR.get(kind, kind)} بالمعرّف «{ident[:MAX_ID_CHARS]}»")
 
 
 def _check_id(ident: str) -> None:
     if len(ident) > MAX_ID_CHARS:
-        raise HTTPException(400, f"id too long: {len(ident)} characters (max {MAX_ID_CHARS})")
+        raise ApiError(400, "id_too_long", f"المعرّف طويل جدًا: {len(ident)} حرفًا (الحد {MAX_ID_CHARS})")
 
 
 def _by_id(lookup: Callable[[list[str]], list[T]], kind: str, ident: str) -> T:
@@ -129,10 +163,11 @@ def get_document(store: StoreDep, doc_id: str, start: Annotated[int | None, Quer
         raise _not_found("document", doc_id)
     out = DOCUMENT(d, "api")
     if (start is None) != (end is None):
-        raise HTTPException(400, "give both start and end, or neither")
+        raise ApiError(400, "span_incomplete", "أعطِ المعاملين start وend معًا أو لا تعطِ أيًّا منهما")
     if start is not None and end is not None:
         if not start < end <= len(d.text):
-            raise HTTPException(400, f"span [{start}, {end}) is outside the text (length {len(d.text)})")
+            raise ApiError(400, "span_outside_text",
+                           f"المقطع [{start}، {end}) خارج نص المقال (طوله {len(d.text)} حرفًا)")
         s0, e0 = enclosing_sentence(d.text, start, end)
         out["highlight"] = {"span": {"start": start, "end": end, "text": d.text[start:end]},
                             "sentence": {"start": s0, "end": e0, "text": d.text[s0:e0]}}
@@ -201,7 +236,9 @@ def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
     counts = store.mention_counts()
     ents = store.entities(type=type)
     if q:
-        key = normalize(q.strip())
+        key = normalize(strip_invisible(q).strip())
+        if not key:
+            raise ApiError(400, "empty_query", "لا حروف يُبحث بها في الاسم بعد حذف المحارف الخفية")
         ents = [e for e in ents if any(key in normalize(n) for n in [e.name, *e.aliases])]
     ents.sort(key=lambda e: (-counts.get(e.id, 0), e.name))
     items = [ENTITY(e, "api", mention_count=counts.get(e.id, 0)) for e in ents[offset:offset + limit]]
@@ -285,7 +322,9 @@ searching = APIRouter(tags=["search"])
 def search_documents(
     store: StoreDep,
     index: Annotated[SearchIndex, Depends(_search_index)],
-    q: Annotated[str, Query(description=f"Arabic words or \"phrases\" (max {MAX_QUERY_CHARS} chars)")] = "",
+    names: Annotated[NameIndex, Depends(_names)],
+    q: Annotated[str, Query(description=f"Arabic words or \"phrases\", a OR b (أو), -word to exclude; Latin "
+                                        f"names (Putin) also find their Arabic spelling (max {MAX_QUERY_CHARS} chars)")] = "",
     outlet: Annotated[list[str] | None, Query(description="repeatable")] = None,
     date_from: date | None = None, date_to: date | None = None,
     entity: Annotated[str | None, Query(description="entity id")] = None,
@@ -294,20 +333,20 @@ def search_documents(
 ) -> dict:
     """Full-text search over normalised text (diacritics, hamza seats, ta marbuta ignored), with filters."""
     if len(q) > MAX_QUERY_CHARS:
-        raise HTTPException(413, f"query too long: {len(q)} characters (max {MAX_QUERY_CHARS})")
+        raise ApiError(413, "query_too_long", f"نص البحث طويل جدًا: {len(q)} حرفًا (الحد {MAX_QUERY_CHARS})")
     if date_from and date_to and date_from > date_to:
-        raise HTTPException(400, "date_from is after date_to")
+        raise ApiError(400, "date_range_reversed", "تاريخ البداية date_from يقع بعد تاريخ النهاية date_to")
     for kind, ident in (("entity", entity), ("place", place)):
         if ident is not None:
             found = _by_id(store.entities, kind, ident)
             if kind == "place" and found.type != "LOC":
-                raise HTTPException(400, f"entity {ident!r} is a {found.type}, not a place (LOC)")
+                raise ApiError(400, "not_a_place", f"الكيان «{ident}» من النوع {found.type} وليس مكانًا (LOC)")
     try:
         res = search(store, SearchQuery(q=q, outlets=outlet or [], date_from=date_from, date_to=date_to,
-                                        entity=entity, place=place, limit=limit, offset=offset), index)
+                                        entity=entity, place=place, limit=limit, offset=offset), index, names)
     except QueryError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    return {"total": res.total, "limit": limit, "offset": offset, "terms": res.terms,
+        raise ApiError(400, exc.code, str(exc)) from exc
+    return {"total": res.total, "limit": limit, "offset": offset, "terms": res.terms, "expanded": res.expanded,
             "items": [HIT(h, "api") for h in res.hits]}
 
 
@@ -343,24 +382,58 @@ def api_docs() -> FileResponse:
 ROUTERS = (documents, stories, entities, facts, searching, ui)
 
 
+_GENERIC_ERRORS = {  # errors raised by Starlette itself (unknown path, wrong method...)
+    404: ("no_such_endpoint", "لا توجد نقطة وصول بهذا المسار"),
+    405: ("method_not_allowed", "طريقة الطلب غير مسموحة على هذا المسار"),
+}
+
+
 async def _http_error(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-    """Every HTTP error as ``{status, detail}``; an unknown path says so rather than "Not Found"."""
-    detail = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else "no such endpoint"
-    return JSONResponse({"status": exc.status_code, "detail": detail}, status_code=exc.status_code)
+    """Every HTTP error as ``{status, code, detail}`` with an Arabic ``detail``."""
+    if isinstance(exc, ApiError):
+        code, detail = exc.code, exc.detail
+    else:
+        code, detail = _GENERIC_ERRORS.get(exc.status_code, ("http_error", f"تعذّر تنفيذ الطلب (HTTP {exc.status_code})"))
+    return JSONResponse({"status": exc.status_code, "code": code, "detail": detail}, status_code=exc.status_code,
+                        headers=getattr(exc, "headers", None))
+
+
+def _param_message(err: dict) -> str:
+    """One pydantic validation error as a short Arabic phrase."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "missing":
+        return "مطلوب"
+    if kind.startswith("int_"):
+        return "يجب أن يكون عددًا صحيحًا"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"يجب ألا يقل عن {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"يجب ألا يزيد على {ctx.get('le', ctx.get('lt'))}"
+    if kind == "string_pattern_mismatch":
+        return f"قيمة غير مقبولة (المقبول: {ctx.get('pattern', '')})"
+    if kind == "string_too_long":
+        return f"أطول من المسموح ({ctx.get('max_length')} حرفًا)"
+    if kind.startswith(("date_", "datetime_")):
+        return "يجب أن يكون تاريخًا بالصيغة YYYY-MM-DD"
+    return "قيمة غير صالحة"
 
 
 async def _bad_params(_req: Request, exc: RequestValidationError) -> JSONResponse:
-    """Invalid query parameters as one readable message plus a per-parameter list."""
+    """Invalid query parameters as one Arabic message plus a per-parameter list (``type`` from pydantic)."""
     errors = [{"param": ".".join(str(x) for x in e.get("loc", [])[1:]) or str(e.get("loc")),
-               "message": e.get("msg", "")} for e in exc.errors()]
-    msg = "; ".join(f"{e['param']}: {e['message']}" for e in errors)
-    return JSONResponse({"status": 422, "detail": f"invalid parameters — {msg}", "errors": errors},
-                        status_code=422)
+               "type": e.get("type", ""), "message": _param_message(e)} for e in exc.errors()]
+    msg = "؛ ".join(f"{e['param']}: {e['message']}" for e in errors)
+    return JSONResponse({"status": 422, "code": "invalid_parameters", "detail": f"معاملات غير صالحة — {msg}",
+                         "errors": errors}, status_code=422)
 
 
 # ---- the app ------------------------------------------------------------------------------------
-def create_app(db: str | Path | Store) -> FastAPI:
-    """One FastAPI app bound to one store; the store lives on ``app.state`` (no module globals)."""
+def create_app(db: str | Path | Store, security: SecurityConfig | None = None) -> FastAPI:
+    """One FastAPI app bound to one store; the store lives on ``app.state`` (no module globals).
+
+    ``security`` says which Host names are answered and which token is required (default: loopback
+    names only, no token); see ``rasid.serve.security``.
+    """
     store = db if isinstance(db, Store) else Store(db)
     app = FastAPI(title="rasid — راصد", version="1", docs_url=None, redoc_url=None,
                   description="Structured, sourced knowledge from Arabic news. Every fact carries its document id "
@@ -368,6 +441,7 @@ def create_app(db: str | Path | Store) -> FastAPI:
     app.state.store = store
     app.state.search_index = SearchIndex.load(store)  # builds/catches up the full-text index once, at start-up
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(Guard, config=security or SecurityConfig())  # outermost: guards every response
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _bad_params)
     for router in ROUTERS:
@@ -376,8 +450,9 @@ def create_app(db: str | Path | Store) -> FastAPI:
     return app
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000,
+          security: SecurityConfig | None = None) -> None:
     """Run the API and UI with uvicorn (blocking)."""
     import uvicorn
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, security), host=host, port=port, log_level="info", server_header=False)

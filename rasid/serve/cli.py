@@ -291,12 +291,52 @@ def serve_cmd(
     db: DbOpt = "rasid.db",
     host: Annotated[str, typer.Option(help="Interface to bind (localhost by default)")] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    token: Annotated[str | None, typer.Option(
+        "--token", envvar="RASID_TOKEN", show_envvar=True,
+        help="Access token every request must carry (Authorization: Bearer, or the cookie the UI's "
+             "login form sets); required when --host is not localhost. Prefer the RASID_TOKEN variable: "
+             "a command line is visible to other users")] = None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Host name clients use to reach the server (repeatable); besides "
+                               "localhost, 127.0.0.1, [::1] and --host")] = None,
+    insecure: Annotated[bool, typer.Option(
+        "--insecure", help="Serve a non-localhost --host WITHOUT a token: anyone who can reach it reads "
+                           "the whole corpus")] = False,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the Arabic web UI."""
     from rasid.serve.api import serve
+    from rasid.serve.security import (
+        ANY_ADDRESS,
+        SecurityConfig,
+        allowed_hosts_for,
+        host_name,
+        is_loopback,
+        token_problem,
+    )
 
+    token = token or None  # RASID_TOKEN="" means no token
+    if token is not None and (problem := token_problem(token)):
+        console.print(f"[red]error[/]: {problem}; e.g. python -c \"import secrets; print(secrets.token_urlsafe(24))\"",
+                      soft_wrap=True)
+        raise typer.Exit(2)
+    local = is_loopback(host)
+    if not local and token is None and not insecure:
+        console.print(f"[red]error[/]: refusing to serve on {escape(host)} without a token: anyone on the "
+                      "network could read the whole corpus. Set RASID_TOKEN (or --token), or pass --insecure "
+                      "if that is really what you want.", soft_wrap=True)
+        raise typer.Exit(2)
     Store(db, must_exist=True).close()  # a mistyped path must not create (and serve) an empty database
-    serve(db, host=host, port=port)
+    hosts = allowed_hosts_for(host, allowed_host or [])
+    if not local and token is None:
+        console.print(f"[bold red]WARNING[/]: --insecure: serving {escape(host)}:{port} with NO token; anyone "
+                      "who can reach this port reads every document, entity and claim.", soft_wrap=True)
+    elif token is not None:
+        console.print("token required: send 'Authorization: Bearer <token>', or open the UI and enter it once")
+    if host_name(host) in ANY_ADDRESS and not allowed_host:
+        console.print("[yellow]note[/]: bound to every interface, but only requests addressed to localhost are "
+                      "answered; add --allowed-host NAME for each name or address clients use", soft_wrap=True)
+    console.print(f"allowed hosts: {', '.join(sorted(hosts))}")
+    serve(db, host=host, port=port, security=SecurityConfig(allowed_hosts=hosts, token=token))
 
 
 @app.command("watch")

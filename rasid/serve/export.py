@@ -1,7 +1,8 @@
 """Exports of the store: one JSON object, or one CSV/Parquet file per table.
 
 The JSON schema is documented in the README and kept stable; CSV and Parquet
-carry the same tables flattened (lists as JSON strings, mentions in their own table).
+carry the same tables flattened (lists as JSON strings, mentions in their own table). CSV text
+cells that a spreadsheet would run as a formula are prefixed with ``'`` (see ``csv_cell``).
 """
 
 from __future__ import annotations
@@ -76,6 +77,18 @@ def build_tables(store: Store) -> dict[str, list[dict]]:
             for name, rows in _Snapshot.read(store).rows("csv").items()}
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first)
+    gets a leading ``'``, which spreadsheets show as text; other values are written as they are.
+    Only the CSV export does this: JSON and Parquet keep the exact text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 _SERIALIZERS = {"documents": DOCUMENT, "stories": STORY, "entities": ENTITY, "mentions": MENTION,
                 "events": EVENT, "claims": CLAIM, "conflicts": CONFLICT, "skipped": SKIP}
 _COLUMNS = {name: ser.keys("csv") for name, ser in _SERIALIZERS.items()}
@@ -100,7 +113,7 @@ def export(store: Store, fmt: str, out: Path) -> list[Path]:
             with path.open("w", encoding="utf-8", newline="") as fh:
                 w = csv.DictWriter(fh, fieldnames=cols)
                 w.writeheader()
-                w.writerows(rows)
+                w.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq

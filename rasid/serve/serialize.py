@@ -107,6 +107,18 @@ def _iso(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
 
 
+def source_name(path: str | None) -> str | None:
+    """What the API shows of a document's source: the file name (plus any ``#record``), never the
+    server's folders; a feed URL stays as it is (it is not a path on the server)."""
+    if not path or path.lower().startswith(("http://", "https://")):
+        return path
+    base, sep, record = path.rpartition("#")
+    if not (sep and record.isdigit()):  # only a record number follows '#' (feeds, WARC, JSONL)
+        base, sep, record = path, "", ""
+    name = base.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return f"{name}{sep}{record}"
+
+
 def _inferred(d: Document) -> list[str | None] | None:
     return [_iso(d.inferred_from), _iso(d.inferred_to)] if d.inferred_from else None
 
@@ -117,12 +129,13 @@ _DOC_EXPORT = ("id", "title", "outlet", "url", "published", "date_source", "publ
                "text", "duplicate_of", "duplicate_score", "story", "source_path", "removed_lines")
 DOCUMENT: Serializer[Document] = Serializer(Document, outputs={
     "api_brief": _DOC_BRIEF,  # listings: no text
-    "api": (*_DOC_BRIEF, "text", "source_path", "removed_lines"),
+    "api": (*_DOC_BRIEF, "text", ("source_path", "source_name"), "removed_lines"),  # file name only
     "export": _DOC_EXPORT,
     "csv": _DOC_EXPORT,
 }, getters={
     "published_inferred": lambda d, _: _inferred(d),
     "story": field_value("story_id"),
+    "source_name": lambda d, _: source_name(d.source_path),
     "removed_lines": lambda d, _: len(d.removed_lines),  # how many, not which: they are boilerplate
 })
 

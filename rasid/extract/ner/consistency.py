@@ -33,20 +33,32 @@ def _names(norms: list[list[str]], labels: list[list[str]], probs: list[list[flo
 
 
 def propagate(sents: list[list[str]], labels: list[list[str]], probs: list[list[float]],
-              min_conf: float = 0.9, common: frozenset[str] = frozenset()) -> None:
-    """Tag untagged repeats of confident names in place (confidence of the new tokens: 0.5)."""
-    norms = [[normalize(w) for w in toks] for toks in sents]
+              min_conf: float = 0.9, common: frozenset[str] = frozenset(),
+              norms: list[list[str]] | None = None) -> None:
+    """Tag untagged repeats of confident names in place (confidence of the new tokens: 0.5).
+
+    ``norms``: the normalised tokens of ``sents`` when the caller already has them.
+    """
+    norms = norms if norms is not None else [[normalize(w) for w in toks] for toks in sents]
     names = _names(norms, labels, probs, min_conf, common)
     if not names:
         return
+    heads = {key[0] for key in names}
+    forms_of: dict[str, list[str]] = {}  # word -> its clitic readings, once per document
     for words, labs, prob in zip(norms, labels, probs, strict=True):
         i = 0
         while i < len(words):
             hit = None
+            forms = forms_of.get(words[i])
+            if forms is None:
+                forms = forms_of[words[i]] = [form for form, _cut in clitic_variants(words[i])]
+            if heads.isdisjoint(forms):  # no name starts with this word: nothing to look up
+                i += 1
+                continue
             for n in range(min(_MAX_LEN, len(words) - i), 0, -1):
                 if any(lab != "O" for lab in labs[i:i + n]):
                     continue
-                for form, _cut in clitic_variants(words[i]):
+                for form in forms:
                     typ = names.get((form, *words[i + 1:i + n]))
                     if typ:
                         hit = (n, typ)

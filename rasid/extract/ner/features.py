@@ -2,15 +2,26 @@
 
 Arabic has no capitalisation, so gazetteer membership and context words (titles such as
 الرئيس, وزير; verbs such as قال) carry most of the signal; stems let وموسكو share weights with موسكو.
+
+Most features depend on the word alone (its forms, stem, affixes, shape, one-word gazetteer hit,
+word classes, and the strings it contributes at each window offset); news text repeats a small
+vocabulary, so ``WordCache`` computes them once per distinct word and a sentence's features are
+assembled from the cached parts. Only gazetteer spans and word bigrams depend on the sentence.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.morph import clitic_variants, strip_article
 from rasid.extract.ner.titles import TITLE_WORDS
 from rasid.text.normalize import normalize, strip_proclitics
+
+_WINDOW = (-2, -1, 1, 2)
+_NO_CLASS = ("-", "-")
+_PAD = {off: f"{off}pad" for off in _WINDOW}
 
 
 def _shape(tok: str) -> str:
@@ -23,13 +34,87 @@ def _shape(tok: str) -> str:
     return "A"
 
 
-def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | None = None) -> list[list[str]]:
-    """One feature list per token of a sentence (crfsuite string features)."""
-    norms = [normalize(t) for t in tokens]
-    classes = [clusters.get(n) for n in norms] if clusters else [("-", "-")] * len(norms)
-    stems = [strip_article(strip_proclitics(n)) for n in norms]
-    gtags: list[set[str]] = [set() for _ in tokens]
-    for i, j, types, cut in gaz.match(norms):
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """Everything the features use that depends on one token only (computed once per distinct token)."""
+
+    norm: str
+    coarse: str  # word class (coarse, fine); "-" when unknown or without clusters
+    fine: str
+    single: str  # one-word gazetteer hit ("LOC2c"...) or "-"
+    title: bool  # a title word (الرئيس، وزير...), also behind a proclitic
+    own: tuple[str, ...]  # the token's own features, without sentence-level gazetteer tags
+    context: dict[int, tuple[str, ...]]  # offset -> what this word adds to a neighbour's window
+    class_context: dict[int, str]  # offset -> "{off}kf=..." (only with clusters)
+    wide: dict[int, str | None]  # offset ±3 -> "{off}g1=..." when the word is a gazetteer hit
+
+
+def _single_hit(norm: str, gaz: Gazetteer) -> str:
+    """Types of the first clitic reading of ``norm`` that is a one-word gazetteer name ("-" when none)."""
+    for form, cut in clitic_variants(norm):
+        types = gaz.types(form)
+        if types:
+            return "".join(sorted(types)) + ("c" if cut else "")
+    return "-"
+
+
+def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None) -> WordInfo:
+    """The per-word part of ``token_features`` for one token."""
+    n = normalize(tok)
+    s = strip_article(strip_proclitics(n))
+    coarse, fine = clusters.get(n) if clusters else _NO_CLASS
+    single = _single_hit(n, gaz)
+    own = [
+        "b", "w=" + n, "s=" + s, "p2=" + n[:2], "p3=" + n[:3], "x2=" + n[-2:], "x3=" + n[-3:],
+        "sx2=" + s[-2:], "sx3=" + s[-3:], "sp2=" + s[:2], "sp3=" + s[:3], "shape=" + _shape(tok),
+        "len=" + str(min(len(s), 8)), "g1=" + single, "k=" + coarse, "kf=" + fine,
+    ]
+    if n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)]):
+        own.append("al")
+    return WordInfo(
+        norm=n, coarse=coarse, fine=fine, single=single,
+        title=n in TITLE_WORDS or strip_proclitics(n) in TITLE_WORDS,
+        own=tuple(own),
+        context={off: (f"{off}w={n}", f"{off}s={s}", f"{off}g1={single}", f"{off}k={coarse}") for off in _WINDOW},
+        class_context={off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {},
+        wide={off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)},
+    )
+
+
+class WordCache:
+    """Bounded per-process cache of ``WordInfo`` for one gazetteer + word-class table.
+
+    Emptied when it reaches ``max_words`` (a Zipfian vocabulary refills its head at once), so
+    memory stays bounded on a stream of any length without per-hit bookkeeping.
+    """
+
+    def __init__(self, gaz: Gazetteer, clusters: WordClusters | None = None, max_words: int = 200_000) -> None:
+        self.gaz = gaz
+        self.clusters = clusters
+        self.max_words = max_words
+        self._infos: dict[str, WordInfo] = {}
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def infos(self, tokens: list[str]) -> list[WordInfo]:
+        """``WordInfo`` of each token, computed on first sight."""
+        cache = self._infos
+        out: list[WordInfo] = []
+        for tok in tokens:
+            info = cache.get(tok)
+            if info is None:
+                if len(cache) >= self.max_words:
+                    cache.clear()
+                info = cache[tok] = word_info(tok, self.gaz, self.clusters)
+            out.append(info)
+        return out
+
+
+def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str], int]]) -> list[set[str]]:
+    """Per-token tags of the gazetteer spans of a sentence: B<type>/I<type>, ``gcut``, ``gmulti``."""
+    gtags: list[set[str]] = [set() for _ in norms]
+    for i, j, types, cut in matches:
         for typ in types:
             gtags[i].add(f"B{typ}")
             for k in range(i + 1, j):
@@ -39,71 +124,52 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
         if j - i > 1:
             for k in range(i, j):
                 gtags[k].add("gmulti")
-    single: list[str] = []
-    for n in norms:
-        hit = "-"
-        for form, cut in clitic_variants(n):
-            types = gaz.types(form)
-            if types:
-                hit = "".join(sorted(types)) + ("c" if cut else "")
-                break
-        single.append(hit)
+    return gtags
 
+
+def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | None = None,
+                   cache: WordCache | None = None,
+                   matches: list[tuple[int, int, frozenset[str], int]] | None = None) -> list[list[str]]:
+    """One feature list per token of a sentence (crfsuite string features).
+
+    ``cache`` (built for the same ``gaz`` and ``clusters``) reuses per-word work across calls;
+    ``matches`` are ``gaz.match`` of the normalised tokens when the caller already has them.
+    """
+    infos = (cache or WordCache(gaz, clusters)).infos(tokens)
+    norms = [w.norm for w in infos]
+    gtags = gazetteer_tags(norms, gaz.match(norms) if matches is None else matches)
+    n_tok = len(tokens)
     feats: list[list[str]] = []
-    for i, tok in enumerate(tokens):
-        n, s = norms[i], stems[i]
-        f = [
-            "b",
-            "w=" + n,
-            "s=" + s,
-            "p2=" + n[:2],
-            "p3=" + n[:3],
-            "x2=" + n[-2:],
-            "x3=" + n[-3:],
-            "sx2=" + s[-2:],
-            "sx3=" + s[-3:],
-            "sp2=" + s[:2],
-            "sp3=" + s[:3],
-            "shape=" + _shape(tok),
-            "len=" + str(min(len(s), 8)),
-            "g1=" + single[i],
-            "k=" + classes[i][0],
-            "kf=" + classes[i][1],
-        ]
-        if n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)]):
-            f.append("al")
-        f.extend("g=" + t for t in gtags[i])
-        for off in (-2, -1, 1, 2):
+    for i, w in enumerate(infos):
+        f = list(w.own)
+        if gtags[i]:  # most tokens are in no gazetteer span
+            f.extend("g=" + t for t in gtags[i])
+        for off in _WINDOW:
             k = i + off
-            if 0 <= k < len(tokens):
-                f.append(f"{off}w={norms[k]}")
-                f.append(f"{off}s={stems[k]}")
-                f.append(f"{off}g1={single[k]}")
-                f.append(f"{off}k={classes[k][0]}")
-                f.extend(f"{off}g={t}" for t in gtags[k])
+            if 0 <= k < n_tok:
+                f.extend(infos[k].context[off])
+                if gtags[k]:
+                    f.extend(f"{off}g={t}" for t in gtags[k])
             else:
-                f.append(f"{off}pad")
-        for off in (-1, -2):  # a title (الرئيس، وزير، المتحدث...) just before
-            k = i + off
-            if k >= 0 and (norms[k] in TITLE_WORDS or strip_proclitics(norms[k]) in TITLE_WORDS):
-                f.append(f"T{off}")
+                f.append(_PAD[off])
+        if i >= 1 and infos[i - 1].title:  # a title (الرئيس، وزير، المتحدث...) just before
+            f.append("T-1")
+        if i >= 2 and infos[i - 2].title:
+            f.append("T-2")
         if clusters:
-            for off in (-2, -1, 1, 2):
-                k = i + off
-                if 0 <= k < len(tokens):
-                    f.append(f"{off}kf={classes[k][1]}")
+            f.extend(infos[k].class_context[k - i] for k in range(max(0, i - 2), min(n_tok, i + 3)) if k != i)
             if i > 0:
-                f.append(f"-1k|k={classes[i - 1][0]}|{classes[i][0]}")
-                f.append(f"-1w|k={norms[i - 1]}|{classes[i][0]}")
-            if i + 1 < len(tokens):
-                f.append(f"k|+1k={classes[i][0]}|{classes[i + 1][0]}")
+                f.append(f"-1k|k={infos[i - 1].coarse}|{w.coarse}")
+                f.append(f"-1w|k={norms[i - 1]}|{w.coarse}")
+            if i + 1 < n_tok:
+                f.append(f"k|+1k={w.coarse}|{infos[i + 1].coarse}")
         for off in (-3, 3):  # wider gazetteer context: lists of places, "X bin Y bin Z"
             k = i + off
-            if 0 <= k < len(tokens) and single[k] != "-":
-                f.append(f"{off}g1={single[k]}")
+            if 0 <= k < n_tok and (g := infos[k].wide[off]) is not None:
+                f.append(g)
         if i > 0:
-            f.append(f"-1w|w={norms[i - 1]}|{n}")
-        if i + 1 < len(tokens):
-            f.append(f"w|+1w={n}|{norms[i + 1]}")
+            f.append(f"-1w|w={norms[i - 1]}|{w.norm}")
+        if i + 1 < n_tok:
+            f.append(f"w|+1w={w.norm}|{norms[i + 1]}")
         feats.append(f)
     return feats

@@ -18,7 +18,7 @@ from rasid.config import NerConfig
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
-from rasid.extract.ner.features import token_features
+from rasid.extract.ner.features import WordCache, token_features
 from rasid.extract.ner.morph import clitic_variants
 from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
@@ -50,6 +50,24 @@ def _words(model: Path, suffix: str) -> frozenset[str]:
         return frozenset(line.strip() for line in fh if line.strip())
 
 
+def _sentence_tokens(text: str, sents: list[Span] | None = None) -> list[list[Span]]:
+    """Tokens of each sentence (``sents``, or split here), with offsets into ``text``.
+
+    Tokenising the whole text once gives the same tokens as tokenising each sentence: the token
+    pattern looks at no context, and sentences are separated by whitespace only, which no token holds.
+    """
+    doc_toks = tokens(text)
+    out: list[list[Span]] = []
+    k = 0
+    for sent in sentences(text) if sents is None else sents:
+        j = k
+        while j < len(doc_toks) and doc_toks[j].start < sent.end:
+            j += 1
+        out.append(doc_toks[k:j])
+        k = j
+    return out
+
+
 @dataclass
 class NerTagger:
     """Loaded model + gazetteer; ``tag`` is thread-compatible only per instance (crfsuite state)."""
@@ -61,6 +79,8 @@ class NerTagger:
     clusters: WordClusters | None = None
     config: NerConfig = field(default_factory=NerConfig)
     _crf: pycrfsuite.Tagger | None = None
+    _cache: WordCache | None = field(default=None, repr=False, compare=False)  # per-word features, on first use
+    _known: frozenset[str] | None = field(default=None, repr=False, compare=False)  # attributes with weights
 
     @classmethod
     def load(cls, path: Path | str | None = None, gazetteer: Gazetteer | None = None,
@@ -77,14 +97,37 @@ class NerTagger:
         if not toks:
             return [], []
         assert self._crf is not None
-        self._crf.set(token_features(toks, self.gazetteer, self.clusters))
+        cache = self.word_cache()
+        norms = [w.norm for w in cache.infos(toks)]
+        matches = self.gazetteer.match(norms)
+        feats = token_features(toks, self.gazetteer, self.clusters, cache=cache, matches=matches)
+        known = self.known_attributes()
+        self._crf.set([[a for a in f if a in known] for f in feats])
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
         self._recall_decode(labels, probs)
-        self._drop_unsure_common_words(toks, labels, probs)
-        self._gazetteer_rules(toks, labels, probs)
-        self._split_coordinated_places(toks, labels)
+        self._drop_unsure_common_words(norms, labels, probs)
+        self._gazetteer_rules(norms, matches, labels, probs)
+        self._split_coordinated_places(norms, labels)
         return labels, probs
+
+    def known_attributes(self) -> frozenset[str]:
+        """Attributes the model has state weights for. crfsuite ignores any other attribute, so passing only
+        these gives the same scores and marginals, and spares converting ~2/3 of the strings in C++."""
+        if self._known is None:
+            assert self._crf is not None
+            self._known = frozenset(attr for attr, _label in self._crf.info().state_features)
+        return self._known
+
+    def word_cache(self) -> WordCache:
+        """The per-word feature cache of this tagger (its gazetteer and word classes)."""
+        if self._cache is None:
+            self._cache = WordCache(self.gazetteer, self.clusters)
+        return self._cache
+
+    def normalized(self, toks: list[str]) -> list[str]:
+        """``normalize`` of each token, through the word cache."""
+        return [w.norm for w in self.word_cache().infos(toks)]
 
     def _recall_decode(self, labels: list[str], probs: list[float]) -> None:
         """Viterbi favours "O" for rare names; relabel tokens whose marginal name probability is high.
@@ -106,19 +149,18 @@ class NerTagger:
             labels[i] = best
             probs[i] = self._crf.marginal(best, i)
 
-    def _drop_unsure_common_words(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+    def _drop_unsure_common_words(self, norms: list[str], labels: list[str], probs: list[float]) -> None:
         """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
         for i, lab in enumerate(labels):
             single = lab.startswith("B-") and (i + 1 == len(labels) or not labels[i + 1].startswith("I-"))
             if single and probs[i] < self.config.unsure_common_word:
-                forms = [f for f, _ in clitic_variants(normalize(toks[i]))]
+                forms = [f for f, _ in clitic_variants(norms[i])]
                 if forms[0] in self.common or forms[-1] in self.common:
                     labels[i] = "O"
 
-    def _split_coordinated_places(self, toks: list[str], labels: list[str]) -> None:
+    def _split_coordinated_places(self, norms: list[str], labels: list[str]) -> None:
         """"رام الله وغزة" tagged as one place -> two, when both halves are known place names."""
-        norms = [normalize(w) for w in toks]
-        for k in range(1, len(toks)):
+        for k in range(1, len(norms)):
             if labels[k] != "I-LOC" or not norms[k].startswith("و"):
                 continue
             s = k
@@ -160,11 +202,10 @@ class NerTagger:
                     labels[s:e] = [f"B-{t}"] + [f"I-{t}"] * (e - s - 1)
             i = end
 
-    def _gazetteer_rules(self, toks: list[str], labels: list[str], probs: list[float]) -> None:
+    def _gazetteer_rules(self, norms: list[str], matches: list, labels: list[str], probs: list[float]) -> None:
         """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
-        (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص")."""
-        norms = [normalize(w) for w in toks]
-        matches = self.gazetteer.match(norms)
+        (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص"). ``matches``:
+        ``gazetteer.match(norms)``."""
         self._split_on_curated(norms, matches, labels)
         for s, e, types, cut in matches:
             curated = self._curated_type(norms, s, e, cut)
@@ -192,7 +233,7 @@ class NerTagger:
         out = [self.predict_tokens(toks) for toks in sents]
         if self.config.consistency_conf < 1:
             propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
-                      self.common)
+                      self.common, norms=[self.normalized(toks) for toks in sents])
         return out
 
     def tag(self, doc_id: str, text: str, sents: list[Span] | None = None) -> list[Mention]:
@@ -201,9 +242,8 @@ class NerTagger:
         ``sents``: ``sentences(text)`` when the caller already split it (``AnalyzedDoc``).
         """
         chunks: list[list[Span]] = []
-        for sent in sentences(text) if sents is None else sents:
-            toks = [Span(t.start + sent.start, t.end + sent.start, t.text) for t in tokens(sent.text)]
-            n = self.config.max_sentence_tokens
+        n = self.config.max_sentence_tokens
+        for toks in _sentence_tokens(text, sents):
             chunks.extend(toks[k:k + n] for k in range(0, len(toks), n))
         chunks = [c for c in chunks if c]
         preds = self.predict_document([[t.text for t in c] for c in chunks])

@@ -1,6 +1,7 @@
 // راصد web UI: a hash-routed single page over the REST API (no build step, no external assets).
 // Every fact links to #/doc/<id>?start=&end= which shows the source sentence highlighted.
 import { drawMap } from "./map.js";
+import { urlNode } from "./safe.js";
 import { el, clear, api, factHref, fmtDate, dateRange, outletName, slotName, valueName, typeName, sliceCp, cpLen } from "./util.js";
 
 const view = () => document.getElementById("view");
@@ -223,7 +224,7 @@ async function docView(id, params) {
     el("p", { class: "meta" }, d.story ? el("a", { href: `#/story/${encodeURIComponent(d.story)}` }, "القصة") : "بلا قصة", " › مقال"),
     el("h1", {}, d.title || d.id),
     el("p", { class: "meta" }, el("span", { class: "badge" }, outletName(d.outlet)), " ", el("span", { class: "date" }, fmtDate(d.published)),
-      d.url ? [" · ", el("a", { href: d.url, rel: "noreferrer", dir: "ltr" }, d.url)] : ""),
+      d.url ? [" · ", urlNode(d.url)] : ""),
     el("div", { class: "grid" },
       el("section", { class: "card" }, d.highlight ? el("p", { class: "meta", id: "hl-caption" }, "الجملة المصدر مظللة، والعبارة نفسها بالأصفر.") : "",
         highlightedText(d.text, d.highlight, hits)),
@@ -352,6 +353,8 @@ async function searchView(params) {
     return [...out, errorBox(err)];
   }
   out.push(el("p", { class: "muted", id: "search-total" }, `${res.total} نتيجة`));
+  const alt = Object.entries(res.expanded || {}).map(([k, v]) => `${k} ← ${v.join("، ")}`);
+  if (alt.length) out.push(el("p", { class: "meta", id: "search-expanded" }, `بحث أيضًا بالعربية: ${alt.join(" · ")}`));
   out.push(el("ul", { class: "plain hits card", id: "hits" }, ...res.items.map((h) => {
     const first = h.matches[0];
     return el("li", { "data-doc": h.doc },

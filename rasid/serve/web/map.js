@@ -64,8 +64,9 @@ export async function drawMap(container, places) {
   for (const p of places) {
     const a = svgEl("a", { href: p.href || `#/entity/${encodeURIComponent(p.id)}`, class: "pin", "data-place": p.id });
     a.append(svgEl("circle", { cx: px(p.lon), cy: py(p.lat), r: unit * 0.9 }));
-    const label = svgEl("text", { x: px(p.lon), y: py(p.lat) - unit * 1.5, "text-anchor": "middle",
-      style: `font-size:${unit * 2.2}px;stroke-width:${unit * 0.5}px`, direction: "rtl" });
+    const label = svgEl("text", { x: px(p.lon), y: py(p.lat) - unit * 1.5, "text-anchor": "middle", direction: "rtl" });
+    label.style.fontSize = `${unit * 2.2}px`; // CSSOM, not a style attribute: the CSP allows no inline styles
+    label.style.strokeWidth = `${unit * 0.5}px`;
     label.textContent = p.name;
     const fs = unit * 2.2, lw = p.name.length * fs * 0.55;
     const bx = { x0: px(p.lon) - lw / 2, x1: px(p.lon) + lw / 2, y0: py(p.lat) - unit * 1.5 - fs, y1: py(p.lat) - unit * 1.5 };

@@ -1,9 +1,11 @@
 // Small DOM and API helpers shared by the views. Text is always inserted as text nodes (no innerHTML).
+import { safeAppHref } from "./safe.js";
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
+    if ((k === "href" || k === "src") && safeAppHref(v) === null) continue; // never a javascript: link
     node.setAttribute(k, v);
   }
   append(node, children);
