@@ -13,7 +13,7 @@ name, menus, ticker, breadcrumb), then the headline, often a deck, a date line a
   names in every regional form (the tables in ``rasid.extract.temporal_lexicon``) and Latin ones; a year
   alone (URL, ``© 2026``) is never a day;
 - the **outlet**: the site name printed in the page header or copyright line, or the agency a dateline /
-  ``المصدر:`` credit names (``rasid/data/lexicons/outlets.tsv``); never a folder name;
+  ``المصدر:`` credit names (``rasid/data/outlets.tsv``); never a folder name;
 - which lines only carry metadata (date lines, bylines, a dateline alone) and which body lines start with
   an inline metadata prefix, so cleaning takes them out of the body.
 """
@@ -170,7 +170,7 @@ def _dateline_day(norm: str, year: int | None) -> datetime | None:
 @lru_cache(maxsize=1)
 def _outlet_names() -> tuple[dict[str, str], re.Pattern[str]]:
     names: dict[str, str] = {}
-    for row in resources.rows(resources.path("lexicons/outlets.tsv")):
+    for row in resources.rows(resources.path("outlets.tsv")):
         canon, variants = row[0], row[1]
         for v in variants.split("|"):
             key = " ".join(normalize(v).replace(".", " ").split())
