@@ -58,12 +58,16 @@ def test_undated_documents_sort_first_on_every_backend(db_url: str) -> None:
     assert store.ids_at_stage(0) == ["d2", "d3", "d1"]
 
 
-def test_line_stats_accumulate(db_url: str) -> None:
+def test_line_stats_count_each_document_once(db_url: str) -> None:
     store = Store(db_url)
-    store.add_line_stats({("sana", "k1"): 2, ("sana", "k2"): 1}, {"d1": "h1"})
-    store.add_line_stats({("sana", "k1"): 3}, {"d1": "h1", "d2": "h2"})
-    assert sorted(store.load_line_stats()) == [("sana", "k1", 5), ("sana", "k2", 1)]
-    assert store.line_counted(["d1", "d2", "d3"]) == {"d1": "h1", "d2": "h2"}
+    assert store.add_line_stats({"d1": ("h1", "sana", ["k1", "k2"]), "d2": ("h2", "sana", ["k1"])}) == 2
+    # the same documents again (a re-run, or a concurrent run on the same input) add nothing
+    assert store.add_line_stats({"d1": ("h1", "sana", ["k1", "k2"]), "d3": ("h3", "sana", ["k1"])}) == 1
+    assert sorted(store.load_line_stats()) == [("sana", "k1", 3), ("sana", "k2", 1)]
+    assert store.line_counted(["d1", "d2", "d3", "d4"]) == {"d1": "h1", "d2": "h2", "d3": "h3"}
+    # a changed document (new raw hash) is counted again, under its new hash
+    assert store.add_line_stats({"d1": ("h1b", "sana", ["k2"])}) == 1
+    assert ("sana", "k2", 2) in store.load_line_stats() and store.line_counted(["d1"]) == {"d1": "h1b"}
 
 
 def test_pipeline_results_equal_across_backends(db_url: str, tmp_path: Path, demo_corpus: Path) -> None:

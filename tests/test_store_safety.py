@@ -86,3 +86,27 @@ def test_reading_commands_refuse_a_missing_database(tmp_path: Path):
         res = runner.invoke(app, [*cmd, "--db", str(missing)])
         assert res.exit_code != 0 and "no rasid database" in res.output, (cmd, res.output)
     assert not missing.exists()
+
+
+def test_two_concurrent_runs_on_the_same_input_count_lines_once(tmp_path: Path, demo_corpus: Path):
+    """Two processes ingesting the same folder at once store each document once and count its lines once."""
+    import subprocess
+    import sys
+
+    ref_db, db = tmp_path / "ref.db", tmp_path / "both.db"
+    inputs = [str(demo_corpus / name) for name in ("sana", "rt_arabic", "enab_baladi")]
+    ref = Store(ref_db)
+    run(inputs, ref, RunConfig(extract=False, cluster=False))
+    want = sorted(ref.load_line_stats())
+    ref.close()
+    Store(db).close()
+    cmd = [sys.executable, "-m", "rasid", "run", *inputs, "--db", str(db), "--no-extract", "-q", "--workers", "1"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()[-500:]
+    store = Store(db)
+    assert sorted(store.load_line_stats()) == want
+    ids = [d.id for d in store.documents()]
+    assert len(ids) == len(set(ids)) == len(Store(ref_db).documents())
+    store.close()

@@ -203,8 +203,7 @@ def learn_line_stats(ctx: RunContext) -> None:
     stats = LineStats.from_config(cfg.clean)
     for outlet, key, count in store.load_line_stats():
         stats.merge(outlet, key, count)
-    increments: dict[tuple[str, str], int] = {}
-    counted: dict[str, str] = {}  # doc id -> raw hash, recorded with the counts so a killed run never recounts
+    per_doc: dict[str, tuple[str, str, list[str]]] = {}  # doc id -> (raw hash, outlet, line keys)
     n = 0
     ctx.executor.setup({})
     with ctx.progress("learning boilerplate", None) as bar:
@@ -216,14 +215,11 @@ def learn_line_stats(ctx: RunContext) -> None:
             for doc_id, rhash, outlet, text in raws:
                 outlet = cfg.outlet or outlet  # rasid run --outlet NAME
                 n += 1
-                if rhash in (known.get(doc_id), before.get(doc_id)) or counted.get(doc_id) == rhash:
+                if rhash in (known.get(doc_id), before.get(doc_id)) or per_doc.get(doc_id, ("",))[0] == rhash:
                     continue
-                counted[doc_id] = rhash
-                for key in stats.observe(outlet, text):
-                    k = (outlet or "", key)
-                    increments[k] = increments.get(k, 0) + 1
+                per_doc[doc_id] = (rhash, outlet or "", list(stats.observe(outlet, text)))
             bar.advance(len(batch))
-    store.add_line_stats(increments, counted)
+    store.add_line_stats(per_doc)
     ctx.stats, ctx.total = stats, n
     checkpoint("learn.done")
 

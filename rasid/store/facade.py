@@ -113,7 +113,7 @@ class Store:
         for attempt in range(5):
             try:
                 with self.engine.begin() as conn:
-                    _write_lock(conn)
+                    _write_lock(conn, schema_ready=False)  # SQLite: the DDL itself takes the write lock
                     Base.metadata.create_all(conn)
                     _add_missing_columns(conn)
                 return
@@ -326,26 +326,44 @@ class Store:
         """id → raw hash of the documents whose lines were already counted."""
         return self._pairs(LineStatDocRow.doc_id, LineStatDocRow.raw_hash, ids)
 
-    def add_line_stats(self, counts: dict[tuple[str, str], int], counted: dict[str, str] | None = None) -> None:
-        """Add document counts atomically (upsert ``count = count + n``), safe with concurrent runs.
+    def add_line_stats(self, per_doc: dict[str, tuple[str, str, list[str]]]) -> int:
+        """Count each document's lines once ever: ``per_doc`` maps doc id → (raw hash, outlet, line keys).
 
-        ``counted`` (doc id → raw hash) records, in the same transaction, which documents the
-        counts came from, so a run killed before storing them does not count them again.
+        Inside one locked transaction, documents already counted with the same raw hash (by an earlier
+        run, or by a concurrent run on the same input) are left out, the rest are recorded and their
+        counts added (``count = count + n``). So concurrent runs never double-count a line, and a run
+        killed before storing its documents does not count them again. Returns the documents counted.
         """
-        if not counts and not counted:
-            return
-        items = [{"outlet": o, "key": k, "count": n} for (o, k), n in sorted(counts.items())]
-        stmt = self._insert(LineStatRow)
-        stmt = stmt.on_conflict_do_update(index_elements=["outlet", "key"],
-                                          set_={"count": LineStatRow.count + stmt.excluded.count})
-        docs = [{"doc_id": d, "raw_hash": h} for d, h in sorted((counted or {}).items())]
+        if not per_doc:
+            return 0
         with self.session() as s, s.begin():
             _write_lock(s)
+            ids = sorted(per_doc)
+            done: dict[str, str] = {}
+            for i in range(0, len(ids), IN_CHUNK):
+                q = select(LineStatDocRow.doc_id, LineStatDocRow.raw_hash).where(
+                    LineStatDocRow.doc_id.in_(ids[i:i + IN_CHUNK]))
+                done.update((d, h) for d, h in s.execute(q))
+            counts: dict[tuple[str, str], int] = {}
+            fresh = []
+            for doc_id in ids:
+                raw_hash, outlet, keys = per_doc[doc_id]
+                if done.get(doc_id) == raw_hash:
+                    continue
+                fresh.append({"doc_id": doc_id, "raw_hash": raw_hash})
+                for key in keys:
+                    counts[(outlet, key)] = counts.get((outlet, key), 0) + 1
+            items = [{"outlet": o, "key": k, "count": n} for (o, k), n in sorted(counts.items())]
+            stmt = self._insert(LineStatRow)
+            stmt = stmt.on_conflict_do_update(index_elements=["outlet", "key"],
+                                              set_={"count": LineStatRow.count + stmt.excluded.count})
             for i in range(0, len(items), 5000):
                 s.execute(stmt, items[i:i + 5000])
-            ins = self._insert(LineStatDocRow).on_conflict_do_nothing(index_elements=["doc_id"])
-            for i in range(0, len(docs), 5000):
-                s.execute(ins, docs[i:i + 5000])
+            ins = self._insert(LineStatDocRow)
+            ins = ins.on_conflict_do_update(index_elements=["doc_id"], set_={"raw_hash": ins.excluded.raw_hash})
+            for i in range(0, len(fresh), 5000):
+                s.execute(ins, fresh[i:i + 5000])
+            return len(fresh)
 
     # ---- extraction results ----------------------------------------------------------------
     def save_extraction(self, doc_ids: list[str], mentions: list[Mention], timexes: list[TimeExpression],
@@ -565,7 +583,7 @@ class Store:
 _PG_WRITE_LOCK = 0x7261736964  # "rasid": one advisory lock serialises rasid's write transactions
 
 
-def _write_lock(conn: Session | Connection) -> None:
+def _write_lock(conn: Session | Connection, schema_ready: bool = True) -> None:
     """On PostgreSQL, take a transaction-scoped advisory lock so writers run one at a time.
 
     SQLite already allows one writer at a time; PostgreSQL would otherwise interleave the
@@ -574,6 +592,10 @@ def _write_lock(conn: Session | Connection) -> None:
     dialect = conn.get_bind().dialect if isinstance(conn, Session) else conn.dialect
     if dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+    elif dialect.name == "sqlite" and schema_ready:
+        # a write that touches no row still takes SQLite's write lock now, so what this transaction
+        # reads next cannot change before it commits (a plain read would only lock at the first write)
+        conn.execute(text("UPDATE state SET key = key WHERE 0"))
 
 
 def _add_missing_columns(conn: Connection) -> None:
