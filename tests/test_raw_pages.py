@@ -164,3 +164,16 @@ def test_run_outlet_option_sets_every_outlet(tmp_path: Path) -> None:
     run([tmp_path / "in"], store, RunConfig(outlet="mydesk", extract=False, cluster=False, workers=1))
     assert [d.outlet for d in store.documents()] == ["mydesk"]
     store.close()
+
+
+def test_a_section_subhead_is_not_a_claim() -> None:
+    from rasid.extract.attribution import find_claims
+    from rasid.models import Document
+
+    text = ("قال وزير الاقتصاد إن الحكومة سترفع الدعم عن الوقود تدريجيا خلال العام المقبل.\n"
+            "مقتل 5 أشخاص وإصابة 12 في انفجار بالعاصمة\n"
+            "وأضاف الوزير أن الأجور سترتفع بنسبة عشرة في المئة قبل نهاية العام الجاري.")
+    doc = Document(id="d", text=text, raw_text=text, source_path="x", fmt="txt")
+    claims = [c.text for c in find_claims(doc, [])]
+    assert "مقتل 5 أشخاص وإصابة 12 في انفجار بالعاصمة" not in claims
+    assert len(claims) == 2  # the two attributed statements around it stay claims
