@@ -1,10 +1,12 @@
 """Latency benchmark of the REST API over a real HTTP server (uvicorn in a thread, httpx client).
 
-Two stores: the bundled demo corpus run through the full pipeline (every endpoint), and, when
-``--data`` is present, N SaudiNewsNet articles stored without extraction (documents + search
-at a larger scale). Prints a Markdown table of p50/p95 latency per endpoint.
+Three stores: the bundled demo corpus run through the full pipeline (every endpoint); the demo's
+stories copied ``--copies`` times with shifted dates (a large store of stories, entities, events and
+conflicts: the story list with filters, story, entity and search pages); and, when ``--data`` is
+present, N SaudiNewsNet articles stored without extraction (documents + search at a larger scale).
+Prints a Markdown table of p50/p95 latency per endpoint.
 
-    python scripts/bench_api.py [--data ../shared/data] [--n 5000] [--repeat 30]
+    python scripts/bench_api.py [--data ../shared/data] [--n 5000] [--copies 200] [--repeat 30]
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -107,6 +110,63 @@ def demo_cases(store: Store) -> list[tuple[str, dict | None]]:
     return cases
 
 
+def copy_stories(src: Store, dst: Store, copies: int) -> None:
+    """``copies`` copies of every document, fact and story of ``src`` (ids suffixed, dates shifted a week per
+    copy) written through the Store: a large store with the demo's real shapes, for the desk's endpoints."""
+    docs = src.documents()
+    mentions, timexes, events = src.mentions(), src.timexes(), src.events()
+    claims, conflicts, stories = src.claims(), src.conflicts(), src.stories()
+    entities = src.entities()
+    members = src.story_doc_ids()
+    for k in range(copies):
+        def rid(i: str | None, k: int = k) -> str | None:
+            return None if i is None else f"{i}~{k}"
+        shift = timedelta(days=7 * k)
+        dst.add_documents([replace(d, id=rid(d.id), duplicate_of=rid(d.duplicate_of), story_id=None,
+                                   content_hash=f"{d.content_hash}~{k}",
+                                   published=d.published + shift if d.published else None) for d in docs], {})
+        dst.save_extraction([rid(d.id) for d in docs], [replace(m, doc_id=rid(m.doc_id)) for m in mentions],
+                            [replace(t, doc_id=rid(t.doc_id)) for t in timexes], entities if k == 0 else [],
+                            [replace(e, id=rid(e.id), doc_id=rid(e.doc_id)) for e in events],
+                            [replace(c, id=rid(c.id), doc_id=rid(c.doc_id), story_id=None) for c in claims])
+        dst.assign_stories({rid(d): rid(sid) for sid, ds in members.items() for d in ds}, None)
+        for st in stories:
+            own = [replace(c, id=rid(c.id), doc_id=rid(c.doc_id), story_id=rid(st.id), group=rid(c.group))
+                   for c in claims if c.story_id == st.id]
+            cfs = [replace(c, id=rid(c.id), story_id=rid(st.id),
+                           values={v: [rid(i) for i in ids] for v, ids in c.values.items()})
+                   for c in conflicts if c.story_id == st.id]
+            new = replace(st, id=rid(st.id), doc_ids=[rid(d) for d in st.doc_ids],
+                          summary=[replace(x, doc_id=rid(x.doc_id)) for x in st.summary],
+                          timeline=[replace(x, doc_id=rid(x.doc_id), event_id=rid(x.event_id)) for x in st.timeline],
+                          first_date=st.first_date + shift if st.first_date else None,
+                          last_date=st.last_date + shift if st.last_date else None)
+            outlets = sorted({d.outlet for d in docs if d.id in set(st.doc_ids) and d.outlet})
+            dst.save_story(new, own, cfs, outlets, len(members.get(st.id, [])))
+
+
+def desk_cases(store: Store) -> list[tuple[str, dict | None]]:
+    """The analyst's desk: story list (plain, filtered, sorted, deep page), story, entity and search pages."""
+    total, first = store.story_page(1, 0, sort="size")
+    top_place = max((e for e in store.entities(type="LOC")), key=lambda e: store.mention_counts([e.id]).get(e.id, 0))
+    top_person = max((e for e in store.entities(type="PER")), key=lambda e: store.mention_counts([e.id]).get(e.id, 0))
+    quiet = min((e for e in store.entities(type="PER")), key=lambda e: store.mention_counts([e.id]).get(e.id, 0))
+    return [
+        ("/api/stories", {"limit": 50}),
+        ("/api/stories", {"limit": 50, "offset": max(0, total - 50)}),
+        ("/api/stories", {"limit": 50, "has_conflicts": "true", "sort": "size"}),
+        ("/api/stories", {"limit": 50, "outlet": "sana", "type": "CONSULT"}),
+        ("/api/stories", {"limit": 50, "place": top_place.id}),
+        ("/api/stories", {"limit": 50, "entity": top_person.id, "date_from": "2026-06-01", "date_to": "2026-12-31"}),
+        ("/api/stories", {"limit": 50, "min_size": 5, "sort": "conflicts"}),
+        (f"/api/stories/{first[0]['id']}", None),
+        (f"/api/entities/{quiet.id}", None),
+        (f"/api/entities/{top_place.id}", None),
+        ("/api/search", {"q": "الشرع موسكو"}),
+        ("/api/search", {"q": "زيارة", "outlet": "sana", "date_from": "2026-03-01"}),
+    ]
+
+
 def load_saudinewsnet(data: Path, store: Store, n: int) -> int:
     docs: list[Document] = []
     for path in sorted((data / "saudinewsnet" / "jsonl").glob("*.jsonl")):
@@ -133,6 +193,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--n", type=int, default=5000, help="SaudiNewsNet articles for the large store")
+    ap.add_argument("--copies", type=int, default=200, help="copies of the demo stories for the desk benchmark")
     ap.add_argument("--repeat", type=int, default=30)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rasid-bench-"))
@@ -143,6 +204,16 @@ def main() -> None:
     print(f"demo store built in {time.perf_counter() - t0:.1f} s: "
           + ", ".join(f"{k} {demo.count(k)}" for k in ("documents", "stories", "entities", "events", "claims")))
     bench("demo corpus (full pipeline)", demo, demo_cases(demo), args.repeat)
+
+    if args.copies:
+        desk = Store(tmp / "desk.db")
+        t0 = time.perf_counter()
+        copy_stories(demo, desk, args.copies)
+        print(f"\ndesk store: {args.copies} copies of the demo built in {time.perf_counter() - t0:.1f} s: "
+              + ", ".join(f"{k} {desk.count(k)}" for k in ("documents", "stories", "mentions", "events", "claims",
+                                                          "conflicts")))
+        bench(f"analyst's desk: {desk.count('stories')} stories, {desk.count('documents')} documents", desk,
+              desk_cases(desk), args.repeat)
 
     if not (args.data / "saudinewsnet").is_dir():
         print(f"\n{args.data}/saudinewsnet not found: skipping the large-store benchmark", file=sys.stderr)

@@ -101,16 +101,28 @@ def _init_worker(factories: dict[str, Factory], driver: int) -> None:
 
 
 def _exit_with(driver: int) -> None:
+    """Exit this worker once the driver is gone: no such process, another user's reused pid, or a zombie
+    (a killed driver whose parent has not reaped it yet still answers ``kill(pid, 0)``, and a parent that
+    waits for our inherited stdout to close before reaping would otherwise wait for ever)."""
     import time
 
     while True:
         try:
             os.kill(driver, 0)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):
             os._exit(1)
-        except PermissionError:  # the pid was reused by another user's process: the driver is gone
+        if _is_zombie(driver):
             os._exit(1)
         time.sleep(1)
+
+
+def _is_zombie(pid: int) -> bool:
+    """True when ``pid`` has exited but is not yet reaped (Linux /proc; False where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _windowed(submit: Callable[..., Future], fn: Callable, items: Iterable, args: tuple, window: int) -> Iterator:

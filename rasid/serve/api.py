@@ -15,7 +15,7 @@ app (headers, Host check, token).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasid.models import Mention
+from rasid.serve.display import claims_for_people, conflicts_for_people, deviating_documents
 from rasid.serve.search import (
     MAX_QUERY_CHARS,
     QueryError,
@@ -40,7 +41,7 @@ from rasid.serve.search import (
 )
 from rasid.serve.security import Guard, SecurityConfig
 from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, HIT, MENTION, STORY, TIMEX
-from rasid.store import Store
+from rasid.store import STORY_SORTS, Store, StoryFilter
 from rasid.text.normalize import normalize
 from rasid.text.spans import sentences
 from rasid.text.translit import NameIndex
@@ -125,7 +126,7 @@ def _scope(store: Store, story: str | None, doc: str | None) -> list[str] | None
     ids: set[str] | None = None
     if story is not None:
         _check_id(story)
-        members = store.story_doc_ids().get(story)
+        members = store.story_doc_ids([story]).get(story)
         if members is None and not store.stories([story]):
             raise _not_found("story", story)
         ids = set(members or [])
@@ -176,7 +177,7 @@ def get_document(store: StoreDep, doc_id: str, start: Annotated[int | None, Quer
     out["mentions"] = [MENTION(m, "api") | {"entity_name": names.get(m.entity_id or "")} for m in mentions]
     out["timexes"] = [TIMEX(t, "api") for t in store.timexes([d.id])]
     out["events"] = [EVENT(e, "api", text=d.text, story=d.story_id) for e in store.events([d.id])]
-    out["claims"] = [CLAIM(c, "api") for c in store.claims(doc_ids=[d.id])]
+    out["claims"] = claims_for_people(store, store.claims(doc_ids=[d.id]))
     return out
 
 
@@ -185,10 +186,29 @@ stories = APIRouter(tags=["stories"])
 
 
 @stories.get("/api/stories")
-def list_stories(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> dict:
-    """Stories, newest first, with size, outlets and date range."""
-    rows = store.story_rows()
-    return page(rows[offset:offset + limit], len(rows), limit, offset)
+def list_stories(
+    store: StoreDep, limit: Limit = 20, offset: Offset = 0,
+    date_from: Annotated[date | None, Query(description="stories whose date range reaches this day or later")] = None,
+    date_to: Annotated[date | None, Query(description="stories whose date range starts on this day or earlier")] = None,
+    outlet: Annotated[str | None, Query(max_length=200, description="an article from this outlet")] = None,
+    entity: Annotated[str | None, Query(max_length=MAX_ID_CHARS, description="entity id mentioned")] = None,
+    place: Annotated[str | None, Query(max_length=MAX_ID_CHARS, description="place (LOC entity id) mentioned")] = None,
+    type: Annotated[str | None, Query(max_length=32, pattern="^[A-Z_]+$", description="PLOVER event type")] = None,
+    min_size: Annotated[int | None, Query(ge=1, le=1_000_000, description="at least this many articles")] = None,
+    has_conflicts: Annotated[bool | None, Query(description="true: only stories with conflicts")] = None,
+    sort: Annotated[str, Query(pattern="^(" + "|".join(STORY_SORTS) + ")$")] = "newest",
+) -> dict:
+    """Stories with size, outlets, date range and number of conflicts; filtered, sorted and paged by the database."""
+    if date_from and date_to and date_from > date_to:
+        raise HTTPException(400, "date_from is after date_to")
+    if place is not None:
+        found = _by_id(store.entities, "place", place)
+        if found.type != "LOC":
+            raise HTTPException(400, f"entity {place!r} is a {found.type}, not a place (LOC)")
+    flt = StoryFilter(date_from=date_from, date_to=date_to, outlet=outlet, entity=entity, place=place,
+                      event_type=type, min_size=min_size, has_conflicts=has_conflicts)
+    total, rows = store.story_page(limit, offset, flt, sort=sort)
+    return page(rows, total, limit, offset)
 
 
 @stories.get("/api/stories/{story_id:path}")
@@ -210,6 +230,8 @@ def get_story(store: StoreDep, story_id: str) -> dict:
     places = [e for e in entities if e["type"] == "LOC" and e["lat"] is not None and e["lon"] is not None]
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
+    claim_rows = claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)
+    conflicts = store.conflicts(st.id)
     return {
         "story": STORY(st, "api", outlets=sorted({d.outlet for d in docs if d.outlet})),
         "documents": [DOCUMENT(d, "api_brief")
@@ -218,9 +240,9 @@ def get_story(store: StoreDep, story_id: str) -> dict:
         "places": places,
         "events": [EVENT(e, "api", text=texts.get(e.doc_id, ""), story=st.id)
                    for e in store.events(originals)],
-        "claims": [CLAIM(c, "api") | {"outlet": c.outlet or outlet_of.get(c.doc_id)}
-                   for c in sorted(claims.values(), key=lambda c: (c.doc_id, c.start))],
-        "conflicts": [CONFLICT(c, "api") for c in store.conflicts(st.id)],
+        "claims": claim_rows,
+        "conflicts": conflicts_for_people(conflicts, claim_rows),
+        "conflict_documents": deviating_documents(conflicts, claim_rows),
     }
 
 
@@ -246,34 +268,22 @@ def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
 
 
 @entities.get("/api/entities/{entity_id:path}")
-def get_entity(store: StoreDep, entity_id: str) -> dict:
-    """An entity, its mentions, and the stories it appears in over time."""
+def get_entity(store: StoreDep, entity_id: str,
+               mentions_limit: Annotated[int, Query(ge=1, le=1000, description="mentions per page")] = 200,
+               mentions_offset: Offset = 0) -> dict:
+    """An entity, the stories it appears in over time, its mentions per day and one page of its mentions
+    (newest first; ``mention_total`` says how many there are)."""
     e = _by_id(store.entities, "entity", entity_id)
-    mentions = store.mentions(entity_id=e.id)
-    docs = {d.id: d for d in store.documents({m.doc_id for m in mentions})}
-    story_rows = {r["id"]: r for r in store.story_rows()}
-    per_story: dict[str | None, list[Mention]] = defaultdict(list)
-    per_day: Counter[str] = Counter()
-    for m in mentions:
-        d = docs.get(m.doc_id)
-        per_story[d.story_id if d else None].append(m)
-        if d and d.published:
-            per_day[d.published.date().isoformat()] += 1
-    stories = []
-    for sid, ms in per_story.items():
-        row = story_rows.get(sid or "", {})
-        dates = sorted(docs[m.doc_id].published for m in ms if docs.get(m.doc_id) and docs[m.doc_id].published)
-        stories.append({"id": sid, "title": row.get("title"), "mention_count": len(ms),
-                        "documents": sorted({m.doc_id for m in ms}),
-                        "first_date": dates[0].isoformat() if dates else row.get("first_date"),
-                        "last_date": dates[-1].isoformat() if dates else row.get("last_date")})
-    stories.sort(key=lambda s: (s["first_date"] or "", s["id"] or ""))
-    return {"entity": ENTITY(e, "api", mention_count=len(mentions)),
+    total, mentions = store.entity_mention_page(e.id, mentions_limit, mentions_offset)
+    docs = {d.id: d for d in store.document_briefs({m.doc_id for m in mentions})}
+    stories = store.entity_stories(e.id)
+    return {"entity": ENTITY(e, "api", mention_count=total),
+            "mention_total": total,
             "mentions": [MENTION(m, "api") | {"title": docs[m.doc_id].title if m.doc_id in docs else None,
                                              "outlet": docs[m.doc_id].outlet if m.doc_id in docs else None}
                          for m in mentions],
             "stories": stories,
-            "by_date": [{"date": k, "mentions": v} for k, v in sorted(per_day.items())]}
+            "by_date": [{"date": k, "mentions": v} for k, v in store.entity_mentions_by_day(e.id)]}
 
 
 # ---- events, claims, conflicts ------------------------------------------------------------------
@@ -354,6 +364,12 @@ def search_documents(
 def list_outlets(store: StoreDep) -> list[dict]:
     """Outlets with their document counts (for search filters)."""
     return [{"outlet": o, "documents": n} for o, n in store.outlet_counts()]
+
+
+@searching.get("/api/event-types")
+def list_event_types(store: StoreDep) -> list[dict]:
+    """PLOVER event types with their event counts (for the story list's filter)."""
+    return [{"type": t, "events": n} for t, n in store.event_type_counts()]
 
 
 @searching.get("/api/stats")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
@@ -258,6 +259,17 @@ class Store:
             rows = s.execute(q).all()
         return total, [Document(text="", raw_text="", source_path="", fmt="",
                                 **dict(zip(_BRIEF_COLUMNS, r, strict=True))) for r in rows]
+
+    def document_briefs(self, ids: Iterable[str]) -> list[Document]:
+        """Documents by id with only the light columns (empty texts, as in ``document_page``): titles,
+        outlets, dates and stories of many documents without reading their articles."""
+        wanted = sorted(set(ids))
+        cols = [getattr(DocumentRow, c) for c in _BRIEF_COLUMNS]
+        with self.session() as s:
+            rows = [r for i in range(0, len(wanted), IN_CHUNK)
+                    for r in s.execute(select(*cols).where(DocumentRow.id.in_(wanted[i:i + IN_CHUNK]))).all()]
+        return [Document(text="", raw_text="", source_path="", fmt="", **dict(zip(_BRIEF_COLUMNS, r, strict=True)))
+                for r in rows]
 
     def outlet_counts(self) -> list[tuple[str, int]]:
         """(outlet, number of documents) for every named outlet, by outlet: the search filter's choices."""
@@ -552,19 +564,27 @@ class Store:
             s.add_all(CONFLICT.to_row(c) for c in conflicts)
             s.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id == story.id))
 
-    def story_doc_ids(self) -> dict[str, list[str]]:
-        """story id → member document ids (duplicates included), oldest first."""
+    def story_doc_ids(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """story id → member document ids (duplicates included), oldest first; optionally only these stories
+        (read by the indexed ``story_id``, so one story page does not read every document's story)."""
+        order = (DocumentRow.published.asc().nulls_first(), DocumentRow.id)
+        out: dict[str, list[str]] = {}
         with self.session() as s:
-            out: dict[str, list[str]] = {}
-            q = select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.is_not(None)).order_by(
-                DocumentRow.published.asc().nulls_first(), DocumentRow.id)
-            for sid, did in s.execute(q):
-                out.setdefault(sid, []).append(did)
-            return out
+            if story_ids is None:
+                chunks = [select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.is_not(None))]
+            else:
+                wanted = sorted(set(story_ids))
+                chunks = [select(DocumentRow.story_id, DocumentRow.id).where(DocumentRow.story_id.in_(wanted[i:i + IN_CHUNK]))
+                          for i in range(0, len(wanted), IN_CHUNK)]
+            for q in chunks:
+                for sid, did in s.execute(q.order_by(*order)):
+                    out.setdefault(sid, []).append(did)
+        return out
 
     def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
         """Stories, most recent first, with their members; optionally only these ids."""
-        members = self.story_doc_ids()
+        ids = None if ids is None else list(ids)
+        members = self.story_doc_ids(ids)
         with self.session() as s:
             q = select(StoryRow)
             if ids is not None:
@@ -572,12 +592,132 @@ class Store:
             rows = s.scalars(q.order_by(StoryRow.last_date.desc().nulls_last(), StoryRow.id)).all()
             return [STORY.to_model(r, doc_ids=members.get(r.id, [])) for r in rows]
 
-    def story_rows(self) -> list[dict]:
-        """Light listing for CLI/API: id, title, size, outlets, date range."""
+    def story_rows(self, ids: Iterable[str] | None = None) -> list[dict]:
+        """Light listing for CLI/API: id, title, size, outlets, date range; optionally only these ids."""
+        order = (StoryRow.last_date.desc().nulls_last(), StoryRow.id)
         with self.session() as s:
-            rows = s.scalars(select(StoryRow).order_by(StoryRow.last_date.desc().nulls_last(), StoryRow.id)).all()
-            return [{"id": r.id, "title": r.title, "size": r.size, "outlets": r.outlets,
-                     "first_date": _dt(r.first_date), "last_date": _dt(r.last_date)} for r in rows]
+            if ids is None:
+                return [_story_row(r) for r in s.execute(select(*_STORY_LIST_COLUMNS).order_by(*order)).all()]
+            wanted = sorted(set(ids))
+            rows = [r for i in range(0, len(wanted), IN_CHUNK) for r in s.execute(
+                select(*_STORY_LIST_COLUMNS).where(StoryRow.id.in_(wanted[i:i + IN_CHUNK])).order_by(*order)).all()]
+        rows.sort(key=lambda r: (r[5] is None, -(r[5].timestamp()) if r[5] else 0, r[0]))
+        return [_story_row(r) for r in rows]
+
+    def story_page(self, limit: int, offset: int, flt: StoryFilter | None = None,
+                   sort: str = "newest") -> tuple[int, list[dict]]:
+        """(total, one page) of story rows matching ``flt``, sorted and paged by the database.
+
+        ``sort``: ``newest`` (last date first), ``oldest`` (first date first), ``size`` (most articles
+        first) or ``conflicts`` (most conflicts first). Each row also carries its number of conflicts.
+        Filters are ``EXISTS``-style subqueries on indexed columns: no story is loaded to be filtered.
+        """
+        if sort not in STORY_SORTS:
+            raise ValueError(f"unknown sort {sort!r} (one of {', '.join(STORY_SORTS)})")
+        conds = _story_conditions(flt or StoryFilter())
+        n_conf = (select(func.count()).select_from(ConflictRow).where(ConflictRow.story_id == StoryRow.id)
+                  .correlate(StoryRow).scalar_subquery())
+        order = {
+            "newest": (StoryRow.last_date.desc().nulls_last(), StoryRow.id),
+            "oldest": (StoryRow.first_date.asc().nulls_last(), StoryRow.id),
+            "size": (StoryRow.size.desc(), StoryRow.last_date.desc().nulls_last(), StoryRow.id),
+            "conflicts": (n_conf.desc(), StoryRow.last_date.desc().nulls_last(), StoryRow.id),
+        }[sort]
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
+            q = select(*_STORY_LIST_COLUMNS, n_conf).where(*conds).order_by(*order).limit(limit).offset(offset)
+            rows = s.execute(q).all()
+        return total, [_story_row(r) | {"conflicts": int(r[-1] or 0)} for r in rows]
+
+    def entity_mention_page(self, entity_id: str, limit: int, offset: int = 0) -> tuple[int, list[Mention]]:
+        """(total, one page) of an entity's mentions, newest document first, then in text order."""
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(MentionRow)
+                                 .where(MentionRow.entity_id == entity_id)) or 0)
+            q = (select(MentionRow).join(DocumentRow, DocumentRow.id == MentionRow.doc_id, isouter=True)
+                 .where(MentionRow.entity_id == entity_id)
+                 .order_by(DocumentRow.published.desc().nulls_last(), MentionRow.doc_id, MentionRow.start)
+                 .limit(limit).offset(offset))
+            return total, [MENTION.to_model(r) for r in s.scalars(q)]
+
+    def entity_mentions_by_day(self, entity_id: str) -> list[tuple[str, int]]:
+        """(ISO day, mentions of the entity in documents published that day), oldest first, counted by the database."""
+        day = func.date(DocumentRow.published)
+        with self.session() as s:
+            q = (select(day, func.count()).select_from(MentionRow).join(DocumentRow, DocumentRow.id == MentionRow.doc_id)
+                 .where(MentionRow.entity_id == entity_id, DocumentRow.published.is_not(None)).group_by(day).order_by(day))
+            return [(str(d)[:10], int(n)) for d, n in s.execute(q).all()]
+
+    def event_type_counts(self) -> list[tuple[str, int]]:
+        """(PLOVER event type, number of events) for every type present: the story filter's choices."""
+        with self.session() as s:
+            q = select(EventRow.type, func.count()).group_by(EventRow.type).order_by(EventRow.type)
+            return [(t, int(n)) for t, n in s.execute(q).all() if t]
+
+    def entity_stories(self, entity_id: str) -> list[dict]:
+        """The stories an entity is mentioned in, oldest first: story row + mentions, documents, first/last
+        publication date of the mentioning documents; counted by the database, one row per story."""
+        with self.session() as s:
+            q = (select(DocumentRow.story_id, func.count(MentionRow.id), func.count(func.distinct(DocumentRow.id)),
+                        func.min(DocumentRow.published), func.max(DocumentRow.published))
+                 .join(DocumentRow, DocumentRow.id == MentionRow.doc_id)
+                 .where(MentionRow.entity_id == entity_id).group_by(DocumentRow.story_id))
+            agg = s.execute(q).all()
+        rows = {r["id"]: r for r in self.story_rows([sid for sid, *_ in agg if sid])}
+        out = []
+        for sid, n_mentions, n_docs, first, last in agg:
+            row = rows.get(sid or "", {})
+            out.append({"id": sid, "title": row.get("title"), "size": row.get("size"), "outlets": row.get("outlets", []),
+                        "mention_count": int(n_mentions), "document_count": int(n_docs),
+                        "first_date": _dt(first) or row.get("first_date"), "last_date": _dt(last) or row.get("last_date")})
+        out.sort(key=lambda r: (r["first_date"] or "", r["id"] or ""))
+        return out
+
+
+STORY_SORTS = ("newest", "oldest", "size", "conflicts")
+_STORY_LIST_COLUMNS = (StoryRow.id, StoryRow.title, StoryRow.size, StoryRow.outlets, StoryRow.first_date,
+                       StoryRow.last_date)
+
+
+def _story_row(r: Sequence) -> dict:
+    return {"id": r[0], "title": r[1], "size": r[2], "outlets": r[3], "first_date": _dt(r[4]), "last_date": _dt(r[5])}
+
+
+class StoryFilter(NamedTuple):
+    """What a story listing may be narrowed to (every field optional; all given ones must hold)."""
+
+    date_from: date | None = None  # the story's date range overlaps [date_from, date_to]
+    date_to: date | None = None
+    outlet: str | None = None  # some member document is from this outlet
+    entity: str | None = None  # some member document mentions this entity (a place is an entity too)
+    place: str | None = None
+    event_type: str | None = None  # some member document has an event of this PLOVER type
+    min_size: int | None = None  # at least this many articles
+    has_conflicts: bool | None = None  # True: only stories with a conflict; False: only those without
+
+
+def _story_conditions(f: StoryFilter) -> list:
+    conds: list = []
+    if f.date_from is not None:
+        conds.append(func.coalesce(StoryRow.last_date, StoryRow.first_date) >= datetime.combine(f.date_from, dtime.min))
+    if f.date_to is not None:
+        conds.append(func.coalesce(StoryRow.first_date, StoryRow.last_date)
+                     < datetime.combine(f.date_to + timedelta(days=1), dtime.min))
+    if f.outlet is not None:
+        conds.append(StoryRow.id.in_(select(DocumentRow.story_id).where(DocumentRow.outlet == f.outlet)))
+    for ent in (f.entity, f.place):
+        if ent is not None:
+            conds.append(StoryRow.id.in_(select(DocumentRow.story_id).join(MentionRow, MentionRow.doc_id == DocumentRow.id)
+                                         .where(MentionRow.entity_id == ent)))
+    if f.event_type is not None:
+        conds.append(StoryRow.id.in_(select(DocumentRow.story_id).join(EventRow, EventRow.doc_id == DocumentRow.id)
+                                     .where(EventRow.type == f.event_type)))
+    if f.min_size is not None:
+        conds.append(StoryRow.size >= f.min_size)
+    if f.has_conflicts is not None:
+        has = StoryRow.id.in_(select(ConflictRow.story_id))
+        conds.append(has if f.has_conflicts else ~has)
+    return conds
 
 
 _PG_WRITE_LOCK = 0x7261736964  # "rasid": one advisory lock serialises rasid's write transactions

@@ -2,7 +2,8 @@
 // Every fact links to #/doc/<id>?start=&end= which shows the source sentence highlighted.
 import { drawMap } from "./map.js";
 import { urlNode } from "./safe.js";
-import { el, clear, api, factHref, fmtDate, dateRange, outletName, slotName, valueName, typeName, sliceCp, cpLen } from "./util.js";
+import { el, clear, api, factHref, fmtDate, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName, entityTypeOne } from "./util.js";
+import { datePicker, storyFilterForm, STORY_FILTERS, sourcesTable, claimList, storyCounts, scrollMemory } from "./desk.js";
 
 const view = () => document.getElementById("view");
 
@@ -43,20 +44,24 @@ function pager(base, params, data) {
 async function storiesView(params) {
   setActive("stories");
   document.title = "راصد — القصص";
-  const data = await api("/api/stories", pageParams(params, 50));
+  const q = {};
+  for (const k of STORY_FILTERS) if (params.get(k)) q[k] = params.get(k);
+  const [data, filters] = await Promise.all([api("/api/stories", { ...q, ...pageParams(params, 50) }), storyFilterForm(params)]);
   const rows = data.items.map((s) =>
     el("tr", { "data-story": s.id },
-      el("td", {}, el("a", { href: `#/story/${encodeURIComponent(s.id)}`, class: "story-link" }, s.title || s.id)),
-      el("td", { class: "size" }, String(s.size)),
+      el("td", {}, el("a", { href: `#/story/${encodeURIComponent(s.id)}`, class: "story-link" }, s.title || "قصة بلا عنوان")),
+      el("td", { class: "size" }, storyCounts(s)),
       el("td", {}, ...(s.outlets || []).map((o) => el("span", { class: "badge" }, outletName(o)))),
       el("td", { class: "meta" }, dateRange(s.first_date, s.last_date))));
+  const sortName = labels().sorts[params.get("sort") || "newest"] || "";
   return [
     el("h1", {}, "القصص"),
-    el("p", { class: "muted" }, `${data.total} قصة، الأحدث أولاً.`),
+    filters,
+    el("p", { class: "muted", id: "stories-total" }, `${countPhrase(data.total, "قصة")}، ${sortName}.`),
     el("div", { class: "card" },
-      el("table", { class: "story-list" },
-        el("thead", {}, el("tr", {}, el("th", {}, "القصة"), el("th", {}, "المقالات"), el("th", {}, "المصادر"), el("th", {}, "الفترة"))),
-        el("tbody", {}, ...rows)),
+      data.items.length ? el("table", { class: "story-list stack" },
+        el("thead", {}, el("tr", {}, el("th", {}, "القصة"), el("th", {}, "الحجم"), el("th", {}, "المصادر"), el("th", {}, "الفترة"))),
+        el("tbody", {}, ...rows)) : el("p", { class: "muted" }, "لا قصص تطابق هذه التصفية."),
       pager("#/", params, data)),
   ];
 }
@@ -97,7 +102,7 @@ async function storyView(id) {
     entries
       ? el("ol", { class: "timeline" }, ...entries.map((t) =>
         el("li", { class: t.background ? "background" : "" },
-          el("span", { class: "date iso" }, t.date || "؟"), " — ", fact(t.doc, t.start, t.end, t.text),
+          el("span", { class: "date" }, t.date ? fmtDate(t.date) : "تاريخ غير معروف"), " — ", fact(t.doc, t.start, t.end, t.text),
           t.background ? el("span", { class: "badge" }, "خلفية") : "",
           ...(t.sources || []).map((o) => el("span", { class: "badge" }, outletName(o))))))
       : el("ol", { class: "timeline" }, ...d.documents.filter((x) => !x.duplicate_of).map((x) =>
@@ -109,9 +114,9 @@ async function storyView(id) {
   if (d.conflicts.length) {
     for (const c of d.conflicts) {
       conflicts.append(el("div", { class: "conflict card", "data-conflict": c.id },
-        el("strong", {}, slotName(c.slot)),
+        el("strong", {}, slotName(c.display_slot || c.slot)),
         ...Object.entries(c.values).map(([value, ids]) => el("div", { class: "value" },
-          el("span", { class: "badge warn" }, valueName(value)), " ",
+          el("span", { class: "badge warn value-text" }, valueName(c.slot, value, (c.display || {})[value])), " ",
           ...(c.outlets[value] || []).map((o) => el("span", { class: "badge" }, outletName(o))),
           ...ids.filter((i) => claimById[i]).map((i) => {
             const cl = claimById[i];
@@ -122,30 +127,13 @@ async function storyView(id) {
     conflicts.append(el("p", { class: "muted" }, "لا تعارضات مرصودة في هذه القصة."));
   }
 
-  const claimsByDoc = {};
-  for (const c of d.claims) (claimsByDoc[c.doc] ||= []).push(c);
   const sources = el("section", { class: "card", id: "sources" }, el("h2", {}, "المصادر: من قال ماذا"),
-    el("table", { class: "sources" },
-      el("thead", {}, el("tr", {}, el("th", {}, "المصدر"), el("th", {}, "التاريخ"), el("th", {}, "المقال وما نُقل فيه"))),
-      el("tbody", {}, ...d.documents.map((x) => {
-        const cls = (claimsByDoc[x.id] || []);
-        const inConflict = cls.some((c) => conflictClaims.has(c.id));
-        return el("tr", { class: inConflict ? "conflict" : "", "data-doc": x.id },
-          el("td", {}, el("span", { class: "badge" }, outletName(x.outlet))),
-          el("td", { class: "date" }, fmtDate(x.published)),
-          el("td", {},
-            el("a", { href: factHref(x.id) }, x.title || x.id),
-            x.duplicate_of ? el("span", { class: "badge" }, "نسخة مكررة") : "",
-            cls.length ? el("ul", { class: "plain" }, ...cls.map((c) => el("li", { class: conflictClaims.has(c.id) ? "conflict" : "" },
-              c.speaker_text ? el("strong", {}, `${c.speaker_text}: `) : "",
-              fact(c.doc, c.start, c.end, c.text),
-              c.slot ? el("span", { class: `badge ${conflictClaims.has(c.id) ? "warn" : ""}` }, `${slotName(c.slot)}: ${valueName(c.value ?? "")}`) : ""))) : ""));
-      }))));
+    sourcesTable(d, conflictClaims, fact));
 
   const events = d.events.length ? el("section", { class: "card", id: "events" }, el("h2", {}, "الأحداث"),
     el("ul", { class: "plain" }, ...d.events.map((e) => el("li", {},
-      el("span", { class: "badge" }, e.type + (e.mode ? ` · ${e.mode}` : "")),
-      e.date ? el("span", { class: "date iso meta" }, ` ${e.date} `) : "",
+      el("span", { class: "badge event-type" }, eventName(e.type, e.mode)),
+      e.date ? el("span", { class: "date meta" }, ` ${fmtDate(e.date)} `) : "",
       fact(e.doc, e.sentence.start, e.sentence.end, e.sentence.text))))) : "";
 
   const mapBox = el("div", { class: "map", id: "map" });
@@ -161,14 +149,14 @@ async function storyView(id) {
       el("h3", { class: "meta" }, typeName(t)),
       el("ul", { class: "plain" }, ...list.map((e) => el("li", {},
         el("a", { href: `#/entity/${encodeURIComponent(e.id)}` }, e.name), " ",
-        el("span", { class: "meta" }, `(${e.mention_count})`), " ",
+        el("span", { class: "meta" }, `(${countPhrase(e.mention_count, "مرة")})`), " ",
         fact(e.first_mention.doc, e.first_mention.start, e.first_mention.end, "↖ المصدر", "أول ذكر في النص")))))))
       : el("p", { class: "muted" }, "لم تُستخرج كيانات بعد."));
 
   return [
     el("p", { class: "meta" }, el("a", { href: "#/" }, "القصص"), " › قصة"),
     el("h1", {}, st.title || st.id),
-    el("p", { class: "meta" }, `${st.size} مقالات · `, dateRange(st.first_date, st.last_date), " · ",
+    el("p", { class: "meta" }, `${countPhrase(st.size, "مقال")} · `, dateRange(st.first_date, st.last_date), " · ",
       ...st.outlets.map((o) => el("span", { class: "badge" }, outletName(o)))),
     el("div", { class: "grid" },
       el("div", {}, summary, timeline, conflicts, sources, events),
@@ -210,14 +198,12 @@ async function docView(id, params) {
   document.title = `راصد — ${d.title || d.id}`;
   const facts = el("section", { class: "card" }, el("h2", {}, "ما استُخرج من هذا المقال"),
     el("ul", { class: "plain" },
-      ...d.claims.map((c) => el("li", {}, el("span", { class: "badge" }, "تصريح"), " ",
-        c.speaker_text ? el("strong", {}, `${c.speaker_text}: `) : "", fact(d.id, c.start, c.end, c.text),
-        c.slot ? el("span", { class: "badge" }, `${slotName(c.slot)}: ${valueName(c.value ?? "")}`) : "")),
-      ...d.events.map((e) => el("li", {}, el("span", { class: "badge" }, e.type), " ", fact(d.id, e.sentence.start, e.sentence.end, e.sentence.text))),
-      ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, typeName(m.type)), " ",
+      ...(d.claims.length ? [el("li", { class: "claims-item" }, el("span", { class: "badge" }, "تصريحات"), claimList(d.id, d.claims, new Set(), fact))] : []),
+      ...d.events.map((e) => el("li", {}, el("span", { class: "badge event-type" }, eventName(e.type, e.mode)), " ", fact(d.id, e.sentence.start, e.sentence.end, e.sentence.text))),
+      ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, entityTypeOne(m.type)), " ",
         fact(d.id, m.start, m.end, m.text), m.entity ? [" → ", el("a", { href: `#/entity/${encodeURIComponent(m.entity)}` }, m.entity_name || m.entity)] : "")),
       ...d.timexes.map((t) => el("li", {}, el("span", { class: "badge" }, "زمن"), " ", fact(d.id, t.start, t.end, t.text),
-        t.value ? el("span", { class: "date iso meta" }, ` = ${t.value}`) : ""))));
+        t.value ? el("span", { class: "date meta" }, ` = ${fmtDate(t.value)}`) : ""))));
   if (!facts.querySelector("li")) facts.append(el("p", { class: "muted" }, "لا حقائق مستخرجة بعد."));
   const hits = params.get("q") ? (await api("/api/search", { q: params.get("q"), limit: 100 })).items.find((h) => h.doc === d.id)?.matches : null;
   const out = [
@@ -246,7 +232,7 @@ async function entitiesView(params) {
       el("thead", {}, el("tr", {}, el("th", {}, "الاسم"), el("th", {}, "النوع"), el("th", {}, "مرات الذكر"))),
       el("tbody", {}, ...data.items.map((e) => el("tr", {},
         el("td", {}, el("a", { href: `#/entity/${encodeURIComponent(e.id)}` }, e.name)),
-        el("td", {}, el("span", { class: `badge type-${e.type}` }, typeName(e.type))),
+        el("td", {}, el("span", { class: `badge type-${e.type}` }, entityTypeOne(e.type))),
         el("td", {}, String(e.mention_count))))))
       : el("p", { class: "muted" }, "لم تُستخرج كيانات بعد."))];
 }
@@ -257,7 +243,7 @@ function mentionChart(byDate) {
   const w = 28, hMax = 80, max = Math.max(...byDate.map((b) => b.mentions));
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("class", "chart");
-  svg.setAttribute("viewBox", `0 0 ${byDate.length * w + 10} ${hMax + 30}`);
+  svg.setAttribute("viewBox", `0 0 ${byDate.length * w + 10} ${hMax + 42}`);
   svg.setAttribute("width", Math.min(360, (byDate.length * w + 10) * 1.6)); // few days → small chart, not huge bars
   svg.setAttribute("direction", "ltr");
   byDate.forEach((b, i) => {
@@ -265,13 +251,20 @@ function mentionChart(byDate) {
     const r = document.createElementNS(ns, "rect");
     Object.entries({ x: 5 + i * w, y: hMax - h + 5, width: w - 6, height: h }).forEach(([k, v]) => r.setAttribute(k, v));
     const t = document.createElementNS(ns, "title");
-    t.textContent = `${b.date}: ${b.mentions}`;
+    t.textContent = `${fmtDate(b.date)}: ${countPhrase(b.mentions, "مرة")}`;
     r.append(t);
     const lab = document.createElementNS(ns, "text");
     lab.setAttribute("x", 5 + i * w);
     lab.setAttribute("y", hMax + 20);
-    lab.textContent = b.date.slice(5);
+    lab.textContent = String(Number(b.date.slice(8, 10)));
     svg.append(r, lab);
+    if (i === 0 || b.date.slice(0, 7) !== byDate[i - 1].date.slice(0, 7)) { // the month under its first day
+      const mon = document.createElementNS(ns, "text");
+      mon.setAttribute("x", 5 + i * w);
+      mon.setAttribute("y", hMax + 36);
+      mon.textContent = labels().months[Number(b.date.slice(5, 7)) - 1] || "";
+      svg.append(mon);
+    }
   });
   return svg;
 }
@@ -290,16 +283,20 @@ async function entityView(id) {
   side.push(el("section", { class: "card" }, el("h2", {}, "الذكر عبر الزمن"), mentionChart(d.by_date)));
   return [
     el("p", { class: "meta" }, el("a", { href: "#/entities" }, "الكيانات"), " › كيان"),
-    el("h1", {}, e.name, " ", el("span", { class: `badge type-${e.type}` }, typeName(e.type))),
+    el("h1", {}, e.name, " ", el("span", { class: `badge type-${e.type}` }, entityTypeOne(e.type))),
     e.aliases.length ? el("p", { class: "meta" }, "أسماء أخرى: ", e.aliases.join("، ")) : "",
     el("div", { class: "grid" },
       el("div", {},
         el("section", { class: "card", id: "entity-stories" }, el("h2", {}, "القصص عبر الزمن"),
+          el("p", { class: "meta" }, el("a", { id: "entity-filter", href: `#/?${e.type === "LOC" ? "place" : "entity"}=${encodeURIComponent(e.id)}` },
+            e.type === "LOC" ? "كل قصص هذا المكان في قائمة القصص، مع التصفية والترتيب" : "كل قصص هذا الاسم في قائمة القصص، مع التصفية والترتيب")),
           el("ol", { class: "timeline" }, ...d.stories.map((s) => el("li", {},
             dateRange(s.first_date, s.last_date), " — ",
             s.id ? el("a", { href: `#/story/${encodeURIComponent(s.id)}` }, s.title || s.id) : el("span", { class: "muted" }, "بلا قصة"),
-            " ", el("span", { class: "meta" }, `(${s.mention_count} ذكر)`))))),
+            " ", el("span", { class: "meta" }, `(ذُكر ${countPhrase(s.mention_count, "مرة")} في ${countPhrase(s.document_count, "مقال")})`))))),
         el("section", { class: "card", id: "mentions" }, el("h2", {}, "مواضع الذكر"),
+          d.mention_total > d.mentions.length
+            ? el("p", { class: "meta" }, `الأحدث أولاً: ${d.mentions.length} من ${d.mention_total}.`) : "",
           el("ul", { class: "plain" }, ...d.mentions.map((m) => el("li", {},
             fact(m.doc, m.start, m.end, m.text), " ", el("span", { class: "meta" }, `— ${outletName(m.outlet)}: ${m.title || m.doc}`)))))),
       el("div", {}, ...side)),
@@ -331,8 +328,8 @@ async function searchView(params) {
   const form = el("form", { class: "search card", id: "search-form" },
     el("label", {}, "كلمات البحث", el("input", { type: "search", name: "q", value: val("q"), maxlength: "500", placeholder: "مثال: زيارة موسكو" })),
     select("outlet", "المصدر", outlets.map((o) => [o.outlet, `${outletName(o.outlet)} (${o.documents})`])),
-    el("label", {}, "من تاريخ", el("input", { type: "date", name: "date_from", value: val("date_from") })),
-    el("label", {}, "إلى تاريخ", el("input", { type: "date", name: "date_to", value: val("date_to") })),
+    datePicker("date_from", val("date_from"), "من تاريخ"),
+    datePicker("date_to", val("date_to"), "إلى تاريخ", { end: true }),
     select("entity", "كيان", people.items.filter((e) => e.type !== "LOC").map((e) => [e.id, e.name])),
     select("place", "مكان", places.items.map((e) => [e.id, e.name])),
     el("button", { type: "submit" }, "ابحث"));
@@ -352,7 +349,7 @@ async function searchView(params) {
   } catch (err) {
     return [...out, errorBox(err)];
   }
-  out.push(el("p", { class: "muted", id: "search-total" }, `${res.total} نتيجة`));
+  out.push(el("p", { class: "muted", id: "search-total" }, countPhrase(res.total, "نتيجة")));
   const alt = Object.entries(res.expanded || {}).map(([k, v]) => `${k} ← ${v.join("، ")}`);
   if (alt.length) out.push(el("p", { class: "meta", id: "search-expanded" }, `بحث أيضًا بالعربية: ${alt.join(" · ")}`));
   out.push(el("ul", { class: "plain hits card", id: "hits" }, ...res.items.map((h) => {
@@ -367,6 +364,23 @@ async function searchView(params) {
   return out;
 }
 
+// ---- map of places: every located place, a pin leading to its stories ------------------------------
+async function mapView() {
+  setActive("map");
+  document.title = "راصد — الخريطة";
+  const data = await api("/api/entities", { type: "LOC", limit: 100 });
+  const located = data.items.filter((e) => e.lat != null && e.lon != null);
+  const box = el("div", { class: "map", id: "map" });
+  drawMap(box, located.map((e) => ({ id: e.id, name: e.name, lat: e.lat, lon: e.lon, href: `#/?place=${encodeURIComponent(e.id)}` })))
+    .catch((err) => box.append(errorBox(err)));
+  return [el("h1", {}, "الخريطة"),
+    el("p", { class: "muted" }, `${countPhrase(located.length, "مكان")} على الخريطة؛ اختر مكانًا لترى قصصه.`),
+    el("section", { class: "card" }, box),
+    el("section", { class: "card" }, el("ul", { class: "plain cols2", id: "places" }, ...located.map((e) => el("li", {},
+      el("a", { href: `#/?place=${encodeURIComponent(e.id)}` }, e.name), " ",
+      el("span", { class: "meta" }, `(${countPhrase(e.mention_count, "مرة")})`)))))];
+}
+
 // ---- router -------------------------------------------------------------------------------------
 const routes = [
   [/^#?\/?$/, (_m, p) => storiesView(p)],
@@ -375,24 +389,31 @@ const routes = [
   [/^#\/entities$/, (_m, p) => entitiesView(p)],
   [/^#\/entity\/(.+)$/, (m) => entityView(decodeURIComponent(m[1]))],
   [/^#\/search$/, (_m, p) => searchView(p)],
+  [/^#\/map$/, () => mapView()],
 ];
+
+const scroll = scrollMemory();
 
 async function route() {
   const [path, query] = (location.hash || "#/").split("?");
   const params = new URLSearchParams(query || "");
   const root = view();
   document.body.dataset.ready = "0";
+  scroll.before();
   try {
     const hit = routes.find(([re]) => re.test(path));
     const nodes = hit ? await hit[1](path.match(hit[0]), params) : [el("h1", {}, "الصفحة غير موجودة")];
     clear(root);
     root.append(...nodes.flat());
-    const mark = document.getElementById("hl-span");
-    if (mark) mark.scrollIntoView({ block: "center" });
-    else window.scrollTo(0, 0);
+    scroll.after(() => {
+      const mark = document.getElementById("hl-span");
+      if (mark) mark.scrollIntoView({ block: "center", inline: "nearest" });
+      else window.scrollTo(0, 0);
+    });
   } catch (err) {
     clear(root);
     root.append(errorBox(err));
+    scroll.after(() => window.scrollTo(0, 0));
   }
   document.body.dataset.ready = "1";
 }
@@ -403,4 +424,4 @@ document.getElementById("quick-search").addEventListener("submit", (ev) => {
   location.hash = `#/search?${new URLSearchParams({ q })}`;
 });
 window.addEventListener("hashchange", route);
-route();
+loadLabels().catch(() => null).then(route);

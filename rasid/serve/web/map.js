@@ -1,6 +1,6 @@
 // Offline base map: Natural Earth country outlines (shipped GeoJSON) drawn as SVG, places as pins.
 // Equirectangular projection scaled by cos(latitude) around the view centre; no tiles, no network.
-import { el } from "./util.js";
+import { el, countPhrase } from "./util.js";
 
 const NS = "http://www.w3.org/2000/svg";
 let basemap = null; // the parsed GeoJSON promise, fetched once per page load
@@ -81,5 +81,5 @@ export async function drawMap(container, places) {
     svg.append(a);
   }
   container.append(svg);
-  container.append(el("p", { class: "meta" }, `${places.length} مكان على الخريطة`));
+  container.append(el("p", { class: "meta" }, `${countPhrase(places.length, "مكان")} على الخريطة`));
 }

@@ -48,49 +48,87 @@ export function factHref(doc, start, end) {
   return start === undefined || start === null ? base : `${base}?start=${start}&end=${end}`;
 }
 
-const AR_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"];
+// ---- words for people: labels.json (shared with rasid/serve/display.py), dates, number–noun agreement ----
+let LABELS = { event_types: {}, event_modes: {}, slots: {}, slot_values: {}, magnitude_nouns: [], entity_types: {},
+  entity_type: {}, outlets: {}, sorts: {}, months: [], nouns: {} };
 
+export async function loadLabels() {
+  const res = await fetch("/static/labels.json");
+  if (res.ok) LABELS = await res.json();
+  return LABELS;
+}
+
+export function labels() {
+  return LABELS;
+}
+
+// Arabic agreement class of n: zero, one, two, few (3–10), many (11–99), other (100, 101, 102…).
+export function pluralForm(n) {
+  n = Math.abs(Math.trunc(Number(n)));
+  if (n === 0) return "zero";
+  if (n === 1) return "one";
+  if (n === 2) return "two";
+  const r = n % 100;
+  if (r >= 3 && r <= 10) return "few";
+  if (r >= 11) return "many";
+  return "other";
+}
+
+// 0 → «لا قصص», 1 → «قصة واحدة», 2 → «قصتان», 7 → «7 قصص», 11 → «11 قصة», 100 → «100 قصة».
+export function countPhrase(n, noun) {
+  const forms = LABELS.nouns[noun];
+  if (!forms) return `${n} ${noun}`;
+  const f = pluralForm(n);
+  return f === "zero" || f === "one" || f === "two" ? forms[f] : `${n} ${forms[f]}`;
+}
+
+// One date style everywhere in the UI: day, Arabic month name, year (ISO stays in the API).
 export function fmtDate(iso) {
   if (!iso) return "بلا تاريخ";
-  const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+  const [y, m, d] = String(iso).slice(0, 10).split("-").map(Number);
   if (!m) return String(y);
-  return d ? `${d} ${AR_MONTHS[m - 1]} ${y}` : `${AR_MONTHS[m - 1]} ${y}`;
+  const month = LABELS.months[m - 1] || String(m);
+  return d ? `${d} ${month} ${y}` : `${month} ${y}`;
 }
 
 export function dateRange(a, b) {
   const span = document.createElement("span");
-  span.className = "meta";
+  span.className = "meta date-range";
   const fa = fmtDate(a), fb = fmtDate(b);
   span.textContent = !a && !b ? "بلا تاريخ" : fa === fb || !b ? fa : `${fa} – ${fb}`;
   return span;
 }
 
-const OUTLETS = {
-  sana: "سانا", rt_arabic: "آر تي عربي", aawsat: "الشرق الأوسط", alarabiya: "العربية",
-  enab_baladi: "عنب بلدي", tass_ar: "تاس", afp_ar: "فرانس برس", reuters_ar: "رويترز", anadolu_ar: "الأناضول",
-};
-
 export function outletName(o) {
-  return o ? OUTLETS[o] || o : "مصدر غير معروف";
-}
-
-const SLOTS = {
-  visit_type: "نوع الزيارة", count: "العدد", date: "التاريخ", place: "المكان", magnitude: "القوة",
-  vehicles: "عدد الآليات", casualties: "الضحايا",
-};
-
-const VALUES = { official: "زيارة رسمية", working: "زيارة عمل", state: "زيارة دولة", private: "زيارة خاصة" };
-
-export function valueName(v) {
-  return VALUES[v] || v;
+  return o ? LABELS.outlets[o] || o : "مصدر غير معروف";
 }
 
 export function slotName(s) {
-  return SLOTS[s] || s || "";
+  return LABELS.slots[s] || s || "";
 }
 
-const TYPES = { PER: "أشخاص", ORG: "منظمات", LOC: "أماكن", MISC: "أخرى" };
+// A slot value for people: the source's own spelling when the API found it, else the code's label
+// (visit type, meeting mode), a place's name, a date in words.
+export function valueName(slot, value, shown) {
+  if (shown) return shown;
+  if (value === null || value === undefined || value === "") return "";
+  const table = LABELS.slot_values[slot];
+  if (table && table[value]) return table[value];
+  if (slot === "date" && /^\d{4}(-\d\d){0,2}$/.test(value)) return fmtDate(value);
+  return value;
+}
 
 export function typeName(t) {
-  return TYPES[t] || t;
+  return LABELS.entity_types[t] || t;
+}
+
+// One entity's type (شخص، منظمة، مكان), where typeName gives a group's heading (أشخاص…).
+export function entityTypeOne(t) {
+  return LABELS.entity_type[t] || typeName(t);
+}
+
+export function eventName(type, mode) {
+  const t = LABELS.event_types[type] || type;
+  const m = mode ? LABELS.event_modes[mode] || mode : "";
+  return m ? `${t} · ${m}` : t;
 }
