@@ -202,6 +202,7 @@ class RunConfig(_Checked):
     extract: bool = _k(True, "run extraction (entities, dates, events, claims)")
     cluster: bool = _k(True, "cluster stories and analyse them (needs extract)")
     workers: int = _k(0, "worker processes of the local engine (0: every free core; 1: in process)", 0)
+    outlet: str = _k("", "outlet of every article read (rasid run --outlet); empty: found per article")
     clean: CleanConfig = _section(CleanConfig, "boilerplate removal")
     dedup: DedupConfig = _section(DedupConfig, "near-duplicate detection")
     extraction: ExtractionConfig = _section(ExtractionConfig, "entities, dates, events, claims")

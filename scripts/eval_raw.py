@@ -85,10 +85,13 @@ def raw_offset(file_lines: list[str], raw: RawArticle) -> int:
 def kept_lines(file_lines: list[str], raw: RawArticle, doc: Document) -> set[int]:
     """1-based file line numbers whose text survives into the cleaned document."""
     off = raw_offset(file_lines, raw)
-    removed = {int(r.split("\t", 1)[0]) for r in doc.removed_lines}
+    # an inline metadata prefix cut from a kept body line is recorded as "inline-metadata": the line stays
+    removed = {int(r.split("\t", 1)[0]) for r in doc.removed_lines if r.split("\t")[1] != "inline-metadata"}
     body = raw.text.split("\n")
     kept = {off + i + 1 for i, line in enumerate(body) if line.strip() and i not in removed}
-    assert [file_lines[n - 1].strip() for n in sorted(kept)] == doc.text.split("\n"), raw.doc_id
+    got = doc.text.split("\n") if doc.text else []
+    assert len(got) == len(kept) and all(file_lines[n - 1].strip().endswith(t) for n, t in zip(sorted(kept), got,
+                                                                                               strict=True)), raw.doc_id
     return kept
 
 

@@ -25,7 +25,7 @@ from rasid import resources
 from rasid.extract.temporal import find_dates
 from rasid.extract.temporal_lexicon import FUTURE_CUES
 from rasid.models import Claim, Document, Mention, TimeExpression
-from rasid.text.normalize import normalize_with_offsets, words
+from rasid.text.normalize import normalize, normalize_with_offsets, words
 from rasid.text.spans import Span, sentences
 
 # Curated word lists live in rasid/data/lexicons (speech_verbs.txt, attribution.tsv), in normalised form.
@@ -89,7 +89,10 @@ def find_claims(doc: Document, mentions: list[Mention], timexes: list[TimeExpres
     ctx = DocContext(doc, timexes, sents, normalized)
     out: list[Claim] = []
     last: _Attribution | None = None  # the previous named speaker, for pro-drop «وأضاف أن»
+    subheads = _subhead_lines(doc.text)
     for sent in ctx.sentences:
+        if any(a <= sent.start and sent.end <= b for a, b in subheads):
+            continue  # a section subhead (crosshead) is a heading, not a claim
         for clause in _clauses(sent, ctx):
             clause_mentions = [m for m in mentions if clause.start <= m.start and m.end <= clause.end]
             attr = _attribute(clause, clause_mentions, ctx)
@@ -110,6 +113,26 @@ def find_claims(doc: Document, mentions: list[Mention], timexes: list[TimeExpres
                     outlet=doc.outlet, speaker=attr.speaker.entity_id if attr and attr.speaker else None,
                     speaker_text=_speaker_text(attr), slot=slot, value=value,
                 ))
+    return out
+
+
+def _subhead_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of crosshead lines: a short line without final punctuation between two paragraphs."""
+    from rasid.ingest.page import is_body_line, is_headline_shaped
+
+    out: list[tuple[int, int]] = []
+    pos = 0
+    lines = text.split("\n")
+    starts = []
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    for k in range(1, len(lines) - 1):
+        ln = lines[k]
+        if (is_headline_shaped(ln) and len(ln.split()) <= 10 and not ln.rstrip().endswith(("؟", "?", "»", '"'))
+                and not _SPEECH_RE.search(normalize(ln))  # a short statement without its full stop stays
+                and is_body_line(lines[k - 1]) and is_body_line(lines[k + 1])):
+            out.append((starts[k], starts[k] + len(ln)))
     return out
 
 

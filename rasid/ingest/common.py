@@ -95,15 +95,12 @@ def with_safe_urls(items: Iterable[RawArticle | Skip]) -> Iterator[RawArticle | 
 
 
 def outlet_from_url(url: str | None) -> str | None:
-    if not url:
+    """The outlet a URL's host names: the name part of the domain (``gate.ahram.org.eg`` → ``ahram``)."""
+    from rasid.ingest.page import outlet_from_host
+
+    if not url or not urlparse(url).netloc:
         return None
-    host = urlparse(url).netloc.lower().split(":")[0]
-    if not host:
-        return None
-    parts = [p for p in host.split(".") if p not in {"www", "m", "ar", "arabic", "amp"}]
-    generic = {"com", "net", "org", "co", "uk", "sa", "sy", "ru", "gov", "info", "news", "tv"}
-    core = [p for p in parts if p not in generic]
-    return core[0] if core else (parts[0] if parts else None)
+    return outlet_from_host(url)
 
 
 def parse_date(value: str | None) -> datetime | None:

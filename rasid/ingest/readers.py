@@ -6,6 +6,7 @@ file never stops the run and is never dropped silently.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import logging
@@ -27,6 +28,7 @@ from rasid.ingest.common import (
     with_safe_urls,
     without_surrogates,
 )
+from rasid.ingest.page import is_body_line, outlet_named, read_page
 from rasid.models import RawArticle, Skip
 from rasid.text.decode import Decoded, DecodeError, decode
 
@@ -70,8 +72,15 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def read_inputs(paths: Iterable[str | Path]) -> Iterator[RawArticle | Skip]:
-    """Yield articles (or skips) from every file under ``paths``; ``http(s)://`` items are feed URLs."""
+def read_inputs(paths: Iterable[str | Path], outlet: str | None = None) -> Iterator[RawArticle | Skip]:
+    """Yield articles (or skips) from every file under ``paths``; ``http(s)://`` items are feed URLs.
+
+    ``outlet`` (``rasid run --outlet NAME``) sets every article's outlet on purpose, whatever the files say.
+    """
+    if outlet:
+        for item in read_inputs(paths):
+            yield dataclasses.replace(item, outlet=outlet) if isinstance(item, RawArticle) else item
+        return
     for p in paths:
         if isinstance(p, str) and p.startswith(("http://", "https://")):
             from rasid.ingest.feeds import read_feed_url
@@ -178,11 +187,6 @@ def doc_id_for(path: Path) -> str:
     return path_text(path.stem)
 
 
-def _outlet_from_folder(path: Path) -> str | None:
-    parent = path.parent.name
-    return parent if parent and parent not in {".", "corpus", "input", "data"} else None
-
-
 def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     """Plain scraped text; leading ``key value`` lines (date/title/url/source) are metadata."""
     lines = text.splitlines()
@@ -192,6 +196,8 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
         m = _HEADER_RE.match(lines[i])
         if not m:
             break
+        if m[1].lower() == "date" and parse_date(m[2]) is None and len(m[2].split()) > 3:
+            break  # "date 2026-01-27 أعلنت ...": an inline date before the first sentence, read with the body
         meta[m[1].lower()] = m[2]
         i += 1
     body = "\n".join(lines[i:]).strip("\n")
@@ -204,11 +210,15 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     date_source = "header-line" if published else None
     if published is None and "date" in meta:
         date_source = f"invalid date '{meta['date'][:60]}' ignored"
-    if published is None and (d := date_from_url(url)):
-        published, date_source = d, "url"
-    outlet = meta.get("source") or meta.get("outlet") or _outlet_from_folder(path) or outlet_from_url(url)
+    page = read_page(body.split("\n"), url=url, title=meta.get("title"))
+    if published is None and page.published is not None:
+        published, date_source = page.published, page.date_source
+    title = meta.get("title") or page.title
+    # the outlet: an explicit field, the URL's host, a site name / agency the page itself prints; never the
+    # folder the files happen to be in
+    outlet = meta.get("source") or meta.get("outlet") or outlet_from_url(url) or page.outlet
     return RawArticle(
-        doc_id=doc_id_for(path), text=body, source_path=path_text(path), fmt="txt", title=meta.get("title"),
+        doc_id=doc_id_for(path), text=body, source_path=path_text(path), fmt="txt", title=title,
         url=url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
     )
 
@@ -222,15 +232,90 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
         return Skip(path_text(path), f"malformed HTML: {exc}")
     if not ext.text.strip():
         return Skip(path_text(path), "no main text found in HTML")
-    published = parse_date(ext.date)
-    date_source = "html-meta" if published else None
+    text = _with_lead(_without_table_copies(ext.text), ext.recall_text)
+    lines = text.split("\n")
+    title = ext.headline or _without_site_name(ext.title, ext.sitename)
+    page = read_page(ext.visible_lines or lines, url=ext.url, title=title)
+    published, date_source = parse_date(ext.markup_date), "html-meta"
     if published is None and (d := date_from_url(ext.url)):
         published, date_source = d, "url"
-    outlet = _outlet_from_folder(path) or ext.sitename or outlet_from_url(ext.url)
+    if published is None and page.published is not None:
+        published, date_source = page.published, page.date_source
+    if published is None and ext.date and (d := parse_date(ext.date)) and _shown_on_page(d, ext.recall_text):
+        published, date_source = d, "html-meta"  # trafilatura's guess, only when the page shows that day
+    if published is None:
+        date_source = None
+    outlet = ((outlet_named(ext.sitename, whole=True) or outlet_named(ext.sitename) if ext.sitename else None)
+              or outlet_from_url(ext.url) or _title_site(ext.page_title) or page.outlet
+              or _latin_name(ext.sitename))
     return RawArticle(
-        doc_id=doc_id_for(path), text=ext.text, source_path=path_text(path), fmt="html", title=ext.title,
+        doc_id=doc_id_for(path), text=text, source_path=path_text(path), fmt="html", title=title or page.title,
         url=ext.url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
     )
+
+
+def _without_table_copies(text: str) -> str:
+    """Drop a table row (``| … |``) that repeats other lines of the text (a layout table flattened whole)."""
+    lines = text.split("\n")
+    others = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("|")]
+    keep = [ln for ln in lines if not (ln.lstrip().startswith("|") and sum(o in ln for o in others if len(o) > 20) >= 2)]
+    return "\n".join(keep)
+
+
+def _with_lead(text: str, recall: str) -> str:
+    """``text`` with the body paragraphs that a recall-oriented pass finds just before its first line (a
+    lead paragraph that precision-oriented extraction sometimes drops)."""
+    lines = text.split("\n")
+    rlines = recall.split("\n")
+    first = next((ln for ln in lines if ln.strip()), None)
+    if first is None or first not in rlines:
+        return text
+    k = rlines.index(first)
+    lead: list[str] = []
+    for ln in reversed(rlines[:k]):
+        if not is_body_line(ln) or ln in lines:
+            break
+        lead.insert(0, ln)
+    return "\n".join(lead + lines) if lead else text
+
+
+def _without_site_name(title: str | None, sitename: str | None) -> str | None:
+    """``<title>`` / og:title without the site name appended (``… - الجزيرة نت``, ``… | Site``)."""
+    if not title:
+        return None
+    parts = re.split(r"\s+[|\-–—]\s+", title)
+    if len(parts) > 1:
+        last = parts[-1]
+        if (sitename and last.strip() == sitename.strip()) or outlet_named(last, whole=True):
+            return " - ".join(parts[:-1]).strip()
+    return title.strip()
+
+
+def _title_site(page_title: str | None) -> str | None:
+    """The outlet named as the first or last part of ``<title>`` (``الدستور - …``, ``… | المدن``)."""
+    if not page_title:
+        return None
+    parts = re.split(r"\s+[|\-–—]\s+", page_title)
+    if len(parts) < 2:
+        return None
+    return outlet_named(parts[-1], whole=True) or outlet_named(parts[0], whole=True)
+
+
+def _shown_on_page(day, text: str) -> bool:
+    from rasid.ingest.page import find_date
+    from rasid.text.normalize import normalize
+
+    for ln in text.split("\n"):
+        hit = find_date(normalize(ln))
+        if hit and hit[0].date() == day.date():
+            return True
+    return False
+
+
+def _latin_name(sitename: str | None) -> str | None:
+    if sitename and re.fullmatch(r"[A-Za-z][A-Za-z0-9 .-]{1,40}", sitename.strip()):
+        return re.sub(r"[^a-z0-9]", "", sitename.lower()) or None
+    return None
 
 
 _JSON_TEXT_KEYS = ("text", "content", "body", "article")

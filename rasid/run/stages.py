@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from datasketch import MinHash
 
-from rasid.clean.boilerplate import LineStats, clean_text
+from rasid.clean.boilerplate import LineStats
+from rasid.clean.lines import clean_page
 from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, StoriesConfig
 from rasid.dedup.detector import Deduplicator, content_hash, minhash
 from rasid.extract.base import AnalyzedDoc, annotate
@@ -182,6 +183,12 @@ def _clean_raws(raws: list[RawArticle | Skip], clean: CleanConfig,
     return out
 
 
+def _with_outlet(items: Iterable[RawArticle | Skip], outlet: str) -> Iterator[RawArticle | Skip]:
+    """Every article with ``outlet`` set on purpose (``rasid run --outlet NAME``); unchanged when empty."""
+    for x in items:
+        yield dataclasses.replace(x, outlet=outlet) if outlet and isinstance(x, RawArticle) else x
+
+
 def _flatten(chunk_results: Iterable[list]) -> Iterator:
     for res in chunk_results:
         yield from res
@@ -208,6 +215,7 @@ def learn_line_stats(ctx: RunContext) -> None:
             known = store.raw_hashes(x[0] for x in raws)
             before = store.line_counted(x[0] for x in raws)
             for doc_id, rhash, outlet, text in raws:
+                outlet = cfg.outlet or outlet  # rasid run --outlet NAME
                 n += 1
                 if rhash in (known.get(doc_id), before.get(doc_id)) or per_doc.get(doc_id, ("",))[0] == rhash:
                     continue
@@ -221,7 +229,7 @@ def learn_line_stats(ctx: RunContext) -> None:
 # ---- stage: clean, dedup, store --------------------------------------------------------------
 def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig | None = None) -> Document:
     """Raw article → Document with boilerplate removed and language detected (pure: safe to parallelise)."""
-    res = clean_text(raw.text, raw.outlet, stats, config or CleanConfig())
+    res = clean_page(raw.text, raw.outlet, stats, config or CleanConfig(), title=raw.title, url=raw.url)
     text = res.text
     toks = words(text)
     return Document(
@@ -251,7 +259,8 @@ def ingest(ctx: RunContext) -> None:
     dd = load_deduplicator(store, cfg)
     ctx.executor.setup({"line_stats": functools.partial(_given, ctx.stats)}, local={"line_stats": ctx.stats})
     with ctx.progress("ingesting", ctx.total) as bar:
-        raws = batched(_flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks)), CHUNK_DOCS)
+        raws = batched(_with_outlet(_flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks)), cfg.outlet),
+                       CHUNK_DOCS)
         cleaned_batches = ctx.executor.map_ordered(_clean_raws, raws, cfg.clean, cfg.dedup)
         for batch in batched(_flatten(cleaned_batches), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]

@@ -134,10 +134,17 @@ def run_cmd(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: LocalCluster)")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: free cores; 1: in process)")] = None,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only ingest, clean and dedup")] = False,
+    outlet: Annotated[str | None, typer.Option(
+        help="Outlet of every article read (otherwise found per article: field, URL host, site name, dateline; "
+             "never the folder name)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Ingest, clean, deduplicate, extract and cluster articles into the store."""
     cfg = _load_config(config)
+    if outlet is not None:
+        if not outlet.strip():
+            raise typer.BadParameter("--outlet needs a name")
+        cfg = dataclasses.replace(cfg, outlet=outlet.strip())
     if batch_size is not None:
         cfg = dataclasses.replace(cfg, batch_size=batch_size)
     if no_extract:

@@ -1,0 +1,230 @@
+"""Single-page furniture: a small line classifier and a detector for trailing teaser lists.
+
+Furniture that repeats across an outlet's pages is learned by ``LineStats``; this module catches what a
+single page shows once: a site name, a menu item, a caption with its photo credit, a comment disclaimer, a
+share label, a list of other articles' headlines and their one-sentence leads after the article.
+
+The classifier is a logistic regression over a few features of a line and its neighbours (position,
+length, punctuation, script, link-like phrasing, similarity to known furniture, learned repeats), with
+weights in ``rasid/data/furniture_weights.json`` built by ``scripts/train_furniture.py`` from the dev
+half of ``eval/raw`` and furniture lines of common Arabic news CMS themes written for rasid
+(``rasid/data/lexicons/furniture_lines.txt``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from rasid import resources
+from rasid.clean.boilerplate import rule_for
+from rasid.ingest.page import (
+    _COPYRIGHT_RE,
+    _TICKER_RE,
+    PageInfo,
+    _nwords,
+    is_body_line,
+    is_headline_shaped,
+    outlet_named,
+)
+from rasid.text.normalize import normalize
+
+WEIGHTS = "furniture_weights.json"
+_CREDIT_RE = re.compile(
+    r"\((?:photo|صوره|تصوير|الصوره|credit)?\s*:?\s*[^()]{2,60}(?:/|-|–)\s*(?:afp|reuters|ap|epa|getty|anadolu|"
+    r"[A-Z][\w. ]{1,25})\s*\)\s*$|\((?:photo|credit)\s*:[^()]+\)\s*$|(?:تصوير|الصوره|صوره|مصدر الصوره)\s*:|"
+    r"(?:^|\s)(?:afp|reuters|getty images|epa|ap photo|anadolu)\s*\)?\s*$|\(\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*\)\s*$",
+    re.I)
+_LINKY_RE = re.compile(r"^\s*(?:اقرا|شاهد|طالع|اضغط|تابع|حمل|اشترك|انضم|للمزيد|المزيد|اقرا ايضا|follow|read|share|"
+                       r"subscribe|download|click)|(?:اضغط|انقر)\s+هنا\s*$|click here\s*$", re.I)
+_COMMENT_RE = re.compile(r"تعليق|التعليقات|المعلقين|الاراء الوارده|لا تعبر عن|تحتفظ بحق|الاسم|البريد|comment", re.I)
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
+FEATURES = ["bias", "before_title", "after_body", "rel_pos", "log_chars", "short_1_3", "words_4_8", "sent_end",
+            "question_end", "colon_end", "latin_share", "digit_share", "no_arabic", "rule", "repeated",
+            "headline_shape", "credit", "linky", "comment", "copyright", "ticker_label", "site_name",
+            "known_furniture", "prev_body", "next_body", "prev_headline", "next_headline", "after_marker",
+            "in_tail_pairs", "body_shape", "pipes"]
+
+
+F_HEADLINE = FEATURES.index("headline_shape")
+# features that say something about the line itself (not just where it is): one is needed to remove a line
+_STRONG = [FEATURES.index(f) for f in ("before_title", "no_arabic", "rule", "repeated", "credit", "linky", "comment",
+                                        "copyright", "ticker_label", "site_name", "known_furniture", "in_tail_pairs")]
+_WEAK = [FEATURES.index(f) for f in ("short_1_3", "after_marker")]  # enough only for a short line
+
+
+@lru_cache(maxsize=1)
+def _known() -> tuple[set[str], dict]:
+    lines = set()
+    for ln in resources.data_lines(resources.path("lexicons/furniture_lines.txt")):
+        lines.add(" ".join(normalize(ln).split()))
+    try:
+        weights = resources.load_json(WEIGHTS)
+    except (OSError, ValueError):
+        weights = {}
+    return lines, weights
+
+
+def _grams(s: str) -> set[str]:
+    s = f" {s} "
+    return {s[i:i + 3] for i in range(len(s) - 2)}
+
+
+def _known_sim(key: str, known: set[str]) -> float:
+    if key in known:
+        return 1.0
+    if len(key) > 60 or len(key) < 2:
+        return 0.0
+    g = _grams(key)
+    best = 0.0
+    for k in known:
+        if abs(len(k) - len(key)) > 12:
+            continue
+        kg = _grams(k)
+        best = max(best, len(g & kg) / max(1, len(g | kg)))
+    return best if best >= 0.5 else 0.0
+
+
+def line_features(lines: list[str], page: PageInfo, repeated: set[int]) -> dict[int, list[float]]:
+    """Feature vector (in ``FEATURES`` order) for every non-blank line."""
+    known, _ = _known()
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    n = len(idx)
+    shape = {i: is_headline_shaped(lines[i]) for i in idx}
+    bodyish = {i: is_body_line(lines[i]) for i in idx}
+    rules = {i: rule_for(lines[i]) is not None for i in idx}
+    tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules)
+    last_body = max((i for i in idx if (bodyish[i] or _nwords(lines[i]) >= 10) and i not in tail_pairs
+                     and (page.body_start is None or i >= page.body_start) and not rules[i]
+                     and not _CREDIT_RE.search(lines[i])), default=None)
+    out: dict[int, list[float]] = {}
+    marker_seen = False
+    for k, i in enumerate(idx):
+        s = lines[i].strip()
+        key = " ".join(normalize(s).split())
+        chars = max(1, len(s))
+        prev_i = idx[k - 1] if k else None
+        next_i = idx[k + 1] if k + 1 < n else None
+        after_body = page.body_start is not None and i > page.body_start
+        if after_body and ((rules[i] and _nwords(s) <= 4) or _TICKER_RE.search(key)):
+            marker_seen = True
+        out[i] = [
+            1.0,
+            float(page.title_line is not None and i < page.title_line),
+            float(last_body is not None and i > last_body),
+            k / max(1, n - 1),
+            math.log(chars) / 6,
+            float(_nwords(s) <= 3),
+            float(4 <= _nwords(s) <= 8),
+            float(bool(re.search(r"[.!…]['\"»”)]*\s*$", s))),
+            float(s.endswith(("?", "؟"))),
+            float(s.endswith((":", "："))),
+            len(_LATIN_RE.findall(s)) / chars,
+            sum(c.isdigit() for c in s) / chars,
+            float(not _ARABIC_RE.search(s)),
+            float(rules[i]),
+            float(i in repeated),
+            float(shape[i]),
+            float(bool(_CREDIT_RE.search(s))),
+            float(bool(_LINKY_RE.search(key))),
+            float(bool(_COMMENT_RE.search(key)) and not bodyish[i] or bool(_COMMENT_RE.search(key)) and len(s) < 200),
+            float(bool(_COPYRIGHT_RE.search(s))),
+            float(bool(_TICKER_RE.search(key))),
+            float(bool(outlet_named(s, whole=True))),
+            _known_sim(key, known),
+            float(prev_i is not None and bodyish[prev_i]),
+            float(next_i is not None and bodyish[next_i]),
+            float(prev_i is not None and shape[prev_i]),
+            float(next_i is not None and shape[next_i]),
+            float(marker_seen),
+            float(i in tail_pairs),
+            float(bodyish[i]),
+            float("|" in s or " - " in s and not bodyish[i]),
+        ]
+    return out
+
+
+def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[int, bool],
+                bodyish: dict[int, bool], rules: dict[int, bool]) -> set[int]:
+    """Lines of a trailing teaser list: after the article has ended (a furniture line such as share
+    buttons, tags or a "related" label after body text), runs of (headline, optional one-sentence lead)."""
+    if page.body_start is None:
+        return set()
+    out: set[int] = set()
+    ended = False
+    seen_body = False
+    k = 0
+    while k < len(idx):
+        i = idx[k]
+        if i < page.body_start:
+            k += 1
+            continue
+        if bodyish[i] and not rules[i] and not ended:
+            seen_body = True
+        key = " ".join(normalize(lines[i]).split())
+        if seen_body and ((rules[i] and _nwords(lines[i]) <= 4) or _TICKER_RE.search(key)):
+            ended = True if not bodyish[i] else ended
+            k += 1
+            continue
+        if ended and shape[i] and not _CREDIT_RE.search(lines[i]):
+            run = [i]
+            j = k + 1
+            while j < len(idx) and ((shape[idx[j]] and not _CREDIT_RE.search(lines[idx[j]])) or (
+                    bodyish[idx[j]] and _nwords(lines[idx[j]]) <= 45 and shape[idx[j - 1]])):
+                run.append(idx[j])
+                j += 1
+            heads = sum(shape[x] for x in run)
+            if heads >= 2:
+                out.update(run)
+            k = j
+            continue
+        k += 1
+    return out
+
+
+def furniture_scores(lines: list[str], page: PageInfo, repeated: set[int],
+                     threshold: float | None = None) -> dict[int, str]:
+    """Lines the classifier calls furniture (line → reason), besides the headline and metadata lines."""
+    _, weights = _known()
+    w = weights.get("weights")
+    if not w or len(w) != len(FEATURES):
+        return {}
+    if page.body_start is None:  # no sentence-bearing paragraph: no page structure to read furniture from
+        return {}
+    thr = weights.get("threshold", 0.5) if threshold is None else threshold
+    feats = line_features(lines, page, repeated)
+    out: dict[int, str] = {}
+    order = sorted(feats)
+    # the trailing run of headline-shaped lines (to the end of the text): a short one after a sentence is a
+    # list of other articles' headlines; a long one is more likely the article's own list (names, results)
+    run: list[int] = []
+    for i in reversed(order):
+        if not feats[i][F_HEADLINE]:
+            break
+        run.insert(0, i)
+    short_tail = set(run) if 0 < len(run) <= 3 and len(run) < len(order) else set()
+    for i, x in feats.items():
+        if i == page.title_line or i in page.meta_lines:
+            continue
+        strong = any(x[k] for k in _STRONG)
+        if not strong and (_nwords(lines[i]) >= 8 or lines[i].rstrip().endswith(":")
+                           or not (any(x[k] for k in _WEAK) or i in short_tail)):
+            continue  # position and shape alone never make a line furniture, nor a long line without a sign
+        z = sum(a * b for a, b in zip(w, x, strict=True))
+        p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        if p >= thr:
+            if x[FEATURES.index("credit")]:
+                out[i] = "caption"
+            elif x[FEATURES.index("in_tail_pairs")]:
+                out[i] = "teaser-list"
+            else:
+                out[i] = "furniture-classifier"
+    return out
+
+
+def probabilities(lines: list[str], page: PageInfo, repeated: set[int], weights: list[float]) -> dict[int, float]:
+    feats = line_features(lines, page, repeated)
+    return {i: 1 / (1 + math.exp(-max(-30.0, min(30.0, sum(a * b for a, b in zip(weights, x, strict=True))))))
+            for i, x in feats.items()}

@@ -1,0 +1,66 @@
+"""Cleaning one page line by line: metadata lines, the headline, furniture that appears once, teaser lists.
+
+``clean_page`` runs what ``clean_text`` runs (rules from ``boilerplate.tsv``, lines learned to repeat within
+an outlet, see-also runs) and adds, for a single page with no help from other pages:
+
+- the lines ``rasid.ingest.page.read_page`` finds to carry only metadata (date lines, bylines, a dateline
+  alone) and the headline itself (it is the title, not a claim); an inline metadata prefix
+  (``date 2026-01-27 …``, ``تاريخ النشر: … ``, an agency dateline) is cut from its body line;
+- a line classifier (``rasid.clean.furniture``) for furniture, captions with credits and comment
+  disclaimers that appear once;
+- trailing lists of other articles' headlines and leads after the end of the article.
+
+Removal stays by whole line (apart from the inline prefix), and every removed line is returned.
+"""
+
+from __future__ import annotations
+
+from rasid.clean.boilerplate import CleanResult, LineStats, _headline_like, rule_for
+from rasid.config import CleanConfig
+from rasid.ingest.page import read_page
+
+_DEFAULT = CleanConfig()
+
+
+def clean_page(text: str, outlet: str | None = None, stats: LineStats | None = None,
+               config: CleanConfig = _DEFAULT, title: str | None = None, url: str | None = None) -> CleanResult:
+    """Drop metadata lines, the headline, boilerplate and furniture; keep every other line verbatim."""
+    from rasid.clean.furniture import furniture_scores
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    page = read_page(lines, url=url, title=title)
+    pre: dict[int, str] = dict(page.meta_lines)
+    if page.title_line is not None:
+        pre[page.title_line] = "headline"
+    repeated = {i for i, ln in enumerate(lines)  # on the lines as read (the statistics counted them so)
+                if ln.strip() and stats is not None and stats.is_repeated(outlet, ln)}
+    for i, prefix in page.prefixes.items():
+        lines[i] = lines[i][len(prefix):]
+    scores = furniture_scores(lines, page, repeated)
+    kept: list[str] = []
+    removed: list[tuple[int, str, str]] = []
+    in_related = False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        reason = pre.get(i) or rule_for(line, config.short_line)
+        if reason is None and i in repeated:
+            reason = "repeated-in-outlet"
+        if reason is None and in_related and _headline_like(line):
+            reason = "see-also"
+        if reason is None and (why := scores.get(i)):
+            reason = why
+        if reason is not None:
+            removed.append((i, reason, line if i not in page.prefixes else page.prefixes[i] + line))
+            in_related = reason == "see-also" or (in_related and reason in {"repeated-in-outlet", "teaser-list"})
+            continue
+        in_related = False
+        kept.append(line.strip())
+    if not kept and any(ln.strip() for ln in lines):  # never clean a page away: fall back to the rules alone
+        from rasid.clean.boilerplate import clean_text
+
+        return clean_text(text, outlet, stats, config)
+    if page.prefixes:  # the prefix is gone from the kept line: say so
+        removed += [(i, "inline-metadata", p) for i, p in page.prefixes.items()]
+        removed.sort(key=lambda r: r[0])
+    return CleanResult(text="\n".join(kept), removed=removed)

@@ -1,0 +1,179 @@
+"""Raw scraped pages read the way a person reads them: headline, date, outlet, body without furniture.
+
+The pages here are written for these tests (CC0), in the shapes scrapers produce: a site header, a ticker,
+the headline, a date line, a byline, the body, share buttons, a teaser list, a footer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from rasid.clean.lines import clean_page
+from rasid.ingest.page import date_line, infer_from_text, outlet_from_host, read_page
+from rasid.ingest.readers import read_file, read_inputs
+from rasid.models import RawArticle
+
+BODY1 = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين من مختلف الولايات."
+BODY2 = "وقال مسؤول في الوزارة إن الحملة تستهدف غرس مليون شجرة خلال الموسم الحالي، مع متابعة ريها طوال الصيف."
+PAGE = f"""موزاييك أف أم
+وطنية
+اقتصاد
+رياضة
+آخر الأخبار
+ارتفاع نسبة امتلاء السدود إلى 41 بالمائة
+حملة وطنية لتشجير المناطق الجبلية
+تاريخ النشر: 03 أفريل 2026 - 10:15
+آخر تحديث: 04 أفريل 2026 - 08:40
+بقلم: سامي الورتاني
+{BODY1}
+متطوعون يغرسون أشجارا في جبل بوقرنين (Fethi Belaid / AFP)
+{BODY2}
+شارك
+Facebook
+Twitter
+اقرأ أيضا
+النجم الساحلي يتعاقد مع مدرب جديد
+وزارة الصحة تطلق حملة تلقيح في المدارس الابتدائية
+التعليقات المنشورة لا تعبر عن رأي الموقع وإنما عن رأي أصحابها
+موزاييك أف أم © 2026 | كل الحقوق محفوظة
+"""
+
+
+def _read(tmp_path: Path, text: str, name: str = "page.txt", folder: str = "hespress_dump") -> RawArticle:
+    d = tmp_path / folder
+    d.mkdir(exist_ok=True)
+    p = d / name
+    p.write_text(text, encoding="utf-8")
+    (art,) = [x for x in read_file(p) if isinstance(x, RawArticle)]
+    return art
+
+
+def test_headline_date_outlet_from_the_page_alone(tmp_path: Path) -> None:
+    art = _read(tmp_path, PAGE)
+    assert art.title == "حملة وطنية لتشجير المناطق الجبلية"  # not the ticker line above it, not a menu item
+    assert art.published == datetime(2026, 4, 3, 10, 15) or art.published.date().isoformat() == "2026-04-03"
+    assert art.outlet == "mosaiquefm"  # the site name in the header; never the folder "hespress_dump"
+
+
+def test_cleaning_keeps_the_body_and_drops_metadata_captions_and_furniture(tmp_path: Path) -> None:
+    art = _read(tmp_path, PAGE)
+    res = clean_page(art.text, art.outlet, None, title=art.title)
+    assert res.text.split("\n") == [BODY1, BODY2]
+    reasons = {line: why for _, why, line in res.removed}
+    assert reasons["حملة وطنية لتشجير المناطق الجبلية"] == "headline"
+    assert reasons["بقلم: سامي الورتاني"] == "byline"
+    assert reasons["متطوعون يغرسون أشجارا في جبل بوقرنين (Fethi Belaid / AFP)"] == "caption"
+    assert "وزارة الصحة تطلق حملة تلقيح في المدارس الابتدائية" in reasons  # teaser after the article
+    assert "التعليقات المنشورة لا تعبر عن رأي الموقع وإنما عن رأي أصحابها" in reasons
+
+
+def test_folder_name_is_never_the_outlet(tmp_path: Path) -> None:
+    art = _read(tmp_path, f"عنوان بلا موقع معروف في هذه الصفحة\n{BODY1}\n{BODY2}\n", folder="aljazeera")
+    assert art.outlet is None  # shown as unknown; the folder "aljazeera" says nothing about the file
+    forced = [x for x in read_inputs([tmp_path / "aljazeera"], outlet="mydesk") if isinstance(x, RawArticle)]
+    assert [a.outlet for a in forced] == ["mydesk"]  # rasid run --outlet NAME
+
+
+def test_inline_date_prefix_is_metadata_and_the_sentence_stays(tmp_path: Path) -> None:
+    art = _read(tmp_path, f"date 2026-01-27 {BODY1}\n{BODY2}\n")
+    assert art.published == datetime(2026, 1, 27)
+    res = clean_page(art.text, art.outlet, None, title=art.title)
+    assert res.text.split("\n")[0] == BODY1
+
+
+def test_agency_dateline_gives_outlet_and_day_year_from_the_page(tmp_path: Path) -> None:
+    text = (f"الكويت ترحب بنتائج اجتماع وزراء الخارجية العرب\n"
+            f"الكويت - 12 - 2 (كونا) -- رحبت دولة الكويت بالنتائج التي خرج بها اجتماع وزراء الخارجية العرب.\n"
+            f"{BODY2}\nوكالة الأنباء الكويتية © 2026\n")
+    art = _read(tmp_path, text)
+    assert art.outlet == "kuna" and art.published == datetime(2026, 2, 12)
+    res = clean_page(art.text, art.outlet, None, title=art.title)
+    assert res.text.startswith("رحبت دولة الكويت")
+
+
+def test_date_lines_in_regional_forms() -> None:
+    assert date_line("السبت 24 جانفي 2026") == datetime(2026, 1, 24)
+    assert date_line("الأربعاء 4 جويلية 2026 - 10:15") == datetime(2026, 7, 4)
+    assert date_line("٢٥ رجب ١٤٤٧هـ الموافق ١٤ يناير ٢٠٢٦م") == datetime(2026, 1, 14)
+    assert date_line("نشر في: 3 تشرين الأول 2026") == datetime(2026, 10, 3)
+    assert date_line("11/3/2026") == datetime(2026, 3, 11)
+    assert date_line("Published February 12, 2026") == datetime(2026, 2, 12)
+    assert date_line("وقعت الحادثة في 15 يناير 2025 بحسب ما قالت الشرطة في بيانها") is None  # a sentence
+
+
+def test_publication_date_wins_over_update_and_a_year_alone_is_no_day(tmp_path: Path) -> None:
+    text = f"عنوان الخبر هنا بلا نقطة\nآخر تحديث: 5 أوت 2026\nنشر في: 2 أوت 2026\n{BODY1}\n{BODY2}\n"
+    assert _read(tmp_path, text, "a.txt").published == datetime(2026, 8, 2)
+    text = f"url https://www.aljazeera.net/news/2026/aljazeera-1\nعنوان الخبر هنا بلا نقطة\n{BODY1}\n{BODY2}\n© 2026\n"
+    art = _read(tmp_path, text, "b.txt")
+    assert art.published is None and art.outlet == "aljazeera"
+
+
+def test_outlet_from_url_host() -> None:
+    assert outlet_from_host("https://gate.ahram.org.eg/News/1.aspx") == "ahram"
+    assert outlet_from_host("https://www.echoroukonline.com/x") == "echorouk"
+    assert outlet_from_host("https://www.kuna.net.kw/ArticleDetails.aspx?id=1") == "kuna"
+    assert outlet_from_host("https://www.okaz.com.sa/news/1") == "okaz"
+    assert outlet_from_host("https://arabic.rt.com/world/1/") == "rt"
+
+
+def test_undated_page_is_dated_only_when_the_text_pins_the_day() -> None:
+    day, why = infer_from_text(["أعلنت الوزارة اليوم الأربعاء 28 يناير 2026 عن خطة جديدة للنقل."])
+    assert day == datetime(2026, 1, 28) and "اليوم الأربعاء 28 يناير 2026" in why
+    day, _ = infer_from_text(["وقال الوزير أمس الثلاثاء 27 يناير 2026 إن الخطة جاهزة."])
+    assert day == datetime(2026, 1, 28)
+    assert infer_from_text(["أعلنت الوزارة اليوم الخميس 28 يناير 2026 عن خطة."]) is None  # weekday disagrees
+    assert infer_from_text(["وكانت الحادثة وقعت في 15 يناير 2025 قرب الحدود."]) is None  # background date
+
+
+def test_single_line_article_is_never_cleaned_away() -> None:
+    res = clean_page("أعلنت وزارة الصحة السورية اليوم عن افتتاح مستشفى جديد في مدينة حلب good0")
+    assert res.text
+
+
+def test_html_headline_site_name_and_visible_date(tmp_path: Path) -> None:
+    html = f"""<!DOCTYPE html><html><head><title>الدستور - أمانة عمان تطلق خطة طوارئ</title></head><body>
+<div id="top"><img src="/logo.gif" alt="الدستور"><div class="menu"><a href="/">الرئيسية</a> | <a>محليات</a></div></div>
+<div id="content"><h1>أمانة عمان تطلق خطة طوارئ</h1><div class="date">الجمعة 13 فبراير 2026</div>
+<div class="text"><p>{BODY1}</p><p>{BODY2}</p></div></div><div id="foot">© 2026</div></body></html>"""
+    p = tmp_path / "input" / "x.html"
+    p.parent.mkdir()
+    p.write_text(html, encoding="utf-8")
+    (art,) = [x for x in read_file(p) if isinstance(x, RawArticle)]
+    assert art.title == "أمانة عمان تطلق خطة طوارئ"
+    assert art.outlet == "addustour"
+    assert art.published == datetime(2026, 2, 13)
+
+
+def test_read_page_on_a_jsonl_body_only_removes_the_given_title_line() -> None:
+    lines = ["عنوان المقال كما في الحقل", BODY1, BODY2]
+    page = read_page(lines, title="عنوان المقال كما في الحقل")
+    assert page.title_line == 0 and page.meta_lines == {}
+    page = read_page([BODY1, BODY2], title="عنوان غير موجود في النص")
+    assert page.title_line is None
+
+
+def test_run_outlet_option_sets_every_outlet(tmp_path: Path) -> None:
+    from rasid.config import RunConfig
+    from rasid.run.pipeline import run
+    from rasid.store import Store
+
+    _read(tmp_path, PAGE, "a.txt", folder="in")
+    store = Store(tmp_path / "t.db")
+    run([tmp_path / "in"], store, RunConfig(outlet="mydesk", extract=False, cluster=False, workers=1))
+    assert [d.outlet for d in store.documents()] == ["mydesk"]
+    store.close()
+
+
+def test_a_section_subhead_is_not_a_claim() -> None:
+    from rasid.extract.attribution import find_claims
+    from rasid.models import Document
+
+    text = ("قال وزير الاقتصاد إن الحكومة سترفع الدعم عن الوقود تدريجيا خلال العام المقبل.\n"
+            "مقتل 5 أشخاص وإصابة 12 في انفجار بالعاصمة\n"
+            "وأضاف الوزير أن الأجور سترتفع بنسبة عشرة في المئة قبل نهاية العام الجاري.")
+    doc = Document(id="d", text=text, raw_text=text, source_path="x", fmt="txt")
+    claims = [c.text for c in find_claims(doc, [])]
+    assert "مقتل 5 أشخاص وإصابة 12 في انفجار بالعاصمة" not in claims
+    assert len(claims) == 2  # the two attributed statements around it stay claims
