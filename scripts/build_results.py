@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-SECTIONS = ["foundation", "clustering", "entities", "events", "scale", "web"]
+SECTIONS = ["foundation", "raw_input", "dates", "stories", "robustness", "speed", "clustering", "entities",
+            "events", "scale", "web"]
 
 
 def main() -> None:

@@ -110,3 +110,35 @@ def test_two_concurrent_runs_on_the_same_input_count_lines_once(tmp_path: Path, 
     ids = [d.id for d in store.documents()]
     assert len(ids) == len(set(ids)) == len(Store(ref_db).documents())
     store.close()
+
+
+@pytest.mark.parametrize("message,words", [
+    ("database or disk is full", ("disk full", "free some space")),
+    ("database is locked", ("locked", "wait")),
+    ("attempt to write a readonly database", ("read-only", "writable")),
+    ("unable to open database file", ("cannot open", "folder")),
+])
+def test_storage_errors_become_one_line_naming_the_database(message: str, words: tuple[str, ...]):
+    from sqlalchemy.exc import OperationalError
+
+    from rasid.serve.cli import storage_error_line
+
+    line = storage_error_line(OperationalError("INSERT INTO documents …", {}, sqlite3.OperationalError(message)),
+                              "/data/news.db")
+    assert line is not None and "/data/news.db" in line and "\n" not in line
+    assert all(w in line for w in words), line
+    assert "INSERT" not in line  # no SQL, no article text
+
+
+def test_disk_full_during_a_run_is_one_line_and_a_non_zero_exit(tmp_path: Path, demo_corpus: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    from sqlalchemy.exc import OperationalError
+
+    def full(*_a, **_k):
+        raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(Store, "add_documents", full)
+    db = tmp_path / "full.db"
+    res = runner.invoke(app, ["run", str(demo_corpus / "sana"), "--db", str(db), "--workers", "1", "-q"])
+    assert res.exit_code == 2
+    assert "disk full" in res.output and str(db) in res.output and "Traceback" not in res.output
