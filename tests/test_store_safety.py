@@ -142,3 +142,72 @@ def test_disk_full_during_a_run_is_one_line_and_a_non_zero_exit(tmp_path: Path, 
     res = runner.invoke(app, ["run", str(demo_corpus / "sana"), "--db", str(db), "--workers", "1", "-q"])
     assert res.exit_code == 2
     assert "disk full" in res.output and str(db) in res.output and "Traceback" not in res.output
+
+
+def test_a_late_duplicate_gets_its_originals_story(tmp_path: Path, demo_corpus: Path):
+    original = demo_corpus / "sana" / "sana-2026-01-27-sharaa-moscow-visit.txt"
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "repost-of-sana.txt").write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    store = Store(tmp_path / "late.db")
+    run([original], store)
+    (orig,) = store.documents()
+    assert orig.story_id
+    run([later], store)  # the duplicate arrives in a later run than its original
+    dup = store.document("repost-of-sana")
+    assert dup.duplicate_of == orig.id and dup.story_id == orig.story_id
+    (story,) = store.stories([orig.story_id])
+    assert "repost-of-sana" in story.doc_ids
+    store.close()
+
+
+@pytest.mark.parametrize("point", ["stories.chunk", "compare.story"])
+def test_a_kill_inside_the_story_stage_resumes_to_the_same_export(tmp_path: Path, demo_corpus: Path, point: str):
+    import subprocess
+    import sys
+
+    from rasid.serve.export import build_export
+
+    inputs = [str(demo_corpus / n) for n in ("sana", "rt_arabic", "tass_ar", "enab_baladi")]
+    ref = Store(tmp_path / "ref.db")
+    run(inputs, ref)
+    want = build_export(ref)
+    ref.close()
+    db = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "rasid", "run", *inputs, "--db", str(db), "-q"]
+    killed = subprocess.run(cmd, env={**os.environ, "RASID_FAULT": point}, capture_output=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr.decode()[-300:]
+    store = Store(db)
+    assert len(store.stories()) < len(want["stories"])  # the kill really cost stories
+    store.close()
+    resumed = subprocess.run(cmd, capture_output=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr.decode()[-300:]
+    store = Store(db)
+    got = build_export(store)
+    store.close()
+    assert got == want
+
+
+def test_concurrent_runs_on_different_inputs_leave_no_empty_or_missing_story(tmp_path: Path, demo_corpus: Path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "two.db"
+    Store(db).close()
+    halves = [[str(demo_corpus / n) for n in ("sana", "rt_arabic", "tass_ar")],
+              [str(demo_corpus / n) for n in ("enab_baladi", "alarabiya", "aawsat")]]
+    procs = [subprocess.Popen([sys.executable, "-m", "rasid", "run", *h, "--db", str(db), "-q", "--workers", "1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for h in halves]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()[-500:]
+    store = Store(db)
+    stories = {s.id: s for s in store.stories()}
+    clustered = [d for d in store.documents() if d.duplicate_of is None and d.story_id]
+    assert clustered and all(d.story_id in stories for d in clustered)
+    assert all(s.doc_ids for s in stories.values())
+    from rasid.stories.cluster import StoryClusterer
+
+    state = StoryClusterer.load(store.get_state("clusterer"))
+    assert {d.id for d in clustered} <= set(state.assignments)  # neither run's assignments were overwritten
+    store.close()

@@ -31,7 +31,7 @@ from rasid.ingest.readers import iter_paths, read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.run.executors import Executor, resource
 from rasid.run.faults import checkpoint
-from rasid.store import STAGE_EXTRACTED, STAGE_STORED, Store
+from rasid.store import STAGE_EXTRACTED, STAGE_STORED, StaleStateError, Store, state_digest
 from rasid.text.langid import detect_language
 from rasid.text.normalize import words
 
@@ -511,7 +511,9 @@ def load_clusterer(store: Store, report: RunReport, cfg: RunConfig | None = None
     if (problem := config_mismatch(state, settings)) is not None:
         report.notes.append(problem)
         return None
-    return StoryClusterer.load(state, config=settings.cluster, settings=settings)
+    clusterer = StoryClusterer.load(state, config=settings.cluster, settings=settings)
+    clusterer.stored_digest = state_digest(state)
+    return clusterer
 
 
 def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], dict[str, list], dict[str, list]]:
@@ -523,13 +525,25 @@ def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], 
                  timexes: dict[str, list], report: RunReport, vectors: np.ndarray | None = None) -> set[str]:
     """Assign one chunk and store the assignments with the clusterer state; returns the stories touched.
 
-    The chunk's coded events are read here: their lead events give each article's main event.
+    The chunk's coded events are read here: their lead events give each article's main event. If another
+    process stored a newer clusterer state meanwhile (a concurrent run), the clusterer reloads it and the
+    chunk is assigned again, so neither run overwrites the other's stories.
     """
     events = _by_doc(store.events([d.id for d in docs]))
-    assignments = clusterer.add(docs, mentions, timexes, vectors=vectors, events=events)
-    store.assign_stories(assignments, clusterer.dump())
-    report.clustered += len(assignments)
-    return set(assignments.values())
+    for _attempt in range(20):
+        assignments = clusterer.add(docs, mentions, timexes, vectors=vectors, events=events)
+        state = clusterer.dump()
+        try:
+            store.assign_stories(assignments, state, based_on=getattr(clusterer, "stored_digest", None))
+        except StaleStateError:
+            clusterer.restore(store.get_state("clusterer"))
+            clusterer.stored_digest = state_digest(store.get_state("clusterer"))
+            vectors = None  # the pending documents may differ now: embed them again
+            continue
+        clusterer.stored_digest = state_digest(state)
+        report.clustered += len(assignments)
+        return set(assignments.values())
+    raise StaleStateError("the clusterer state kept changing under this run; run again")
 
 
 def _by_doc(items: Iterable, doc_ids: Iterable[str] = ()) -> dict[str, list]:

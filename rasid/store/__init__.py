@@ -5,9 +5,19 @@
 whose methods are the only way the rest of rasid reads or writes the database.
 """
 
-from rasid.store.facade import STORY_SORTS, NormText, Store, StoreMissingError, StoryFilter, db_url
+from rasid.store.facade import (
+    STORY_SORTS,
+    NormText,
+    StaleStateError,
+    Store,
+    StoreMissingError,
+    StoryFilter,
+    db_url,
+    state_digest,
+)
 from rasid.store.fulltext import DocumentFilter, SearchIndex
 from rasid.store.schema import STAGE_CLUSTERED, STAGE_EXTRACTED, STAGE_STORED, Base
 
 __all__ = ["STAGE_CLUSTERED", "STAGE_EXTRACTED", "STAGE_STORED", "Base", "DocumentFilter", "NormText",
-           "STORY_SORTS", "SearchIndex", "Store", "StoreMissingError", "StoryFilter", "db_url"]
+           "STORY_SORTS", "SearchIndex", "StaleStateError", "Store", "StoreMissingError", "StoryFilter",
+           "db_url", "state_digest"]

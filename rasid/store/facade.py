@@ -8,6 +8,7 @@ in ``rasid.store.schema``; rows become dataclasses through ``rasid.store.mapping
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import time
@@ -493,14 +494,22 @@ class Store:
             return [CONFLICT.to_model(r) for r in s.scalars(q.order_by(ConflictRow.story_id, ConflictRow.id))]
 
     # ---- stories ---------------------------------------------------------------------------
-    def assign_stories(self, assignments: dict[str, str], state: bytes | None) -> None:
+    def assign_stories(self, assignments: dict[str, str], state: bytes | None,
+                       based_on: str | None = None) -> None:
         """Record doc→story, the stories left to analyse, and the clusterer state in one transaction.
 
         Duplicates follow their original's story. Because the pending marks commit with the assignments,
         a run killed before the analysis is saved still knows which stories to analyse when it resumes.
+        ``based_on``: ``state_digest`` of the stored state the caller's clusterer started from; if another
+        process saved a newer state meanwhile, ``StaleStateError`` is raised and nothing is written (the
+        caller reloads and assigns again), so concurrent runs never overwrite each other's stories.
         """
         with self.session() as s, s.begin():
             _write_lock(s)
+            if based_on is not None:
+                row = s.get(StateRow, "clusterer")
+                if state_digest(None if row is None else bytes(row.value)) != based_on:
+                    raise StaleStateError("the stored clusterer state changed since it was loaded")
             ids = list(assignments)
             for i in range(0, len(ids), IN_CHUNK):
                 chunk = ids[i:i + IN_CHUNK]
@@ -829,6 +838,15 @@ def _add_missing_columns(conn: Connection) -> None:
             default = col.default.arg if col.default is not None and col.default.is_scalar else None
             extra = f" DEFAULT {default!r}" if isinstance(default, (int, float, str)) else ""
             conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
+
+
+class StaleStateError(RuntimeError):
+    """Another process saved a newer incremental state than the one this process started from."""
+
+
+def state_digest(state: bytes | None) -> str:
+    """Identity of a stored state blob (``""`` for none), to detect a concurrent writer."""
+    return "" if state is None else hashlib.sha1(state).hexdigest()
 
 
 class StoreMissingError(FileNotFoundError):

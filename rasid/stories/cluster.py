@@ -122,6 +122,7 @@ class StoryClusterer:
         if config is not None and config != settings.cluster:
             settings = replace(settings, cluster=config)
         self.settings = settings
+        self.stored_digest: str | None = None  # digest of the stored state this one continues (see Store)
         self.config = settings.cluster
         self.embedder = embedder if embedder is not None else Embedder.load(self.settings.embed.backend)
         self.idf = idf if idf is not None else IdfTable.load()
@@ -159,6 +160,12 @@ class StoryClusterer:
         self._dense = dense
         self._n_dense = len(dense) if self.embedder.dim else 0
         return self
+
+    def restore(self, state: bytes | None) -> None:
+        """Replace this clusterer's state in place with ``state`` (same config and embedder), e.g. after a
+        concurrent run stored a newer one; code holding this object sees the new state."""
+        fresh = type(self).load(state, config=self.config, embedder=self.embedder, settings=self.settings)
+        self.__dict__.update(fresh.__dict__)
 
     def dump(self) -> bytes:
         """Opaque state: assignments, story stats, and the recent rows of the candidate index."""
