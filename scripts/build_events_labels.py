@@ -40,7 +40,7 @@ def parse_event(sent: str, spec: str) -> dict:
     parts = head.split(":")
     ev = {"type": parts[0], "mode": None if parts[1] == "-" else parts[1], "status": STATUS[parts[2]],
           "background": len(parts) > 3 and parts[3] == "b", "trigger": None, "actors": [], "targets": []}
-    for key, val in zip(rest[0::2], rest[1::2]):
+    for key, val in zip(rest[0::2], rest[1::2], strict=True):
         val = val.strip()
         if key == "trig":
             ev["trigger"] = locate(sent, val)
