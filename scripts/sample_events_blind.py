@@ -5,7 +5,9 @@ Every sentence of those articles (``rasid.text.spans.sentences`` over the ``text
 the sample is half uniform over all candidates and half over the candidates holding an error-family cue word
 (look-alike triggers, court, mockery/warning, sanctions, aid, release, strikes, denial/modality), seed 2026.
 
-Usage: python scripts/sample_events_blind.py [--data ../shared/data] [--n 460] --out /tmp/sample.jsonl
+``--split train`` samples the same way from every other ANT article (train/dev labelling; sids ``trNNNN``).
+
+Usage: python scripts/sample_events_blind.py [--data /work/shared/data] [--n 460] [--split test|train] --out FILE
 """
 
 from __future__ import annotations
@@ -36,12 +38,16 @@ def sha(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def candidates(data: Path) -> list[dict]:
+def in_test(d: dict) -> bool:
+    return d["src"] in TEST_OUTLETS and TEST_MONTH in d["time"]
+
+
+def candidates(data: Path, split: str = "test") -> list[dict]:
     out, seen = [], set()
     for f in sorted(glob.glob(str(data / "ant_multisource" / "jsonl" / "*.jsonl"))):
         for line in open(f, encoding="utf-8"):
             d = json.loads(line)
-            if d["src"] not in TEST_OUTLETS or TEST_MONTH not in d["time"]:
+            if in_test(d) != (split == "test"):
                 continue
             for s in sentences(d["text"]):
                 txt = d["text"][s.start:s.end]
@@ -58,9 +64,11 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--n", type=int, default=460)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--split", choices=["test", "train"], default="test",
+                    help="train: every ANT article outside the reserved outlets/month")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
-    cands = candidates(args.data)
+    cands = candidates(args.data, args.split)
     rng = random.Random(args.seed)
     uniform = rng.sample(cands, args.n // 2)
     taken = {(c["doc_id"], c["sent_start"]) for c in uniform}
@@ -68,7 +76,7 @@ def main() -> None:
     sample = uniform + rng.sample(cued, args.n - len(uniform))
     with open(args.out, "w", encoding="utf-8") as f:
         for i, c in enumerate(sample):
-            c["sid"] = f"t{i:03d}"
+            c["sid"] = f"{args.split[:2]}{i:04d}" if args.split == "train" else f"t{i:03d}"
             c["sampled"] = "uniform" if i < len(uniform) else "cue"
             f.write(json.dumps(c, ensure_ascii=False) + "\n")
     print(f"{len(cands)} candidate sentences ({sum(c['cue'] for c in cands)} with a cue); wrote {len(sample)}")
