@@ -78,6 +78,8 @@ def main() -> None:
         for r in out:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     print(f"{len(out)} sentences, {sum(len(r['events']) for r in out)} events, {errors} errors")
+    if errors:
+        sys.exit(1)  # a record with a dropped event must not be committed
 
 
 if __name__ == "__main__":
