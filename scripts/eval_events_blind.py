@@ -156,7 +156,7 @@ def main() -> None:
                 bg["ok"] += e["background"] == any(ev.background for ev, _ in p_evs)
     all_gold = [e for g in usable for e in g["events"]]
 
-    print(f"blind test set: {len(usable)} sentences ({sum(1 for g in usable if not g['events'])} with no event), "
+    print(f"{args.labels.name}: {len(usable)} sentences ({sum(1 for g in usable if not g['events'])} with no event), "
           f"{len(all_gold)} gold events, {len({g['doc_id'] for g in usable})} articles; "
           f"ner={'off' if args.no_ner else 'on'} classifier={'off' if args.no_classifier else 'on'}")
     p, r, f = prf(det["tp"], det["fp"], det["fn"])

@@ -72,7 +72,10 @@ def test_test_set_only_reserved_outlets_and_month():
 def test_train_set_well_formed_and_disjoint_from_test():
     recs = _records("train.jsonl")
     _check(recs)
-    test_docs = {r["doc_id"] for r in _records("test.jsonl")}
+    test = _records("test.jsonl")
+    test_docs = {r["doc_id"] for r in test}
+    test_sha = {r["sha"] for r in test}
     for r in recs:
         assert r["doc_id"] not in test_docs
+        assert r["sha"] not in test_sha, r["sid"]  # same sentence text reprinted elsewhere
         assert not re.fullmatch(r"(BB|FR)-[A-Za-z]+-\d+-201808\d\d", r["doc_id"]), r["doc_id"]
