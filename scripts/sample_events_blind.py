@@ -1,0 +1,86 @@
+"""Seeded sampler of the blind event test set (ids and offsets only; text stays in /work/shared/data).
+
+Reserved for test: ANT multi-source, outlets BBC and france24, articles dated August 2018 (see eval/events/README.md).
+Every sentence of those articles (``rasid.text.spans.sentences`` over the ``text`` field, 6-70 words) is a candidate;
+the sample is half uniform over all candidates and half over the candidates holding an error-family cue word
+(look-alike triggers, court, mockery/warning, sanctions, aid, release, strikes, denial/modality), seed 2026.
+
+``--split train`` samples the same way from every other ANT article (train/dev labelling; sids ``trNNNN``).
+
+Usage: python scripts/sample_events_blind.py [--data /work/shared/data] [--n 460] [--split test|train] --out FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rasid.text.spans import sentences  # noqa: E402
+
+DEFAULT_DATA = Path("/work/shared/data")
+TEST_OUTLETS = {"BBC", "france24"}
+TEST_MONTH = "Aug 2018"
+CUES = re.compile(
+    "حركة|وقع|خلية|تحالف|دعم|محكمة|حكم|سجن|إعدام|سخر|حمل|مسؤولية|حذر|عقوبات|مساعدات|إغاثة|أفرج|إطلاق سراح|"
+    "غارة|غارات|قصف|ضربة|ضربات|نفى|رفض التعليق|قد |من المتوقع|هدد|السلطات|قوات|اعتقل|مظاهر|احتجاج|هجوم")
+
+
+def sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def in_test(d: dict) -> bool:
+    return d["src"] in TEST_OUTLETS and TEST_MONTH in d["time"]
+
+
+def candidates(data: Path, split: str = "test") -> list[dict]:
+    out, seen = [], set()
+    for f in sorted(glob.glob(str(data / "ant_multisource" / "jsonl" / "*.jsonl"))):
+        for line in open(f, encoding="utf-8"):
+            d = json.loads(line)
+            if in_test(d) != (split == "test"):
+                continue
+            for s in sentences(d["text"]):
+                txt = d["text"][s.start:s.end]
+                if not 6 <= len(txt.split()) <= 70 or txt in seen:
+                    continue
+                seen.add(txt)
+                out.append({"doc_id": d["docno"], "sent_start": s.start, "sent_end": s.end, "sha": sha(txt),
+                            "cue": bool(CUES.search(txt)), "_text": txt})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--n", type=int, default=460)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--split", choices=["test", "train"], default="test",
+                    help="train: every ANT article outside the reserved outlets/month")
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+    cands = candidates(args.data, args.split)
+    rng = random.Random(args.seed)
+    uniform = rng.sample(cands, args.n // 2)
+    taken = {(c["doc_id"], c["sent_start"]) for c in uniform}
+    cued = [c for c in cands if c["cue"] and (c["doc_id"], c["sent_start"]) not in taken]
+    sample = uniform + rng.sample(cued, args.n - len(uniform))
+    with open(args.out, "w", encoding="utf-8") as f:
+        for i, c in enumerate(sample):
+            c["sid"] = f"{args.split[:2]}{i:04d}" if args.split == "train" else f"t{i:03d}"
+            c["sampled"] = "uniform" if i < len(uniform) else "cue"
+            f.write(json.dumps(c, ensure_ascii=False) + "\n")
+    print(f"{len(cands)} candidate sentences ({sum(c['cue'] for c in cands)} with a cue); wrote {len(sample)}")
+
+
+if __name__ == "__main__":
+    main()
