@@ -3,7 +3,8 @@
 Writes candidate sentences (doc id, offsets, family tags, text) to a scratch file OUTSIDE the repository
 for annotation; only ids and offsets end up in eval/ner/news_test.jsonl. Reproducible: same data + seed
 -> same sample. Families over-represent the CRF error families (eval/ner/ANNOTATION.md); "random" is a
-plain random draw.
+plain random draw. eval/ner/news_test.jsonl record ``id`` = line index of this output (seed 2026
+reproduces it exactly; checked).
 
 Usage: python scripts/dev/sample_news_ner.py [--data ../shared/data] [--seed 2026] --out /tmp/x.jsonl
 """
