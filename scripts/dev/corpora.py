@@ -111,3 +111,27 @@ def aqmar_split(folder: Path) -> tuple[list[Path], list[Path]]:
     test = files[::4]
     train = [p for p in files if p not in test]
     return train, test
+
+
+SPLITS_FILE = Path(__file__).resolve().parents[2] / "eval" / "ner" / "splits.json"
+
+
+def _ranges(sents: list[Sentence], ranges: list[list[int]]) -> list[Sentence]:
+    return [s for a, b in ranges for s in sents[a:b]]
+
+
+def frozen_split(data: Path, part: str, splits: Path = SPLITS_FILE) -> dict[str, list[Sentence]]:
+    """Sentences of one part ("train" / "dev" / "test") of the frozen document-level split
+    (eval/ner/splits.json), per corpus. The "test" part is to be reported once, at the end."""
+    if part not in ("train", "dev", "test"):
+        raise ValueError(part)
+    import json
+
+    sp = json.loads(splits.read_text(encoding="utf-8"))
+    aner = read_anercorp(data / sp["anercorp"]["file"])
+    woj = {f: read_wojood(data / "wojood_sample" / f) for f in sp["wojood_sample"][part]}
+    return {
+        "anercorp": _ranges(aner, sp["anercorp"][part]),
+        "wojood": [s for f, r in sp["wojood_sample"][part].items() for s in _ranges(woj[f], r)],
+        "aqmar": [s for f in sp["aqmar"][part] for s in read_aqmar(data / "aqmar" / f)],
+    }
