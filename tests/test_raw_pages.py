@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from rasid.clean.lines import clean_page
 from rasid.ingest.page import date_line, infer_from_text, outlet_from_host, read_page
 from rasid.ingest.readers import read_file, read_inputs
@@ -70,7 +72,7 @@ def test_cleaning_keeps_the_body_and_drops_metadata_captions_and_furniture(tmp_p
 
 def test_folder_name_is_never_the_outlet(tmp_path: Path) -> None:
     art = _read(tmp_path, f"عنوان بلا موقع معروف في هذه الصفحة\n{BODY1}\n{BODY2}\n", folder="aljazeera")
-    assert art.outlet is None  # shown as unknown; the folder "aljazeera" says nothing about the file
+    assert art.outlet == "unknown"  # the folder "aljazeera" says nothing about the file
     forced = [x for x in read_inputs([tmp_path / "aljazeera"], outlet="mydesk") if isinstance(x, RawArticle)]
     assert [a.outlet for a in forced] == ["mydesk"]  # rasid run --outlet NAME
 
@@ -177,3 +179,19 @@ def test_a_section_subhead_is_not_a_claim() -> None:
     claims = [c.text for c in find_claims(doc, [])]
     assert "مقتل 5 أشخاص وإصابة 12 في انفجار بالعاصمة" not in claims
     assert len(claims) == 2  # the two attributed statements around it stay claims
+
+
+@pytest.mark.parametrize("sentence,published", [
+    ("أعلنت الوزارة اليوم الأربعاء 28 يناير 2026 عن خطة جديدة لدعم المزارعين.", "2026-01-28"),
+    ("وكان الوزير قد التقى أمس الثلاثاء 27 يناير 2026 نظيره التركي في أنقرة.", "2026-01-28"),
+    ("وقع الانفجار أول أمس الاثنين 26 يناير 2026 في حي الميدان وسط دمشق.", "2026-01-28"),
+    ("وكان الانفجار قد وقع مساء أمس الأول الاثنين 26 يناير 2026 قرب المرفأ.", "2026-01-28"),
+    ("تنطلق غداً الخميس 29 يناير 2026 أعمال المؤتمر الاقتصادي في الرياض.", "2026-01-28"),
+    ("تنطلق غدا الجمعة 29 يناير 2026 أعمال المؤتمر.", None),  # 29 January 2026 is a Thursday: nothing pinned
+    ("وكانت الحكومة قد أقرت الخطة في 15 يناير 2025 بعد نقاش طويل.", None),  # a background date alone
+])
+def test_publication_day_counted_from_today_yesterday_and_tomorrow(sentence: str, published: str | None) -> None:
+    from rasid.ingest.page import infer_from_text
+
+    found = infer_from_text([sentence])
+    assert (found[0].date().isoformat() if found else None) == published

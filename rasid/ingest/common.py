@@ -23,7 +23,8 @@ MAX_ARTICLE_CHARS = 2_000_000  # one article longer than this is refused, not tr
 MAX_ID_CHARS = 300  # the store's id columns: checked here so SQLite and PostgreSQL refuse the same records
 MAX_OUTLET_CHARS = 200
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-WARNING = "warning: "  # a Skip whose reason starts so is a note about a stored article, not a refusal
+WARNING = "warning: "
+UNKNOWN_OUTLET = "unknown"  # the outlet of an article that names none (see readers._named)  # a Skip whose reason starts so is a note about a stored article, not a refusal
 
 
 def path_text(path: str | Path) -> str:

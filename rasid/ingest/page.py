@@ -393,14 +393,31 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
     return info
 
 
-_TODAY_RE = re.compile(rf"(?<![^\W\d_])(?P<rel>اليوم|امس|الامس|مساء\s+اليوم|مساء\s+امس|صباح\s+اليوم|صباح\s+امس)\s+"
+_TODAY_RE = re.compile(rf"(?<![^\W\d_])(?P<rel>اول\s+امس|امس\s+الاول|اليوم|امس|الامس|غدا|غد|مساء\s+اليوم|"
+                       rf"مساء\s+امس|صباح\s+اليوم|صباح\s+امس|مساء\s+غد|صباح\s+غد)\s+"
                        rf"(?P<wd>{_alt(WEEKDAYS)}){_W}\s*[،,(]?\s*")
 _AFTER_RE = re.compile(r"^[\s،,(]*(?:الموافق\s+)?")
 
 
+# how many days the named day lies before the publication day: «أمس الثلاثاء 27 يناير» → published the 28th;
+# «أول أمس» (the day before yesterday) → +2; «غداً الأحد 1 فبراير» → published the day before
+_DAYS_FROM_PUBLICATION = {"اليوم": 0, "امس": 1, "اول امس": 2, "غد": -1}
+
+
+def _rel_word(rel: str) -> str:
+    words = rel.split()
+    if words[0] in ("مساء", "صباح"):
+        words = words[1:]
+    key = " ".join(words)
+    if key in ("امس الاول", "اول امس"):
+        return "اول امس"
+    return {"الامس": "امس", "غدا": "غد"}.get(key, key)
+
+
 def infer_from_text(lines: list[str]) -> tuple[datetime, str] | None:
-    """The publication day when the text pins it down: "اليوم"/"أمس" with a weekday *and* an absolute date
-    that the weekday agrees with (``أعلنت الوزارة اليوم الأربعاء 28 يناير 2026``). Returns the day and the
+    """The publication day when the text pins it down: "اليوم"/"أمس"/"أول أمس"/"غداً" with a weekday *and* an
+    absolute date that the weekday agrees with (``أعلنت الوزارة اليوم الأربعاء 28 يناير 2026``), counted back
+    or forward from that day. Returns the day and the
     evidence with a confidence (stored as ``date_source``); a weekday alone, or a date alone (it may be
     background: ``في 15 يناير 2025``), pins nothing."""
     from datetime import timedelta
@@ -415,7 +432,7 @@ def infer_from_text(lines: list[str]) -> tuple[datetime, str] | None:
             day = hit[0]
             if day.weekday() != WEEKDAYS[m["wd"]]:
                 continue  # the weekday does not agree with the date: nothing is pinned down
-            pub = day + timedelta(days=1) if "امس" in m["rel"] else day
+            pub = day + timedelta(days=_DAYS_FROM_PUBLICATION[_rel_word(m["rel"])])
             quote = line[offs[m.start()]:offs[min(len(norm), m.end() + hit[1].end())]].strip()
             return pub, f"inferred from the text (confidence 0.9): '{quote[:120]}'"
     return None

@@ -19,6 +19,7 @@ from rasid.ingest.common import (
     MAX_ARTICLE_CHARS,
     MAX_FILE_BYTES,
     MAX_ID_CHARS,
+    UNKNOWN_OUTLET,
     WARNING,
     check_limits,
     date_from_url,
@@ -85,10 +86,18 @@ def read_inputs(paths: Iterable[str | Path], outlet: str | None = None) -> Itera
         if isinstance(p, str) and p.startswith(("http://", "https://")):
             from rasid.ingest.feeds import read_feed_url
 
-            yield from with_safe_urls(read_feed_url(p))
+            yield from (_named(x) for x in with_safe_urls(read_feed_url(p)))
             continue
         for path in iter_paths([p]):
             yield from read_file(path)
+
+
+def _named(item: RawArticle | Skip) -> RawArticle | Skip:
+    """An article whose outlet nothing identifies (no field, host, site name, credit or dateline) is from
+    ``unknown`` — said plainly rather than guessed (never the folder's name) or left blank."""
+    if isinstance(item, RawArticle) and not (item.outlet or "").strip():
+        return dataclasses.replace(item, outlet=UNKNOWN_OUTLET)
+    return item
 
 
 def read_file(path: Path) -> Iterator[RawArticle | Skip]:
@@ -103,7 +112,7 @@ def read_file(path: Path) -> Iterator[RawArticle | Skip]:
     try:
         for item in with_safe_urls(_read_regular(path, src)):
             if isinstance(item, RawArticle):
-                item = check_limits(item) or item
+                item = check_limits(_named(item)) or _named(item)
             if isinstance(item, Skip):  # its id or reason may quote a damaged value: keep it storable
                 item = Skip(*(without_surrogates(v)[0] if v else v
                               for v in (item.source_path, item.reason, item.doc_id)))
