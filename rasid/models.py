@@ -122,7 +122,12 @@ class Event:
     actors: list[str] = field(default_factory=list)  # entity ids
     targets: list[str] = field(default_factory=list)  # entity ids
     place: str | None = None  # entity id of a LOC
-    date: str | None = None  # ISO date
+    date: str | None = None  # ISO date (the first day/period of a range)
+    # From the time expression that dates the event: its last period when it is a range
+    # («من 15 إلى 17 مارس» → date 15th, date_end 17th) and its granularity (day | week | month | …);
+    # a publication-day fallback is granularity "day"; both None when the event is undated.
+    date_end: str | None = None
+    granularity: str | None = None
     background: bool = False  # refers to an earlier event than the article reports
     confidence: float = 1.0
 
@@ -174,6 +179,8 @@ class TimelineEntry:
     event_id: str | None = None
     background: bool = False
     sources: list[str] = field(default_factory=list)  # outlets
+    date_end: str | None = None  # last period of a range, as on the event
+    granularity: str | None = None  # day | week | month | … of ``date``
 
 
 @dataclass

@@ -88,7 +88,8 @@ def samples() -> dict[type, object]:
                            value_end="2026-01-29")
     event = Event(id="ev-1", doc_id="sana-1", type="CONSULT", sent_start=0, sent_end=TEXT.index("\n"),
                   trigger="وصل", mode="visit", cameo="042", actors=["per:sharaa"], targets=["loc:moscow"],
-                  place="loc:moscow", date="2026-01-28", background=True, confidence=0.7)
+                  place="loc:moscow", date="2026-01-28", date_end="2026-01-29", granularity="day",
+                  background=True, confidence=0.7)
     claim = Claim(id="cl-1", doc_id="sana-1", start=q0, end=q1, text=TEXT[q0:q1], outlet="sana",
                   speaker="per:peskov", speaker_text="دميتري بيسكوف", story_id="s-visit", slot="visit_type",
                   value="عمل", group="g-1")
@@ -98,7 +99,8 @@ def samples() -> dict[type, object]:
     story = Story(id="s-visit", doc_ids=["sana-1"], title="الشرع في موسكو",
                   summary=[SummarySentence("sana-1", 0, 10, TEXT[:10])],
                   timeline=[TimelineEntry("2026-01-28", TEXT[:10], "sana-1", 0, 10, event_id="ev-1",
-                                          background=True, sources=["sana"])],
+                                          background=True, sources=["sana"], date_end="2026-01-29",
+                                          granularity="day")],
                   first_date=published, last_date=datetime(2026, 1, 29, 12))
     storyline = Storyline(id="l-s-visit", story_ids=["s-visit", "s-call"], title="الشرع في موسكو",
                           first_date=published, last_date=datetime(2026, 1, 30), outlets=["rt", "sana"], size=3)

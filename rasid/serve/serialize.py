@@ -143,8 +143,9 @@ DOCUMENT: Serializer[Document] = Serializer(Document, outputs={
 # nested in a story, the same in every output: all their fields
 SUMMARY_SENTENCE: Serializer[SummarySentence] = Serializer(
     SummarySentence, outputs={"json": tuple(f.name for f in fields(SummarySentence))})
-TIMELINE_ENTRY: Serializer[TimelineEntry] = Serializer(
-    TimelineEntry, outputs={"json": tuple(f.name for f in fields(TimelineEntry))})
+_RANGE = ("date", "date_end", "granularity")  # a date and its range, written side by side
+TIMELINE_ENTRY: Serializer[TimelineEntry] = Serializer(TimelineEntry, outputs={
+    "json": (*_RANGE, *(f.name for f in fields(TimelineEntry) if f.name not in _RANGE))})
 
 _STORY_HEAD = ("id", "title", "documents", "outlets", "first_date", "last_date", "storyline")
 STORY: Serializer[Story] = Serializer(Story, outputs={
@@ -195,8 +196,8 @@ def _sentence(e: Event, ctx: Mapping[str, Any]) -> dict[str, object]:
     return {"start": e.sent_start, "end": e.sent_end, "text": ctx["text"][e.sent_start:e.sent_end]}
 
 
-_EVENT_HEAD = ("id", "type", "mode", "cameo", "actors", "targets", "place", "date", "background", "doc",
-               "story", "trigger")
+_EVENT_HEAD = ("id", "type", "mode", "cameo", "actors", "targets", "place", "date", "date_end",
+               "granularity", "background", "doc", "story", "trigger")
 EVENT: Serializer[Event] = Serializer(Event, outputs={
     "api": (*_EVENT_HEAD, "confidence", "sentence"),
     "export": (*_EVENT_HEAD, "sentence"),
@@ -227,7 +228,7 @@ SKIP: Serializer[Skip] = Serializer(
     getters={"source": field_value("source_path"), "doc": field_value("doc_id")})
 
 TIMEX: Serializer[TimeExpression] = Serializer(TimeExpression, outputs={
-    "api": ("doc", "start", "end", "text", "value", "granularity", "relation"),
+    "api": ("doc", "start", "end", "text", "value", "value_end", "granularity", "relation"),
 }, getters={"doc": field_value("doc_id")})
 
 HIT: Serializer[Hit] = Serializer(Hit, outputs={

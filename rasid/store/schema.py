@@ -137,6 +137,8 @@ class EventRow(Base):
     targets: Mapped[list] = mapped_column(JSON, default=list)
     place: Mapped[str | None] = mapped_column(String(300))
     date: Mapped[str | None] = mapped_column(String(32), index=True)
+    date_end: Mapped[str | None] = mapped_column(String(32))  # last period of a range
+    granularity: Mapped[str | None] = mapped_column(String(16))  # of the dating time expression
     sent_start: Mapped[int] = mapped_column(Integer)
     sent_end: Mapped[int] = mapped_column(Integer)
     trigger: Mapped[str] = mapped_column(Text, default="")
