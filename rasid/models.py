@@ -8,7 +8,7 @@ normalised), so a UI can highlight exactly what a fact came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 
 @dataclass
@@ -25,6 +25,7 @@ class RawArticle:
     published: datetime | None = None
     date_source: str | None = None  # metadata | header-line | html-meta | url | none
     encoding: str = "utf-8"
+    published_offset_minutes: int | None = None  # UTC offset the source gave with ``published`` (naive UTC)
 
 
 @dataclass
@@ -59,6 +60,26 @@ class Document:
     duplicate_of: str | None = None
     duplicate_score: float | None = None
     story_id: str | None = None
+    # ``published`` is the instant in naive UTC (for ordering); this is the UTC offset the source wrote it
+    # with (+120 for Cairo's "+02:00"), None when it gave none. The local calendar day (what the reader
+    # saw, what «اليوم» and «أمس» mean) is ``published_local``.
+    published_offset_minutes: int | None = None
+
+    @property
+    def published_local(self) -> datetime | None:
+        """The publication time as the outlet's wall clock showed it (naive); ``published`` without an offset."""
+        if self.published is None or not self.published_offset_minutes:
+            return self.published
+        return self.published + timedelta(minutes=self.published_offset_minutes)
+
+    @property
+    def published_stamp(self) -> datetime | None:
+        """What readers are shown: the local wall time with its offset (aware, the same instant as
+        ``published``) when the source gave one, else ``published`` unchanged."""
+        local = self.published_local
+        if local is None or self.published_offset_minutes is None:
+            return local
+        return local.replace(tzinfo=timezone(timedelta(minutes=self.published_offset_minutes)))
 
 
 @dataclass

@@ -80,7 +80,8 @@ def samples() -> dict[type, object]:
                    title="الشرع في موسكو", url="https://sana.sy/?p=1", outlet="sana", published=published,
                    date_source="html-meta", language="ar", content_hash="c1", raw_hash="r1",
                    inferred_from=datetime(2026, 1, 27), inferred_to=datetime(2026, 1, 29),
-                   removed_lines=["رأس الصفحة"], duplicate_of="rt-1", duplicate_score=0.93, story_id="s-visit")
+                   removed_lines=["رأس الصفحة"], duplicate_of="rt-1", duplicate_score=0.93, story_id="s-visit",
+                   published_offset_minutes=120)
     mention = Mention("sana-1", s, e, "موسكو", "LOC", entity_id="loc:moscow", confidence=0.8)
     entity = Entity(id="loc:moscow", type="LOC", name="موسكو", aliases=["موسكو", "مسكو"], confidence=0.9,
                     lat=55.75, lon=37.62, country="RU", geonames_id=524901, titles=["العاصمة الروسية"])

@@ -235,7 +235,7 @@ def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig 
     return Document(
         id=raw.doc_id, text=text, raw_text=raw.text, source_path=raw.source_path, fmt=raw.fmt,
         title=raw.title, url=raw.url, outlet=raw.outlet, published=raw.published, date_source=raw.date_source,
-        language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text, toks),
+        published_offset_minutes=raw.published_offset_minutes, language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text, toks),
         raw_hash=raw_hash(raw), removed_lines=[f"{i}\t{why}\t{line}" for i, why, line in res.removed],
     )
 

@@ -120,6 +120,13 @@ def source_name(path: str | None) -> str | None:
     return f"{name}{sep}{record}"
 
 
+def published_iso(d: Document) -> str | None:
+    """The publication time as the outlet wrote it: local wall time with its UTC offset
+    ("2026-01-27T23:30:00+02:00", the same instant as the stored UTC), or naive ISO when it gave no zone;
+    its first ten characters are the local calendar day the UI shows."""
+    return _iso(d.published_stamp)
+
+
 def _inferred(d: Document) -> list[str | None] | None:
     return [_iso(d.inferred_from), _iso(d.inferred_to)] if d.inferred_from else None
 
@@ -134,6 +141,7 @@ DOCUMENT: Serializer[Document] = Serializer(Document, outputs={
     "export": _DOC_EXPORT,
     "csv": _DOC_EXPORT,
 }, getters={
+    "published": lambda d, _: published_iso(d),
     "published_inferred": lambda d, _: _inferred(d),
     "story": field_value("story_id"),
     "source_name": lambda d, _: source_name(d.source_path),

@@ -30,6 +30,7 @@ class DocumentRow(Base):
     outlet: Mapped[str | None] = mapped_column(String(200), index=True)
     url: Mapped[str | None] = mapped_column(Text)
     published: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    published_offset_minutes: Mapped[int | None] = mapped_column(Integer)  # the source's UTC offset
     date_source: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(16), default="und")
     text: Mapped[str] = mapped_column(Text)

@@ -279,8 +279,8 @@ def _event_date(timexes: list[TimeExpression], doc: Document,
         best = min(dated, key=lambda t: (min(abs(t.start - trigger_at), abs(t.end - trigger_at)),
                                          rank.get(t.granularity, 4)))
         return best.value, best.value_end, best.granularity
-    if doc.published:
-        return doc.published.date().isoformat(), None, "day"
+    if doc.published_local:
+        return doc.published_local.date().isoformat(), None, "day"
     return None, None, None
 
 
@@ -300,7 +300,7 @@ def _mark_background(events: list[Event], doc: Document, gap_days: int) -> None:
     if not dated:
         return
     main = _period_end(dated[0].date_end or dated[0].date)
-    if doc.published and main > doc.published.date():
-        main = doc.published.date()
+    if doc.published_local and main > doc.published_local.date():
+        main = doc.published_local.date()
     for e in dated:
         e.background = (main - _period_end(e.date_end or e.date)).days > gap_days
