@@ -61,3 +61,27 @@ def test_a_stamp_without_zone_is_shown_unchanged() -> None:
     d = Document(id="x", text="", raw_text="", source_path="x", fmt="txt", published=datetime(2026, 1, 28, 9, 30))
     assert d.published_local == d.published
     assert DOCUMENT(d, "api")["published"] == "2026-01-28T09:30:00"
+
+
+NEXT_DAY_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>وكالة</title><link>https://www.example-news.com/</link>
+<item><title>مجلس الوزراء يقر الموازنة</title><link>https://www.example-news.com/a/1</link>
+<pubDate>Wed, 28 Jan 2026 00:05:00 +0300</pubDate>
+<description>أقر مجلس الوزراء اليوم الثلاثاء مشروع الموازنة العامة للدولة، بعد نقاش استمر ساعات.</description></item>
+<item><title>وزير الخارجية يصل عمّان</title><link>https://www.example-news.com/a/2</link>
+<pubDate>Wed, 28 Jan 2026 09:00:00 +0300</pubDate>
+<description>وصل وزير الخارجية اليوم الأربعاء إلى عمّان، بعد محادثات أجراها أمس الثلاثاء في بيروت.</description></item>
+</channel></rss>""".encode()
+
+
+def test_next_day_feed_stamp_is_corrected_from_the_articles_own_weekday() -> None:
+    ahead, right = [clean_article(r, None) for r in parse_feed(NEXT_DAY_FEED, "feed.xml")
+                    if isinstance(r, RawArticle)]
+    # «اليوم الثلاثاء» under a Wednesday stamp: the stamp is a day ahead; moved back, and said so
+    assert ahead.published_local.date().isoformat() == "2026-01-27"
+    assert ahead.published == datetime(2026, 1, 26, 21, 5)
+    assert ahead.date_source.startswith("metadata, corrected -1 day") and "اليوم الثلاثاء" in ahead.date_source
+    [today] = [t for t in find_dates(ahead.id, ahead.text, ahead.published_local) if "اليوم" in t.text]
+    assert today.value == "2026-01-27"
+    # «اليوم الأربعاء … أمس الثلاثاء» agrees with its Wednesday stamp: left alone
+    assert right.published_local.date().isoformat() == "2026-01-28" and right.date_source == "metadata"
