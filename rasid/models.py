@@ -8,7 +8,7 @@ normalised), so a UI can highlight exactly what a fact came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 
 @dataclass
@@ -25,6 +25,7 @@ class RawArticle:
     published: datetime | None = None
     date_source: str | None = None  # metadata | header-line | html-meta | url | none
     encoding: str = "utf-8"
+    published_offset_minutes: int | None = None  # UTC offset the source gave with ``published`` (naive UTC)
 
 
 @dataclass
@@ -59,6 +60,26 @@ class Document:
     duplicate_of: str | None = None
     duplicate_score: float | None = None
     story_id: str | None = None
+    # ``published`` is the instant in naive UTC (for ordering); this is the UTC offset the source wrote it
+    # with (+120 for Cairo's "+02:00"), None when it gave none. The local calendar day (what the reader
+    # saw, what «اليوم» and «أمس» mean) is ``published_local``.
+    published_offset_minutes: int | None = None
+
+    @property
+    def published_local(self) -> datetime | None:
+        """The publication time as the outlet's wall clock showed it (naive); ``published`` without an offset."""
+        if self.published is None or not self.published_offset_minutes:
+            return self.published
+        return self.published + timedelta(minutes=self.published_offset_minutes)
+
+    @property
+    def published_stamp(self) -> datetime | None:
+        """What readers are shown: the local wall time with its offset (aware, the same instant as
+        ``published``) when the source gave one, else ``published`` unchanged."""
+        local = self.published_local
+        if local is None or self.published_offset_minutes is None:
+            return local
+        return local.replace(tzinfo=timezone(timedelta(minutes=self.published_offset_minutes)))
 
 
 @dataclass
@@ -122,7 +143,12 @@ class Event:
     actors: list[str] = field(default_factory=list)  # entity ids
     targets: list[str] = field(default_factory=list)  # entity ids
     place: str | None = None  # entity id of a LOC
-    date: str | None = None  # ISO date
+    date: str | None = None  # ISO date (the first day/period of a range)
+    # From the time expression that dates the event: its last period when it is a range
+    # («من 15 إلى 17 مارس» → date 15th, date_end 17th) and its granularity (day | week | month | …);
+    # a publication-day fallback is granularity "day"; both None when the event is undated.
+    date_end: str | None = None
+    granularity: str | None = None
     background: bool = False  # refers to an earlier event than the article reports
     confidence: float = 1.0
 
@@ -174,6 +200,8 @@ class TimelineEntry:
     event_id: str | None = None
     background: bool = False
     sources: list[str] = field(default_factory=list)  # outlets
+    date_end: str | None = None  # last period of a range, as on the event
+    granularity: str | None = None  # day | week | month | … of ``date``
 
 
 @dataclass

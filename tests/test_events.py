@@ -182,3 +182,18 @@ def test_roles_light_verb_place_nouns_and_visited_object(coder):
                        published=datetime(2026, 1, 28))
         ev = next(e for e in coder.code(doc, build_mentions("r", g["text"], table), []) if e.type == g["type"])
         assert (ev.actors, sorted(ev.targets), ev.place) == (g["actors"], sorted(g["targets"]), g["place"]), g["text"]
+
+
+def test_event_dated_by_a_range_keeps_its_end_and_granularity(coder):
+    text = ("عقد الرئيس الشرع محادثات مع الرئيس بوتين في موسكو من 15 إلى 17 مارس. "
+            "وانسحبت القوات الروسية من مطار القامشلي في فبراير الماضي. "
+            "واتهمت وزارة الخارجية الروسية واشنطن بعرقلة الحل.")
+    doc = Document(id="r1", text=text, raw_text=text, source_path="t", fmt="txt", outlet="sana",
+                   published=datetime(2026, 3, 20))
+    evs = coder.code(doc, build_mentions("r1", text, ENTITIES), find_dates("r1", text, doc.published))
+    talks = next(e for e in evs if e.type == "CONSULT")
+    assert (talks.date, talks.date_end, talks.granularity) == ("2026-03-15", "2026-03-17", "day")
+    retreat = next(e for e in evs if e.type == "RETREAT")
+    assert (retreat.date, retreat.date_end, retreat.granularity) == ("2026-02", None, "month")
+    accuse = next(e for e in evs if e.type == "ACCUSE")  # no date in the sentence: the publication day
+    assert (accuse.date, accuse.date_end, accuse.granularity) == ("2026-03-20", None, "day")

@@ -21,7 +21,8 @@ def test_event_shows_its_sentence_and_only_the_api_shows_confidence() -> None:
     assert api["sentence"] == {"start": 0, "end": SENT_END, "text": "وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء."}
     assert api["confidence"] == 0.7 and "confidence" not in export
     assert {k: v for k, v in api.items() if k != "confidence"} == export
-    assert list(export)[9:11] == ["doc", "story"] and export["story"] == "s-visit"
+    assert list(export)[7:12] == ["date", "date_end", "granularity", "background", "doc"]
+    assert list(export)[12] == "story" and export["story"] == "s-visit"
 
 
 def test_csv_flattens_the_event_sentence_into_columns() -> None:
@@ -56,13 +57,16 @@ def test_document_listing_omits_the_text_and_export_orders_keys_its_own_way() ->
 
 
 def test_story_nests_its_timeline_as_plain_json() -> None:
-    entry = TimelineEntry("2026-01-28", "وصل الرئيس السوري", "sana-1", 0, 17, sources=["sana", "rt_arabic"])
+    entry = TimelineEntry("2026-01-28", "وصل الرئيس السوري", "sana-1", 0, 17, sources=["sana", "rt_arabic"],
+                          date_end="2026-01-29", granularity="day")
     s = Story(id="s-visit", doc_ids=["sana-1", "rt-1"], title="الشرع في موسكو", timeline=[entry],
               last_date=datetime(2026, 1, 29))
     api = STORY(s, "api", outlets=["rt_arabic", "sana"], storyline="l-s-call")
     assert api["size"] == 2 and "size" not in STORY(s, "export", outlets=[], storyline=None)
     assert api["storyline"] == "l-s-call"
-    assert api["timeline"] == [jsonable(entry)] == [{"date": "2026-01-28", "text": "وصل الرئيس السوري",
+    assert list(api["timeline"][0])[:3] == ["date", "date_end", "granularity"]
+    assert api["timeline"] == [jsonable(entry)] == [{"date": "2026-01-28", "date_end": "2026-01-29",
+                                                      "granularity": "day", "text": "وصل الرئيس السوري",
                                                       "doc_id": "sana-1", "start": 0, "end": 17, "event_id": None,
                                                       "background": False, "sources": ["sana", "rt_arabic"]}]
     assert api["last_date"] == "2026-01-29T00:00:00" and api["first_date"] is None

@@ -80,7 +80,8 @@ def samples() -> dict[type, object]:
                    title="الشرع في موسكو", url="https://sana.sy/?p=1", outlet="sana", published=published,
                    date_source="html-meta", language="ar", content_hash="c1", raw_hash="r1",
                    inferred_from=datetime(2026, 1, 27), inferred_to=datetime(2026, 1, 29),
-                   removed_lines=["رأس الصفحة"], duplicate_of="rt-1", duplicate_score=0.93, story_id="s-visit")
+                   removed_lines=["رأس الصفحة"], duplicate_of="rt-1", duplicate_score=0.93, story_id="s-visit",
+                   published_offset_minutes=120)
     mention = Mention("sana-1", s, e, "موسكو", "LOC", entity_id="loc:moscow", confidence=0.8)
     entity = Entity(id="loc:moscow", type="LOC", name="موسكو", aliases=["موسكو", "مسكو"], confidence=0.9,
                     lat=55.75, lon=37.62, country="RU", geonames_id=524901, titles=["العاصمة الروسية"])
@@ -88,7 +89,8 @@ def samples() -> dict[type, object]:
                            value_end="2026-01-29")
     event = Event(id="ev-1", doc_id="sana-1", type="CONSULT", sent_start=0, sent_end=TEXT.index("\n"),
                   trigger="وصل", mode="visit", cameo="042", actors=["per:sharaa"], targets=["loc:moscow"],
-                  place="loc:moscow", date="2026-01-28", background=True, confidence=0.7)
+                  place="loc:moscow", date="2026-01-28", date_end="2026-01-29", granularity="day",
+                  background=True, confidence=0.7)
     claim = Claim(id="cl-1", doc_id="sana-1", start=q0, end=q1, text=TEXT[q0:q1], outlet="sana",
                   speaker="per:peskov", speaker_text="دميتري بيسكوف", story_id="s-visit", slot="visit_type",
                   value="عمل", group="g-1")
@@ -98,7 +100,8 @@ def samples() -> dict[type, object]:
     story = Story(id="s-visit", doc_ids=["sana-1"], title="الشرع في موسكو",
                   summary=[SummarySentence("sana-1", 0, 10, TEXT[:10])],
                   timeline=[TimelineEntry("2026-01-28", TEXT[:10], "sana-1", 0, 10, event_id="ev-1",
-                                          background=True, sources=["sana"])],
+                                          background=True, sources=["sana"], date_end="2026-01-29",
+                                          granularity="day")],
                   first_date=published, last_date=datetime(2026, 1, 29, 12))
     storyline = Storyline(id="l-s-visit", story_ids=["s-visit", "s-call"], title="الشرع في موسكو",
                           first_date=published, last_date=datetime(2026, 1, 30), outlets=["rt", "sana"], size=3)

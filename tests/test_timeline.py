@@ -72,3 +72,16 @@ def test_publication_range_from_story_and_mentioned_dates():
     assert hi == datetime(2026, 1, 31)  # last story article + 2 days
     assert infer_publication_range(DOCS["rt1"], []) == (DOCS["rt1"].published, DOCS["rt1"].published)
     assert infer_publication_range(_doc("u2", None, None, "خبر بلا تاريخ."), []) is None
+
+
+def test_timeline_entry_carries_the_range_of_its_event():
+    docs = {"sana2": _doc("sana2", "sana", datetime(2026, 3, 20),
+                          "التقى الرئيس الشرع الرئيس بوتين في موسكو من 15 إلى 17 مارس. "
+                          "وانسحبت القوات الروسية من مطار القامشلي في فبراير الماضي.")}
+    coder = EventCoder.load()
+    d = docs["sana2"]
+    entries = build_timeline(Story(id="s2", doc_ids=["sana2"]),
+                             coder.code(d, _mentions(d), find_dates(d.id, d.text, d.published)), docs)
+    by_date = {e.date: e for e in entries}
+    assert (by_date["2026-03-15"].date_end, by_date["2026-03-15"].granularity) == ("2026-03-17", "day")
+    assert (by_date["2026-02"].date_end, by_date["2026-02"].granularity) == (None, "month")

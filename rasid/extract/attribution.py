@@ -82,7 +82,7 @@ def find_claims(doc: Document, mentions: list[Mention], timexes: list[TimeExpres
                 sents: list[Span] | None = None, normalized: tuple[str, list[int]] | None = None) -> list[Claim]:
     """Attributed and slot-bearing claims of ``doc`` with offsets into ``doc.text``.
 
-    ``timexes``: ``find_dates(doc.id, doc.text, doc.published)`` when the caller already has it (saves a pass);
+    ``timexes``: ``find_dates(doc.id, doc.text, doc.published_local)`` when the caller already has it (saves a pass);
     ``sents``/``normalized``: the document's sentences and normalisation, likewise (``AnalyzedDoc``).
     """
     mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
@@ -142,7 +142,7 @@ class DocContext:
     def __init__(self, doc: Document, timexes: list[TimeExpression] | None = None,
                  sents: list[Span] | None = None, normalized: tuple[str, list[int]] | None = None) -> None:
         self.doc = doc
-        self.timexes = find_dates(doc.id, doc.text, doc.published) if timexes is None else timexes
+        self.timexes = find_dates(doc.id, doc.text, doc.published_local) if timexes is None else timexes
         self.sentences = sentences(doc.text) if sents is None else sents
         self.norm, self.offs = normalize_with_offsets(doc.text) if normalized is None else normalized
 
@@ -170,7 +170,7 @@ def claim_context(claim: Claim, doc: Document, ctx: DocContext | None = None) ->
             return topic, date.fromisoformat(t.value[:10])
         if t.granularity == "month":
             return topic, date(int(t.value[:4]), int(t.value[5:7]), 15)
-    return topic, doc.published.date() if doc.published else None
+    return topic, doc.published_local.date() if doc.published_local else None
 
 
 def _clauses(sent: Span, ctx: DocContext) -> list[Span]:

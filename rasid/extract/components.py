@@ -36,7 +36,7 @@ class DatesComponent:
     name: str = "dates"
 
     def __call__(self, adoc: AnalyzedDoc) -> list:
-        return self.find_dates(adoc.id, adoc.text, adoc.doc.published, normalized=adoc.normalized())
+        return self.find_dates(adoc.id, adoc.text, adoc.doc.published_local, normalized=adoc.normalized())
 
 
 @dataclass

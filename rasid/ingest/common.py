@@ -105,14 +105,20 @@ def outlet_from_url(url: str | None) -> str | None:
 
 
 def parse_date(value: str | None) -> datetime | None:
-    """Parse metadata dates (ISO, RFC-822, 'YYYY-MM-DD hh:mm:ss'); None when invalid (e.g. year 0)."""
+    """Parse metadata dates (ISO, RFC-822, 'YYYY-MM-DD hh:mm:ss') to naive UTC; None when invalid (e.g. year 0)."""
+    return parse_date_offset(value)[0]
+
+
+def parse_date_offset(value: str | None) -> tuple[datetime | None, int | None]:
+    """``parse_date`` plus the UTC offset in minutes the value was written with (None when it had no zone),
+    so the local calendar day of a late-evening or early-morning stamp is not lost."""
     if not value:
-        return None
+        return None, None
     value = str(value).strip()
     value = to_ascii_digits(value)
     dt: datetime | None = None
     if len(value) > 100:  # no real date is this long; refuse before any parser sees it
-        return None
+        return None, None
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -124,15 +130,20 @@ def parse_date(value: str | None) -> datetime | None:
                 try:
                     dt = datetime(int(m[1]), int(m[2]), int(m[3]))
                 except ValueError:
-                    return None
+                    return None, None
     if dt is None or not (1800 <= dt.year <= 2200):
-        return None
+        return None, None
+    offset = None
     if dt.tzinfo is not None:
         try:
+            delta = dt.utcoffset()
+            offset = int(delta.total_seconds() // 60) if delta is not None else None
             dt = dt.astimezone(UTC).replace(tzinfo=None)
         except (OverflowError, ValueError):  # an absurd zone pushes the instant out of range
-            return None
-    return dt if 1800 <= dt.year <= 2200 else None
+            return None, None
+        if offset is not None and abs(offset) > 18 * 60:
+            offset = None  # no real zone is this far from UTC
+    return (dt, offset) if 1800 <= dt.year <= 2200 else (None, None)
 
 
 def date_from_url(url: str | None) -> datetime | None:

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import feedparser
 
-from rasid.ingest.common import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, outlet_from_url, path_text, url_doc_id
+from rasid.ingest.common import (
+    MAX_ARTICLE_CHARS,
+    MAX_FILE_BYTES,
+    outlet_from_url,
+    parse_date_offset,
+    path_text,
+    url_doc_id,
+)
 from rasid.models import RawArticle, Skip
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
@@ -36,15 +43,21 @@ def html_fragment_text(fragment: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _published(entry: dict) -> datetime | None:
+def _published(entry: dict) -> tuple[datetime | None, int | None]:
+    """The entry's stamp in naive UTC and the UTC offset it was written with (from the raw string)."""
+    for key in ("published", "updated", "created"):
+        if entry.get(f"{key}_parsed") and isinstance(entry.get(key), str):
+            dt, offset = parse_date_offset(entry[key])
+            if dt is not None:
+                return dt, offset
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         st = entry.get(key)
         if st:
             try:
-                return datetime.fromtimestamp(calendar.timegm(st), UTC).replace(tzinfo=None)
+                return datetime.fromtimestamp(calendar.timegm(st), UTC).replace(tzinfo=None), None
             except (OverflowError, ValueError, OSError):
-                return None
-    return None
+                return None, None
+    return None, None
 
 
 def _entry_body(entry: dict) -> str:
@@ -76,12 +89,12 @@ def parse_feed(data: bytes, source: str) -> Iterator[RawArticle | Skip]:
         if len(body) > MAX_ARTICLE_CHARS:
             yield Skip(where, f"article too long ({len(body)} chars > {MAX_ARTICLE_CHARS})", doc_id=doc_id)
             continue
-        published = _published(entry)
+        published, offset = _published(entry)
         title = html_fragment_text(entry.get("title") or "") or None
         yield RawArticle(
             doc_id=doc_id, text=body, source_path=where, fmt="rss", title=title, url=link,
             outlet=outlet_from_url(link) or outlet_from_url(feed_link) or feed_title, published=published,
-            date_source="metadata" if published else None,
+            date_source="metadata" if published else None, published_offset_minutes=offset,
         )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -420,8 +420,6 @@ def infer_from_text(lines: list[str]) -> tuple[datetime, str] | None:
     or forward from that day. Returns the day and the
     evidence with a confidence (stored as ``date_source``); a weekday alone, or a date alone (it may be
     background: ``في 15 يناير 2025``), pins nothing."""
-    from datetime import timedelta
-
     for line in lines:
         norm, offs = normalize_with_offsets(line)
         for m in _TODAY_RE.finditer(norm):
@@ -453,3 +451,28 @@ def _page_year(lines: list[str], url: str | None) -> int | None:
         if _COPYRIGHT_RE.search(ln) and (m := re.search(r"(?<!\d)(20\d\d)(?!\d)", normalize(ln))):
             return int(m[1])
     return None
+
+
+def stamp_correction(text: str, local_day: date, lede_chars: int = 800) -> tuple[int, str] | None:
+    """Days to move a feed/metadata stamp by when the article's own «اليوم»/«أمس» + weekday says its
+    calendar day is the one before (outlets whose feeds carry the next day's stamp), with the quote.
+
+    Only the lede is read (a later «أمس الاثنين» may be a quoted earlier report); every such phrase there
+    must agree on the same shift, and only a one-day-ahead stamp is corrected: a phrase that fits the stamp
+    leaves it alone, any other disagreement is not a stamp problem."""
+    norm, offs = normalize_with_offsets(text[:lede_chars])
+    shifts: set[int] = set()
+    quote = ""
+    for m in _TODAY_RE.finditer(norm):
+        wd = WEEKDAYS[m["wd"]]
+        said = local_day - timedelta(days=1) if "امس" in m["rel"] else local_day  # what the stamp implies
+        if said.weekday() == wd:
+            shifts.add(0)
+        elif (said - timedelta(days=1)).weekday() == wd:
+            shifts.add(-1)
+            quote = quote or text[offs[m.start()]:offs[min(len(norm) - 1, m.end() - 1)] + 1].strip()
+        else:
+            return None
+    if shifts != {-1}:
+        return None
+    return -1, quote

@@ -25,6 +25,7 @@ from rasid.ingest.common import (
     date_from_url,
     outlet_from_url,
     parse_date,
+    parse_date_offset,
     path_text,
     with_safe_urls,
     without_surrogates,
@@ -215,13 +216,13 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     if len(body) > MAX_ARTICLE_CHARS:
         return Skip(path_text(path), f"article too long ({len(body)} chars > {MAX_ARTICLE_CHARS})")
     url = meta.get("url")
-    published = parse_date(meta.get("date"))
+    published, offset = parse_date_offset(meta.get("date"))
     date_source = "header-line" if published else None
     if published is None and "date" in meta:
         date_source = f"invalid date '{meta['date'][:60]}' ignored"
     page = read_page(body.split("\n"), url=url, title=meta.get("title"))
     if published is None and page.published is not None:
-        published, date_source = page.published, page.date_source
+        published, date_source, offset = page.published, page.date_source, None
     title = meta.get("title") or page.title
     # the outlet: an explicit field, the URL's host, a site name / agency the page itself prints; never the
     # folder the files happen to be in
@@ -229,6 +230,7 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     return RawArticle(
         doc_id=doc_id_for(path), text=body, source_path=path_text(path), fmt="txt", title=title,
         url=url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
+        published_offset_minutes=offset,
     )
 
 
@@ -245,7 +247,8 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
     lines = text.split("\n")
     title = ext.headline or _without_site_name(ext.title, ext.sitename)
     page = read_page(ext.visible_lines or lines, url=ext.url, title=title)
-    published, date_source = parse_date(ext.markup_date), "html-meta"
+    (published, offset), date_source = parse_date_offset(ext.markup_date), "html-meta"
+    markup = published  # the offset belongs to this stamp only
     if published is None and (d := date_from_url(ext.url)):
         published, date_source = d, "url"
     if published is None and page.published is not None:
@@ -260,6 +263,7 @@ def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
     return RawArticle(
         doc_id=doc_id_for(path), text=text, source_path=path_text(path), fmt="html", title=title or page.title,
         url=ext.url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
+        published_offset_minutes=offset if published == markup else None,
     )
 
 
@@ -410,7 +414,7 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     doc_id, text, url, raw_date = fields["doc_id"], fields["text"], fields["url"], fields["date"]
     if not text or not text.strip():
         return Skip(where, "empty text", doc_id=doc_id), 0
-    published = parse_date(raw_date)
+    published, offset = parse_date_offset(raw_date)
     date_source = "metadata" if published else (f"invalid date '{raw_date[:60]}' ignored" if raw_date else None)
     if published is None and (d := date_from_url(url)):
         published, date_source = d, "url"
@@ -418,4 +422,5 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     return RawArticle(
         doc_id=doc_id, text=text.replace("\r\n", "\n"), source_path=where, fmt="jsonl",
         title=fields["title"], url=url, outlet=outlet, published=published, date_source=date_source,
+        published_offset_minutes=offset if date_source == "metadata" else None,
     ), repaired

@@ -18,7 +18,7 @@ from rasid.ingest.common import (
     MAX_ARTICLE_CHARS,
     date_from_url,
     outlet_from_url,
-    parse_date,
+    parse_date_offset,
     path_text,
     url_doc_id,
 )
@@ -58,12 +58,13 @@ def _article(uri: str, html: str, where: str) -> RawArticle | Skip:
         return Skip(where, "no main text found in HTML", doc_id)
     if len(ext.text) > MAX_ARTICLE_CHARS:
         return Skip(where, f"article too long ({len(ext.text)} chars > {MAX_ARTICLE_CHARS})", doc_id)
-    published = parse_date(ext.date)
+    published, offset = parse_date_offset(ext.date)
     date_source = "html-meta" if published else None
     if published is None and (d := date_from_url(uri)):
         published, date_source = d, "url"
     return RawArticle(doc_id=doc_id, text=ext.text, source_path=where, fmt="warc", title=ext.title, url=uri,
-                      outlet=outlet_from_url(uri) or ext.sitename, published=published, date_source=date_source)
+                      outlet=outlet_from_url(uri) or ext.sitename, published=published, date_source=date_source,
+                      published_offset_minutes=offset if date_source == "html-meta" else None)
 
 
 def _truncated(rec: object) -> bool:

@@ -16,6 +16,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, 
 from rasid.dedup.detector import Deduplicator, content_hash, minhash
 from rasid.extract.base import AnalyzedDoc, annotate
 from rasid.extract.components import build_components
+from rasid.ingest.page import stamp_correction
 from rasid.ingest.readers import iter_paths, read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.run.executors import Executor, resource
@@ -232,12 +234,31 @@ def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig 
     res = clean_page(raw.text, raw.outlet, stats, config or CleanConfig(), title=raw.title, url=raw.url)
     text = res.text
     toks = words(text)
-    return Document(
+    doc = Document(
         id=raw.doc_id, text=text, raw_text=raw.text, source_path=raw.source_path, fmt=raw.fmt,
         title=raw.title, url=raw.url, outlet=raw.outlet, published=raw.published, date_source=raw.date_source,
+        published_offset_minutes=raw.published_offset_minutes,
         language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text, toks),
         raw_hash=raw_hash(raw), removed_lines=[f"{i}\t{why}\t{line}" for i, why, line in res.removed],
     )
+    _check_stamp(doc)
+    return doc
+
+
+_STAMPED = ("metadata", "html-meta", "header-line")  # stamps from the outlet's metadata, not the text
+
+
+def _check_stamp(doc: Document) -> None:
+    """A metadata stamp one day ahead of what the article itself says («اليوم الثلاثاء» under a Wednesday
+    stamp): move it back a day, saying so in ``date_source``."""
+    if doc.published is None or doc.date_source not in _STAMPED:
+        return
+    fix = stamp_correction(doc.text, doc.published_local.date())
+    if fix is None:
+        return
+    days, quote = fix
+    doc.published += timedelta(days=days)
+    doc.date_source = f"{doc.date_source}, corrected {days:+d} day: the text says '{quote[:80]}'"
 
 
 def load_deduplicator(store: Store, cfg: RunConfig) -> Deduplicator:

@@ -271,7 +271,7 @@ def story_cmd(story_id: str, db: DbOpt = "rasid.db") -> None:
             out.print(f"{e.date or '?'}{flag}: {e.text}  [dim]{', '.join(e.sources)}[/]")
     table = Table("id", "outlet", "published", "duplicate of", "title", title="articles")
     for d in store.documents(s.doc_ids):
-        table.add_row(d.id, d.outlet or "", d.published.date().isoformat() if d.published else "",
+        table.add_row(d.id, d.outlet or "", d.published_local.date().isoformat() if d.published_local else "",
                       d.duplicate_of or "", d.title or "")
     out.print(table)
     for c in store.conflicts(s.id):

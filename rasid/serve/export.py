@@ -16,7 +16,7 @@ from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip
 from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENTION, SKIP, STORY, STORYLINE
 from rasid.store import Store
 
-SCHEMA_VERSION = 2  # 2: storylines table, stories carry their storyline
+SCHEMA_VERSION = 3  # 2: storylines table, stories carry their storyline; 3: date_end, granularity
 TABLES = ("documents", "stories", "storylines", "entities", "events", "claims", "conflicts", "skipped", "mentions")
 
 

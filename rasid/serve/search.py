@@ -290,7 +290,7 @@ def search(store: Store, query: SearchQuery, index: SearchIndex | None = None,
     for score, _, doc_id in page:
         d = docs[doc_id]
         matches = find_matches(d.text, terms)
-        hits.append(Hit(d.id, d.title, d.outlet, d.published, d.story_id, round(score, 4), matches,
+        hits.append(Hit(d.id, d.title, d.outlet, d.published_stamp, d.story_id, round(score, 4), matches,
                         snippet(d.text, matches)))
     return SearchResult(total=len(scored), hits=hits, terms=terms, expanded=pq.expanded)
 

@@ -120,6 +120,13 @@ def source_name(path: str | None) -> str | None:
     return f"{name}{sep}{record}"
 
 
+def published_iso(d: Document) -> str | None:
+    """The publication time as the outlet wrote it: local wall time with its UTC offset
+    ("2026-01-27T23:30:00+02:00", the same instant as the stored UTC), or naive ISO when it gave no zone;
+    its first ten characters are the local calendar day the UI shows."""
+    return _iso(d.published_stamp)
+
+
 def _inferred(d: Document) -> list[str | None] | None:
     return [_iso(d.inferred_from), _iso(d.inferred_to)] if d.inferred_from else None
 
@@ -134,6 +141,7 @@ DOCUMENT: Serializer[Document] = Serializer(Document, outputs={
     "export": _DOC_EXPORT,
     "csv": _DOC_EXPORT,
 }, getters={
+    "published": lambda d, _: published_iso(d),
     "published_inferred": lambda d, _: _inferred(d),
     "story": field_value("story_id"),
     "source_name": lambda d, _: source_name(d.source_path),
@@ -143,8 +151,9 @@ DOCUMENT: Serializer[Document] = Serializer(Document, outputs={
 # nested in a story, the same in every output: all their fields
 SUMMARY_SENTENCE: Serializer[SummarySentence] = Serializer(
     SummarySentence, outputs={"json": tuple(f.name for f in fields(SummarySentence))})
-TIMELINE_ENTRY: Serializer[TimelineEntry] = Serializer(
-    TimelineEntry, outputs={"json": tuple(f.name for f in fields(TimelineEntry))})
+_RANGE = ("date", "date_end", "granularity")  # a date and its range, written side by side
+TIMELINE_ENTRY: Serializer[TimelineEntry] = Serializer(TimelineEntry, outputs={
+    "json": (*_RANGE, *(f.name for f in fields(TimelineEntry) if f.name not in _RANGE))})
 
 _STORY_HEAD = ("id", "title", "documents", "outlets", "first_date", "last_date", "storyline")
 STORY: Serializer[Story] = Serializer(Story, outputs={
@@ -195,8 +204,8 @@ def _sentence(e: Event, ctx: Mapping[str, Any]) -> dict[str, object]:
     return {"start": e.sent_start, "end": e.sent_end, "text": ctx["text"][e.sent_start:e.sent_end]}
 
 
-_EVENT_HEAD = ("id", "type", "mode", "cameo", "actors", "targets", "place", "date", "background", "doc",
-               "story", "trigger")
+_EVENT_HEAD = ("id", "type", "mode", "cameo", "actors", "targets", "place", "date", "date_end",
+               "granularity", "background", "doc", "story", "trigger")
 EVENT: Serializer[Event] = Serializer(Event, outputs={
     "api": (*_EVENT_HEAD, "confidence", "sentence"),
     "export": (*_EVENT_HEAD, "sentence"),
@@ -227,7 +236,7 @@ SKIP: Serializer[Skip] = Serializer(
     getters={"source": field_value("source_path"), "doc": field_value("doc_id")})
 
 TIMEX: Serializer[TimeExpression] = Serializer(TimeExpression, outputs={
-    "api": ("doc", "start", "end", "text", "value", "granularity", "relation"),
+    "api": ("doc", "start", "end", "text", "value", "value_end", "granularity", "relation"),
 }, getters={"doc": field_value("doc_id")})
 
 HIT: Serializer[Hit] = Serializer(Hit, outputs={

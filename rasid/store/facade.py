@@ -75,8 +75,8 @@ from rasid.store.schema import (
 IN_CHUNK = 500  # ids per IN (...) list: SQLite caps bound parameters per statement
 
 # columns of a document listing: everything but the texts, so a page does not read every article
-_BRIEF_COLUMNS = ("id", "title", "outlet", "url", "published", "date_source", "inferred_from", "inferred_to",
-                  "language", "duplicate_of", "duplicate_score", "story_id")
+_BRIEF_COLUMNS = ("id", "title", "outlet", "url", "published", "published_offset_minutes", "date_source",
+                  "inferred_from", "inferred_to", "language", "duplicate_of", "duplicate_score", "story_id")
 _COUNTED = {"documents": DocumentRow, "stories": StoryRow, "entities": EntityRow, "events": EventRow,
             "claims": ClaimRow, "conflicts": ConflictRow, "skips": SkipRow, "mentions": MentionRow}
 

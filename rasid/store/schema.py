@@ -30,6 +30,7 @@ class DocumentRow(Base):
     outlet: Mapped[str | None] = mapped_column(String(200), index=True)
     url: Mapped[str | None] = mapped_column(Text)
     published: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    published_offset_minutes: Mapped[int | None] = mapped_column(Integer)  # the source's UTC offset
     date_source: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(16), default="und")
     text: Mapped[str] = mapped_column(Text)
@@ -137,6 +138,8 @@ class EventRow(Base):
     targets: Mapped[list] = mapped_column(JSON, default=list)
     place: Mapped[str | None] = mapped_column(String(300))
     date: Mapped[str | None] = mapped_column(String(32), index=True)
+    date_end: Mapped[str | None] = mapped_column(String(32))  # last period of a range
+    granularity: Mapped[str | None] = mapped_column(String(16))  # of the dating time expression
     sent_start: Mapped[int] = mapped_column(Integer)
     sent_end: Mapped[int] = mapped_column(Integer)
     trigger: Mapped[str] = mapped_column(Text, default="")

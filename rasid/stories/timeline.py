@@ -41,7 +41,7 @@ def build_timeline(story: Story, events: list[Event], docs: dict[str, Document],
             if name not in outlets:
                 outlets.append(name)
         entries.append(TimelineEntry(
-            date=first.date, text=doc.text[first.sent_start:first.sent_end], doc_id=first.doc_id,
+            date=first.date, date_end=first.date_end, granularity=first.granularity, text=doc.text[first.sent_start:first.sent_end], doc_id=first.doc_id,
             start=first.sent_start, end=first.sent_end, event_id=first.id,
             background=all(e.background for e in c), sources=sorted(outlets),
         ))

@@ -179,11 +179,12 @@ class EventCoder:
                 elif _VISIT_RE.search(norm_sent) and mode == "meet":
                     mode = "visit"
             actors, targets, place = _roles(doc.text, hit, sent_mentions, mode)
-            ev_date = _event_date(sent_timexes, doc, hit.start)
+            ev_date, ev_end, ev_gran = _event_date(sent_timexes, doc, hit.start)
             out.append(Event(
                 id=f"{doc.id}:ev{n0 + len(out)}", doc_id=doc.id, type=trig.plover,
                 sent_start=sent.start, sent_end=sent.end, trigger=doc.text[hit.start:hit.end],
                 mode=mode, cameo=trig.cameo, actors=actors, targets=targets, place=place, date=ev_date,
+                date_end=ev_end, granularity=ev_gran,
                 confidence=confidence,
             ))
         return out
@@ -268,15 +269,19 @@ def _ids(ms: list[Mention]) -> list[str]:
     return out
 
 
-def _event_date(timexes: list[TimeExpression], doc: Document, trigger_at: int) -> str | None:
-    """The sentence's timex nearest the trigger (finer granularity breaks ties), else the publication day."""
+def _event_date(timexes: list[TimeExpression], doc: Document,
+                trigger_at: int) -> tuple[str | None, str | None, str | None]:
+    """(date, date_end, granularity) of the sentence's timex nearest the trigger (finer granularity
+    breaks ties), else the publication day (its local calendar day)."""
     dated = [t for t in timexes if t.value]
     if dated:
         rank = {"day": 0, "week": 1, "month": 2, "year": 3}
         best = min(dated, key=lambda t: (min(abs(t.start - trigger_at), abs(t.end - trigger_at)),
                                          rank.get(t.granularity, 4)))
-        return best.value
-    return doc.published.date().isoformat() if doc.published else None
+        return best.value, best.value_end, best.granularity
+    if doc.published_local:
+        return doc.published_local.date().isoformat(), None, "day"
+    return None, None, None
 
 
 def _period_end(value: str) -> date:
@@ -294,8 +299,8 @@ def _mark_background(events: list[Event], doc: Document, gap_days: int) -> None:
     dated = [e for e in events if e.date]
     if not dated:
         return
-    main = _period_end(dated[0].date)
-    if doc.published and main > doc.published.date():
-        main = doc.published.date()
+    main = _period_end(dated[0].date_end or dated[0].date)
+    if doc.published_local and main > doc.published_local.date():
+        main = doc.published_local.date()
     for e in dated:
-        e.background = (main - _period_end(e.date)).days > gap_days
+        e.background = (main - _period_end(e.date_end or e.date)).days > gap_days

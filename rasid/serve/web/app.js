@@ -2,7 +2,7 @@
 // Every fact links to #/doc/<id>?start=&end= which shows the source sentence highlighted.
 import { drawMap } from "./map.js";
 import { urlNode } from "./safe.js";
-import { el, clear, api, factHref, fmtDate, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName, entityTypeOne } from "./util.js";
+import { el, clear, api, factHref, fmtDate, fmtSpan, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName, entityTypeOne } from "./util.js";
 import { datePicker, storyFilterForm, STORY_FILTERS, sourcesTable, claimList, storyCounts, scrollMemory } from "./desk.js";
 
 const view = () => document.getElementById("view");
@@ -109,12 +109,12 @@ async function storylineView(id) {
 // ---- story page ---------------------------------------------------------------------------------
 function timelineEntries(d) {
   if (d.story.timeline.length) {
-    return d.story.timeline.map((t) => ({ date: t.date, text: t.text, doc: t.doc_id, start: t.start, end: t.end,
+    return d.story.timeline.map((t) => ({ date: t.date, date_end: t.date_end, text: t.text, doc: t.doc_id, start: t.start, end: t.end,
       background: t.background, sources: t.sources }));
   }
   const dated = d.events.filter((e) => e.date);
   if (dated.length) {
-    return dated.map((e) => ({ date: e.date, text: e.sentence.text, doc: e.doc, start: e.sentence.start,
+    return dated.map((e) => ({ date: e.date, date_end: e.date_end, text: e.sentence.text, doc: e.doc, start: e.sentence.start,
       end: e.sentence.end, background: e.background, sources: [] }))
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }
@@ -142,7 +142,7 @@ async function storyView(id) {
     entries
       ? el("ol", { class: "timeline" }, ...entries.map((t) =>
         el("li", { class: t.background ? "background" : "" },
-          el("span", { class: "date" }, t.date ? fmtDate(t.date) : "تاريخ غير معروف"), " — ", fact(t.doc, t.start, t.end, t.text),
+          el("span", { class: "date" }, t.date ? fmtSpan(t.date, t.date_end) : "تاريخ غير معروف"), " — ", fact(t.doc, t.start, t.end, t.text),
           t.background ? el("span", { class: "badge" }, "خلفية") : "",
           ...(t.sources || []).map((o) => el("span", { class: "badge" }, outletName(o))))))
       : el("ol", { class: "timeline" }, ...d.documents.filter((x) => !x.duplicate_of).map((x) =>
@@ -173,7 +173,7 @@ async function storyView(id) {
   const events = d.events.length ? el("section", { class: "card", id: "events" }, el("h2", {}, "الأحداث"),
     el("ul", { class: "plain" }, ...d.events.map((e) => el("li", {},
       el("span", { class: "badge event-type" }, eventName(e.type, e.mode)),
-      e.date ? el("span", { class: "date meta" }, ` ${fmtDate(e.date)} `) : "",
+      e.date ? el("span", { class: "date meta" }, ` ${fmtSpan(e.date, e.date_end)} `) : "",
       fact(e.doc, e.sentence.start, e.sentence.end, e.sentence.text))))) : "";
 
   const mapBox = el("div", { class: "map", id: "map" });
@@ -244,7 +244,7 @@ async function docView(id, params) {
       ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, entityTypeOne(m.type)), " ",
         fact(d.id, m.start, m.end, m.text), m.entity ? [" → ", el("a", { href: `#/entity/${encodeURIComponent(m.entity)}` }, m.entity_name || m.entity)] : "")),
       ...d.timexes.map((t) => el("li", {}, el("span", { class: "badge" }, "زمن"), " ", fact(d.id, t.start, t.end, t.text),
-        t.value ? el("span", { class: "date meta" }, ` = ${fmtDate(t.value)}`) : ""))));
+        t.value ? el("span", { class: "date meta" }, ` = ${fmtSpan(t.value, t.value_end)}`) : ""))));
   if (!facts.querySelector("li")) facts.append(el("p", { class: "muted" }, "لا حقائق مستخرجة بعد."));
   const hits = params.get("q") ? (await api("/api/search", { q: params.get("q"), limit: 100 })).items.find((h) => h.doc === d.id)?.matches : null;
   const out = [

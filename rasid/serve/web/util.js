@@ -91,6 +91,21 @@ export function fmtDate(iso) {
   return d ? `${d} ${month} ${y}` : `${month} ${y}`;
 }
 
+// A dated value that may be a range (an event's or timeline entry's date … date_end): shared month and
+// year written once, «15–17 مارس 2026», «28 فبراير – 2 مارس 2026», «مارس – أبريل 2026».
+export function fmtSpan(start, end) {
+  if (!start) return "بلا تاريخ";
+  if (!end || end === start) return fmtDate(start);
+  const [ya, ma, da] = String(start).slice(0, 10).split("-").map(Number);
+  const [yb, mb, db] = String(end).slice(0, 10).split("-").map(Number);
+  if (ya === yb && ma && mb && da && db) {
+    const month = (m) => LABELS.months[m - 1] || String(m);
+    return ma === mb ? `${da}–${db} ${month(ma)} ${ya}` : `${da} ${month(ma)} – ${db} ${month(mb)} ${ya}`;
+  }
+  if (ya === yb && ma && mb && !da && !db) return `${LABELS.months[ma - 1] || ma} – ${fmtDate(end)}`;
+  return `${fmtDate(start)} – ${fmtDate(end)}`;
+}
+
 export function dateRange(a, b) {
   const span = document.createElement("span");
   span.className = "meta date-range";
