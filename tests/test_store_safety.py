@@ -60,11 +60,17 @@ def test_old_database_gets_new_columns(tmp_path: Path, demo_corpus: Path):
     Store(db).close()
     con = sqlite3.connect(db)
     con.execute("ALTER TABLE timexes DROP COLUMN value_end")
+    con.execute("DROP INDEX ix_documents_seq")
+    con.execute("ALTER TABLE documents DROP COLUMN seq")
     con.commit()
     con.close()
     store = Store(db)
     run([demo_corpus / "sana"], store, RunConfig(cluster=False))
     assert store.timexes()  # written with the migrated column
+    con = sqlite3.connect(db)
+    assert "ix_documents_seq" in {r[1] for r in con.execute("PRAGMA index_list(documents)")}
+    assert all(seq for (seq,) in con.execute("SELECT seq FROM documents"))
+    con.close()
     store.close()
 
 

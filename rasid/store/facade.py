@@ -880,6 +880,9 @@ def _add_missing_columns(conn: Connection) -> None:
             default = col.default.arg if col.default is not None and col.default.is_scalar else None
             extra = f" DEFAULT {default!r}" if isinstance(default, (int, float, str)) else ""
             conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
+            if col.index:  # e.g. documents.seq, read by every ingest batch
+                conn.execute(text(f'CREATE INDEX IF NOT EXISTS ix_{table.name}_{col.name} '
+                                  f'ON {table.name} ("{col.name}")'))
 
 
 class StaleStateError(RuntimeError):
