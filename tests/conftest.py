@@ -1,12 +1,31 @@
-"""Shared fixtures: paths to the bundled demo corpus and small hand-written inputs."""
+"""Shared fixtures: paths to the bundled demo corpus and small hand-written inputs; the store backends."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("RASID_TEST_PG_URL")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database on each backend: a SQLite file, and PostgreSQL when ``RASID_TEST_PG_URL`` is set
+    (``scripts/start_postgres.sh`` prints one); the PostgreSQL database is emptied first."""
+    if request.param == "sqlite":
+        return str(tmp_path / "rasid.db")
+    if not PG_URL:
+        pytest.skip("RASID_TEST_PG_URL not set (run scripts/start_postgres.sh to get a PostgreSQL URL)")
+    pytest.importorskip("psycopg")
+    from rasid.store import Base, Store
+
+    s = Store(PG_URL)
+    Base.metadata.drop_all(s.engine)  # each test starts from an empty database
+    s.close()
+    return PG_URL
 
 
 @pytest.fixture(scope="session")

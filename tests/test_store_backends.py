@@ -6,34 +6,17 @@ PostgreSQL runs when ``RASID_TEST_PG_URL`` is set (``scripts/start_postgres.sh``
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from test_kill_resume import write_corpus
 from test_store_mapping import samples
 
 from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip, Story, TimeExpression
 from rasid.run.pipeline import RunConfig, run
-from rasid.store import Base, Store
-
-PG_URL = os.environ.get("RASID_TEST_PG_URL")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "rasid.db")
-    if not PG_URL:
-        pytest.skip("RASID_TEST_PG_URL not set (run scripts/start_postgres.sh to get a PostgreSQL URL)")
-    pytest.importorskip("psycopg")
-    s = Store(PG_URL)
-    Base.metadata.drop_all(s.engine)  # each test starts from an empty database
-    s.close()
-    return PG_URL
+from rasid.store import Store
 
 
 def _doc(i: int, published: datetime | None = None) -> Document:

@@ -60,11 +60,17 @@ def test_old_database_gets_new_columns(tmp_path: Path, demo_corpus: Path):
     Store(db).close()
     con = sqlite3.connect(db)
     con.execute("ALTER TABLE timexes DROP COLUMN value_end")
+    con.execute("DROP INDEX ix_documents_seq")
+    con.execute("ALTER TABLE documents DROP COLUMN seq")
     con.commit()
     con.close()
     store = Store(db)
     run([demo_corpus / "sana"], store, RunConfig(cluster=False))
     assert store.timexes()  # written with the migrated column
+    con = sqlite3.connect(db)
+    assert "ix_documents_seq" in {r[1] for r in con.execute("PRAGMA index_list(documents)")}
+    assert all(seq for (seq,) in con.execute("SELECT seq FROM documents"))
+    con.close()
     store.close()
 
 
@@ -88,12 +94,12 @@ def test_reading_commands_refuse_a_missing_database(tmp_path: Path):
     assert not missing.exists()
 
 
-def test_two_concurrent_runs_on_the_same_input_count_lines_once(tmp_path: Path, demo_corpus: Path):
+def test_two_concurrent_runs_on_the_same_input_count_lines_once(db_url: str, tmp_path: Path, demo_corpus: Path):
     """Two processes ingesting the same folder at once store each document once and count its lines once."""
     import subprocess
     import sys
 
-    ref_db, db = tmp_path / "ref.db", tmp_path / "both.db"
+    ref_db, db = tmp_path / "ref.db", db_url
     inputs = [str(demo_corpus / name) for name in ("sana", "rt_arabic", "enab_baladi")]
     ref = Store(ref_db)
     run(inputs, ref, RunConfig(extract=False, cluster=False))
@@ -108,7 +114,10 @@ def test_two_concurrent_runs_on_the_same_input_count_lines_once(tmp_path: Path, 
     store = Store(db)
     assert sorted(store.load_line_stats()) == want
     ids = [d.id for d in store.documents()]
-    assert len(ids) == len(set(ids)) == len(Store(ref_db).documents())
+    ref = Store(ref_db)
+    assert len(ids) == len(set(ids)) == len(ref.documents())
+    assert {d.id: d.duplicate_of for d in store.documents()} == {d.id: d.duplicate_of for d in ref.documents()}
+    ref.close()
     store.close()
 
 
@@ -137,7 +146,7 @@ def test_disk_full_during_a_run_is_one_line_and_a_non_zero_exit(tmp_path: Path, 
     def full(*_a, **_k):
         raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database or disk is full"))
 
-    monkeypatch.setattr(Store, "add_documents", full)
+    monkeypatch.setattr(Store, "_insert_documents", full)
     db = tmp_path / "full.db"
     res = runner.invoke(app, ["run", str(demo_corpus / "sana"), "--db", str(db), "--workers", "1", "-q"])
     assert res.exit_code == 2
@@ -188,11 +197,11 @@ def test_a_kill_inside_the_story_stage_resumes_to_the_same_export(tmp_path: Path
     assert got == want
 
 
-def test_concurrent_runs_on_different_inputs_leave_no_empty_or_missing_story(tmp_path: Path, demo_corpus: Path):
+def test_concurrent_runs_on_different_inputs_leave_no_empty_or_missing_story(db_url: str, demo_corpus: Path):
     import subprocess
     import sys
 
-    db = tmp_path / "two.db"
+    db = db_url
     Store(db).close()
     halves = [[str(demo_corpus / n) for n in ("sana", "rt_arabic", "tass_ar")],
               [str(demo_corpus / n) for n in ("enab_baladi", "alarabiya", "aawsat")]]
@@ -210,4 +219,44 @@ def test_concurrent_runs_on_different_inputs_leave_no_empty_or_missing_story(tmp
 
     state = StoryClusterer.load(store.get_state("clusterer"))
     assert {d.id for d in clustered} <= set(state.assignments)  # neither run's assignments were overwritten
+    store.close()
+
+
+RT_CALL, TASS_CALL = "rt-2026-01-12-putin-sharaa-phone-call", "tass-2026-01-13-putin-sharaa-call"  # near duplicates
+
+
+def test_a_run_links_near_duplicates_another_run_stored_after_it_loaded_its_index(
+        db_url: str, demo_corpus: Path, monkeypatch: pytest.MonkeyPatch):
+    """The deterministic form of the race: the second run's index is loaded before the first run stores."""
+    from rasid.dedup.detector import Deduplicator
+    from rasid.run import stages
+
+    store = Store(db_url)
+    cfg = RunConfig(extract=False, cluster=False, workers=1)
+    run([demo_corpus / "rt_arabic"], store, cfg)
+    monkeypatch.setattr(stages, "load_deduplicator", lambda _store, c: Deduplicator(c.dedup))  # loaded too early
+    run([demo_corpus / "tass_ar"], store, cfg)
+    assert store.document(TASS_CALL).duplicate_of == RT_CALL
+    assert store.document(RT_CALL).duplicate_of is None
+    store.close()
+
+
+def test_concurrent_runs_on_different_inputs_link_near_duplicates_across_them(db_url: str, demo_corpus: Path):
+    """rt_arabic and tass_ar each hold one of a near-duplicate pair: run at once, exactly one is linked."""
+    import subprocess
+    import sys
+
+    Store(db_url).close()
+    procs = [subprocess.Popen([sys.executable, "-m", "rasid", "run", str(demo_corpus / n), "--db", db_url, "-q",
+                               "--workers", "1", "--no-extract"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for n in ("rt_arabic", "tass_ar")]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()[-500:]
+    store = Store(db_url)
+    links = {store.document(RT_CALL).duplicate_of, store.document(TASS_CALL).duplicate_of}
+    assert links in ({None, RT_CALL}, {None, TASS_CALL})  # one original, the other linked to it
+    originals = [d for d in store.documents() if d.duplicate_of is None]
+    assert all(store.document(d.duplicate_of).duplicate_of is None for d in store.documents() if d.duplicate_of)
+    assert originals
     store.close()

@@ -100,6 +100,7 @@ class Deduplicator:
         self._lsh = _lsh_index(config.threshold, config.num_perm)
         self._hashes: dict[str, str] = {}  # content hash -> doc id
         self._mh: dict[str, MinHash] = {}
+        self.seq = 0  # the last store sequence whose originals are indexed (``rasid.run.stages``)
 
     def __len__(self) -> int:
         return len(self._mh)

@@ -262,10 +262,11 @@ def _check_stamp(doc: Document) -> None:
 
 
 def load_deduplicator(store: Store, cfg: RunConfig) -> Deduplicator:
-    """The near-duplicate index seeded with every stored signature."""
+    """The near-duplicate index seeded with every stored signature; ``dd.seq`` is the last sequence it holds."""
     dd = Deduplicator(cfg.dedup)
-    for doc_id, chash, sig in store.iter_signatures():
+    for seq, doc_id, chash, sig in store.iter_signatures():
         dd.add_signature(doc_id, chash, sig)
+        dd.seq = max(dd.seq, seq)
     return dd
 
 
@@ -298,25 +299,41 @@ def ingest(ctx: RunContext) -> None:
 def dedup_and_store(docs: list[Document], skips: list[Skip], dd: Deduplicator, store: Store, report: RunReport,
                     make_minhash: Callable[[Document], MinHash] | None = None) -> list[Document]:
     """Link duplicates in a stable order (publication date, then id), then write the batch and its skips
-    in one transaction each. Returns the documents stored."""
+    in one transaction each. Returns the documents stored.
+
+    The linking runs inside the store's write lock, after indexing the originals another process stored
+    since ``dd`` last looked: concurrent runs on different inputs link near-duplicates across each other.
+    """
     make_minhash = make_minhash or (lambda d: dd.minhash(d.text))
     docs = sorted(docs, key=lambda d: (d.published is None, d.published or 0, d.id))
-    sigs = {}
-    kept: list[Document] = []
     for d in docs:
         if not d.text.strip():
             skips.append(Skip(d.source_path, "nothing left after boilerplate removal", d.id))
-            continue
-        mh = make_minhash(d)
-        match = dd.check(d.id, d.text, d.content_hash, mh)
-        if match is not None:
-            d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
-            report.duplicates += 1
-        else:
-            dd.add(d.id, d.text, d.content_hash, mh)
-            sigs[d.id] = mh.hashvalues
-        kept.append(d)
-    report.added += store.add_documents(kept, sigs)
+    docs = [d for d in docs if d.text.strip()]
+    mhs = {id(d): make_minhash(d) for d in docs}  # outside the lock
+    kept: list[Document] = []
+
+    def link(fresh: list) -> tuple[list[Document], dict]:
+        for _seq, doc_id, chash, sig in fresh:
+            dd.add_signature(doc_id, chash, sig)
+        sigs = {}
+        dups = 0
+        for d in docs:
+            mh = mhs[id(d)]
+            match = dd.check(d.id, d.text, d.content_hash, mh)
+            if match is not None:
+                d.duplicate_of, d.duplicate_score = match.original, round(match.score, 4)
+                dups += 1
+            else:
+                dd.add(d.id, d.text, d.content_hash, mh)
+                sigs[d.id] = mh.hashvalues
+            kept.append(d)
+        report.duplicates += dups
+        return kept, sigs
+
+    if docs:
+        added, dd.seq = store.add_documents_linked(dd.seq, link)
+        report.added += added
     store.add_skips(skips)
     report.skipped.extend(skips)
     return kept

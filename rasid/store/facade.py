@@ -12,7 +12,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -100,6 +100,15 @@ def db_url(db: str | Path) -> str:
 
 def _dt(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
+
+
+class StoredSignature(NamedTuple):
+    """A stored original's MinHash signature and its insertion sequence (0 for rows older than ``seq``)."""
+
+    seq: int
+    id: str
+    content_hash: str
+    signature: np.ndarray
 
 
 class Store:
@@ -200,10 +209,38 @@ class Store:
         Uses ``INSERT ... ON CONFLICT DO NOTHING`` so concurrent writers (several ``rasid run``
         on overlapping inputs) neither fail nor duplicate; returns how many rows this call inserted.
         """
-        from rasid.text.normalize import normalize
-
         if not docs:
             return 0
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            return self._insert_documents(s, docs, signatures)
+
+    def add_documents_linked(self, since: int, link: Callable[[list[StoredSignature]],
+                                                              tuple[list[Document], dict[str, np.ndarray]]]
+                             ) -> tuple[int, int]:
+        """Decide and insert a batch under the write lock, knowing every original stored before it.
+
+        Inside one locked transaction: read the signatures of the originals stored after sequence ``since``
+        (by another process, since this one loaded its index), call ``link(those)``, which returns the
+        documents to insert and their signatures, and insert them. No other writer can store a document
+        between the decision and the insert, so two concurrent runs never both keep near-duplicates as
+        originals. Returns (rows inserted, the last sequence this process now knows).
+        """
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            fresh = list(self._signatures(s, since))
+            seen = max([since, *(r.seq for r in fresh)])
+            docs, signatures = link(fresh)
+            if not docs:
+                return 0, seen
+            inserted = self._insert_documents(s, docs, signatures)
+            top = s.execute(select(func.max(DocumentRow.seq))).scalar()
+            return inserted, max(seen, top or 0)
+
+    def _insert_documents(self, s: Session, docs: list[Document], signatures: dict[str, np.ndarray]) -> int:
+        """Insert ``docs`` (the caller holds the write lock), numbering them after the highest stored ``seq``."""
+        from rasid.text.normalize import normalize
+
         rows: dict[str, dict] = {}
         for d in docs:
             if d.id in rows:
@@ -218,11 +255,11 @@ class Store:
             rows = {k: {c: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for c, v in r.items()}
                     for k, r in rows.items()}
         ordered = [rows[k] for k in sorted(rows)]  # one global lock order: no deadlock between writers
-        with self.session() as s, s.begin():
-            _write_lock(s)
-            stmt = self._insert(DocumentRow).on_conflict_do_nothing(index_elements=["id"])
-            inserted = s.execute(stmt.returning(DocumentRow.id), ordered).scalars().all()
-        return len(inserted)
+        top = s.execute(select(func.max(DocumentRow.seq))).scalar() or 0
+        for i, r in enumerate(ordered, 1):
+            r["seq"] = top + i
+        stmt = self._insert(DocumentRow).on_conflict_do_nothing(index_elements=["id"])
+        return len(s.execute(stmt.returning(DocumentRow.id), ordered).scalars().all())
 
     def _insert(self, table: type[Base]):  # noqa: ANN202
         """The dialect's INSERT (with ON CONFLICT support) for SQLite and PostgreSQL."""
@@ -234,15 +271,20 @@ class Store:
             raise NotImplementedError(f"unsupported database dialect {self.dialect!r}")
         return insert(table)
 
-    def iter_signatures(self) -> Iterator[tuple[str, str, np.ndarray]]:
-        """(id, content hash, MinHash values) of every stored original, for rebuilding the dedup index."""
+    def iter_signatures(self) -> Iterator[StoredSignature]:
+        """(seq, id, content hash, MinHash values) of every stored original, for rebuilding the dedup index."""
         with self.session() as s:
-            q = select(DocumentRow.id, DocumentRow.content_hash, DocumentRow.signature).where(
-                DocumentRow.duplicate_of.is_(None), DocumentRow.signature.is_not(None)
-            ).order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)
-            for doc_id, chash, sig in s.execute(q):
-                yield doc_id, chash, np.frombuffer(sig, dtype=np.uint32).copy()
+            yield from self._signatures(s)
 
+    def _signatures(self, s: Session, since: int | None = None) -> Iterator[StoredSignature]:
+        """The originals' signatures, oldest first (all, or only those stored after sequence ``since``)."""
+        q = select(DocumentRow.seq, DocumentRow.id, DocumentRow.content_hash, DocumentRow.signature).where(
+            DocumentRow.duplicate_of.is_(None), DocumentRow.signature.is_not(None))
+        if since is not None:
+            q = q.where(DocumentRow.seq > since)
+        q = q.order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)
+        for seq, doc_id, chash, sig in s.execute(q):
+            yield StoredSignature(seq or 0, doc_id, chash, np.frombuffer(sig, dtype=np.uint32).copy())
 
     def documents(self, ids: Iterable[str] | None = None, stage: int | None = None,
                   originals_only: bool = False) -> list[Document]:
@@ -838,6 +880,9 @@ def _add_missing_columns(conn: Connection) -> None:
             default = col.default.arg if col.default is not None and col.default.is_scalar else None
             extra = f" DEFAULT {default!r}" if isinstance(default, (int, float, str)) else ""
             conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
+            if col.index:  # e.g. documents.seq, read by every ingest batch
+                conn.execute(text(f'CREATE INDEX IF NOT EXISTS ix_{table.name}_{col.name} '
+                                  f'ON {table.name} ("{col.name}")'))
 
 
 class StaleStateError(RuntimeError):

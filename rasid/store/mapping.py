@@ -136,7 +136,7 @@ class ModelMapping(Generic[M]):
 
 
 DOCUMENT = ModelMapping(Document, DocumentRow, {"removed_lines": JSON_LIST},
-                        row_only=frozenset({"norm_text", "stage", "signature", "ingested_at"}))
+                        row_only=frozenset({"norm_text", "stage", "signature", "seq", "ingested_at"}))
 MENTION = ModelMapping(Mention, MentionRow, row_only=frozenset({"id"}))
 ENTITY = ModelMapping(Entity, EntityRow, {"aliases": JSON_LIST, "titles": JSON_LIST},
                       not_stored={"mentions": "rows of the mentions table (Store.mentions(entity_id=...))"})

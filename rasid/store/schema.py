@@ -48,6 +48,7 @@ class DocumentRow(Base):
     fmt: Mapped[str] = mapped_column(String(16))
     stage: Mapped[int] = mapped_column(Integer, default=STAGE_STORED, index=True)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    seq: Mapped[int | None] = mapped_column(Integer, index=True)  # insertion order, across processes
     ingested_at: Mapped[datetime] = mapped_column(DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None))
 
 
