@@ -170,8 +170,9 @@ def test_a_late_duplicate_gets_its_originals_story(tmp_path: Path, demo_corpus: 
     store.close()
 
 
-@pytest.mark.parametrize("point", ["stories.chunk", "compare.story"])
-def test_a_kill_inside_the_story_stage_resumes_to_the_same_export(tmp_path: Path, demo_corpus: Path, point: str):
+@pytest.mark.parametrize("point", ["learn.done", "ingest.batch", "extract.done", "stories.chunk", "compare.story",
+                                   "compare.done"])
+def test_a_kill_at_a_stage_boundary_or_inside_the_story_stage_resumes_to_the_same_export(tmp_path: Path, demo_corpus: Path, point: str):
     import subprocess
     import sys
 
@@ -187,7 +188,7 @@ def test_a_kill_inside_the_story_stage_resumes_to_the_same_export(tmp_path: Path
     killed = subprocess.run(cmd, env={**os.environ, "RASID_FAULT": point}, capture_output=True, timeout=300)
     assert killed.returncode == -9, killed.stderr.decode()[-300:]
     store = Store(db)
-    assert len(store.stories()) < len(want["stories"])  # the kill really cost stories
+    assert len(store.stories()) < len(want["stories"]) or point == "compare.done"  # the kill cost stories
     store.close()
     resumed = subprocess.run(cmd, capture_output=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr.decode()[-300:]
