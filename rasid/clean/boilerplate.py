@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rasid import resources
@@ -126,27 +127,43 @@ class CleanResult:
     removed: list[tuple[int, str, str]]  # (line number in input, reason, line)
 
 
-def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None,
-               config: CleanConfig = _DEFAULT) -> CleanResult:
-    """Drop boilerplate lines; keep every other line verbatim (offsets then refer to the kept text)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    keys = _line_keys(text)
+def remove_lines(lines: list[str], reason: Callable[[int, str], str | None],
+                 after_related: Callable[[int], str | None] = lambda _i: None,
+                 continues_related: frozenset[str] = frozenset({"repeated-in-outlet"}),
+                 shown: Callable[[int, str], str] = lambda _i, line: line) -> CleanResult:
+    """The removal loop every cleaner shares: blank lines go, each other line is removed for the first
+    ``reason(i, line)`` (then "see-also" for a headline-shaped line right after a related-links block,
+    then ``after_related(i)``) or kept verbatim (stripped). A related-links block goes on through lines
+    removed for a reason in ``continues_related``; ``shown`` is the line text recorded as removed."""
     kept: list[str] = []
     removed: list[tuple[int, str, str]] = []
     in_related = False
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        reason = _rule_for_key(keys[i], config.short_line)
-        if reason is None and stats is not None and stats.is_repeated_key(outlet, keys[i]):
-            reason = "repeated-in-outlet"
-        if reason is None and in_related and _headline_like(line):
-            reason = "see-also"
-        if reason is not None:
-            removed.append((i, reason, line))
-            in_related = reason == "see-also" or (in_related and reason == "repeated-in-outlet")
+        why = reason(i, line)
+        if why is None and in_related and _headline_like(line):
+            why = "see-also"
+        if why is None:
+            why = after_related(i)
+        if why is not None:
+            removed.append((i, why, shown(i, line)))
+            in_related = why == "see-also" or (in_related and why in continues_related)
             continue
         in_related = False
         kept.append(line.strip())
     return CleanResult(text="\n".join(kept), removed=removed)
+
+
+def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = None,
+               config: CleanConfig = _DEFAULT) -> CleanResult:
+    """Drop boilerplate lines; keep every other line verbatim (offsets then refer to the kept text)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    keys = _line_keys(text)
+
+    def reason(i: int, _line: str) -> str | None:
+        if (why := _rule_for_key(keys[i], config.short_line)) is not None:
+            return why
+        return "repeated-in-outlet" if stats is not None and stats.is_repeated_key(outlet, keys[i]) else None
+
+    return remove_lines(text.split("\n"), reason)

@@ -15,7 +15,7 @@ Removal stays by whole line (apart from the inline prefix), and every removed li
 
 from __future__ import annotations
 
-from rasid.clean.boilerplate import CleanResult, LineStats, _headline_like, rule_for
+from rasid.clean.boilerplate import CleanResult, LineStats, clean_text, remove_lines, rule_for
 from rasid.config import CleanConfig
 from rasid.ingest.page import read_page
 
@@ -37,30 +37,16 @@ def clean_page(text: str, outlet: str | None = None, stats: LineStats | None = N
     for i, prefix in page.prefixes.items():
         lines[i] = lines[i][len(prefix):]
     scores = furniture_scores(lines, page, repeated)
-    kept: list[str] = []
-    removed: list[tuple[int, str, str]] = []
-    in_related = False
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        reason = pre.get(i) or rule_for(line, config.short_line)
-        if reason is None and i in repeated:
-            reason = "repeated-in-outlet"
-        if reason is None and in_related and _headline_like(line):
-            reason = "see-also"
-        if reason is None and (why := scores.get(i)):
-            reason = why
-        if reason is not None:
-            removed.append((i, reason, line if i not in page.prefixes else page.prefixes[i] + line))
-            in_related = reason == "see-also" or (in_related and reason in {"repeated-in-outlet", "teaser-list"})
-            continue
-        in_related = False
-        kept.append(line.strip())
-    if not kept and any(ln.strip() for ln in lines):  # never clean a page away: fall back to the rules alone
-        from rasid.clean.boilerplate import clean_text
-
+    res = remove_lines(
+        lines, lambda i, line: pre.get(i) or rule_for(line, config.short_line)
+        or ("repeated-in-outlet" if i in repeated else None),
+        after_related=lambda i: scores.get(i) or None,
+        continues_related=frozenset({"repeated-in-outlet", "teaser-list"}),
+        shown=lambda i, line: page.prefixes[i] + line if i in page.prefixes else line)
+    removed = res.removed
+    if not res.text and any(ln.strip() for ln in lines):  # never clean a page away: fall back to the rules alone
         return clean_text(text, outlet, stats, config)
     if page.prefixes:  # the prefix is gone from the kept line: say so
         removed += [(i, "inline-metadata", p) for i, p in page.prefixes.items()]
         removed.sort(key=lambda r: r[0])
-    return CleanResult(text="\n".join(kept), removed=removed)
+    return CleanResult(text=res.text, removed=removed)
