@@ -342,7 +342,6 @@ def trigger_clause(text: str, sent_start: int, sent_end: int, trig_start: int, t
     """
     words = _clause_words(text, sent_start, sent_end)
     lo, hi = sent_start, sent_end
-    lo_word = ""
     outer: int | None = None
     excluded: list[tuple[int, int]] = []
     rel: tuple[int, int] | None = None  # (relative's start, lo before it)
@@ -355,7 +354,7 @@ def trigger_clause(text: str, sent_start: int, sent_end: int, trig_start: int, t
                 continue
             if a > sent_start and _opens_clause(w, comma):
                 prev_lo = lo
-                lo, lo_word = a, w
+                lo = a
                 rel = (a, prev_lo) if _is_relative(w) and a < trig_start else None
                 nxt = words[i + 1][2] if i + 1 < len(words) else ""
                 back = {x[2] for x in words[i + 1:i + 4]} & _BACK_POINTERS
@@ -377,7 +376,6 @@ def trigger_clause(text: str, sent_start: int, sent_end: int, trig_start: int, t
             hi = words[after[1]][0]
         elif not framing:
             hi = words[i][0]
-    del lo_word
     return lo, hi, excluded, outer
 
 
