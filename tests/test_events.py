@@ -197,3 +197,43 @@ def test_event_dated_by_a_range_keeps_its_end_and_granularity(coder):
     assert (retreat.date, retreat.date_end, retreat.granularity) == ("2026-02", None, "month")
     accuse = next(e for e in evs if e.type == "ACCUSE")  # no date in the sentence: the publication day
     assert (accuse.date, accuse.date_end, accuse.granularity) == ("2026-03-20", None, "day")
+
+
+def test_event_date_comes_from_the_triggers_clause_not_the_nearest_expression():
+    """Background dates in a relative clause or after «منذ» do not date the event (issue #15)."""
+    from rasid.extract.events.coder import attached_timex
+    from rasid.text.spans import sentences as _sents
+
+    pub = datetime(2018, 6, 5, 12)
+
+    def date_of(text, trigger):
+        tx = find_dates("d", text, pub)
+        i = text.index(trigger)
+        t = attached_timex(tx, text, i, i + len(trigger), _sents(text)[0])
+        return t.value if t else "published"
+
+    # the nearest expression to «وقعته» is 2015, but «تخلى» is dated by «8 مايو»; «وقعته» by 2015
+    s = "وتخلى الرئيس الأميركي دونالد ترامب في 8 مايو عن الاتفاق الذي وقعته إيران مع القوى العالمية في 2015."
+    assert date_of(s, "تخلى") == "2018-05-08"
+    assert date_of(s, "وقعته") == "2015"
+    # a relative clause closed by a comma is background: «والتقى» has no expression of its own
+    s = "والتقى لودريان، الذي وصل مساء السبت إلى العاصمة المصرية، السيسي ونظيره المصري سامح شكري."
+    assert date_of(s, "والتقى") == "published"
+    # a relative clause on the trigger noun itself dates it
+    s = "وأدى القصف، الذي بدأ في 18 من فبراير الماضي، إلى مقتل 1600 مدني."
+    assert date_of(s, "القصف") == "2018-02-18"
+    # «منذ» after another noun stays background when the clause has a date of its own
+    s = "وصل الرئيس الإثيوبي صباح الأحد إلى أسمرة في زيارة تاريخية لإنهاء الخلاف المستمر منذ نحو 20 عاما."
+    assert date_of(s, "زيارة") == "2018-06-03"
+    # a year that is part of a name is no date («كأس العالم 2018»)
+    s = "وذكرت الصحيفة أن العقد الجديد سيتم توقيعه قبل انطلاق بطولة كأس العالم 2018 بروسيا."
+    assert date_of(s, "توقيعه") == "published"
+
+
+def test_event_coded_in_a_sentence_takes_its_clause_date_and_publication_day_otherwise():
+    coder = EventCoder.load()
+    text = "حذر وزير الخارجية الإيراني السبت من أن إيران مستعدة لاستئناف التخصيب إذا تخلت واشنطن عن الاتفاق المبرم عام 2015."
+    d = Document(id="z", text=text, raw_text=text, source_path="t", fmt="txt", published=datetime(2018, 4, 22, 12))
+    evs = coder.code(d, [], find_dates(d.id, d.text, d.published_local))
+    threat = next(e for e in evs if e.type == "THREATEN")
+    assert threat.date == "2018-04-21"  # السبت, not the nearer-to-the-end 2015

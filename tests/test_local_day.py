@@ -85,3 +85,60 @@ def test_next_day_feed_stamp_is_corrected_from_the_articles_own_weekday() -> Non
     assert today.value == "2026-01-27"
     # «اليوم الأربعاء … أمس الثلاثاء» agrees with its Wednesday stamp: left alone
     assert right.published_local.date().isoformat() == "2026-01-28" and right.date_source == "metadata"
+
+
+LATE_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>الأهرام</title><link>https://www.ahram.org.eg/</link>
+<item><title>الرئيس السيسي يستقبل وفدا في القاهرة</title><link>https://www.ahram.org.eg/News/7.aspx</link>
+<pubDate>Tue, 27 Jan 2026 23:30:00 +0200</pubDate>
+<description>استقبل الرئيس عبد الفتاح السيسي في القاهرة اليوم الثلاثاء وفدا من رجال الأعمال لبحث فرص الاستثمار في مصر.</description></item>
+<item><title>الحكومة المصرية تعلن خطة للنقل في القاهرة</title><link>https://www.ahram.org.eg/News/8.aspx</link>
+<pubDate>Wed, 28 Jan 2026 01:30:00 +0200</pubDate>
+<description>أعلنت الحكومة المصرية اليوم الأربعاء خطة جديدة للنقل العام في القاهرة، بعد اجتماع عقده مجلس الوزراء أمس.</description></item>
+</channel></rss>"""
+
+
+def test_story_dates_and_date_filters_use_the_local_day(tmp_path) -> None:
+    """A page stamped 01:30 in Cairo (23:30 UTC the day before) is shown and filtered under its local day:
+    story first/last dates, the story list's date range, search date filters, mentions per day."""
+    from datetime import date
+
+    from rasid.run.pipeline import run
+    from rasid.serve.search import SearchQuery, search
+    from rasid.store import Store
+    from rasid.store.facade import StoryFilter
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ahram.xml").write_text(LATE_FEED, encoding="utf-8")
+    store = Store(tmp_path / "t.db")
+    try:
+        run([corpus], store)
+        docs = {d.title: d for d in store.documents()}
+        wed = docs["الحكومة المصرية تعلن خطة للنقل في القاهرة"]
+        assert wed.published == datetime(2026, 1, 27, 23, 30) and wed.published_offset_minutes == 120
+        story = next(s for s in store.stories() if wed.id in s.doc_ids)
+        assert story.last_date.date() == date(2026, 1, 28)  # not the UTC 27th
+        if story.doc_ids == [wed.id]:
+            assert story.first_date.date() == date(2026, 1, 28)
+
+        def story_ids(day: date) -> set[str]:
+            _, rows = store.story_page(50, 0, StoryFilter(date_from=day, date_to=day))
+            return {r["id"] for r in rows}
+
+        assert story.id in story_ids(date(2026, 1, 28))
+
+        def found(day_from: date, day_to: date) -> set[str]:
+            res = search(store, SearchQuery(q="القاهرة", date_from=day_from, date_to=day_to))
+            return {h.doc_id for h in res.hits}
+
+        tue = docs["الرئيس السيسي يستقبل وفدا في القاهرة"]
+        assert found(date(2026, 1, 28), date(2026, 1, 28)) == {wed.id}  # its UTC day is the 27th
+        assert found(date(2026, 1, 27), date(2026, 1, 27)) == {tue.id}
+        ents = {m.entity_id for m in store.mentions([wed.id]) if m.entity_id} & {
+            m.entity_id for m in store.mentions([tue.id]) if m.entity_id}
+        if ents:  # a place both pages name: one mention on each local day
+            days = dict(store.entity_mentions_by_day(sorted(ents)[0]))
+            assert "2026-01-28" in days and "2026-01-27" in days
+    finally:
+        store.close()

@@ -653,7 +653,8 @@ def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
 
     originals = [d for d in inp.all_docs if d.duplicate_of is None]
     docs = {d.id: d for d in originals}
-    dates = [d.published for d in inp.all_docs if d.published]
+    # the days readers saw: a page stamped 23:30 in Cairo belongs to that local day, not to UTC's
+    dates = [d.published_local for d in inp.all_docs if d.published_local]
     story = Story(id=inp.sid, doc_ids=inp.doc_ids, first_date=min(dates) if dates else None,
                   last_date=max(dates) if dates else None)
     if tools.summarize_story:

@@ -38,7 +38,7 @@ from rasid.models import (
     Storyline,
     TimeExpression,
 )
-from rasid.store.fulltext import DocumentFilter, filter_conditions
+from rasid.store.fulltext import DocumentFilter, filter_conditions, offsets_for
 from rasid.store.mapping import (
     CLAIM,
     CONFLICT,
@@ -96,6 +96,13 @@ def db_url(db: str | Path) -> str:
     if "://" in s:
         return s
     return f"sqlite:///{Path(s).expanduser().resolve()}"
+
+
+def _local_day(published: datetime | str, offset: int | None) -> str:
+    """The calendar day of a stored UTC instant in its outlet's zone (ISO)."""
+    if isinstance(published, str):  # SQLite returns grouped DateTime columns as stored text on some paths
+        published = datetime.fromisoformat(published)
+    return (published + timedelta(minutes=offset or 0)).date().isoformat()
 
 
 def _dt(d: datetime | None) -> str | None:
@@ -361,7 +368,7 @@ class Store:
         """Normalised texts of the documents ``flt`` selects: the plain search scan (any database)."""
         cols = (DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.norm_text)
         with self.session() as s:
-            return [NormText(*r) for r in s.execute(select(*cols).where(*filter_conditions(flt))).all()]
+            return [NormText(*r) for r in s.execute(select(*cols).where(*filter_conditions(flt, offsets_for(s, flt)))).all()]
 
     def norm_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """id → normalised title + text, to re-score index hits without reading the original texts."""
@@ -717,12 +724,20 @@ class Store:
             return total, [MENTION.to_model(r) for r in s.scalars(q)]
 
     def entity_mentions_by_day(self, entity_id: str) -> list[tuple[str, int]]:
-        """(ISO day, mentions of the entity in documents published that day), oldest first, counted by the database."""
-        day = func.date(DocumentRow.published)
+        """(ISO local day, mentions of the entity in documents published that day), oldest first.
+
+        Counted by the database per (instant, UTC offset); the local day (``published`` plus its offset, what
+        readers saw) is added up here, since date arithmetic on a column differs between databases."""
         with self.session() as s:
-            q = (select(day, func.count()).select_from(MentionRow).join(DocumentRow, DocumentRow.id == MentionRow.doc_id)
-                 .where(MentionRow.entity_id == entity_id, DocumentRow.published.is_not(None)).group_by(day).order_by(day))
-            return [(str(d)[:10], int(n)) for d, n in s.execute(q).all()]
+            q = (select(DocumentRow.published, DocumentRow.published_offset_minutes, func.count()).select_from(MentionRow)
+                 .join(DocumentRow, DocumentRow.id == MentionRow.doc_id)
+                 .where(MentionRow.entity_id == entity_id, DocumentRow.published.is_not(None))
+                 .group_by(DocumentRow.published, DocumentRow.published_offset_minutes))
+            days: dict[str, int] = {}
+            for published, offset, n in s.execute(q).all():
+                day = _local_day(published, offset)
+                days[day] = days.get(day, 0) + int(n)
+        return sorted(days.items())
 
     def event_type_counts(self) -> list[tuple[str, int]]:
         """(PLOVER event type, number of events) for every type present: the story filter's choices."""
@@ -732,13 +747,23 @@ class Store:
 
     def entity_stories(self, entity_id: str) -> list[dict]:
         """The stories an entity is mentioned in, oldest first: story row + mentions, documents, first/last
-        publication date of the mentioning documents; counted by the database, one row per story."""
+        local publication time of the mentioning documents; counted by the database per document."""
         with self.session() as s:
-            q = (select(DocumentRow.story_id, func.count(MentionRow.id), func.count(func.distinct(DocumentRow.id)),
-                        func.min(DocumentRow.published), func.max(DocumentRow.published))
+            q = (select(DocumentRow.story_id, DocumentRow.id, DocumentRow.published, DocumentRow.published_offset_minutes,
+                        func.count(MentionRow.id))
                  .join(DocumentRow, DocumentRow.id == MentionRow.doc_id)
-                 .where(MentionRow.entity_id == entity_id).group_by(DocumentRow.story_id))
-            agg = s.execute(q).all()
+                 .where(MentionRow.entity_id == entity_id)
+                 .group_by(DocumentRow.story_id, DocumentRow.id, DocumentRow.published, DocumentRow.published_offset_minutes))
+            per: dict[str | None, list] = {}
+            for sid, _doc, published, offset, n in s.execute(q).all():
+                a = per.setdefault(sid, [0, 0, None, None])
+                a[0] += int(n)
+                a[1] += 1
+                if published is not None:
+                    local = published + timedelta(minutes=offset or 0)
+                    a[2] = local if a[2] is None else min(a[2], local)
+                    a[3] = local if a[3] is None else max(a[3], local)
+            agg = [(sid, *a) for sid, a in per.items()]
         rows = {r["id"]: r for r in self.story_rows([sid for sid, *_ in agg if sid])}
         out = []
         for sid, n_mentions, n_docs, first, last in agg:

@@ -7,8 +7,9 @@ matching, snippets, scoring) and reads documents through ``Store`` and ``SearchI
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, literal_column, not_, or_, select, text
@@ -41,20 +42,27 @@ def _like_escape(t: str) -> str:
     return t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filter_conditions(flt: DocumentFilter) -> list:
-    """SQL conditions on ``documents`` for ``flt`` (always: originals only)."""
+def filter_conditions(flt: DocumentFilter, offsets: Iterable[int | None] = (None,)) -> list:
+    """SQL conditions on ``documents`` for ``flt`` (always: originals only).
+
+    Date bounds are local calendar days: a page stamped 01:30 in Cairo (+02:00) is stored as 23:30 UTC
+    the day before, and must be found under its local day. ``offsets``: the UTC offsets (minutes) the
+    documents carry (``Store.published_offsets``); each gets its own shifted bound, so the comparison
+    stays a plain column-versus-constant one on any database.
+    """
     # duplicates via the duplicate_of index: reading the column itself would read every long row
     dup = select(literal_column("rowid")).select_from(DocumentRow).where(DocumentRow.duplicate_of.is_not(None))
     conds: list = [literal_column("documents.rowid").not_in(dup)]
     if flt.outlets:
         conds.append(DocumentRow.outlet.in_(flt.outlets))
+    shifts = sorted({o or 0 for o in offsets})
     if flt.date_from:
         start = datetime.combine(flt.date_from, time.min)
-        conds.append(or_(DocumentRow.published >= start,
+        conds.append(or_(_local_bound(start, shifts, ">="),
                          and_(DocumentRow.published.is_(None), DocumentRow.inferred_to >= start)))
     if flt.date_to:
         end = datetime.combine(flt.date_to, time.max)
-        conds.append(or_(DocumentRow.published <= end,
+        conds.append(or_(_local_bound(end, shifts, "<="),
                          and_(DocumentRow.published.is_(None), DocumentRow.inferred_from <= end)))
     for ent in flt.entities:
         conds.append(DocumentRow.id.in_(select(MentionRow.doc_id).where(MentionRow.entity_id == ent)))
@@ -62,6 +70,25 @@ def filter_conditions(flt: DocumentFilter) -> list:
     conds += [or_(*[_like(t) for t in group]) for group in flt.any_of if group]
     conds += [not_(_like(t)) for t in flt.excludes]
     return conds
+
+
+def offsets_for(s, flt: DocumentFilter) -> list[int | None]:  # noqa: ANN001 - a Session
+    """The distinct UTC offsets of stored documents, when ``flt`` has a date bound (else one: none)."""
+    if not (flt.date_from or flt.date_to):
+        return [None]
+    return list(s.scalars(select(DocumentRow.published_offset_minutes).distinct()).all()) or [None]
+
+
+def _local_bound(bound: datetime, shifts: list[int], op: str):  # noqa: ANN202 - a SQLAlchemy condition
+    """``published + offset <op> bound`` as ``published <op> bound - offset``, one branch per offset."""
+    col, off = DocumentRow.published, DocumentRow.published_offset_minutes
+    branches = []
+    for m in shifts:
+        limit = bound - timedelta(minutes=m)
+        cmp = col >= limit if op == ">=" else col <= limit
+        has = or_(off.is_(None), off == 0) if m == 0 else off == m
+        branches.append(and_(has, cmp))
+    return or_(*branches)
 
 
 def _like(t: str):  # noqa: ANN202 - a SQLAlchemy condition
@@ -149,5 +176,5 @@ class SearchIndex:
                 fts_match=match)
             rowid = literal_column("documents.rowid")
             q = select(rowid, DocumentRow.id, DocumentRow.published).where(rowid.in_(sub),
-                                                                          *filter_conditions(flt))
+                                                                          *filter_conditions(flt, offsets_for(s, flt)))
             return [(i, p, float(scores[r])) for r, i, p in s.execute(q).all()]

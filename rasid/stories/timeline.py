@@ -90,13 +90,39 @@ def _as_date(value: str) -> date:
     return date.fromisoformat(value[:10])
 
 
+def _period_last(value: str) -> date:
+    """The last day of a period value ('2026', '2026-03' or a day)."""
+    if len(value) == 4:
+        return date(int(value), 12, 31)
+    if len(value) == 7:
+        y, m = int(value[:4]), int(value[5:7])
+        return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+    return date.fromisoformat(value[:10])
+
+
+def _span(e: Event) -> tuple[date, date]:
+    """The days an event's date covers: a range «من 3 إلى 5 مارس», a month, a year or one day."""
+    return _as_date(e.date), _period_last(e.date_end or e.date)
+
+
 def _same_event(a: Event, b: Event, tolerance_days: int) -> bool:
+    """Same type and mode, dates that overlap, and actors that overlap (or one side has none).
+
+    Two days match within ``tolerance_days`` (reports on different days resolve «أمس» differently);
+    a day matches a range or a period that contains it, with the same tolerance at the range's ends
+    («من 3 إلى 5 مارس» and «4 مارس»); two ranges match when they overlap (1–2 and 10–12 do not). A month
+    or a year matches only the dates inside it, with no tolerance: a coarse date is not a near miss.
+    """
     if a.type != b.type or (a.mode and b.mode and a.mode != b.mode):
         return False
-    if len(a.date) == 10 and len(b.date) == 10:
-        if abs((_as_date(a.date) - _as_date(b.date)).days) > tolerance_days:
-            return False
-    elif a.date[:min(len(a.date), len(b.date))] != b.date[:min(len(a.date), len(b.date))]:
-        return False  # a month/year date merges only with dates inside it
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    slack = timedelta(days=tolerance_days if _day_level(a) and _day_level(b) else 0)
+    if a0 - slack > b1 or b0 - slack > a1:
+        return False
     pa, pb = set(a.actors) | set(a.targets), set(b.actors) | set(b.targets)
     return not pa or not pb or bool(pa & pb)
+
+
+def _day_level(e: Event) -> bool:
+    """A day or a range of days (not a month, a year or a week-long period given as a month value)."""
+    return len(e.date) == 10 and (not e.date_end or len(e.date_end) == 10)

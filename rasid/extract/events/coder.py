@@ -179,7 +179,7 @@ class EventCoder:
                 elif _VISIT_RE.search(norm_sent) and mode == "meet":
                     mode = "visit"
             actors, targets, place = _roles(doc.text, hit, sent_mentions, mode)
-            ev_date, ev_end, ev_gran = _event_date(sent_timexes, doc, hit.start)
+            ev_date, ev_end, ev_gran = _event_date(sent_timexes, doc, hit.start, hit.end, sent, hit.is_verb)
             out.append(Event(
                 id=f"{doc.id}:ev{n0 + len(out)}", doc_id=doc.id, type=trig.plover,
                 sent_start=sent.start, sent_end=sent.end, trigger=doc.text[hit.start:hit.end],
@@ -269,19 +269,209 @@ def _ids(ms: list[Mention]) -> list[str]:
     return out
 
 
-def _event_date(timexes: list[TimeExpression], doc: Document,
-                trigger_at: int) -> tuple[str | None, str | None, str | None]:
-    """(date, date_end, granularity) of the sentence's timex nearest the trigger (finer granularity
-    breaks ties), else the publication day (its local calendar day)."""
-    dated = [t for t in timexes if t.value]
-    if dated:
-        rank = {"day": 0, "week": 1, "month": 2, "year": 3}
-        best = min(dated, key=lambda t: (min(abs(t.start - trigger_at), abs(t.end - trigger_at)),
-                                         rank.get(t.granularity, 4)))
+# Words that open another clause than the trigger's (normalised; a leading و/ف is also tried).
+_RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللواتي", "اللاتي"})
+# Participles that work as a relative clause: «القمة المقررة في 7 سبتمبر», «الخلاف المستمر منذ 20 عاما».
+_PARTICIPLES = frozenset({"المقرر", "المقرره", "المزمع", "المزمعه", "المستمر", "المستمره", "الممتد", "الممتده"})
+# Openers after which the clause tells the same time as the one it hangs on («بلغت ذروتها في 14 مايو حين
+# قتل ...», «إثر اتهامه»): when such a clause has no expression of its own, the outer clause dates it.
+_WEAK_OPENERS = frozenset({"حين", "حينما", "عندما", "حيث", "اذ", "عقب", "اثر", "غداه"})
+_CLAUSE_OPENERS = _RELATIVES | _PARTICIPLES | _WEAK_OPENERS | frozenset({
+    "ان", "بان", "انه", "انها", "بانه", "بانها", "لان", "لانه",  # أن/إن: a complement («أعلن ... أن ...»)
+    "فيما", "بينما", "بعدما", "قبلما", "كلما", "مما", "لكن", "لكنه", "لكنها", "الا",
+    # purpose and reason phrases: «اجتماعا طارئا لبحث الاعتداءات ... الاثنين»
+    "لبحث", "لمناقشه", "بهدف", "احتجاجا", "تنديدا", "تمهيدا", "ردا", "امل",
+})
+# Verbs that say when their antecedent happens: «القصف، الذي بدأ في 18 فبراير», «الهجوم الذي وقع أمس».
+_HAPPEN_VERBS = ("وقع", "جري", "جرت", "بدا", "بدات", "عقد", "تعقد", "يعقد", "عقدت", "اندلع", "انطلق", "اجري",
+                 "اجريت", "استمر", "يقوم", "تقوم", "يقومون", "تجري", "يجري", "تقام", "يقام", "اقيم", "اقيمت")
+# Verbs that say what their antecedent caused: «إطلاق النار ... الجمعة، والذي أدى إلى مقتل تسعة».
+_RESULT_VERBS = ("ادي", "ادت", "اسفر", "اسفرت", "خلف", "خلفت", "اوقع", "اوقعت")
+_FRAME_PREPS = frozenset({"في", "خلال", "اثناء"})
+# «زيارته الأولى منتصف أكتوبر الماضي التي التقى خلالها بوتين»: a relative clause whose pronoun points
+# back at a dated occasion happens then.
+_BACK_POINTERS = frozenset({"خلالها", "خلاله", "فيها", "فيه", "اثناءها", "اثناءه"})
+# A forecast («توقع», «توقعات»): the expression after it is the forecast's target, not its date.
+_FORECAST_RE = re.compile(r"^(?:[وف]?(?:ال|ب|ل)?)?[يتن]?توقع")
+# Words before a bare year that make it a date («في 2015», «عام 2015»); after other words a bare year
+# is part of a name («كأس العالم 2018», «الانتخابات الرئاسية 2016», «معرض وظائف 2015»).
+_YEAR_LEADS = frozenset({"في", "عام", "العام", "لعام", "بعام", "منذ", "سنه", "حتي", "قبل", "بعد", "خلال", "مطلع",
+                         "نهايه", "بدايه", "اواخر", "اوائل", "منتصف", "من", "الي", "و", "او", "عامي", "بين"})
+_RANGE_GAP_RE = re.compile(r"^\s*(?:و?حت[ىي]|إل[ىي]|ال[ىي]|أو|او)\s*$")
+_WORD_RE = re.compile(r"\S+")
+_PUNCT = "\"'“”«»()[]:؛,،.!?؟-–—"
+
+
+def _clause_words(text: str, start: int, end: int) -> list[tuple[int, int, str, bool]]:
+    """(start, end, normalised word, preceded by a comma/colon/quote) for the words of text[start:end]."""
+    out = []
+    prev_end = start
+    for m in _WORD_RE.finditer(text, start, end):
+        raw = m.group()
+        gap = text[prev_end:m.start()] + raw[:1]
+        core = normalize(raw.strip(_PUNCT))
+        out.append((m.start(), m.end(), core, any(c in gap for c in "،,:«\"“")))
+        prev_end = m.end() - 1 if raw[-1] in "،,:»\"”" else m.end()
+    return out
+
+
+def _bare(word: str) -> str:
+    return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+
+def _opens_clause(word: str, after_comma: bool) -> bool:
+    if word in _CLAUSE_OPENERS or _bare(word) in _CLAUSE_OPENERS:
+        return True
+    return after_comma and len(word) > 2 and word[0] in "وف"  # «، وقتل ...», «، فطلبتا»: a new clause
+
+
+def _is_relative(word: str) -> bool:
+    return _bare(word) in _RELATIVES or _bare(word) in _PARTICIPLES
+
+
+def trigger_clause(text: str, sent_start: int, sent_end: int, trig_start: int, trig_end: int,
+                   is_verb: bool = True) -> tuple[int, int, list[tuple[int, int]], int | None]:
+    """(lo, hi, excluded spans, outer lo) of the clause the trigger belongs to.
+
+    The clause runs from the last clause opener before the trigger to the next one after it. A relative
+    clause before the trigger that a comma closes («لودريان، الذي وصل مساء السبت إلى القاهرة، ...») is
+    cut out. A noun trigger followed closely by a relative clause that says when it happens («القصف، الذي
+    بدأ في 18 فبراير», «قمة ... التي تعقد هذا الأسبوع»), or in the في-phrase of such a noun («أصيبوا في
+    الهجوم الذي وقع أمس»), keeps that clause: it dates the event itself. ``outer lo``: where the clause
+    hanging on a weak opener («حين», «إثر») or a result relative («والذي أدى إلى») would fall back to.
+    """
+    words = _clause_words(text, sent_start, sent_end)
+    lo, hi = sent_start, sent_end
+    outer: int | None = None
+    excluded: list[tuple[int, int]] = []
+    rel: tuple[int, int] | None = None  # (relative's start, lo before it)
+    after: list[int] = []
+    for i, (a, _b, w, comma) in enumerate(words):
+        if a < trig_start or (a == trig_start and comma and a > sent_start):
+            if rel is not None and comma and not _opens_clause(w, comma):
+                excluded.append((rel[0], a))  # the relative clause ended at this comma
+                lo, rel = rel[1], None
+                continue
+            if a > sent_start and _opens_clause(w, comma):
+                prev_lo = lo
+                lo = a
+                rel = (a, prev_lo) if _is_relative(w) and a < trig_start else None
+                nxt = words[i + 1][2] if i + 1 < len(words) else ""
+                back = {x[2] for x in words[i + 1:i + 4]} & _BACK_POINTERS
+                if _bare(w) in _WEAK_OPENERS or (_is_relative(w) and (_bare(nxt).startswith(_RESULT_VERBS) or back)):
+                    outer = prev_lo
+                else:
+                    outer = None
+        elif a >= trig_end and _opens_clause(w, comma):
+            after.append(i)
+    if after:
+        i = after[0]
+        w = words[i][2]
+        nxt = _bare(words[i + 1][2]) if i + 1 < len(words) else ""
+        happens = _bare(w) in _PARTICIPLES or (_bare(w) in _RELATIVES and nxt.startswith(_HAPPEN_VERBS))
+        between = [x for x in words if trig_end <= x[0] < words[i][0]]
+        framing = happens and len(between) <= 5 and (
+            not is_verb or any(x[2] in _FRAME_PREPS for x in between))
+        if framing and len(after) > 1:
+            hi = words[after[1]][0]
+        elif not framing:
+            hi = words[i][0]
+    return lo, hi, excluded, outer
+
+
+def _event_date(timexes: list[TimeExpression], doc: Document, trigger_at: int, trigger_end: int | None = None,
+                sent: Span | None = None, is_verb: bool = True) -> tuple[str | None, str | None, str | None]:
+    """(date, date_end, granularity) of the expression attached to the trigger's clause, else the
+    publication day (its local calendar day).
+
+    Within the clause an expression after the trigger is preferred to one before it, the nearest
+    first; expressions outside the clause (a relative clause on another participant, «منذ عام 2011»
+    after a complement, a reported fact) are background to this event and never date it.
+    """
+    best = attached_timex(timexes, doc.text, trigger_at, trigger_at if trigger_end is None else trigger_end,
+                          sent, is_verb)
+    if best is not None:
         return best.value, best.value_end, best.granularity
     if doc.published_local:
         return doc.published_local.date().isoformat(), None, "day"
     return None, None, None
+
+
+_GRAN_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "half": 3, "season": 3, "year": 4}
+
+
+def attached_timex(timexes: list[TimeExpression], text: str, trig_start: int, trig_end: int,
+                   sent: Span | None = None, is_verb: bool = True) -> TimeExpression | None:
+    """The dated expression of the trigger's clause (see ``trigger_clause``), None when it has none.
+
+    Preference: after the trigger, nearest first, then before it; an expression that «منذ» introduces
+    only when the clause has no other; a bare year that is part of a name («كأس العالم 2018») never.
+    """
+    dated = [t for t in timexes if t.value and not _name_year(text, t)]
+    if not dated:
+        return None
+    s0 = sent.start if sent else min([t.start for t in dated] + [trig_start])
+    s1 = sent.end if sent else max([t.end for t in dated] + [trig_end])
+    word = normalize(text[trig_start:trig_end])
+    is_verb = is_verb and not _definite(word)
+    lo, hi, excluded, outer = trigger_clause(text, s0, s1, trig_start, trig_end, is_verb)
+    forecast = bool(_FORECAST_RE.match(word))
+
+    def pick(lo: int) -> TimeExpression | None:
+        inside = [t for t in dated if lo <= t.start and t.end <= hi
+                  and not any(a <= t.start < b for a, b in excluded)]
+        if forecast:
+            inside = [t for t in inside if t.end <= trig_start]
+        if not inside:
+            return None
+        plain = [t for t in inside if not _since(text, t)] or inside
+        after = sorted((t for t in plain if t.start >= trig_end), key=lambda t: t.start)
+        before = sorted((t for t in plain if t.end <= trig_start), key=lambda t: -t.end)
+        return after[0] if after else before[0] if before else plain[0]
+
+    best = pick(lo)
+    if best is None and outer is not None:
+        best = pick(outer)
+    if best is None:
+        return None
+    # «في سبتمبر العام الماضي», «أمس الخميس 5 مارس»: adjacent expressions name one time; the finest wins.
+    group = [best]
+    for t in sorted(dated, key=lambda t: t.start):
+        if t is not best and any(_adjacent(text, t, g) for g in group):
+            group.append(t)
+    best = min(group, key=lambda t: (_GRAN_RANK.get(t.granularity, 5), abs(t.start - trig_start)))
+    return _with_range(text, best, dated)
+
+
+def _name_year(text: str, t: TimeExpression) -> bool:
+    if not t.text.strip().isdigit() or len(t.text.strip()) != 4:
+        return False
+    prev = normalize(text[max(0, t.start - 20):t.start]).split()
+    return bool(prev) and prev[-1] not in _YEAR_LEADS and not prev[-1].startswith(("ل", "ب", "و"))
+
+
+def _since(text: str, t: TimeExpression) -> bool:
+    """«منذ 2011», «منذ نحو 20 عاما»: the start of a state, usually background to a reported event."""
+    return "منذ" in normalize(text[max(0, t.start - 12):t.start]).split()[-2:] or t.text.startswith("منذ")
+
+
+def _with_range(text: str, best: TimeExpression, dated: list[TimeExpression]) -> TimeExpression:
+    """«سبتمبر أو أكتوبر», «اليوم الاثنين وحتى 21 شوال»: the two expressions as one range."""
+    if best.value_end:
+        return best
+    nxt = next((t for t in sorted(dated, key=lambda t: t.start) if t.start >= best.end), None)
+    if nxt is None or nxt.value_end or len(nxt.value) != len(best.value) or nxt.value <= best.value:
+        return best
+    if not _RANGE_GAP_RE.match(text[best.end:nxt.start]):
+        return best
+    return TimeExpression(best.doc_id, best.start, nxt.end, text[best.start:nxt.end], best.value,
+                          best.granularity, best.relation, value_end=nxt.value)
+
+
+def _adjacent(text: str, a: TimeExpression, b: TimeExpression) -> bool:
+    first, second = (a, b) if a.start < b.start else (b, a)
+    gap = text[first.end:second.start]
+    return len(gap) <= 3 and not gap.strip(" \u00a0/")
 
 
 def _period_end(value: str) -> date:
