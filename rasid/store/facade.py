@@ -353,6 +353,13 @@ class Store:
                  .where(DocumentRow.story_id == story_id).group_by(DocumentRow.outlet).order_by(DocumentRow.outlet))
             return [(o, int(n), a, b) for o, n, a, b in s.execute(q).all()]
 
+    def outlet_story_counts(self) -> list[tuple[str, int]]:
+        """(outlet, number of stories it has an article in) for every named outlet, counted by the database."""
+        with self.session() as s:
+            q = (select(DocumentRow.outlet, func.count(func.distinct(DocumentRow.story_id)))
+                 .where(DocumentRow.outlet.is_not(None)).group_by(DocumentRow.outlet).order_by(DocumentRow.outlet))
+            return [(o, int(n)) for o, n in s.execute(q).all()]
+
     def outlets_active(self, start: datetime, end: datetime) -> list[tuple[str, int]]:
         """(outlet, documents published in [start, end]) for every named outlet that published in that window:
         the outlets a story of that time could have been covered by."""
