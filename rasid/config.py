@@ -193,6 +193,17 @@ class StoriesConfig(_Checked):
         return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
+# ---- serving -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OutletsConfig(_Checked):
+    """Outlet registry and coverage (rasid.serve.outlets); read by `rasid serve` and `rasid outlets`."""
+
+    registry: str = _k("", "TSV of outlet rows (columns of rasid/data/outlet_registry.tsv) that override or "
+                           "extend the shipped registry; empty: the shipped one only")
+    coverage_slack_days: float = _k(1.0, "outlets publishing this close to a story's articles count as able "
+                                         "to cover it (the story page's 'did not cover' list)")
+
+
 # ---- the run ---------------------------------------------------------------------------------
 @dataclass
 class RunConfig(_Checked):
@@ -207,6 +218,7 @@ class RunConfig(_Checked):
     dedup: DedupConfig = _section(DedupConfig, "near-duplicate detection")
     extraction: ExtractionConfig = _section(ExtractionConfig, "entities, dates, events, claims")
     stories: StoriesConfig = _section(StoriesConfig, "stories: clustering, summary, comparison, timeline")
+    outlets: OutletsConfig = _section(OutletsConfig, "outlet registry and story coverage (serving)")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:

@@ -28,8 +28,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rasid.config import OutletsConfig
 from rasid.models import Mention
 from rasid.serve.display import claims_for_people, conflicts_for_people, deviating_documents
+from rasid.serve.outlets import Registry, outlet_stats, registry_for, story_coverage
 from rasid.serve.search import (
     MAX_QUERY_CHARS,
     QueryError,
@@ -84,7 +86,13 @@ def _names(request: Request) -> NameIndex:
     return state.names
 
 
+def _registry(request: Request) -> Registry:
+    """The outlet registry the app was started with (shipped rows plus the user's file)."""
+    return request.app.state.registry
+
+
 StoreDep = Annotated[Store, Depends(_store)]
+RegistryDep = Annotated[Registry, Depends(_registry)]
 
 
 def page(items: list, total: int, limit: int, offset: int) -> dict:
@@ -101,7 +109,7 @@ class ApiError(HTTPException):
 
 
 _KIND_AR = {"document": "لا يوجد مقال", "story": "لا توجد قصة", "storyline": "لا يوجد مسار", "entity": "لا يوجد كيان",
-            "place": "لا يوجد مكان"}
+            "place": "لا يوجد مكان", "outlet": "لا يوجد مصدر"}
 
 
 def _not_found(kind: str, ident: str) -> ApiError:
@@ -225,8 +233,11 @@ def list_stories(
 
 
 @stories.get("/api/stories/{story_id:path}")
-def get_story(store: StoreDep, story_id: str) -> dict:
-    """A story with its summary, timeline, documents, entities, places, events, claims and conflicts."""
+def get_story(store: StoreDep, registry: RegistryDep, request: Request, story_id: str) -> dict:
+    """A story with its summary, timeline, documents, entities, places, events, claims and conflicts, and its
+    ``coverage``: the outlets that covered it (registry facts: country, ownership) counted by ownership and by
+    country, and the outlets that published in its time window (its articles' dates ± ``[outlets]
+    coverage_slack_days``) but not about it."""
     st = _by_id(store.stories, "story", story_id)
     docs = store.documents(st.doc_ids)
     texts = {d.id: d.text for d in docs}
@@ -257,6 +268,7 @@ def get_story(store: StoreDep, story_id: str) -> dict:
         "claims": claim_rows,
         "conflicts": conflicts_for_people(conflicts, claim_rows),
         "conflict_documents": deviating_documents(conflicts, claim_rows),
+        "coverage": story_coverage(store, st.id, registry, request.app.state.outlets.coverage_slack_days),
     }
 
 
@@ -395,9 +407,32 @@ def search_documents(
 
 
 @searching.get("/api/outlets")
-def list_outlets(store: StoreDep) -> list[dict]:
-    """Outlets with their document counts (for search filters)."""
-    return [{"outlet": o, "documents": n} for o, n in store.outlet_counts()]
+def list_outlets(store: StoreDep, registry: RegistryDep) -> list[dict]:
+    """Outlets with their document counts (for search filters) and registry facts (Arabic name, country,
+    ownership, affiliation, source; ``unknown`` ownership when the registry has no row for the outlet)."""
+    return [registry.describe(o) | {"documents": n} for o, n in store.outlet_counts()]
+
+
+outlet_pages = APIRouter(tags=["outlets"])
+
+
+@outlet_pages.get("/api/outlets/{outlet_id:path}")
+def get_outlet(store: StoreDep, registry: RegistryDep, outlet_id: str, limit: Limit = 20,
+               offset: Offset = 0) -> dict:
+    """One outlet: its registry record, how it behaves across the corpus (``stats``: documents and stories;
+    conflicts it takes a side in and how often it stands alone on its side; how early it reports — median lag
+    in hours from a story's first article to its own, share of shared stories it reported first) and one page
+    of its stories, newest first. 404 when neither the store nor the registry knows the outlet."""
+    _check_id(outlet_id)
+    docs, *_ = store.outlet_summary(outlet_id)
+    rec = registry.lookup(outlet_id)
+    if not docs and rec is None:
+        raise _not_found("outlet", outlet_id)
+    total, rows = store.story_page(limit, offset, StoryFilter(outlet=outlet_id), sort="newest")
+    return {"outlet": registry.describe(outlet_id) | {"aliases": list(rec.aliases) if rec else [],
+                                                      "origin": rec.origin if rec else None},
+            "stats": outlet_stats(store, outlet_id),
+            "stories": page(rows, total, limit, offset)}
 
 
 @searching.get("/api/event-types")
@@ -429,7 +464,7 @@ def api_docs() -> FileResponse:
     return FileResponse(WEB_DIR / "apidocs.html")
 
 
-ROUTERS = (documents, stories, storylines, entities, facts, searching, ui)
+ROUTERS = (documents, stories, storylines, entities, facts, searching, outlet_pages, ui)
 
 
 _GENERIC_ERRORS = {  # errors raised by Starlette itself (unknown path, wrong method...)
@@ -478,17 +513,21 @@ async def _bad_params(_req: Request, exc: RequestValidationError) -> JSONRespons
 
 
 # ---- the app ------------------------------------------------------------------------------------
-def create_app(db: str | Path | Store, security: SecurityConfig | None = None) -> FastAPI:
+def create_app(db: str | Path | Store, security: SecurityConfig | None = None,
+               outlets: OutletsConfig | None = None) -> FastAPI:
     """One FastAPI app bound to one store; the store lives on ``app.state`` (no module globals).
 
     ``security`` says which Host names are answered and which token is required (default: loopback
-    names only, no token); see ``rasid.serve.security``.
+    names only, no token); see ``rasid.serve.security``. ``outlets``: the user's outlet registry file and
+    the coverage window (default: the shipped registry).
     """
     store = db if isinstance(db, Store) else Store(db)
     app = FastAPI(title="rasid — راصد", version="1", docs_url=None, redoc_url=None,
                   description="Structured, sourced knowledge from Arabic news. Every fact carries its document id "
                               "and character offsets into the document text.")
     app.state.store = store
+    app.state.outlets = outlets or OutletsConfig()
+    app.state.registry = registry_for(app.state.outlets)  # read once; bad rows are logged and skipped
     app.state.search_index = SearchIndex.load(store)  # builds/catches up the full-text index once, at start-up
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(Guard, config=security or SecurityConfig())  # outermost: guards every response
@@ -501,8 +540,8 @@ def create_app(db: str | Path | Store, security: SecurityConfig | None = None) -
 
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000,
-          security: SecurityConfig | None = None) -> None:
+          security: SecurityConfig | None = None, outlets: OutletsConfig | None = None) -> None:
     """Run the API and UI with uvicorn (blocking)."""
     import uvicorn
 
-    uvicorn.run(create_app(db, security), host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(create_app(db, security, outlets), host=host, port=port, log_level="info", server_header=False)

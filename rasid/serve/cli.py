@@ -1,4 +1,4 @@
-"""Command line: ``rasid run``, ``export``, ``stories``, ``story``, ``skips`` (and ``serve``/``watch``)."""
+"""Command line: ``rasid run``, ``export``, ``stories``, ``story``, ``skips``, ``outlets`` (and ``serve``/``watch``)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
-from rasid.config import ConfigError, RunConfig
+from rasid.config import ConfigError, OutletsConfig, RunConfig
 from rasid.ingest.common import WARNING
 from rasid.run.faults import RunInterrupted, graceful_interrupts
 from rasid.run.pipeline import run
@@ -323,6 +323,42 @@ def skips_cmd(db: DbOpt = "rasid.db") -> None:
         Console().print(f"{k.source_path}\t{k.reason}")
 
 
+OutletsOpt = Annotated[Path | None, typer.Option(
+    "--outlets", help="TSV of outlet registry rows overriding/extending the shipped one (columns of "
+                      "rasid/data/outlet_registry.tsv); overrides [outlets] registry of --config")]
+
+
+def _outlets_config(config: Path | None, outlets: Path | None) -> OutletsConfig:
+    """The [outlets] section of ``--config``, with ``--outlets FILE`` taking precedence over its registry."""
+    cfg = _load_config(config).outlets
+    return dataclasses.replace(cfg, registry=str(outlets)) if outlets is not None else cfg
+
+
+@app.command("outlets")
+def outlets_cmd(db: DbOpt = "rasid.db", config: ConfigOpt = None, outlets: OutletsOpt = None,
+                all_rows: Annotated[bool, typer.Option("--all", help="Also registry outlets with no article in the store")]
+                = False) -> None:
+    """List outlets: registry facts (name, country, ownership, affiliation) and their articles and stories in the
+    store, most articles first; outlets the registry does not know are marked."""
+    from rasid.serve.outlets import registry_for
+
+    registry = registry_for(_outlets_config(config, outlets))  # a skipped row is logged with its reason
+    store = Store(db, must_exist=True)
+    counts = dict(store.outlet_counts())
+    stories = dict(store.outlet_story_counts())
+    shown = set(counts)
+    if all_rows:
+        covered = {registry.lookup(o).id for o in counts if registry.lookup(o) is not None}  # type: ignore[union-attr]
+        shown |= {rid for rid in registry.records if rid not in covered}
+    table = Table("outlet", "name", "country", "ownership", "affiliation", "articles", "stories", title="outlets")
+    for o in sorted(shown, key=lambda o: (-counts.get(o, 0), o)):
+        d = registry.describe(o)
+        table.add_row(o, d["name"] or "[dim](not in the registry)[/]", d["country"] or "", d["ownership"],
+                      d["affiliation"] or "", str(counts.get(o, 0)), str(stories.get(o, 0)))
+    Console().print(table)
+    store.close()
+
+
 @app.command("serve")
 def serve_cmd(
     db: DbOpt = "rasid.db",
@@ -339,6 +375,8 @@ def serve_cmd(
     insecure: Annotated[bool, typer.Option(
         "--insecure", help="Serve a non-localhost --host WITHOUT a token: anyone who can reach it reads "
                            "the whole corpus")] = False,
+    config: ConfigOpt = None,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the Arabic web UI."""
     from rasid.serve.api import serve
@@ -373,7 +411,8 @@ def serve_cmd(
         console.print("[yellow]note[/]: bound to every interface, but only requests addressed to localhost are "
                       "answered; add --allowed-host NAME for each name or address clients use", soft_wrap=True)
     console.print(f"allowed hosts: {', '.join(sorted(hosts))}")
-    serve(db, host=host, port=port, security=SecurityConfig(allowed_hosts=hosts, token=token))
+    outlets_cfg = _outlets_config(config, outlets)  # the app loads it once; skipped rows are logged
+    serve(db, host=host, port=port, security=SecurityConfig(allowed_hosts=hosts, token=token), outlets=outlets_cfg)
 
 
 @app.command("watch")

@@ -351,6 +351,60 @@ class Store:
             q = select(DocumentRow.outlet, func.count()).group_by(DocumentRow.outlet)
             return [(o, n) for o, n in s.execute(q.order_by(DocumentRow.outlet)).all() if o]
 
+    # ---- outlets (the outlet perspective: rasid.serve.outlets) ------------------------------
+    def story_outlet_counts(self, story_id: str) -> list[tuple[str | None, int, datetime | None, datetime | None]]:
+        """(outlet, member documents, first and last publication) per outlet of one story, counted by the
+        database (duplicates included: a republished copy is still that outlet covering the story)."""
+        with self.session() as s:
+            q = (select(DocumentRow.outlet, func.count(), func.min(DocumentRow.published), func.max(DocumentRow.published))
+                 .where(DocumentRow.story_id == story_id).group_by(DocumentRow.outlet).order_by(DocumentRow.outlet))
+            return [(o, int(n), a, b) for o, n, a, b in s.execute(q).all()]
+
+    def outlet_story_counts(self) -> list[tuple[str, int]]:
+        """(outlet, number of stories it has an article in) for every named outlet, counted by the database."""
+        with self.session() as s:
+            q = (select(DocumentRow.outlet, func.count(func.distinct(DocumentRow.story_id)))
+                 .where(DocumentRow.outlet.is_not(None)).group_by(DocumentRow.outlet).order_by(DocumentRow.outlet))
+            return [(o, int(n)) for o, n in s.execute(q).all()]
+
+    def outlets_active(self, start: datetime, end: datetime) -> list[tuple[str, int]]:
+        """(outlet, documents published in [start, end]) for every named outlet that published in that window:
+        the outlets a story of that time could have been covered by."""
+        with self.session() as s:
+            q = (select(DocumentRow.outlet, func.count())
+                 .where(DocumentRow.outlet.is_not(None), DocumentRow.published >= start, DocumentRow.published <= end)
+                 .group_by(DocumentRow.outlet).order_by(DocumentRow.outlet))
+            return [(o, int(n)) for o, n in s.execute(q).all()]
+
+    def outlet_summary(self, outlet: str) -> tuple[int, int, datetime | None, datetime | None]:
+        """(documents, stories, first and last publication) of one outlet, counted by the database."""
+        with self.session() as s:
+            q = select(func.count(), func.count(func.distinct(DocumentRow.story_id)), func.min(DocumentRow.published),
+                       func.max(DocumentRow.published)).where(DocumentRow.outlet == outlet)
+            n, stories, first, last = s.execute(q).one()
+            return int(n or 0), int(stories or 0), first, last
+
+    def outlet_conflicts(self, outlet: str) -> list[Conflict]:
+        """Conflicts of the stories an outlet has an article in (which side it is on is in ``outlets``)."""
+        with self.session() as s:
+            mine = select(DocumentRow.story_id).where(DocumentRow.outlet == outlet, DocumentRow.story_id.is_not(None))
+            q = select(ConflictRow).where(ConflictRow.story_id.in_(mine)).order_by(ConflictRow.story_id, ConflictRow.id)
+            return [CONFLICT.to_model(r) for r in s.scalars(q)]
+
+    def outlet_timing(self, outlet: str) -> list[tuple[str, datetime, datetime, int]]:
+        """Per story an outlet covered: (story id, the outlet's first publication, the story's first publication,
+        named outlets with a dated article in it), all from dated articles, computed by the database in one query."""
+        dated = (DocumentRow.story_id.is_not(None), DocumentRow.published.is_not(None))
+        story = (select(DocumentRow.story_id.label("sid"), func.min(DocumentRow.published).label("first"),
+                        func.count(func.distinct(DocumentRow.outlet)).label("outlets"))
+                 .where(*dated).group_by(DocumentRow.story_id).subquery())
+        mine = (select(DocumentRow.story_id.label("sid"), func.min(DocumentRow.published).label("first"))
+                .where(*dated, DocumentRow.outlet == outlet).group_by(DocumentRow.story_id).subquery())
+        q = (select(mine.c.sid, mine.c.first, story.c.first, story.c.outlets)
+             .join(story, story.c.sid == mine.c.sid).order_by(mine.c.sid))
+        with self.session() as s:
+            return [(sid, a, b, int(n)) for sid, a, b, n in s.execute(q).all()]
+
     def ids_at_stage(self, stage: int) -> list[str]:
         """Ids of originals at exactly ``stage`` (what a resumed run still has to do), in reading order."""
         with self.session() as s:

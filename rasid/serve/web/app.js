@@ -4,6 +4,7 @@ import { drawMap } from "./map.js";
 import { urlNode } from "./safe.js";
 import { el, clear, api, factHref, fmtDate, fmtSpan, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName, entityTypeOne } from "./util.js";
 import { datePicker, storyFilterForm, STORY_FILTERS, sourcesTable, claimList, storyCounts, scrollMemory } from "./desk.js";
+import { coverageCard, loadOutletNames, outletLink, outletView } from "./outlets.js";
 
 const view = () => document.getElementById("view");
 
@@ -198,10 +199,10 @@ async function storyView(id) {
       st.storyline ? [" · ", el("a", { href: `#/storyline/${encodeURIComponent(st.storyline)}`, class: "storyline-link" }, "المسار")] : ""),
     el("h1", {}, st.title || st.id),
     el("p", { class: "meta" }, `${countPhrase(st.size, "مقال")} · `, dateRange(st.first_date, st.last_date), " · ",
-      ...st.outlets.map((o) => el("span", { class: "badge" }, outletName(o)))),
+      ...st.outlets.map((o) => outletLink(o))),
     el("div", { class: "grid" },
       el("div", {}, summary, timeline, conflicts, sources, events),
-      el("div", {}, mapCard, entities)),
+      el("div", {}, coverageCard(d.coverage), mapCard, entities)),
   ];
 }
 
@@ -433,6 +434,7 @@ const routes = [
   [/^#\/entity\/(.+)$/, (m) => entityView(decodeURIComponent(m[1]))],
   [/^#\/search$/, (_m, p) => searchView(p)],
   [/^#\/map$/, () => mapView()],
+  [/^#\/outlet\/(.+)$/, (m, p) => outletView(decodeURIComponent(m[1]), p, { pager, pageParams })],
 ];
 
 const scroll = scrollMemory();
@@ -467,4 +469,4 @@ document.getElementById("quick-search").addEventListener("submit", (ev) => {
   location.hash = `#/search?${new URLSearchParams({ q })}`;
 });
 window.addEventListener("hashchange", route);
-loadLabels().catch(() => null).then(route);
+loadLabels().catch(() => null).then(() => loadOutletNames().catch(() => null)).then(route);

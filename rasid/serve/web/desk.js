@@ -2,6 +2,7 @@
 // sentence, slots as tags), and scroll positions remembered across back/forward navigation.
 // No inline scripts or handlers: every listener is attached here with addEventListener.
 import { el, api, factHref, fmtDate, outletName, slotName, valueName, labels, eventName, countPhrase } from "./util.js";
+import { outletLink } from "./outlets.js";
 
 // ---- date picker: day, Arabic month name, year (never the browser's mm/dd/yyyy) ------------------
 function lastDay(y, m) {
@@ -111,7 +112,7 @@ export function sourcesTable(d, conflictClaims, fact) {
   return el("table", { class: "sources stack" },
     el("thead", {}, el("tr", {}, el("th", {}, "المصدر"), el("th", {}, "التاريخ"), el("th", {}, "المقال وما نُقل فيه"))),
     el("tbody", {}, ...d.documents.map((x) => el("tr", { class: deviating.has(x.id) ? "conflict" : "", "data-doc": x.id },
-      el("td", {}, el("span", { class: "badge" }, outletName(x.outlet)),
+      el("td", {}, outletLink(x.outlet),
         deviating.has(x.id) ? el("span", { class: "badge warn deviates" }, "رواية مخالفة") : ""),
       el("td", { class: "date" }, fmtDate(x.published)),
       el("td", {},
