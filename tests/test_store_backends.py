@@ -116,3 +116,25 @@ def test_every_stored_field_survives_the_store(db_url: str) -> None:
     assert store.conflicts("s-visit") == [x[Conflict]]
     assert store.skips() == [x[Skip]]
     assert store.stories(["s-visit"]) == [dataclasses.replace(x[Story], doc_ids=["rt-1", "sana-1"])]
+
+
+def test_search_finds_the_same_originals_on_every_backend(db_url: str) -> None:
+    """The scan search's filters (originals only, outlet, local-day bounds) run on each database.
+    PostgreSQL has no ``rowid``: the duplicate test must not depend on it (it once raised there)."""
+    from datetime import date, timedelta, timezone
+
+    from rasid.serve.search import SearchQuery, search
+
+    store = Store(db_url)
+    cairo = timezone(timedelta(hours=2))
+    late = dataclasses.replace(_doc(1, datetime(2026, 1, 27, 23, 30)), outlet="sana",
+                               published_offset_minutes=120)  # 01:30 on the 28th in Cairo
+    store.add_documents([late, dataclasses.replace(_doc(2, datetime(2026, 1, 20, 9)), outlet="aawsat"),
+                         dataclasses.replace(_doc(3, datetime(2026, 1, 20, 9)), outlet="aawsat",
+                                             duplicate_of="d2")], {})
+    hits = search(store, SearchQuery(q="موسكو")).hits
+    assert sorted(h.doc_id for h in hits) == ["d1", "d2"]  # d3 is a duplicate
+    day = datetime(2026, 1, 28, 1, 30, tzinfo=cairo).date()
+    assert [h.doc_id for h in search(store, SearchQuery(q="الشرع", date_from=day, date_to=day)).hits] == ["d1"]
+    assert [h.doc_id for h in search(store, SearchQuery(q="زيارة", outlets=["aawsat"])).hits] == ["d2"]
+    assert search(store, SearchQuery(q="موسكو", date_from=date(2026, 1, 29))).hits == []

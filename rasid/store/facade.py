@@ -38,7 +38,7 @@ from rasid.models import (
     Storyline,
     TimeExpression,
 )
-from rasid.store.fulltext import DocumentFilter, filter_conditions, offsets_for
+from rasid.store.fulltext import DocumentFilter, conditions_in
 from rasid.store.mapping import (
     CLAIM,
     CONFLICT,
@@ -422,7 +422,7 @@ class Store:
         """Normalised texts of the documents ``flt`` selects: the plain search scan (any database)."""
         cols = (DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.norm_text)
         with self.session() as s:
-            return [NormText(*r) for r in s.execute(select(*cols).where(*filter_conditions(flt, offsets_for(s, flt)))).all()]
+            return [NormText(*r) for r in s.execute(select(*cols).where(*conditions_in(s, flt))).all()]
 
     def norm_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """id → normalised title + text, to re-score index hits without reading the original texts."""

@@ -42,8 +42,11 @@ def _like_escape(t: str) -> str:
     return t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filter_conditions(flt: DocumentFilter, offsets: Iterable[int | None] = (None,)) -> list:
+def filter_conditions(flt: DocumentFilter, offsets: Iterable[int | None] = (None,), *, sqlite: bool = True) -> list:
     """SQL conditions on ``documents`` for ``flt`` (always: originals only).
+
+    ``sqlite``: the database is SQLite, whose implicit ``rowid`` lets the duplicate test go through the
+    ``duplicate_of`` index; other databases (PostgreSQL has no rowid) test the column itself.
 
     Date bounds are local calendar days: a page stamped 01:30 in Cairo (+02:00) is stored as 23:30 UTC
     the day before, and must be found under its local day. ``offsets``: the UTC offsets (minutes) the
@@ -51,8 +54,11 @@ def filter_conditions(flt: DocumentFilter, offsets: Iterable[int | None] = (None
     stays a plain column-versus-constant one on any database.
     """
     # duplicates via the duplicate_of index: reading the column itself would read every long row
-    dup = select(literal_column("rowid")).select_from(DocumentRow).where(DocumentRow.duplicate_of.is_not(None))
-    conds: list = [literal_column("documents.rowid").not_in(dup)]
+    if sqlite:
+        dup = select(literal_column("rowid")).select_from(DocumentRow).where(DocumentRow.duplicate_of.is_not(None))
+        conds: list = [literal_column("documents.rowid").not_in(dup)]
+    else:
+        conds = [DocumentRow.duplicate_of.is_(None)]
     if flt.outlets:
         conds.append(DocumentRow.outlet.in_(flt.outlets))
     shifts = sorted({o or 0 for o in offsets})
@@ -70,6 +76,11 @@ def filter_conditions(flt: DocumentFilter, offsets: Iterable[int | None] = (None
     conds += [or_(*[_like(t) for t in group]) for group in flt.any_of if group]
     conds += [not_(_like(t)) for t in flt.excludes]
     return conds
+
+
+def conditions_in(s, flt: DocumentFilter) -> list:  # noqa: ANN001 - a Session
+    """``filter_conditions`` for ``flt`` on the database of session ``s`` (its offsets and dialect)."""
+    return filter_conditions(flt, offsets_for(s, flt), sqlite=s.get_bind().dialect.name == "sqlite")
 
 
 def offsets_for(s, flt: DocumentFilter) -> list[int | None]:  # noqa: ANN001 - a Session
@@ -176,5 +187,5 @@ class SearchIndex:
                 fts_match=match)
             rowid = literal_column("documents.rowid")
             q = select(rowid, DocumentRow.id, DocumentRow.published).where(rowid.in_(sub),
-                                                                          *filter_conditions(flt, offsets_for(s, flt)))
+                                                                          *conditions_in(s, flt))
             return [(i, p, float(scores[r])) for r, i, p in s.execute(q).all()]
