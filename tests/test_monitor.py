@@ -42,6 +42,7 @@ KREMLIN = "s-rt-2026-01-27-kremlin-sharaa-working-visit"
 HILAL = "s-aawsat-2026-01-25-hilal-beats-nassr"
 QAMISHLI = "s-rt-2026-01-26-qamishli-hmeimim-redeploy"
 MOSCOW = "loc-gn524901"
+ALEPPO = "loc-gn170063"
 
 
 # ---- the store: watchlist, saved searches, marks --------------------------------------------------
@@ -361,3 +362,49 @@ def test_writes_need_json_same_origin_and_the_token(tmp_path: Path) -> None:
     ok = locked.post("/api/watchlist", json={"kind": "query", "value": "الشرع"},
                      headers={"Authorization": f"Bearer {token}"})
     assert ok.status_code == 201 and [i["value"] for i in store.watch_items()] == ["الشرع"]
+
+
+# ---- the browser: follow from an entity page, read the alerts, mark them seen ---------------------
+def test_follow_then_alerts_page_then_mark_seen_in_a_browser(two_runs: dict, tmp_path: Path) -> None:
+    ui = _load("test_web_ui.py", "rasid_web_ui_monitor")
+    if ui.NO_BROWSER:
+        pytest.skip("needs selenium, chromium and chromedriver")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    db = tmp_path / "ui.db"
+    db.write_bytes(two_runs["db"].read_bytes())
+    store = Store(db)
+    gen = ui.browser.__wrapped__()  # the same headless Chromium the UI tests use
+    driver = next(gen)
+    try:
+        with _load("test_web_e2e.py", "rasid_web_e2e_monitor").LiveServer(store) as srv:
+            ui.screen(driver, 390, 844)
+            ui.open_page(driver, f"{srv.url}/#/entity/{ALEPPO}")
+            driver.find_element(By.CSS_SELECTOR, "button.follow").click()
+            WebDriverWait(driver, 10).until(lambda d: "أُضيف" in d.find_element(By.CSS_SELECTOR, ".follow-status").text)
+            assert [(i["kind"], i["value"], i["label"]) for i in store.watch_items()][-1] == ("place", ALEPPO, "حلب")
+            ui.open_page(driver, f"{srv.url}/#/alerts")
+            groups = {g.get_attribute("data-watch") for g in driver.find_elements(By.CSS_SELECTOR, "section[data-watch]")}
+            assert len(groups) >= 4  # بوتين, موسكو, زلزال ملاطية, حلب
+            text = ui.shown_text(driver)
+            assert "قصص جديدة" in text and "تعارض جديد" in text and "s-" not in text  # titles, not ids
+            assert ui.fits(driver)["sw"] <= 390
+            export = f"/api/stories/{KREMLIN}/export"
+            ui.open_page(driver, f"{srv.url}/#/story/{KREMLIN}")
+            assert {a.get_attribute("data-format") for a in driver.find_elements(By.CSS_SELECTOR, ".export-links a")
+                    if a.get_attribute("href").split("?")[0].endswith(export)} == {"json", "csv"}
+            ui.open_page(driver, f"{srv.url}/#/alerts")
+            ui.settle(driver, lambda: driver.find_element(By.ID, "mark-seen").click())
+            WebDriverWait(driver, 10).until(lambda d: "لا جديد" in ui.shown_text(d))
+            assert not any(build_alerts(store)["counts"].values())
+    finally:
+        gen.close()
+        store.close()
+
+
+def _load(name: str, as_name: str):  # noqa: ANN202 - a sibling test module, for its browser helpers
+    spec = importlib.util.spec_from_file_location(as_name, Path(__file__).with_name(name))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
