@@ -66,6 +66,15 @@ class RunReport:
     stories_updated: int = 0
     storylines_updated: int = 0
     notes: list[str] = field(default_factory=list)
+    run_id: int | None = None  # the row this run wrote in the store's ``runs`` table (None: read-only store)
+    changes: tuple[int, int] | None = None  # the store's change counter before and after the run
+
+    def counts(self) -> dict[str, int]:
+        """The numbers of this report, as the ``runs`` table records them."""
+        return {"read": self.read, "added": self.added, "already_present": self.already_present,
+                "duplicates": self.duplicates, "skipped": len(self.skipped), "extracted": self.extracted,
+                "clustered": self.clustered, "stories_updated": self.stories_updated,
+                "storylines_updated": self.storylines_updated}
 
 
 class ProgressLike:

@@ -533,7 +533,9 @@ def create_app(db: str | Path | Store, security: SecurityConfig | None = None,
     app.add_middleware(Guard, config=security or SecurityConfig())  # outermost: guards every response
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _bad_params)
-    for router in ROUTERS:
+    from rasid.serve.desk_api import ROUTERS as DESK_ROUTERS  # it imports this module's helpers
+
+    for router in (*DESK_ROUTERS, *ROUTERS):  # desk first: /api/stories/{id}/export before /api/stories/{id}
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     return app

@@ -138,8 +138,15 @@ def run_cmd(
         help="Outlet of every article read (otherwise found per article: field, URL host, site name, dateline; "
              "never the folder name)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    alerts_hook: Annotated[list[str] | None, typer.Option(
+        "--alerts-hook", help="After the run, POST what it changed (the alerts JSON) to this http(s) URL")] = None,
+    alerts_exec: Annotated[list[str] | None, typer.Option(
+        "--alerts-exec", help="After the run, run this command with what it changed (alerts JSON) on stdin")] = None,
 ) -> None:
     """Ingest, clean, deduplicate, extract and cluster articles into the store."""
+    from rasid.serve.cli_desk import check_hooks
+
+    check_hooks(alerts_hook or [])
     cfg = _load_config(config)
     if outlet is not None:
         if not outlet.strip():
@@ -191,6 +198,12 @@ def run_cmd(
         f"duplicates {report.duplicates}, skipped {len(report.skipped) - warned}, warnings {warned}, extracted {report.extracted}, "
         f"stories updated {report.stories_updated}, storylines updated {report.storylines_updated} → {store.url}"
     )
+    if (alerts_hook or alerts_exec) and report.changes is not None:
+        from rasid.serve.cli_desk import deliver
+        from rasid.serve.monitor import build_alerts
+
+        since, until = report.changes  # what this run changed, whatever the analyst has seen
+        deliver(build_alerts(store, since=since, until=until), alerts_hook or [], alerts_exec or [], 10.0)
     store.close()
 
 
@@ -431,6 +444,11 @@ def watch_cmd(
     store = Store(db)
     _check_stories_config(store, cfg, reconfigure)
     watch_folder(folder, store, cfg, interval=interval, once=once, console=console)
+
+
+from rasid.serve.cli_desk import register as _register_desk  # noqa: E402 - needs ``app`` defined above
+
+_register_desk(app)
 
 
 def main() -> None:  # pragma: no cover

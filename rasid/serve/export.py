@@ -8,7 +8,9 @@ cells that a spreadsheet would run as a formula are prefixed with ``'`` (see ``c
 from __future__ import annotations
 
 import csv
+import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,18 @@ class _Snapshot:
     def read(cls, store: Store) -> _Snapshot:
         return cls(store.documents(), store.stories(), store.entities(), store.mentions(), store.events(),
                    store.claims(), store.conflicts(), store.skips(), store.storylines())
+
+    @classmethod
+    def scoped(cls, store: Store, story_ids: list[str], line_ids: list[str]) -> _Snapshot:
+        """The part of the store these stories and storylines stand for: their articles, the entities those
+        mention (with only these mentions), their events, claims, conflicts; no skips."""
+        stories = store.stories(story_ids)
+        doc_ids = sorted({d for st in stories for d in st.doc_ids})
+        mentions = store.mentions(doc_ids)
+        return cls(store.documents(doc_ids), stories,
+                   store.entities({m.entity_id for m in mentions if m.entity_id}), mentions, store.events(doc_ids),
+                   store.claims(doc_ids=doc_ids), [c for sid in story_ids for c in store.conflicts(sid)], [],
+                   store.storylines(line_ids))
 
     def rows(self, output: str) -> dict[str, list[dict]]:
         """Every table as ``output`` (``export`` or ``csv``) shows its rows."""
@@ -74,11 +88,39 @@ def build_export(store: Store) -> dict:
     return {"schema_version": SCHEMA_VERSION, **_Snapshot.read(store).rows("export")}
 
 
+def flat_row(row: dict) -> dict:
+    """One CSV/Parquet row: nested lists and objects become JSON strings."""
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()}
+
+
 def build_tables(store: Store) -> dict[str, list[dict]]:
     """All tables flattened for CSV/Parquet: nested lists and objects become JSON strings."""
-    return {name: [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-                    for k, v in row.items()} for row in rows]
-            for name, rows in _Snapshot.read(store).rows("csv").items()}
+    return {name: [flat_row(row) for row in rows] for name, rows in _Snapshot.read(store).rows("csv").items()}
+
+
+SCOPED_TABLES = tuple(t for t in TABLES if t != "skipped")  # a story's export has no skipped inputs
+
+
+def build_scoped_export(store: Store, story_ids: list[str], line_ids: Sequence[str] = ()) -> dict:
+    """The JSON export (same schema, same serializers) of some stories and storylines only."""
+    rows = _Snapshot.scoped(store, list(story_ids), list(line_ids)).rows("export")
+    return {"schema_version": SCHEMA_VERSION, **{k: v for k, v in rows.items() if k in SCOPED_TABLES}}
+
+
+def build_scoped_table(store: Store, table: str, story_ids: list[str], line_ids: Sequence[str] = ()) -> list[dict]:
+    """One CSV table (flattened rows) of some stories and storylines only."""
+    if table not in SCOPED_TABLES:
+        raise ValueError(f"unknown table {table!r} (one of {', '.join(SCOPED_TABLES)})")
+    return [flat_row(r) for r in _Snapshot.scoped(store, list(story_ids), list(line_ids)).rows("csv")[table]]
+
+
+def csv_text(columns: list[str], rows: list[dict]) -> str:
+    """Rows as CSV text with a header, every cell through ``csv_cell`` (the spreadsheet-formula guard)."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    w.writeheader()
+    w.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+    return buf.getvalue()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -96,6 +138,11 @@ def csv_cell(value: object) -> object:
 _SERIALIZERS = {"documents": DOCUMENT, "stories": STORY, "storylines": STORYLINE, "entities": ENTITY, "mentions": MENTION,
                 "events": EVENT, "claims": CLAIM, "conflicts": CONFLICT, "skipped": SKIP}
 _COLUMNS = {name: ser.keys("csv") for name, ser in _SERIALIZERS.items()}
+
+
+def table_columns(table: str) -> list[str]:
+    """The CSV header of one export table."""
+    return list(_COLUMNS[table])
 
 
 def export(store: Store, fmt: str, out: Path) -> list[Path]:

@@ -239,6 +239,10 @@ TIMEX: Serializer[TimeExpression] = Serializer(TimeExpression, outputs={
     "api": ("doc", "start", "end", "text", "value", "value_end", "granularity", "relation"),
 }, getters={"doc": field_value("doc_id")})
 
+_HIT_HEAD = ("doc", "title", "outlet", "published", "story", "score")
 HIT: Serializer[Hit] = Serializer(Hit, outputs={
-    "api": ("doc", "title", "outlet", "published", "story", "score", "matches", "snippet"),
-}, getters={"doc": field_value("doc_id"), "story": field_value("story_id")})
+    "api": (*_HIT_HEAD, "matches", "snippet"),
+    "export": (*_HIT_HEAD, "matches", "snippet"),  # a search result downloaded from the UI
+    "csv": (*_HIT_HEAD, "match_count", ("snippet", "snippet_text")),
+}, getters={"doc": field_value("doc_id"), "story": field_value("story_id"),
+            "match_count": lambda h, _: len(h.matches), "snippet_text": lambda h, _: h.snippet.text})

@@ -16,8 +16,9 @@ from rasid.store.facade import (
     state_digest,
 )
 from rasid.store.fulltext import DocumentFilter, SearchIndex
+from rasid.store.monitor import ALERTS_FEED, MonitorError
 from rasid.store.schema import STAGE_CLUSTERED, STAGE_EXTRACTED, STAGE_STORED, Base
 
-__all__ = ["STAGE_CLUSTERED", "STAGE_EXTRACTED", "STAGE_STORED", "Base", "DocumentFilter", "NormText",
+__all__ = ["ALERTS_FEED", "MonitorError", "STAGE_CLUSTERED", "STAGE_EXTRACTED", "STAGE_STORED", "Base", "DocumentFilter", "NormText",
            "STORY_SORTS", "SearchIndex", "StaleStateError", "Store", "StoreMissingError", "StoryFilter",
            "db_url", "state_digest"]

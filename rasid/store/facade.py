@@ -51,6 +51,7 @@ from rasid.store.mapping import (
     STORYLINE,
     TIMEX,
 )
+from rasid.store.monitor import MonitorStore
 from rasid.store.schema import (
     STAGE_CLUSTERED,
     STAGE_EXTRACTED,
@@ -118,8 +119,9 @@ class StoredSignature(NamedTuple):
     signature: np.ndarray
 
 
-class Store:
-    """All reads and writes of rasid's tables, safe for several processes writing at once."""
+class Store(MonitorStore):
+    """All reads and writes of rasid's tables, safe for several processes writing at once
+    (the monitoring tables' methods come from ``rasid.store.monitor.MonitorStore``)."""
 
     def __init__(self, db: str | Path, echo: bool = False, must_exist: bool = False,
                  read_only: bool | None = None) -> None:
@@ -176,6 +178,10 @@ class Store:
     def close(self) -> None:
         """Release pooled connections (a long-lived process may open many stores)."""
         self.engine.dispose()
+
+    def _lock(self, s: Session) -> None:
+        """Take the write lock inside ``s``'s transaction (for the mixins' write methods)."""
+        _write_lock(s)
 
     def _pairs(self, key: object, value: object, ids: Iterable[str]) -> dict:
         """``{key: value}`` of the rows whose ``key`` is in ``ids``, fetched in chunks of ``IN_CHUNK``."""
@@ -683,12 +689,13 @@ class Store:
         """Write a story (summary, timeline), its claims' story fields and its conflicts, atomically."""
         with self.session() as s, s.begin():
             _write_lock(s)
+            change = _tick(s)
             row = s.get(StoryRow, story.id)
             if row is None:
-                row = StoryRow(id=story.id)
+                row = StoryRow(id=story.id, created_change=change)
                 s.add(row)
             STORY.update_row(row, story)
-            row.size, row.outlets = size, outlets
+            row.size, row.outlets, row.updated_change = size, outlets, change
             # claims were stored at extraction: update them in place (one SELECT per 500, not a merge each)
             rows = _rows_by_id(s, ClaimRow, [c.id for c in claims])
             for c in claims:
@@ -697,8 +704,12 @@ class Store:
                     rows[c.id] = s.merge(CLAIM.to_row(c))
                 else:
                     CLAIM.update_row(r, c)
+            # a disagreement already known (same slot, same values) keeps the change it first appeared in
+            known = {conflict_key(r.slot, r.values): r.created_change
+                     for r in s.scalars(select(ConflictRow).where(ConflictRow.story_id == story.id))}
             s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
-            s.add_all(CONFLICT.to_row(c) for c in conflicts)
+            s.add_all(CONFLICT.to_row(c, created_change=known.get(conflict_key(c.slot, c.values), change))
+                      for c in conflicts)
             s.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id == story.id))
 
     def story_doc_ids(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -845,6 +856,7 @@ class Store:
         """Record story → storyline and write the (re)built storylines, in one transaction."""
         with self.session() as s, s.begin():
             _write_lock(s)
+            change = _tick(s) if storylines else None
             rows = _rows_by_id(s, StoryRow, list(story_lines))
             for sid, lid in story_lines.items():
                 if sid in rows:
@@ -853,9 +865,10 @@ class Store:
             for line in storylines:
                 row = existing.get(line.id)
                 if row is None:
-                    s.add(STORYLINE.to_row(line))
+                    s.add(STORYLINE.to_row(line, created_change=change, updated_change=change))
                 else:
                     STORYLINE.update_row(row, line)
+                    row.updated_change = change
 
     def storylines(self, ids: Iterable[str] | None = None) -> list[Storyline]:
         """Storylines, most recent first (then by id); optionally only these ids."""
@@ -1013,6 +1026,27 @@ def _mark_pending(s: Session, story_ids: set[str]) -> None:
         chunk = todo[i:i + IN_CHUNK]
         have = set(s.scalars(select(PendingStoryRow.story_id).where(PendingStoryRow.story_id.in_(chunk))))
         s.add_all(PendingStoryRow(story_id=sid) for sid in chunk if sid not in have)
+
+
+CHANGE_KEY = "changes"  # state row holding the change counter (ASCII digits)
+
+
+def _tick(s: Session) -> int:
+    """Advance the store's change counter inside the caller's write transaction and return the new value.
+
+    Every saved story or storyline batch takes the next value, so "changed since mark M" is simply
+    ``change > M``; writers hold the write lock, so two never take the same value, and a value read
+    by a reader is never followed by a commit with a smaller one.
+    """
+    row = s.get(StateRow, CHANGE_KEY)
+    value = (int(bytes(row.value).decode("ascii") or 0) if row is not None else 0) + 1
+    _put_state(s, CHANGE_KEY, str(value).encode("ascii"))
+    return value
+
+
+def conflict_key(slot: str, values: dict) -> str:
+    """Identity of a disagreement within its story: the slot and the set of values reported."""
+    return slot + "\x1f" + "\x1f".join(sorted(values))
 
 
 def _put_state(s: Session, key: str, value: bytes) -> None:

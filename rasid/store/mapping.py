@@ -143,14 +143,16 @@ ENTITY = ModelMapping(Entity, EntityRow, {"aliases": JSON_LIST, "titles": JSON_L
 TIMEX = ModelMapping(TimeExpression, TimexRow, row_only=frozenset({"id"}))
 EVENT = ModelMapping(Event, EventRow, {"actors": JSON_LIST, "targets": JSON_LIST})
 CLAIM = ModelMapping(Claim, ClaimRow)
-CONFLICT = ModelMapping(Conflict, ConflictRow, {"values": JSON_DICT, "outlets": JSON_DICT})
+CONFLICT = ModelMapping(Conflict, ConflictRow, {"values": JSON_DICT, "outlets": JSON_DICT},
+                        row_only=frozenset({"created_change"}))
 SKIP = ModelMapping(Skip, SkipRow, row_only=frozenset({"id", "at"}))
 STORY = ModelMapping(Story, StoryRow,
                      {"summary": json_records(SummarySentence), "timeline": json_records(TimelineEntry)},
                      not_stored={"doc_ids": "members are the documents whose story_id is the story "
                                             "(one source of truth, updated by assign_stories)"},
-                     row_only=frozenset({"size", "outlets", "storyline_id"}))
-STORYLINE = ModelMapping(Storyline, StorylineRow, {"story_ids": JSON_LIST, "outlets": JSON_LIST})
+                     row_only=frozenset({"size", "outlets", "storyline_id", "created_change", "updated_change"}))
+STORYLINE = ModelMapping(Storyline, StorylineRow, {"story_ids": JSON_LIST, "outlets": JSON_LIST},
+                         row_only=frozenset({"created_change", "updated_change"}))
 
 MAPPINGS: tuple[ModelMapping, ...] = (DOCUMENT, MENTION, ENTITY, TIMEX, EVENT, CLAIM, CONFLICT, SKIP, STORY,
                                       STORYLINE)

@@ -65,6 +65,10 @@ class StoryRow(Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     outlets: Mapped[list] = mapped_column(JSON, default=list)
     storyline_id: Mapped[str | None] = mapped_column(String(300), index=True)  # added in schema version 2
+    # monitoring: the store's change counter when the story was first saved / last saved (NULL: saved
+    # before monitoring existed, i.e. old). "New since the last visit" compares these with the seen mark.
+    created_change: Mapped[int | None] = mapped_column(Integer, index=True)
+    updated_change: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class StorylineRow(Base):
@@ -78,6 +82,8 @@ class StorylineRow(Base):
     last_date: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     outlets: Mapped[list] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(Integer, default=0)
+    created_change: Mapped[int | None] = mapped_column(Integer, index=True)  # as for stories
+    updated_change: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class EntityRow(Base):
@@ -175,6 +181,9 @@ class ConflictRow(Base):
     slot: Mapped[str] = mapped_column(String(64))
     values: Mapped[dict] = mapped_column(JSON, default=dict)
     outlets: Mapped[dict] = mapped_column(JSON, default=dict)
+    # change counter when this disagreement (same slot, same set of values) first appeared in its story;
+    # kept when the story is re-analysed and the conflict is still there (its id is only positional)
+    created_change: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class SkipRow(Base):
@@ -222,3 +231,58 @@ class StateRow(Base):
     __tablename__ = "state"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# ---- monitoring: what the analyst follows, and what they have already seen ------------------------
+WATCH_KINDS = ("entity", "place", "query")
+
+
+class WatchItemRow(Base):
+    """One followed thing: an entity or a place (``value`` = entity id) or a search query (``value`` = query)."""
+
+    __tablename__ = "watchlist"
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_watch_kind_value"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(500))
+    label: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class SavedSearchRow(Base):
+    """A named search: the query string and its filters (outlet, dates, entity, place) as a JSON object."""
+
+    __tablename__ = "saved_searches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    query: Mapped[str] = mapped_column(Text, default="")
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    created: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class RunRow(Base):
+    """One ``rasid run``: when it started and finished, how it ended, what it counted, and the change
+    counter before and after it (so "what did run N change" is the range ``(change_from, change_to]``)."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    finished: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running, finished, interrupted, failed
+    inputs: Mapped[int] = mapped_column(Integer, default=0)  # how many paths were given
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    change_from: Mapped[int] = mapped_column(Integer, default=0)
+    change_to: Mapped[int | None] = mapped_column(Integer)
+
+
+class SeenMarkRow(Base):
+    """How far the analyst has seen a feed (``alerts``): a value of the change counter, and when it was set."""
+
+    __tablename__ = "seen_marks"
+    feed: Mapped[str] = mapped_column(String(64), primary_key=True)
+    change: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now)

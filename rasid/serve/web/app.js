@@ -5,6 +5,7 @@ import { urlNode } from "./safe.js";
 import { el, clear, api, factHref, fmtDate, fmtSpan, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName, entityTypeOne } from "./util.js";
 import { datePicker, storyFilterForm, STORY_FILTERS, sourcesTable, claimList, storyCounts, scrollMemory } from "./desk.js";
 import { coverageCard, loadOutletNames, outletLink, outletView } from "./outlets.js";
+import { alertsView, watchlistView, followButton, saveSearchForm, exportLinks } from "./monitor.js";
 
 const view = () => document.getElementById("view");
 
@@ -98,6 +99,7 @@ async function storylineView(id) {
     el("h1", {}, line.title || line.id),
     el("p", { class: "meta" }, `${line.stories.length} قصص · ${line.size} مقالات · `, dateRange(line.first_date, line.last_date),
       " · ", ...line.outlets.map((o) => el("span", { class: "badge" }, outletName(o)))),
+    el("p", { class: "meta" }, exportLinks(`/api/storylines/${encodeURIComponent(line.id)}/export`)),
     el("section", { class: "card", id: "storyline-timeline" }, el("h2", {}, "القصص بترتيب زمني"),
       el("ol", { class: "timeline" }, ...line.timeline.map((s) =>
         el("li", { "data-story": s.id },
@@ -200,6 +202,7 @@ async function storyView(id) {
     el("h1", {}, st.title || st.id),
     el("p", { class: "meta" }, `${countPhrase(st.size, "مقال")} · `, dateRange(st.first_date, st.last_date), " · ",
       ...st.outlets.map((o) => outletLink(o))),
+    el("p", { class: "meta" }, exportLinks(`/api/stories/${encodeURIComponent(st.id)}/export`)),
     el("div", { class: "grid" },
       el("div", {}, summary, timeline, conflicts, sources, events),
       el("div", {}, coverageCard(d.coverage), mapCard, entities)),
@@ -326,6 +329,7 @@ async function entityView(id) {
   return [
     el("p", { class: "meta" }, el("a", { href: "#/entities" }, "الكيانات"), " › كيان"),
     el("h1", {}, e.name, " ", el("span", { class: `badge type-${e.type}` }, entityTypeOne(e.type))),
+    el("p", {}, followButton(e.type === "LOC" ? "place" : "entity", e.id, e.name)),
     e.aliases.length ? el("p", { class: "meta" }, "أسماء أخرى: ", e.aliases.join("، ")) : "",
     el("div", { class: "grid" },
       el("div", {},
@@ -392,6 +396,11 @@ async function searchView(params) {
     return [...out, errorBox(err)];
   }
   out.push(el("p", { class: "muted", id: "search-total" }, countPhrase(res.total, "نتيجة")));
+  const filters = {};
+  for (const k of ["date_from", "date_to", "entity", "place"]) if (q[k]) filters[k] = q[k];
+  if (q.outlet) filters.outlet = [q.outlet];
+  out.push(el("div", { class: "search-actions" }, exportLinks("/api/search/export", q),
+    q.q ? [" ", followButton("query", q.q, q.q)] : "", " ", saveSearchForm(q.q || "", filters)));
   const alt = Object.entries(res.expanded || {}).map(([k, v]) => `${k} ← ${v.join("، ")}`);
   if (alt.length) out.push(el("p", { class: "meta", id: "search-expanded" }, `بحث أيضًا بالعربية: ${alt.join(" · ")}`));
   out.push(el("ul", { class: "plain hits card", id: "hits" }, ...res.items.map((h) => {
@@ -435,6 +444,8 @@ const routes = [
   [/^#\/search$/, (_m, p) => searchView(p)],
   [/^#\/map$/, () => mapView()],
   [/^#\/outlet\/(.+)$/, (m, p) => outletView(decodeURIComponent(m[1]), p, { pager, pageParams })],
+  [/^#\/alerts$/, () => { setActive("alerts"); return alertsView(); }],
+  [/^#\/watchlist$/, () => { setActive("watchlist"); return watchlistView(); }],
 ];
 
 const scroll = scrollMemory();
