@@ -44,6 +44,9 @@ _PREFIX = r"(?<!\w)[وف]?(?:[بلك]|س(?=[يتن]))?(?:ال|ل)?"  # conjuncti
 # Endings a cue may carry: pronouns, plural, dual, feminine verb; never the nisba ي («زلزالي» is no quake).
 _SUFFIX = r"(?:ات|اته|اتها|اتهم|ه|ها|هم|هما|هن|ت|ته|تها|تهم|تا|تان|تين|ون|ين|ان|ا|وا|ني|نا|كم)?(?!\w)"
 _QUOTES = re.compile(r'["«»“”]')  # a colon inside an open quotation is part of a title, not a tag
+# A quote in the first person («لم أعلم», «نحن», «لسنا»): the speaker's words are the news, and an act they
+# name is their topic («ترامب: لم أعلم باجتماع ابني مع الروس» is a statement, not a meeting).
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:(?:لم|لن|لا) [ان]\w+|انا|نحن|اننا|انني|لست|لسنا)(?!\w)")
 _SEGMENT = re.compile(r"\.\.+|[:|؛]|\s[-–]\s")  # «X.. Y», «X: Y», «X | Y», «X - Y»
 
 
@@ -178,8 +181,9 @@ def headline_act(text: str) -> tuple[str, int] | None:
 
     The first-named act of the headline's foreground decides. A short prefix before a colon is either a
     tag («مالي: ...», «قمة ترامب وكيم: ...»: the act is read after it, the tag's own act standing in for
-    a mere death toll or when the rest names none) or a speaker («بومبيو: ...»): then the headline is a
-    statement, unless the quote accuses or threatens.
+    a mere death toll or when the rest names none) or a speaker or source («المرصد: ...»): the act it
+    reports, else a statement; a first-person quote («ترامب: لم أعلم ...») is a statement unless it
+    accuses or threatens.
     """
     norm = normalize(text)
     head, sep, rest = norm.partition(":")
@@ -189,6 +193,8 @@ def headline_act(text: str) -> tuple[str, int] | None:
         off = len(head) + 1
         found = [replace(c, start=c.start + off) for c in _cues(rest)]
         if not _head_is_tag(head):
+            if not _FIRST_PERSON.search(rest):  # «المرصد: 60 آلية روسية تنسحب ...»: the source reports an act
+                return _pick(found) or (STATEMENT_ACT, 0)
             quoted = next((c for c in found if not c.background and split_act(c.act)[0] in QUOTE_TYPES), None)
             return (quoted.act, quoted.start) if quoted else (STATEMENT_ACT, 0)
         tag = _cues(head)
