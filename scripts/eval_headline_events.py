@@ -7,8 +7,8 @@ tune on, eval/stories/headline_events_dev.jsonl, holds 270 July 2018 headlines l
 from, for labelling (the text is never committed). Two conditions:
 
 * ``headline`` - the act cues of the headline alone (``headline_act``);
-* ``+lead``    - ``main_event`` as the clusterer calls it: headline, else the first lead sentence, else the
-  first lead event of rasid's PLOVER coder (NER, dates and events extracted as the pipeline does).
+* ``+lead``    - ``main_event`` as the clusterer calls it (NER, dates and events extracted as the pipeline
+  does); for a titled article it is the headline's act alone (the lead is read only for untitled ones).
 
 Printed: type accuracy over all headlines (NONE = no act), accuracy on the headlines that report an act,
 and how often the rule finds an act at all (precision/recall of "has an act").
