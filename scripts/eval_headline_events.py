@@ -1,16 +1,19 @@
 """Main-event type of a headline: rasid's rule (rasid/stories/mainevent.py) against hand labels.
 
 The labels (eval/stories/headline_events.jsonl, rule in eval/stories/HEADLINE_EVENTS.md) were made by
-reading 230 September 2018 ANT headlines before the rule was run on them. Two conditions:
+reading 230 September 2018 ANT headlines before the rule was run on them (the TEST set); a DEV set to
+tune on, eval/stories/headline_events_dev.jsonl, holds 270 July 2018 headlines labelled the same way
+(``--labels``). ``--sample 2018-07 --n 270 --seed 718`` prints the ids and headlines such a set was drawn
+from, for labelling (the text is never committed). Two conditions:
 
 * ``headline`` - the act cues of the headline alone (``headline_act``);
-* ``+lead``    - ``main_event`` as the clusterer calls it: headline, else the first lead sentence, else the
-  first lead event of rasid's PLOVER coder (NER, dates and events extracted as the pipeline does).
+* ``+lead``    - ``main_event`` as the clusterer calls it (NER, dates and events extracted as the pipeline
+  does); for a titled article it is the headline's act alone (the lead is read only for untitled ones).
 
 Printed: type accuracy over all headlines (NONE = no act), accuracy on the headlines that report an act,
 and how often the rule finds an act at all (precision/recall of "has an act").
 
-  python scripts/eval_headline_events.py [--data ../shared/data]
+  python scripts/eval_headline_events.py [--data ../shared/data] [--labels eval/stories/headline_events_dev.jsonl]
 """
 
 from __future__ import annotations
@@ -28,6 +31,17 @@ from rasid.stories.mainevent import headline_act, main_event, split_act  # noqa:
 
 LABELS = Path(__file__).resolve().parents[1] / "eval" / "stories" / "headline_events.jsonl"
 NONE = "NONE"
+
+
+def sample(data: Path, month: str, n: int, seed: int) -> None:
+    """Print ``index<TAB>doc id<TAB>headline`` for ``n`` titled ANT articles of ``month`` (YYYY-MM), drawn
+    with ``random.Random(seed)`` from the month's titled articles in id order: the draw behind a label set."""
+    import random
+
+    docs = sorted((d for d in iter_ant(data) if d.title and d.title.strip() and d.published
+                   and d.published.strftime("%Y-%m") == month), key=lambda d: d.id)
+    for i, d in enumerate(random.Random(seed).sample(docs, min(n, len(docs)))):
+        print(f"{i}\t{d.id}\t{d.title.strip()}")
 
 
 def act_type(act: str | None) -> str:
@@ -50,12 +64,19 @@ def report(name: str, gold: dict[str, str], pred: dict[str, str]) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--labels", type=Path, default=LABELS, help="label file (default: the September test set)")
     ap.add_argument("--confusions", type=int, default=10, help="most frequent (gold, predicted) errors")
+    ap.add_argument("--sample", metavar="YYYY-MM", help="print a draw of headlines to label and exit")
+    ap.add_argument("--n", type=int, default=270, help="size of the --sample draw")
+    ap.add_argument("--seed", type=int, default=718, help="seed of the --sample draw")
     args = ap.parse_args()
     if not (args.data / "ant_multisource").is_dir():
         print(f"no data at {args.data}; skipping")
         return 0
-    gold = {r["doc"]: r["type"] for r in map(json.loads, LABELS.read_text(encoding="utf-8").splitlines())}
+    if args.sample:
+        sample(args.data, args.sample, args.n, args.seed)
+        return 0
+    gold = {r["doc"]: r["type"] for r in map(json.loads, args.labels.read_text(encoding="utf-8").splitlines())}
     docs = {d.id: d for d in iter_ant(args.data) if d.id in gold}
     gold = {k: v for k, v in gold.items() if k in docs}
     head = {d: act_type((headline_act(docs[d].title or "") or (None, 0))[0]) for d in gold}
