@@ -30,7 +30,7 @@ _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DEFINITE = ("ال", "وال", "بال", "لل", "فال", "كال")
 _FUTURE = ("سي", "ست", "سن", "سا", "وسي", "وست", "فسي")
-_ROLE_CLASSES = ("none", "actor", "target")
+_NISBA = ("يه", "ي", "يون", "يين", "يات")
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,15 @@ class LearnedCoder:
                 prev = (i, plover)
                 continue
             prev = (i, plover)
-            out.append(self._event(text, words, i, plover, conf))
+            ev = self._event(text, words, i, plover, conf)
+            same = next((e for e in out if e.type == plover and e.status == ev.status
+                         and (e.actors == ev.actors or not e.actors or not ev.actors)), None)
+            if same is None:
+                out.append(ev)
+            else:  # «وصل ... في زيارة»: two clauses, one act (LABELLING.md: same type, actor and target)
+                same.actors = same.actors or ev.actors
+                same.targets += [t for t in ev.targets if t not in same.targets and t not in same.actors]
+                same.confidence = max(same.confidence, ev.confidence)
         return out
 
     def _event(self, text: str, words: list[Word], i: int, plover: str, conf: float) -> Coded:
@@ -317,9 +325,9 @@ def mention_span(words: list[Word], j: int) -> tuple[int, int]:
                 break
             end = x.end
         return w.start, end
-    if w.norm.startswith(_DEFINITE):
+    if w.norm.startswith(_DEFINITE):  # «السلطات الأمنية»: a definite nisba adjective belongs to the noun
         for x in words[j + 1:j + 3]:
-            if not x.norm.startswith(_DEFINITE) or x.ner:
+            if not (x.norm.startswith("ال") and x.norm.endswith(_NISBA)) or x.ner:
                 break
             end = x.end
     return w.start, end
