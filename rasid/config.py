@@ -90,6 +90,7 @@ class EventsConfig(_Checked):
     """Event coding (rasid.extract.events.coder)."""
 
     background_gap_days: int = _k(7, "an event this many days before the article's main event is background")
+    learned: bool = _k(True, "code with the learned models (event_coder.json); false: the lexicon + classifier path")
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,13 @@ class Event:
     granularity: str | None = None
     background: bool = False  # refers to an earlier event than the article reports
     confidence: float = 1.0
+    # occurred | planned | denied | threatened | hypothetical (eval/events/LABELLING.md): a negated, announced
+    # or conditional act is kept, marked, rather than coded as a fact or dropped.
+    status: str = "occurred"
+    # [start, end) offsets in Document.text of the actor / target mentions as written, one per mention; they
+    # also cover common-noun actors («السلطات», «مسلحون») that have no entity id in ``actors`` / ``targets``.
+    actor_spans: list[list[int]] = field(default_factory=list)
+    target_spans: list[list[int]] = field(default_factory=list)
 
 
 @dataclass

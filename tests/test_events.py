@@ -43,7 +43,7 @@ def build_mentions(doc_id: str, text: str, table: dict[str, tuple[str, str]]) ->
 
 @pytest.fixture(scope="module")
 def coder() -> EventCoder:
-    return EventCoder.load()
+    return EventCoder.load(learned=False)  # the lexicon path; the learned coder: test_events_learned.py
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,21 @@ def test_event_shows_its_sentence_and_only_the_api_shows_confidence() -> None:
     export = EVENT(EVENT_1, "export", text=TEXT, story="s-visit")
     assert api["sentence"] == {"start": 0, "end": SENT_END, "text": "وصل الرئيس السوري أحمد الشرع إلى موسكو يوم الأربعاء."}
     assert api["confidence"] == 0.7 and "confidence" not in export
-    assert {k: v for k, v in api.items() if k != "confidence"} == export
-    assert list(export)[7:12] == ["date", "date_end", "granularity", "background", "doc"]
-    assert list(export)[12] == "story" and export["story"] == "s-visit"
+    assert {k: v for k, v in api.items() if k != "confidence"} == {
+        k: v for k, v in export.items() if k not in ("actor_spans", "target_spans")}
+    assert list(export)[10:15] == ["date", "date_end", "granularity", "background", "doc"]
+    assert list(export)[15] == "story" and export["story"] == "s-visit"
+    assert export["status"] == "occurred" and export["actor_text"] == []
+
+
+def test_event_roles_as_written_come_from_their_spans() -> None:
+    """A common-noun actor has no entity id; its text is cut from the document by its span."""
+    s = TEXT.index("أحمد الشرع")
+    ev = Event(id="ev-2", doc_id="sana-1", type="CONSULT", sent_start=0, sent_end=SENT_END, trigger="وصل",
+               status="planned", actor_spans=[[s, s + len("أحمد الشرع")]])
+    api = EVENT(ev, "api", text=TEXT, story=None)
+    assert api["actor_text"] == ["أحمد الشرع"] and api["status"] == "planned"
+    assert EVENT(ev, "export", text=TEXT, story=None)["actor_spans"] == [[s, s + len("أحمد الشرع")]]
 
 
 def test_csv_flattens_the_event_sentence_into_columns() -> None:

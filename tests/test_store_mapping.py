@@ -62,7 +62,8 @@ def test_a_new_field_without_a_column_is_reported() -> None:
 
 def test_a_json_column_without_conversion_is_reported() -> None:
     problems = ModelMapping(Event, EventRow).problems()
-    assert [p.split(" ")[0] for p in problems] == ["Event.actors", "Event.targets"]
+    assert [p.split(" ")[0] for p in problems] == ["Event.actors", "Event.targets", "Event.actor_spans",
+                                                   "Event.target_spans"]
     assert EVENT.problems() == []
 
 
@@ -90,7 +91,8 @@ def samples() -> dict[type, object]:
     event = Event(id="ev-1", doc_id="sana-1", type="CONSULT", sent_start=0, sent_end=TEXT.index("\n"),
                   trigger="وصل", mode="visit", cameo="042", actors=["per:sharaa"], targets=["loc:moscow"],
                   place="loc:moscow", date="2026-01-28", date_end="2026-01-29", granularity="day",
-                  background=True, confidence=0.7)
+                  background=True, confidence=0.7, status="planned", actor_spans=[[18, 28]],
+                  target_spans=[[33, 38]])
     claim = Claim(id="cl-1", doc_id="sana-1", start=q0, end=q1, text=TEXT[q0:q1], outlet="sana",
                   speaker="per:peskov", speaker_text="دميتري بيسكوف", story_id="s-visit", slot="visit_type",
                   value="عمل", group="g-1")

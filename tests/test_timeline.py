@@ -40,7 +40,7 @@ DOCS = {
 
 
 def _events():
-    coder = EventCoder.load()
+    coder = EventCoder.load(learned=False)  # timelines from the lexicon path: the learned coder misses «التقى» (few CONSULT labels)
     evs = []
     for d in DOCS.values():
         evs += coder.code(d, _mentions(d), find_dates(d.id, d.text, d.published))
@@ -78,7 +78,7 @@ def test_timeline_entry_carries_the_range_of_its_event():
     docs = {"sana2": _doc("sana2", "sana", datetime(2026, 3, 20),
                           "التقى الرئيس الشرع الرئيس بوتين في موسكو من 15 إلى 17 مارس. "
                           "وانسحبت القوات الروسية من مطار القامشلي في فبراير الماضي.")}
-    coder = EventCoder.load()
+    coder = EventCoder.load(learned=False)  # timelines from the lexicon path: the learned coder misses «التقى» (few CONSULT labels)
     d = docs["sana2"]
     entries = build_timeline(Story(id="s2", doc_ids=["sana2"]),
                              coder.code(d, _mentions(d), find_dates(d.id, d.text, d.published)), docs)

@@ -338,10 +338,13 @@ facts = APIRouter(tags=["facts"])
 
 @facts.get("/api/events")
 def list_events(store: StoreDep, limit: Limit = 50, offset: Offset = 0, story: str | None = None,
-                doc: str | None = None, type: Annotated[str | None, Query(max_length=32)] = None) -> dict:
-    """Events (who did what to whom, where, when) with their source sentence."""
+                doc: str | None = None, type: Annotated[str | None, Query(max_length=32)] = None,
+                status: Annotated[str | None, Query(max_length=16)] = None) -> dict:
+    """Events (who did what to whom, where, when) with their source sentence; ``type`` (PLOVER) and
+    ``status`` (occurred, planned, denied, threatened, hypothetical) filter them."""
     doc_ids = _scope(store, story, doc)
-    evs = [e for e in store.events(doc_ids) if type is None or e.type == type]
+    evs = [e for e in store.events(doc_ids)
+           if (type is None or e.type == type) and (status is None or e.status == status)]
     chunk = evs[offset:offset + limit]
     texts = {d.id: d.text for d in store.documents({e.doc_id for e in chunk})}
     story_of = store.story_ids_of(texts)

@@ -239,15 +239,15 @@ def _check_stories_config(store: Store, cfg: RunConfig, reconfigure: bool) -> No
 @app.command("export")
 def export_cmd(
     db: DbOpt = "rasid.db",
-    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or parquet")] = "json",
-    output: Annotated[Path, typer.Option("--output", "-o", help="File (json) or folder (csv/parquet)")] = Path(
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv, parquet or polecat (events CSV)")] = "json",
+    output: Annotated[Path, typer.Option("--output", "-o", help="File (json, polecat) or folder (csv/parquet)")] = Path(
         "rasid-export.json"),
 ) -> None:
-    """Export documents, stories, entities, events, claims and conflicts."""
+    """Export documents, stories, entities, events, claims and conflicts (``polecat``: one row per event)."""
     from rasid.serve.export import export
 
-    if format not in {"json", "csv", "parquet"}:
-        raise typer.BadParameter("format must be json, csv or parquet")
+    if format not in {"json", "csv", "parquet", "polecat"}:
+        raise typer.BadParameter("format must be json, csv, parquet or polecat")
     store = Store(db, must_exist=True)
     for path in export(store, format, output):
         console.print(f"wrote {path}")

@@ -18,7 +18,9 @@ from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Skip
 from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENTION, SKIP, STORY, STORYLINE
 from rasid.store import Store
 
-SCHEMA_VERSION = 3  # 2: storylines table, stories carry their storyline; 3: date_end, granularity
+# 2: storylines table, stories carry their storyline; 3: date_end, granularity;
+# 4: events carry status, actor_text / target_text and actor_spans / target_spans
+SCHEMA_VERSION = 4
 TABLES = ("documents", "stories", "storylines", "entities", "events", "claims", "conflicts", "skipped", "mentions")
 
 
@@ -145,14 +147,63 @@ def table_columns(table: str) -> list[str]:
     return list(_COLUMNS[table])
 
 
+POLECAT_COLUMNS = ("event_id", "date", "date_end", "actor", "actor_country", "type", "mode", "status", "target",
+                   "target_country", "place", "lat", "lon", "background", "source", "url", "doc", "trigger",
+                   "sentence")
+
+
+def polecat_rows(store: Store) -> list[dict[str, object]]:
+    """One row per event in a POLECAT-like layout: names and countries instead of entity ids.
+
+    An actor (target) is the first entity's name, else the first mention as written (a common noun such as
+    «السلطات»); several are joined with `` ; ``. The country of a person or organisation is not known, so it is
+    the country of a place entity only (empty otherwise).
+    """
+    docs = {d.id: d for d in store.documents()}
+    entities = {e.id: e for e in store.entities()}
+
+    def names(ids: list[str], spans: list[list[int]], text: str) -> tuple[str, str]:
+        found = [entities[i] for i in ids if i in entities]
+        shown = [e.name for e in found] or [text[a:b] for a, b in spans]
+        return " ; ".join(shown), " ; ".join(sorted({e.country for e in found if e.country}))
+
+    rows = []
+    for ev in store.events():
+        d = docs.get(ev.doc_id)
+        text = d.text if d else ""
+        actor, actor_cc = names(ev.actors, ev.actor_spans, text)
+        target, target_cc = names(ev.targets, ev.target_spans, text)
+        place = entities.get(ev.place) if ev.place else None
+        rows.append({"event_id": ev.id, "date": ev.date, "date_end": ev.date_end, "actor": actor,
+                     "actor_country": actor_cc, "type": ev.type, "mode": ev.mode, "status": ev.status,
+                     "target": target, "target_country": target_cc, "place": place.name if place else None,
+                     "lat": place.lat if place else None, "lon": place.lon if place else None,
+                     "background": ev.background, "source": d.outlet if d else None, "url": d.url if d else None,
+                     "doc": ev.doc_id, "trigger": ev.trigger, "sentence": text[ev.sent_start:ev.sent_end]})
+    return rows
+
+
+def export_polecat(store: Store, out: Path) -> Path:
+    """The POLECAT-like event table as one CSV file (cells through ``csv_cell``)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=POLECAT_COLUMNS)
+        w.writeheader()
+        w.writerows({k: csv_cell(v) for k, v in row.items()} for row in polecat_rows(store))
+    return out
+
+
 def export(store: Store, fmt: str, out: Path) -> list[Path]:
-    """Write the export; returns the files written. JSON → one file; CSV/Parquet → a folder of tables."""
+    """Write the export; returns the files written. JSON → one file; CSV/Parquet → a folder of tables;
+    ``polecat`` → one CSV of events (``export_polecat``)."""
+    if fmt == "polecat":
+        return [export_polecat(store, out)]
     if fmt == "json":
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(build_export(store), ensure_ascii=False, indent=1), encoding="utf-8")
         return [out]
     if fmt not in ("csv", "parquet"):
-        raise ValueError(f"unknown format {fmt!r} (json, csv, parquet)")
+        raise ValueError(f"unknown format {fmt!r} (json, csv, parquet, polecat)")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     tables = build_tables(store)

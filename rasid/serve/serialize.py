@@ -204,13 +204,20 @@ def _sentence(e: Event, ctx: Mapping[str, Any]) -> dict[str, object]:
     return {"start": e.sent_start, "end": e.sent_end, "text": ctx["text"][e.sent_start:e.sent_end]}
 
 
-_EVENT_HEAD = ("id", "type", "mode", "cameo", "actors", "targets", "place", "date", "date_end",
-               "granularity", "background", "doc", "story", "trigger")
+def _span_texts(role: str) -> Getter:
+    """The actor / target mentions as written (``actor_spans`` cut from context ``text``)."""
+    return lambda e, ctx: [ctx["text"][a:b] for a, b in getattr(e, f"{role}_spans")]
+
+
+_EVENT_HEAD = ("id", "type", "mode", "status", "cameo", "actors", "targets", "actor_text", "target_text",
+               "place", "date", "date_end", "granularity", "background", "doc", "story", "trigger")
 EVENT: Serializer[Event] = Serializer(Event, outputs={
     "api": (*_EVENT_HEAD, "confidence", "sentence"),
-    "export": (*_EVENT_HEAD, "sentence"),
+    "export": (*_EVENT_HEAD, "actor_spans", "target_spans", "sentence"),
     "csv": (*_EVENT_HEAD, "sentence_start", "sentence_end", ("sentence", "sentence_text")),
 }, getters={
+    "actor_text": _span_texts("actor"),
+    "target_text": _span_texts("target"),
     "doc": field_value("doc_id"),
     "story": context("story"),  # the story of the event's document
     "sentence": _sentence,  # context ``text``: the document text the offsets point into

@@ -141,7 +141,8 @@ MENTION = ModelMapping(Mention, MentionRow, row_only=frozenset({"id"}))
 ENTITY = ModelMapping(Entity, EntityRow, {"aliases": JSON_LIST, "titles": JSON_LIST},
                       not_stored={"mentions": "rows of the mentions table (Store.mentions(entity_id=...))"})
 TIMEX = ModelMapping(TimeExpression, TimexRow, row_only=frozenset({"id"}))
-EVENT = ModelMapping(Event, EventRow, {"actors": JSON_LIST, "targets": JSON_LIST})
+EVENT = ModelMapping(Event, EventRow, {"actors": JSON_LIST, "targets": JSON_LIST, "actor_spans": JSON_LIST,
+                                       "target_spans": JSON_LIST})
 CLAIM = ModelMapping(Claim, ClaimRow)
 CONFLICT = ModelMapping(Conflict, ConflictRow, {"values": JSON_DICT, "outlets": JSON_DICT},
                         row_only=frozenset({"created_change"}))

@@ -152,6 +152,9 @@ class EventRow(Base):
     trigger: Mapped[str] = mapped_column(Text, default="")
     background: Mapped[bool] = mapped_column(Boolean, default=False)
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[str] = mapped_column(String(16), default="occurred", index=True)
+    actor_spans: Mapped[list] = mapped_column(JSON, default=list)  # [[start, end], ...] in the document text
+    target_spans: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class ClaimRow(Base):

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from rasid import resources
 from rasid.config import EventsConfig
 from rasid.extract.events.classifier import EventClassifier
+from rasid.extract.events.learned import Coded, LearnedCoder
 from rasid.extract.events.lexicon import EventLexicon, Trigger, stem_candidates
 from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.text.normalize import normalize
@@ -45,17 +46,21 @@ class _Hit:
 
 
 class EventCoder:
-    """Lexicon-based PLOVER event coder; holds its lexicon and sentence classifier, no global state.
+    """PLOVER event coder; holds its models and lexicons, no global state.
 
-    The lexicon proposes events; for the types the classifier has a model for (PROTEST, ASSAULT) a
-    proposal is kept only when the sentence scores above the model's threshold, and the score becomes
-    ``Event.confidence``.
+    With a ``learned`` coder (the default of ``load``) every word is a candidate trigger and the
+    learned models decide type, mode, status, background and roles (``learned.py``). Without one the
+    older lexicon path runs: the lexicon proposes events; for the types the sentence classifier has a
+    model for (PROTEST, ASSAULT) a proposal is kept only when the sentence scores above the model's
+    threshold, and the score becomes ``Event.confidence``.
     """
 
     def __init__(self, lexicon: EventLexicon, classifier: EventClassifier | None = None,
-                 candidates: EventLexicon | None = None, config: EventsConfig | None = None) -> None:
+                 candidates: EventLexicon | None = None, config: EventsConfig | None = None,
+                 learned: LearnedCoder | None = None) -> None:
         self.config = config or EventsConfig()
         self.lexicon = lexicon
+        self.learned = learned
         self.classifier = classifier
         # Proposals for the classifier's types: any trigger token of the type (negated, definite or
         # unsupported ones too: the classifier has features for those cues and decides).
@@ -64,10 +69,14 @@ class EventCoder:
 
     @classmethod
     def load(cls, include_up: bool = False, classifier: bool = True,
-             config: EventsConfig | None = None) -> EventCoder:
-        """Load the committed lexicon (``include_up`` adds the noisier UniversalPetrarch layer) and,
-        unless ``classifier=False``, the committed event classifier with its candidate lexicon."""
+             config: EventsConfig | None = None, learned: bool | None = None) -> EventCoder:
+        """Load the committed learned coder (``config.learned``, or ``learned``), else the lexicon path:
+        the committed lexicon (``include_up`` adds the noisier UniversalPetrarch layer) and, unless
+        ``classifier=False``, the committed event classifier with its candidate lexicon."""
+        config = config or EventsConfig()
         lexicon = EventLexicon.load(include_up=include_up)
+        if config.learned if learned is None else learned:
+            return cls(lexicon, config=config, learned=LearnedCoder.load())
         if not classifier:
             return cls(lexicon, config=config)
         clf = EventClassifier.load()
@@ -84,9 +93,14 @@ class EventCoder:
         """Events of ``doc``, sentence by sentence; ``sents`` = ``sentences(doc.text)`` when already split."""
         events: list[Event] = []
         mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
+        code = self._code_learned if self.learned is not None else self._code_sentence
         for sent in sentences(doc.text) if sents is None else sents:
-            events.extend(self._code_sentence(doc, sent, mentions, timexes, len(events)))
+            events.extend(code(doc, sent, mentions, timexes, len(events)))
+        flagged = [e.background for e in events]
         _mark_background(events, doc, self.config.background_gap_days)
+        if self.learned is not None:  # the learned cue flag («كانت ... قد», «منذ») or the date rule
+            for e, bg in zip(events, flagged, strict=True):
+                e.background = e.background or bg
         return events
 
     def triggers(self, text: str) -> list[tuple[int, int, Trigger]]:
@@ -136,6 +150,37 @@ class EventCoder:
             if prev is None or _hit_rank(h) < _hit_rank(prev):
                 best[h.trig.plover] = h
         return {k: (h.start, h.end, h.trig) for k, h in best.items()}
+
+    def _code_learned(self, doc: Document, sent: Span, mentions: list[Mention], timexes: list[TimeExpression],
+                      n0: int) -> list[Event]:
+        """Events of one sentence from the learned coder; roles mapped to entity ids through the mentions."""
+        sent_mentions = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
+        rel = [(m.start - sent.start, m.end - sent.start, m.type) for m in sent_mentions]
+        coded = self.learned.code(sent.text, rel)
+        if not coded:
+            return []
+        sent_timexes = [t for t in timexes if t.doc_id == doc.id and sent.start <= t.start and t.end <= sent.end]
+        out: list[Event] = []
+        for c in coded:
+            a, b = c.trigger[0] + sent.start, c.trigger[1] + sent.start
+            trig = self.lexicon.lookup(doc.text[a:b])
+            hit = _Hit(a, b, doc.text[a:b], trig or Trigger("", c.type, c.mode, "learned"), True)
+            place_m = _pick_place(doc.text, hit, sent_mentions, c.mode)
+            actor_spans = [[s + sent.start, e + sent.start] for s, e in c.actors]
+            target_spans = [[s + sent.start, e + sent.start] for s, e in c.targets]
+            actors = _ids([m for m in sent_mentions if _covers(actor_spans, m)])
+            targets = [i for i in _ids([m for m in sent_mentions if _covers(target_spans, m)])
+                       if i not in actors]
+            ev_date, ev_end, ev_gran = _event_date(sent_timexes, doc, a)
+            out.append(Event(
+                id=f"{doc.id}:ev{n0 + len(out)}", doc_id=doc.id, type=c.type, sent_start=sent.start,
+                sent_end=sent.end, trigger=doc.text[a:b], mode=_consult_mode(c, normalize(sent.text)),
+                cameo=trig.cameo if trig is not None and trig.plover == c.type else None,
+                actors=actors, targets=targets, place=place_m.entity_id if place_m else None, date=ev_date,
+                date_end=ev_end, granularity=ev_gran, background=c.background, confidence=c.confidence,
+                status=c.status, actor_spans=actor_spans, target_spans=target_spans,
+            ))
+        return out
 
     def _code_sentence(self, doc, sent: Span, mentions, timexes, n0: int) -> list[Event]:
         raw = self._hits(sent.text, sent.start, definite=True)
@@ -188,6 +233,20 @@ class EventCoder:
                 confidence=confidence,
             ))
         return out
+
+
+def _covers(spans: list[list[int]], m: Mention) -> bool:
+    return any(s < m.end and m.start < e for s, e in spans)
+
+
+def _consult_mode(c: Coded, norm_sent: str) -> str | None:
+    """The learned mode, with the lexicon path's phone / visit cues for CONSULT when it gave none."""
+    if c.type == "CONSULT" and c.mode is None:
+        if _PHONE_RE.search(norm_sent):
+            return "phone"
+        if _VISIT_RE.search(norm_sent):
+            return "visit"
+    return c.mode
 
 
 def _definite(token: str) -> bool:

@@ -1,0 +1,333 @@
+"""Learned clause-level PLOVER coder: triggers, modes, status, background and roles from linear models.
+
+The lexicon coder (``coder.py``) fires on every word that *looks like* a trigger; on unseen news most of
+those are not reported acts (a movement named «حركة», an attribution, an analysis). Here every word of a
+sentence is a candidate and a multinomial logistic model over its own form and stems, the lexicon's
+opinion of it, its neighbours, the negation/modality cues in its window and whether it sits inside a named
+entity decides its PLOVER type (or none). For each trigger kept, small models pick the mode, the status
+(occurred / planned / denied / threatened / hypothetical), the background flag and, word by word, the
+actor and the target (a named entity or the common-noun mention the sentence gives: «السلطات», «مسلحون»).
+
+All models are trained by ``scripts/train_event_coder.py`` on ``eval/events/train.jsonl`` (never on the
+frozen test set) and shipped as one JSON file of feature -> weight vectors, so loading runs no pickled
+code and inference is a few dictionary look-ups per word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rasid import resources
+from rasid.extract.events.lexicon import EventLexicon, stem_candidates
+from rasid.text.normalize import normalize, strip_proclitics
+from rasid.text.spans import tokens
+
+_CUES = resources.lexicon_groups("event_status_cues.tsv")
+_CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
+_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_DEFINITE = ("ال", "وال", "بال", "لل", "فال", "كال")
+_FUTURE = ("سي", "ست", "سن", "سا", "وسي", "وست", "فسي")
+_NISBA = ("يه", "ي", "يون", "يين", "يات")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One token of a sentence: offsets relative to the sentence, normalised form, NER type if inside one."""
+
+    start: int
+    end: int
+    norm: str
+    ner: str | None  # PER / ORG / LOC of the mention covering it
+    ner_first: bool  # first word of that mention
+
+
+def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> list[Word]:
+    """Word tokens of a sentence (punctuation dropped) with the NER type covering each.
+
+    ``mentions``: (start, end, type) relative to the sentence start.
+    """
+    ms = sorted(mentions)
+    out: list[Word] = []
+    for tok in tokens(text):
+        if not (tok.text[0].isalnum() or tok.text[0] == "_"):
+            continue
+        ner, first = None, False
+        for a, b, t in ms:
+            if a <= tok.start < b:
+                ner, first = t, tok.start == a or not text[a:tok.start].strip()
+                break
+        out.append(Word(tok.start, tok.end, normalize(tok.text), ner, first))
+    return out
+
+
+def word_shape(w: str) -> str:
+    """Coarse form class of a normalised word: number, definite noun, future or imperfect verb, other."""
+    if w.isdigit():
+        return "num"
+    if w.startswith(_DEFINITE):
+        return "def"
+    if w.startswith(_FUTURE) and len(w) >= 5:
+        return "fut"
+    if w[:1] in "يتن" and len(w) >= 4:
+        return "impf"
+    return "other"
+
+
+class Featurizer:
+    """Feature lists for the coder's models; holds the lexicons (curated and UniversalPetrarch)."""
+
+    def __init__(self, curated: EventLexicon, up: EventLexicon) -> None:
+        self.curated = curated
+        self.up = up
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def word_feats(self, w: str) -> tuple[str, ...]:
+        """Context-free features of a normalised word (memoised: news reuses a small vocabulary)."""
+        hit = self._memo.get(w)
+        if hit is not None:
+            return hit
+        s = strip_proclitics(w)
+        feats = ["w:" + w, "s:" + s, "p3:" + s[:3], "x2:" + s[-2:], "x3:" + s[-3:], "sh:" + word_shape(w)]
+        feats.extend("c:" + c for c in stem_candidates(w)[:4])
+        trig = self.curated.lookup(w)
+        if trig is not None:
+            feats += ["L:" + trig.plover, "Lp:" + trig.pos, f"L:{trig.plover}:{trig.pos}", f"Lm:{trig.mode}"]
+            if w.startswith(_DEFINITE):
+                feats.append("L:def")
+        else:
+            up = self.up.lookup(w)
+            if up is not None:
+                feats += ["U:" + up.plover, f"U:{up.plover}:{up.pos}"]
+        for name, cues in _CUE_CLASSES.items():
+            if w in cues or s in cues:
+                feats.append("cue:" + name)
+        out = tuple(feats)
+        if len(self._memo) < 200_000:
+            self._memo[w] = out
+        return out
+
+    def trigger_feats(self, words: list[Word], i: int) -> list[str]:
+        """Features of word ``i`` as a candidate trigger."""
+        w = words[i]
+        feats = ["BIAS", *self.word_feats(w.norm)]
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < len(words):
+                feats.append(f"n{d}:{strip_proclitics(words[j].norm)}")
+                feats.extend(f"n{d}{f}" for f in self.word_feats(words[j].norm) if f[:2] in ("L:", "U:", "sh", "cu"))
+            else:
+                feats.append(f"n{d}:<edge>")
+        if i > 0:
+            feats.append(f"b:{strip_proclitics(words[i - 1].norm)}_{strip_proclitics(w.norm)}")
+        if i + 1 < len(words):
+            feats.append(f"b+:{strip_proclitics(w.norm)}_{strip_proclitics(words[i + 1].norm)}")
+        for j in range(max(0, i - 4), i):
+            for f in self.word_feats(words[j].norm):
+                if f.startswith("cue:"):
+                    feats.append("left" + f)
+        if w.ner:
+            feats.append("ner:" + w.ner)
+            feats.append(f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}")
+        feats.append("pos:" + ("0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"))
+        return feats
+
+    def event_feats(self, words: list[Word], i: int, plover: str, text: str) -> list[str]:
+        """Features of the event whose trigger is word ``i`` (status, background, mode models)."""
+        w = words[i]
+        feats = ["BIAS", "T:" + plover, "sh:" + word_shape(w.norm), "w:" + w.norm, "s:" + strip_proclitics(w.norm)]
+        for j in range(max(0, i - 6), i):
+            s = strip_proclitics(words[j].norm)
+            feats.append("L:" + s)
+            if j >= i - 2:
+                feats.append("L2:" + s)
+            feats.extend("left" + f for f in self.word_feats(words[j].norm) if f.startswith("cue:"))
+        for j in range(i + 1, min(len(words), i + 4)):
+            feats.append("R:" + strip_proclitics(words[j].norm))
+            feats.extend("right" + f for f in self.word_feats(words[j].norm) if f.startswith("cue:"))
+        for x in words:
+            feats.extend("sent" + f for f in self.word_feats(x.norm) if f.startswith("cue:"))
+        if _YEAR_RE.search(text):
+            feats.append("year")
+        return feats
+
+    def role_feats(self, words: list[Word], i: int, j: int, plover: str, trig_pos: str) -> list[str]:
+        """Features of word ``j`` as the actor / target of the trigger at word ``i``."""
+        c = words[j]
+        d = j - i
+        side = "B" if d < 0 else "A"
+        dist = str(min(abs(d), 6)) if abs(d) <= 6 else ("far" if abs(d) <= 15 else "vfar")
+        prev = strip_proclitics(words[j - 1].norm) if j > 0 else "<s>"
+        clitic = c.norm[:1] if c.norm[:1] in "لبوف" and len(c.norm) > 3 else "-"
+        ner = c.ner or "-"
+        shape = word_shape(c.norm)
+        feats = ["BIAS", f"side:{side}", f"dist:{side}{dist}", f"ner:{ner}", f"ner:{side}:{ner}",
+                 f"first:{c.ner_first}", f"prev:{prev}", f"prev:{side}:{prev}", f"cl:{side}:{clitic}",
+                 "w:" + strip_proclitics(c.norm), "c:" + c.norm, f"sh:{side}:{shape}", f"tp:{trig_pos}:{side}",
+                 f"T:{plover}:{side}", f"tp:{trig_pos}:{side}:{dist}", f"ner:{side}:{ner}:{trig_pos}"]
+        lo, hi = sorted((i, j))
+        between = words[lo + 1:hi]
+        n_ner = sum(1 for x in between if x.ner and x.ner_first)
+        feats.append(f"nerbetween:{side}:{min(n_ner, 3)}")
+        for x in between:
+            for f in self.word_feats(x.norm):
+                if f.startswith(("cue:", "L:", "U:")) and ":" not in f[2:]:
+                    feats.append("btw" + f)
+        if j == 0 or (j == 1 and words[0].ner):
+            feats.append("sentstart")
+        if j + 1 < len(words) and words[j + 1].norm in ("-", "ـ"):
+            feats.append("dateline")
+        for f in self.word_feats(c.norm):
+            if f.startswith(("cue:", "L:", "U:")):
+                feats.append("cand" + f)
+        return feats
+
+
+class Linear:
+    """Multinomial logistic model stored as feature -> per-class weights."""
+
+    def __init__(self, classes: list[str], weights: dict[str, list[float]], bias: list[float]) -> None:
+        self.classes = classes
+        self.weights = weights
+        self.bias = bias
+
+    @classmethod
+    def from_json(cls, raw: dict) -> Linear:
+        return cls(raw["classes"], raw["weights"], raw["bias"])
+
+    def probs(self, feats: Iterable[str]) -> list[float]:
+        z = list(self.bias)
+        n = len(z)
+        for f in feats:
+            w = self.weights.get(f)
+            if w is not None:
+                for k in range(n):
+                    z[k] += w[k]
+        if n == 1:  # binary model stored with one column
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z[0]))))
+            return [1.0 - p, p]
+        m = max(z)
+        e = [math.exp(v - m) for v in z]
+        s = sum(e)
+        return [v / s for v in e]
+
+
+@dataclass
+class Coded:
+    """One coded event of a sentence (offsets relative to the sentence)."""
+
+    type: str
+    mode: str | None
+    status: str
+    background: bool
+    trigger: tuple[int, int]
+    actors: list[tuple[int, int]]
+    targets: list[tuple[int, int]]
+    confidence: float
+
+
+class LearnedCoder:
+    """The shipped models (``rasid/data/event_coder.json``) and the decoding rules around them."""
+
+    def __init__(self, raw: dict) -> None:
+        self.trigger = Linear.from_json(raw["trigger"])
+        self.mode = Linear.from_json(raw["mode"])
+        self.status = Linear.from_json(raw["status"])
+        self.background = Linear.from_json(raw["background"])
+        self.role = Linear.from_json(raw["role"])
+        self.threshold = float(raw["threshold"])
+        self.role_threshold = float(raw.get("role_threshold", 0.3))
+        self.modes: dict[str, list[str]] = raw["modes"]
+        self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True))
+
+    @classmethod
+    def load(cls, name: str = "event_coder.json") -> LearnedCoder:
+        return cls(resources.load_json(name))
+
+    def code(self, text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> list[Coded]:
+        """Events of one sentence; ``mentions`` = (start, end, NER type) relative to the sentence."""
+        words = sentence_words(text, mentions)
+        found: list[tuple[int, str, float]] = []
+        for i, w in enumerate(words):
+            if len(w.norm) < 2 or w.norm.isdigit():
+                continue
+            p = self.trigger.probs(self.feat.trigger_feats(words, i))
+            k = max(range(1, len(p)), key=p.__getitem__)
+            if 1.0 - p[0] >= self.threshold and p[k] >= self.threshold / 2:
+                found.append((i, self.trigger.classes[k], p[k]))
+        # one event per (type) in a run of adjacent trigger words («إطلاق سراح»)
+        out: list[Coded] = []
+        prev: tuple[int, str] | None = None
+        for i, plover, conf in found:
+            if prev is not None and prev[1] == plover and i - prev[0] <= 1:
+                prev = (i, plover)
+                continue
+            prev = (i, plover)
+            ev = self._event(text, words, i, plover, conf)
+            same = next((e for e in out if e.type == plover and e.status == ev.status
+                         and (e.actors == ev.actors or not e.actors or not ev.actors)), None)
+            if same is None:
+                out.append(ev)
+            else:  # «وصل ... في زيارة»: two clauses, one act (LABELLING.md: same type, actor and target)
+                same.actors = same.actors or ev.actors
+                same.targets += [t for t in ev.targets if t not in same.targets and t not in same.actors]
+                same.confidence = max(same.confidence, ev.confidence)
+        return out
+
+    def _event(self, text: str, words: list[Word], i: int, plover: str, conf: float) -> Coded:
+        ef = self.feat.event_feats(words, i, plover, text)
+        pm = self.mode.probs(ef)
+        allowed = set(self.modes.get(plover, [])) | {""}
+        mode = max((k for k, c in enumerate(self.mode.classes) if c in allowed), key=pm.__getitem__, default=None)
+        ps = self.status.probs(ef)
+        status = self.status.classes[max(range(len(ps)), key=ps.__getitem__)]
+        background = self.background.probs(ef)[1] >= 0.5
+        actors, targets = self._roles(words, i, plover)
+        m = self.mode.classes[mode] if mode is not None else ""
+        return Coded(plover, m or None, status, background, (words[i].start, words[i].end), actors, targets,
+                     round(conf, 3))
+
+    def _roles(self, words: list[Word], i: int, plover: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        trig_pos = word_shape(words[i].norm)
+        scores: list[tuple[float, float, int]] = []
+        for j, c in enumerate(words):
+            if j == i or not role_candidate(c):
+                continue
+            p = self.role.probs(self.feat.role_feats(words, i, j, plover, trig_pos))
+            scores.append((p[1], p[2], j))
+        actors = _pick(words, scores, 0, self.role_threshold)
+        targets = [s for s in _pick(words, scores, 1, self.role_threshold) if s not in actors]
+        return actors, targets
+
+
+def role_candidate(w: Word) -> bool:
+    """Words that can head a role mention: names, and nouns (not digits, not one-letter particles)."""
+    return len(w.norm) >= 3 and not w.norm.isdigit() and (w.ner is None or w.ner_first)
+
+
+def _pick(words: list[Word], scores: list[tuple[float, float, int]], k: int, threshold: float) -> list[tuple[int, int]]:
+    """The best-scoring word for role ``k`` (0 actor, 1 target) above ``threshold``, as its mention span."""
+    best = max(scores, key=lambda s: s[k], default=None)
+    if best is None or best[k] < threshold:
+        return []
+    return [mention_span(words, best[2])]
+
+
+def mention_span(words: list[Word], j: int) -> tuple[int, int]:
+    """The span of word ``j``'s mention: the whole NER mention, or the noun with its definite adjectives."""
+    w = words[j]
+    end = w.end
+    if w.ner:
+        for x in words[j + 1:]:
+            if x.ner != w.ner or x.ner_first:
+                break
+            end = x.end
+        return w.start, end
+    if w.norm.startswith(_DEFINITE):  # «السلطات الأمنية»: a definite nisba adjective belongs to the noun
+        for x in words[j + 1:j + 3]:
+            if not (x.norm.startswith("ال") and x.norm.endswith(_NISBA)) or x.ner:
+                break
+            end = x.end
+    return w.start, end
