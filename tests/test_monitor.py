@@ -147,6 +147,9 @@ def test_second_run_reports_new_and_grown_stories_by_watch_item(two_runs: dict) 
     conflict = next(c for c in second["conflicts"] if c["story"] == QAMISHLI)
     assert conflict["slot"] == "count" and conflict["story_title"]
     assert any("40" in v for v in conflict["values"]) and any("60" in v for v in conflict["values"])
+    # each value as a source spelled it (the stored value is normalised: «آلية» became «اليه»)
+    shown = [conflict["display"][v] for v in conflict["values"]]
+    assert all(shown) and any("آلية" in t for t in shown), shown
 
 
 def test_each_run_is_recorded_with_its_change_range(two_runs: dict) -> None:

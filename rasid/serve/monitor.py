@@ -23,9 +23,9 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from rasid.serve.display import count_phrase, labels
+from rasid.serve.display import claims_for_people, conflicts_for_people, count_phrase, labels
 from rasid.serve.search import QueryError, parse_query, satisfies
-from rasid.serve.serialize import CONFLICT, STORYLINE
+from rasid.serve.serialize import STORYLINE
 from rasid.store import Store
 from rasid.text.translit import NameIndex
 
@@ -59,8 +59,12 @@ def build_alerts(store: Store, since: int | None = None, until: int | None = Non
         return sorted({i for sid in story_ids for i in matches.get(sid, ())})
 
     story_out = [s | {"watch": watched([s["id"]])} for s in stories]
-    conflict_out = [CONFLICT(c, "api") | {"story_title": titles.get(c.story_id), "change": ch,
-                                          "watch": watched([c.story_id])} for c, ch in conflicts]
+    # values as a source spelled them (``display``), as on the story page, not in normalised spelling
+    claim_rows = claims_for_people(store, [cl for sid in dict.fromkeys(c.story_id for c, _ in conflicts)
+                                           for cl in store.claims(story_id=sid)])
+    shown = conflicts_for_people([c for c, _ in conflicts], claim_rows)
+    conflict_out = [row | {"story_title": titles.get(c.story_id), "change": ch, "watch": watched([c.story_id])}
+                    for row, (c, ch) in zip(shown, conflicts, strict=True)]
     line_out = [STORYLINE(line, "api_brief") | {"status": status, "watch": watched(line.story_ids)}
                 for line, status in lines]
     groups = []
@@ -219,7 +223,8 @@ def alerts_text(alerts: dict) -> list[str]:
             + f"  ({s['id']})"
 
     def conflict_line(x: dict) -> str:
-        vals = " | ".join(f"{v} ← {'، '.join(_outlet(o) for o in x['outlets'].get(v, []))}" for v in x["values"])
+        vals = " | ".join(f"{(x.get('display') or {}).get(v) or v} ← {'، '.join(_outlet(o) for o in x['outlets'].get(v, []))}"
+                          for v in x["values"])
         return f"  [تعارض] {x.get('story_title') or x['story']}: {slots.get(x['slot'], x['slot'])}: {vals}"
 
     def line_line(x: dict) -> str:

@@ -98,7 +98,7 @@ function conflictItem(c) {
     el("a", { href: `#/story/${encodeURIComponent(c.story)}` }, c.story_title || c.story), ": ",
     el("strong", {}, slotName(c.slot)), " ",
     ...Object.keys(c.values).map((v) => el("span", { class: "value" },
-      el("span", { class: "badge warn value-text" }, valueName(c.slot, v)), " ",
+      el("span", { class: "badge warn value-text" }, (c.display && c.display[v]) || valueName(c.slot, v)), " ",
       ...(c.outlets[v] || []).map((o) => el("span", { class: "badge" }, outletName(o))))));
 }
 
