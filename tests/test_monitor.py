@@ -29,6 +29,7 @@ from rasid.models import Conflict, Document, Story
 from rasid.run.pipeline import run
 from rasid.serve.api import create_app
 from rasid.serve.cli import app as cli_app
+from rasid.serve.export import SCHEMA_VERSION
 from rasid.serve.monitor import build_alerts, deliver_hook, run_command
 from rasid.serve.security import SecurityConfig
 from rasid.store import MonitorError, Store
@@ -296,7 +297,7 @@ def test_story_storyline_and_search_downloads_escape_formulas(hostile_store: Sto
     assert rows["evil-1"]["text"].startswith("'=cmd()")
     assert rows["arabiya-1"]["title"] == "زلزال يضرب ملاطية"  # ordinary Arabic cells untouched
     j = c.get(f"/api/stories/{api_fixture.QUAKE}/export").json()  # JSON keeps the exact text
-    assert j["schema_version"] == 3 and [s["id"] for s in j["stories"]] == [api_fixture.QUAKE]
+    assert j["schema_version"] == SCHEMA_VERSION and [s["id"] for s in j["stories"]] == [api_fixture.QUAKE]
     assert {d["id"]: d["title"] for d in j["documents"]}["evil-1"] == HOSTILE
     assert [e["id"] for e in j["entities"]] == ["e-malatya"]  # only what the story's articles mention
     visit = c.get(f"/api/stories/{api_fixture.STORY}/export", params={"format": "csv", "table": "conflicts"})
