@@ -91,6 +91,7 @@ class EventsConfig(_Checked):
 
     background_gap_days: int = _k(7, "an event this many days before the article's main event is background")
     learned: bool = _k(True, "code with the learned models (event_coder.json); false: the lexicon + classifier path")
+    enabled: bool = _k(True, "code events at all; false skips event coding (its cost in scripts/bench_pipeline.py)")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ ratio is comparable on a shared, noisy machine (absolute seconds are not).
 
 Usage: python scripts/bench_pipeline.py [--n 3000] [--data ../shared/data] [--engine local|dask --workers 2]
        python scripts/bench_pipeline.py --profile full --top 30   # cProfile one stage, top functions
+       python scripts/bench_pipeline.py --n 500 --stages full noevents  # what event coding adds
 Exits 0 with a message when the data is absent.
 """
 
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +35,7 @@ from rasid.config import RunConfig  # noqa: E402
 from rasid.text.normalize import normalize  # noqa: E402
 from rasid.text.spans import sentences, tokens  # noqa: E402
 
-STAGES = ("bare", "ingest", "full")
+STAGES = ("bare", "ingest", "full", "noevents")  # noevents: full with [extraction.events] enabled = false
 
 
 def write_input(folder: Path, n: int, out: Path) -> int:
@@ -137,7 +139,11 @@ def main() -> None:
             if stage == "bare":
                 fn: Callable[[], object] = lambda: bare_pass(path)  # noqa: E731
             else:
-                cfg = RunConfig(batch_size=args.batch_size, extract=stage == "full", cluster=stage == "full")
+                full = stage in ("full", "noevents")
+                cfg = RunConfig(batch_size=args.batch_size, extract=full, cluster=full)
+                if stage == "noevents":
+                    ev = replace(cfg.extraction.events, enabled=False)
+                    cfg = replace(cfg, extraction=replace(cfg.extraction, events=ev))
                 db = Path(tmp) / f"{stage}.db"
                 fn = lambda cfg=cfg, db=db, timer=timer: pipeline_pass(  # noqa: E731
                     path, db, cfg, args.engine, args.workers, timer)
@@ -175,6 +181,9 @@ def print_table(rows: dict[str, tuple[float, str]], n: int) -> None:
         if "ingest" in rows:
             print(f"; ingest = {n / rows['ingest'][0]:.0f} articles/s (target >= 500)", end="")
         print()
+    if "full" in rows and "noevents" in rows:
+        on, off = rows["full"][0], rows["noevents"][0]
+        print(f"event coding adds {on - off:.1f} s = {(on - off) / off:.0%} of the pipeline without it (aim <= 20%)")
 
 
 if __name__ == "__main__":

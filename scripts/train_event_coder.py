@@ -244,6 +244,12 @@ def main() -> None:
                   f"R {s['r']:.2f} F1 {s['f1']:.2f} | actor {s['actor']:.2f} target {s['target']:.2f} | "
                   f"status {s['status']:.2f} background {s['background']:.2f}")
         raw["threshold"] = args.threshold
+        bare = LearnedCoder(raw)
+        bare.backstop = {}  # the models alone, to judge the lexicon backstop (learned.BACKSTOP_STEMS)
+        s = score(bare, dev_rows)
+        print(f"threshold {args.threshold} without the backstop: detection P {s['det_p']:.2f} R {s['det_r']:.2f} | "
+              f"micro P {s['p']:.2f} R {s['r']:.2f} F1 {s['f1']:.2f} | CONSULT P/R/F1 "
+              + " ".join(f"{x:.2f}" for x in s["per_type"].get("CONSULT", (0, 0, 0, 0))[:3]))
         s = score(LearnedCoder(raw), dev_rows)
         for t, (p, r, f, n) in sorted(s["per_type"].items(), key=lambda kv: -kv[1][3]):
             print(f"  {t:10s} gold {n:3d} P {p:.2f} R {r:.2f} F1 {f:.2f}")

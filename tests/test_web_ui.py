@@ -46,7 +46,8 @@ QAMISHLI = "s-qamishli"
 QDOCS = {
     "rt-q": ("rt_arabic", datetime(2026, 1, 26), "روسيا تنقل آليات من القامشلي",
              "أعلنت وزارة الدفاع الروسية نقل 40 آلية عسكرية من مطار القامشلي إلى قاعدة حميميم.\n"
-             "وقال مصدر عسكري إن القوات غادرت بعد التنسيق مع دمشق."),
+             "وقال مصدر عسكري إن القوات غادرت بعد التنسيق مع دمشق.\n"
+             "ومن المقرر أن يزور وفد روسي دمشق الأسبوع المقبل."),
     "tass-q": ("tass_ar", datetime(2026, 1, 26), "قافلة روسية تغادر القامشلي",
                "غادرت قافلة من 40 آلية روسية مطار القامشلي صباح الاثنين متجهة إلى الساحل."),
     "enab-q": ("enab_baladi", datetime(2026, 1, 27), "60 آلية روسية تغادر القامشلي",
@@ -97,7 +98,15 @@ def build_desk_db(path: Path) -> Store:
               claim("q-enab", "enab-q", es, ee, "count", "60 اليه", "المرصد"),
               claim("q-enab-mode", "enab-q", es, ee, "meeting_mode", "in_person", "المرصد"),
               claim("q-sana", "sana-q", qs, qe, "count", "5.5 درجه")]
-    events = [Event("ev-q", "rt-q", "RETREAT", rs, re_, trigger="نقل", mode="withdraw", place=qam.id, date="2026-01-26")]
+    ps, pe = _sentence_of("rt-q", "ومن المقرر")
+    d0 = QDOCS["rt-q"][3].index("دمشق الأسبوع")
+    events = [Event("ev-q", "rt-q", "RETREAT", rs, re_, trigger="نقل", mode="withdraw", place=qam.id, date="2026-01-26"),
+              # a planned visit and a background meeting: the UI must say «مخطط له» and «خلفية», never the codes
+              Event("ev-q-plan", "rt-q", "CONSULT", ps, pe, trigger="يزور", mode="visit", status="planned",
+                    actor_spans=[list(_sp("rt-q", "وفد روسي"))], target_spans=[[d0, d0 + len("دمشق")]]),
+              Event("ev-q-met", "enab-q", "CONSULT", es, ee, trigger="التقى", mode="meet", background=True,
+                    actor_spans=[list(_sp("enab-q", "قائد القوات الروسية"))],
+                    target_spans=[list(_sp("enab-q", "مسؤولين سوريين"))])]
     store.save_extraction(list(QDOCS), mentions, [], [qam, hmeimim], events, claims)
     text_a = api_fixture.DOCS["arabiya-1"][3]
     a0 = text_a.index("ضرب")
@@ -135,10 +144,14 @@ def _emittable() -> dict[str, set[str]]:
     types = {v["plover"] for v in lex} | set(resources.load_json("event_classifier.json")["models"])
     coder = (ROOT / "rasid/extract/events/coder.py").read_text(encoding="utf-8")
     modes = {v["mode"] for v in lex if v["mode"]} | set(re.findall(r'mode = "(\w+)"', coder))
+    learned = resources.load_json("event_coder.json")  # the shipped learned coder's classes
+    types |= set(learned["trigger"]["classes"]) - {"O"}
+    modes |= (set(learned["mode"]["classes"]) | {m for ms in learned["modes"].values() for m in ms}) - {""}
     attribution = (ROOT / "rasid/extract/attribution.py").read_text(encoding="utf-8")
     slots = set(re.findall(r'out\.append\(\("(\w+)"', attribution))
     from rasid.stories.compare import CONFLICT_SLOTS
-    return {"types": types, "modes": modes, "slots": slots | CONFLICT_SLOTS,
+    return {"types": types, "modes": modes, "statuses": set(learned["status"]["classes"]),
+            "slots": slots | CONFLICT_SLOTS,
             "meeting_mode": set(resources.lexicon_groups("meeting_modes.tsv")),
             "visit_type": set(resources.lexicon_groups("visit_types.tsv"))}
 
@@ -148,7 +161,9 @@ def test_every_code_rasid_can_emit_has_an_arabic_label() -> None:
     assert len(em["types"]) >= 16 and {"visit", "phone", "withdraw"} <= em["modes"]
     assert em["slots"] >= {"visit_type", "meeting_mode", "count", "date", "place"}
     arabic = re.compile(r"[\u0621-\u064A]")
-    for kind, table in (("types", lab["event_types"]), ("modes", lab["event_modes"]), ("slots", lab["slots"])):
+    assert em["statuses"] == {"occurred", "planned", "denied", "threatened", "hypothetical"}
+    for kind, table in (("types", lab["event_types"]), ("modes", lab["event_modes"]),
+                        ("statuses", lab["event_statuses"]), ("slots", lab["slots"])):
         missing = sorted(em[kind] - set(table))
         assert not missing, f"no Arabic label for {kind}: {missing}"
         assert all(arabic.search(v) for v in table.values())
@@ -227,7 +242,7 @@ def test_story_filters_and_sort(client: TestClient) -> None:
     assert ids(place="loc-gn173576") == [QAMISHLI]
     assert ids(entity="e-sharaa") == [api_fixture.STORY]
     assert ids(type="RETREAT") == [QAMISHLI]
-    assert ids(type="CONSULT") == [api_fixture.STORY]
+    assert ids(type="CONSULT") == [api_fixture.STORY, QAMISHLI]
     assert set(ids(has_conflicts="true")) == {QAMISHLI, api_fixture.STORY, api_fixture.QUAKE}
     assert ids(min_size=3, sort="oldest") == [QAMISHLI, api_fixture.STORY]
     assert ids(date_from="2026-01-29") == [api_fixture.QUAKE]
@@ -252,6 +267,25 @@ def test_story_list_never_loads_every_story(client: TestClient, monkeypatch: pyt
         monkeypatch.setattr(Store, name, boom)
     r = client.get("/api/stories", params={"outlet": "sana", "has_conflicts": "true", "limit": 1})
     assert r.status_code == 200 and r.json()["total"] == 2
+
+
+def test_events_filter_by_type_and_status(client: TestClient) -> None:
+    def ids(**params: object) -> list[str]:
+        r = client.get("/api/events", params={"story": QAMISHLI, **params})
+        assert r.status_code == 200, r.text
+        return sorted(e["id"] for e in r.json()["items"])
+
+    assert ids() == ["ev-q", "ev-q-met", "ev-q-plan"]
+    assert ids(type="CONSULT") == ["ev-q-met", "ev-q-plan"]
+    assert ids(status="planned") == ["ev-q-plan"]
+    assert ids(type="CONSULT", status="occurred") == ["ev-q-met"]
+    assert ids(type="RETREAT", status="denied") == []
+    page = client.get("/api/events", params={"story": QAMISHLI, "limit": 1, "offset": 1}).json()
+    assert page["total"] == 3 and len(page["items"]) == 1
+    plan = client.get("/api/events", params={"status": "planned"}).json()["items"][0]
+    assert plan["actor_text"] == ["وفد روسي"] and plan["target_text"] == ["دمشق"] and plan["story"] == QAMISHLI
+    bad = client.get("/api/events", params={"status": "maybe"})
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_parameters"
 
 
 def test_entity_stories_over_time(client: TestClient) -> None:
@@ -426,7 +460,8 @@ def test_words_for_people_on_the_story_page(browser: object, live: object, shots
     screen(browser, *DESKTOP)
     open_page(browser, live.url + PAGES["story"])  # type: ignore[attr-defined]
     text = shown_text(browser)
-    for code in ("count", "in_person", "loc-gn", "RETREAT", "withdraw", "meeting_mode", "اليه", "درجه"):
+    for code in ("count", "in_person", "loc-gn", "RETREAT", "withdraw", "meeting_mode", "اليه", "درجه", "CONSULT",
+                 "planned", "meet"):
         assert code not in text, f"{code!r} shown to people"
     assert not re.search(r"\d{4}-\d\d-\d\d", text), "ISO date shown in the UI"
     conflict = browser.find_element(By.CSS_SELECTOR, "[data-conflict='cf-q']").text  # type: ignore[attr-defined]
@@ -448,6 +483,32 @@ def test_words_for_people_on_the_story_page(browser: object, live: object, shots
     assert conflict.startswith("القوة") and "5.6 درجات" in conflict and "5.5 درجة" in conflict
     open_page(browser, live.url + "/#/search?q=" + "مستحيلمستحيل")  # type: ignore[attr-defined]
     assert browser.find_element(By.ID, "search-total").text == "لا نتائج"  # type: ignore[attr-defined]
+
+
+@browser_only
+def test_events_in_words_and_their_filter(browser: object, live: object, shots: Path) -> None:
+    screen(browser, *PHONE)
+    open_page(browser, live.url + PAGES["story"])  # type: ignore[attr-defined]
+    events = browser.find_element(By.ID, "events").text  # type: ignore[attr-defined]
+    assert "تشاور ولقاء · زيارة" in events and "مخطط له" in events and "خلفية" in events and "3 أحداث" in events
+    assert "الفاعل: وفد روسي" in events and "الطرف الآخر: مسؤولين سوريين" in events
+    settle(browser, browser.find_element(By.ID, "story-events-filter").click)  # type: ignore[attr-defined]
+    form = browser.find_element(By.ID, "event-filters")  # type: ignore[attr-defined]
+    Select(form.find_element(By.NAME, "status")).select_by_visible_text("مخطط له")
+    Select(form.find_element(By.NAME, "type")).select_by_visible_text("تشاور ولقاء")
+    settle(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]").click)
+    url = browser.execute_script("return location.hash")  # type: ignore[attr-defined]
+    assert "status=planned" in url and "type=CONSULT" in url and f"story={QAMISHLI}" in url
+    items = browser.find_elements(By.CSS_SELECTOR, "#event-list li")  # type: ignore[attr-defined]
+    assert [i.get_attribute("data-event") for i in items] == ["ev-q-plan"]
+    assert browser.find_element(By.ID, "events-total").text == "حدث واحد"  # type: ignore[attr-defined]
+    browser.save_screenshot(str(shots / "ui-events-390.png"))  # type: ignore[attr-defined]
+    open_page(browser, live.url + "/#/events")  # type: ignore[attr-defined]
+    text = shown_text(browser)
+    for code in ("CONSULT", "RETREAT", "planned", "occurred", "visit", "meet", "withdraw", "background", "status"):
+        assert code not in text, f"{code!r} shown to people"
+    assert "4 أحداث" in text  # the visit story's event too
+    assert f["sw"] <= f["iw"] if (f := fits(browser)) else False
 
 
 @browser_only

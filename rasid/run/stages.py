@@ -396,6 +396,8 @@ class Analyzers:
             a.geocoder = Geocoder.load(config=config.geocode)
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"geocoder unavailable: {exc}")
+        if not config.events.enabled:  # switched off by the run's config, not missing: no note
+            return a
         try:
             from rasid.extract.events.coder import EventCoder
 

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -336,12 +336,15 @@ def get_entity(store: StoreDep, entity_id: str,
 facts = APIRouter(tags=["facts"])
 
 
+EventStatus = Literal["occurred", "planned", "denied", "threatened", "hypothetical"]
+
+
 @facts.get("/api/events")
 def list_events(store: StoreDep, limit: Limit = 50, offset: Offset = 0, story: str | None = None,
                 doc: str | None = None, type: Annotated[str | None, Query(max_length=32)] = None,
-                status: Annotated[str | None, Query(max_length=16)] = None) -> dict:
+                status: EventStatus | None = None) -> dict:
     """Events (who did what to whom, where, when) with their source sentence; ``type`` (PLOVER) and
-    ``status`` (occurred, planned, denied, threatened, hypothetical) filter them."""
+    ``status`` filter them (an unknown status is a 422, not a silently empty page)."""
     doc_ids = _scope(store, story, doc)
     evs = [e for e in store.events(doc_ids)
            if (type is None or e.type == type) and (status is None or e.status == status)]

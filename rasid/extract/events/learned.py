@@ -31,6 +31,13 @@ _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DEFINITE = ("ال", "وال", "بال", "لل", "فال", "كال")
 _FUTURE = ("سي", "ست", "سن", "سا", "وسي", "وست", "فسي")
 _NISBA = ("يه", "ي", "يون", "يين", "يات")
+# High-precision backstop for a type with too few training examples: the train set has ~30 CONSULT events, so
+# the trigger model misses plain «التقى / اجتمع / استقبل / زار / تباحث» (met, received, visited). A curated
+# CONSULT *verb* with one of these stems is coded when the model found no CONSULT in the sentence; mode,
+# status, background and roles still come from the models. Kept because dev micro F1 did not drop (events.md).
+BACKSTOP_STEMS: dict[str, frozenset[str]] = {
+    "CONSULT": frozenset({"التقي", "لتقي", "اجتمع", "جتمع", "استقبل", "ستقبل", "زار", "تباحث"}),
+}
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,7 @@ class LearnedCoder:
         self.role_threshold = float(raw.get("role_threshold", 0.3))
         self.modes: dict[str, list[str]] = raw["modes"]
         self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True))
+        self.backstop = BACKSTOP_STEMS  # {} turns the lexicon backstop off (scripts/train_event_coder.py --dev)
 
     @classmethod
     def load(cls, name: str = "event_coder.json") -> LearnedCoder:
@@ -257,6 +265,7 @@ class LearnedCoder:
             k = max(range(1, len(p)), key=p.__getitem__)
             if 1.0 - p[0] >= self.threshold and p[k] >= self.threshold / 2:
                 found.append((i, self.trigger.classes[k], p[k]))
+        found = self._backstop(words, found)
         # one event per (type) in a run of adjacent trigger words («إطلاق سراح»)
         out: list[Coded] = []
         prev: tuple[int, str] | None = None
@@ -275,6 +284,21 @@ class LearnedCoder:
                 same.targets += [t for t in ev.targets if t not in same.targets and t not in same.actors]
                 same.confidence = max(same.confidence, ev.confidence)
         return out
+
+    def _backstop(self, words: list[Word], found: list[tuple[int, str, float]]) -> list[tuple[int, str, float]]:
+        """Add the first backstop verb of each type the model did not find (``BACKSTOP_STEMS``)."""
+        have = {t for _i, t, _p in found}
+        extra: list[tuple[int, str, float]] = []
+        for plover, stems in self.backstop.items():
+            if plover in have:
+                continue
+            for i, w in enumerate(words):
+                trig = self.feat.curated.lookup(w.norm)
+                if (trig is not None and trig.plover == plover and trig.pos == "v"
+                        and not stems.isdisjoint(stem_candidates(w.norm))):
+                    extra.append((i, plover, 0.5))
+                    break
+        return sorted(found + extra) if extra else found
 
     def _event(self, text: str, words: list[Word], i: int, plover: str, conf: float) -> Coded:
         ef = self.feat.event_feats(words, i, plover, text)

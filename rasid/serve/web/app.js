@@ -2,10 +2,11 @@
 // Every fact links to #/doc/<id>?start=&end= which shows the source sentence highlighted.
 import { drawMap } from "./map.js";
 import { urlNode } from "./safe.js";
-import { el, clear, api, factHref, fmtDate, fmtSpan, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, eventName, labels, slotName, valueName, entityTypeOne } from "./util.js";
+import { el, clear, api, factHref, fmtDate, fmtSpan, dateRange, outletName, typeName, sliceCp, cpLen, loadLabels, countPhrase, labels, slotName, valueName, entityTypeOne } from "./util.js";
 import { datePicker, storyFilterForm, STORY_FILTERS, sourcesTable, claimList, storyCounts, scrollMemory } from "./desk.js";
 import { coverageCard, loadOutletNames, outletLink, outletView } from "./outlets.js";
 import { alertsView, watchlistView, followButton, saveSearchForm, exportLinks } from "./monitor.js";
+import { eventItem, eventsView } from "./events.js";
 
 const view = () => document.getElementById("view");
 
@@ -174,10 +175,9 @@ async function storyView(id) {
     sourcesTable(d, conflictClaims, fact));
 
   const events = d.events.length ? el("section", { class: "card", id: "events" }, el("h2", {}, "الأحداث"),
-    el("ul", { class: "plain" }, ...d.events.map((e) => el("li", {},
-      el("span", { class: "badge event-type" }, eventName(e.type, e.mode)),
-      e.date ? el("span", { class: "date meta" }, ` ${fmtSpan(e.date, e.date_end)} `) : "",
-      fact(e.doc, e.sentence.start, e.sentence.end, e.sentence.text))))) : "";
+    el("p", { class: "meta" }, `${countPhrase(d.events.length, "حدث")} · `,
+      el("a", { href: `#/events?story=${encodeURIComponent(st.id)}`, id: "story-events-filter" }, "صفّها حسب النوع والحالة")),
+    el("ul", { class: "plain events" }, ...d.events.map((e) => eventItem(e, fact)))) : "";
 
   const mapBox = el("div", { class: "map", id: "map" });
   const mapCard = el("section", { class: "card" }, el("h2", {}, "الأماكن"), mapBox,
@@ -244,7 +244,7 @@ async function docView(id, params) {
   const facts = el("section", { class: "card" }, el("h2", {}, "ما استُخرج من هذا المقال"),
     el("ul", { class: "plain" },
       ...(d.claims.length ? [el("li", { class: "claims-item" }, el("span", { class: "badge" }, "تصريحات"), claimList(d.id, d.claims, new Set(), fact))] : []),
-      ...d.events.map((e) => el("li", {}, el("span", { class: "badge event-type" }, eventName(e.type, e.mode)), " ", fact(d.id, e.sentence.start, e.sentence.end, e.sentence.text))),
+      ...d.events.map((e) => eventItem(e, fact)),
       ...d.mentions.map((m) => el("li", {}, el("span", { class: `badge type-${m.type}` }, entityTypeOne(m.type)), " ",
         fact(d.id, m.start, m.end, m.text), m.entity ? [" → ", el("a", { href: `#/entity/${encodeURIComponent(m.entity)}` }, m.entity_name || m.entity)] : "")),
       ...d.timexes.map((t) => el("li", {}, el("span", { class: "badge" }, "زمن"), " ", fact(d.id, t.start, t.end, t.text),
@@ -443,6 +443,7 @@ const routes = [
   [/^#\/entity\/(.+)$/, (m) => entityView(decodeURIComponent(m[1]))],
   [/^#\/search$/, (_m, p) => searchView(p)],
   [/^#\/map$/, () => mapView()],
+  [/^#\/events$/, (_m, p) => { setActive("events"); return eventsView(p, { pager, pageParams, fact }); }],
   [/^#\/outlet\/(.+)$/, (m, p) => outletView(decodeURIComponent(m[1]), p, { pager, pageParams })],
   [/^#\/alerts$/, () => { setActive("alerts"); return alertsView(); }],
   [/^#\/watchlist$/, () => { setActive("watchlist"); return watchlistView(); }],

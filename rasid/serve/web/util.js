@@ -49,7 +49,7 @@ export function factHref(doc, start, end) {
 }
 
 // ---- words for people: labels.json (shared with rasid/serve/display.py), dates, number–noun agreement ----
-let LABELS = { event_types: {}, event_modes: {}, slots: {}, slot_values: {}, magnitude_nouns: [], entity_types: {},
+let LABELS = { event_types: {}, event_modes: {}, event_statuses: {}, event_background: "خلفية", slots: {}, slot_values: {}, magnitude_nouns: [], entity_types: {},
   entity_type: {}, outlets: {}, sorts: {}, months: [], nouns: {} };
 
 export async function loadLabels() {
@@ -146,4 +146,9 @@ export function eventName(type, mode) {
   const t = LABELS.event_types[type] || type;
   const m = mode ? LABELS.event_modes[mode] || mode : "";
   return m ? `${t} · ${m}` : t;
+}
+
+// An event's status in words (وقع، مخطط له، منفي، مهدد به، افتراضي); never the code.
+export function statusName(s) {
+  return LABELS.event_statuses[s || "occurred"] || "حالة غير معروفة";
 }
