@@ -267,8 +267,8 @@ storylines = APIRouter(tags=["storylines"])
 @storylines.get("/api/storylines")
 def list_storylines(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> dict:
     """Storylines (affairs), newest first: their stories in time order, date range, outlets, size."""
-    rows = store.storylines()
-    return page([STORYLINE(line, "api_brief") for line in rows[offset:offset + limit]], len(rows), limit, offset)
+    total, rows = store.storyline_page(limit, offset)
+    return page([STORYLINE(line, "api_brief") for line in rows], total, limit, offset)
 
 
 @storylines.get("/api/storylines/{storyline_id:path}")
@@ -288,14 +288,18 @@ entities = APIRouter(tags=["entities"])
 def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
                   type: Annotated[str | None, Query(pattern="^(PER|ORG|LOC|MISC)$")] = None,
                   q: Annotated[str | None, Query(max_length=100)] = None) -> dict:
-    """Entities, most mentioned first; ``q`` matches names and aliases after normalisation."""
-    counts = store.mention_counts()
-    ents = store.entities(type=type)
-    if q:
-        key = normalize(strip_invisible(q).strip())
-        if not key:
-            raise ApiError(400, "empty_query", "لا حروف يُبحث بها في الاسم بعد حذف المحارف الخفية")
-        ents = [e for e in ents if any(key in normalize(n) for n in [e.name, *e.aliases])]
+    """Entities, most mentioned first; ``q`` matches names and aliases after normalisation.
+
+    Without ``q`` the database sorts and pages on the stored mention counts (one page read per request).
+    """
+    if not q:
+        total, rows = store.entity_page(limit, offset, type=type)
+        return page([ENTITY(e, "api", mention_count=n) for e, n in rows], total, limit, offset)
+    key = normalize(strip_invisible(q).strip())
+    if not key:
+        raise ApiError(400, "empty_query", "لا حروف يُبحث بها في الاسم بعد حذف المحارف الخفية")
+    ents = [e for e in store.entities(type=type) if any(key in normalize(n) for n in [e.name, *e.aliases])]
+    counts = store.mention_counts([e.id for e in ents])
     ents.sort(key=lambda e: (-counts.get(e.id, 0), e.name))
     items = [ENTITY(e, "api", mention_count=counts.get(e.id, 0)) for e in ents[offset:offset + limit]]
     return page(items, len(ents), limit, offset)
@@ -308,16 +312,15 @@ def get_entity(store: StoreDep, entity_id: str,
     """An entity, the stories it appears in over time, its mentions per day and one page of its mentions
     (newest first; ``mention_total`` says how many there are)."""
     e = _by_id(store.entities, "entity", entity_id)
-    total, mentions = store.entity_mention_page(e.id, mentions_limit, mentions_offset)
+    total, mentions, stories, by_day = store.entity_overview(e.id, mentions_limit, mentions_offset)
     docs = {d.id: d for d in store.document_briefs({m.doc_id for m in mentions})}
-    stories = store.entity_stories(e.id)
     return {"entity": ENTITY(e, "api", mention_count=total),
             "mention_total": total,
             "mentions": [MENTION(m, "api") | {"title": docs[m.doc_id].title if m.doc_id in docs else None,
                                              "outlet": docs[m.doc_id].outlet if m.doc_id in docs else None}
                          for m in mentions],
             "stories": stories,
-            "by_date": [{"date": k, "mentions": v} for k, v in store.entity_mentions_by_day(e.id)]}
+            "by_date": [{"date": k, "mentions": v} for k, v in by_day]}
 
 
 # ---- events, claims, conflicts ------------------------------------------------------------------

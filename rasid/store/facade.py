@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, delete, event, func, insert, inspect, sele
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateIndex
 
 from rasid.models import (
     Claim,
@@ -102,6 +103,15 @@ def _dt(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
 
 
+class EntityOverview(NamedTuple):
+    """An entity's page: its mention total, one page of mentions, its stories and its mentions per day."""
+
+    mention_total: int
+    mentions: list[Mention]
+    stories: list[dict]
+    by_day: list[tuple[str, int]]
+
+
 class StoredSignature(NamedTuple):
     """A stored original's MinHash signature and its insertion sequence (0 for rows older than ``seq``)."""
 
@@ -151,6 +161,7 @@ class Store:
                     _write_lock(conn, schema_ready=False)  # SQLite: the DDL itself takes the write lock
                     Base.metadata.create_all(conn)
                     _add_missing_columns(conn)
+                    _add_missing_indexes(conn)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == 4:
@@ -322,8 +333,10 @@ class Store:
         with self.session() as s:
             total = int(s.scalar(select(func.count()).select_from(DocumentRow).where(*conds)) or 0)
             newest = (DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
-            q = select(*cols).where(*conds).order_by(*newest).limit(limit).offset(offset)
-            rows = s.execute(q).all()
+            # ids through an index first, then the page's rows: skipping ``offset`` articles must not read them
+            ids = list(s.scalars(select(DocumentRow.id).where(*conds).order_by(*newest).limit(limit).offset(offset)))
+            found = {r[0]: r for r in s.execute(select(*cols).where(DocumentRow.id.in_(ids))).all()} if ids else {}
+            rows = [found[i] for i in ids if i in found]
         return total, [Document(text="", raw_text="", source_path="", fmt="",
                                 **dict(zip(_BRIEF_COLUMNS, r, strict=True))) for r in rows]
 
@@ -451,6 +464,10 @@ class Store:
         """Replace the extraction results of ``doc_ids`` and upsert entities, atomically."""
         with self.session() as s, s.begin():
             _write_lock(s)
+            recount = {m.entity_id for m in mentions if m.entity_id}
+            for i in range(0, len(doc_ids), IN_CHUNK):  # entities losing the mentions about to be replaced
+                recount.update(s.scalars(select(MentionRow.entity_id).distinct().where(
+                    MentionRow.doc_id.in_(doc_ids[i:i + IN_CHUNK]), MentionRow.entity_id.is_not(None))))
             for table in (MentionRow, TimexRow, EventRow, ClaimRow):
                 s.execute(delete(table).where(table.doc_id.in_(doc_ids)))
             existing = _rows_by_id(s, EntityRow, [e.id for e in entities])  # one SELECT per 500, not per entity
@@ -466,6 +483,7 @@ class Store:
             _bulk_insert(s, TimexRow, [TIMEX.values(t) for t in timexes])
             _bulk_insert(s, EventRow, [EVENT.values(e) for e in events])
             _bulk_insert(s, ClaimRow, [CLAIM.values(c) for c in claims])
+            _recount_mentions(s, sorted(recount))
             for i in range(0, len(doc_ids), IN_CHUNK):  # stage = max(stage, next_stage), documents not loaded
                 s.execute(update(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + IN_CHUNK]),
                                                     DocumentRow.stage < next_stage).values(stage=next_stage)
@@ -480,6 +498,27 @@ class Store:
             if type:
                 q = q.where(EntityRow.type == type)
             return [ENTITY.to_model(r) for r in s.scalars(q.order_by(EntityRow.id))]
+
+    def entity_page(self, limit: int, offset: int = 0, type: str | None = None) -> tuple[int, list[tuple[Entity, int]]]:
+        """(total, one page of (entity, mention count)), most mentioned first, then by name and id.
+
+        Sorted and paged by the database on the stored ``mention_count``: a page reads ``limit`` entities,
+        not every entity and every mention.
+        """
+        conds = [EntityRow.type == type] if type else []
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(EntityRow).where(*conds)) or 0)
+            q = (select(EntityRow).where(*conds)
+                 .order_by(EntityRow.mention_count.desc(), EntityRow.name, EntityRow.id).limit(limit).offset(offset))
+            return total, [(ENTITY.to_model(r), int(r.mention_count or 0)) for r in s.scalars(q)]
+
+    def refresh_counters(self) -> None:
+        """Recompute the stored counters (``entities.mention_count``, ``stories.conflict_count``) from the rows
+        they count: for rows written around the Store (a benchmark's bulk copy, a repair)."""
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            for stmt in _BACKFILL.values():
+                s.execute(text(stmt))
 
     def mentions(self, doc_ids: Iterable[str] | None = None, entity_id: str | None = None) -> list[Mention]:
         """Mentions in text order (by document, then offset), optionally of some documents or one entity."""
@@ -638,6 +677,7 @@ class Store:
                     CLAIM.update_row(r, c)
             s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
             s.add_all(CONFLICT.to_row(c) for c in conflicts)
+            row.conflict_count = len(conflicts)
             s.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id == story.id))
 
     def story_doc_ids(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -691,19 +731,82 @@ class Store:
         if sort not in STORY_SORTS:
             raise ValueError(f"unknown sort {sort!r} (one of {', '.join(STORY_SORTS)})")
         conds = _story_conditions(flt or StoryFilter())
-        n_conf = (select(func.count()).select_from(ConflictRow).where(ConflictRow.story_id == StoryRow.id)
-                  .correlate(StoryRow).scalar_subquery())
+        newest = (StoryRow.last_date.desc().nulls_last(), StoryRow.id)
         order = {
-            "newest": (StoryRow.last_date.desc().nulls_last(), StoryRow.id),
+            "newest": newest,
             "oldest": (StoryRow.first_date.asc().nulls_last(), StoryRow.id),
-            "size": (StoryRow.size.desc(), StoryRow.last_date.desc().nulls_last(), StoryRow.id),
-            "conflicts": (n_conf.desc(), StoryRow.last_date.desc().nulls_last(), StoryRow.id),
+            "size": (StoryRow.size.desc(), *newest),
+            "conflicts": (StoryRow.conflict_count.desc(), *newest),
         }[sort]
         with self.session() as s:
             total = int(s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
-            q = select(*_STORY_LIST_COLUMNS, n_conf).where(*conds).order_by(*order).limit(limit).offset(offset)
-            rows = s.execute(q).all()
-        return total, [_story_row(r) | {"conflicts": int(r[-1] or 0)} for r in rows]
+            # ids first (the order's index holds every column the conditions read), then the page's rows:
+            # an OFFSET deep in the list skips index entries, not stories with their summaries and timelines
+            ids = list(s.scalars(select(StoryRow.id).where(*conds).order_by(*order).limit(limit).offset(offset)))
+            rows = {r[0]: r for r in s.execute(select(*_STORY_LIST_COLUMNS, StoryRow.conflict_count)
+                                               .where(StoryRow.id.in_(ids))).all()} if ids else {}
+        return total, [_story_row(rows[i]) | {"conflicts": int(rows[i][-1] or 0)} for i in ids if i in rows]
+
+    def entity_overview(self, entity_id: str, limit: int, offset: int = 0) -> EntityOverview:
+        """What an entity's page shows, from one index-only pass over its mentions.
+
+        Same results as ``entity_mention_page`` + ``entity_stories`` + ``entity_mentions_by_day``, which
+        each joined every mention of the entity to its document (three passes of ~60k rows for a busy
+        place on a 60k-article store). Here the database counts mentions per document (index
+        ``ix_mentions_entity_doc``) and reads each document's story and date from the covering index
+        ``ix_documents_id_story_published``; stories, days and the page are worked out from those
+        per-document rows, and only the page's own mentions are read.
+        """
+        per_doc = (select(MentionRow.doc_id, func.count().label("n")).where(MentionRow.entity_id == entity_id)
+                   .group_by(MentionRow.doc_id).subquery())
+        q = (select(per_doc.c.doc_id, per_doc.c.n, DocumentRow.id, DocumentRow.story_id, DocumentRow.published)
+             .select_from(per_doc).join(DocumentRow, DocumentRow.id == per_doc.c.doc_id, isouter=True))
+        with self.session() as s:
+            docs = s.execute(q).all()
+            total = sum(int(n) for _, n, *_ in docs)
+            # the page: documents newest first (undated last), then by id; mentions in text order within each
+            docs.sort(key=lambda r: r[0])
+            docs = sorted((r for r in docs if r[4] is not None), key=lambda r: r[4], reverse=True) + \
+                [r for r in docs if r[4] is None]  # stable: equal dates keep id order
+            wanted: list[str] = []
+            before, seen = 0, 0
+            for doc_id, n, *_ in docs:
+                if seen >= offset + limit:
+                    break
+                if seen + n > offset:
+                    before = before if wanted else seen
+                    wanted.append(doc_id)
+                seen += int(n)
+            found: dict[str, list[Mention]] = {}
+            for i in range(0, len(wanted), IN_CHUNK):
+                for r in s.scalars(select(MentionRow).where(MentionRow.entity_id == entity_id,
+                                                            MentionRow.doc_id.in_(wanted[i:i + IN_CHUNK]))
+                                   .order_by(MentionRow.doc_id, MentionRow.start)):
+                    found.setdefault(r.doc_id, []).append(MENTION.to_model(r))
+        ordered = [m for d in wanted for m in found.get(d, [])]
+        page = ordered[offset - before: offset - before + limit]
+        stories: dict[str, list] = {}
+        by_day: dict[str, int] = {}
+        for _, n, stored, story_id, published in docs:
+            if stored is None:  # a mention of a document no longer stored counts in the total only
+                continue
+            agg = stories.setdefault(story_id, [0, 0, None, None])
+            agg[0] += int(n)
+            agg[1] += 1
+            if published is not None:
+                agg[2] = published if agg[2] is None else min(agg[2], published)
+                agg[3] = published if agg[3] is None else max(agg[3], published)
+                day = published.date().isoformat()
+                by_day[day] = by_day.get(day, 0) + int(n)
+        info = {r["id"]: r for r in self.story_rows([sid for sid in stories if sid])}
+        out = []
+        for sid, (n_mentions, n_docs, first, last) in stories.items():
+            row = info.get(sid or "", {})
+            out.append({"id": sid, "title": row.get("title"), "size": row.get("size"), "outlets": row.get("outlets", []),
+                        "mention_count": n_mentions, "document_count": n_docs,
+                        "first_date": _dt(first) or row.get("first_date"), "last_date": _dt(last) or row.get("last_date")})
+        out.sort(key=lambda r: (r["first_date"] or "", r["id"] or ""))
+        return EntityOverview(total, page, out, sorted(by_day.items()))
 
     def entity_mention_page(self, entity_id: str, limit: int, offset: int = 0) -> tuple[int, list[Mention]]:
         """(total, one page) of an entity's mentions, newest document first, then in text order."""
@@ -787,6 +890,16 @@ class Store:
             rows = s.scalars(q.order_by(StorylineRow.last_date.desc().nulls_last(), StorylineRow.id)).all()
             return [STORYLINE.to_model(r) for r in rows]
 
+    def storyline_page(self, limit: int, offset: int = 0) -> tuple[int, list[Storyline]]:
+        """(total, one page of storylines), in the order of ``storylines()``, paged by the database."""
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(StorylineRow)) or 0)
+            ids = list(s.scalars(select(StorylineRow.id)  # through ix_storylines_newest, then the page's rows
+                                 .order_by(StorylineRow.last_date.desc().nulls_last(), StorylineRow.id)
+                                 .limit(limit).offset(offset)))
+            rows = {r.id: r for r in s.scalars(select(StorylineRow).where(StorylineRow.id.in_(ids)))} if ids else {}
+            return total, [STORYLINE.to_model(rows[i]) for i in ids if i in rows]
+
     def stories_without_storyline(self) -> list[str]:
         """Ids of stored stories not yet placed in a storyline (new since the last storyline update)."""
         with self.session() as s:
@@ -840,8 +953,7 @@ def _story_conditions(f: StoryFilter) -> list:
     if f.min_size is not None:
         conds.append(StoryRow.size >= f.min_size)
     if f.has_conflicts is not None:
-        has = StoryRow.id.in_(select(ConflictRow.story_id))
-        conds.append(has if f.has_conflicts else ~has)
+        conds.append(StoryRow.conflict_count > 0 if f.has_conflicts else StoryRow.conflict_count == 0)
     return conds
 
 
@@ -880,9 +992,34 @@ def _add_missing_columns(conn: Connection) -> None:
             default = col.default.arg if col.default is not None and col.default.is_scalar else None
             extra = f" DEFAULT {default!r}" if isinstance(default, (int, float, str)) else ""
             conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
+            if (table.name, col.name) in _BACKFILL:  # a derived column: fill it from the rows it summarises
+                conn.execute(text(_BACKFILL[table.name, col.name]))
             if col.index:  # e.g. documents.seq, read by every ingest batch
                 conn.execute(text(f'CREATE INDEX IF NOT EXISTS ix_{table.name}_{col.name} '
                                   f'ON {table.name} ("{col.name}")'))
+
+
+# derived columns added after the first release, and how an older database fills them when migrated
+_BACKFILL = {
+    ("entities", "mention_count"):
+        "UPDATE entities SET mention_count = (SELECT count(*) FROM mentions WHERE mentions.entity_id = entities.id)",
+    ("stories", "conflict_count"):
+        "UPDATE stories SET conflict_count = (SELECT count(*) FROM conflicts WHERE conflicts.story_id = stories.id)",
+}
+
+
+def _add_missing_indexes(conn: Connection) -> None:
+    """Create the indexes the schema declares and an older database lacks (``CREATE INDEX IF NOT EXISTS``).
+
+    ``create_all`` creates indexes only with their table, so an index added to an existing table (the
+    desk's covering indexes) would otherwise exist only in databases created after it.
+    """
+    insp = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        have = {ix["name"] for ix in insp.get_indexes(table.name)}
+        for ix in table.indexes:
+            if ix.name not in have:
+                conn.execute(CreateIndex(ix, if_not_exists=True))
 
 
 class StaleStateError(RuntimeError):
@@ -952,6 +1089,15 @@ def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = IN_C
     for i in range(0, len(uniq), chunk):
         out.update((r.id, r) for r in s.scalars(select(table).where(table.id.in_(uniq[i:i + chunk]))))
     return out
+
+
+def _recount_mentions(s: Session, entity_ids: list[str]) -> None:
+    """Refresh ``entities.mention_count`` of these entities from ``mentions`` (index-only counts)."""
+    n = (select(func.count()).select_from(MentionRow).where(MentionRow.entity_id == EntityRow.id)
+         .correlate(EntityRow).scalar_subquery())
+    for i in range(0, len(entity_ids), IN_CHUNK):
+        s.execute(update(EntityRow).where(EntityRow.id.in_(entity_ids[i:i + IN_CHUNK])).values(mention_count=n)
+                  .execution_options(synchronize_session=False))
 
 
 def _bulk_insert(s: Session, table: type[Base], rows: list[dict], chunk: int = 5000) -> None:
