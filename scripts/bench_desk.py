@@ -265,6 +265,42 @@ def desk_cases(store: Store) -> list[tuple[str, dict | None]]:
     ]
 
 
+def profile_sql(store: Store, cases: list[tuple[str, dict | None]], top: int = 3) -> None:
+    """Per request (one in-process call): total time, statements run, and the slowest statements with
+    SQLite's query plan, to see where a slow endpoint spends its time."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+
+    from rasid.serve.api import create_app
+
+    log: list[tuple[float, str, object]] = []
+
+    def before(conn, cursor, statement, params, context, many):  # noqa: ANN001, ARG001
+        conn.info["t0"] = time.perf_counter()
+
+    def after(conn, cursor, statement, params, context, many):  # noqa: ANN001, ARG001
+        log.append((time.perf_counter() - conn.info["t0"], statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", before)
+    event.listen(store.engine, "after_cursor_execute", after)
+    with TestClient(create_app(store), base_url="http://localhost") as client:
+        for url, params in cases:
+            client.get(url, params=params)
+            log.clear()
+            t0 = time.perf_counter()
+            client.get(url, params=params)
+            total = (time.perf_counter() - t0) * 1000
+            sql = sum(t for t, *_ in log) * 1000
+            print(f"\n## {url} {params or ''}: {total:.0f} ms, {len(log)} statements, {sql:.0f} ms in SQL")
+            for t, stmt, prm in sorted(log, key=lambda x: -x[0])[:top]:
+                print(f"  {t * 1000:.1f} ms: {' '.join(stmt.split())[:300]}")
+                if stmt.lstrip().upper().startswith("SELECT"):
+                    with store.engine.connect() as conn:
+                        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt, prm).all()
+                    for row in plan:
+                        print(f"      {row[-1]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None, help="shared data folder (default ../shared/data)")
@@ -275,6 +311,7 @@ def main() -> None:
     ap.add_argument("--rebuild", action="store_true", help="rebuild the scaled database (the base is kept)")
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--only", default="", help="only requests whose URL contains this")
+    ap.add_argument("--profile-sql", action="store_true", help="per request: slowest statements and their plans")
     args = ap.parse_args()
     first, last = (date.fromisoformat(x) for x in args.days.split(":"))
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -293,6 +330,9 @@ def main() -> None:
     if args.build_only:
         return
     cases = [c for c in desk_cases(store) if args.only in c[0] + json.dumps(c[1], ensure_ascii=False)]
+    if args.profile_sql:
+        profile_sql(store, cases)
+        return
     print("\n| request | status | p50 ms | p95 ms |\n|---|---|---|---|")
     with Server(store) as client:
         for url, params in cases:

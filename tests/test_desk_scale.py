@@ -110,10 +110,13 @@ def test_entity_overview_equals_the_three_queries(big_db: Path) -> None:
     assert busiest[1] >= 100  # the page really spans many documents and stories
     for eid, _ in [busiest, *ents[1:6], *ents[-3:]]:
         for limit, offset in [(200, 0), (7, 0), (7, 5), (3, busiest[1] - 2), (1000, 13)]:
-            total, page, stories, by_day = store.entity_overview(eid, limit, offset)
+            total, page, stories, by_day, n_stories = store.entity_overview(eid, limit, offset)
             assert (total, page) == store.entity_mention_page(eid, limit, offset), (eid, limit, offset)
-            assert stories == store.entity_stories(eid)
+            assert stories == store.entity_stories(eid) and n_stories == len(stories)
             assert by_day == store.entity_mentions_by_day(eid)
+            for s_limit, s_offset in [(1, 0), (3, 2), (5, n_stories - 2)]:  # a page of the same list
+                paged = store.entity_overview(eid, limit, offset, s_limit, s_offset)
+                assert paged.stories == stories[s_offset:s_offset + s_limit] and paged.story_total == n_stories
 
 
 def test_mention_counts_follow_reextraction(big_db: Path, tmp_path: Path) -> None:
@@ -137,9 +140,13 @@ def test_old_database_gains_indexes_and_counts(big_db: Path, tmp_path: Path) -> 
     shutil.copy(big_db, db)
     con = sqlite3.connect(db)
     for ix in ("ix_documents_outlet_story", "ix_documents_id_story_published", "ix_documents_published_id",
-               "ix_mentions_entity_doc", "ix_events_type_doc", "ix_entities_mention_count"):
+               "ix_documents_outlet_published_id", "ix_mentions_entity_doc", "ix_events_type_doc",
+               "ix_entities_mention_count", "ix_stories_newest", "ix_stories_oldest", "ix_stories_by_size",
+               "ix_stories_by_conflicts", "ix_stories_id_cover"):
         con.execute(f"DROP INDEX {ix}")
-    con.execute("ALTER TABLE entities DROP COLUMN mention_count")  # as a database made before the counter
+    con.execute("ALTER TABLE entities DROP COLUMN mention_count")  # as a database made before the counters
+    con.execute("ALTER TABLE entities DROP COLUMN norm_names")
+    con.execute("ALTER TABLE stories DROP COLUMN conflict_count")
     con.commit()
     con.close()
     store = Store(db)  # opening migrates: column added and filled, indexes created
@@ -148,7 +155,26 @@ def test_old_database_gains_indexes_and_counts(big_db: Path, tmp_path: Path) -> 
     assert {"ix_mentions_entity_doc", "ix_documents_id_story_published", "ix_events_type_doc"} <= names
     counts = store.mention_counts()
     assert {e.id: n for e, n in store.entity_page(1000)[1]} == {e.id: counts.get(e.id, 0) for e in store.entities()}
+    assert {e.name for e, _ in store.entity_name_matches("موسك")} == {"موسكو"}  # norm_names filled
+    with_conflicts = {r["id"]: r["conflicts"] for r in store.story_page(100, 0, sort="conflicts")[1]}
+    assert with_conflicts == {sid: len(store.conflicts(sid)) for sid in with_conflicts}  # conflict_count filled
+    assert max(with_conflicts.values()) > 0
     with store.engine.connect() as conn:  # the entity filter is answered from the covering index
         plan = " ".join(str(r[-1]) for r in conn.execute(text(
             "EXPLAIN QUERY PLAN SELECT doc_id FROM mentions WHERE entity_id = 'x'")))
     assert "COVERING INDEX ix_mentions_entity_doc" in plan
+
+
+@pytest.mark.parametrize("q", ["موسكو", "الشرع", "بوتين", "سوري", "ا", "Moscow"])
+def test_entity_name_filter_same_as_normalising_every_name(big_db: Path, q: str) -> None:
+    from rasid.text.normalize import normalize
+
+    store = Store(big_db)
+    key = normalize(q)
+    counts = store.mention_counts()
+    want = sorted((e for e in store.entities() if any(key in normalize(n) for n in [e.name, *e.aliases])),
+                  key=lambda e: (-counts.get(e.id, 0), e.name, e.id))
+    with TestClient(create_app(store), base_url="http://localhost") as client:
+        got = client.get("/api/entities", params={"q": q, "limit": 100}).json()
+    assert got["total"] == len(want)
+    assert [(e["id"], e["mention_count"]) for e in got["items"]] == [(e.id, counts.get(e.id, 0)) for e in want[:100]]

@@ -298,21 +298,24 @@ def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
     key = normalize(strip_invisible(q).strip())
     if not key:
         raise ApiError(400, "empty_query", "لا حروف يُبحث بها في الاسم بعد حذف المحارف الخفية")
-    ents = [e for e in store.entities(type=type) if any(key in normalize(n) for n in [e.name, *e.aliases])]
-    counts = store.mention_counts([e.id for e in ents])
-    ents.sort(key=lambda e: (-counts.get(e.id, 0), e.name))
-    items = [ENTITY(e, "api", mention_count=counts.get(e.id, 0)) for e in ents[offset:offset + limit]]
+    # the database narrows by normalised names; the check here keeps the match per name (not across lines)
+    ents = [(e, n) for e, n in store.entity_name_matches(key, type=type)
+            if any(key in normalize(x) for x in [e.name, *e.aliases])]
+    items = [ENTITY(e, "api", mention_count=n) for e, n in ents[offset:offset + limit]]
     return page(items, len(ents), limit, offset)
 
 
 @entities.get("/api/entities/{entity_id:path}")
 def get_entity(store: StoreDep, entity_id: str,
                mentions_limit: Annotated[int, Query(ge=1, le=1000, description="mentions per page")] = 200,
-               mentions_offset: Offset = 0) -> dict:
-    """An entity, the stories it appears in over time, its mentions per day and one page of its mentions
-    (newest first; ``mention_total`` says how many there are)."""
+               mentions_offset: Offset = 0,
+               stories_limit: Annotated[int, Query(ge=1, le=1000, description="stories per page")] = 200,
+               stories_offset: Offset = 0) -> dict:
+    """An entity, one page of the stories it appears in over time (oldest first; ``story_total`` says how many
+    there are), its mentions per day and one page of its mentions (newest first; ``mention_total``)."""
     e = _by_id(store.entities, "entity", entity_id)
-    total, mentions, stories, by_day = store.entity_overview(e.id, mentions_limit, mentions_offset)
+    total, mentions, stories, by_day, story_total = store.entity_overview(
+        e.id, mentions_limit, mentions_offset, stories_limit, stories_offset)
     docs = {d.id: d for d in store.document_briefs({m.doc_id for m in mentions})}
     return {"entity": ENTITY(e, "api", mention_count=total),
             "mention_total": total,
@@ -320,6 +323,7 @@ def get_entity(store: StoreDep, entity_id: str,
                                              "outlet": docs[m.doc_id].outlet if m.doc_id in docs else None}
                          for m in mentions],
             "stories": stories,
+            "story_total": story_total,
             "by_date": [{"date": k, "mentions": v} for k, v in by_day]}
 
 

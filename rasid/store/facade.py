@@ -20,7 +20,20 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -103,6 +116,9 @@ def _dt(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
 
 
+_EPOCH = datetime(1, 1, 1)  # a placeholder date for sort keys that have none
+
+
 class EntityOverview(NamedTuple):
     """An entity's page: its mention total, one page of mentions, its stories and its mentions per day."""
 
@@ -110,6 +126,7 @@ class EntityOverview(NamedTuple):
     mentions: list[Mention]
     stories: list[dict]
     by_day: list[tuple[str, int]]
+    story_total: int
 
 
 class StoredSignature(NamedTuple):
@@ -477,6 +494,7 @@ class Store:
                     existing[e.id] = row = EntityRow(id=e.id)
                     s.add(row)
                 ENTITY.update_row(row, e)
+                row.norm_names = norm_names(e.name, e.aliases)
             s.flush()
             # bulk executemany inserts: the ORM unit of work per row was most of this method's time
             _bulk_insert(s, MentionRow, [MENTION.values(m) for m in mentions])
@@ -511,6 +529,18 @@ class Store:
             q = (select(EntityRow).where(*conds)
                  .order_by(EntityRow.mention_count.desc(), EntityRow.name, EntityRow.id).limit(limit).offset(offset))
             return total, [(ENTITY.to_model(r), int(r.mention_count or 0)) for r in s.scalars(q)]
+
+    def entity_name_matches(self, key: str, type: str | None = None) -> list[tuple[Entity, int]]:
+        """(entity, mention count) of the entities whose normalised name or an alias contains ``key`` (already
+        normalised), most mentioned first, then by name and id: a LIKE on ``norm_names``, not a scan in Python."""
+        from rasid.store.fulltext import _like_escape
+
+        conds = [EntityRow.norm_names.like(f"%{_like_escape(key)}%", escape="\\")]
+        if type:
+            conds.append(EntityRow.type == type)
+        with self.session() as s:
+            q = select(EntityRow).where(*conds).order_by(EntityRow.mention_count.desc(), EntityRow.name, EntityRow.id)
+            return [(ENTITY.to_model(r), int(r.mention_count or 0)) for r in s.scalars(q)]
 
     def refresh_counters(self) -> None:
         """Recompute the stored counters (``entities.mention_count``, ``stories.conflict_count``) from the rows
@@ -730,7 +760,7 @@ class Store:
         """
         if sort not in STORY_SORTS:
             raise ValueError(f"unknown sort {sort!r} (one of {', '.join(STORY_SORTS)})")
-        conds = _story_conditions(flt or StoryFilter())
+        conds = _story_conditions(flt or StoryFilter(), sqlite=self.dialect == "sqlite")
         newest = (StoryRow.last_date.desc().nulls_last(), StoryRow.id)
         order = {
             "newest": newest,
@@ -738,16 +768,28 @@ class Store:
             "size": (StoryRow.size.desc(), *newest),
             "conflicts": (StoryRow.conflict_count.desc(), *newest),
         }[sort]
+        f = flt or StoryFilter()
+        through_documents = any(x is not None for x in (f.outlet, f.entity, f.place, f.event_type))
         with self.session() as s:
-            total = int(s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
             # ids first (the order's index holds every column the conditions read), then the page's rows:
             # an OFFSET deep in the list skips index entries, not stories with their summaries and timelines
-            ids = list(s.scalars(select(StoryRow.id).where(*conds).order_by(*order).limit(limit).offset(offset)))
+            q = select(StoryRow.id).where(*conds).order_by(*order).limit(limit).offset(offset)
+            if through_documents:
+                # the stories of an outlet/entity/event type are found through tens of thousands of documents:
+                # count them in the same pass as the page (a window count) rather than running that twice
+                found = s.execute(q.add_columns(func.count().over())).all()
+                ids = [r[0] for r in found]
+                total = int(found[0][1]) if found else int(
+                    s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
+            else:
+                total = int(s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
+                ids = list(s.scalars(q))
             rows = {r[0]: r for r in s.execute(select(*_STORY_LIST_COLUMNS, StoryRow.conflict_count)
                                                .where(StoryRow.id.in_(ids))).all()} if ids else {}
         return total, [_story_row(rows[i]) | {"conflicts": int(rows[i][-1] or 0)} for i in ids if i in rows]
 
-    def entity_overview(self, entity_id: str, limit: int, offset: int = 0) -> EntityOverview:
+    def entity_overview(self, entity_id: str, limit: int, offset: int = 0, stories_limit: int | None = None,
+                        stories_offset: int = 0) -> EntityOverview:
         """What an entity's page shows, from one index-only pass over its mentions.
 
         Same results as ``entity_mention_page`` + ``entity_stories`` + ``entity_mentions_by_day``, which
@@ -755,7 +797,8 @@ class Store:
         place on a 60k-article store). Here the database counts mentions per document (index
         ``ix_mentions_entity_doc``) and reads each document's story and date from the covering index
         ``ix_documents_id_story_published``; stories, days and the page are worked out from those
-        per-document rows, and only the page's own mentions are read.
+        per-document rows, and only the page's own mentions are read. ``stories_limit``/``stories_offset``
+        page the stories (in their order, oldest first): only the page's story rows are read.
         """
         per_doc = (select(MentionRow.doc_id, func.count().label("n")).where(MentionRow.entity_id == entity_id)
                    .group_by(MentionRow.doc_id).subquery())
@@ -798,15 +841,29 @@ class Store:
                 agg[3] = published if agg[3] is None else max(agg[3], published)
                 day = published.date().isoformat()
                 by_day[day] = by_day.get(day, 0) + int(n)
-        info = {r["id"]: r for r in self.story_rows([sid for sid in stories if sid])}
+        # order every story by its first date (the mentioning documents' first, else the story's own), then
+        # read the rows of one page of stories only
+        undated = [sid for sid, agg in stories.items() if sid and agg[2] is None]
+        own_first = {}
+        with self.session() as s:
+            for i in range(0, len(undated), IN_CHUNK):
+                own_first.update(s.execute(select(StoryRow.id, StoryRow.first_date)
+                                           .where(StoryRow.id.in_(undated[i:i + IN_CHUNK]))).all())
+        def key(sid: str | None) -> tuple:  # as (first date's ISO string or "", id), without formatting 7k dates
+            first = stories[sid][2] or own_first.get(sid or "")
+            return (0, _EPOCH, sid or "") if first is None else (1, first, sid or "")
+
+        order = sorted(stories, key=key)
+        shown = order[stories_offset:] if stories_limit is None else order[stories_offset:stories_offset + stories_limit]
+        info = {r["id"]: r for r in self.story_rows([sid for sid in shown if sid])}
         out = []
-        for sid, (n_mentions, n_docs, first, last) in stories.items():
+        for sid in shown:
+            n_mentions, n_docs, first, last = stories[sid]
             row = info.get(sid or "", {})
             out.append({"id": sid, "title": row.get("title"), "size": row.get("size"), "outlets": row.get("outlets", []),
                         "mention_count": n_mentions, "document_count": n_docs,
                         "first_date": _dt(first) or row.get("first_date"), "last_date": _dt(last) or row.get("last_date")})
-        out.sort(key=lambda r: (r["first_date"] or "", r["id"] or ""))
-        return EntityOverview(total, page, out, sorted(by_day.items()))
+        return EntityOverview(total, page, out, sorted(by_day.items()), len(stories))
 
     def entity_mention_page(self, entity_id: str, limit: int, offset: int = 0) -> tuple[int, list[Mention]]:
         """(total, one page) of an entity's mentions, newest document first, then in text order."""
@@ -934,7 +991,15 @@ class StoryFilter(NamedTuple):
     has_conflicts: bool | None = None  # True: only stories with a conflict; False: only those without
 
 
-def _story_conditions(f: StoryFilter) -> list:
+def _story_conditions(f: StoryFilter, sqlite: bool = False) -> list:
+    """SQL conditions on ``stories`` for ``f``.
+
+    On SQLite a story found through its documents is matched as ``+stories.id IN (…)``: the unary plus
+    stops SQLite from fetching each candidate story row by its primary key (tens of thousands of rows with
+    their summaries) and makes it scan the order's covering index against the candidate list instead (3–5×
+    faster on a 40k-story store). PostgreSQL plans the semi-join itself.
+    """
+    sid = literal_column("+stories.id", String) if sqlite else StoryRow.id
     conds: list = []
     if f.date_from is not None:
         conds.append(func.coalesce(StoryRow.last_date, StoryRow.first_date) >= datetime.combine(f.date_from, dtime.min))
@@ -942,14 +1007,16 @@ def _story_conditions(f: StoryFilter) -> list:
         conds.append(func.coalesce(StoryRow.first_date, StoryRow.last_date)
                      < datetime.combine(f.date_to + timedelta(days=1), dtime.min))
     if f.outlet is not None:
-        conds.append(StoryRow.id.in_(select(DocumentRow.story_id).where(DocumentRow.outlet == f.outlet)))
+        conds.append(sid.in_(select(DocumentRow.story_id).where(DocumentRow.outlet == f.outlet)))
+    # documents first, each once (a busy place has several mentions per article), then their stories:
+    # both steps read covering indexes (ix_mentions_entity_doc / ix_events_type_doc, ix_documents_id_story_published)
     for ent in (f.entity, f.place):
         if ent is not None:
-            conds.append(StoryRow.id.in_(select(DocumentRow.story_id).join(MentionRow, MentionRow.doc_id == DocumentRow.id)
-                                         .where(MentionRow.entity_id == ent)))
+            docs = select(MentionRow.doc_id).where(MentionRow.entity_id == ent)
+            conds.append(sid.in_(select(DocumentRow.story_id).where(DocumentRow.id.in_(docs))))
     if f.event_type is not None:
-        conds.append(StoryRow.id.in_(select(DocumentRow.story_id).join(EventRow, EventRow.doc_id == DocumentRow.id)
-                                     .where(EventRow.type == f.event_type)))
+        docs = select(EventRow.doc_id).where(EventRow.type == f.event_type)
+        conds.append(sid.in_(select(DocumentRow.story_id).where(DocumentRow.id.in_(docs))))
     if f.min_size is not None:
         conds.append(StoryRow.size >= f.min_size)
     if f.has_conflicts is not None:
@@ -994,6 +1061,8 @@ def _add_missing_columns(conn: Connection) -> None:
             conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
             if (table.name, col.name) in _BACKFILL:  # a derived column: fill it from the rows it summarises
                 conn.execute(text(_BACKFILL[table.name, col.name]))
+            if (table.name, col.name) in _BACKFILL_PY:
+                _BACKFILL_PY[table.name, col.name](conn)
             if col.index:  # e.g. documents.seq, read by every ingest batch
                 conn.execute(text(f'CREATE INDEX IF NOT EXISTS ix_{table.name}_{col.name} '
                                   f'ON {table.name} ("{col.name}")'))
@@ -1006,6 +1075,24 @@ _BACKFILL = {
     ("stories", "conflict_count"):
         "UPDATE stories SET conflict_count = (SELECT count(*) FROM conflicts WHERE conflicts.story_id = stories.id)",
 }
+
+
+def norm_names(name: str, aliases: Iterable[str]) -> str:
+    """What ``entities.norm_names`` holds: the normalised name and aliases, one per line."""
+    from rasid.text.normalize import normalize
+
+    return "\n".join(normalize(n) for n in [name, *aliases])
+
+
+def _backfill_norm_names(conn: Connection) -> None:
+    """Fill ``entities.norm_names`` of a database made before the column (normalising is Python's job)."""
+    rows = conn.execute(select(EntityRow.id, EntityRow.name, EntityRow.aliases)).all()
+    for i in range(0, len(rows), 1000):
+        conn.execute(update(EntityRow).where(EntityRow.id == bindparam("b_id")).values(norm_names=bindparam("b_n")),
+                     [{"b_id": r[0], "b_n": norm_names(r[1], r[2] or [])} for r in rows[i:i + 1000]])
+
+
+_BACKFILL_PY = {("entities", "norm_names"): _backfill_norm_names}
 
 
 def _add_missing_indexes(conn: Connection) -> None:

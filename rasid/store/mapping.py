@@ -140,7 +140,7 @@ DOCUMENT = ModelMapping(Document, DocumentRow, {"removed_lines": JSON_LIST},
 MENTION = ModelMapping(Mention, MentionRow, row_only=frozenset({"id"}))
 ENTITY = ModelMapping(Entity, EntityRow, {"aliases": JSON_LIST, "titles": JSON_LIST},
                       not_stored={"mentions": "rows of the mentions table (Store.mentions(entity_id=...))"},
-                      row_only=frozenset({"mention_count"}))
+                      row_only=frozenset({"mention_count", "norm_names"}))
 TIMEX = ModelMapping(TimeExpression, TimexRow, row_only=frozenset({"id"}))
 EVENT = ModelMapping(Event, EventRow, {"actors": JSON_LIST, "targets": JSON_LIST})
 CLAIM = ModelMapping(Claim, ClaimRow)

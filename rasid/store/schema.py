@@ -80,7 +80,9 @@ class StoryRow(Base):
     __table_args__ = (Index("ix_stories_newest", "last_date", "first_date", "size", "conflict_count", "id"),
                       Index("ix_stories_oldest", "first_date", "last_date", "size", "conflict_count", "id"),
                       Index("ix_stories_by_size", "size", "last_date", "first_date", "conflict_count", "id"),
-                      Index("ix_stories_by_conflicts", "conflict_count", "last_date", "first_date", "size", "id"))
+                      Index("ix_stories_by_conflicts", "conflict_count", "last_date", "first_date", "size", "id"),
+                      # stories found through their documents (outlet, entity, event type) are looked up by id
+                      Index("ix_stories_id_cover", "id", "last_date", "first_date", "size", "conflict_count"))
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[list] = mapped_column(JSON, default=list)
@@ -125,6 +127,9 @@ class EntityRow(Base):
     # rows of ``mentions`` pointing here, kept by ``Store.save_extraction`` (the only writer of mentions):
     # the entity list sorts and pages on it instead of counting every mention per request
     mention_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    # normalised name and aliases, one per line: the entity list's name filter is a LIKE here, not a
+    # normalisation of every entity's names per request (written with the entity by ``save_extraction``)
+    norm_names: Mapped[str] = mapped_column(Text, default="")
 
 
 class MentionRow(Base):
