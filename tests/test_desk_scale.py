@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -178,3 +179,23 @@ def test_entity_name_filter_same_as_normalising_every_name(big_db: Path, q: str)
         got = client.get("/api/entities", params={"q": q, "limit": 100}).json()
     assert got["total"] == len(want)
     assert [(e["id"], e["mention_count"]) for e in got["items"]] == [(e.id, counts.get(e.id, 0)) for e in want[:100]]
+
+
+def test_stats_are_remembered_until_the_database_changes(big_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    shutil.copy(big_db, db)
+    store = _counting(db)
+    with TestClient(create_app(store), base_url="http://localhost") as client:
+        first = client.get("/api/stats").json()
+        assert first["documents"] == 33 * COPIES and first["stories"] == 7 * COPIES
+        _Counter.rows = 0
+        assert client.get("/api/stats").json() == first
+        assert _Counter.rows == 0  # nothing counted again: the database did not change
+        # another writer (here a second Store, as another process would be) adds an article
+        other = Store(db)
+        doc = other.documents()[0]
+        other.add_documents([replace(doc, id="new-article", content_hash="new", duplicate_of=None, story_id=None)], {})
+        assert client.get("/api/stats").json() == first | {"documents": first["documents"] + 1}
+        store.add_documents([replace(doc, id="newer-article", content_hash="newer", duplicate_of=None,
+                                     story_id=None)], {})  # and a write through the served store itself
+        assert client.get("/api/stats").json()["documents"] == first["documents"] + 2

@@ -415,9 +415,8 @@ def list_event_types(store: StoreDep) -> list[dict]:
 
 @searching.get("/api/stats")
 def stats(store: StoreDep) -> dict:
-    """How much is in the store."""
-    return {k: store.count(k) for k in
-            ("documents", "stories", "entities", "mentions", "events", "claims", "conflicts", "skips")}
+    """How much is in the store (counted again only after the database changed)."""
+    return store.counts(("documents", "stories", "entities", "mentions", "events", "claims", "conflicts", "skips"))
 
 
 # ---- web UI -------------------------------------------------------------------------------------
