@@ -243,3 +243,28 @@ def test_paged_reads_and_migration_on_each_backend(db_url: str, demo_corpus: Pat
     names = {ix["name"] for t in ("mentions", "stories", "documents") for ix in inspect(store.engine).get_indexes(t)}
     assert {"ix_mentions_entity_doc", "ix_stories_newest", "ix_documents_id_story_published"} <= names
     store.close()
+
+
+def test_an_older_database_opened_read_only_is_still_served(big_db: Path, tmp_path: Path) -> None:
+    """No migration is possible on a read-only file: the desk counts what the stored counters would hold."""
+    db = tmp_path / "old-ro.db"
+    shutil.copy(big_db, db)
+    con = sqlite3.connect(db)
+    for ix in ("ix_entities_mention_count", "ix_stories_newest", "ix_stories_oldest", "ix_stories_by_size",
+               "ix_stories_by_conflicts", "ix_stories_id_cover"):
+        con.execute(f"DROP INDEX {ix}")
+    for table, col in (("entities", "mention_count"), ("entities", "norm_names"), ("stories", "conflict_count")):
+        con.execute(f'ALTER TABLE {table} DROP COLUMN "{col}"')
+    con.commit()
+    con.close()
+    old, new = Store(db, read_only=True), Store(big_db)
+    assert old.read_only
+    requests = [("/api/stories", {"sort": "conflicts", "limit": 10}), ("/api/stories", {"has_conflicts": "true"}),
+                ("/api/stories", {"has_conflicts": "false", "offset": 7}), ("/api/entities", {"limit": 30}),
+                ("/api/entities", {"q": "الشرع"}), ("/api/storylines", {}), ("/api/stats", None)]
+    with TestClient(create_app(old), base_url="http://localhost") as a, \
+            TestClient(create_app(new), base_url="http://localhost") as b:
+        for url, params in requests:
+            ra, rb = a.get(url, params=params), b.get(url, params=params)
+            assert ra.status_code == rb.status_code == 200, (url, ra.text)
+            assert ra.json() == rb.json(), url

@@ -170,6 +170,8 @@ class Store:
         if not self.read_only:
             self._create_tables()
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        # derived columns this database has: all of them once migrated; an older file opened read-only may lack some
+        self._derived = _present(self.engine, _DERIVED) if self.read_only else set(_DERIVED)
         self._version_conn: sqlite3.Connection | None = None  # see data_version
         self._version_lock = threading.Lock()
         self._counts_cache: tuple[int, dict[str, int]] | None = None
@@ -562,23 +564,41 @@ class Store:
         not every entity and every mention.
         """
         conds = [EntityRow.type == type] if type else []
+        n = self._mention_count()
         with self.session() as s:
             total = int(s.scalar(select(func.count()).select_from(EntityRow).where(*conds)) or 0)
-            q = (select(EntityRow).where(*conds)
-                 .order_by(EntityRow.mention_count.desc(), EntityRow.name, EntityRow.id).limit(limit).offset(offset))
-            return total, [(ENTITY.to_model(r), int(r.mention_count or 0)) for r in s.scalars(q)]
+            q = (select(EntityRow, n).where(*conds)
+                 .order_by(n.desc(), EntityRow.name, EntityRow.id).limit(limit).offset(offset))
+            return total, [(ENTITY.to_model(r), int(c or 0)) for r, c in s.execute(q).all()]
+
+    def _mention_count(self):  # noqa: ANN202 - a SQLAlchemy column expression
+        """The stored mention count, or (older read-only database) the count itself."""
+        if ("entities", "mention_count") in self._derived:
+            return EntityRow.mention_count
+        return (select(func.count()).select_from(MentionRow).where(MentionRow.entity_id == EntityRow.id)
+                .correlate(EntityRow).scalar_subquery())
+
+    def _conflict_count(self):  # noqa: ANN202 - a SQLAlchemy column expression
+        """The stored conflict count, or (older read-only database) the count itself."""
+        if ("stories", "conflict_count") in self._derived:
+            return StoryRow.conflict_count
+        return (select(func.count()).select_from(ConflictRow).where(ConflictRow.story_id == StoryRow.id)
+                .correlate(StoryRow).scalar_subquery())
 
     def entity_name_matches(self, key: str, type: str | None = None) -> list[tuple[Entity, int]]:
         """(entity, mention count) of the entities whose normalised name or an alias contains ``key`` (already
         normalised), most mentioned first, then by name and id: a LIKE on ``norm_names``, not a scan in Python."""
         from rasid.store.fulltext import _like_escape
 
-        conds = [EntityRow.norm_names.like(f"%{_like_escape(key)}%", escape="\\")]
+        conds = []
+        if ("entities", "norm_names") in self._derived:  # (an older read-only database: every entity, checked by the caller)
+            conds.append(EntityRow.norm_names.like(f"%{_like_escape(key)}%", escape="\\"))
         if type:
             conds.append(EntityRow.type == type)
+        n = self._mention_count()
         with self.session() as s:
-            q = select(EntityRow).where(*conds).order_by(EntityRow.mention_count.desc(), EntityRow.name, EntityRow.id)
-            return [(ENTITY.to_model(r), int(r.mention_count or 0)) for r in s.scalars(q)]
+            q = select(EntityRow, n).where(*conds).order_by(n.desc(), EntityRow.name, EntityRow.id)
+            return [(ENTITY.to_model(r), int(c or 0)) for r, c in s.execute(q).all()]
 
     def refresh_counters(self) -> None:
         """Recompute the stored counters (``entities.mention_count``, ``stories.conflict_count``) from the rows
@@ -798,13 +818,14 @@ class Store:
         """
         if sort not in STORY_SORTS:
             raise ValueError(f"unknown sort {sort!r} (one of {', '.join(STORY_SORTS)})")
-        conds = _story_conditions(flt or StoryFilter(), sqlite=self.dialect == "sqlite")
+        n_conf = self._conflict_count()
+        conds = _story_conditions(flt or StoryFilter(), sqlite=self.dialect == "sqlite", conflict_count=n_conf)
         newest = (StoryRow.last_date.desc().nulls_last(), StoryRow.id)
         order = {
             "newest": newest,
             "oldest": (StoryRow.first_date.asc().nulls_last(), StoryRow.id),
             "size": (StoryRow.size.desc(), *newest),
-            "conflicts": (StoryRow.conflict_count.desc(), *newest),
+            "conflicts": (n_conf.desc(), *newest),
         }[sort]
         f = flt or StoryFilter()
         through_documents = any(x is not None for x in (f.outlet, f.entity, f.place, f.event_type))
@@ -822,7 +843,7 @@ class Store:
             else:
                 total = int(s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
                 ids = list(s.scalars(q))
-            rows = {r[0]: r for r in s.execute(select(*_STORY_LIST_COLUMNS, StoryRow.conflict_count)
+            rows = {r[0]: r for r in s.execute(select(*_STORY_LIST_COLUMNS, n_conf)
                                                .where(StoryRow.id.in_(ids))).all()} if ids else {}
         return total, [_story_row(rows[i]) | {"conflicts": int(rows[i][-1] or 0)} for i in ids if i in rows]
 
@@ -1029,7 +1050,7 @@ class StoryFilter(NamedTuple):
     has_conflicts: bool | None = None  # True: only stories with a conflict; False: only those without
 
 
-def _story_conditions(f: StoryFilter, sqlite: bool = False) -> list:
+def _story_conditions(f: StoryFilter, sqlite: bool = False, conflict_count=StoryRow.conflict_count) -> list:  # noqa: ANN001
     """SQL conditions on ``stories`` for ``f``.
 
     On SQLite a story found through its documents is matched as ``+stories.id IN (…)``: the unary plus
@@ -1058,7 +1079,7 @@ def _story_conditions(f: StoryFilter, sqlite: bool = False) -> list:
     if f.min_size is not None:
         conds.append(StoryRow.size >= f.min_size)
     if f.has_conflicts is not None:
-        conds.append(StoryRow.conflict_count > 0 if f.has_conflicts else StoryRow.conflict_count == 0)
+        conds.append(conflict_count > 0 if f.has_conflicts else conflict_count == 0)
     return conds
 
 
@@ -1131,6 +1152,15 @@ def _backfill_norm_names(conn: Connection) -> None:
 
 
 _BACKFILL_PY = {("entities", "norm_names"): _backfill_norm_names}
+_DERIVED = frozenset({*_BACKFILL, *_BACKFILL_PY})
+
+
+def _present(engine: Engine, columns: frozenset[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (table, column) the database has (an older file opened read-only was not migrated)."""
+    insp = inspect(engine)
+    tables = {t for t, _ in columns}
+    have = {(t, c["name"]) for t in tables if insp.has_table(t) for c in insp.get_columns(t)}
+    return set(columns) & have
 
 
 def _add_missing_indexes(conn: Connection) -> None:

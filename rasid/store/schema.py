@@ -93,7 +93,9 @@ class StoryRow(Base):
     outlets: Mapped[list] = mapped_column(JSON, default=list)
     storyline_id: Mapped[str | None] = mapped_column(String(300), index=True)  # added in schema version 2
     # rows of ``conflicts`` of this story, written with them by ``Store.save_story`` (their only writer)
-    conflict_count: Mapped[int] = mapped_column(Integer, default=0)
+    # (deferred, like the entities' counters: plain reads of an older database opened read-only, which cannot be
+    # migrated, must not name a column it lacks; the Store reads these only where it knows they exist)
+    conflict_count: Mapped[int] = mapped_column(Integer, default=0, deferred=True)
 
 
 class StorylineRow(Base):
@@ -126,10 +128,10 @@ class EntityRow(Base):
     geonames_id: Mapped[int | None] = mapped_column(Integer)
     # rows of ``mentions`` pointing here, kept by ``Store.save_extraction`` (the only writer of mentions):
     # the entity list sorts and pages on it instead of counting every mention per request
-    mention_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    mention_count: Mapped[int] = mapped_column(Integer, default=0, index=True, deferred=True)
     # normalised name and aliases, one per line: the entity list's name filter is a LIKE here, not a
     # normalisation of every entity's names per request (written with the entity by ``save_extraction``)
-    norm_names: Mapped[str] = mapped_column(Text, default="")
+    norm_names: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
 
 class MentionRow(Base):
