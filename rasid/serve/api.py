@@ -279,8 +279,8 @@ storylines = APIRouter(tags=["storylines"])
 @storylines.get("/api/storylines")
 def list_storylines(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> dict:
     """Storylines (affairs), newest first: their stories in time order, date range, outlets, size."""
-    rows = store.storylines()
-    return page([STORYLINE(line, "api_brief") for line in rows[offset:offset + limit]], len(rows), limit, offset)
+    total, rows = store.storyline_page(limit, offset)
+    return page([STORYLINE(line, "api_brief") for line in rows], total, limit, offset)
 
 
 @storylines.get("/api/storylines/{storyline_id:path}")
@@ -300,36 +300,43 @@ entities = APIRouter(tags=["entities"])
 def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
                   type: Annotated[str | None, Query(pattern="^(PER|ORG|LOC|MISC)$")] = None,
                   q: Annotated[str | None, Query(max_length=100)] = None) -> dict:
-    """Entities, most mentioned first; ``q`` matches names and aliases after normalisation."""
-    counts = store.mention_counts()
-    ents = store.entities(type=type)
-    if q:
-        key = normalize(strip_invisible(q).strip())
-        if not key:
-            raise ApiError(400, "empty_query", "لا حروف يُبحث بها في الاسم بعد حذف المحارف الخفية")
-        ents = [e for e in ents if any(key in normalize(n) for n in [e.name, *e.aliases])]
-    ents.sort(key=lambda e: (-counts.get(e.id, 0), e.name))
-    items = [ENTITY(e, "api", mention_count=counts.get(e.id, 0)) for e in ents[offset:offset + limit]]
+    """Entities, most mentioned first; ``q`` matches names and aliases after normalisation.
+
+    Without ``q`` the database sorts and pages on the stored mention counts (one page read per request).
+    """
+    if not q:
+        total, rows = store.entity_page(limit, offset, type=type)
+        return page([ENTITY(e, "api", mention_count=n) for e, n in rows], total, limit, offset)
+    key = normalize(strip_invisible(q).strip())
+    if not key:
+        raise ApiError(400, "empty_query", "لا حروف يُبحث بها في الاسم بعد حذف المحارف الخفية")
+    # the database narrows by normalised names; the check here keeps the match per name (not across lines)
+    ents = [(e, n) for e, n in store.entity_name_matches(key, type=type)
+            if any(key in normalize(x) for x in [e.name, *e.aliases])]
+    items = [ENTITY(e, "api", mention_count=n) for e, n in ents[offset:offset + limit]]
     return page(items, len(ents), limit, offset)
 
 
 @entities.get("/api/entities/{entity_id:path}")
 def get_entity(store: StoreDep, entity_id: str,
                mentions_limit: Annotated[int, Query(ge=1, le=1000, description="mentions per page")] = 200,
-               mentions_offset: Offset = 0) -> dict:
-    """An entity, the stories it appears in over time, its mentions per day and one page of its mentions
-    (newest first; ``mention_total`` says how many there are)."""
+               mentions_offset: Offset = 0,
+               stories_limit: Annotated[int, Query(ge=1, le=1000, description="stories per page")] = 200,
+               stories_offset: Offset = 0) -> dict:
+    """An entity, one page of the stories it appears in over time (oldest first; ``story_total`` says how many
+    there are), its mentions per day and one page of its mentions (newest first; ``mention_total``)."""
     e = _by_id(store.entities, "entity", entity_id)
-    total, mentions = store.entity_mention_page(e.id, mentions_limit, mentions_offset)
+    total, mentions, stories, by_day, story_total = store.entity_overview(
+        e.id, mentions_limit, mentions_offset, stories_limit, stories_offset)
     docs = {d.id: d for d in store.document_briefs({m.doc_id for m in mentions})}
-    stories = store.entity_stories(e.id)
     return {"entity": ENTITY(e, "api", mention_count=total),
             "mention_total": total,
             "mentions": [MENTION(m, "api") | {"title": docs[m.doc_id].title if m.doc_id in docs else None,
                                              "outlet": docs[m.doc_id].outlet if m.doc_id in docs else None}
                          for m in mentions],
             "stories": stories,
-            "by_date": [{"date": k, "mentions": v} for k, v in store.entity_mentions_by_day(e.id)]}
+            "story_total": story_total,
+            "by_date": [{"date": k, "mentions": v} for k, v in by_day]}
 
 
 # ---- events, claims, conflicts ------------------------------------------------------------------
@@ -449,9 +456,8 @@ def list_event_types(store: StoreDep) -> list[dict]:
 
 @searching.get("/api/stats")
 def stats(store: StoreDep) -> dict:
-    """How much is in the store."""
-    return {k: store.count(k) for k in
-            ("documents", "stories", "entities", "mentions", "events", "claims", "conflicts", "skips")}
+    """How much is in the store (counted again only after the database changed)."""
+    return store.counts(("documents", "stories", "entities", "mentions", "events", "claims", "conflicts", "skips"))
 
 
 # ---- web UI -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -20,10 +21,24 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateIndex
 
 from rasid.models import (
     Claim,
@@ -110,6 +125,19 @@ def _dt(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
 
 
+_EPOCH = datetime(1, 1, 1)  # a placeholder date for sort keys that have none
+
+
+class EntityOverview(NamedTuple):
+    """An entity's page: its mention total, one page of mentions, its stories and its mentions per day."""
+
+    mention_total: int
+    mentions: list[Mention]
+    stories: list[dict]
+    by_day: list[tuple[str, int]]
+    story_total: int
+
+
 class StoredSignature(NamedTuple):
     """A stored original's MinHash signature and its insertion sequence (0 for rows older than ``seq``)."""
 
@@ -151,6 +179,11 @@ class Store(MonitorStore):
         if not self.read_only:
             self._create_tables()
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        # derived columns this database has: all of them once migrated; an older file opened read-only may lack some
+        self._derived = _present(self.engine, _DERIVED) if self.read_only else set(_DERIVED)
+        self._version_conn: sqlite3.Connection | None = None  # see data_version
+        self._version_lock = threading.Lock()
+        self._counts_cache: tuple[int, dict[str, int]] | None = None
 
     def _create_tables(self) -> None:
         """Create missing tables; safe when several processes open a fresh database at once."""
@@ -160,6 +193,7 @@ class Store(MonitorStore):
                     _write_lock(conn, schema_ready=False)  # SQLite: the DDL itself takes the write lock
                     Base.metadata.create_all(conn)
                     _add_missing_columns(conn)
+                    _add_missing_indexes(conn)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == 4:
@@ -178,6 +212,40 @@ class Store(MonitorStore):
     def close(self) -> None:
         """Release pooled connections (a long-lived process may open many stores)."""
         self.engine.dispose()
+        with self._version_lock:
+            if self._version_conn is not None:
+                self._version_conn.close()
+                self._version_conn = None
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever anything is committed to the database, by any process; None where
+        there is no cheap way to know (PostgreSQL, in-memory SQLite).
+
+        SQLite's ``PRAGMA data_version`` changes when *another* connection commits, so the store keeps one
+        connection of its own that never writes and asks it: a few microseconds, and every commit (this
+        process's pooled connections included) is seen.
+        """
+        path = _sqlite_path(self.url)
+        if path is None:
+            return None
+        with self._version_lock:
+            if self._version_conn is None:
+                self._version_conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True,
+                                                     check_same_thread=False)
+            return int(self._version_conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def counts(self, tables: Iterable[str]) -> dict[str, int]:
+        """``count`` of several tables, remembered until the database changes (``data_version``): the
+        counts of a 60k-article store scan ~1M index entries, which ``/api/stats`` would pay per request."""
+        tables = list(tables)
+        version = self.data_version()
+        cached = self._counts_cache
+        if version is not None and cached is not None and cached[0] == version and set(tables) <= set(cached[1]):
+            return {t: cached[1][t] for t in tables}
+        out = {t: self.count(t) for t in tables}
+        if version is not None:
+            self._counts_cache = (version, out)
+        return out
 
     def _lock(self, s: Session) -> None:
         """Take the write lock inside ``s``'s transaction (for the mixins' write methods)."""
@@ -335,8 +403,10 @@ class Store(MonitorStore):
         with self.session() as s:
             total = int(s.scalar(select(func.count()).select_from(DocumentRow).where(*conds)) or 0)
             newest = (DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
-            q = select(*cols).where(*conds).order_by(*newest).limit(limit).offset(offset)
-            rows = s.execute(q).all()
+            # ids through an index first, then the page's rows: skipping ``offset`` articles must not read them
+            ids = list(s.scalars(select(DocumentRow.id).where(*conds).order_by(*newest).limit(limit).offset(offset)))
+            found = {r[0]: r for r in s.execute(select(*cols).where(DocumentRow.id.in_(ids))).all()} if ids else {}
+            rows = [found[i] for i in ids if i in found]
         return total, [Document(text="", raw_text="", source_path="", fmt="",
                                 **dict(zip(_BRIEF_COLUMNS, r, strict=True))) for r in rows]
 
@@ -518,6 +588,10 @@ class Store(MonitorStore):
         """Replace the extraction results of ``doc_ids`` and upsert entities, atomically."""
         with self.session() as s, s.begin():
             _write_lock(s)
+            recount = {m.entity_id for m in mentions if m.entity_id}
+            for i in range(0, len(doc_ids), IN_CHUNK):  # entities losing the mentions about to be replaced
+                recount.update(s.scalars(select(MentionRow.entity_id).distinct().where(
+                    MentionRow.doc_id.in_(doc_ids[i:i + IN_CHUNK]), MentionRow.entity_id.is_not(None))))
             for table in (MentionRow, TimexRow, EventRow, ClaimRow):
                 s.execute(delete(table).where(table.doc_id.in_(doc_ids)))
             existing = _rows_by_id(s, EntityRow, [e.id for e in entities])  # one SELECT per 500, not per entity
@@ -527,12 +601,14 @@ class Store(MonitorStore):
                     existing[e.id] = row = EntityRow(id=e.id)
                     s.add(row)
                 ENTITY.update_row(row, e)
+                row.norm_names = norm_names(e.name, e.aliases)
             s.flush()
             # bulk executemany inserts: the ORM unit of work per row was most of this method's time
             _bulk_insert(s, MentionRow, [MENTION.values(m) for m in mentions])
             _bulk_insert(s, TimexRow, [TIMEX.values(t) for t in timexes])
             _bulk_insert(s, EventRow, [EVENT.values(e) for e in events])
             _bulk_insert(s, ClaimRow, [CLAIM.values(c) for c in claims])
+            _recount_mentions(s, sorted(recount))
             for i in range(0, len(doc_ids), IN_CHUNK):  # stage = max(stage, next_stage), documents not loaded
                 s.execute(update(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + IN_CHUNK]),
                                                     DocumentRow.stage < next_stage).values(stage=next_stage)
@@ -547,6 +623,57 @@ class Store(MonitorStore):
             if type:
                 q = q.where(EntityRow.type == type)
             return [ENTITY.to_model(r) for r in s.scalars(q.order_by(EntityRow.id))]
+
+    def entity_page(self, limit: int, offset: int = 0, type: str | None = None) -> tuple[int, list[tuple[Entity, int]]]:
+        """(total, one page of (entity, mention count)), most mentioned first, then by name and id.
+
+        Sorted and paged by the database on the stored ``mention_count``: a page reads ``limit`` entities,
+        not every entity and every mention.
+        """
+        conds = [EntityRow.type == type] if type else []
+        n = self._mention_count()
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(EntityRow).where(*conds)) or 0)
+            q = (select(EntityRow, n).where(*conds)
+                 .order_by(n.desc(), EntityRow.name, EntityRow.id).limit(limit).offset(offset))
+            return total, [(ENTITY.to_model(r), int(c or 0)) for r, c in s.execute(q).all()]
+
+    def _mention_count(self):  # noqa: ANN202 - a SQLAlchemy column expression
+        """The stored mention count, or (older read-only database) the count itself."""
+        if ("entities", "mention_count") in self._derived:
+            return EntityRow.mention_count
+        return (select(func.count()).select_from(MentionRow).where(MentionRow.entity_id == EntityRow.id)
+                .correlate(EntityRow).scalar_subquery())
+
+    def _conflict_count(self):  # noqa: ANN202 - a SQLAlchemy column expression
+        """The stored conflict count, or (older read-only database) the count itself."""
+        if ("stories", "conflict_count") in self._derived:
+            return StoryRow.conflict_count
+        return (select(func.count()).select_from(ConflictRow).where(ConflictRow.story_id == StoryRow.id)
+                .correlate(StoryRow).scalar_subquery())
+
+    def entity_name_matches(self, key: str, type: str | None = None) -> list[tuple[Entity, int]]:
+        """(entity, mention count) of the entities whose normalised name or an alias contains ``key`` (already
+        normalised), most mentioned first, then by name and id: a LIKE on ``norm_names``, not a scan in Python."""
+        from rasid.store.fulltext import _like_escape
+
+        conds = []
+        if ("entities", "norm_names") in self._derived:  # (an older read-only database: every entity, checked by the caller)
+            conds.append(EntityRow.norm_names.like(f"%{_like_escape(key)}%", escape="\\"))
+        if type:
+            conds.append(EntityRow.type == type)
+        n = self._mention_count()
+        with self.session() as s:
+            q = select(EntityRow, n).where(*conds).order_by(n.desc(), EntityRow.name, EntityRow.id)
+            return [(ENTITY.to_model(r), int(c or 0)) for r, c in s.execute(q).all()]
+
+    def refresh_counters(self) -> None:
+        """Recompute the stored counters (``entities.mention_count``, ``stories.conflict_count``) from the rows
+        they count: for rows written around the Store (a benchmark's bulk copy, a repair)."""
+        with self.session() as s, s.begin():
+            _write_lock(s)
+            for stmt in _BACKFILL.values():
+                s.execute(text(stmt))
 
     def mentions(self, doc_ids: Iterable[str] | None = None, entity_id: str | None = None) -> list[Mention]:
         """Mentions in text order (by document, then offset), optionally of some documents or one entity."""
@@ -710,6 +837,7 @@ class Store(MonitorStore):
             s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
             s.add_all(CONFLICT.to_row(c, created_change=known.get(conflict_key(c.slot, c.values), change))
                       for c in conflicts)
+            row.conflict_count = len(conflicts)
             s.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id == story.id))
 
     def story_doc_ids(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -762,20 +890,111 @@ class Store(MonitorStore):
         """
         if sort not in STORY_SORTS:
             raise ValueError(f"unknown sort {sort!r} (one of {', '.join(STORY_SORTS)})")
-        conds = _story_conditions(flt or StoryFilter())
-        n_conf = (select(func.count()).select_from(ConflictRow).where(ConflictRow.story_id == StoryRow.id)
-                  .correlate(StoryRow).scalar_subquery())
+        n_conf = self._conflict_count()
+        conds = _story_conditions(flt or StoryFilter(), sqlite=self.dialect == "sqlite", conflict_count=n_conf)
+        newest = (StoryRow.last_date.desc().nulls_last(), StoryRow.id)
         order = {
-            "newest": (StoryRow.last_date.desc().nulls_last(), StoryRow.id),
+            "newest": newest,
             "oldest": (StoryRow.first_date.asc().nulls_last(), StoryRow.id),
-            "size": (StoryRow.size.desc(), StoryRow.last_date.desc().nulls_last(), StoryRow.id),
-            "conflicts": (n_conf.desc(), StoryRow.last_date.desc().nulls_last(), StoryRow.id),
+            "size": (StoryRow.size.desc(), *newest),
+            "conflicts": (n_conf.desc(), *newest),
         }[sort]
+        f = flt or StoryFilter()
+        through_documents = any(x is not None for x in (f.outlet, f.entity, f.place, f.event_type))
         with self.session() as s:
-            total = int(s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
-            q = select(*_STORY_LIST_COLUMNS, n_conf).where(*conds).order_by(*order).limit(limit).offset(offset)
-            rows = s.execute(q).all()
-        return total, [_story_row(r) | {"conflicts": int(r[-1] or 0)} for r in rows]
+            # ids first (the order's index holds every column the conditions read), then the page's rows:
+            # an OFFSET deep in the list skips index entries, not stories with their summaries and timelines
+            q = select(StoryRow.id).where(*conds).order_by(*order).limit(limit).offset(offset)
+            if through_documents:
+                # the stories of an outlet/entity/event type are found through tens of thousands of documents:
+                # count them in the same pass as the page (a window count) rather than running that twice
+                found = s.execute(q.add_columns(func.count().over())).all()
+                ids = [r[0] for r in found]
+                total = int(found[0][1]) if found else int(
+                    s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
+            else:
+                total = int(s.scalar(select(func.count()).select_from(StoryRow).where(*conds)) or 0)
+                ids = list(s.scalars(q))
+            rows = {r[0]: r for r in s.execute(select(*_STORY_LIST_COLUMNS, n_conf)
+                                               .where(StoryRow.id.in_(ids))).all()} if ids else {}
+        return total, [_story_row(rows[i]) | {"conflicts": int(rows[i][-1] or 0)} for i in ids if i in rows]
+
+    def entity_overview(self, entity_id: str, limit: int, offset: int = 0, stories_limit: int | None = None,
+                        stories_offset: int = 0) -> EntityOverview:
+        """What an entity's page shows, from one index-only pass over its mentions.
+
+        Same results as ``entity_mention_page`` + ``entity_stories`` + ``entity_mentions_by_day``, which
+        each joined every mention of the entity to its document (three passes of ~60k rows for a busy
+        place on a 60k-article store). Here the database counts mentions per document (index
+        ``ix_mentions_entity_doc``) and reads each document's story and date from the covering index
+        ``ix_documents_id_story_published``; stories, days and the page are worked out from those
+        per-document rows, and only the page's own mentions are read. ``stories_limit``/``stories_offset``
+        page the stories (in their order, oldest first): only the page's story rows are read.
+        """
+        per_doc = (select(MentionRow.doc_id, func.count().label("n")).where(MentionRow.entity_id == entity_id)
+                   .group_by(MentionRow.doc_id).subquery())
+        q = (select(per_doc.c.doc_id, per_doc.c.n, DocumentRow.id, DocumentRow.story_id, DocumentRow.published)
+             .select_from(per_doc).join(DocumentRow, DocumentRow.id == per_doc.c.doc_id, isouter=True))
+        with self.session() as s:
+            docs = s.execute(q).all()
+            total = sum(int(n) for _, n, *_ in docs)
+            # the page: documents newest first (undated last), then by id; mentions in text order within each
+            docs.sort(key=lambda r: r[0])
+            docs = sorted((r for r in docs if r[4] is not None), key=lambda r: r[4], reverse=True) + \
+                [r for r in docs if r[4] is None]  # stable: equal dates keep id order
+            wanted: list[str] = []
+            before, seen = 0, 0
+            for doc_id, n, *_ in docs:
+                if seen >= offset + limit:
+                    break
+                if seen + n > offset:
+                    before = before if wanted else seen
+                    wanted.append(doc_id)
+                seen += int(n)
+            found: dict[str, list[Mention]] = {}
+            for i in range(0, len(wanted), IN_CHUNK):
+                for r in s.scalars(select(MentionRow).where(MentionRow.entity_id == entity_id,
+                                                            MentionRow.doc_id.in_(wanted[i:i + IN_CHUNK]))
+                                   .order_by(MentionRow.doc_id, MentionRow.start)):
+                    found.setdefault(r.doc_id, []).append(MENTION.to_model(r))
+        ordered = [m for d in wanted for m in found.get(d, [])]
+        page = ordered[offset - before: offset - before + limit]
+        stories: dict[str, list] = {}
+        by_day: dict[str, int] = {}
+        for _, n, stored, story_id, published in docs:
+            if stored is None:  # a mention of a document no longer stored counts in the total only
+                continue
+            agg = stories.setdefault(story_id, [0, 0, None, None])
+            agg[0] += int(n)
+            agg[1] += 1
+            if published is not None:
+                agg[2] = published if agg[2] is None else min(agg[2], published)
+                agg[3] = published if agg[3] is None else max(agg[3], published)
+                day = published.date().isoformat()
+                by_day[day] = by_day.get(day, 0) + int(n)
+        # order every story by its first date (the mentioning documents' first, else the story's own), then
+        # read the rows of one page of stories only
+        undated = [sid for sid, agg in stories.items() if sid and agg[2] is None]
+        own_first = {}
+        with self.session() as s:
+            for i in range(0, len(undated), IN_CHUNK):
+                own_first.update(s.execute(select(StoryRow.id, StoryRow.first_date)
+                                           .where(StoryRow.id.in_(undated[i:i + IN_CHUNK]))).all())
+        def key(sid: str | None) -> tuple:  # as (first date's ISO string or "", id), without formatting 7k dates
+            first = stories[sid][2] or own_first.get(sid or "")
+            return (0, _EPOCH, sid or "") if first is None else (1, first, sid or "")
+
+        order = sorted(stories, key=key)
+        shown = order[stories_offset:] if stories_limit is None else order[stories_offset:stories_offset + stories_limit]
+        info = {r["id"]: r for r in self.story_rows([sid for sid in shown if sid])}
+        out = []
+        for sid in shown:
+            n_mentions, n_docs, first, last = stories[sid]
+            row = info.get(sid or "", {})
+            out.append({"id": sid, "title": row.get("title"), "size": row.get("size"), "outlets": row.get("outlets", []),
+                        "mention_count": n_mentions, "document_count": n_docs,
+                        "first_date": _dt(first) or row.get("first_date"), "last_date": _dt(last) or row.get("last_date")})
+        return EntityOverview(total, page, out, sorted(by_day.items()), len(stories))
 
     def entity_mention_page(self, entity_id: str, limit: int, offset: int = 0) -> tuple[int, list[Mention]]:
         """(total, one page) of an entity's mentions, newest document first, then in text order."""
@@ -879,6 +1098,16 @@ class Store(MonitorStore):
             rows = s.scalars(q.order_by(StorylineRow.last_date.desc().nulls_last(), StorylineRow.id)).all()
             return [STORYLINE.to_model(r) for r in rows]
 
+    def storyline_page(self, limit: int, offset: int = 0) -> tuple[int, list[Storyline]]:
+        """(total, one page of storylines), in the order of ``storylines()``, paged by the database."""
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(StorylineRow)) or 0)
+            ids = list(s.scalars(select(StorylineRow.id)  # through ix_storylines_newest, then the page's rows
+                                 .order_by(StorylineRow.last_date.desc().nulls_last(), StorylineRow.id)
+                                 .limit(limit).offset(offset)))
+            rows = {r.id: r for r in s.scalars(select(StorylineRow).where(StorylineRow.id.in_(ids)))} if ids else {}
+            return total, [STORYLINE.to_model(rows[i]) for i in ids if i in rows]
+
     def stories_without_storyline(self) -> list[str]:
         """Ids of stored stories not yet placed in a storyline (new since the last storyline update)."""
         with self.session() as s:
@@ -913,7 +1142,15 @@ class StoryFilter(NamedTuple):
     has_conflicts: bool | None = None  # True: only stories with a conflict; False: only those without
 
 
-def _story_conditions(f: StoryFilter) -> list:
+def _story_conditions(f: StoryFilter, sqlite: bool = False, conflict_count=StoryRow.conflict_count) -> list:  # noqa: ANN001
+    """SQL conditions on ``stories`` for ``f``.
+
+    On SQLite a story found through its documents is matched as ``+stories.id IN (…)``: the unary plus
+    stops SQLite from fetching each candidate story row by its primary key (tens of thousands of rows with
+    their summaries) and makes it scan the order's covering index against the candidate list instead (3–5×
+    faster on a 40k-story store). PostgreSQL plans the semi-join itself.
+    """
+    sid = literal_column("+stories.id", String) if sqlite else StoryRow.id
     conds: list = []
     if f.date_from is not None:
         conds.append(func.coalesce(StoryRow.last_date, StoryRow.first_date) >= datetime.combine(f.date_from, dtime.min))
@@ -921,19 +1158,20 @@ def _story_conditions(f: StoryFilter) -> list:
         conds.append(func.coalesce(StoryRow.first_date, StoryRow.last_date)
                      < datetime.combine(f.date_to + timedelta(days=1), dtime.min))
     if f.outlet is not None:
-        conds.append(StoryRow.id.in_(select(DocumentRow.story_id).where(DocumentRow.outlet == f.outlet)))
+        conds.append(sid.in_(select(DocumentRow.story_id).where(DocumentRow.outlet == f.outlet)))
+    # documents first, each once (a busy place has several mentions per article), then their stories:
+    # both steps read covering indexes (ix_mentions_entity_doc / ix_events_type_doc, ix_documents_id_story_published)
     for ent in (f.entity, f.place):
         if ent is not None:
-            conds.append(StoryRow.id.in_(select(DocumentRow.story_id).join(MentionRow, MentionRow.doc_id == DocumentRow.id)
-                                         .where(MentionRow.entity_id == ent)))
+            docs = select(MentionRow.doc_id).where(MentionRow.entity_id == ent)
+            conds.append(sid.in_(select(DocumentRow.story_id).where(DocumentRow.id.in_(docs))))
     if f.event_type is not None:
-        conds.append(StoryRow.id.in_(select(DocumentRow.story_id).join(EventRow, EventRow.doc_id == DocumentRow.id)
-                                     .where(EventRow.type == f.event_type)))
+        docs = select(EventRow.doc_id).where(EventRow.type == f.event_type)
+        conds.append(sid.in_(select(DocumentRow.story_id).where(DocumentRow.id.in_(docs))))
     if f.min_size is not None:
         conds.append(StoryRow.size >= f.min_size)
     if f.has_conflicts is not None:
-        has = StoryRow.id.in_(select(ConflictRow.story_id))
-        conds.append(has if f.has_conflicts else ~has)
+        conds.append(conflict_count > 0 if f.has_conflicts else conflict_count == 0)
     return conds
 
 
@@ -972,9 +1210,63 @@ def _add_missing_columns(conn: Connection) -> None:
             default = col.default.arg if col.default is not None and col.default.is_scalar else None
             extra = f" DEFAULT {default!r}" if isinstance(default, (int, float, str)) else ""
             conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {ddl}{extra}'))
+            if (table.name, col.name) in _BACKFILL:  # a derived column: fill it from the rows it summarises
+                conn.execute(text(_BACKFILL[table.name, col.name]))
+            if (table.name, col.name) in _BACKFILL_PY:
+                _BACKFILL_PY[table.name, col.name](conn)
             if col.index:  # e.g. documents.seq, read by every ingest batch
                 conn.execute(text(f'CREATE INDEX IF NOT EXISTS ix_{table.name}_{col.name} '
                                   f'ON {table.name} ("{col.name}")'))
+
+
+# derived columns added after the first release, and how an older database fills them when migrated
+_BACKFILL = {
+    ("entities", "mention_count"):
+        "UPDATE entities SET mention_count = (SELECT count(*) FROM mentions WHERE mentions.entity_id = entities.id)",
+    ("stories", "conflict_count"):
+        "UPDATE stories SET conflict_count = (SELECT count(*) FROM conflicts WHERE conflicts.story_id = stories.id)",
+}
+
+
+def norm_names(name: str, aliases: Iterable[str]) -> str:
+    """What ``entities.norm_names`` holds: the normalised name and aliases, one per line."""
+    from rasid.text.normalize import normalize
+
+    return "\n".join(normalize(n) for n in [name, *aliases])
+
+
+def _backfill_norm_names(conn: Connection) -> None:
+    """Fill ``entities.norm_names`` of a database made before the column (normalising is Python's job)."""
+    rows = conn.execute(select(EntityRow.id, EntityRow.name, EntityRow.aliases)).all()
+    for i in range(0, len(rows), 1000):
+        conn.execute(update(EntityRow).where(EntityRow.id == bindparam("b_id")).values(norm_names=bindparam("b_n")),
+                     [{"b_id": r[0], "b_n": norm_names(r[1], r[2] or [])} for r in rows[i:i + 1000]])
+
+
+_BACKFILL_PY = {("entities", "norm_names"): _backfill_norm_names}
+_DERIVED = frozenset({*_BACKFILL, *_BACKFILL_PY})
+
+
+def _present(engine: Engine, columns: frozenset[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (table, column) the database has (an older file opened read-only was not migrated)."""
+    insp = inspect(engine)
+    tables = {t for t, _ in columns}
+    have = {(t, c["name"]) for t in tables if insp.has_table(t) for c in insp.get_columns(t)}
+    return set(columns) & have
+
+
+def _add_missing_indexes(conn: Connection) -> None:
+    """Create the indexes the schema declares and an older database lacks (``CREATE INDEX IF NOT EXISTS``).
+
+    ``create_all`` creates indexes only with their table, so an index added to an existing table (the
+    desk's covering indexes) would otherwise exist only in databases created after it.
+    """
+    insp = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        have = {ix["name"] for ix in insp.get_indexes(table.name)}
+        for ix in table.indexes:
+            if ix.name not in have:
+                conn.execute(CreateIndex(ix, if_not_exists=True))
 
 
 class StaleStateError(RuntimeError):
@@ -1065,6 +1357,15 @@ def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = IN_C
     for i in range(0, len(uniq), chunk):
         out.update((r.id, r) for r in s.scalars(select(table).where(table.id.in_(uniq[i:i + chunk]))))
     return out
+
+
+def _recount_mentions(s: Session, entity_ids: list[str]) -> None:
+    """Refresh ``entities.mention_count`` of these entities from ``mentions`` (index-only counts)."""
+    n = (select(func.count()).select_from(MentionRow).where(MentionRow.entity_id == EntityRow.id)
+         .correlate(EntityRow).scalar_subquery())
+    for i in range(0, len(entity_ids), IN_CHUNK):
+        s.execute(update(EntityRow).where(EntityRow.id.in_(entity_ids[i:i + IN_CHUNK])).values(mention_count=n)
+                  .execution_options(synchronize_session=False))
 
 
 def _bulk_insert(s: Session, table: type[Base], rows: list[dict], chunk: int = 5000) -> None:

@@ -139,7 +139,8 @@ DOCUMENT = ModelMapping(Document, DocumentRow, {"removed_lines": JSON_LIST},
                         row_only=frozenset({"norm_text", "stage", "signature", "seq", "ingested_at"}))
 MENTION = ModelMapping(Mention, MentionRow, row_only=frozenset({"id"}))
 ENTITY = ModelMapping(Entity, EntityRow, {"aliases": JSON_LIST, "titles": JSON_LIST},
-                      not_stored={"mentions": "rows of the mentions table (Store.mentions(entity_id=...))"})
+                      not_stored={"mentions": "rows of the mentions table (Store.mentions(entity_id=...))"},
+                      row_only=frozenset({"mention_count", "norm_names"}))
 TIMEX = ModelMapping(TimeExpression, TimexRow, row_only=frozenset({"id"}))
 EVENT = ModelMapping(Event, EventRow, {"actors": JSON_LIST, "targets": JSON_LIST, "actor_spans": JSON_LIST,
                                        "target_spans": JSON_LIST})
@@ -151,7 +152,8 @@ STORY = ModelMapping(Story, StoryRow,
                      {"summary": json_records(SummarySentence), "timeline": json_records(TimelineEntry)},
                      not_stored={"doc_ids": "members are the documents whose story_id is the story "
                                             "(one source of truth, updated by assign_stories)"},
-                     row_only=frozenset({"size", "outlets", "storyline_id", "created_change", "updated_change"}))
+                     row_only=frozenset({"size", "outlets", "storyline_id", "conflict_count", "created_change",
+                                         "updated_change"}))
 STORYLINE = ModelMapping(Storyline, StorylineRow, {"story_ids": JSON_LIST, "outlets": JSON_LIST},
                          row_only=frozenset({"created_change", "updated_change"}))
 

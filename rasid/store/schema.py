@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # How far a document got through the pipeline; a resumed run picks up documents by stage.
@@ -25,6 +36,14 @@ class DocumentRow(Base):
     """A ``Document`` plus what only the store needs: normalised text for search, stage, MinHash signature."""
 
     __tablename__ = "documents"
+    # Covering indexes for the desk (issue #16, scale): the texts sit before ``story_id`` and ``published``
+    # in the row, so reading those from the table walks every overflow page of the article. These let
+    # "stories with an article of outlet X" and "stories/days of the documents mentioning entity E" be
+    # answered from the index alone.
+    __table_args__ = (Index("ix_documents_outlet_story", "outlet", "story_id"),
+                      Index("ix_documents_id_story_published", "id", "story_id", "published"),
+                      Index("ix_documents_published_id", "published", "id"),
+                      Index("ix_documents_outlet_published_id", "outlet", "published", "id"))
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
     title: Mapped[str | None] = mapped_column(Text)
     outlet: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -56,6 +75,14 @@ class StoryRow(Base):
     """A ``Story``; members are not stored here but found by ``documents.story_id``."""
 
     __tablename__ = "stories"
+    # One index per listing order, each holding every column a filter on the story row itself reads: the
+    # desk's list pages (and counts) through an index and reads only the rows of the page it shows.
+    __table_args__ = (Index("ix_stories_newest", "last_date", "first_date", "size", "conflict_count", "id"),
+                      Index("ix_stories_oldest", "first_date", "last_date", "size", "conflict_count", "id"),
+                      Index("ix_stories_by_size", "size", "last_date", "first_date", "conflict_count", "id"),
+                      Index("ix_stories_by_conflicts", "conflict_count", "last_date", "first_date", "size", "id"),
+                      # stories found through their documents (outlet, entity, event type) are looked up by id
+                      Index("ix_stories_id_cover", "id", "last_date", "first_date", "size", "conflict_count"))
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[list] = mapped_column(JSON, default=list)
@@ -69,12 +96,17 @@ class StoryRow(Base):
     # before monitoring existed, i.e. old). "New since the last visit" compares these with the seen mark.
     created_change: Mapped[int | None] = mapped_column(Integer, index=True)
     updated_change: Mapped[int | None] = mapped_column(Integer, index=True)
+    # rows of ``conflicts`` of this story, written with them by ``Store.save_story`` (their only writer)
+    # (deferred, like the entities' counters: plain reads of an older database opened read-only, which cannot be
+    # migrated, must not name a column it lacks; the Store reads these only where it knows they exist)
+    conflict_count: Mapped[int] = mapped_column(Integer, default=0, deferred=True)
 
 
 class StorylineRow(Base):
     """A ``Storyline``: the affair its stories belong to (they point here by ``stories.storyline_id``)."""
 
     __tablename__ = "storylines"
+    __table_args__ = (Index("ix_storylines_newest", "last_date", "id"),)  # the list pages through the index
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     story_ids: Mapped[list] = mapped_column(JSON, default=list)
@@ -100,13 +132,20 @@ class EntityRow(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     country: Mapped[str | None] = mapped_column(String(8))
     geonames_id: Mapped[int | None] = mapped_column(Integer)
+    # rows of ``mentions`` pointing here, kept by ``Store.save_extraction`` (the only writer of mentions):
+    # the entity list sorts and pages on it instead of counting every mention per request
+    mention_count: Mapped[int] = mapped_column(Integer, default=0, index=True, deferred=True)
+    # normalised name and aliases, one per line: the entity list's name filter is a LIKE here, not a
+    # normalisation of every entity's names per request (written with the entity by ``save_extraction``)
+    norm_names: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
 
 class MentionRow(Base):
     """A ``Mention``: one span per document offset pair (the unique key keeps re-runs idempotent)."""
 
     __tablename__ = "mentions"
-    __table_args__ = (UniqueConstraint("doc_id", "start", "end", name="uq_mention_span"),)
+    __table_args__ = (UniqueConstraint("doc_id", "start", "end", name="uq_mention_span"),
+                      Index("ix_mentions_entity_doc", "entity_id", "doc_id"))  # entity → its documents, index only
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     doc_id: Mapped[str] = mapped_column(String(300), index=True)
     entity_id: Mapped[str | None] = mapped_column(String(300), index=True)
@@ -136,6 +175,7 @@ class EventRow(Base):
     """An ``Event``; actors and targets are JSON lists of entity ids."""
 
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_type_doc", "type", "doc_id"),)  # event type → documents, index only
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
     doc_id: Mapped[str] = mapped_column(String(300), index=True)
     type: Mapped[str] = mapped_column(String(32), index=True)

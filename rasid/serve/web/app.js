@@ -336,6 +336,8 @@ async function entityView(id) {
         el("section", { class: "card", id: "entity-stories" }, el("h2", {}, "القصص عبر الزمن"),
           el("p", { class: "meta" }, el("a", { id: "entity-filter", href: `#/?${e.type === "LOC" ? "place" : "entity"}=${encodeURIComponent(e.id)}` },
             e.type === "LOC" ? "كل قصص هذا المكان في قائمة القصص، مع التصفية والترتيب" : "كل قصص هذا الاسم في قائمة القصص، مع التصفية والترتيب")),
+          d.story_total > d.stories.length
+            ? el("p", { class: "meta", id: "entity-stories-count" }, `الأقدم أولاً: ${d.stories.length} من ${d.story_total}.`) : "",
           el("ol", { class: "timeline" }, ...d.stories.map((s) => el("li", {},
             dateRange(s.first_date, s.last_date), " — ",
             s.id ? el("a", { href: `#/story/${encodeURIComponent(s.id)}` }, s.title || s.id) : el("span", { class: "muted" }, "بلا قصة"),
