@@ -8,7 +8,9 @@ in ``rasid.store.schema``; rows become dataclasses through ``rasid.store.mapping
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import sqlite3
 import threading
@@ -38,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.schema import CreateIndex
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from rasid.models import (
     Claim,
@@ -168,8 +170,12 @@ class Store(MonitorStore):
             immutable = not os.access(path.parent, os.W_OK)  # WAL files cannot be created beside it
             uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
             kwargs["creator"] = lambda: sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+            probe = create_engine("sqlite://", **kwargs)
+            event.listen(probe, "connect", _sqlite_query_only)
+            compat = _read_only_compat(probe)
+            probe.dispose()
             self.engine: Engine = create_engine("sqlite://", **kwargs)
-            event.listen(self.engine, "connect", _sqlite_query_only)
+            event.listen(self.engine, "connect", functools.partial(_sqlite_query_only, compat=compat))
         else:
             if path is not None:
                 kwargs["connect_args"] = {"timeout": 60}
@@ -1296,11 +1302,56 @@ def _not_writable(path: Path | None) -> bool:
     return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
-def _sqlite_query_only(dbapi_conn, _record) -> None:  # noqa: ANN001
-    """Read-only connections never switch the journal mode (that is a write) and refuse writes early."""
+def _sqlite_query_only(dbapi_conn, _record, compat: Sequence[str] = ()) -> None:  # noqa: ANN001
+    """Read-only connections never switch the journal mode (that is a write) and refuse writes early.
+
+    ``compat``: this connection's temporary views and tables first (``_read_only_compat``)."""
     cur = dbapi_conn.cursor()
+    for ddl in compat:
+        cur.execute(ddl)
     cur.execute("PRAGMA query_only=ON")
     cur.close()
+
+
+def _read_only_compat(engine: Engine) -> list[str]:
+    """DDL of per-connection TEMP objects that let today's code read an older SQLite file opened read-only.
+
+    Such a file cannot be migrated, yet the mapped rows name every column the schema has now. SQLite looks
+    up an unqualified name in the connection's ``temp`` schema before ``main``, so a temp view
+    ``stories`` = ``main.stories`` plus each missing column at its default shadows the old table, and an
+    empty temp table stands in for a table the file lacks (its list reads empty, e.g. no watchlist yet).
+    The derived counters (``_DERIVED``) are left out: they are deferred and computed on the fly instead.
+    """
+    insp = inspect(engine)
+    ddl: list[str] = []
+    for table in Base.metadata.sorted_tables:
+        if not insp.has_table(table.name):
+            create = str(CreateTable(table).compile(dialect=engine.dialect)).strip()
+            ddl.append(create.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+            continue
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        missing = [c for c in table.columns if c.name not in have and (table.name, c.name) not in _DERIVED]
+        if missing:
+            extra = ", ".join(f"{_default_literal(c)} AS \"{c.name}\"" for c in missing)
+            ddl.append(f'CREATE TEMP VIEW "{table.name}" AS SELECT *, {extra} FROM main."{table.name}"')
+    return ddl
+
+
+def _default_literal(column) -> str:  # noqa: ANN001 - a sqlalchemy Column
+    """SQL literal of ``column``'s default for rows written before it existed (NULL when it has none)."""
+    default = column.default
+    if default is None:
+        return "NULL"
+    value = default.arg(None) if default.is_callable else default.arg
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value)
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return "NULL"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
