@@ -115,7 +115,7 @@ class ExtractionConfig(_Checked):
 class ClusterConfig(_Checked):
     """Story clustering weights and limits; docs/results/clustering.md says how each default was measured."""
 
-    threshold: float = _k(0.2, "pair score an article needs to join a story (lower = bigger stories)")
+    threshold: float = _k(0.25, "pair score an article needs to join a story (lower = bigger stories)")
     window_days: float = _k(3.0, "only articles published this close are compared")
     w_lex: float = _k(0.85, "weight of the TF-IDF cosine of the bodies")
     w_dense: float = _k(0.1, "weight of the sentence-embedding cosine of the leads")
@@ -132,7 +132,8 @@ class ClusterConfig(_Checked):
     retain_days: float = _k(30.0, "index rows older than this (vs the newest) leave the saved state")
     feature_chars: int = _k(1500, "body characters read for the TF-IDF vector")
     act_penalty: float = _k(0.15, "penalty when the headlines' main-event acts differ (a resignation vs a designation)")
-    type_share: float = _k(0.5, "share of act_penalty kept when only the mode differs (same PLOVER type)", 0, 1)
+    continuing_bonus: float = _k(0.05, "score gained when both headlines name the same continuing disaster act")
+    type_share: float = _k(0.0, "share of act_penalty kept when only the mode differs (same PLOVER type)", 0, 1)
     place_penalty: float = _k(0.0, "penalty when the first sentences name places and none is shared")
     day_grace: float = _k(1.0, "days between two articles' event days before date_decay starts")
     event_day_span: float = _k(3.0, "a day the lead names is the event day if this close before publication")

@@ -15,18 +15,27 @@ dates from the feed) and ``undated`` (the raw-text condition: no publication dat
 no date decay and no relative-date resolution). Nothing is tuned on this set.
 
   python scripts/eval_stories.py [--data ../shared/data] [--systems rasid,tfidf] [--no-extract]
+                                 [--cache /tmp/june.pkl]
+
+``--cache`` keeps the fortnight's documents, extractor outputs and lead embeddings in a pickle keyed by a
+digest of the extraction code, its data files, the corpus files and the labels: a rerun (or
+scripts/sweep_stories.py) then only clusters. A stale cache (any of those changed) is rebuilt, never reused.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import pickle
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dev.cluster_corpus import DEFAULT_DATA, iter_ant  # noqa: E402
@@ -105,6 +114,89 @@ def extract_inputs(docs: list[Document]) -> Inputs:
     return mentions, timexes, events
 
 
+_ROOT = Path(__file__).resolve().parents[1]
+# What the cached inputs depend on: the extractors, their models and lexicons, text handling, the embedder.
+# Config defaults count through the extraction and embedding sections only, so re-tuning [stories.cluster]
+# keeps the cache.
+_CODE = ("rasid/extract", "rasid/text", "rasid/data", "rasid/models.py", "rasid/stories/embed.py",
+         "scripts/dev/cluster_corpus.py")
+
+
+def inputs_key(data: Path, labels: Path) -> str:
+    """Digest of everything the cached documents, extractions and embeddings depend on: the code and data
+    files in ``_CODE`` (contents), the extraction and embedding config defaults, the ANT corpus files (name,
+    size, mtime) and the label file."""
+    from rasid.config import RunConfig
+
+    h = hashlib.sha256()
+    run = RunConfig()
+    h.update(json.dumps([asdict(run.extraction), asdict(run.stories.embed)], sort_keys=True, default=str).encode())
+    for rel in _CODE:
+        base = _ROOT / rel
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*")
+                                                     if p.is_file() and "__pycache__" not in p.parts)
+        for p in files:
+            h.update(str(p.relative_to(_ROOT)).encode() + b"\0" + p.read_bytes())
+    for p in sorted((data / "ant_multisource" / "jsonl").glob("ant_*.jsonl")):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    h.update(labels.read_bytes())
+    return h.hexdigest()[:20]
+
+
+class InputCache:
+    """The fortnight's documents, extractor outputs per condition and lead embeddings, pickled at ``path``
+    (``None`` = in memory only). Entries are valid only for the :func:`inputs_key` they were built under."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path, self.key = path, key
+        self.docs: list[Document] | None = None
+        self.extracted: dict[str, Inputs] = {}
+        self.vectors: dict[str, dict[str, np.ndarray]] = {}  # backend -> doc id -> vector
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    raw = pickle.load(fh)  # noqa: S301 - our own file, written below
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+                print(f"cache {path} unreadable ({exc}); rebuilding")
+                return
+            if raw.get("key") != key:
+                print(f"cache {path} is stale (key {raw.get('key')} != {key}); rebuilding")
+                return
+            self.docs, self.extracted, self.vectors = raw["docs"], raw["extracted"], raw["vectors"]
+            print(f"cache {path}: {len(self.docs or [])} docs, conditions {sorted(self.extracted)}")
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump({"key": self.key, "docs": self.docs, "extracted": self.extracted, "vectors": self.vectors},
+                        fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.path)
+
+    def documents(self, data: Path, labels: LabelSet) -> list[Document]:
+        if self.docs is None:
+            self.docs = fortnight(data, labels)
+            self.save()
+        return self.docs
+
+    def inputs(self, cond: str, docs: list[Document], extract: bool) -> Inputs:
+        """Extractor outputs for ``docs`` under condition ``cond`` (extracted once per key)."""
+        if not extract:
+            return {}, {}, {}
+        if cond not in self.extracted:
+            self.extracted[cond] = extract_inputs(docs)
+            self.save()
+        return self.extracted[cond]
+
+    def embedder(self, backend: str) -> Embedder:
+        """An embedder that encodes each doc once and keeps its vectors in this cache."""
+        emb = CachedEmbedder(Embedder.load(backend))
+        emb._cache = self.vectors.setdefault(backend, {})
+        return emb
+
+
 def score(assign: dict[str, str], labels: LabelSet,
           lines: dict[str, str] | None = None) -> dict[tuple[str, str], tuple[Scores, Scores]]:
     """(level, part) -> (B-cubed P/R/F1, pairwise P/R/F1); ``lines`` = doc id -> storyline (default: the
@@ -139,12 +231,15 @@ def main() -> int:
     ap.add_argument("--conditions", default="dated,undated")
     ap.add_argument("--no-extract", action="store_true", help="cluster without NER mentions and dates")
     ap.add_argument("--merges", type=int, default=0, help="list the N worst story merges of each run")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="pickle of documents, extractions and embeddings reused while the code and data are unchanged")
     args = ap.parse_args()
     if not (args.data / "ant_multisource").is_dir():
         print(f"no data at {args.data}; skipping")
         return 0
     labels = LabelSet.load(args.labels)
-    docs = fortnight(args.data, labels)
+    cache = InputCache(args.cache, inputs_key(args.data, args.labels))
+    docs = cache.documents(args.data, labels)
     missing = set(labels.story) - {d.id for d in docs}
     if missing:
         print(f"warning: {len(missing)} labelled ids not in the period: {sorted(missing)[:5]}")
@@ -155,14 +250,14 @@ def main() -> int:
               f"{len(set(labels.gold('storyline', part).values()))} storylines")
     print(f"clustered among {len(docs)} ANT articles, {labels.start:%Y-%m-%d}..{labels.end:%Y-%m-%d}\n")
     inputs = {"dated": docs, "undated": undated(docs)}
-    embedders = {"use": CachedEmbedder(Embedder.load("use")), "none": Embedder.load("none")}
+    embedders = {"use": cache.embedder("use"), "none": Embedder.load("none")}
     print("| system | dates | level | dev B3 P/R/F1 | dev pairwise P/R/F1 | test B3 P/R/F1 | "
           "test pairwise P/R/F1 | all B3 F1 | clusters (all docs) | s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     notes: list[str] = []
     for cond in args.conditions.split(","):
         run_docs = inputs[cond]
-        mentions, timexes, events = ({}, {}, {}) if args.no_extract else extract_inputs(run_docs)
+        mentions, timexes, events = cache.inputs(cond, run_docs, not args.no_extract)
         for name in args.systems.split(","):
             cfg, backend = SYSTEMS[name]
             t = time.perf_counter()
@@ -182,6 +277,7 @@ def main() -> int:
     print("\nperfect stories, no storyline layer (gold stories against storyline labels): "
           + ", ".join(f"{p} B3 {_fmt(ref['storyline', p][0])}" for p in PARTS))
     print("\n".join(notes))
+    cache.save()  # the embeddings computed during the runs
     return 0
 
 

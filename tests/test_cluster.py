@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -178,3 +179,31 @@ def test_demo_corpus_matches_gold_stories() -> None:
         assert len({gold[i] for i in ids}) == 1, ids  # no story mixes two gold events
     for label in set(gold.values()):
         assert len({labelled[i] for i in labelled if gold[i] == label}) == 1, label  # no event split
+
+
+def test_continuing_disaster_follow_ups_keep_no_date_decay_and_same_disaster_gains() -> None:
+    """A quake's act-less follow-up days later is no new event (no date decay); an act after the same gap is;
+    two reports of the same continuing disaster act gain ``continuing_bonus``, two reports of a visit do not."""
+    from rasid.stories.mainevent import main_event
+
+    cfg = ClusterConfig(act_penalty=0.15, date_decay=0.1, day_grace=1.0, continuing_bonus=0.05, type_share=0.0)
+    c = StoryClusterer(config=cfg, embedder=Embedder.load("none"))
+
+    def row(d: Document):  # noqa: ANN202 - the clusterer's private row type
+        return c._featurize(d, [], [], main_event(d, [], []))
+
+    quake, quake2 = row(QUAKE[0]), row(QUAKE[1])
+    later = row(doc("quake-later", "2026-02-01", "مشاهد مرعبة من ملاطية بعد أيام",
+                    "ما زال سكان ملاطية في العراء بعد الزلزال الذي ضرب الولاية فجر الخميس.", "aawsat"))
+    visit = row(doc("visit-later", "2026-02-01", "الرئيس التركي يزور ملاطية",
+                    "زار الرئيس التركي ولاية ملاطية التي ضربها الزلزال فجر الخميس.", "aawsat"))
+    assert quake.continuing and quake.act == quake2.act == "disaster-quake"
+    assert later.act is None and visit.act and not visit.continuing
+    assert c.event_penalty(later, quake) == 0.0  # three days later, but a follow-up of the quake
+    assert c.event_penalty(visit, quake) >= cfg.act_penalty + cfg.date_decay  # a new act three days later
+    assert c.event_penalty(quake2, quake) == pytest.approx(-cfg.continuing_bonus)
+    arrives, received = (row(d) for d in VISIT[:2])
+    assert (arrives.act, received.act) == ("consult-visit", "consult-meet")  # same type, another mode
+    assert c.event_penalty(arrives, received) == 0.0  # type_share 0 (the default): no penalty, no bonus
+    assert StoryClusterer(config=replace(cfg, type_share=0.5), embedder=c.embedder).event_penalty(
+        arrives, received) == pytest.approx(0.075)

@@ -92,3 +92,48 @@ def test_split_partitions_storylines_and_covers_all_outlets(raw: dict) -> None:
     for doc, story in labels.story.items():
         per_line.setdefault(labels.storyline[doc], set()).add(story)
     assert sum(len(s) >= 10 for s in per_line.values()) >= 2
+
+
+def _corpus(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    (data / "ant_multisource" / "jsonl").mkdir(parents=True)
+    (data / "ant_multisource" / "jsonl" / "ant_1.jsonl").write_text("{}\n", encoding="utf-8")
+    return data
+
+
+def test_input_cache_reused_under_its_key_rebuilt_when_stale_or_corrupt(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from eval_stories import InputCache, inputs_key
+
+    data, labels = _corpus(tmp_path), tmp_path / "labels.json"
+    labels.write_text('{"labels": {}}', encoding="utf-8")
+    key = inputs_key(data, labels)
+    assert key == inputs_key(data, labels)
+    path = tmp_path / "june.pkl"
+    doc = Document(id="SK-1", text="استقالة رئيس الوزراء الأردني هاني الملقي", raw_text="", source_path="",
+                   fmt="jsonl", title="الملقي يستقيل")
+    cache = InputCache(path, key)
+    cache.docs = [doc]
+    cache.extracted["dated"] = ({"SK-1": []}, {"SK-1": []}, {"SK-1": []})
+    cache.save()
+    again = InputCache(path, key)
+    assert again.docs == [doc] and again.inputs("dated", [doc], True) == ({"SK-1": []}, {"SK-1": []}, {"SK-1": []})
+    assert again.inputs("dated", [doc], False) == ({}, {}, {})  # --no-extract never reads the cache
+    # a relabelled set (or changed corpus or extraction code) gives another key: nothing is reused
+    labels.write_text('{"labels": {"SK-1": {}}}', encoding="utf-8")
+    stale = InputCache(path, inputs_key(data, labels))
+    assert stale.docs is None and stale.extracted == {} and "stale" in capsys.readouterr().out
+    path.write_bytes(b"not a pickle")
+    broken = InputCache(path, key)
+    assert broken.docs is None and "unreadable" in capsys.readouterr().out
+
+
+def test_sweep_axes_are_typed_cluster_fields() -> None:
+    from sweep_stories import _axis
+
+    assert _axis("act_penalty=0.15,1.5") == ("act_penalty", [0.15, 1.5])
+    name, values = _axis("index_terms=8,12")
+    assert name == "index_terms" and values == [8, 12] and all(isinstance(v, int) for v in values)
+    with pytest.raises(SystemExit, match="unknown ClusterConfig field"):
+        _axis("treshold=0.2")
+    with pytest.raises(SystemExit, match="expected key=v1,v2"):
+        _axis("threshold")

@@ -106,6 +106,15 @@ def _iso_day(value: str | None) -> float | None:
         return None
 
 
+def _same_continuing(row: _Row, other: _Row) -> bool:
+    """Whether two articles may report one continuing disaster (no date decay between them): both name the
+    same continuing act, or one does and the other names no act at all (a follow-up headline such as «a new
+    wave of evacuations» or «scenes from hell» names the disaster's consequences, not a new act)."""
+    if row.continuing and other.continuing:
+        return row.act == other.act
+    return (row.continuing and other.act is None) or (other.continuing and row.act is None)
+
+
 def _sort_key(doc: Document) -> tuple[float, str]:
     d = _day(doc)
     return (d if d is not None else float("inf"), doc.id)
@@ -301,11 +310,13 @@ class StoryClusterer:
         cfg = self.config
         pen = 0.0
         a, b = row.eday if row.eday is not None else row.day, other.eday if other.eday is not None else other.day
-        if a is not None and b is not None and not (row.continuing and other.continuing and row.act == other.act):
+        if a is not None and b is not None and not _same_continuing(row, other):
             pen += cfg.date_decay * max(0.0, abs(a - b) - cfg.day_grace)
         if row.act and other.act and row.act != other.act:
             same_type = row.act.partition("-")[0] == other.act.partition("-")[0]
             pen += cfg.act_penalty * (cfg.type_share if same_type else 1.0)
+        elif row.continuing and other.continuing and row.act == other.act:
+            pen -= cfg.continuing_bonus
         if row.modes and other.modes and not (row.modes & other.modes):
             pen += cfg.mode_penalty
         if row.places and other.places and not (row.places & other.places):
