@@ -115,7 +115,7 @@ class ExtractionConfig(_Checked):
 class ClusterConfig(_Checked):
     """Story clustering weights and limits; docs/results/clustering.md says how each default was measured."""
 
-    threshold: float = _k(0.25, "pair score an article needs to join a story (lower = bigger stories)")
+    threshold: float = _k(0.22, "pair score an article needs to join a story (lower = bigger stories)")
     window_days: float = _k(3.0, "only articles published this close are compared")
     w_lex: float = _k(0.85, "weight of the TF-IDF cosine of the bodies")
     w_dense: float = _k(0.1, "weight of the sentence-embedding cosine of the leads")

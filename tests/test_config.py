@@ -147,7 +147,7 @@ def test_state_records_config_and_mismatch_names_the_change(built: Path) -> None
     changed = RunConfig.from_dict({"stories": {"cluster": {"threshold": 0.3}}}).stories
     problem = config_mismatch(state, changed)
     assert problem is not None
-    assert "stories.cluster.threshold 0.25 -> 0.3" in problem and "--reconfigure" in problem
+    assert "stories.cluster.threshold 0.22 -> 0.3" in problem and "--reconfigure" in problem
     assert StoriesConfig().digest() in problem and changed.digest() in problem
 
 
@@ -180,7 +180,7 @@ def test_cli_refuses_then_reconfigure_rebuilds(tmp_path: Path, built: Path) -> N
     res = runner.invoke(app, args)
     assert res.exit_code == 2
     out = " ".join(res.output.split())
-    assert "config mismatch" in out and "stories.cluster.threshold 0.25 -> 0.6" in out and "--reconfigure" in out
+    assert "config mismatch" in out and "stories.cluster.threshold 0.22 -> 0.6" in out and "--reconfigure" in out
     assert Store(built).count() == n_docs  # refused before any work
 
     res = runner.invoke(app, [*args, "--reconfigure"])
