@@ -277,17 +277,18 @@ def search(store: Store, query: SearchQuery, index: SearchIndex | None = None,
     indexed = [g for g in pq.groups if index is not None and len(index.usable(g)) == len(g)]
     if indexed:
         rest = [g for g in pq.groups if g not in indexed]
-        ranked = index.ranked(indexed, replace(flt, any_of=rest, excludes=[]),  # type: ignore[union-attr]
-                              exclude=flt.excludes)
+        keep = max(RERANK_TOP, query.offset + query.limit)
+        # Only the best max(RERANK_TOP, offset + limit) by BM25 can reach the page: the whole-word bonus
+        # is ≥ 0 and only the RERANK_TOP best get it, so every hit below them ranks after all of them.
+        # Short terms need every candidate's text checked first, so then all of them are fetched.
+        total, ranked = index.ranked(indexed, replace(flt, any_of=rest, excludes=[]),  # type: ignore[union-attr]
+                                     exclude=flt.excludes, limit=keep if exact else None)
         scored = [(sc, pub, i) for i, pub, sc in ranked]
         if not exact:
             texts = store.norm_texts([i for _, _, i in scored])
             scored = [x for x in scored if satisfies(texts.get(x[2], ""), pq)]
-        total = len(scored)
-        # Only the best max(RERANK_TOP, offset + limit) by BM25 can reach the page: the whole-word bonus
-        # is ≥ 0 and only the RERANK_TOP best get it, so every hit below them ranks after all of them.
-        _order(scored)
-        scored = _rerank_whole_words(store, terms, scored[:max(RERANK_TOP, query.offset + query.limit)])
+            total = len(scored)
+        scored = _rerank_whole_words(store, terms, scored[:keep])
     else:
         scored = _scan(store, pq, flt)
         total = len(scored)
