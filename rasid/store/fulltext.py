@@ -7,6 +7,7 @@ matching, snippets, scoring) and reads documents through ``Store`` and ``SearchI
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -207,7 +208,8 @@ class SearchIndex:
         m = text(f"SELECT rowid AS r, -bm25({self.TABLE}, {self.TITLE_WEIGHT}, 1.0) AS sc "
                  f"FROM {self.TABLE} WHERE {self.TABLE} MATCH :fts_match").bindparams(
             fts_match=self.match_expr(groups, exclude)).columns(r=Integer, sc=Float).cte("fts_hits")
-        m = m.prefix_with("MATERIALIZED")
+        if sqlite3.sqlite_version_info >= (3, 35):  # the keyword's first release; trigram came in 3.34
+            m = m.prefix_with("MATERIALIZED")
         published = literal_column("documents.published")
         with self.store.session() as s:
             q = (select(DocumentRow.id, published, m.c.sc, func.count().over())
