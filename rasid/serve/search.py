@@ -22,6 +22,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from operator import itemgetter
+from typing import Any
 
 from rasid.store import DocumentFilter, SearchIndex, Store
 from rasid.text.normalize import normalize, normalize_with_offsets
@@ -275,15 +277,22 @@ def search(store: Store, query: SearchQuery, index: SearchIndex | None = None,
     indexed = [g for g in pq.groups if index is not None and len(index.usable(g)) == len(g)]
     if indexed:
         rest = [g for g in pq.groups if g not in indexed]
-        ranked = index.ranked(indexed, replace(flt, any_of=rest))  # type: ignore[union-attr]
+        keep = max(RERANK_TOP, query.offset + query.limit)
+        # Only the best max(RERANK_TOP, offset + limit) by BM25 can reach the page: the whole-word bonus
+        # is ≥ 0 and only the RERANK_TOP best get it, so every hit below them ranks after all of them.
+        # Short terms need every candidate's text checked first, so then all of them are fetched.
+        total, ranked = index.ranked(indexed, replace(flt, any_of=rest, excludes=[]),  # type: ignore[union-attr]
+                                     exclude=flt.excludes, limit=keep if exact else None)
         scored = [(sc, pub, i) for i, pub, sc in ranked]
         if not exact:
             texts = store.norm_texts([i for _, _, i in scored])
             scored = [x for x in scored if satisfies(texts.get(x[2], ""), pq)]
-        scored = _rerank_whole_words(store, terms, scored)
+            total = len(scored)
+        scored = _rerank_whole_words(store, terms, scored[:keep])
     else:
         scored = _scan(store, pq, flt)
-    scored.sort(key=lambda x: (-x[0], -(x[1].timestamp() if x[1] else float("-inf")), x[2]))
+        total = len(scored)
+    _order(scored)
     page = scored[query.offset: query.offset + query.limit]
     docs = {d.id: d for d in store.documents([i for _, _, i in page])}
     hits = []
@@ -292,7 +301,18 @@ def search(store: Store, query: SearchQuery, index: SearchIndex | None = None,
         matches = find_matches(d.text, terms)
         hits.append(Hit(d.id, d.title, d.outlet, d.published_stamp, d.story_id, round(score, 4), matches,
                         snippet(d.text, matches)))
-    return SearchResult(total=len(scored), hits=hits, terms=terms, expanded=pq.expanded)
+    return SearchResult(total=total, hits=hits, terms=terms, expanded=pq.expanded)
+
+
+def _order(scored: list[tuple[float, Any, str]]) -> None:
+    """Sort hits in place: best score, then newest, then id (so equal scores page the same way every time);
+    undated last. ``published`` may be a datetime (scan) or the stored ISO text (index), which sorts alike.
+
+    Three stable sorts on plain keys instead of one on a tuple with a timestamp: a datetime per hit
+    (12,820 for «سوريا أو العراق») cost more than the SQL that found them."""
+    scored.sort(key=itemgetter(2))
+    scored.sort(key=lambda x: (x[1] is not None, x[1] or ""), reverse=True)
+    scored.sort(key=lambda x: -x[0])
 
 
 _CLITICS = "(?:[وف]?(?:[بلك]|ال|بال|لل|كال)?)"
@@ -308,12 +328,12 @@ def word_bonus(norm_text: str, terms: list[str]) -> float:
     return sum(1.5 for t in terms if _word_pattern(t).search(norm_text))
 
 
-def _rerank_whole_words(store: Store, terms: list[str], scored: list[tuple[float, datetime | None, str]],
-                        top: int = RERANK_TOP) -> list[tuple[float, datetime | None, str]]:
+def _rerank_whole_words(store: Store, terms: list[str], scored: list[tuple[float, Any, str]],
+                        top: int = RERANK_TOP) -> list[tuple[float, Any, str]]:
     """Add the whole-word bonus to the ``top`` best index hits (reading only their normalised text)."""
     if not terms or not scored:
         return scored
-    scored = sorted(scored, key=lambda x: -x[0])
+    scored = sorted(scored, key=lambda x: -x[0])  # stable: keeps the caller's order among equal scores
     head = scored[:top]
     texts = store.norm_texts([i for _, _, i in head])
     head = [(sc + word_bonus(texts.get(i, ""), terms), pub, i) for sc, pub, i in head]

@@ -190,6 +190,7 @@ class Store(MonitorStore):
         self._version_conn: sqlite3.Connection | None = None  # see data_version
         self._version_lock = threading.Lock()
         self._counts_cache: tuple[int, dict[str, int]] | None = None
+        self._offsets_cache: tuple[int, list[int | None]] | None = None
 
     def _create_tables(self) -> None:
         """Create missing tables; safe when several processes open a fresh database at once."""
@@ -252,6 +253,20 @@ class Store(MonitorStore):
         if version is not None:
             self._counts_cache = (version, out)
         return out
+
+    def published_offsets(self) -> list[int | None]:
+        """The distinct UTC offsets (minutes) of stored documents' publication times, remembered until the
+        database changes (``data_version``). Every date-bounded search needs them (``filter_conditions``)
+        and finding them reads the head of every document row: 0.12 s per request at 61k articles."""
+        version = self.data_version()
+        cached = self._offsets_cache
+        if version is not None and cached is not None and cached[0] == version:
+            return list(cached[1])
+        with self.session() as s:
+            out = list(s.scalars(select(DocumentRow.published_offset_minutes).distinct()).all()) or [None]
+        if version is not None:
+            self._offsets_cache = (version, out)
+        return list(out)
 
     def _lock(self, s: Session) -> None:
         """Take the write lock inside ``s``'s transaction (for the mixins' write methods)."""
@@ -504,7 +519,7 @@ class Store(MonitorStore):
         """Normalised texts of the documents ``flt`` selects: the plain search scan (any database)."""
         cols = (DocumentRow.id, DocumentRow.title, DocumentRow.published, DocumentRow.norm_text)
         with self.session() as s:
-            return [NormText(*r) for r in s.execute(select(*cols).where(*conditions_in(s, flt))).all()]
+            return [NormText(*r) for r in s.execute(select(*cols).where(*conditions_in(s, flt, self))).all()]
 
     def norm_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """id → normalised title + text, to re-score index hits without reading the original texts."""
