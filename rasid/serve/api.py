@@ -387,6 +387,23 @@ def list_conflicts(store: StoreDep, limit: Limit = 50, offset: Offset = 0, story
 searching = APIRouter(tags=["search"])
 
 
+def checked_search_query(store: Store, q: str, outlet: list[str] | None, date_from: date | None, date_to: date | None,
+                         entity: str | None, place: str | None, limit: int, offset: int = 0) -> SearchQuery:
+    """The ``SearchQuery`` of a search request (the page and its download), refused with an Arabic error when
+    the text is too long, the dates are reversed, or the entity / place does not exist (or is not a place)."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise ApiError(413, "query_too_long", f"نص البحث طويل جدًا: {len(q)} حرفًا (الحد {MAX_QUERY_CHARS})")
+    if date_from and date_to and date_from > date_to:
+        raise ApiError(400, "date_range_reversed", "تاريخ البداية date_from يقع بعد تاريخ النهاية date_to")
+    for kind, ident in (("entity", entity), ("place", place)):
+        if ident is not None:
+            found = _by_id(store.entities, kind, ident)
+            if kind == "place" and found.type != "LOC":
+                raise ApiError(400, "not_a_place", f"الكيان «{ident}» من النوع {found.type} وليس مكانًا (LOC)")
+    return SearchQuery(q=q, outlets=outlet or [], date_from=date_from, date_to=date_to, entity=entity, place=place,
+                       limit=limit, offset=offset)
+
+
 @searching.get("/api/search")
 def search_documents(
     store: StoreDep,
@@ -401,18 +418,9 @@ def search_documents(
     limit: Limit = 20, offset: Offset = 0,
 ) -> dict:
     """Full-text search over normalised text (diacritics, hamza seats, ta marbuta ignored), with filters."""
-    if len(q) > MAX_QUERY_CHARS:
-        raise ApiError(413, "query_too_long", f"نص البحث طويل جدًا: {len(q)} حرفًا (الحد {MAX_QUERY_CHARS})")
-    if date_from and date_to and date_from > date_to:
-        raise ApiError(400, "date_range_reversed", "تاريخ البداية date_from يقع بعد تاريخ النهاية date_to")
-    for kind, ident in (("entity", entity), ("place", place)):
-        if ident is not None:
-            found = _by_id(store.entities, kind, ident)
-            if kind == "place" and found.type != "LOC":
-                raise ApiError(400, "not_a_place", f"الكيان «{ident}» من النوع {found.type} وليس مكانًا (LOC)")
+    query = checked_search_query(store, q, outlet, date_from, date_to, entity, place, limit, offset)
     try:
-        res = search(store, SearchQuery(q=q, outlets=outlet or [], date_from=date_from, date_to=date_to,
-                                        entity=entity, place=place, limit=limit, offset=offset), index, names)
+        res = search(store, query, index, names)
     except QueryError as exc:
         raise ApiError(400, exc.code, str(exc)) from exc
     return {"total": res.total, "limit": limit, "offset": offset, "terms": res.terms, "expanded": res.expanded,

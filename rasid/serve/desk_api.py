@@ -29,6 +29,7 @@ from rasid.serve.api import (
     _by_id,
     _names,
     _search_index,
+    checked_search_query,
 )
 from rasid.serve.export import (
     SCOPED_TABLES,
@@ -38,7 +39,7 @@ from rasid.serve.export import (
     table_columns,
 )
 from rasid.serve.monitor import MAX_ITEMS, build_alerts
-from rasid.serve.search import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchQuery, parse_query, search
+from rasid.serve.search import MAX_QUERY_CHARS, QueryError, SearchIndex, parse_query, search
 from rasid.serve.serialize import HIT
 from rasid.store import MonitorError, Store
 from rasid.store.monitor import MAX_LABEL, MAX_SEARCH_NAME, MAX_WATCH_VALUE
@@ -263,15 +264,7 @@ def export_search(
 ) -> Response:
     """The first ``MAX_EXPORT_HITS`` hits of a search as a download: JSON (query, total, hits with their
     offsets) or CSV (one row per article: id, title, outlet, date, story, score, matches, snippet)."""
-    if date_from and date_to and date_from > date_to:
-        raise ApiError(400, "date_range_reversed", "تاريخ البداية date_from يقع بعد تاريخ النهاية date_to")
-    for kind, ident in (("entity", entity), ("place", place)):
-        if ident is not None:
-            found = _by_id(store.entities, kind, ident)
-            if kind == "place" and found.type != "LOC":
-                raise ApiError(400, "not_a_place", f"الكيان «{ident}» من النوع {found.type} وليس مكانًا (LOC)")
-    query = SearchQuery(q=q, outlets=outlet or [], date_from=date_from, date_to=date_to, entity=entity, place=place,
-                        limit=MAX_EXPORT_HITS)
+    query = checked_search_query(store, q, outlet, date_from, date_to, entity, place, MAX_EXPORT_HITS)
     try:
         res = search(store, query, index, names)
     except QueryError as exc:
