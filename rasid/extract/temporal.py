@@ -52,6 +52,25 @@ from rasid.models import TimeExpression
 from rasid.text.normalize import normalize_with_offsets
 
 
+def period_first(value: str) -> date:
+    """The first day of a resolved value: a year ``2026``, a month ``2026-03`` or a day (``2026-03-04…``)."""
+    if len(value) == 4:
+        return date(int(value), 1, 1)
+    if len(value) == 7:
+        return date(int(value[:4]), int(value[5:7]), 1)
+    return date.fromisoformat(value[:10])
+
+
+def period_last(value: str) -> date:
+    """The last day of a resolved value (a year's 31 December, a month's last day, or the day itself)."""
+    if len(value) == 4:
+        return date(int(value), 12, 31)
+    if len(value) == 7:
+        y, m = int(value[:4]), int(value[5:7])
+        return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+    return date.fromisoformat(value[:10])
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from rasid.config import TimelineConfig
-from rasid.extract.temporal import find_dates
+from rasid.extract.temporal import find_dates, period_first, period_last
 from rasid.models import Document, Event, Story, TimelineEntry
 
 _DEFAULT = TimelineConfig()
@@ -82,27 +82,11 @@ def _pub_key(doc: Document | None) -> datetime:
     return _naive(doc.published) if doc and doc.published else datetime.max
 
 
-def _as_date(value: str) -> date:
-    if len(value) == 4:
-        return date(int(value), 1, 1)
-    if len(value) == 7:
-        return date(int(value[:4]), int(value[5:7]), 1)
-    return date.fromisoformat(value[:10])
-
-
-def _period_last(value: str) -> date:
-    """The last day of a period value ('2026', '2026-03' or a day)."""
-    if len(value) == 4:
-        return date(int(value), 12, 31)
-    if len(value) == 7:
-        y, m = int(value[:4]), int(value[5:7])
-        return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
-    return date.fromisoformat(value[:10])
 
 
 def _span(e: Event) -> tuple[date, date]:
     """The days an event's date covers: a range «من 3 إلى 5 مارس», a month, a year or one day."""
-    return _as_date(e.date), _period_last(e.date_end or e.date)
+    return period_first(e.date), period_last(e.date_end or e.date)
 
 
 def _same_event(a: Event, b: Event, tolerance_days: int) -> bool:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from rasid import resources
 from rasid.config import EventsConfig
 from rasid.extract.events.classifier import EventClassifier
 from rasid.extract.events.learned import Coded, LearnedCoder
 from rasid.extract.events.lexicon import EventLexicon, Trigger, stem_candidates
+from rasid.extract.temporal import period_last
 from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.text.normalize import normalize
 from rasid.text.spans import Span, sentences, tokens
@@ -533,23 +533,14 @@ def _adjacent(text: str, a: TimeExpression, b: TimeExpression) -> bool:
     return len(gap) <= 3 and not gap.strip(" \u00a0/")
 
 
-def _period_end(value: str) -> date:
-    if len(value) == 4:
-        return date(int(value), 12, 31)
-    if len(value) == 7:
-        y, m = int(value[:4]), int(value[5:7])
-        return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
-    return date.fromisoformat(value[:10])
-
-
 def _mark_background(events: list[Event], doc: Document, gap_days: int) -> None:
     """Background = ends clearly (``gap_days``, a week by default) before the article's main event
     (its first dated event)."""
     dated = [e for e in events if e.date]
     if not dated:
         return
-    main = _period_end(dated[0].date_end or dated[0].date)
+    main = period_last(dated[0].date_end or dated[0].date)
     if doc.published_local and main > doc.published_local.date():
         main = doc.published_local.date()
     for e in dated:
-        e.background = (main - _period_end(e.date_end or e.date)).days > gap_days
+        e.background = (main - period_last(e.date_end or e.date)).days > gap_days
