@@ -28,7 +28,7 @@ import uvicorn
 
 from rasid.models import Document
 from rasid.run.pipeline import run
-from rasid.serve.api import create_app
+from rasid.serve.api import create_app, settle_heap
 from rasid.serve.search import SearchIndex, SearchQuery, search
 from rasid.store import Store
 
@@ -45,8 +45,9 @@ def _free_port() -> int:
 class Server:
     def __init__(self, store: Store) -> None:
         self.port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port,
-                                                    log_level="error"))
+        app = create_app(store)
+        settle_heap()  # as `rasid serve` does
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> httpx.Client:

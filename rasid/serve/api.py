@@ -15,6 +15,7 @@ app (headers, Host check, token).
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
@@ -561,9 +562,24 @@ def create_app(db: str | Path | Store, security: SecurityConfig | None = None,
     return app
 
 
+def settle_heap() -> None:
+    """Move everything alive after start-up (modules, the app, its registry and indexes) out of the garbage
+    collector's view (``gc.freeze``), for a long-running server.
+
+    Why: a full (generation 2) collection walks every tracked object; with ~100k start-up objects that was
+    ≈ 70 ms, set off by the allocations of about one story page in 20–40 on the 60k-article desk — most of
+    that page's p95 (issue #16). Those objects live as long as the process anyway; requests' own garbage is
+    still collected. Not called by ``create_app``: a test process making many apps would keep their garbage.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000,
           security: SecurityConfig | None = None, outlets: OutletsConfig | None = None) -> None:
     """Run the API and UI with uvicorn (blocking)."""
     import uvicorn
 
-    uvicorn.run(create_app(db, security, outlets), host=host, port=port, log_level="info", server_header=False)
+    app = create_app(db, security, outlets)
+    settle_heap()
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
