@@ -315,8 +315,9 @@ class StoryClusterer:
         if row.act and other.act and row.act != other.act:
             same_type = row.act.partition("-")[0] == other.act.partition("-")[0]
             pen += cfg.act_penalty * (cfg.type_share if same_type else 1.0)
-        elif row.continuing and other.continuing and row.act == other.act:
-            pen -= cfg.continuing_bonus
+        elif (row.continuing and other.continuing and row.act == other.act
+              and not (row.places and other.places and not (row.places & other.places))):
+            pen -= cfg.continuing_bonus  # one disaster's reports: never two quakes in two named places
         if row.modes and other.modes and not (row.modes & other.modes):
             pen += cfg.mode_penalty
         if row.places and other.places and not (row.places & other.places):
