@@ -140,7 +140,7 @@ def test_old_database_gains_indexes_and_counts(big_db: Path, tmp_path: Path) -> 
     db = tmp_path / "old.db"
     shutil.copy(big_db, db)
     con = sqlite3.connect(db)
-    for ix in ("ix_documents_outlet_story", "ix_documents_id_story_published", "ix_documents_published_id",
+    for ix in ("ix_documents_outlet_story", "ix_documents_id_story_published_offset", "ix_documents_published_id",
                "ix_documents_outlet_published_id", "ix_mentions_entity_doc", "ix_events_type_doc",
                "ix_entities_mention_count", "ix_stories_newest", "ix_stories_oldest", "ix_stories_by_size",
                "ix_stories_by_conflicts", "ix_stories_id_cover"):
@@ -153,7 +153,7 @@ def test_old_database_gains_indexes_and_counts(big_db: Path, tmp_path: Path) -> 
     store = Store(db)  # opening migrates: column added and filled, indexes created
     insp = inspect(store.engine)
     names = {ix["name"] for t in ("documents", "mentions", "events", "entities") for ix in insp.get_indexes(t)}
-    assert {"ix_mentions_entity_doc", "ix_documents_id_story_published", "ix_events_type_doc"} <= names
+    assert {"ix_mentions_entity_doc", "ix_documents_id_story_published_offset", "ix_events_type_doc"} <= names
     counts = store.mention_counts()
     assert {e.id: n for e, n in store.entity_page(1000)[1]} == {e.id: counts.get(e.id, 0) for e in store.entities()}
     assert {e.name for e, _ in store.entity_name_matches("موسك")} == {"موسكو"}  # norm_names filled
@@ -227,7 +227,7 @@ def test_paged_reads_and_migration_on_each_backend(db_url: str, demo_corpus: Pat
     assert (over.mention_total, over.mentions) == store.entity_mention_page(moscow, 5, 2)
     assert over.stories == store.entity_stories(moscow) and over.by_day == store.entity_mentions_by_day(moscow)
     with store.engine.begin() as conn:  # back to a database made before this change
-        for ix in ("ix_mentions_entity_doc", "ix_documents_id_story_published", "ix_entities_mention_count",
+        for ix in ("ix_mentions_entity_doc", "ix_documents_id_story_published_offset", "ix_entities_mention_count",
                    "ix_stories_newest", "ix_stories_oldest", "ix_stories_by_size", "ix_stories_by_conflicts",
                    "ix_stories_id_cover"):  # SQLite drops no index a column is in
             conn.execute(text(f"DROP INDEX {ix}"))
@@ -241,7 +241,7 @@ def test_paged_reads_and_migration_on_each_backend(db_url: str, demo_corpus: Pat
     assert [r["conflicts"] for r in by_conflicts] == [len(store.conflicts(r["id"])) for r in by_conflicts]
     assert by_conflicts[0]["conflicts"] > 0
     names = {ix["name"] for t in ("mentions", "stories", "documents") for ix in inspect(store.engine).get_indexes(t)}
-    assert {"ix_mentions_entity_doc", "ix_stories_newest", "ix_documents_id_story_published"} <= names
+    assert {"ix_mentions_entity_doc", "ix_stories_newest", "ix_documents_id_story_published_offset"} <= names
     store.close()
 
 

@@ -137,8 +137,16 @@ def test_story_dates_and_date_filters_use_the_local_day(tmp_path) -> None:
         assert found(date(2026, 1, 27), date(2026, 1, 27)) == {tue.id}
         ents = {m.entity_id for m in store.mentions([wed.id]) if m.entity_id} & {
             m.entity_id for m in store.mentions([tue.id]) if m.entity_id}
-        if ents:  # a place both pages name: one mention on each local day
-            days = dict(store.entity_mentions_by_day(sorted(ents)[0]))
+        assert ents  # «القاهرة» in both
+        for ent in sorted(ents):  # a place both pages name: one mention on each local day
+            days = dict(store.entity_mentions_by_day(ent))
             assert "2026-01-28" in days and "2026-01-27" in days
+            # the entity page's one-statement overview counts the same local days and dates
+            view = store.entity_overview(ent, 50)
+            assert dict(view.by_day) == days, (view.by_day, days)
+            firsts = {st["id"]: (st["first_date"], st["last_date"]) for st in view.stories}
+            assert firsts == {st["id"]: (st["first_date"], st["last_date"]) for st in store.entity_stories(ent)}
+            wed_story = next(st for st in view.stories if st["id"] == wed.story_id)
+            assert str(wed_story["last_date"])[:10] == "2026-01-28"
     finally:
         store.close()

@@ -948,7 +948,7 @@ class Store(MonitorStore):
 
         Same results as ``entity_mention_page`` + ``entity_stories`` + ``entity_mentions_by_day``. The
         mentions are counted per document (index ``ix_mentions_entity_doc``) and each document's story and
-        date read from the covering index ``ix_documents_id_story_published`` once (a materialised CTE);
+        date read from the covering index ``ix_documents_id_story_published_offset`` once (a materialised CTE);
         from those rows the database sums the mentions per day and per story, orders and cuts the page of
         stories, and finds the documents of the page of mentions by a running sum. Only those few rows come
         to Python (≈ 600 for a place in 11,600 articles, was every article: ≈ 3× the SQL's cost in Python
@@ -956,29 +956,39 @@ class Store(MonitorStore):
         """
         sqlite = self.dialect == "sqlite"
         mat = "MATERIALIZED " if not sqlite or sqlite3.sqlite_version_info >= (3, 35) else ""
-        # the stored text is fixed-width ISO on SQLite (orders as the datetimes do); ids in code-point order
-        day = "substr(published, 1, 10)" if sqlite else "to_char(published, 'YYYY-MM-DD')"
-        coll = "" if sqlite else ' COLLATE "C"'
+        # days and first/last dates are local (``published`` + its UTC offset: what readers saw, as in
+        # ``entity_mentions_by_day``); the order of the mention page stays the UTC instant's. On SQLite the
+        # stored text is fixed-width ISO (orders as the datetimes do); ids in code-point order.
+        if sqlite:
+            local = ("CASE WHEN coalesce(d.published_offset_minutes, 0) = 0 THEN d.published ELSE "
+                     "strftime('%Y-%m-%d %H:%M:%f', d.published, printf('%+d minutes', d.published_offset_minutes)) END")
+            day, coll, ts = "substr(local, 1, 10)", "", "TEXT"
+        else:
+            local = "d.published + coalesce(d.published_offset_minutes, 0) * interval '1 minute'"
+            day, coll, ts = "to_char(local, 'YYYY-MM-DD')", ' COLLATE "C"', "TIMESTAMP"
+        # every branch of the UNION gives each column one type (PostgreSQL types a bare NULL as text)
+        none_i, none_t = "CAST(NULL AS BIGINT)", f"CAST(NULL AS {ts})"
         stmt = text(f"""
             WITH per_doc AS {mat}(
-                SELECT p.doc_id, p.n, d.id AS stored, d.story_id, d.published
+                SELECT p.doc_id, p.n, d.id AS stored, d.story_id, d.published, {local} AS local
                 FROM (SELECT doc_id, count(*) AS n FROM mentions WHERE entity_id = :eid GROUP BY doc_id) AS p
                 LEFT JOIN documents AS d ON d.id = p.doc_id),
             per_story AS {mat}(
-                SELECT story_id, sum(n) AS n, count(*) AS docs, min(published) AS first, max(published) AS last
+                SELECT story_id, sum(n) AS n, count(*) AS docs, min(local) AS first, max(local) AS last
                 FROM per_doc WHERE stored IS NOT NULL GROUP BY story_id),
             running AS (
                 SELECT doc_id, n, sum(n) OVER (ORDER BY published IS NULL, published DESC, doc_id{coll}
                                                ROWS UNBOUNDED PRECEDING) AS upto
                 FROM per_doc)
-            SELECT 'total' AS kind, NULL AS k, sum(n) AS a, NULL AS b, NULL AS first, NULL AS last FROM per_doc
-            UNION ALL SELECT 'stories', NULL, count(*), NULL, NULL, NULL FROM per_story
-            UNION ALL SELECT 'day', {day}, sum(n), NULL, NULL, NULL FROM per_doc
+            SELECT 'total' AS kind, CAST(NULL AS TEXT) AS k, CAST(sum(n) AS BIGINT) AS a, {none_i} AS b,
+                   {none_t} AS first, {none_t} AS last FROM per_doc
+            UNION ALL SELECT 'stories', NULL, count(*), {none_i}, {none_t}, {none_t} FROM per_story
+            UNION ALL SELECT 'day', {day}, CAST(sum(n) AS BIGINT), {none_i}, {none_t}, {none_t} FROM per_doc
                 WHERE stored IS NOT NULL AND published IS NOT NULL GROUP BY {day}
-            UNION ALL SELECT 'page', doc_id, n, upto, NULL, NULL FROM running
+            UNION ALL SELECT 'page', doc_id, n, CAST(upto AS BIGINT), {none_t}, {none_t} FROM running
                 WHERE upto > :off AND upto - n < :off + :lim
             UNION ALL SELECT * FROM (
-                SELECT 'story', ps.story_id, ps.n, ps.docs, ps.first, ps.last FROM per_story AS ps
+                SELECT 'story', ps.story_id, CAST(ps.n AS BIGINT), ps.docs, ps.first, ps.last FROM per_story AS ps
                 LEFT JOIN stories AS s ON s.id = ps.story_id
                 ORDER BY coalesce(ps.first, s.first_date) IS NOT NULL, coalesce(ps.first, s.first_date),
                          coalesce(ps.story_id, ''){coll}
@@ -1189,7 +1199,7 @@ def _story_conditions(f: StoryFilter, sqlite: bool = False, conflict_count=Story
     if f.outlet is not None:
         conds.append(sid.in_(select(DocumentRow.story_id).where(DocumentRow.outlet == f.outlet)))
     # documents first, each once (a busy place has several mentions per article), then their stories:
-    # both steps read covering indexes (ix_mentions_entity_doc / ix_events_type_doc, ix_documents_id_story_published)
+    # both steps read covering indexes (ix_mentions_entity_doc / ix_events_type_doc, ix_documents_id_story_published_offset)
     for ent in (f.entity, f.place):
         if ent is not None:
             docs = select(MentionRow.doc_id).where(MentionRow.entity_id == ent)

@@ -41,7 +41,7 @@ class DocumentRow(Base):
     # "stories with an article of outlet X" and "stories/days of the documents mentioning entity E" be
     # answered from the index alone.
     __table_args__ = (Index("ix_documents_outlet_story", "outlet", "story_id"),
-                      Index("ix_documents_id_story_published", "id", "story_id", "published"),
+                      Index("ix_documents_id_story_published_offset", "id", "story_id", "published", "published_offset_minutes"),
                       Index("ix_documents_published_id", "published", "id"),
                       Index("ix_documents_outlet_published_id", "outlet", "published", "id"))
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
