@@ -376,9 +376,14 @@ class Analyzers:
         config = config or ExtractionConfig()
         a = cls()
         try:
-            from rasid.extract.ner import NerTagger
+            if config.ner.tagger == "accurate":
+                from rasid.extract.ner.neural import NeuralNerTagger
 
-            a.tagger = NerTagger.load(config=config.ner)
+                a.tagger = NeuralNerTagger.load(config=config.ner)
+            else:
+                from rasid.extract.ner import NerTagger
+
+                a.tagger = NerTagger.load(config=config.ner)
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"NER unavailable: {exc}")
         try:

@@ -138,9 +138,24 @@ def run_cmd(
         help="Outlet of every article read (otherwise found per article: field, URL host, site name, dateline; "
              "never the folder name)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    ner: Annotated[str | None, typer.Option(
+        "--ner", help="Name tagger: fast (CRF, default) or accurate (fine-tuned e5; needs rasid[accurate])")] = None,
 ) -> None:
     """Ingest, clean, deduplicate, extract and cluster articles into the store."""
     cfg = _load_config(config)
+    if ner is not None:
+        if ner not in ("fast", "accurate"):
+            raise typer.BadParameter(f"--ner must be fast or accurate, not {ner!r}")
+        ner_cfg = dataclasses.replace(cfg.extraction.ner, tagger=ner)
+        cfg = dataclasses.replace(cfg, extraction=dataclasses.replace(cfg.extraction, ner=ner_cfg))
+    if cfg.extract and cfg.extraction.ner.tagger == "accurate":
+        from rasid.extract.ner.neural import NeuralModelUnavailable, check_available
+
+        try:
+            check_available()
+        except NeuralModelUnavailable as exc:
+            console.print(f"[red]error[/] --ner accurate: {escape(str(exc))}")
+            raise typer.Exit(2) from None
     if outlet is not None:
         if not outlet.strip():
             raise typer.BadParameter("--outlet needs a name")
