@@ -376,14 +376,9 @@ class Analyzers:
         config = config or ExtractionConfig()
         a = cls()
         try:
-            if config.ner.tagger == "accurate":
-                from rasid.extract.ner.neural import NeuralNerTagger
+            from rasid.extract.ner import load_tagger
 
-                a.tagger = NeuralNerTagger.load(config=config.ner)
-            else:
-                from rasid.extract.ner import NerTagger
-
-                a.tagger = NerTagger.load(config=config.ner)
+            a.tagger = load_tagger(config.ner.tagger, config=config.ner)
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"NER unavailable: {exc}")
         try:

@@ -75,6 +75,7 @@ def _session(path: Path, threads: int) -> Any:  # noqa: ANN401 (onnxruntime.Infe
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-wait on a shared machine
     try:
         return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types for a damaged file
@@ -187,11 +188,15 @@ class NeuralNerTagger(NerTagger):
             return [], []
         return self.decode(toks, self.logits([toks])[0])
 
-    def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
-        """All sentences of a document in one batched pass, then label consistency across them."""
+    def predict_sentences(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
+        """``predict_tokens`` of many independent sentences in batched passes (no document pass)."""
         nonempty = [s for s in sents if s]
         logits = iter(self.logits(nonempty)) if nonempty else iter(())
-        out = [self.decode(s, next(logits)) if s else ([], []) for s in sents]
+        return [self.decode(s, next(logits)) if s else ([], []) for s in sents]
+
+    def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
+        """All sentences of a document in one batched pass, then label consistency across them."""
+        out = self.predict_sentences(sents)
         if self.config.consistency_conf < 1:
             propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
                       self.common, norms=[self.normalized(toks) for toks in sents])
