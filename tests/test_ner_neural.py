@@ -70,9 +70,13 @@ def test_proclitics_outside_and_sentence_batches(tagger: neural.NeuralNerTagger)
     got = {(m.text, m.type) for m in ms}
     assert ("إيمانويل ماكرون", "PER") in got
     assert ("بيروت", "LOC") in got and ("موسكو", "LOC") in got and ("بغداد", "LOC") in got
-    # sentence batching gives the same labels as one sentence at a time
+    # sentence batching gives the same labels as one sentence at a time (confidences move a little: the int8
+    # activation scale is computed over the whole batch)
     sents = [["زار", "بوتين", "دمشق"], [], ["التقى", "أردوغان", "في", "أنقرة"]]
-    assert tagger.predict_sentences(sents) == [tagger.predict_tokens(s) for s in sents]
+    batched = tagger.predict_sentences(sents)
+    single = [tagger.predict_tokens(s) for s in sents]
+    assert [lab for lab, _ in batched] == [lab for lab, _ in single]
+    assert batched[0][0] == ["O", "B-PER", "B-LOC"]
 
 
 @needs_model
