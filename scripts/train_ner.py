@@ -172,7 +172,10 @@ def main() -> int:
         silver = [(r["tokens"], r["tags"]) for r in map(json.loads, args.silver.open(encoding="utf-8"))
                   if len(r["tokens"]) == len(r["tags"])]
         print(f"+ {len(silver)} silver sentences from {args.silver}")
-        sents = sents + silver
+    else:
+        silver = []
+    gold = sents
+    sents = gold + silver
     trainer = pycrfsuite.Trainer(verbose=False)
     n_tok = 0
     for toks, tags in sents:
@@ -184,9 +187,10 @@ def main() -> int:
         "feature.possible_transitions": True,
     })
     trainer.train(str(args.out))
-    lex = entity_lexicon(sents)
+    # word lists from gold only: silver labels keep clitics on names ("وطرطوس"), which would stop the trimming
+    lex = entity_lexicon(gold)
     write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), lex)
-    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_common.txt.gz")), common_words(sents))
+    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_common.txt.gz")), common_words(gold))
     print(f"model {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), lexicon {len(lex)}; {time.time() - t0:.0f}s total")
     return 0
 
