@@ -22,7 +22,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shuti
 DRIVER = shutil.which("chromedriver")
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:  # pragma: no cover - depends on the machine
@@ -213,7 +213,9 @@ def test_token_form_then_the_app(browser: webdriver.Chrome, store: Store) -> Non
         field = browser.find_element(By.NAME, "token")
         field.send_keys("wrong-token-123")
         field.submit()
-        WebDriverWait(browser, 10).until(lambda d: "غير صحيح" in d.find_element(By.TAG_NAME, "body").text)
+        # the form posts and the page may be replaced while we read it: a stale body is read again
+        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: "غير صحيح" in d.find_element(By.TAG_NAME, "body").text)
         field = browser.find_element(By.NAME, "token")
         field.send_keys(TOKEN)
         field.submit()
