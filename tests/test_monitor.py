@@ -31,6 +31,7 @@ from rasid.serve.api import create_app
 from rasid.serve.cli import app as cli_app
 from rasid.serve.export import SCHEMA_VERSION
 from rasid.serve.monitor import build_alerts, deliver_hook, run_command
+from rasid.serve.search import SearchQuery, search
 from rasid.serve.security import SecurityConfig
 from rasid.store import MonitorError, Store
 
@@ -113,15 +114,30 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory, demo_corpus: Path) -> dic
     store.add_watch_item("query", "بوتين")
     store.add_watch_item("place", MOSCOW, "موسكو")
     store.add_watch_item("query", "زلزال ملاطية")
+    store.save_search("بوتين في العربية", "بوتين", {"outlet": ["alarabiya"]})
+    store.save_search("موسكو بعد سنوات", "", {"place": MOSCOW, "date_from": "2030-01-01"})
     first = build_alerts(store)
     mark = store.mark_seen(first["until"])
     empty = build_alerts(store)
     rep2 = run([demo_corpus], store)
     second = build_alerts(store)
     runs = store.runs()
+    # what /api/search (the full-text index, another code path) finds for the first saved search
+    oracle = {h.story_id for h in search(store, SearchQuery(q="بوتين", outlets=["alarabiya"], limit=500)).hits}
     store.close()
     return {"db": db, "rep1": rep1, "rep2": rep2, "first": first, "mark": mark, "empty": empty,
-            "second": second, "runs": runs}
+            "second": second, "runs": runs, "oracle": oracle}
+
+
+def test_saved_searches_alert_with_their_words_and_filters(two_runs: dict) -> None:
+    second = two_runs["second"]
+    groups = {g["watch"]["label"]: g for g in second["groups"] if g["watch"]["kind"] == "search"}
+    changed = {s["id"] for s in second["stories"]}
+    want = two_runs["oracle"] & changed
+    assert want  # the second run brought Al Arabiya's Putin articles
+    assert set(groups["بوتين في العربية"]["stories"]) == want
+    assert "موسكو بعد سنوات" not in groups  # nothing published in 2030
+    assert {w["label"] for w in second["watchlist"] if w["kind"] == "search"} == {"بوتين في العربية", "موسكو بعد سنوات"}
 
 
 def test_first_visit_shows_everything_then_nothing_once_seen(two_runs: dict) -> None:

@@ -33,7 +33,7 @@ MAX_ITEMS = 500  # per list in one alerts answer; ``counts`` always has the full
 MAX_MATCH_STORIES = 5000  # stories whose articles are matched against the watchlist in one answer
 HOOK_TIMEOUT = 10.0
 EXEC_TIMEOUT = 60.0
-KIND_AR = {"entity": "كيان", "place": "مكان", "query": "بحث"}
+KIND_AR = {"entity": "كيان", "place": "مكان", "query": "بحث", "search": "بحث محفوظ"}
 
 
 def build_alerts(store: Store, since: int | None = None, until: int | None = None,
@@ -48,7 +48,10 @@ def build_alerts(store: Store, since: int | None = None, until: int | None = Non
     conflicts = store.new_conflicts(since, until)
     # a storyline of one story is that story: it is reported as the story, not twice
     lines = [(line, st) for line, st in store.changed_storylines(since, until) if len(line.story_ids) > 1]
-    items = store.watch_items()
+    # saved searches alert like watch items (kind "search"); negative ids keep them apart from watch ids
+    items = store.watch_items() + [
+        {"id": -ss["id"], "kind": "search", "value": ss["query"], "label": ss["name"], "filters": ss["filters"],
+         "saved_search": ss["id"]} for ss in store.saved_searches()]
 
     involved = list(dict.fromkeys([s["id"] for s in stories] + [c.story_id for c, _ in conflicts]
                                   + [sid for line, _ in lines for sid in line.story_ids]))
@@ -118,14 +121,53 @@ def match_watchlist(store: Store, story_ids: list[str], items: list[dict],
             problems[it["id"]] = "لا كلمات يُبحث عنها في هذا الاستعلام"
             continue
         queries.append((it["id"], pq))
-    if queries:
+    searches = []
+    for it in items:
+        if it["kind"] != "search":
+            continue
+        try:
+            pq = parse_query(it["value"], names) if it["value"].strip() else None
+        except QueryError as exc:
+            problems[it["id"]] = str(exc)
+            continue
+        searches.append((it["id"], pq, it.get("filters") or {}))
+    if queries or searches:
         members = store.story_doc_ids(story_ids)
-        texts = store.norm_texts([d for ds in members.values() for d in ds])
+        all_docs = [d for ds in members.values() for d in ds]
+        texts = store.norm_texts(all_docs)
+        briefs = {d.id: d for d in store.document_briefs(all_docs)} if searches else {}
+        mentioned: dict[str, set[str]] = {}
+        if any(f.get("entity") or f.get("place") for _, _, f in searches):
+            for m in store.mentions(all_docs):
+                if m.entity_id:
+                    mentioned.setdefault(m.doc_id, set()).add(m.entity_id)
         for sid, doc_ids in members.items():
             for item_id, pq in queries:
                 if any(satisfies(texts.get(d, ""), pq) for d in doc_ids):
                     out.setdefault(sid, set()).add(item_id)
+            for item_id, pq, flt in searches:
+                if any(_search_matches(briefs.get(d), texts.get(d, ""), mentioned.get(d, set()), pq, flt)
+                       for d in doc_ids):
+                    out.setdefault(sid, set()).add(item_id)
     return out, problems
+
+
+def _search_matches(doc, norm_text: str, entities: set[str], pq, flt: dict) -> bool:  # noqa: ANN001
+    """Whether one article is a hit of a saved search: its words (if any) and each filter the search set —
+    outlets, local publication day within the dates, the entity and place mentioned — as ``/api/search``."""
+    if doc is None or (pq is not None and not satisfies(norm_text, pq)):
+        return False
+    outlets = flt.get("outlet") or []
+    if outlets and doc.outlet not in outlets:
+        return False
+    if flt.get("date_from") or flt.get("date_to"):
+        local = doc.published_local
+        if local is None:
+            return False
+        day = local.date().isoformat()
+        if (flt.get("date_from") and day < flt["date_from"]) or (flt.get("date_to") and day > flt["date_to"]):
+            return False
+    return all(flt.get(k) is None or flt[k] in entities for k in ("entity", "place"))
 
 
 # ---- delivery ------------------------------------------------------------------------------------

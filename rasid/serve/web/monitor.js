@@ -4,7 +4,7 @@
 // No inline scripts or handlers: every listener is attached here with addEventListener.
 import { el, clear, api, fmtDate, outletName, countPhrase, slotName, valueName, dateRange } from "./util.js";
 
-const KIND_AR = { entity: "كيان", place: "مكان", query: "بحث" };
+const KIND_AR = { entity: "كيان", place: "مكان", query: "بحث", search: "بحث محفوظ" };
 
 // POST/DELETE with a JSON body; the error's Arabic detail becomes the thrown message.
 export async function apiSend(method, path, body = {}) {
