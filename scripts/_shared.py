@@ -6,7 +6,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
+
+
+def find_data() -> Path:
+    """``../shared/data`` beside the checkout, or two levels up for a git worktree under ``wt/``
+    (the first that exists; the first otherwise, so messages name the usual place)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
+
+
+DEFAULT_DATA = find_data()
 
 
 def require_data(path: Path | None, *parts: str) -> Path:

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import require_data  # noqa: E402
+from _shared import DEFAULT_DATA, require_data  # noqa: E402
 from bench_api import Server, measure  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
@@ -51,13 +51,6 @@ from rasid.store.schema import (  # noqa: E402
 
 DEFAULT_CACHE = Path("/tmp/rasid-desk-bench")
 TABLES = ("documents", "stories", "storylines", "entities", "mentions", "events", "claims", "conflicts")
-
-
-def _default_data() -> Path | None:
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
-    return None
 
 
 def select_articles(folder: Path, first: date, last: date, out: Path) -> int:
@@ -318,7 +311,7 @@ def main() -> None:
     base = args.cache / f"base-{first}-{last}.db"
     scaled = args.cache / f"desk-{first}-{last}-{args.target}.db"
     if not base.exists():
-        build_base(args.data or _default_data() or Path("../shared/data"), first, last, base)
+        build_base(args.data or DEFAULT_DATA, first, last, base)
     if args.rebuild and scaled.exists():
         for p in args.cache.glob(scaled.name + "*"):
             p.unlink()

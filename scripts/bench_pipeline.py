@@ -52,14 +52,6 @@ def write_input(folder: Path, n: int, out: Path) -> int:
     return written
 
 
-def _default_data() -> Path | None:
-    """../shared/data next to the checkout, or two levels up for a worktree under wt/."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
-    return None
-
-
 def bare_pass(path: Path) -> int:
     """Read each article and normalise, sentence-split and word-split its title and text: the floor
     any per-article analysis pays. Returns the number of words seen (so the work cannot be skipped)."""
@@ -124,7 +116,7 @@ def main() -> None:
     ap.add_argument("--profile", choices=STAGES, default=None, help="cProfile this stage, print top functions")
     ap.add_argument("--top", type=int, default=25, help="functions listed per profile ordering")
     args = ap.parse_args()
-    folder = require_data(args.data or _default_data(), "ant_multisource", "jsonl")
+    folder = require_data(args.data, "ant_multisource", "jsonl")
     import rasid.run.pipeline  # noqa: F401  - code imports are not per-article work (the bare pass has its own)
     import rasid.store  # noqa: F401
     rows: dict[str, tuple[float, str]] = {}

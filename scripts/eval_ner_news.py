@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from _shared import DEFAULT_DATA  # noqa: E402
 from dev.corpora import frozen_split  # noqa: E402
 from eval_ner import evaluate  # noqa: E402
 
@@ -35,13 +36,6 @@ NEWS_FILE = ROOT / "eval" / "ner" / "news_test.jsonl"
 TYPES = ("PER", "ORG", "LOC")
 FAMILIES = ("foreign_surname", "proclitic_org", "sports", "gov_body", "nationality_title", "prep_place",
             "long_name", "random")
-
-
-def default_data() -> Path:
-    for cand in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data", Path("/work/shared/data")):
-        if cand.exists():
-            return cand
-    return ROOT.parent / "shared" / "data"
 
 
 def load_news(path: Path = NEWS_FILE) -> list[dict]:
@@ -117,7 +111,7 @@ def main() -> int:
                     help="frozen split part to score too; 'test' = the frozen test part, report once")
     ap.add_argument("--json", type=Path, default=None, help="write numbers and per-sentence errors here")
     args = ap.parse_args()
-    data = args.data or default_data()
+    data = args.data or DEFAULT_DATA
     if not (data / "saudinewsnet").exists() or not (data / "ant_multisource").exists():
         print(f"data folder {data} not found; skipping evaluation")
         return 0

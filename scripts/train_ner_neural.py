@@ -34,34 +34,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import numpy as np  # noqa: E402
+from _shared import DEFAULT_DATA  # noqa: E402
 from dev.corpora import Sentence, frozen_split, spans  # noqa: E402
 
 from rasid.extract.ner.e5weights import E5Weights  # noqa: E402
 
+# the tagger's own sentence split and length: the model is trained on the sequences it is run on
+from rasid.extract.ner.neural import MAX_PIECES, chunk_words  # noqa: E402
+
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
-MAX_PIECES = 128  # subwords per sequence, <s> and </s> included
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
-
-
-def default_data() -> Path:
-    for cand in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data", Path("/work/shared/data")):
-        if cand.exists():
-            return cand
-    return DEFAULT_DATA
-
-
-def chunk_words(pieces: list[tuple[int, ...]], limit: int = MAX_PIECES - 2) -> list[tuple[int, int]]:
-    """Split a sentence into word ranges whose subwords fit ``limit`` (a word longer than that is cut)."""
-    out, start, used = [], 0, 0
-    for i, p in enumerate(pieces):
-        n = min(len(p), limit)
-        if used + n > limit and i > start:
-            out.append((start, i))
-            start, used = i, 0
-        used += n
-    if start < len(pieces):
-        out.append((start, len(pieces)))
-    return out
 
 
 def encode_sentences(sents: list[Sentence], weights: E5Weights) -> list[tuple[list[int], list[int], list[int]]]:
@@ -263,7 +244,7 @@ def main() -> int:
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--export-only", action="store_true")
     args = ap.parse_args()
-    data_dir = args.data or default_data()
+    data_dir = args.data or DEFAULT_DATA
     if not (data_dir / "anercorp").exists():
         print(f"data folder {data_dir} not found; skipping training")
         return 0

@@ -82,8 +82,9 @@ def _session(path: Path, threads: int) -> Any:  # noqa: ANN401 (onnxruntime.Infe
         raise NeuralModelUnavailable(f"accurate NER model {path} cannot be loaded: {exc}") from exc
 
 
-def _chunks(pieces: list[tuple[int, ...]], limit: int = MAX_PIECES - 2) -> list[tuple[int, int]]:
-    """Word ranges whose subwords fit ``limit`` (same rule as training: scripts/train_ner_neural.chunk_words)."""
+def chunk_words(pieces: list[tuple[int, ...]], limit: int = MAX_PIECES - 2) -> list[tuple[int, int]]:
+    """Word ranges whose subwords fit ``limit`` (a word longer than that is cut); the training script splits
+    sentences with this same function, so the model sees at run time the sequences it was trained on."""
     out, start, used = [], 0, 0
     for i, p in enumerate(pieces):
         n = min(len(p), limit)
@@ -133,7 +134,7 @@ class NeuralNerTagger(NerTagger):
         seqs: list[tuple[int, list[int], list[int]]] = []  # (sentence, piece ids, first-piece positions)
         for si, words in enumerate(sents):
             pieces = [tok.encode_word(w) or (tok.unk,) for w in words]
-            for a, b in _chunks(pieces):
+            for a, b in chunk_words(pieces):
                 ids, first = [tok.bos], []
                 for k in range(a, b):
                     first.append(len(ids))
