@@ -80,9 +80,9 @@ def load_docs(root: Path) -> dict[str, dict]:
     return docs
 
 
-def split_of(doc_id: str) -> str:
-    """dev (~60 %) / test (~40 %) by a seeded hash of the document id."""
-    h = int(hashlib.sha1(f"{SEED}:{doc_id}".encode()).hexdigest(), 16) % 100
+def split_of(doc_id: str, seed: int = SEED) -> str:
+    """dev (~60 %) / test (~40 %) by a seeded hash of the document id (each labelled set has its own seed)."""
+    h = int(hashlib.sha1(f"{seed}:{doc_id}".encode()).hexdigest(), 16) % 100
     return "dev" if h < 60 else "test"
 
 

@@ -21,7 +21,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import re
@@ -35,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_dates_real import GOLD as DATES_GOLD  # noqa: E402
-from eval_dates_real import SNN_FROM, data_root, expand_label, load_docs  # noqa: E402
+from eval_dates_real import SNN_FROM, data_root, expand_label, load_docs, split_of  # noqa: E402
 
 from rasid.text.normalize import normalize  # noqa: E402
 
@@ -44,12 +43,6 @@ SEED = 20261215
 PER_CORPUS = 135
 # A background cue right before an expression: it then dates another clause than the one it sits near.
 _BG_CUE_RE = re.compile(r"(?:منذ|الذي|التي|الذين|اللذين|عقب|اثر|بعد ان|قبل ان|سبق|وقع|جري|شهد)\s+(?:\S+\s+){0,3}$")
-
-
-def split_of(doc_id: str) -> str:
-    """dev (~60 %) / test (~40 %) by a seeded hash of the document id."""
-    h = int(hashlib.sha1(f"{SEED}:{doc_id}".encode()).hexdigest(), 16) % 100
-    return "dev" if h < 60 else "test"
 
 
 def make_doc(did: str, d: dict):
@@ -128,7 +121,7 @@ def cmd_sample(args: argparse.Namespace) -> None:
                 ev = rng.choice(evs)
                 trig = _trigger_offsets(doc.text, s, ev)
                 picked.append({"doc": did, "corpus": corpus, "outlet": d["outlet"], "anchor": d["anchor"],
-                               "split": split_of(did), "sent_start": s.start, "sent_end": s.end,
+                               "split": split_of(did, SEED), "sent_start": s.start, "sent_end": s.end,
                                "trig_start": trig[0], "trig_end": trig[1], "type": ev.type})
                 n += 1
             if not progressed:
