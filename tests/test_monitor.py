@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+from webtools import LiveServer
 
 from rasid.models import Conflict, Document, Story
 from rasid.run.pipeline import run
@@ -398,7 +399,7 @@ def test_follow_then_alerts_page_then_mark_seen_in_a_browser(two_runs: dict, tmp
     gen = ui.browser.__wrapped__()  # the same headless Chromium the UI tests use
     driver = next(gen)
     try:
-        with _load("test_web_e2e.py", "rasid_web_e2e_monitor").LiveServer(store) as srv:
+        with LiveServer(store) as srv:
             ui.screen(driver, 390, 844)
             ui.open_page(driver, f"{srv.url}/#/entity/{ALEPPO}")
             driver.find_element(By.CSS_SELECTOR, "button.follow").click()

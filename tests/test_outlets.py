@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+from webtools import LiveServer
 
 from rasid import resources
 from rasid.config import OutletsConfig, RunConfig
@@ -224,7 +225,7 @@ shots = ui.shots
 def live(desk_store: Store):  # noqa: ANN201
     if ui.NO_BROWSER:
         pytest.skip("needs selenium, chromium and chromedriver")
-    with ui._e2e().LiveServer(desk_store) as srv:
+    with LiveServer(desk_store) as srv:
         yield srv
 
 

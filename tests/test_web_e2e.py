@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-import httpx
 import pytest
+from webtools import NO_BROWSER, NO_BROWSER_REASON, LiveServer, chrome
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-DRIVER = shutil.which("chromedriver")
 try:
     from selenium import webdriver
     from selenium.webdriver.common.by import By
@@ -32,54 +26,15 @@ try:
 except ImportError:  # pragma: no cover - depends on the machine
     webdriver = None
 
-if webdriver is None or not CHROMIUM or not DRIVER:
-    pytest.skip("headless browser tests need selenium, chromium and chromedriver "
-                "(run scripts/install_browser.sh)", allow_module_level=True)
+if NO_BROWSER:
+    pytest.skip(NO_BROWSER_REASON, allow_module_level=True)
 
-import uvicorn  # noqa: E402
-
-from rasid.serve.api import create_app  # noqa: E402
 from rasid.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("rasid_api_fixture", Path(__file__).with_name("test_api.py"))
 api_fixture = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(api_fixture)  # type: ignore[union-attr]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """uvicorn in a daemon thread, started and stopped within a bounded time."""
-
-    def __init__(self, store: Store) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start within 15 s")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-    def api(self, path: str, **params: object) -> dict:
-        r = httpx.get(self.url + path, params=params, timeout=10)
-        r.raise_for_status()
-        return r.json()
 
 
 @pytest.fixture(scope="module")
@@ -91,20 +46,8 @@ def shots() -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="rasid-chrome-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=ar", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(options=opts, service=webdriver.ChromeService(executable_path=DRIVER))
-    driver.set_page_load_timeout(30)
-    try:
+    with chrome("rasid-chrome-") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -6,20 +6,15 @@ Skips cleanly without selenium/chromium/chromedriver (scripts/install_browser.sh
 from __future__ import annotations
 
 import importlib.util
-import shutil
-import socket
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from webtools import NO_BROWSER, NO_BROWSER_REASON, LiveServer, chrome
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-DRIVER = shutil.which("chromedriver")
 try:
     from selenium import webdriver
     from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
@@ -28,14 +23,10 @@ try:
 except ImportError:  # pragma: no cover - depends on the machine
     webdriver = None
 
-if webdriver is None or not CHROMIUM or not DRIVER:
-    pytest.skip("headless browser tests need selenium, chromium and chromedriver "
-                "(run scripts/install_browser.sh)", allow_module_level=True)
-
-import uvicorn  # noqa: E402
+if NO_BROWSER:
+    pytest.skip(NO_BROWSER_REASON, allow_module_level=True)
 
 from rasid.models import Document  # noqa: E402
-from rasid.serve.api import create_app  # noqa: E402
 from rasid.serve.security import SecurityConfig  # noqa: E402
 from rasid.store import Store  # noqa: E402
 
@@ -48,34 +39,6 @@ DATA_URL = "\tdata:text/html,<script>alert(1)</script>"
 GOOD_URL = "https://sana.sy/?p=2287730"
 TOKEN = "web-token-7f3a9c1e"
 TEXT = "قال المتحدث باسم الكرملين إن الرئيس فلاديمير بوتين سيستقبل نظيره السوري في موسكو الأسبوع المقبل."
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    def __init__(self, store: Store, security: SecurityConfig | None = None) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(store, security), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start within 15 s")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -96,23 +59,9 @@ def live(store: Store) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="rasid-chrome-sec-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=ar", f"--user-data-dir={profile}",
-                # DNS rebinding, simulated: a foreign name that resolves to this machine
-                "--host-resolver-rules=MAP evil.test 127.0.0.1"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=opts, service=webdriver.ChromeService(executable_path=DRIVER))
-    driver.set_page_load_timeout(30)
-    try:
+    # DNS rebinding, simulated: a foreign name that resolves to this machine
+    with chrome("rasid-chrome-sec-", "--host-resolver-rules=MAP evil.test 127.0.0.1", browser_log=True) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def open_page(driver: webdriver.Chrome, url: str) -> None:

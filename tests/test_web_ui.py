@@ -15,7 +15,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from webtools import NO_BROWSER, LiveServer, chrome
 
 from rasid import resources
 from rasid.models import Claim, Conflict, Document, Entity, Event, Mention, Story
@@ -302,15 +302,11 @@ def test_entity_stories_over_time(client: TestClient) -> None:
 
 
 # ---- the browser ---------------------------------------------------------------------------------
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-DRIVER = shutil.which("chromedriver")
 try:
-    from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
-except ImportError:  # pragma: no cover - depends on the machine
-    webdriver = None
-NO_BROWSER = webdriver is None or not CHROMIUM or not DRIVER
+except ImportError:  # pragma: no cover - depends on the machine (NO_BROWSER then)
+    pass
 browser_only = pytest.mark.skipif(NO_BROWSER, reason="needs selenium, chromium and chromedriver")
 
 PHONE, DESKTOP = (390, 844), (1366, 768)
@@ -327,37 +323,16 @@ def shots() -> Path:
 def live(desk_store: Store) -> Iterator[object]:
     if NO_BROWSER:
         pytest.skip("needs selenium, chromium and chromedriver")
-    e2e = _e2e()
-    with e2e.LiveServer(desk_store) as srv:
+    with LiveServer(desk_store) as srv:
         yield srv
-
-
-def _e2e():  # noqa: ANN202 - the e2e module (its LiveServer and helpers), loaded only when a browser exists
-    spec = importlib.util.spec_from_file_location("rasid_web_e2e_ui", Path(__file__).with_name("test_web_e2e.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if NO_BROWSER:
         pytest.skip("needs selenium, chromium and chromedriver")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="rasid-chrome-ui-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=ar", "--hide-scrollbars",
-                f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(options=opts, service=webdriver.ChromeService(executable_path=DRIVER))
-    driver.set_page_load_timeout(30)
-    try:
+    with chrome("rasid-chrome-ui-", "--hide-scrollbars") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def screen(driver: object, width: int, height: int) -> None:
