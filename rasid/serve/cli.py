@@ -273,7 +273,7 @@ def stories_cmd(db: DbOpt = "rasid.db", limit: Annotated[int, typer.Option()] = 
     """List stories, newest first: size, outlets, date range, title."""
     store = Store(db, must_exist=True)
     table = Table("id", "size", "outlets", "from", "to", "title", title="stories")
-    for row in store.story_rows()[:limit]:
+    for row in store.story_page(limit, 0)[1]:  # paged by the database: a large archive is not read whole
         table.add_row(row["id"], str(row["size"]), ", ".join(row["outlets"]), (row["first_date"] or "")[:10],
                       (row["last_date"] or "")[:10], row["title"] or "")
     Console().print(table)
@@ -316,7 +316,7 @@ def storylines_cmd(db: DbOpt = "rasid.db", limit: Annotated[int, typer.Option()]
     """List storylines (affairs), newest first: how many stories and articles, date range, title."""
     store = Store(db, must_exist=True)
     table = Table("id", "stories", "size", "from", "to", "title", title="storylines")
-    for line in store.storylines()[:limit]:
+    for line in store.storyline_page(limit)[1]:
         table.add_row(line.id, str(len(line.story_ids)), str(line.size), _day(line.first_date),
                       _day(line.last_date), line.title or "")
     Console().print(table)
