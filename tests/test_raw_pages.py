@@ -195,3 +195,16 @@ def test_publication_day_counted_from_today_yesterday_and_tomorrow(sentence: str
 
     found = infer_from_text([sentence])
     assert (found[0].date().isoformat() if found else None) == published
+
+
+def test_a_menu_bar_above_the_headline_is_not_the_headline(tmp_path: Path) -> None:
+    """A one-line menu («الرئيسية | أخبار | رياضة») right above the headline and its dateline: the headline is
+    the title and the menu is cleaned away with the furniture, as a reader skips it."""
+    body = "وصل وزير الخارجية اليوم الخميس إلى عمّان في زيارة رسمية يبحث خلالها العلاقات الثنائية مع نظيره."
+    page = f"الرئيسية | أخبار | رياضة\n\nوزير الخارجية يصل إلى عمّان في زيارة رسمية\n\nعمّان - 12 آذار 2026\n\n{body}\n"
+    art = _read(tmp_path, page)
+    assert art.title == "وزير الخارجية يصل إلى عمّان في زيارة رسمية"
+    assert art.published.date().isoformat() == "2026-03-12"
+    cleaned = clean_page(page, title=None)
+    assert "الرئيسية" not in cleaned.text and body in cleaned.text
+    assert read_page(["عاجل | وزير الخارجية يصل إلى عمّان", body]).title == "عاجل | وزير الخارجية يصل إلى عمّان"

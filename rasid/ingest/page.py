@@ -65,7 +65,9 @@ _BYLINE_RE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|كتبه|اعداد|ا
 _READ_TIME_RE = re.compile(r"(?:دقيقه|دقائق|دقيقتان|دقيقتين)\s+(?:لل)?قراءه|(?:min|minute)s?\s+read|وقت\s+القراءه", re.I)
 _SENT_END_RE = re.compile(r"[.!…]['\"»”’)\]]*\s*$")
 _NO_HEADLINE_END_RE = re.compile(r"[.!:،,؛;…]\s*$")
-_CRUMB_RE = re.compile(r"\s(?:/|›|»|>|\\|»)\s|^\s*(?:الرئيسيه|home)\s*[/›»>]", re.I)
+# a breadcrumb (Home › World › …) or a menu bar (الرئيسية | أخبار | رياضة: two or more " | "); one " | " is
+# still a headline («عاجل | …», «headline | site»). Matched on the line as written (ة, not its normal form ه).
+_CRUMB_RE = re.compile(r"\s(?:/|›|»|>|\\|»)\s|^\s*(?:الرئيسي[هة]|home)\s*[/›»>|]|\s\|\s.*\s\|\s", re.I)
 _TICKER_RE = re.compile(r"^\s*(?:عاجل|اخر\s+الاخبار|الاخبار\s+العاجله|اخبار\s+عاجله|شريط\s+الاخبار|الاكثر\s+قراءه(?:\s+\S+)?|"
                         r"الاخبار\s+الاكثر\s+قراءه|الاكثر\s+مشاهده|الان|مباشر|breaking(?:\s+news)?|latest(?:\s+news)?)"
                         r"\s*[:|]?\s*$", re.I)
