@@ -6,7 +6,8 @@ labels and reports precision by type and split. The judging rule is eval/ner/ENT
 
 Keys are run-independent: article id (ANT docno) + character offsets of the record's *anchor* mention
 (its first mention in document order) in the article's ANT ``text`` field + type. The committed labels
-(eval/ner/entity_audit.jsonl) hold keys, labels and error-family codes only; the labelling file with
+(eval/ner/entity_audit.jsonl) hold keys, labels and error-family codes only (a key judged again after a
+fix changed its record has a second row with the new entity id / name hash); the labelling file with
 mention contexts is written under /tmp (news text is never committed).
 
 Samples (each seeded, over the records of the run):
@@ -211,20 +212,30 @@ def cmd_sample(args: argparse.Namespace) -> None:
 def cmd_score(args: argparse.Namespace) -> None:
     src = args.db.with_suffix(".input.jsonl")
     recs, idx = records(args.db, src)
-    labels = [json.loads(x) for x in args.labels.read_text(encoding="utf-8").splitlines() if x.strip()]
+    rows = [json.loads(x) for x in args.labels.read_text(encoding="utf-8").splitlines() if x.strip()]
+    # A key may carry several judgements: the first run's and, after a fix changed the record's name or
+    # entity, a re-judgement of the new record (same key, other entity/name_hash).
+    versions: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        versions[(row["sample"], row["doc"], row["start"], row["end"], row["type"])].append(row)
     stats: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
     relabel = []
     names = place_names()
-    for lab in labels:
+    for judged in versions.values():
+        lab = judged[0]
         hit = idx["keys"].get((lab["doc"], lab["start"], lab["end"]))
+        if hit is None:  # a fix trimmed the anchor («مدينة طولكرم» → «طولكرم»): the mention inside the old span
+            inside = sorted(k for k in idx["keys"] if k[0] == lab["doc"] and lab["start"] <= k[1] and k[2] <= lab["end"])
+            hit = idx["keys"][inside[0]] if inside else None
         field = "pin" if lab["sample"] == "pins" else "label"
+        same = [r for r in judged if hit and (r["entity"], r["name_hash"]) == (hit[1]["entity"], hit[1]["name_hash"])]
         if hit is None or hit[0] != lab["type"]:
             state = "gone"  # the anchor mention is no longer a mention of this type: the record left the list
-        elif hit[1]["entity"] != lab["entity"] or hit[1]["name_hash"] != lab["name_hash"]:
+        elif not same:
             state = "changed"
             relabel.append((lab, hit[1]))
         else:
-            state = "ok" if lab[field] else "wrong"
+            state = "ok" if same[0][field] else "wrong"
         for split in (lab["split"], "all"):
             for typ in (lab["type"], "all"):
                 stats[(lab["sample"], split, typ)][state] += 1
