@@ -33,15 +33,51 @@ LABELS = Path(__file__).resolve().parents[1] / "eval" / "stories" / "headline_ev
 NONE = "NONE"
 
 
-def sample(data: Path, month: str, n: int, seed: int) -> None:
+def sample(data: Path, month: str, n: int, seed: int, spread: bool = False) -> None:
     """Print ``index<TAB>doc id<TAB>headline`` for ``n`` titled ANT articles of ``month`` (YYYY-MM), drawn
     with ``random.Random(seed)`` from the month's titled articles in id order: the draw behind a label set."""
     import random
 
     docs = sorted((d for d in iter_ant(data) if d.title and d.title.strip() and d.published
                    and d.published.strftime("%Y-%m") == month), key=lambda d: d.id)
-    for i, d in enumerate(random.Random(seed).sample(docs, min(n, len(docs)))):
+    picks = stratified(docs, n, seed) if spread else random.Random(seed).sample(docs, min(n, len(docs)))
+    for i, d in enumerate(picks):
         print(f"{i}\t{d.id}\t{d.title.strip()}")
+
+
+def stratified(docs: list, n: int, seed: int) -> list:
+    """``n`` articles spread over (outlet, section) strata: each stratum gets a share proportional to the
+    square root of its size (largest remainders; small strata are not drowned by the big outlets' sport and
+    Middle-East desks), drawn with ``random.Random(seed)`` in id order; a headline already drawn (the same
+    article filed twice) is skipped. The draw behind the training set (April and August 2018)."""
+    import math
+    import random
+
+    strata: dict[tuple[str, str], list] = {}
+    for d in docs:
+        strata.setdefault((d.outlet or "", d.id.split("-")[1]), []).append(d)
+    keys = sorted(strata)
+    weight = {k: math.sqrt(len(strata[k])) for k in keys}
+    total = sum(weight.values())
+    quota = {k: min(len(strata[k]), int(n * weight[k] / total)) for k in keys}
+    rest = sorted(keys, key=lambda k: (-(n * weight[k] / total - int(n * weight[k] / total)), k))
+    for k in rest:
+        if sum(quota.values()) >= n:
+            break
+        if quota[k] < len(strata[k]):
+            quota[k] += 1
+    rng, seen, out = random.Random(seed), set(), []
+    for k in keys:
+        for d in rng.sample(strata[k], len(strata[k])):
+            if quota[k] == 0:
+                break
+            title = d.title.strip()
+            if title in seen:
+                continue
+            seen.add(title)
+            out.append(d)
+            quota[k] -= 1
+    return out
 
 
 def act_type(act: str | None) -> str:
@@ -69,12 +105,13 @@ def main() -> int:
     ap.add_argument("--sample", metavar="YYYY-MM", help="print a draw of headlines to label and exit")
     ap.add_argument("--n", type=int, default=270, help="size of the --sample draw")
     ap.add_argument("--seed", type=int, default=718, help="seed of the --sample draw")
+    ap.add_argument("--spread", action="store_true", help="--sample spread over outlets and sections")
     args = ap.parse_args()
     if not (args.data / "ant_multisource").is_dir():
         print(f"no data at {args.data}; skipping")
         return 0
     if args.sample:
-        sample(args.data, args.sample, args.n, args.seed)
+        sample(args.data, args.sample, args.n, args.seed, args.spread)
         return 0
     gold = {r["doc"]: r["type"] for r in map(json.loads, args.labels.read_text(encoding="utf-8").splitlines())}
     docs = {d.id: d for d in iter_ant(args.data) if d.id in gold}
