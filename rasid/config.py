@@ -136,6 +136,8 @@ class ClusterConfig(_Checked):
     feature_chars: int = _k(1500, "body characters read for the TF-IDF vector")
     act_penalty: float = _k(0.15, "penalty when the headlines' main-event acts differ (a resignation vs a designation)")
     continuing_bonus: float = _k(0.05, "score gained when both headlines name the same continuing disaster act")
+    headline_model: bool = _k(False, "read a headline's main-event act with the trained classifier "
+                                     "(rasid/data/headline_events.json) where it is confident, else the cues")
     type_share: float = _k(0.0, "share of act_penalty kept when only the mode differs (same PLOVER type)", 0, 1)
     place_penalty: float = _k(0.0, "penalty when the first sentences name places and none is shared")
     day_grace: float = _k(1.0, "days between two articles' event days before date_decay starts")

@@ -33,7 +33,7 @@ from rasid.stories import cluster as cluster_mod  # noqa: E402
 from rasid.stories.features import IdfTable  # noqa: E402
 
 # Config fields a feature row depends on (rows are memoised per doc and these values).
-_ROW_FIELDS = ("feature_chars", "vector_terms", "event_day_span")
+_ROW_FIELDS = ("feature_chars", "vector_terms", "event_day_span", "headline_model")
 
 
 class MemoClusterer(cluster_mod.StoryClusterer):
@@ -53,9 +53,10 @@ def _memo_main_event() -> None:
     inner, memo = cluster_mod.main_event, {}
 
     def cached(doc, *args, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
-        if doc.id not in memo:
-            memo[doc.id] = inner(doc, *args, **kw)
-        return memo[doc.id]
+        key = (doc.id, bool(kw.get("headline_model")))  # the one setting main_event reads
+        if key not in memo:
+            memo[key] = inner(doc, *args, **kw)
+        return memo[key]
 
     cluster_mod.main_event = cached
 
@@ -64,6 +65,8 @@ def _value(name: str, raw: str) -> float | int:
     kind = {f.name: f.type for f in fields(ClusterConfig)}.get(name)
     if kind is None:
         raise SystemExit(f"unknown ClusterConfig field {name!r}")
+    if kind in ("bool", bool):
+        return raw.strip().lower() in ("1", "true", "yes")
     return int(raw) if kind in ("int", int) else float(raw)
 
 

@@ -230,7 +230,8 @@ class StoryClusterer:
         for i, doc in enumerate(new):
             row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []),
                                   main_event(doc, events.get(doc.id, []), timexes.get(doc.id, []),
-                                             self.settings.embed.lead_chars, mentions.get(doc.id, [])))
+                                             self.settings.embed.lead_chars, mentions.get(doc.id, []),
+                                             headline_model=self.config.headline_model))
             emb = vecs[i] if vecs is not None else None
             story, line = self.place(row, emb)
             row.story = story or "s-" + doc.id

@@ -9,7 +9,10 @@ headlines, reading an act from the lead instead turned far more act-less article
 found missed ones (type accuracy 0.86 -> 0.76). Only an untitled document has its first sentence read as
 its headline and, failing that, the first lead event of rasid's PLOVER coder. Actors and place come from the
 coder's lead events; the date is a day the lead names explicitly (``None`` when it names none, so that
-callers fall back to the publication day).
+callers fall back to the publication day). With ``[stories.cluster] headline_model`` a title's act is read
+by the cues and then the trained headline classifier (``model_act``, rasid.stories.headline_clf); off by
+default, because it gains on months the cues were not tuned on but not on the July dev set
+(docs/results/stories.md).
 """
 
 from __future__ import annotations
@@ -216,15 +219,31 @@ def split_act(act: str) -> tuple[str, str | None]:
     return kind.upper(), mode or None
 
 
+def model_act(title: str, found: tuple[str, int] | None) -> tuple[str, int] | None:
+    """The cue reader's act ``found`` for ``title``, overridden by the trained headline classifier
+    (rasid.stories.headline_clf) where it is confident of another type: its type without a mode
+    («accuse»), or no act when it is confident the headline reports none."""
+    from rasid.stories.headline_clf import NONE, shipped  # the classifier imports this module's reader
+
+    reading = shipped().read(title)
+    if reading.type == (split_act(found[0])[0] if found else NONE):
+        return found
+    return None if reading.type == NONE else (reading.type.lower(), 0)
+
+
 def main_event(doc: Document, events: list[Event] = (), timexes: list[TimeExpression] = (),
-               lead_chars: int = EmbedConfig().lead_chars, mentions: list[Mention] = ()) -> MainEvent:
-    """The article's main event from its headline and lead (see the module docstring for the rule)."""
+               lead_chars: int = EmbedConfig().lead_chars, mentions: list[Mention] = (),
+               headline_model: bool = False) -> MainEvent:
+    """The article's main event from its headline and lead (see the module docstring for the rule);
+    ``headline_model``: a title's act is read by ``model_act`` (cues, then the trained classifier)."""
     first = sentences(doc.text[:lead_chars * 2])
     lead_end = len(lead_text(doc, n_sentences=2, max_chars=lead_chars)) + 50
     lead_events = [e for e in events if e.sent_start < lead_end and not e.background]
     titled = bool(doc.title and doc.title.strip())
     if titled:
         found = headline_act(doc.title)
+        if headline_model:
+            found = model_act(doc.title, found)
     else:
         found = headline_act(first[0].text) if first else None
     if found is not None:
