@@ -96,7 +96,10 @@ class PageInfo:
     prefixes: dict[int, str] = field(default_factory=dict)  # line -> inline metadata prefix (original chars)
 
 
+@lru_cache(maxsize=1 << 14)
 def _nwords(s: str) -> int:
+    """Words in a line (memoised: the page reader, the cleaner and the furniture classifier count each
+    line's words several times)."""
     return len(_WORD_RE.findall(s))
 
 
@@ -186,14 +189,34 @@ def _name_key(s: str) -> str:
     return " ".join(normalize(s).replace(".", " ").split())
 
 
+_NAME_SUFFIXES = ("نت", "نيوز", "اونلاين", "الاخباري", "الالكترونيه", "net", "news", "online")
+_NAME_SUFFIX_RE = re.compile(rf"\s*(?:{'|'.join(_NAME_SUFFIXES)}|\d+(?:\.\d+)?)$")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _longest_name() -> int:
+    return max(map(len, _outlet_names()[0]), default=0)
+
+
+def _too_long_for_a_name(text: str) -> bool:
+    """True when ``text`` cannot be an outlet name even after its suffix is cut: normalising keeps every
+    letter but tatweel, and the cut removes at most one suffix word's letters, so more letters than that
+    plus the longest name rule it out (exact, and far cheaper than normalising a body line)."""
+    letters = sum(map(len, _LETTERS_RE.findall(text))) - text.count("\u0640")
+    return letters - max(map(len, _NAME_SUFFIXES)) > _longest_name()
+
+
 def outlet_named(text: str, whole: bool = False) -> str | None:
     """The canonical outlet a name in ``text`` stands for (``whole``: the text is the name, nothing else)."""
     names, pattern = _outlet_names()
+    if whole and _too_long_for_a_name(text):
+        return None
     key = _name_key(re.sub(r"[«»\"“”()|]", " ", text))
     if whole:
         if key in names:
             return names[key]
-        key = re.sub(r"\s*(?:نت|نيوز|اونلاين|الاخباري|الالكترونيه|net|news|online|\d+(?:\.\d+)?)$", "", key).strip() or key
+        key = _NAME_SUFFIX_RE.sub("", key).strip() or key
         if key in names:
             return names[key]
         # the header line may carry the name and a slogan ("Mosaique FM 94.9", "كونا | KUNA")
