@@ -38,6 +38,11 @@ def _line_keys(text: str) -> list[str]:
     return [" ".join(norm.split()) for norm in normalize(text).split("\n")]
 
 
+def line_keys(lines: list[str]) -> list[str]:
+    """``line_key`` of each line (lines without line breaks), normalising them as one text."""
+    return _line_keys("\n".join(lines))
+
+
 def _key_hash(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
@@ -49,11 +54,11 @@ def line_hash(line: str) -> str:
 
 def rule_for(line: str, short_line: int = _DEFAULT.short_line) -> str | None:
     """Name of the boilerplate rule a line matches, or None (lines longer than ``short_line`` never match)."""
-    return _rule_for_key(line_key(line), short_line)
+    return rule_for_key(line_key(line), short_line)
 
 
 @lru_cache(maxsize=1 << 14)
-def _rule_for_key(key: str, short_line: int = _DEFAULT.short_line) -> str | None:
+def rule_for_key(key: str, short_line: int = _DEFAULT.short_line) -> str | None:
     """Memoised: a page's short lines are asked about by the cleaner and by the furniture classifier, and
     the same menu and share lines recur on every page of an outlet."""
     if not key or len(key) > short_line:
@@ -177,7 +182,7 @@ def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = N
     keys = _line_keys(text)
 
     def reason(i: int, _line: str) -> str | None:
-        if (why := _rule_for_key(keys[i], config.short_line)) is not None:
+        if (why := rule_for_key(keys[i], config.short_line)) is not None:
             return why
         return "repeated-in-outlet" if stats is not None and stats.is_repeated_key(outlet, keys[i]) else None
 

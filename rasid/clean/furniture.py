@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 from rasid import resources
-from rasid.clean.boilerplate import rule_for
+from rasid.clean.boilerplate import line_keys, rule_for_key
 from rasid.ingest.page import (
     _COPYRIGHT_RE,
     _TICKER_RE,
@@ -95,13 +95,14 @@ def _known_sim(key: str, known: set[str]) -> float:
 
 
 def line_features(lines: list[str], page: PageInfo, repeated: set[int],
-                  scorable_only: bool = False) -> dict[int, list[float]]:
+                  scorable_only: bool = False, keys: list[str] | None = None) -> dict[int, list[float]]:
     """Feature vector (in ``FEATURES`` order) for every non-blank line.
 
     ``scorable_only``: leave out the lines ``furniture_scores`` would not score anyway (the headline, the
     metadata lines, and lines with no strong feature that are long, end in a colon or have no weak sign);
     most lines of an article are body lines with no strong feature, and deciding that is cheaper than
-    their whole vector. The vectors of the lines kept are the same.
+    their whole vector. The vectors of the lines kept are the same. ``keys``: the lines' ``line_key``
+    when the caller has them (``line_keys``), else computed here.
     """
     known, _ = _known()
     idx = [i for i, ln in enumerate(lines) if ln.strip()]
@@ -109,8 +110,9 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int],
     nw = {i: _nwords(lines[i]) for i in idx}
     shape = {i: is_headline_shaped(lines[i]) for i in idx}
     bodyish = {i: is_body_line(lines[i]) for i in idx}
-    rules = {i: rule_for(lines[i]) is not None for i in idx}
-    tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules)
+    keys = keys if keys is not None else line_keys(lines)
+    rules = {i: rule_for_key(keys[i]) is not None for i in idx}
+    tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules, keys)
     last_body = max((i for i in idx if (bodyish[i] or nw[i] >= 10) and i not in tail_pairs
                      and (page.body_start is None or i >= page.body_start) and not rules[i]
                      and not _CREDIT_RE.search(lines[i])), default=None)
@@ -119,7 +121,7 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int],
     marker_seen = False
     for k, i in enumerate(idx):
         s = lines[i].strip()
-        key = " ".join(normalize(s).split())
+        key = keys[i]  # the stripped line's key too: normalising creates no whitespace
         after_body = page.body_start is not None and i > page.body_start
         if after_body and ((rules[i] and nw[i] <= 4) or _TICKER_RE.search(key)):
             marker_seen = True
@@ -210,7 +212,7 @@ def _short_tail(idx: list[int], shape: dict[int, bool]) -> set[int]:
 
 
 def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[int, bool],
-                bodyish: dict[int, bool], rules: dict[int, bool]) -> set[int]:
+                bodyish: dict[int, bool], rules: dict[int, bool], keys: list[str]) -> set[int]:
     """Lines of a trailing teaser list: after the article has ended (a furniture line such as share
     buttons, tags or a "related" label after body text), runs of (headline, optional one-sentence lead)."""
     if page.body_start is None:
@@ -226,7 +228,7 @@ def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[in
             continue
         if bodyish[i] and not rules[i] and not ended:
             seen_body = True
-        key = " ".join(normalize(lines[i]).split())
+        key = keys[i]
         if seen_body and ((rules[i] and _nwords(lines[i]) <= 4) or _TICKER_RE.search(key)):
             ended = True if not bodyish[i] else ended
             k += 1
@@ -248,7 +250,7 @@ def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[in
 
 
 def furniture_scores(lines: list[str], page: PageInfo, repeated: set[int],
-                     threshold: float | None = None) -> dict[int, str]:
+                     threshold: float | None = None, keys: list[str] | None = None) -> dict[int, str]:
     """Lines the classifier calls furniture (line → reason), besides the headline and metadata lines."""
     _, weights = _known()
     w = weights.get("weights")
@@ -257,7 +259,7 @@ def furniture_scores(lines: list[str], page: PageInfo, repeated: set[int],
     if page.body_start is None:  # no sentence-bearing paragraph: no page structure to read furniture from
         return {}
     thr = weights.get("threshold", 0.5) if threshold is None else threshold
-    feats = line_features(lines, page, repeated, scorable_only=True)
+    feats = line_features(lines, page, repeated, scorable_only=True, keys=keys)
     out: dict[int, str] = {}
     for i, x in feats.items():
         z = sum(a * b for a, b in zip(w, x, strict=True))

@@ -446,6 +446,8 @@ def infer_from_text(lines: list[str]) -> tuple[datetime, str] | None:
     evidence with a confidence (stored as ``date_source``); a weekday alone, or a date alone (it may be
     background: ``في 15 يناير 2025``), pins nothing."""
     for line in lines:
+        if not _TODAY_RE.search(normalize(line)):  # the usual case: no «اليوم»/«أمس» + weekday, no offsets needed
+            continue
         norm, offs = normalize_with_offsets(line)
         for m in _TODAY_RE.finditer(norm):
             rest = norm[m.end():m.end() + 40]
@@ -485,6 +487,8 @@ def stamp_correction(text: str, local_day: date, lede_chars: int = 800) -> tuple
     Only the lede is read (a later «أمس الاثنين» may be a quoted earlier report); every such phrase there
     must agree on the same shift, and only a one-day-ahead stamp is corrected: a phrase that fits the stamp
     leaves it alone, any other disagreement is not a stamp problem."""
+    if not _TODAY_RE.search(normalize(text[:lede_chars])):  # the usual case: nothing to check, no offsets needed
+        return None
     norm, offs = normalize_with_offsets(text[:lede_chars])
     shifts: set[int] = set()
     quote = ""
