@@ -10,7 +10,7 @@ text, as EntityResolver does); "end-to-end" runs NerTagger + EntityResolver and 
 place correct only if a mention covers it and its entity lies within 161 km (ORG entities with a
 curated seat, e.g. الكرملين, carry coordinates too).
 
-Usage: python scripts/eval_geocode.py
+Usage: python scripts/eval_geocode.py [-v] [--ner fast|accurate]   (-v lists the misses; --ner picks the tagger)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from rasid.extract.entities import EntityResolver  # noqa: E402
 from rasid.extract.geocode import Geocoder, haversine_km  # noqa: E402
-from rasid.extract.ner import NerTagger  # noqa: E402
+from rasid.extract.ner import NerTagger, load_tagger  # noqa: E402
 from rasid.models import Mention  # noqa: E402
 
 LIMIT_KM = 161.0
@@ -87,7 +87,8 @@ def end_to_end(items: list[dict], geo: Geocoder, tagger: NerTagger) -> tuple[int
 
 def main() -> int:
     geo = Geocoder.load()
-    tagger = NerTagger.load()
+    kind = sys.argv[sys.argv.index("--ner") + 1] if "--ner" in sys.argv[:-1] else "fast"
+    tagger = load_tagger(kind)
     sets = {"places_gold (hand-labelled)": load_fixture(ROOT / "tests" / "fixtures" / "places_gold.jsonl"),
             "demo/gold/places.json": load_demo(ROOT)}
     verbose = "-v" in sys.argv

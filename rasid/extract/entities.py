@@ -200,7 +200,9 @@ class EntityResolver:
     def _acronym(self, m: Mention, text: str, eid: str) -> None:
         """"قوات سوريا الديمقراطية (قسد)": the bracketed short form becomes an alias."""
         match = _PAREN.match(text, m.end)
-        if not match or m.type == "PER" or len(match.group(1).split()) > 2:
+        # Only organisations take a bracketed short form; after a place or a person the brackets hold a
+        # score («فرنسا (2-4)»), a count («لندن (281 حالة)»), a direction («(جنوب)») or an outlet («(CNN)»).
+        if not match or m.type != "ORG" or len(match.group(1).split()) > 2 or any(c.isdigit() for c in match.group(1)):
             return
         slot = (m.type, _key(match.group(1)))
         if self._alias.get(slot) is None and slot not in self._alias:
@@ -233,15 +235,17 @@ class EntityResolver:
         """Canonical name = most complete form (most words, then most frequent, then sorted)."""
         curated = self.gazetteer.canonical.get(_key(ent.name))
         forms = set(self._counts[ent.id]) | {ent.name, *ent.aliases}
+        # The canonical name is a form the texts used as a mention; a bracketed short form (count 0) is an alias.
+        said = {f for f in forms if self._counts[ent.id][f] > 0} or forms
         if curated and curated[0] == ent.type:
             forms.add(curated[1])
             best = curated[1]
         elif ent.type == "LOC":  # places: the usual form, not "ريف اللاذقية" for اللاذقية
             counts = self._counts[ent.id]
-            best = sorted(forms, key=lambda f: (-counts[f], len(f.split()), f))[0]
+            best = sorted(said, key=lambda f: (-counts[f], len(f.split()), f))[0]
         else:
             counts = self._counts[ent.id]
-            best = sorted(forms, key=lambda f: (-len(f.split()), -counts[f], f))[0]
+            best = sorted(said, key=lambda f: (-len(f.split()), -counts[f], f))[0]
         ent.name = best
         ent.aliases = sorted(f for f in forms if f != best)
         for f in forms:

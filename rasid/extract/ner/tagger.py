@@ -20,11 +20,14 @@ from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
 from rasid.extract.ner.features import WordCache, token_features
 from rasid.extract.ner.morph import clitic_variants
+from rasid.extract.ner.postrules import GENERIC, refine
 from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
 from rasid.text.spans import Span, sentences, tokens
 
 _BIG_PLACE = frozenset({"LOC3", "LOC2", "LOCc"})
+_BIG_ONLY = frozenset({"LOC3", "LOCc"})  # countries, places of 100k+ inhabitants, curated
+_PERSON_NAME = frozenset({"PERn", "PERf"})  # ANERGazet / actor-dictionary person names (جمال)
 _LOC_CUES = frozenset(normalize(w) for w in (
     "في من إلى الى نحو قرب باتجاه حول داخل عبر بين مدينة بلدة محافظة ريف أطراف ضواحي محيط شمال جنوب شرق غرب "
     "شمالي جنوبي شرقي غربي وسط مدن بلدات عاصمة العاصمة على ميناء مرفأ مطار قاعدة منطقة مناطق ولاية قضاء"
@@ -218,9 +221,12 @@ class NerTagger:
                     labels[s:e] = [f"B-{curated}"] + [f"I-{curated}"] * (e - s - 1)
                 continue
             typ, conf = (curated, 0.6) if curated else (None, 0.0)
-            if typ is None and types & _BIG_PLACE and not (e - s == 1 and (first in self.common or len(first) < 3)):
+            single_word = e - s == 1 and (first in self.common or first in GENERIC or len(first) < 3
+                                          or types & _PERSON_NAME)
+            if typ is None and types & _BIG_PLACE and not single_word:
                 prev = norms[s - 1] if s else ""
-                cue = prev in _LOC_CUES or (cut and norms[s][cut - 1] == "ب")
+                # A glued ب is everyday morphology (بجمال، بسحر، بلاغة): only a big place counts after it.
+                cue = prev in _LOC_CUES or (cut and norms[s][cut - 1] == "ب" and types & _BIG_ONLY)
                 coordinated = cut and norms[s][0] == "و" and s and labels[s - 1].endswith("LOC")
                 if cue or coordinated:
                     typ, conf = "LOC", 0.55
@@ -250,7 +256,7 @@ class NerTagger:
         mentions: list[Mention] = []
         for chunk, (labels, probs) in zip(chunks, preds, strict=True):
             mentions.extend(self._mentions(doc_id, text, chunk, labels, probs))
-        return mentions
+        return refine(text, mentions, self.gazetteer, self.lexicon)
 
     def _mentions(self, doc_id: str, text: str, toks: list[Span], labels: list[str],
                   probs: list[float]) -> list[Mention]:
@@ -280,6 +286,8 @@ class NerTagger:
         if len(variants) == 1:
             return 0
         tail = "".join(" " + r for r in rest)
+        if norm in GENERIC:  # «ولاية» is a word, not و + لـ + «آية»
+            return 0
         if norm in self.lexicon or self.gazetteer.types(norm + tail) or (not rest and self.gazetteer.types(norm)):
             return 0
         for form, cut in variants[1:]:

@@ -1,0 +1,150 @@
+"""Mention-level clean-up after tagging: what the analyst would otherwise see as a wrong entity record.
+
+Derived from the dev half of the entity-record audit (eval/ner/ENTITY_AUDIT.md, issue 13). Each rule
+looks only at the mention, its neighbouring words and word lists, and applies to both taggers:
+
+* a nisba plural («مصريون», «رياضيون», «الألمانيين») or a verb-shaped single word («وتأملان», «سيبحثان»)
+  is not a person;
+* a bare generic noun («مدينة», «جامعة», «ميدان») is not a name on its own;
+* a mention glued to the word before it by "-" or "." («كيم جونغ-نام», «إيه.بي.سي») or to the word after
+  it by "." is a fragment of a longer name: dropped rather than shown cut (datelines «دمشق-سانا» stay);
+* a country gentilic at the edge of a person or place span is not part of the name («الزامبي شونغو
+  كاياسو» → «شونغو كاياسو», «كيرالا الهندية» → «كيرالا»);
+* a generic place head before a place («ولاية نورث كارولاينا», «مدينة طولكرم») stays outside the name;
+* a town followed by a *masculine* gentilic («نيس الفرنسي», «روما الإيطالي») or preceded by «فريق»/«نادي»
+  is a club (ORG): town names are feminine in Arabic, so the adjective agrees with an implied «النادي».
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from rasid import resources
+from rasid.extract.gazetteer import Gazetteer
+from rasid.extract.ner.morph import clitic_variants, strip_article
+from rasid.models import Mention
+from rasid.text.normalize import normalize
+
+_WORD = re.compile(r"[\w\u0600-\u06FF]+")
+# Place heads a name may follow (rasid/data/lexicons/place_heads.txt) except those that are part of the
+# usual name (جمهورية الإكوادور, دولة الإمارات, ريف دمشق).
+_HEADS = frozenset(resources.lexicon("place_heads.txt")) - {"جمهوريه", "دوله", "ريف", "العاصمه", "عاصمه"}
+# Generic nouns that are never a name on their own (the heads plus institution and street words).
+GENERIC = _HEADS | frozenset(map(normalize, (
+    "جامعة", "ميدان", "شارع", "ساحة", "مدن", "بلدات", "مناطق", "قرى", "محافظات", "ولايات", "إقليم", "مقاطعة")))
+_MASC_PLACE_HEADS = frozenset(map(normalize, ("إقليم", "ريف", "قضاء", "حي", "مخيم", "ميناء", "مطار", "جبل", "نهر")))
+# Masculine geographic nouns a gentilic may qualify («المحيط الهندي», «الخليج العربي»): not clubs.
+_MASC_GEO = frozenset(map(normalize, ("محيط", "بحر", "خليج", "نهر", "جبل", "وادي", "مضيق", "ساحل", "إقليم", "شرق", "غرب")))
+_TEAM_CUES = frozenset(map(normalize, ("فريق", "نادي")))
+_VERB = re.compile(r"^(?:[وف])?(?:س)?[يت]\w{3,}(?:ان|ون)$")  # تأملان، سيبحثان، يبحثون (normalised)
+
+
+@cache
+def _countries() -> frozenset[str]:
+    """Normalised one-word country names without the article (CLDR, rasid/data/countries_ar.tsv): the stems
+    gentilics are made from. Words of multi-word names are left out: «جنوب», «ساحل», «إقليم» would make
+    الجنوبي، الساحلي، الإقليمي look like nationalities."""
+    out: set[str] = set()
+    for _code, name in resources.rows(resources.path("countries_ar.tsv")):
+        form = normalize(name.strip())
+        if " " not in form:
+            out.add(strip_article(form) if form.startswith("ال") else form)
+    return frozenset(out)
+
+
+def gentilic(norm: str) -> str | None:
+    """"m"/"f" when ``norm`` (normalised) is a country's nisba adjective (الفرنسي m, الهندية f), else None.
+
+    The stem must name a country: الفرنسي → فرنس(ا), الهندية → (ال)هند, الزامبي → زامبي(ا)."""
+    word = norm[2:] if norm.startswith("ال") else norm
+    gender = "m"
+    if word.endswith("يه"):
+        word, gender = word[:-1], "f"
+    if not word.endswith("ي") or len(word) < 4:
+        return None
+    stem = word[:-1]
+    names = _countries()
+    if any(form in names for form in (stem, stem + "ا", stem + "يا", stem + "ه", word, word + "ا")):
+        return gender
+    return None
+
+
+def _nisba_plural(norm: str) -> bool:
+    """«مصريون», «الألمانيين», «رياضيون»: a sound plural of a nisba adjective (never a person's name)."""
+    word = norm[2:] if norm.startswith("ال") else norm
+    return len(word) >= 5 and word.endswith(("يون", "يين"))
+
+
+def _known(gaz: Gazetteer, lexicon: frozenset[str], norm: str) -> bool:
+    return any(f in lexicon or gaz.types(f) for f, _ in clitic_variants(norm))
+
+
+def _words(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text, start, end))
+
+
+def _next_word(text: str, end: int) -> str:
+    m = _WORD.match(text, end + 1) if text[end:end + 1] == " " else None
+    return normalize(m.group()) if m else ""
+
+
+def _prev_word(text: str, start: int) -> str:
+    if start == 0 or text[start - 1] != " ":
+        return ""
+    words = _WORD.findall(text[max(0, start - 30):start - 1])
+    return normalize(words[-1]) if words and text[start - 1 - len(words[-1]):start - 1] == words[-1] else ""
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """The span continues a word through "-" or "." with no space («جونغ-نام», «إيه.بي.سي», «بنك إيه.إن.زد»).
+
+    A hyphen *after* the span is a dateline («دمشق-سانا»), not a glued name, so only "." counts there."""
+    before = start >= 2 and text[start - 1] in "-." and text[start - 2].isalpha()
+    after = end + 1 < len(text) and text[end] == "." and text[end + 1].isalpha()
+    return before or after
+
+
+def _reshape(m: Mention, text: str, start: int, end: int, typ: str | None = None) -> Mention:
+    return Mention(m.doc_id, start, end, text[start:end], typ or m.type, m.entity_id, m.confidence)
+
+
+def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: frozenset[str] = frozenset()) -> list[Mention]:
+    """The mentions with the rules of the module docstring applied (dropped, trimmed or retyped)."""
+    out: list[Mention] = []
+    for m in mentions:
+        words = _words(text, m.start, m.end)
+        if not words:
+            continue
+        norms = [normalize(w.group()) for w in words]
+        whole = " ".join(norms)
+        curated = bool(gaz.canonical.get(whole))
+        if not curated:
+            if _glued(text, m.start, m.end):
+                continue
+            if m.type == "PER" and all(_nisba_plural(n) for n in norms):
+                continue
+            if m.type == "PER" and len(norms) == 1 and _VERB.match(norms[0]) and not _known(gaz, lexicon, norms[0]):
+                continue
+            if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in GENERIC:
+                continue
+        start, end = m.start, m.end
+        if m.type in ("PER", "LOC") and len(words) > 1 and not gaz.types(whole):
+            if gentilic(norms[-1]) and strip_article(norms[0]) not in _MASC_GEO:  # «كيرالا الهندية», not «المحيط الهندي»
+                end = words[-2].end()
+                words, norms = words[:-1], norms[:-1]
+            if m.type == "PER" and len(words) > 2 and norms[0].startswith("ال") and gentilic(norms[0]) == "m":
+                start = words[1].start()  # «الزامبي شونغو كاياسو»: the adjective of a dropped «المدافع»
+                words, norms = words[1:], norms[1:]
+            if m.type == "LOC" and len(words) > 1 and norms[0] in _HEADS:
+                start = words[1].start()  # «ولاية نورث كارولاينا», «مدينة طولكرم»
+                words, norms = words[1:], norms[1:]
+        typ = m.type
+        if m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(whole)):
+            after = _next_word(text, end)
+            before = {f for f, _ in clitic_variants(_prev_word(text, start))}  # وإقليم، لفريق
+            if (after.startswith("ال") and gentilic(after) == "m" and not before & _MASC_PLACE_HEADS) or before & _TEAM_CUES:
+                typ = "ORG"  # «نيس الفرنسي», «فريق إشبيلية»: the club, not the town
+        out.append(m if (start, end, typ) == (m.start, m.end, m.type) else _reshape(m, text, start, end, typ))
+    return out
