@@ -124,7 +124,8 @@ class NerTagger:
     def word_cache(self) -> WordCache:
         """The per-word feature cache of this tagger (its gazetteer and word classes)."""
         if self._cache is None:
-            self._cache = WordCache(self.gazetteer, self.clusters, known=self.known_attributes())
+            known = self.known_attributes() if self._crf is not None else None  # the neural tagger has no CRF
+            self._cache = WordCache(self.gazetteer, self.clusters, known=known)
         return self._cache
 
     def normalized(self, toks: list[str]) -> list[str]:
