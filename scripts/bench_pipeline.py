@@ -88,21 +88,22 @@ def pipeline_pass(path: Path, db: Path, cfg: RunConfig, engine: str, workers: in
     return run([path], store, cfg, progress=timer)
 
 
-def timed(fn: Callable[[], object], profile: bool, top: int) -> tuple[float, object]:
-    """Wall seconds of ``fn()`` (and its cProfile top functions printed when ``profile``)."""
+def timed(fn: Callable[[], object], profile: bool, top: int) -> tuple[float, float, object]:
+    """Wall seconds and this process's CPU seconds of ``fn()`` (and its cProfile top functions printed
+    when ``profile``). Worker processes' CPU is not counted: run with ``--local-workers 1`` for all of it."""
     prof = cProfile.Profile() if profile else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
     out = fn()
     if prof:
         prof.disable()
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     if prof:
         stats = pstats.Stats(prof, stream=sys.stdout).strip_dirs()
         stats.sort_stats("tottime").print_stats(top)
         stats.sort_stats("cumulative").print_stats(top)
-    return dt, out
+    return dt, cpu, out
 
 
 def main() -> None:
@@ -111,6 +112,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=3000, help="articles (first lines across the sorted ANT files)")
     ap.add_argument("--engine", choices=("local", "dask"), default="local")
     ap.add_argument("--workers", type=int, default=2, help="dask workers (dask engine only)")
+    ap.add_argument("--local-workers", type=int, default=0,
+                    help="local engine's worker processes (0: every free core; 1: in process, so the CPU "
+                         "seconds printed are all the work, a measure a loaded machine does not distort)")
     ap.add_argument("--batch-size", type=int, default=RunConfig.batch_size)
     ap.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
     ap.add_argument("--profile", choices=STAGES, default=None, help="cProfile this stage, print top functions")
@@ -119,7 +123,7 @@ def main() -> None:
     folder = require_data(args.data, "ant_multisource", "jsonl")
     import rasid.run.pipeline  # noqa: F401  - code imports are not per-article work (the bare pass has its own)
     import rasid.store  # noqa: F401
-    rows: dict[str, tuple[float, str]] = {}
+    rows: dict[str, tuple[float, float, str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ant-subset.jsonl"
         n = write_input(folder, args.n, path)
@@ -132,17 +136,17 @@ def main() -> None:
                 fn: Callable[[], object] = lambda: bare_pass(path)  # noqa: E731
             else:
                 full = stage in ("full", "noevents")
-                cfg = RunConfig(batch_size=args.batch_size, extract=full, cluster=full)
+                cfg = RunConfig(batch_size=args.batch_size, extract=full, cluster=full, workers=args.local_workers)
                 if stage == "noevents":
                     ev = replace(cfg.extraction.events, enabled=False)
                     cfg = replace(cfg, extraction=replace(cfg.extraction, events=ev))
                 db = Path(tmp) / f"{stage}.db"
                 fn = lambda cfg=cfg, db=db, timer=timer: pipeline_pass(  # noqa: E731
                     path, db, cfg, args.engine, args.workers, timer)
-            dt, out = timed(fn, args.profile == stage, args.top)
+            dt, cpu, out = timed(fn, args.profile == stage, args.top)
             what = f"{out} words" if stage == "bare" else _summary(out) + _stages(timer, dt)
-            rows[stage] = (dt, what)
-            print(f"{stage}: {dt:.2f} s ({what})", flush=True)
+            rows[stage] = (dt, cpu, what)
+            print(f"{stage}: {dt:.2f} s, driver CPU {cpu:.2f} s ({what})", flush=True)
     print_table(rows, n)
 
 
@@ -160,13 +164,15 @@ def _summary(report: object) -> str:
             f"stories updated {r.stories_updated}")
 
 
-def print_table(rows: dict[str, tuple[float, str]], n: int) -> None:
-    """Seconds, articles/s and the ratio to the bare pass (the number the issue's target is about)."""
-    bare = rows.get("bare", (0.0, ""))[0]
-    print(f"\n{'stage':8s} {'seconds':>9s} {'articles/s':>11s} {'x bare':>8s}")
-    for stage, (dt, _) in rows.items():
+def print_table(rows: dict[str, tuple[float, float, str]], n: int) -> None:
+    """Seconds, articles/s and the ratio to the bare pass (the number the issue's target is about), and the
+    same for the driver's CPU seconds (all the work when the run is in process)."""
+    bare, bare_cpu = rows.get("bare", (0.0, 0.0, ""))[:2]
+    print(f"\n{'stage':8s} {'seconds':>9s} {'articles/s':>11s} {'x bare':>8s} {'CPU s':>9s} {'CPU x bare':>11s}")
+    for stage, (dt, cpu, _) in rows.items():
         ratio = f"{dt / bare:8.1f}" if bare else f"{'-':>8s}"
-        print(f"{stage:8s} {dt:9.2f} {n / dt:11.1f} {ratio}")
+        cratio = f"{cpu / bare_cpu:11.1f}" if bare_cpu else f"{'-':>11s}"
+        print(f"{stage:8s} {dt:9.2f} {n / dt:11.1f} {ratio} {cpu:9.2f} {cratio}")
     if bare and "full" in rows:
         full = rows["full"][0]
         print(f"\nfull/bare = {full / bare:.1f} (target <= 30)", end="")

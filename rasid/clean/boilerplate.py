@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rasid import resources
 from rasid.config import CleanConfig
@@ -37,6 +38,11 @@ def _line_keys(text: str) -> list[str]:
     return [" ".join(norm.split()) for norm in normalize(text).split("\n")]
 
 
+def line_keys(lines: list[str]) -> list[str]:
+    """``line_key`` of each line (lines without line breaks), normalising them as one text."""
+    return _line_keys("\n".join(lines))
+
+
 def _key_hash(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
@@ -48,10 +54,13 @@ def line_hash(line: str) -> str:
 
 def rule_for(line: str, short_line: int = _DEFAULT.short_line) -> str | None:
     """Name of the boilerplate rule a line matches, or None (lines longer than ``short_line`` never match)."""
-    return _rule_for_key(line_key(line), short_line)
+    return rule_for_key(line_key(line), short_line)
 
 
-def _rule_for_key(key: str, short_line: int = _DEFAULT.short_line) -> str | None:
+@lru_cache(maxsize=1 << 14)
+def rule_for_key(key: str, short_line: int = _DEFAULT.short_line) -> str | None:
+    """Memoised: a page's short lines are asked about by the cleaner and by the furniture classifier, and
+    the same menu and share lines recur on every page of an outlet."""
     if not key or len(key) > short_line:
         return None
     for name, pattern in _RULES:
@@ -64,6 +73,18 @@ def _headline_like(line: str) -> bool:
     """Short line without sentence punctuation: the shape of a related-headline link."""
     stripped = line.strip()
     return 0 < len(stripped.split()) <= 16 and not _SENTENCE_END.search(stripped.rstrip("-–•*· "))
+
+
+def document_line_keys(text: str) -> tuple[str, set[str]]:
+    """(hash of the whole body, hashed keys of its distinct lines of 3+ characters, plus ``DOCS_KEY``):
+    what ``LineStats`` counts of one document, computed without the statistics (pure, so in a worker)."""
+    norm = normalize(text)
+    body = hashlib.sha1(" ".join(norm.split()).encode("utf-8")).hexdigest()
+    # normalize never adds, drops or moves a line boundary, so the normalised text's lines are
+    # the lines' normal forms (one normalisation per document, not one per line)
+    keys = {_key_hash(k) for k in (" ".join(line.split()) for line in norm.splitlines()) if len(k) >= 3}
+    keys.add(DOCS_KEY)
+    return body, keys
 
 
 DOCS_KEY = "__docs__"  # per-outlet document count, stored alongside the line counts
@@ -90,15 +111,14 @@ class LineStats:
 
     def observe(self, outlet: str | None, text: str) -> dict[str, int]:
         """Count each distinct line of one document once; returns the increments (for persisting)."""
-        norm = normalize(text)
-        body = hashlib.sha1(" ".join(norm.split()).encode("utf-8")).hexdigest()
+        return self.observe_keys(outlet, *document_line_keys(text))
+
+    def observe_keys(self, outlet: str | None, body: str, keys: set[str]) -> dict[str, int]:
+        """``observe`` for a document already reduced by ``document_line_keys`` (in a worker process):
+        only this part depends on what was counted before, so only this part runs in the driver."""
         if body in self._seen_bodies:
             return {}
         self._seen_bodies.add(body)
-        # normalize never adds, drops or moves a line boundary, so the normalised text's lines are
-        # the lines' normal forms (one normalisation per document, not one per line)
-        keys = {_key_hash(k) for k in (" ".join(line.split()) for line in norm.splitlines()) if len(k) >= 3}
-        keys.add(DOCS_KEY)
         self.counts[outlet or ""].update(keys)
         return dict.fromkeys(keys, 1)
 
@@ -162,7 +182,7 @@ def clean_text(text: str, outlet: str | None = None, stats: LineStats | None = N
     keys = _line_keys(text)
 
     def reason(i: int, _line: str) -> str | None:
-        if (why := _rule_for_key(keys[i], config.short_line)) is not None:
+        if (why := rule_for_key(keys[i], config.short_line)) is not None:
             return why
         return "repeated-in-outlet" if stats is not None and stats.is_repeated_key(outlet, keys[i]) else None
 

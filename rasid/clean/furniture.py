@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 from rasid import resources
-from rasid.clean.boilerplate import rule_for
+from rasid.clean.boilerplate import line_keys, rule_for_key
 from rasid.ingest.page import (
     _COPYRIGHT_RE,
     _TICKER_RE,
@@ -41,6 +41,7 @@ _LINKY_RE = re.compile(r"^\s*(?:اقرا|شاهد|طالع|اضغط|تابع|ح�
 _COMMENT_RE = re.compile(r"تعليق|التعليقات|المعلقين|الاراء الوارده|لا تعبر عن|تحتفظ بحق|الاسم|البريد|comment", re.I)
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
+_SENT_END_RE = re.compile(r"[.!…]['\"»”)]*\s*$")
 FEATURES = ["bias", "before_title", "after_body", "rel_pos", "log_chars", "short_1_3", "words_4_8", "sent_end",
             "question_end", "colon_end", "latin_share", "digit_share", "no_arabic", "rule", "repeated",
             "headline_shape", "credit", "linky", "comment", "copyright", "ticker_label", "site_name",
@@ -67,6 +68,12 @@ def _known() -> tuple[set[str], dict]:
     return lines, weights
 
 
+@lru_cache(maxsize=1)
+def _known_grams() -> list[tuple[int, set[str]]]:
+    """(length, trigrams) of each known furniture line, computed once instead of once per line compared."""
+    return [(len(k), _grams(k)) for k in _known()[0]]
+
+
 def _grams(s: str) -> set[str]:
     s = f" {s} "
     return {s[i:i + 3] for i in range(len(s) - 2)}
@@ -79,75 +86,133 @@ def _known_sim(key: str, known: set[str]) -> float:
         return 0.0
     g = _grams(key)
     best = 0.0
-    for k in known:
-        if abs(len(k) - len(key)) > 12:
+    grams = _known_grams() if known is _known()[0] else [(len(k), _grams(k)) for k in known]
+    for n, kg in grams:
+        if abs(n - len(key)) > 12:
             continue
-        kg = _grams(k)
         best = max(best, len(g & kg) / max(1, len(g | kg)))
     return best if best >= 0.5 else 0.0
 
 
-def line_features(lines: list[str], page: PageInfo, repeated: set[int]) -> dict[int, list[float]]:
-    """Feature vector (in ``FEATURES`` order) for every non-blank line."""
+def line_features(lines: list[str], page: PageInfo, repeated: set[int],
+                  scorable_only: bool = False, keys: list[str] | None = None) -> dict[int, list[float]]:
+    """Feature vector (in ``FEATURES`` order) for every non-blank line.
+
+    ``scorable_only``: leave out the lines ``furniture_scores`` would not score anyway (the headline, the
+    metadata lines, and lines with no strong feature that are long, end in a colon or have no weak sign);
+    most lines of an article are body lines with no strong feature, and deciding that is cheaper than
+    their whole vector. The vectors of the lines kept are the same. ``keys``: the lines' ``line_key``
+    when the caller has them (``line_keys``), else computed here.
+    """
     known, _ = _known()
     idx = [i for i, ln in enumerate(lines) if ln.strip()]
     n = len(idx)
+    nw = {i: _nwords(lines[i]) for i in idx}
     shape = {i: is_headline_shaped(lines[i]) for i in idx}
     bodyish = {i: is_body_line(lines[i]) for i in idx}
-    rules = {i: rule_for(lines[i]) is not None for i in idx}
-    tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules)
-    last_body = max((i for i in idx if (bodyish[i] or _nwords(lines[i]) >= 10) and i not in tail_pairs
+    keys = keys if keys is not None else line_keys(lines)
+    rules = {i: rule_for_key(keys[i]) is not None for i in idx}
+    tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules, keys)
+    last_body = max((i for i in idx if (bodyish[i] or nw[i] >= 10) and i not in tail_pairs
                      and (page.body_start is None or i >= page.body_start) and not rules[i]
                      and not _CREDIT_RE.search(lines[i])), default=None)
+    short_tail = _short_tail(idx, shape) if scorable_only else set()
     out: dict[int, list[float]] = {}
     marker_seen = False
     for k, i in enumerate(idx):
         s = lines[i].strip()
-        key = " ".join(normalize(s).split())
-        chars = max(1, len(s))
+        key = keys[i]  # the stripped line's key too: normalising creates no whitespace
+        after_body = page.body_start is not None and i > page.body_start
+        if after_body and ((rules[i] and nw[i] <= 4) or _TICKER_RE.search(key)):
+            marker_seen = True
+        if scorable_only:
+            if i == page.title_line or i in page.meta_lines:
+                continue
+            weak_ok = nw[i] < 8 and not lines[i].rstrip().endswith(":") and (
+                nw[i] <= 3 or marker_seen or i in short_tail)
+            if not weak_ok and not _any_strong(i, s, key, page, rules, repeated, bodyish, tail_pairs, known):
+                continue
         prev_i = idx[k - 1] if k else None
         next_i = idx[k + 1] if k + 1 < n else None
-        after_body = page.body_start is not None and i > page.body_start
-        if after_body and ((rules[i] and _nwords(s) <= 4) or _TICKER_RE.search(key)):
-            marker_seen = True
-        out[i] = [
-            1.0,
-            float(page.title_line is not None and i < page.title_line),
-            float(last_body is not None and i > last_body),
-            k / max(1, n - 1),
-            math.log(chars) / 6,
-            float(_nwords(s) <= 3),
-            float(4 <= _nwords(s) <= 8),
-            float(bool(re.search(r"[.!…]['\"»”)]*\s*$", s))),
-            float(s.endswith(("?", "؟"))),
-            float(s.endswith((":", "："))),
-            len(_LATIN_RE.findall(s)) / chars,
-            sum(c.isdigit() for c in s) / chars,
-            float(not _ARABIC_RE.search(s)),
-            float(rules[i]),
-            float(i in repeated),
-            float(shape[i]),
-            float(bool(_CREDIT_RE.search(s))),
-            float(bool(_LINKY_RE.search(key))),
-            float(bool(_COMMENT_RE.search(key)) and not bodyish[i] or bool(_COMMENT_RE.search(key)) and len(s) < 200),
-            float(bool(_COPYRIGHT_RE.search(s))),
-            float(bool(_TICKER_RE.search(key))),
-            float(bool(outlet_named(s, whole=True))),
-            _known_sim(key, known),
-            float(prev_i is not None and bodyish[prev_i]),
-            float(next_i is not None and bodyish[next_i]),
-            float(prev_i is not None and shape[prev_i]),
-            float(next_i is not None and shape[next_i]),
-            float(marker_seen),
-            float(i in tail_pairs),
-            float(bodyish[i]),
-            float("|" in s or " - " in s and not bodyish[i]),
-        ]
+        out[i] = _vector(i, s, key, k, n, nw[i], page, rules, repeated, shape, bodyish, tail_pairs, last_body,
+                         marker_seen, prev_i, next_i, known)
     return out
 
 
+_LATIN_DROP = dict.fromkeys(map(ord, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+_DIGIT_DROP = dict.fromkeys(c for c in range(0x110000) if chr(c).isdigit())
+
+
+def _count_dropped(s: str, table: dict[int, None]) -> int:
+    """Characters of ``s`` in ``table`` (str.translate deletes them: one C pass, no match objects)."""
+    return len(s) - len(s.translate(table))
+
+
+def _any_strong(i: int, s: str, key: str, page: PageInfo, rules: dict[int, bool], repeated: set[int],
+                bodyish: dict[int, bool], tail_pairs: set[int], known: set[str]) -> bool:
+    """Whether any of the ``_STRONG`` features of the line is set, cheapest checks first."""
+    return bool(
+        (page.title_line is not None and i < page.title_line) or rules[i] or i in repeated or i in tail_pairs
+        or not _ARABIC_RE.search(s) or _CREDIT_RE.search(s) or _LINKY_RE.search(key)
+        or (_COMMENT_RE.search(key) and (not bodyish[i] or len(s) < 200))
+        or _COPYRIGHT_RE.search(s) or _TICKER_RE.search(key) or outlet_named(s, whole=True)
+        or _known_sim(key, known))
+
+
+def _vector(i: int, s: str, key: str, k: int, n: int, nw: int, page: PageInfo, rules: dict[int, bool],
+            repeated: set[int], shape: dict[int, bool], bodyish: dict[int, bool], tail_pairs: set[int],
+            last_body: int | None, marker_seen: bool, prev_i: int | None, next_i: int | None,
+            known: set[str]) -> list[float]:
+    chars = max(1, len(s))
+    return [
+        1.0,
+        float(page.title_line is not None and i < page.title_line),
+        float(last_body is not None and i > last_body),
+        k / max(1, n - 1),
+        math.log(chars) / 6,
+        float(nw <= 3),
+        float(4 <= nw <= 8),
+        float(bool(_SENT_END_RE.search(s))),
+        float(s.endswith(("?", "؟"))),
+        float(s.endswith((":", "："))),
+        _count_dropped(s, _LATIN_DROP) / chars,
+        _count_dropped(s, _DIGIT_DROP) / chars,
+        float(not _ARABIC_RE.search(s)),
+        float(rules[i]),
+        float(i in repeated),
+        float(shape[i]),
+        float(bool(_CREDIT_RE.search(s))),
+        float(bool(_LINKY_RE.search(key))),
+        float(bool(_COMMENT_RE.search(key)) and not bodyish[i] or bool(_COMMENT_RE.search(key)) and len(s) < 200),
+        float(bool(_COPYRIGHT_RE.search(s))),
+        float(bool(_TICKER_RE.search(key))),
+        float(bool(outlet_named(s, whole=True))),
+        _known_sim(key, known),
+        float(prev_i is not None and bodyish[prev_i]),
+        float(next_i is not None and bodyish[next_i]),
+        float(prev_i is not None and shape[prev_i]),
+        float(next_i is not None and shape[next_i]),
+        float(marker_seen),
+        float(i in tail_pairs),
+        float(bodyish[i]),
+        float("|" in s or " - " in s and not bodyish[i]),
+    ]
+
+
+def _short_tail(idx: list[int], shape: dict[int, bool]) -> set[int]:
+    """The trailing run of headline-shaped lines (to the end of the text), when it is short (≤ 3 lines) and
+    not the whole page: after a sentence, that is a list of other articles' headlines; a long run is more
+    likely the article's own list (names, results)."""
+    run: list[int] = []
+    for i in reversed(idx):
+        if not shape[i]:
+            break
+        run.insert(0, i)
+    return set(run) if 0 < len(run) <= 3 and len(run) < len(idx) else set()
+
+
 def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[int, bool],
-                bodyish: dict[int, bool], rules: dict[int, bool]) -> set[int]:
+                bodyish: dict[int, bool], rules: dict[int, bool], keys: list[str]) -> set[int]:
     """Lines of a trailing teaser list: after the article has ended (a furniture line such as share
     buttons, tags or a "related" label after body text), runs of (headline, optional one-sentence lead)."""
     if page.body_start is None:
@@ -163,7 +228,7 @@ def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[in
             continue
         if bodyish[i] and not rules[i] and not ended:
             seen_body = True
-        key = " ".join(normalize(lines[i]).split())
+        key = keys[i]
         if seen_body and ((rules[i] and _nwords(lines[i]) <= 4) or _TICKER_RE.search(key)):
             ended = True if not bodyish[i] else ended
             k += 1
@@ -185,7 +250,7 @@ def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[in
 
 
 def furniture_scores(lines: list[str], page: PageInfo, repeated: set[int],
-                     threshold: float | None = None) -> dict[int, str]:
+                     threshold: float | None = None, keys: list[str] | None = None) -> dict[int, str]:
     """Lines the classifier calls furniture (line → reason), besides the headline and metadata lines."""
     _, weights = _known()
     w = weights.get("weights")
@@ -194,24 +259,9 @@ def furniture_scores(lines: list[str], page: PageInfo, repeated: set[int],
     if page.body_start is None:  # no sentence-bearing paragraph: no page structure to read furniture from
         return {}
     thr = weights.get("threshold", 0.5) if threshold is None else threshold
-    feats = line_features(lines, page, repeated)
+    feats = line_features(lines, page, repeated, scorable_only=True, keys=keys)
     out: dict[int, str] = {}
-    order = sorted(feats)
-    # the trailing run of headline-shaped lines (to the end of the text): a short one after a sentence is a
-    # list of other articles' headlines; a long one is more likely the article's own list (names, results)
-    run: list[int] = []
-    for i in reversed(order):
-        if not feats[i][F_HEADLINE]:
-            break
-        run.insert(0, i)
-    short_tail = set(run) if 0 < len(run) <= 3 and len(run) < len(order) else set()
     for i, x in feats.items():
-        if i == page.title_line or i in page.meta_lines:
-            continue
-        strong = any(x[k] for k in _STRONG)
-        if not strong and (_nwords(lines[i]) >= 8 or lines[i].rstrip().endswith(":")
-                           or not (any(x[k] for k in _WEAK) or i in short_tail)):
-            continue  # position and shape alone never make a line furniture, nor a long line without a sign
         z = sum(a * b for a, b in zip(w, x, strict=True))
         p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
         if p >= thr:

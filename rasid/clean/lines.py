@@ -15,7 +15,15 @@ Removal stays by whole line (apart from the inline prefix), and every removed li
 
 from __future__ import annotations
 
-from rasid.clean.boilerplate import CleanResult, LineStats, clean_text, remove_lines, rule_for
+from rasid.clean.boilerplate import (
+    CleanResult,
+    LineStats,
+    clean_text,
+    line_key,
+    line_keys,
+    remove_lines,
+    rule_for_key,
+)
 from rasid.config import CleanConfig
 from rasid.ingest.page import read_page
 
@@ -32,13 +40,15 @@ def clean_page(text: str, outlet: str | None = None, stats: LineStats | None = N
     pre: dict[int, str] = dict(page.meta_lines)
     if page.title_line is not None:
         pre[page.title_line] = "headline"
+    keys = line_keys(lines)  # one normalisation of the page, not one per line and per reader
     repeated = {i for i, ln in enumerate(lines)  # on the lines as read (the statistics counted them so)
-                if ln.strip() and stats is not None and stats.is_repeated(outlet, ln)}
+                if ln.strip() and stats is not None and stats.is_repeated_key(outlet, keys[i])}
     for i, prefix in page.prefixes.items():
         lines[i] = lines[i][len(prefix):]
-    scores = furniture_scores(lines, page, repeated)
+        keys[i] = line_key(lines[i])
+    scores = furniture_scores(lines, page, repeated, keys=keys)
     res = remove_lines(
-        lines, lambda i, line: pre.get(i) or rule_for(line, config.short_line)
+        lines, lambda i, line: pre.get(i) or rule_for_key(keys[i], config.short_line)
         or ("repeated-in-outlet" if i in repeated else None),
         after_related=lambda i: scores.get(i) or None,
         continues_related=frozenset({"repeated-in-outlet", "teaser-list"}),

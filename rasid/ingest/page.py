@@ -96,7 +96,10 @@ class PageInfo:
     prefixes: dict[int, str] = field(default_factory=dict)  # line -> inline metadata prefix (original chars)
 
 
+@lru_cache(maxsize=1 << 14)
 def _nwords(s: str) -> int:
+    """Words in a line (memoised: the page reader, the cleaner and the furniture classifier count each
+    line's words several times)."""
     return len(_WORD_RE.findall(s))
 
 
@@ -186,14 +189,34 @@ def _name_key(s: str) -> str:
     return " ".join(normalize(s).replace(".", " ").split())
 
 
+_NAME_SUFFIXES = ("نت", "نيوز", "اونلاين", "الاخباري", "الالكترونيه", "net", "news", "online")
+_NAME_SUFFIX_RE = re.compile(rf"\s*(?:{'|'.join(_NAME_SUFFIXES)}|\d+(?:\.\d+)?)$")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _longest_name() -> int:
+    return max(map(len, _outlet_names()[0]), default=0)
+
+
+def _too_long_for_a_name(text: str) -> bool:
+    """True when ``text`` cannot be an outlet name even after its suffix is cut: normalising keeps every
+    letter but tatweel, and the cut removes at most one suffix word's letters, so more letters than that
+    plus the longest name rule it out (exact, and far cheaper than normalising a body line)."""
+    letters = sum(map(len, _LETTERS_RE.findall(text))) - text.count("\u0640")
+    return letters - max(map(len, _NAME_SUFFIXES)) > _longest_name()
+
+
 def outlet_named(text: str, whole: bool = False) -> str | None:
     """The canonical outlet a name in ``text`` stands for (``whole``: the text is the name, nothing else)."""
     names, pattern = _outlet_names()
+    if whole and _too_long_for_a_name(text):
+        return None
     key = _name_key(re.sub(r"[«»\"“”()|]", " ", text))
     if whole:
         if key in names:
             return names[key]
-        key = re.sub(r"\s*(?:نت|نيوز|اونلاين|الاخباري|الالكترونيه|net|news|online|\d+(?:\.\d+)?)$", "", key).strip() or key
+        key = _NAME_SUFFIX_RE.sub("", key).strip() or key
         if key in names:
             return names[key]
         # the header line may carry the name and a slogan ("Mosaique FM 94.9", "كونا | KUNA")
@@ -423,6 +446,8 @@ def infer_from_text(lines: list[str]) -> tuple[datetime, str] | None:
     evidence with a confidence (stored as ``date_source``); a weekday alone, or a date alone (it may be
     background: ``في 15 يناير 2025``), pins nothing."""
     for line in lines:
+        if not _TODAY_RE.search(normalize(line)):  # the usual case: no «اليوم»/«أمس» + weekday, no offsets needed
+            continue
         norm, offs = normalize_with_offsets(line)
         for m in _TODAY_RE.finditer(norm):
             rest = norm[m.end():m.end() + 40]
@@ -462,6 +487,8 @@ def stamp_correction(text: str, local_day: date, lede_chars: int = 800) -> tuple
     Only the lede is read (a later «أمس الاثنين» may be a quoted earlier report); every such phrase there
     must agree on the same shift, and only a one-day-ahead stamp is corrected: a phrase that fits the stamp
     leaves it alone, any other disagreement is not a stamp problem."""
+    if not _TODAY_RE.search(normalize(text[:lede_chars])):  # the usual case: nothing to check, no offsets needed
+        return None
     norm, offs = normalize_with_offsets(text[:lede_chars])
     shifts: set[int] = set()
     quote = ""

@@ -21,6 +21,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol, runtime_checkable
 
 Factory = Callable[[], object]
+# Tasks in flight per worker process: enough that the workers keep cleaning or tagging while the driver
+# stores a batch (a 500-article transaction is ~8 tasks of 64), few enough to bound memory.
+WINDOW_PER_WORKER = 6
 
 # Resources of the current worker process (process pool or Dask worker), built once per process.
 _LOADED: dict[str, object] = {}
@@ -173,7 +176,7 @@ class ProcessExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context(),
                                              initializer=_init_worker, initargs=(self._factories, os.getpid()))
-        return _windowed(self._pool.submit, fn, items, args, 2 * self.workers + 1)
+        return _windowed(self._pool.submit, fn, items, args, WINDOW_PER_WORKER * self.workers + 1)
 
     def _shutdown(self) -> None:
         if self._pool is not None:

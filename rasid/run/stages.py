@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from datasketch import MinHash
 
-from rasid.clean.boilerplate import LineStats
+from rasid.clean.boilerplate import LineStats, document_line_keys
 from rasid.clean.lines import clean_page
 from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, StoriesConfig
 from rasid.dedup.detector import Deduplicator, content_hash, minhash
@@ -163,12 +163,16 @@ def _size(p: Path) -> int:
         return 0
 
 
-def _read_files(files: list[str]) -> list[Skip | tuple[str, str, str | None, str]]:
-    """Task: read and decode; (doc id, raw hash, outlet, text) per article, skips as they come.
+def _read_files(files: list[str]) -> list[Skip | tuple[str, str, str | None, tuple[str, set[str]]]]:
+    """Task: read and decode; (doc id, raw hash, outlet, (body hash, line-key hashes)) per article, skips
+    as they come.
 
-    Counting lines stays in the driver (``LineStats.observe`` is stateful: it counts a repeated body once).
+    Hashing the lines runs here, in the worker; counting them stays in the driver
+    (``LineStats.observe_keys`` is stateful: it counts a repeated body once). The driver receives a few
+    hashes per article instead of its text.
     """
-    return [r if isinstance(r, Skip) else (r.doc_id, raw_hash(r), r.outlet, r.text) for r in read_inputs(files)]
+    return [r if isinstance(r, Skip) else (r.doc_id, raw_hash(r), r.outlet, document_line_keys(r.text))
+            for r in read_inputs(files)]
 
 
 def _read_raw(files: list[str]) -> list[RawArticle | Skip]:
@@ -188,8 +192,8 @@ def _clean_raws(raws: list[RawArticle | Skip], clean: CleanConfig,
         if isinstance(r, Skip):
             out.append(r)
             continue
-        d = clean_article(r, stats, clean)
-        sig = minhash(d.text, dedup.num_perm, shingle=dedup.shingle) if d.text.strip() else None
+        d, toks = _clean_article(r, stats, clean)
+        sig = minhash(d.text, dedup.num_perm, toks=toks, shingle=dedup.shingle) if d.text.strip() else None
         out.append((d, None if sig is None else sig.hashvalues))
     return out
 
@@ -225,12 +229,12 @@ def learn_line_stats(ctx: RunContext) -> None:
             raws = [x for x in batch if not isinstance(x, Skip)]
             known = store.raw_hashes(x[0] for x in raws)
             before = store.line_counted(x[0] for x in raws)
-            for doc_id, rhash, outlet, text in raws:
+            for doc_id, rhash, outlet, line_keys in raws:
                 outlet = cfg.outlet or outlet  # rasid run --outlet NAME
                 n += 1
                 if rhash in (known.get(doc_id), before.get(doc_id)) or per_doc.get(doc_id, ("",))[0] == rhash:
                     continue
-                per_doc[doc_id] = (rhash, outlet or "", list(stats.observe(outlet, text)))
+                per_doc[doc_id] = (rhash, outlet or "", list(stats.observe_keys(outlet, *line_keys)))
             bar.advance(len(batch))
     store.add_line_stats(per_doc)
     ctx.stats, ctx.total = stats, n
@@ -240,6 +244,12 @@ def learn_line_stats(ctx: RunContext) -> None:
 # ---- stage: clean, dedup, store --------------------------------------------------------------
 def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig | None = None) -> Document:
     """Raw article → Document with boilerplate removed and language detected (pure: safe to parallelise)."""
+    return _clean_article(raw, stats, config)[0]
+
+
+def _clean_article(raw: RawArticle, stats: LineStats | None,
+                   config: CleanConfig | None = None) -> tuple[Document, list[str]]:
+    """``clean_article`` and the cleaned text's normalised words (the MinHash shingles them too)."""
     res = clean_page(raw.text, raw.outlet, stats, config or CleanConfig(), title=raw.title, url=raw.url)
     text = res.text
     toks = words(text)
@@ -251,7 +261,7 @@ def clean_article(raw: RawArticle, stats: LineStats | None, config: CleanConfig 
         raw_hash=raw_hash(raw), removed_lines=[f"{i}\t{why}\t{line}" for i, why, line in res.removed],
     )
     _check_stamp(doc)
-    return doc
+    return doc, toks
 
 
 _STAMPED = ("metadata", "html-meta", "header-line")  # stamps from the outlet's metadata, not the text

@@ -45,7 +45,7 @@ class WordInfo:
     title: bool  # a title word (الرئيس، وزير...), also behind a proclitic
     own: tuple[str, ...]  # the token's own features, without sentence-level gazetteer tags
     context: dict[int, tuple[str, ...]]  # offset -> what this word adds to a neighbour's window
-    class_context: dict[int, str]  # offset -> "{off}kf=..." (only with clusters)
+    class_context: dict[int, str | None]  # offset -> "{off}kf=..." (only with clusters; None: not a known attribute)
     wide: dict[int, str | None]  # offset ±3 -> "{off}g1=..." when the word is a gazetteer hit
 
 
@@ -58,8 +58,9 @@ def _single_hit(norm: str, gaz: Gazetteer) -> str:
     return "-"
 
 
-def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None) -> WordInfo:
-    """The per-word part of ``token_features`` for one token."""
+def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
+              known: frozenset[str] | None = None) -> WordInfo:
+    """The per-word part of ``token_features`` for one token (only the attributes in ``known``, when given)."""
     n = normalize(tok)
     s = strip_article(strip_proclitics(n))
     coarse, fine = clusters.get(n) if clusters else _NO_CLASS
@@ -71,13 +72,18 @@ def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None) -> WordIn
     ]
     if n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)]):
         own.append("al")
+    context = {off: (f"{off}w={n}", f"{off}s={s}", f"{off}g1={single}", f"{off}k={coarse}") for off in _WINDOW}
+    class_context: dict[int, str | None] = {off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {}
+    wide = {off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)}
+    if known is not None:
+        own = [a for a in own if a in known]
+        context = {off: tuple(a for a in c if a in known) for off, c in context.items()}
+        class_context = {off: a if a in known else None for off, a in class_context.items()}
+        wide = {off: a if a in known else None for off, a in wide.items()}
     return WordInfo(
         norm=n, coarse=coarse, fine=fine, single=single,
         title=n in TITLE_WORDS or strip_proclitics(n) in TITLE_WORDS,
-        own=tuple(own),
-        context={off: (f"{off}w={n}", f"{off}s={s}", f"{off}g1={single}", f"{off}k={coarse}") for off in _WINDOW},
-        class_context={off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {},
-        wide={off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)},
+        own=tuple(own), context=context, class_context=class_context, wide=wide,
     )
 
 
@@ -85,13 +91,18 @@ class WordCache:
     """Bounded per-process cache of ``WordInfo`` for one gazetteer + word-class table.
 
     Emptied when it reaches ``max_words`` (a Zipfian vocabulary refills its head at once), so
-    memory stays bounded on a stream of any length without per-hit bookkeeping.
+    memory stays bounded on a stream of any length without per-hit bookkeeping. With ``known`` (the
+    attributes a trained model has weights for), each word keeps only those, and ``token_features``
+    drops the others as it builds them: a model ignores any other attribute, so the features it is given
+    score the same, and a tagger need not filter ~45 strings per token on every sentence.
     """
 
-    def __init__(self, gaz: Gazetteer, clusters: WordClusters | None = None, max_words: int = 200_000) -> None:
+    def __init__(self, gaz: Gazetteer, clusters: WordClusters | None = None, max_words: int = 200_000,
+                 known: frozenset[str] | None = None) -> None:
         self.gaz = gaz
         self.clusters = clusters
         self.max_words = max_words
+        self.known = known
         self._infos: dict[str, WordInfo] = {}
 
     def __len__(self) -> int:
@@ -106,7 +117,7 @@ class WordCache:
             if info is None:
                 if len(cache) >= self.max_words:
                     cache.clear()
-                info = cache[tok] = word_info(tok, self.gaz, self.clusters)
+                info = cache[tok] = word_info(tok, self.gaz, self.clusters, self.known)
             out.append(info)
         return out
 
@@ -133,43 +144,60 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
     """One feature list per token of a sentence (crfsuite string features).
 
     ``cache`` (built for the same ``gaz`` and ``clusters``) reuses per-word work across calls;
-    ``matches`` are ``gaz.match`` of the normalised tokens when the caller already has them.
+    ``matches`` are ``gaz.match`` of the normalised tokens when the caller already has them. A cache
+    built with ``known`` attributes gives only those, in the same order as the full lists.
     """
-    infos = (cache or WordCache(gaz, clusters)).infos(tokens)
+    cache = cache or WordCache(gaz, clusters)
+    known = cache.known
+    infos = cache.infos(tokens)
     norms = [w.norm for w in infos]
     gtags = gazetteer_tags(norms, gaz.match(norms) if matches is None else matches)
     n_tok = len(tokens)
     feats: list[list[str]] = []
     for i, w in enumerate(infos):
         f = list(w.own)
+        dyn: list[str] = []  # the sentence-dependent attributes, filtered by ``known`` when there is one
         if gtags[i]:  # most tokens are in no gazetteer span
-            f.extend("g=" + t for t in gtags[i])
+            dyn.extend("g=" + t for t in gtags[i])
         for off in _WINDOW:
             k = i + off
             if 0 <= k < n_tok:
+                _add(f, dyn, known)
                 f.extend(infos[k].context[off])
                 if gtags[k]:
-                    f.extend(f"{off}g={t}" for t in gtags[k])
+                    dyn.extend(f"{off}g={t}" for t in gtags[k])
             else:
-                f.append(_PAD[off])
+                dyn.append(_PAD[off])
         if i >= 1 and infos[i - 1].title:  # a title (الرئيس، وزير، المتحدث...) just before
-            f.append("T-1")
+            dyn.append("T-1")
         if i >= 2 and infos[i - 2].title:
-            f.append("T-2")
+            dyn.append("T-2")
         if clusters:
-            f.extend(infos[k].class_context[k - i] for k in range(max(0, i - 2), min(n_tok, i + 3)) if k != i)
+            _add(f, dyn, known)
+            f.extend(a for k in range(max(0, i - 2), min(n_tok, i + 3)) if k != i
+                     and (a := infos[k].class_context[k - i]) is not None)
             if i > 0:
-                f.append(f"-1k|k={infos[i - 1].coarse}|{w.coarse}")
-                f.append(f"-1w|k={norms[i - 1]}|{w.coarse}")
+                dyn.append(f"-1k|k={infos[i - 1].coarse}|{w.coarse}")
+                dyn.append(f"-1w|k={norms[i - 1]}|{w.coarse}")
             if i + 1 < n_tok:
-                f.append(f"k|+1k={w.coarse}|{infos[i + 1].coarse}")
+                dyn.append(f"k|+1k={w.coarse}|{infos[i + 1].coarse}")
         for off in (-3, 3):  # wider gazetteer context: lists of places, "X bin Y bin Z"
             k = i + off
             if 0 <= k < n_tok and (g := infos[k].wide[off]) is not None:
+                _add(f, dyn, known)
                 f.append(g)
         if i > 0:
-            f.append(f"-1w|w={norms[i - 1]}|{w.norm}")
+            dyn.append(f"-1w|w={norms[i - 1]}|{w.norm}")
         if i + 1 < n_tok:
-            f.append(f"w|+1w={w.norm}|{norms[i + 1]}")
+            dyn.append(f"w|+1w={w.norm}|{norms[i + 1]}")
+        _add(f, dyn, known)
         feats.append(f)
     return feats
+
+
+def _add(f: list[str], dyn: list[str], known: frozenset[str] | None) -> None:
+    """Move the pending sentence-level attributes ``dyn`` onto ``f`` (those in ``known`` only, when given),
+    keeping the order of the full feature list."""
+    if dyn:
+        f.extend(dyn if known is None else [a for a in dyn if a in known])
+        dyn.clear()

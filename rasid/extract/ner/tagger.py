@@ -104,8 +104,7 @@ class NerTagger:
         norms = [w.norm for w in cache.infos(toks)]
         matches = self.gazetteer.match(norms)
         feats = token_features(toks, self.gazetteer, self.clusters, cache=cache, matches=matches)
-        known = self.known_attributes()
-        self._crf.set([[a for a in f if a in known] for f in feats])
+        self._crf.set(feats)  # the cache keeps only attributes the model knows (``known_attributes``)
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
         self._recall_decode(labels, probs)
@@ -125,7 +124,8 @@ class NerTagger:
     def word_cache(self) -> WordCache:
         """The per-word feature cache of this tagger (its gazetteer and word classes)."""
         if self._cache is None:
-            self._cache = WordCache(self.gazetteer, self.clusters)
+            known = self.known_attributes() if self._crf is not None else None  # the neural tagger has no CRF
+            self._cache = WordCache(self.gazetteer, self.clusters, known=known)
         return self._cache
 
     def normalized(self, toks: list[str]) -> list[str]:
