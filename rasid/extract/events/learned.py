@@ -25,6 +25,7 @@ import numpy as np
 
 from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon, stem_candidates
+from rasid.extract.events.roles import SentenceRoles
 from rasid.text.normalize import normalize, strip_proclitics
 from rasid.text.spans import tokens
 
@@ -176,8 +177,13 @@ class Featurizer:
             feats.append("year")
         return feats
 
-    def role_feats(self, words: list[Word], i: int, j: int, plover: str, trig_pos: str) -> list[str]:
-        """Features of word ``j`` as the actor / target of the trigger at word ``i``."""
+    def role_feats(self, words: list[Word], i: int, j: int, plover: str, trig_pos: str,
+                   sr: SentenceRoles | None = None) -> list[str]:
+        """Features of word ``j`` as the actor / target of the trigger at word ``i``.
+
+        ``sr``: the sentence's clause structure (``roles.py``): subject / object slot, preposition, same
+        clause, speaker, dateline. Without it only the word-level features are given.
+        """
         c = words[j]
         d = j - i
         side = "B" if d < 0 else "A"
@@ -205,7 +211,22 @@ class Featurizer:
         for f in self.word_feats(c.norm):
             if f.startswith(("cue:", "L:", "U:")):
                 feats.append("cand" + f)
+        if sr is not None:
+            feats.extend(sr.feats(i, j, plover, self.verbal(words[i].norm)))
         return feats
+
+    def verbal(self, w: str) -> bool:
+        """The word is a verb: a lexicon says so, or it has a future prefix or an imperfect plural ending.
+
+        Definite words and noun endings (-ات, -ة) are never verbs; a bare imperfect prefix is not enough
+        («تشكيل», «تنظيم» are verbal nouns).
+        """
+        if w.startswith(_DEFINITE) or w.endswith(("ات", "ه")):
+            return False
+        shape = word_shape(w)
+        if shape == "fut" or (shape == "impf" and w.endswith(("ون", "وا"))):
+            return True
+        return any(f.endswith(":v") for f in self.word_feats(w) if f.startswith(("Lp:", "U:")))
 
 
 class Linear:
@@ -266,6 +287,10 @@ class LearnedCoder:
         self.modes: dict[str, list[str]] = raw["modes"]
         self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True))
         self.backstop = BACKSTOP_STEMS  # {} turns the lexicon backstop off (scripts/train_event_coder.py --dev)
+        # a model trained with the clause-structure role features (roles.py) decodes roles with them
+        self.structured = bool(raw.get("role_structure", False))
+        self.role_backstop = True  # the subject slot when the role model names no actor (train --dev: off too)
+        self._sr: SentenceRoles | None = None
 
     @classmethod
     def load(cls, name: str = "event_coder.json") -> LearnedCoder:
@@ -325,22 +350,36 @@ class LearnedCoder:
         ps = self.status.probs(ef)
         status = self.status.classes[max(range(len(ps)), key=ps.__getitem__)]
         background = self.background.probs(ef)[1] >= 0.5
-        actors, targets = self._roles(words, i, plover)
+        actors, targets = self._roles(words, i, plover, text)
         m = self.mode.classes[mode] if mode is not None else ""
         return Coded(plover, m or None, status, background, (words[i].start, words[i].end), actors, targets,
                      round(conf, 3))
 
-    def _roles(self, words: list[Word], i: int, plover: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    def _roles(self, words: list[Word], i: int, plover: str,
+               text: str | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Actor and target spans of the trigger at word ``i``: the role model over every candidate word,
+        with the sentence's clause structure (``roles.py``) as features when ``text`` is given, and the
+        subject slot as the actor when the model names none."""
+        sr = self._structure(text, words) if text is not None and self.structured else None
         trig_pos = word_shape(words[i].norm)
         scores: list[tuple[float, float, int]] = []
         for j, c in enumerate(words):
             if j == i or not role_candidate(c):
                 continue
-            p = self.role.probs(self.feat.role_feats(words, i, j, plover, trig_pos))
+            p = self.role.probs(self.feat.role_feats(words, i, j, plover, trig_pos, sr))
             scores.append((p[1], p[2], j))
-        actors = _pick(words, scores, 0, self.role_threshold)
-        targets = [s for s in _pick(words, scores, 1, self.role_threshold) if s not in actors]
-        return actors, targets
+        if sr is None:
+            actors = _pick(words, scores, 0, self.role_threshold)
+            targets = [s for s in _pick(words, scores, 1, self.role_threshold) if s not in actors]
+            return actors, targets
+        return role_spans(sr, words, scores, i, self.role_threshold, self.feat.verbal(words[i].norm),
+                          self.role_backstop)
+
+    def _structure(self, text: str, words: list[Word]) -> SentenceRoles:
+        """The clause structure of the sentence being coded (built once per sentence, not per trigger)."""
+        if self._sr is None or self._sr.words is not words:
+            self._sr = SentenceRoles(text, words, self.feat.verbal)
+        return self._sr
 
 
 def role_candidate(w: Word) -> bool:
@@ -354,6 +393,31 @@ def _pick(words: list[Word], scores: list[tuple[float, float, int]], k: int, thr
     if best is None or best[k] < threshold:
         return []
     return [mention_span(words, best[2])]
+
+
+def role_spans(sr: SentenceRoles, words: list[Word], scores: list[tuple[float, float, int]], i: int,
+               threshold: float, verbal: bool, backstop: bool = True) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Actor and target spans from the role scores and the clause structure.
+
+    The best word per role above ``threshold`` wins, as the role model alone did; when no word reaches it
+    for the actor, the subject slot (``SentenceRoles.backstop_actor``) stands in. A mention joined to the
+    chosen one by «و» is a conjunct of the same role (LABELLING.md: one span per conjunct).
+    """
+    def spans(j: int) -> list[tuple[int, int]]:
+        heads = [j, *sr.conjuncts(j)]
+        return [mention_span(words, h) if words[h].ner else sr.span(h) for h in heads]
+
+    best_a = max(scores, key=lambda s: s[0], default=None)
+    a = best_a[2] if best_a is not None and best_a[0] >= threshold else None
+    if a is None and backstop:
+        a = sr.backstop_actor(i, verbal)
+    actors = spans(a) if a is not None else []
+    best_t = max((s for s in scores if s[2] != a), key=lambda s: s[1], default=None)
+    t = best_t[2] if best_t is not None and best_t[1] >= threshold else None
+    if t is None and backstop:
+        t = sr.backstop_target(i, verbal, a)
+    targets = [s for s in spans(t) if s not in actors] if t is not None else []
+    return actors, targets
 
 
 def mention_span(words: list[Word], j: int) -> tuple[int, int]:
