@@ -243,8 +243,9 @@ def cmd_score(args: argparse.Namespace) -> None:
             hit = idx["keys"][inside[0]] if inside else None
         field = "pin" if lab["sample"] == "pins" else "label"
         same = [r for r in judged if hit and (r["entity"], r["name_hash"]) == (hit[1]["entity"], hit[1]["name_hash"])]
-        if hit is None or hit[0] != lab["type"]:
-            state = "gone"  # the anchor mention is no longer a mention of this type: the record left the list
+        if hit is None or hit[0] != lab["type"] or (field == "pin" and hit[1]["lat"] is None):
+            state = "gone"  # the anchor mention is no longer a mention of this type (or no longer pinned): the
+            # record left the list (the map)
         elif not same:
             state = "changed"
             relabel.append((lab, hit[1]))

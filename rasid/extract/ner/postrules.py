@@ -13,6 +13,17 @@ looks only at the mention, its neighbouring words and word lists, and applies to
 * a generic place head before a place («ولاية نورث كارولاينا», «مدينة طولكرم») stays outside the name;
 * a town followed by a *masculine* gentilic («نيس الفرنسي», «روما الإيطالي») or preceded by «فريق»/«نادي»
   is a club (ORG): town names are feminine in Arabic, so the adjective agrees with an implied «النادي».
+
+Round two (a fresh dev sample of April 2018, ``eval/ner/entity_audit_dev2.jsonl``):
+
+* a generic body — only generic nouns and nationality adjectives («السلطات الألمانية», «قوات الأمن
+  الباكستانية», «قوات الحكومة السورية», «تنظيم») — is not a name (eval/ner/ANNOTATION.md rule 4);
+* a person or place span that starts with an organisation head («جبهة البوليساريو», «جامعة ماريلاند») is an
+  organisation;
+* a person span that starts with a nisba plural («فرنسيون يدقون») or is a definite sound plural
+  («الموقعون») is not a person;
+* a name never runs over a subordinator («… المنظمة أن السوريين السبعة»): the span ends before it;
+* a descriptive noun before a person's name («الشاب عبد الله …», «المعتزل تشابي») is not part of it.
 """
 
 from __future__ import annotations
@@ -38,6 +49,22 @@ _MASC_PLACE_HEADS = frozenset(map(normalize, ("إقليم", "ريف", "قضاء"
 # Masculine geographic nouns a gentilic may qualify («المحيط الهندي», «الخليج العربي»): not clubs.
 _MASC_GEO = frozenset(map(normalize, ("محيط", "بحر", "خليج", "نهر", "جبل", "وادي", "مضيق", "ساحل", "إقليم", "شرق", "غرب")))
 _TEAM_CUES = frozenset(map(normalize, ("فريق", "نادي")))
+_ORG_HEADS = frozenset(map(normalize, (
+    "جبهة", "الجبهة", "حزب", "الحزب", "حركة", "الحركة", "منظمة", "المنظمة", "جامعة", "الجامعة", "معهد", "المعهد",
+    "كلية", "الكلية", "شركة", "الشركة", "اتحاد", "الاتحاد", "هيئة", "الهيئة", "مجلس", "المجلس", "وزارة", "الوزارة",
+    "بنك", "البنك", "مؤسسة", "المؤسسة", "جمعية", "الجمعية", "صحيفة", "الصحيفة", "وكالة", "الوكالة")))
+# Nouns of generic bodies (ANNOTATION.md rule 4: «الجيش السوري», «القوات الأمريكية» are not names).
+_BODY_NOUNS = frozenset(map(normalize, (
+    "قوات", "القوات", "السلطات", "سلطات", "الجيش", "جيش", "الحكومة", "حكومة", "الشرطة", "شرطة", "الأمن", "أمن",
+    "السفارة", "سفارة", "البرلمان", "الأجهزة", "أجهزة", "الأمنية", "المسلحة", "الجوية", "البحرية", "النظام",
+    "تنظيم", "التنظيم", "الشركة", "شركة", "قوى", "القوى", "الإدارة", "إدارة", "الدفاع", "الجوي")))
+_BODY_HEADS = _BODY_NOUNS - frozenset(map(normalize, ("الأمن", "أمن", "الأمنية", "المسلحة", "الجوية", "البحرية",
+                                                     "الدفاع", "الجوي")))
+# Words that end a name: a name never runs over a subordinator or relative pronoun.
+_STOPS = frozenset(map(normalize, ("أن", "إن", "الذي", "التي", "الذين", "اللذين", "اللتين")))
+# Descriptive nouns that may precede a person's name without being part of it (not titles of office).
+_DESCRIPTORS = frozenset(map(normalize, (
+    "الشاب", "الشابة", "الطفل", "الطفلة", "المعتزل", "الراحل", "الراحلة", "الفتى", "الفتاة", "السيدة", "الشهيد")))
 _VERB = re.compile(r"^(?:[وف])?(?:س)?[يت]\w{3,}(?:ان|ون)$")  # تأملان، سيبحثان، يبحثون (normalised)
 
 
@@ -49,8 +76,8 @@ def _countries() -> frozenset[str]:
     out: set[str] = set()
     for _code, name in resources.rows(resources.path("countries_ar.tsv")):
         form = normalize(name.strip())
-        if " " not in form:
-            out.add(strip_article(form) if form.startswith("ال") else form)
+        if " " not in form:  # both forms: «ألمانيا» starts with the letters of the article
+            out.update({form, strip_article(form)})
     return frozenset(out)
 
 
@@ -75,6 +102,17 @@ def _nisba_plural(norm: str) -> bool:
     """«مصريون», «الألمانيين», «رياضيون»: a sound plural of a nisba adjective (never a person's name)."""
     word = norm[2:] if norm.startswith("ال") else norm
     return len(word) >= 5 and word.endswith(("يون", "يين"))
+
+
+def _definite_plural(norm: str) -> bool:
+    """«الموقعون», «المتظاهرون»: a definite sound masculine plural in the nominative (names do not take it)."""
+    return norm.startswith("ال") and len(norm) >= 7 and norm.endswith("ون")
+
+
+def _generic_body(norms: list[str]) -> bool:
+    """Only generic body nouns and nationality adjectives, with at least one head noun
+    («القوات السورية», «قوات الحكومة السورية», «السلطات الألمانية», a bare «تنظيم»)."""
+    return any(n in _BODY_HEADS for n in norms) and all(n in _BODY_NOUNS or gentilic(n) for n in norms)
 
 
 def _known(gaz: Gazetteer, lexicon: frozenset[str], norm: str) -> bool:
@@ -129,7 +167,20 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue
             if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in GENERIC:
                 continue
+            if m.type == "PER" and (_nisba_plural(norms[0]) or (len(norms) == 1 and _definite_plural(norms[0]))):
+                continue  # «فرنسيون يدقون», «الموقعون»
+            if m.type == "ORG" and _generic_body(norms):
+                continue  # «السلطات الألمانية», «قوات الأمن الباكستانية», «تنظيم»
         start, end = m.start, m.end
+        cut = next((i for i, n in enumerate(norms) if n in _STOPS), None)
+        if cut is not None and not curated:
+            if cut == 0:
+                continue
+            end = words[cut - 1].end()  # «المحكمة الخاصة للجريمة المنظمة أن السوريين السبعة»
+            words, norms = words[:cut], norms[:cut]
+        if m.type == "PER" and len(words) > 2 and norms[0] in _DESCRIPTORS and not curated:
+            start = words[1].start()  # «الشاب عبد الله محمد جبريل»
+            words, norms = words[1:], norms[1:]
         if m.type in ("PER", "LOC") and len(words) > 1 and not gaz.types(whole):
             if gentilic(norms[-1]) and strip_article(norms[0]) not in _MASC_GEO:  # «كيرالا الهندية», not «المحيط الهندي»
                 end = words[-2].end()
@@ -141,7 +192,9 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 start = words[1].start()  # «ولاية نورث كارولاينا», «مدينة طولكرم»
                 words, norms = words[1:], norms[1:]
         typ = m.type
-        if m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(whole)):
+        if m.type in ("PER", "LOC") and len(words) > 1 and norms[0] in _ORG_HEADS and not gaz.types(" ".join(norms)):
+            typ = "ORG"  # «جبهة البوليساريو», «جامعة ماريلاند»
+        elif m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(whole)):
             after = _next_word(text, end)
             before = {f for f, _ in clitic_variants(_prev_word(text, start))}  # وإقليم، لفريق
             if (after.startswith("ال") and gentilic(after) == "m" and not before & _MASC_PLACE_HEADS) or before & _TEAM_CUES:
