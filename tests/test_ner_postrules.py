@@ -156,3 +156,35 @@ def test_a_descriptive_noun_is_not_part_of_a_persons_name(gaz: Gazetteer) -> Non
     text = "أعلن الناطق وفاة الشاب عبد الله محمد جبريل متأثرا بجروحه."
     out = refine(text, [_m(text, "الشاب عبد الله محمد جبريل", "PER")], gaz)
     assert [m.text for m in out] == ["عبد الله محمد جبريل"]
+
+
+def test_place_prefixes_belong_to_the_place(gaz: Gazetteer) -> None:
+    """«سان برونو» was a person «برونو», «لوس أنجلوس» a cut «انجيلوس», «المحيط الهادي» a cut «الهادي»."""
+    text = "وقال قائد شرطة سان برونو إن مسؤولين في لوس انجيلوس تابعوا سقوطه فوق المحيط الهادي."
+    ms = [_m(text, "برونو", "PER"), _m(text, "انجيلوس", "LOC"), _m(text, "الهادي", "LOC")]
+    assert [(m.text, m.type) for m in refine(text, ms, gaz)] == [
+        ("سان برونو", "LOC"), ("لوس انجيلوس", "LOC"), ("المحيط الهادي", "LOC")]
+
+
+def test_a_compass_word_with_a_preposition_is_not_part_of_the_place(gaz: Gazetteer) -> None:
+    text = "انهار فندق بمدينة اندور الواقعة بوسط الهند، ووصل الوفد بجنوب أفريقيا."
+    out = refine(text, [_m(text, "بوسط الهند", "LOC"), _m(text, "بجنوب أفريقيا", "LOC")], gaz)
+    assert [m.text for m in out] == ["الهند", "بجنوب أفريقيا"]  # جنوب أفريقيا is a country's name
+
+
+def test_nationality_before_a_two_word_person_and_first_name_with_nisba_surname(gaz: Gazetteer) -> None:
+    text = "وتولى المهمة خلفا للإيطالي كارلو، وقال محمد المصري إن لافروف الروسي وصل."
+    ms = [_m(text, "إيطالي كارلو", "PER"), _m(text, "محمد المصري", "PER"), _m(text, "لافروف الروسي", "PER")]
+    assert [m.text for m in refine(text, ms, gaz)] == ["كارلو", "محمد المصري", "لافروف"]
+
+
+def test_team_words_make_a_team(gaz: Gazetteer) -> None:
+    text = "وانتصر فيلادلفيا بعدما هزم تشارلوت هورنتس، وواجه الفريق سبورت بويز."
+    out = refine(text, [_m(text, "تشارلوت هورنتس", "PER"), _m(text, "سبورت بويز", "PER")], gaz)
+    assert [m.type for m in out] == ["ORG", "ORG"]
+
+
+def test_an_indefinite_head_with_a_lil_phrase_is_a_description(gaz: Gazetteer) -> None:
+    text = "وكان يعمل في شركة للغواصات السياحية في دبي مع منظمة الصحة العالمية."
+    ms = [_m(text, "شركة للغواصات السياحية", "ORG"), _m(text, "منظمة الصحة العالمية", "ORG")]
+    assert [m.text for m in refine(text, ms, gaz)] == ["منظمة الصحة العالمية"]

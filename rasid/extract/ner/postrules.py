@@ -23,7 +23,13 @@ Round two (a fresh dev sample of April 2018, ``eval/ner/entity_audit_dev2.jsonl`
 * a person span that starts with a nisba plural («فرنسيون يدقون») or is a definite sound plural
   («الموقعون») is not a person;
 * a name never runs over a subordinator («… المنظمة أن السوريين السبعة»): the span ends before it;
-* a descriptive noun before a person's name («الشاب عبد الله …», «المعتزل تشابي») is not part of it.
+* a descriptive noun before a person's name («الشاب عبد الله …», «المعتزل تشابي») is not part of it, nor is
+  a nationality adjective before it («(لل)إيطالي كارلو أنشيلوتي»);
+* a person span with a word found only in team names («تشارلوت هورنتس», «سبورت بويز») is a team (ORG);
+* «سان», «سانت», «لوس», «لاس», «المحيط», «البحر» right before a place or person span belong to a place name
+  («سان برونو», «لوس أنجلوس», «المحيط الهادي»);
+* a compass word glued to a preposition («بوسط الهند», «بشمال سوريا») is not part of the place name;
+* an indefinite organisation head followed by a «لل» phrase («شركة للغواصات السياحية») describes, not names.
 """
 
 from __future__ import annotations
@@ -65,6 +71,11 @@ _STOPS = frozenset(map(normalize, ("أن", "إن", "الذي", "التي", "ال
 # Descriptive nouns that may precede a person's name without being part of it (not titles of office).
 _DESCRIPTORS = frozenset(map(normalize, (
     "الشاب", "الشابة", "الطفل", "الطفلة", "المعتزل", "الراحل", "الراحلة", "الفتى", "الفتاة", "السيدة", "الشهيد")))
+_TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
+# Words that start a compound place name and are not names on their own («سان برونو», «المحيط الهادي»).
+_PLACE_PREFIXES = frozenset(map(normalize, ("سان", "سانت", "سانتا", "لوس", "لاس", "المحيط", "البحر")))
+_COMPASS = frozenset(map(normalize, ("وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي")))
+_INDEF_HEADS = frozenset(map(normalize, ("شركة", "منظمة", "مؤسسة", "لجنة", "جمعية", "هيئة", "مجموعة")))
 _VERB = re.compile(r"^(?:[وف])?(?:س)?[يت]\w{3,}(?:ان|ون)$")  # تأملان، سيبحثان، يبحثون (normalised)
 
 
@@ -171,6 +182,8 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue  # «فرنسيون يدقون», «الموقعون»
             if m.type == "ORG" and _generic_body(norms):
                 continue  # «السلطات الألمانية», «قوات الأمن الباكستانية», «تنظيم»
+            if m.type == "ORG" and len(norms) > 1 and norms[0] in _INDEF_HEADS and norms[1].startswith("لل"):
+                continue  # «شركة للغواصات السياحية»
         start, end = m.start, m.end
         cut = next((i for i, n in enumerate(norms) if n in _STOPS), None)
         if cut is not None and not curated:
@@ -181,8 +194,22 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
         if m.type == "PER" and len(words) > 2 and norms[0] in _DESCRIPTORS and not curated:
             start = words[1].start()  # «الشاب عبد الله محمد جبريل»
             words, norms = words[1:], norms[1:]
+        if m.type == "PER" and len(words) == 2 and gentilic(norms[0]) == "m" and not curated:
+            start = words[1].start()  # «(لل)إيطالي كارلو»: the adjective of a dropped «المدرب»
+            words, norms = words[1:], norms[1:]
+        if m.type == "LOC" and len(words) > 1 and not curated and norms[0][:1] in "بول" and norms[0][1:] in _COMPASS \
+                and not gaz.types(" ".join(norms)) and not gaz.types(" ".join([norms[0][1:], *norms[1:]])):
+            start = words[1].start()  # «بوسط الهند»; not «بجنوب أفريقيا» (جنوب أفريقيا is a name)
+            words, norms = words[1:], norms[1:]
+        prefix = _prev_word(text, start)
+        if m.type in ("PER", "LOC") and prefix in _PLACE_PREFIXES:
+            start = start - 1 - len(text[:start - 1].split()[-1])  # «سان برونو», «لوس انجيلوس», «المحيط الهادي»
+            words = _words(text, start, end)
+            norms = [normalize(w.group()) for w in words]
         if m.type in ("PER", "LOC") and len(words) > 1 and not gaz.types(whole):
-            if gentilic(norms[-1]) and strip_article(norms[0]) not in _MASC_GEO:  # «كيرالا الهندية», not «المحيط الهندي»
+            # «كيرالا الهندية», not «المحيط الهندي»; nor «محمد المصري» (first name + a nisba surname)
+            first_name = m.type == "PER" and len(norms) == 2 and "PERn" in gaz.types(norms[0])
+            if gentilic(norms[-1]) and strip_article(norms[0]) not in _MASC_GEO and not first_name:
                 end = words[-2].end()
                 words, norms = words[:-1], norms[:-1]
             if m.type == "PER" and len(words) > 2 and norms[0].startswith("ال") and gentilic(norms[0]) == "m":
@@ -194,6 +221,10 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
         typ = m.type
         if m.type in ("PER", "LOC") and len(words) > 1 and norms[0] in _ORG_HEADS and not gaz.types(" ".join(norms)):
             typ = "ORG"  # «جبهة البوليساريو», «جامعة ماريلاند»
+        elif m.type == "PER" and norms[0] in _PLACE_PREFIXES:
+            typ = "LOC"  # «سان برونو»
+        elif m.type == "PER" and any(n in _TEAM_WORDS for n in norms):
+            typ = "ORG"  # «تشارلوت هورنتس», «سبورت بويز»
         elif m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(whole)):
             after = _next_word(text, end)
             before = {f for f, _ in clitic_variants(_prev_word(text, start))}  # وإقليم، لفريق
