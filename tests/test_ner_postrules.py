@@ -188,3 +188,16 @@ def test_an_indefinite_head_with_a_lil_phrase_is_a_description(gaz: Gazetteer) -
     text = "وكان يعمل في شركة للغواصات السياحية في دبي مع منظمة الصحة العالمية."
     ms = [_m(text, "شركة للغواصات السياحية", "ORG"), _m(text, "منظمة الصحة العالمية", "ORG")]
     assert [m.text for m in refine(text, ms, gaz)] == ["منظمة الصحة العالمية"]
+
+
+def test_models_and_products_are_not_entities(gaz: Gazetteer) -> None:
+    text = 'راقبت الشركة الرسائل على تطبيق "ماسنجر" الشهير، ومر المختبر تيانقونغ-1 فوق دمشق-سانا وشركة فيسبوك.'
+    ms = [_m(text, "ماسنجر", "ORG"), _m(text, "تيانقونغ", "LOC"), _m(text, "دمشق", "LOC"), _m(text, "فيسبوك", "ORG")]
+    assert [m.text for m in refine(text, ms, gaz)] == ["دمشق", "فيسبوك"]  # a dateline and a company stay
+
+
+def test_a_club_keeps_its_country_adjective_outside(gaz: Gazetteer) -> None:
+    assert gentilic("الاوزبكي") == "m"  # أوزبكستان
+    text = "لا بديل عن الفوز على لوكوموتيف الأوزبكي غدا، وفاز المنتخب السعودي، وقال الاتحاد الياباني."
+    out = refine(text, [_m(text, w, "ORG") for w in ("لوكوموتيف الأوزبكي", "المنتخب السعودي", "الاتحاد الياباني")], gaz)
+    assert [m.text for m in out] == ["لوكوموتيف", "المنتخب السعودي", "الاتحاد الياباني"]

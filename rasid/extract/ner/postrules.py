@@ -29,7 +29,11 @@ Round two (a fresh dev sample of April 2018, ``eval/ner/entity_audit_dev2.jsonl`
 * «سان», «سانت», «لوس», «لاس», «المحيط», «البحر» right before a place or person span belong to a place name
   («سان برونو», «لوس أنجلوس», «المحيط الهادي»);
 * a compass word glued to a preposition («بوسط الهند», «بشمال سوريا») is not part of the place name;
-* an indefinite organisation head followed by a «لل» phrase («شركة للغواصات السياحية») describes, not names.
+* an indefinite organisation head followed by a «لل» phrase («شركة للغواصات السياحية») describes, not names;
+* a name glued to a number by a hyphen («تيانقونغ-1», «ستاتوس-6») is a model or craft, and a name right after
+  a product word («تطبيق "ماسنجر"», «فيلم», «لعبة») is a product: neither is an entity (ANNOTATION.md rule 10);
+* a club followed by a masculine nationality adjective keeps the adjective outside («لوكوموتيف الأوزبكي» →
+  «لوكوموتيف»; rule 3: «العين الإماراتي» → «العين»).
 """
 
 from __future__ import annotations
@@ -76,6 +80,11 @@ _TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
 _PLACE_PREFIXES = frozenset(map(normalize, ("سان", "سانت", "سانتا", "لوس", "لاس", "المحيط", "البحر")))
 _COMPASS = frozenset(map(normalize, ("وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي")))
 _INDEF_HEADS = frozenset(map(normalize, ("شركة", "منظمة", "مؤسسة", "لجنة", "جمعية", "هيئة", "مجموعة")))
+# Words that introduce a product, work or craft by name («تطبيق "ماسنجر"», «فيلم "الفيل الأزرق"»).
+_PRODUCT_CUES = frozenset(map(normalize, (
+    "تطبيق", "التطبيق", "برنامج", "فيلم", "الفيلم", "مسلسل", "المسلسل", "رواية", "الرواية", "أغنية", "الأغنية",
+    "ألبوم", "الألبوم", "لعبة", "اللعبة", "هاتف", "الهاتف", "طراز", "صاروخ", "الصاروخ", "منظومة", "المنظومة")))
+_MODEL = re.compile(r"-\s?\d")
 _VERB = re.compile(r"^(?:[وف])?(?:س)?[يت]\w{3,}(?:ان|ون)$")  # تأملان، سيبحثان، يبحثون (normalised)
 
 
@@ -95,7 +104,7 @@ def _countries() -> frozenset[str]:
 def gentilic(norm: str) -> str | None:
     """"m"/"f" when ``norm`` (normalised) is a country's nisba adjective (الفرنسي m, الهندية f), else None.
 
-    The stem must name a country: الفرنسي → فرنس(ا), الهندية → (ال)هند, الزامبي → زامبي(ا)."""
+    The stem must name a country: الفرنسي → فرنس(ا), الهندية → (ال)هند, الزامبي → زامبي(ا), الأوزبكي → أوزبك(ستان)."""
     word = norm[2:] if norm.startswith("ال") else norm
     gender = "m"
     if word.endswith("يه"):
@@ -104,7 +113,7 @@ def gentilic(norm: str) -> str | None:
         return None
     stem = word[:-1]
     names = _countries()
-    if any(form in names for form in (stem, stem + "ا", stem + "يا", stem + "ه", word, word + "ا")):
+    if any(form in names for form in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ستان", word, word + "ا")):
         return gender
     return None
 
@@ -155,6 +164,14 @@ def _glued(text: str, start: int, end: int) -> bool:
     return before or after
 
 
+def _cue_before(text: str, start: int) -> str:
+    """The normalised word before ``start``, skipping one opening quote («تطبيق "ماسنجر"»)."""
+    k = start
+    if k > 0 and text[k - 1] in "\"'«“":
+        k -= 1
+    return _prev_word(text, k) if k != start or text[k - 1:k] == " " else ""
+
+
 def _reshape(m: Mention, text: str, start: int, end: int, typ: str | None = None) -> Mention:
     return Mention(m.doc_id, start, end, text[start:end], typ or m.type, m.entity_id, m.confidence)
 
@@ -184,6 +201,8 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue  # «السلطات الألمانية», «قوات الأمن الباكستانية», «تنظيم»
             if m.type == "ORG" and len(norms) > 1 and norms[0] in _INDEF_HEADS and norms[1].startswith("لل"):
                 continue  # «شركة للغواصات السياحية»
+            if _MODEL.match(text, m.end) or {f for f, _ in clitic_variants(_cue_before(text, m.start))} & _PRODUCT_CUES:
+                continue  # «تيانقونغ-1», «تطبيق "ماسنجر"»
         start, end = m.start, m.end
         cut = next((i for i, n in enumerate(norms) if n in _STOPS), None)
         if cut is not None and not curated:
@@ -201,6 +220,10 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 and not gaz.types(" ".join(norms)) and not gaz.types(" ".join([norms[0][1:], *norms[1:]])):
             start = words[1].start()  # «بوسط الهند»; not «بجنوب أفريقيا» (جنوب أفريقيا is a name)
             words, norms = words[1:], norms[1:]
+        if m.type == "ORG" and len(words) > 1 and gentilic(norms[-1]) == "m" and not curated and norms[0] not in _ORG_HEADS and (
+                any(n in _TEAM_WORDS for n in norms[:-1]) or any(t.startswith("LOC") for t in gaz.types(" ".join(norms[:-1])))):
+            end = words[-2].end()  # «لوكوموتيف الأوزبكي», «نيس الفرنسي»: the club, not its country
+            words, norms = words[:-1], norms[:-1]
         prefix = _prev_word(text, start)
         if m.type in ("PER", "LOC") and prefix in _PLACE_PREFIXES:
             start = start - 1 - len(text[:start - 1].split()[-1])  # «سان برونو», «لوس انجيلوس», «المحيط الهادي»
