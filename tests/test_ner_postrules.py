@@ -201,3 +201,15 @@ def test_a_club_keeps_its_country_adjective_outside(gaz: Gazetteer) -> None:
     text = "لا بديل عن الفوز على لوكوموتيف الأوزبكي غدا، وفاز المنتخب السعودي، وقال الاتحاد الياباني."
     out = refine(text, [_m(text, w, "ORG") for w in ("لوكوموتيف الأوزبكي", "المنتخب السعودي", "الاتحاد الياباني")], gaz)
     assert [m.text for m in out] == ["لوكوموتيف", "المنتخب السعودي", "الاتحاد الياباني"]
+
+
+def test_a_city_adjective_is_not_part_of_the_place(gaz: Gazetteer) -> None:
+    text = "استهدف القصف مركز البحوث في حي برزة الدمشقي، وفي الغوطة الشرقية."
+    out = refine(text, [_m(text, "برزة الدمشقي", "LOC"), _m(text, "الغوطة الشرقية", "LOC")], gaz)
+    assert [m.text for m in out] == ["برزة", "الغوطة الشرقية"]
+
+
+def test_a_bare_organisation_name_follows_its_full_form(gaz: Gazetteer) -> None:
+    text = "مدد المجلس البعثة بين المغرب وجبهة البوليساريو، وعبر عن قلقه من وجود بوليساريو في كركرات."
+    ms = [_m(text, "جبهة البوليساريو", "ORG"), _m(text, "بوليساريو", "PER")]
+    assert [m.type for m in refine(text, ms, gaz)] == ["ORG", "ORG"]

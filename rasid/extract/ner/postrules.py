@@ -32,6 +32,9 @@ Round two (a fresh dev sample of April 2018, ``eval/ner/entity_audit_dev2.jsonl`
 * an indefinite organisation head followed by a «لل» phrase («شركة للغواصات السياحية») describes, not names;
 * a name glued to a number by a hyphen («تيانقونغ-1», «ستاتوس-6») is a model or craft, and a name right after
   a product word («تطبيق "ماسنجر"», «فيلم», «لعبة») is a product: neither is an entity (ANNOTATION.md rule 10);
+* a place followed by the adjective of its big city keeps it outside («برزة الدمشقي» → «برزة»);
+* a bare word tagged as a person that names an organisation of the same text («بوليساريو» beside «جبهة
+  البوليساريو») is that organisation;
 * a club followed by a masculine nationality adjective keeps the adjective outside («لوكوموتيف الأوزبكي» →
   «لوكوموتيف»; rule 3: «العين الإماراتي» → «العين»).
 """
@@ -133,6 +136,17 @@ def _generic_body(norms: list[str]) -> bool:
     """Only generic body nouns and nationality adjectives, with at least one head noun
     («القوات السورية», «قوات الحكومة السورية», «السلطات الألمانية», a bare «تنظيم»)."""
     return any(n in _BODY_HEADS for n in norms) and all(n in _BODY_NOUNS or gentilic(n) for n in norms)
+
+
+def _city_nisba(gaz: Gazetteer, norm: str) -> bool:
+    """«الدمشقي», «الحلبية»: the adjective of a big city (a gazetteer place of the top tier), not a compass
+    word («الشرقية») nor a country's gentilic (handled with the person/place rules)."""
+    if not norm.startswith("ال") or not norm.endswith(("ي", "يه")) or gentilic(norm):
+        return False
+    stem = norm[2:-2] if norm.endswith("يه") else norm[2:-1]
+    if len(stem) < 3 or stem in _COMPASS or strip_article(stem) in _COMPASS:
+        return False
+    return any("LOC3" in gaz.types(f) for f in (stem, stem + "ا", stem + "ه", "ال" + stem))
 
 
 def _known(gaz: Gazetteer, lexicon: frozenset[str], norm: str) -> bool:
@@ -238,6 +252,9 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
             if m.type == "PER" and len(words) > 2 and norms[0].startswith("ال") and gentilic(norms[0]) == "m":
                 start = words[1].start()  # «الزامبي شونغو كاياسو»: the adjective of a dropped «المدافع»
                 words, norms = words[1:], norms[1:]
+            if m.type == "LOC" and len(words) > 1 and _city_nisba(gaz, norms[-1]) and strip_article(norms[0]) not in _MASC_GEO:
+                end = words[-2].end()  # «برزة الدمشقي»: the district, not the adjective of its city
+                words, norms = words[:-1], norms[:-1]
             if m.type == "LOC" and len(words) > 1 and norms[0] in _HEADS:
                 start = words[1].start()  # «ولاية نورث كارولاينا», «مدينة طولكرم»
                 words, norms = words[1:], norms[1:]
@@ -254,4 +271,8 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
             if (after.startswith("ال") and gentilic(after) == "m" and not before & _MASC_PLACE_HEADS) or before & _TEAM_CUES:
                 typ = "ORG"  # «نيس الفرنسي», «فريق إشبيلية»: the club, not the town
         out.append(m if (start, end, typ) == (m.start, m.end, m.type) else _reshape(m, text, start, end, typ))
-    return out
+    # «جبهة البوليساريو» is an organisation in this text, so a bare «بوليساريو» tagged as a person is it too.
+    bodies = {strip_article(normalize(w[1].group())) for o in out if o.type == "ORG"
+              for w in [_words(text, o.start, o.end)] if len(w) == 2 and normalize(w[0].group()) in _ORG_HEADS}
+    return [_reshape(o, text, o.start, o.end, "ORG") if o.type == "PER" and " " not in o.text.strip()
+            and strip_article(normalize(o.text)) in bodies else o for o in out]
