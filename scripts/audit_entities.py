@@ -15,6 +15,9 @@ Samples (each seeded, over the records of the run):
   top       the 50 records with most mentions (what the entity list shows first)
   pins      100 geocoded LOC records drawn uniformly (the map's pins)
 Each key gets a split, dev or test, from a hash of the key alone (fixed before anything is read).
+Samples of the ``--ner accurate`` run are committed as ``top_accurate``, ``uniform_accurate``, ``pins_accurate``
+(the latter two drawn from a run of the round-two code: ``"code": "round2"``). Round two's fresh dev sample
+(April 2018, ``--split dev2``) lives in eval/ner/entity_audit_dev2.jsonl.
 
 Usage:
   python scripts/audit_entities.py sample [--db run.db] [--ner fast|accurate] [--out /tmp/audit]
@@ -241,7 +244,7 @@ def cmd_score(args: argparse.Namespace) -> None:
         if hit is None:  # a fix trimmed the anchor («مدينة طولكرم» → «طولكرم»): the mention inside the old span
             inside = sorted(k for k in idx["keys"] if k[0] == lab["doc"] and lab["start"] <= k[1] and k[2] <= lab["end"])
             hit = idx["keys"][inside[0]] if inside else None
-        field = "pin" if lab["sample"] == "pins" else "label"
+        field = "pin" if lab["sample"].startswith("pins") else "label"
         same = [r for r in judged if hit and (r["entity"], r["name_hash"]) == (hit[1]["entity"], hit[1]["name_hash"])]
         if hit is None or hit[0] != lab["type"] or (field == "pin" and hit[1]["lat"] is None):
             state = "gone"  # the anchor mention is no longer a mention of this type (or no longer pinned): the
