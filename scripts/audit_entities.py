@@ -15,6 +15,9 @@ Samples (each seeded, over the records of the run):
   top       the 50 records with most mentions (what the entity list shows first)
   pins      100 geocoded LOC records drawn uniformly (the map's pins)
 Each key gets a split, dev or test, from a hash of the key alone (fixed before anything is read).
+Samples of the ``--ner accurate`` run are committed as ``top_accurate``, ``uniform_accurate``, ``pins_accurate``
+(the latter two drawn from a run of the round-two code: ``"code": "round2"``). Round two's fresh dev sample
+(April 2018, ``--split dev2``) lives in eval/ner/entity_audit_dev2.jsonl.
 
 Usage:
   python scripts/audit_entities.py sample [--db run.db] [--ner fast|accurate] [--out /tmp/audit]
@@ -65,15 +68,27 @@ def month_articles(folder: Path, month: str) -> list[str]:
     return out
 
 
-def build_run(data: Path | None, month: str, n: int, db: Path, ner: str) -> Path:
-    """``n`` seeded articles of ``month`` → ``db`` through the whole pipeline (the CLI's ``rasid run``)."""
+def news_test_docnos() -> set[str]:
+    """ANT docnos of the independent NER news test set (eval/ner/news_test.jsonl): kept out of a new dev
+    draw, so that tuning on the audit never touches a test article."""
+    path = ROOT / "eval" / "ner" / "news_test.jsonl"
+    return {json.loads(x)["doc"][4:] for x in path.read_text(encoding="utf-8").splitlines()
+            if x.strip() and json.loads(x)["doc"].startswith("ant:")}
+
+
+def build_run(data: Path | None, month: str, n: int, db: Path, ner: str, exclude: set[str] | None = None) -> Path:
+    """``n`` seeded articles of ``month`` (minus ``exclude`` docnos) → ``db`` through the whole pipeline
+    (the CLI's ``rasid run``). ``month`` may list several months joined by "+" (``201804+201803``)."""
     import dataclasses
 
     from rasid.config import RunConfig
     from rasid.run.pipeline import run
     from rasid.store import Store
 
-    lines = month_articles(require_data(data, "ant_multisource", "jsonl"), month)
+    folder = require_data(data, "ant_multisource", "jsonl")
+    lines = [x for m in month.split("+") for x in month_articles(folder, m)]
+    if exclude:
+        lines = [x for x in lines if json.loads(x)["docno"] not in exclude]
     random.Random(SEED).shuffle(lines)
     src = db.with_suffix(".input.jsonl")
     src.write_text("".join(lines[:n]), encoding="utf-8")
@@ -179,31 +194,33 @@ def place_names() -> dict[int, str]:
     return {int(r[0]): f"{r[1]} ({r[6]})" for r in resources.rows(resources.path("places.tsv.gz"))}
 
 
-def draw(recs: list[dict]) -> dict[str, list[dict]]:
-    """The three seeded samples (see the module docstring)."""
-    uniform = random.Random(SEED).sample(recs, min(SIZES["uniform"], len(recs)))
-    top = sorted(recs, key=lambda r: (-r["mentions"], r["key"]))[:SIZES["top"]]
+def draw(recs: list[dict], sizes: dict[str, int] = SIZES) -> dict[str, list[dict]]:
+    """The three seeded samples (see the module docstring); a sample of size 0 is left out."""
+    uniform = random.Random(SEED).sample(recs, min(sizes["uniform"], len(recs)))
+    top = sorted(recs, key=lambda r: (-r["mentions"], r["key"]))[:sizes["top"]]
     geo = [r for r in recs if r["type"] == "LOC" and r["lat"] is not None]
-    pins = random.Random(SEED + 1).sample(geo, min(SIZES["pins"], len(geo)))
-    return {"uniform": uniform, "top": top, "pins": pins}
+    pins = random.Random(SEED + 1).sample(geo, min(sizes["pins"], len(geo)))
+    return {k: v for k, v in {"uniform": uniform, "top": top, "pins": pins}.items() if sizes[k]}
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
-    db = args.db or args.out / f"aug_{args.ner}.db"
+    db = args.db or args.out / f"{args.tag}_{args.ner}.db"
     src = db.with_suffix(".input.jsonl")
     if not db.exists():
         args.out.mkdir(parents=True, exist_ok=True)
-        src = build_run(args.data, args.month, args.n, db, args.ner)
+        src = build_run(args.data, args.month, args.n, db, args.ner,
+                        news_test_docnos() if args.exclude_news_test else None)
     recs, idx = records(db, src)
     print(f"{len(recs)} entity records: " + ", ".join(f"{t} {sum(r['type'] == t for r in recs)}" for t in TYPES))
     names = place_names()
     args.out.mkdir(parents=True, exist_ok=True)
-    for sample, rows in draw(recs).items():
+    sizes = {"uniform": args.uniform, "top": args.top, "pins": args.pins}
+    for sample, rows in draw(recs, sizes).items():
         path = args.out / f"label_{sample}.jsonl"
         with path.open("w", encoding="utf-8") as fh:
             for i, r in enumerate(rows):
                 row = {k: v for k, v in r.items() if not k.startswith("_")}
-                row.update(i=i, sample=sample, split=split_of(r["key"]), ctx=contexts(r, idx["docs"]),
+                row.update(i=i, sample=sample, split=args.split or split_of(r["key"]), ctx=contexts(r, idx["docs"]),
                            place=names.get(r["geonames_id"]) if r["geonames_id"] else None)
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         print(f"{sample}: {len(rows)} records → {path}")
@@ -227,10 +244,11 @@ def cmd_score(args: argparse.Namespace) -> None:
         if hit is None:  # a fix trimmed the anchor («مدينة طولكرم» → «طولكرم»): the mention inside the old span
             inside = sorted(k for k in idx["keys"] if k[0] == lab["doc"] and lab["start"] <= k[1] and k[2] <= lab["end"])
             hit = idx["keys"][inside[0]] if inside else None
-        field = "pin" if lab["sample"] == "pins" else "label"
+        field = "pin" if lab["sample"].startswith("pins") else "label"
         same = [r for r in judged if hit and (r["entity"], r["name_hash"]) == (hit[1]["entity"], hit[1]["name_hash"])]
-        if hit is None or hit[0] != lab["type"]:
-            state = "gone"  # the anchor mention is no longer a mention of this type: the record left the list
+        if hit is None or hit[0] != lab["type"] or (field == "pin" and hit[1]["lat"] is None):
+            state = "gone"  # the anchor mention is no longer a mention of this type (or no longer pinned): the
+            # record left the list (the map)
         elif not same:
             state = "changed"
             relabel.append((lab, hit[1]))
@@ -266,6 +284,14 @@ def main() -> None:
     s.add_argument("--ner", choices=("fast", "accurate"), default="fast")
     s.add_argument("--db", type=Path, default=None, help="existing run (its input must lie beside it as .input.jsonl)")
     s.add_argument("--out", type=Path, default=Path("/tmp/rasid-entity-audit"), help="labelling files (never commit)")
+    s.add_argument("--tag", default="aug", help="name of the run's db in --out (default aug → aug_fast.db)")
+    s.add_argument("--uniform", type=int, default=SIZES["uniform"], help="uniform sample size (0: none)")
+    s.add_argument("--top", type=int, default=SIZES["top"], help="top-by-mentions sample size (0: none)")
+    s.add_argument("--pins", type=int, default=SIZES["pins"], help="pin sample size (0: none)")
+    s.add_argument("--split", default=None, help="one split name for every key (a fresh dev sample: dev2); "
+                   "default: dev/test by key hash")
+    s.add_argument("--exclude-news-test", action="store_true",
+                   help="leave the articles of eval/ner/news_test.jsonl out of the draw")
     c = sub.add_parser("score", help="precision of the committed labels on a run")
     c.add_argument("--db", type=Path, required=True)
     c.add_argument("--labels", type=Path, default=LABELS)

