@@ -7,12 +7,14 @@ types, status cues, background cues, roles that are common nouns, and look-alike
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from rasid.extract.events.coder import EventCoder
 from rasid.extract.events.learned import LearnedCoder, sentence_words
 from rasid.models import Document
+from rasid.text.spans import sentences
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +75,44 @@ def test_pipeline_coder_gives_status_and_span_roles():
     assert events and all(e.status in {"occurred", "planned", "denied", "threatened", "hypothetical"}
                           for e in events)
     assert any(text[a:b] == "الشرطة" for e in events for a, b in e.actor_spans)
+
+
+def _demo_sentences() -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Every sentence of the demo corpus with the NER tagger's mentions (relative to the sentence)."""
+    from rasid.config import ExtractionConfig
+    from rasid.extract.ner import load_tagger
+
+    cfg = ExtractionConfig().ner
+    tagger = load_tagger(cfg.tagger, config=cfg)
+    root = Path(__file__).resolve().parents[1] / "demo" / "corpus"
+    out = []
+    for f in sorted(root.rglob("*.txt")):
+        text = f.read_text(encoding="utf-8").partition("\n\n")[2]
+        mentions = tagger.tag(f.stem, text)
+        for sent in sentences(text):
+            out.append((sent.text, [(m.start - sent.start, m.end - sent.start, m.type) for m in mentions
+                                    if sent.start <= m.start and m.end <= sent.end]))
+    return out
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.1, 0.02])
+def test_screens_code_exactly_what_scoring_every_word_codes(threshold):
+    """The trigger screen and the role screen only skip work: on every demo-corpus sentence, with the NER
+    tagger's mentions, the events equal those of exhaustive scoring (every word), also
+    at low thresholds where far more words get past the screen."""
+    fast, slow = LearnedCoder.load(), LearnedCoder.load()
+    fast.threshold = slow.threshold = threshold
+    slow.exhaustive = True
+    sents = _demo_sentences()
+    assert len(sents) > 300 and sum(bool(m) for _, m in sents) > 100
+    n_events = n_roles = 0
+    for text, mentions in sents:
+        got = fast.code(text, mentions)
+        assert got == slow.code(text, mentions), text
+        n_events += len(got)
+        n_roles += sum(bool(e.actors) + bool(e.targets) for e in got)
+    assert n_events > 50 and n_roles > 50  # the comparison covers sentences with events and roles
+    n_words = sum(len(sentence_words(text)) for text, _ in sents)
+    kept = sum(len(fast.screen.candidates(sentence_words(text, m), threshold)) for text, m in sents)
+    if threshold == 0.3:
+        assert kept < 0.2 * n_words  # and at the shipped threshold the screen skips most words

@@ -18,13 +18,13 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from rasid import resources
-from rasid.extract.events.lexicon import EventLexicon, stem_candidates
+from rasid.extract.events.lexicon import EventLexicon, stems_of
 from rasid.extract.events.roles import SentenceRoles
 from rasid.text.normalize import normalize, strip_proclitics
 from rasid.text.spans import tokens
@@ -35,9 +35,19 @@ _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DEFINITE = ("ال", "وال", "بال", "لل", "فال", "كال")
 _FUTURE = ("سي", "ست", "سن", "سا", "وسي", "وست", "فسي")
 _NISBA = ("يه", "ي", "يون", "يين", "يات")
+# What a word's own features tell about the candidate trigger next to it (``Featurizer._neighbour_feats``).
+_NEIGHBOUR_FLAGS = ("L:", "U:", "sh", "cu")
+# Subsets of a word's features that other words' features are made of (``Featurizer.selected``). «btw» keeps
+# the lexicon type flags («L:ASSAULT», not «L:ASSAULT:v»); ``":" not in f[2:]`` also drops «cue:…» (as trained).
+_KINDS: dict[str, Callable[[str], bool]] = {
+    "cue": lambda f: f.startswith("cue:"),
+    "btw": lambda f: f.startswith(("cue:", "L:", "U:")) and ":" not in f[2:],
+    "cand": lambda f: f.startswith(("cue:", "L:", "U:")),
+}
 
 # every feature reads words without their proclitics; news reuses a small vocabulary, so remember them
 _strip = functools.lru_cache(maxsize=200_000)(strip_proclitics)
+_norm = functools.lru_cache(maxsize=200_000)(normalize)  # same string out; a word token's form repeats
 # High-precision backstop for a type with too few training examples: the train set has ~30 CONSULT events, so
 # the trigger model misses plain «التقى / اجتمع / استقبل / زار / تباحث» (met, received, visited). A curated
 # CONSULT *verb* with one of these stems is coded when the model found no CONSULT in the sentence; mode,
@@ -73,7 +83,7 @@ def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> 
             if a <= tok.start < b:
                 ner, first = t, tok.start == a or not text[a:tok.start].strip()
                 break
-        out.append(Word(tok.start, tok.end, normalize(tok.text), ner, first))
+        out.append(Word(tok.start, tok.end, _norm(tok.text), ner, first))
     return out
 
 
@@ -98,6 +108,7 @@ class Featurizer:
         self.up = up
         self._memo: dict[str, tuple[str, ...]] = {}
         self._nb_memo: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._sel_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
     def word_feats(self, w: str) -> tuple[str, ...]:
         """Context-free features of a normalised word (memoised: news reuses a small vocabulary)."""
@@ -106,7 +117,7 @@ class Featurizer:
             return hit
         s = _strip(w)
         feats = ["w:" + w, "s:" + s, "p3:" + s[:3], "x2:" + s[-2:], "x3:" + s[-3:], "sh:" + word_shape(w)]
-        feats.extend("c:" + c for c in stem_candidates(w)[:4])
+        feats.extend("c:" + c for c in stems_of(w)[:4])
         trig = self.curated.lookup(w)
         if trig is not None:
             feats += ["L:" + trig.plover, "Lp:" + trig.pos, f"L:{trig.plover}:{trig.pos}", f"Lm:{trig.mode}"]
@@ -124,12 +135,24 @@ class Featurizer:
             self._memo[w] = out
         return out
 
+    def selected(self, w: str, prefix: str, kind: str) -> tuple[str, ...]:
+        """``prefix`` + each of ``word_feats(w)`` of ``kind`` (``_KINDS``), in order (memoised: the context
+        features of the trigger, event and role models take these subsets of every neighbouring word)."""
+        key = (w, prefix, kind)
+        hit = self._sel_memo.get(key)
+        if hit is None:
+            keep = _KINDS[kind]
+            hit = tuple(prefix + f for f in self.word_feats(w) if keep(f))
+            if len(self._sel_memo) < 400_000:
+                self._sel_memo[key] = hit
+        return hit
+
     def _neighbour_feats(self, w: str, d: int) -> tuple[str, ...]:
         """What word ``w`` contributes as the neighbour at offset ``d`` of a candidate trigger (memoised)."""
         key = (w, d)
         hit = self._nb_memo.get(key)
         if hit is None:
-            hit = (f"n{d}:{_strip(w)}", *(f"n{d}{f}" for f in self.word_feats(w) if f[:2] in ("L:", "U:", "sh", "cu")))
+            hit = (f"n{d}:{_strip(w)}", *(f"n{d}{f}" for f in self.word_feats(w) if f[:2] in _NEIGHBOUR_FLAGS))
             if len(self._nb_memo) < 400_000:
                 self._nb_memo[key] = hit
         return hit
@@ -149,9 +172,7 @@ class Featurizer:
         if i + 1 < len(words):
             feats.append(f"b+:{_strip(w.norm)}_{_strip(words[i + 1].norm)}")
         for j in range(max(0, i - 4), i):
-            for f in self.word_feats(words[j].norm):
-                if f.startswith("cue:"):
-                    feats.append("left" + f)
+            feats.extend(self.selected(words[j].norm, "left", "cue"))
         if w.ner:
             feats.append("ner:" + w.ner)
             feats.append(f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}")
@@ -167,12 +188,12 @@ class Featurizer:
             feats.append("L:" + s)
             if j >= i - 2:
                 feats.append("L2:" + s)
-            feats.extend("left" + f for f in self.word_feats(words[j].norm) if f.startswith("cue:"))
+            feats.extend(self.selected(words[j].norm, "left", "cue"))
         for j in range(i + 1, min(len(words), i + 4)):
             feats.append("R:" + _strip(words[j].norm))
-            feats.extend("right" + f for f in self.word_feats(words[j].norm) if f.startswith("cue:"))
+            feats.extend(self.selected(words[j].norm, "right", "cue"))
         for x in words:
-            feats.extend("sent" + f for f in self.word_feats(x.norm) if f.startswith("cue:"))
+            feats.extend(self.selected(x.norm, "sent", "cue"))
         if _YEAR_RE.search(text):
             feats.append("year")
         return feats
@@ -201,16 +222,12 @@ class Featurizer:
         n_ner = sum(1 for x in between if x.ner and x.ner_first)
         feats.append(f"nerbetween:{side}:{min(n_ner, 3)}")
         for x in between:
-            for f in self.word_feats(x.norm):
-                if f.startswith(("cue:", "L:", "U:")) and ":" not in f[2:]:
-                    feats.append("btw" + f)
+            feats.extend(self.selected(x.norm, "btw", "btw"))
         if j == 0 or (j == 1 and words[0].ner):
             feats.append("sentstart")
         if j + 1 < len(words) and words[j + 1].norm in ("-", "ـ"):
             feats.append("dateline")
-        for f in self.word_feats(c.norm):
-            if f.startswith(("cue:", "L:", "U:")):
-                feats.append("cand" + f)
+        feats.extend(self.selected(c.norm, "cand", "cand"))
         if sr is not None:
             feats.extend(sr.feats(i, j, plover, self.verbal(words[i].norm)))
         return feats
@@ -258,6 +275,96 @@ class Linear:
         s = sum(e)
         return [v / s for v in e]
 
+    def rows(self, feats: Iterable[str]) -> tuple[int, ...]:
+        """Row indices of the features the model knows, in order (row 0 is the bias)."""
+        row = self._row.get
+        return tuple(k for f in feats if (k := row(f)) is not None)
+
+
+# Slack on the screen's logit bound: the screen sums the same weight rows as ``Linear.probs``, possibly in
+# another order, which moves a logit of this model (|z| < 1e3, < 100 features) by < 1e-10; 1e-6 is far beyond.
+_SCREEN_SLACK = 1e-6
+
+
+class TriggerScreen:
+    """Which words of a sentence can pass the trigger threshold at all, scored for a whole sentence at once.
+
+    ``LearnedCoder.code`` keeps word ``i`` as a trigger only if some class ``k`` has ``p[k] >=
+    threshold / 2``; as ``p[k] = exp(z_k - z_0) * p[0] <= exp(z_k - z_0)`` that needs ``z_k - z_0 >=
+    log(threshold / 2)``. The logits ``z`` are the bias plus one weight row per feature of
+    ``Featurizer.trigger_feats``. Those features come from one word each (its own features, what it adds
+    as the neighbour at offset d, the cues it puts left of the next 4 words), a bigram, the NER flags and
+    the position, so their row indices are memoised per word and the sentence's logits are one gather
+    and one segment sum. A word whose bound fails by more than the float slack cannot be a trigger; the
+    others are scored exactly as before (``Featurizer.trigger_feats`` + ``Linear.probs``), so the coded
+    events are the same and the ~95 % of words that are plainly no trigger are not scored one by one.
+    """
+
+    def __init__(self, feat: Featurizer, model: Linear) -> None:
+        self.feat = feat
+        self.model = model
+        self.edge = {d: model.rows([f"n{d}:<edge>"]) for d in (-2, -1, 1, 2)}
+        self.pos = {p: model.rows(["pos:" + p]) for p in ("0", "early", "mid", "late")}
+        self._own: dict[str, tuple[tuple[int, ...], ...]] = {}
+        self._ner: dict[tuple[str, bool], tuple[int, ...]] = {}
+        self._tails: dict[tuple[str, ...], tuple[tuple[int, ...], ...]] = {}
+
+    def _word(self, w: str) -> tuple[tuple[int, ...], ...]:
+        """Rows of the word's own features, of the «left» cue features it gives the 4 words after it, and
+        of its features as the neighbour at offset -2, -1, 1, 2 of a candidate (indices 0, 1, 2..5)."""
+        hit = self._own.get(w)
+        if hit is None:
+            rows, feats = self.model.rows, self.feat.word_feats(w)
+            # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
+            flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
+            tails = self._tails.get(flags)
+            if tails is None:
+                tails = self._tails[flags] = tuple(rows(f"n{d}{f}" for f in flags) for d in (-2, -1, 1, 2))
+            stem = _strip(w)
+            hit = (rows(feats), rows(self.feat.selected(w, "left", "cue")),
+                   *(rows([f"n{d}:{stem}"]) + tail for d, tail in zip((-2, -1, 1, 2), tails, strict=True)))
+            if len(self._own) < 200_000:
+                self._own[w] = hit
+        return hit
+
+    def candidates(self, words: list[Word], threshold: float) -> list[int]:
+        """Indices of the words that may pass ``threshold`` (a superset of those that do), in order."""
+        n = len(words)
+        if n == 0:
+            return []
+        norms = [w.norm for w in words]
+        own = [self._word(w) for w in norms]
+        stems = [_strip(w) for w in norms]
+        get = self.model._row.get
+        rows: list[int] = []
+        starts: list[int] = []
+        for i, w in enumerate(words):
+            starts.append(len(rows))
+            rows.append(0)  # the bias: every segment is non-empty
+            rows += own[i][0]
+            for slot, d in enumerate((-2, -1, 1, 2), start=2):
+                j = i + d
+                rows += own[j][slot] if 0 <= j < n else self.edge[d]
+            if i > 0 and (k := get(f"b:{stems[i - 1]}_{stems[i]}")) is not None:
+                rows.append(k)
+            if i + 1 < n and (k := get(f"b+:{stems[i]}_{stems[i + 1]}")) is not None:
+                rows.append(k)
+            for j in range(max(0, i - 4), i):
+                rows += own[j][1]
+            if w.ner:
+                key = (w.ner, w.ner_first)
+                ner = self._ner.get(key)
+                if ner is None:
+                    ner = self._ner[key] = self.model.rows(
+                        ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"])
+                rows += ner
+            rows += self.pos["0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"]
+        z = np.add.reduceat(self.model._matrix[rows], starts, axis=0)
+        margin = (z[:, 1:] - z[:, :1]).max(axis=1) if z.shape[1] > 1 else z[:, 0]
+        floor = math.log(threshold / 2) - _SCREEN_SLACK if threshold > 0 else -math.inf
+        return [i for i in np.flatnonzero(margin >= floor).tolist()
+                if len(norms[i]) >= 2 and not norms[i].isdigit()]
+
 
 @dataclass
 class Coded:
@@ -286,6 +393,9 @@ class LearnedCoder:
         self.role_threshold = float(raw.get("role_threshold", 0.3))
         self.modes: dict[str, list[str]] = raw["modes"]
         self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True))
+        self.screen = TriggerScreen(self.feat, self.trigger)
+        # True: score every word and every role candidate exactly, no screens (the reference they are tested against)
+        self.exhaustive = False
         self.backstop = BACKSTOP_STEMS  # {} turns the lexicon backstop off (scripts/train_event_coder.py --dev)
         # a model trained with the clause-structure role features (roles.py) decodes roles with them
         self.structured = bool(raw.get("role_structure", False))
@@ -300,9 +410,11 @@ class LearnedCoder:
         """Events of one sentence; ``mentions`` = (start, end, NER type) relative to the sentence."""
         words = sentence_words(text, mentions)
         found: list[tuple[int, str, float]] = []
-        for i, w in enumerate(words):
-            if len(w.norm) < 2 or w.norm.isdigit():
-                continue
+        if self.exhaustive:
+            todo = [i for i, w in enumerate(words) if len(w.norm) >= 2 and not w.norm.isdigit()]
+        else:
+            todo = self.screen.candidates(words, self.threshold)
+        for i in todo:
             p = self.trigger.probs(self.feat.trigger_feats(words, i))
             k = max(range(1, len(p)), key=p.__getitem__)
             if 1.0 - p[0] >= self.threshold and p[k] >= self.threshold / 2:
@@ -337,7 +449,7 @@ class LearnedCoder:
             for i, w in enumerate(words):
                 trig = self.feat.curated.lookup(w.norm)
                 if (trig is not None and trig.plover == plover and trig.pos == "v"
-                        and not stems.isdisjoint(stem_candidates(w.norm))):
+                        and not stems.isdisjoint(stems_of(w.norm))):
                     extra.append((i, plover, 0.5))
                     break
         return sorted(found + extra) if extra else found

@@ -8,6 +8,7 @@ from a normalised token and looks the candidate stems up, so inflected forms
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from rasid import resources
@@ -50,6 +51,12 @@ def stem_candidates(token: str) -> list[str]:
     return [c for c in sorted(out, key=len, reverse=True) if not (c in seen or seen.add(c))]
 
 
+@functools.lru_cache(maxsize=200_000)
+def stems_of(token: str) -> tuple[str, ...]:
+    """``stem_candidates`` as a tuple, memoised: every lexicon and feature look-up of a word asks for them."""
+    return tuple(stem_candidates(token))
+
+
 class EventLexicon:
     """Stem -> Trigger table with an optional restriction to the curated layer."""
 
@@ -78,7 +85,7 @@ class EventLexicon:
     def _lookup(self, norm: str) -> Trigger | None:
         if norm in _BLOCKED or strip_proclitics(norm) in _BLOCKED:
             return None
-        for cand in stem_candidates(norm):
+        for cand in stems_of(norm):
             hit = self._entries.get(cand)
             if hit is not None:
                 return hit
