@@ -47,6 +47,9 @@ log = logging.getLogger("rasid")
 
 CHUNK_BYTES = 4 * 1024 * 1024  # small input files are grouped into tasks of about this many bytes
 CHUNK_DOCS = 64  # documents per cleaning or extraction task
+# Inputs up to this many characters of text are kept from the first pass (learning line statistics) for the
+# second (cleaning), instead of being read and decoded again; larger inputs are read twice.
+KEEP_READ_CHARS = 200_000_000
 STORIES_PER_TASK = 16
 # Extraction components in order; entity resolution runs in the driver between the two rounds.
 EXTRACT_ROUNDS: tuple[tuple[str, ...], tuple[str, ...]] = (("ner", "dates"), ("events", "claims"))
@@ -114,6 +117,7 @@ class RunContext:
     stats: LineStats | None = None
     total: int | None = None
     analysed: set[str] = field(default_factory=set)  # stories the compare stage wrote in this run
+    read: list[RawArticle | Skip] | None = None  # the inputs as the first pass read them (when they fit)
 
     @functools.cached_property
     def chunks(self) -> list[list[str]]:
@@ -163,16 +167,14 @@ def _size(p: Path) -> int:
         return 0
 
 
-def _read_files(files: list[str]) -> list[Skip | tuple[str, str, str | None, tuple[str, set[str]]]]:
-    """Task: read and decode; (doc id, raw hash, outlet, (body hash, line-key hashes)) per article, skips
-    as they come.
+def _read_files(files: list[str]) -> list[Skip | tuple[RawArticle, str, tuple[str, set[str]]]]:
+    """Task: read and decode; (article, raw hash, (body hash, line-key hashes)) per article, skips as they
+    come.
 
     Hashing the lines runs here, in the worker; counting them stays in the driver
-    (``LineStats.observe_keys`` is stateful: it counts a repeated body once). The driver receives a few
-    hashes per article instead of its text.
+    (``LineStats.observe_keys`` is stateful: it counts a repeated body once).
     """
-    return [r if isinstance(r, Skip) else (r.doc_id, raw_hash(r), r.outlet, document_line_keys(r.text))
-            for r in read_inputs(files)]
+    return [r if isinstance(r, Skip) else (r, raw_hash(r), document_line_keys(r.text)) for r in read_inputs(files)]
 
 
 def _read_raw(files: list[str]) -> list[RawArticle | Skip]:
@@ -204,6 +206,13 @@ def _with_outlet(items: Iterable[RawArticle | Skip], outlet: str) -> Iterator[Ra
         yield dataclasses.replace(x, outlet=outlet) if outlet and isinstance(x, RawArticle) else x
 
 
+def _drain(items: list) -> Iterator:
+    """The items in order, each dropped from the list as it is yielded (so a long list is freed as it goes)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _flatten(chunk_results: Iterable[list]) -> Iterator:
     for res in chunk_results:
         yield from res
@@ -222,22 +231,30 @@ def learn_line_stats(ctx: RunContext) -> None:
         stats.merge(outlet, key, count)
     per_doc: dict[str, tuple[str, str, list[str]]] = {}  # doc id -> (raw hash, outlet, line keys)
     n = 0
+    kept: list[RawArticle | Skip] | None = []  # the inputs as read, for the ingest pass while they fit
+    kept_chars = 0
     ctx.executor.setup({})
     with ctx.progress("learning boilerplate", None) as bar:
         items = _flatten(ctx.executor.map_ordered(_read_files, ctx.chunks))
         for batch in batched(items, cfg.batch_size):
             raws = [x for x in batch if not isinstance(x, Skip)]
-            known = store.raw_hashes(x[0] for x in raws)
-            before = store.line_counted(x[0] for x in raws)
-            for doc_id, rhash, outlet, line_keys in raws:
-                outlet = cfg.outlet or outlet  # rasid run --outlet NAME
+            if kept is not None:
+                kept.extend(x if isinstance(x, Skip) else x[0] for x in batch)
+                kept_chars += sum(len(x[0].text) for x in raws)
+                if kept_chars > KEEP_READ_CHARS:
+                    kept = None  # too large to hold: the ingest pass reads the inputs again
+            known = store.raw_hashes(x[0].doc_id for x in raws)
+            before = store.line_counted(x[0].doc_id for x in raws)
+            for raw, rhash, line_keys in raws:
+                doc_id = raw.doc_id
+                outlet = cfg.outlet or raw.outlet  # rasid run --outlet NAME
                 n += 1
                 if rhash in (known.get(doc_id), before.get(doc_id)) or per_doc.get(doc_id, ("",))[0] == rhash:
                     continue
                 per_doc[doc_id] = (rhash, outlet or "", list(stats.observe_keys(outlet, *line_keys)))
             bar.advance(len(batch))
     store.add_line_stats(per_doc)
-    ctx.stats, ctx.total = stats, n
+    ctx.stats, ctx.total, ctx.read = stats, n, kept
     checkpoint("learn.done")
 
 
@@ -300,8 +317,9 @@ def ingest(ctx: RunContext) -> None:
     dd = load_deduplicator(store, cfg)
     ctx.executor.setup({"line_stats": functools.partial(_given, ctx.stats)}, local={"line_stats": ctx.stats})
     with ctx.progress("ingesting", ctx.total) as bar:
-        raws = batched(_with_outlet(_flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks)), cfg.outlet),
-                       CHUNK_DOCS)
+        read = _drain(ctx.read) if ctx.read is not None else _flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks))
+        ctx.read = None  # handed over: freed as the batches go
+        raws = batched(_with_outlet(read, cfg.outlet), CHUNK_DOCS)
         cleaned_batches = ctx.executor.map_ordered(_clean_raws, raws, cfg.clean, cfg.dedup)
         for batch in batched(_flatten(cleaned_batches), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
