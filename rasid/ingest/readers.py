@@ -13,6 +13,7 @@ import logging
 import re
 import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from rasid.ingest.common import (
@@ -84,6 +85,9 @@ def read_inputs(paths: Iterable[str | Path], outlet: str | None = None) -> Itera
             yield dataclasses.replace(item, outlet=outlet) if isinstance(item, RawArticle) else item
         return
     for p in paths:
+        if isinstance(p, JsonlPart):
+            yield from _read_part(p)
+            continue
         if isinstance(p, str) and p.startswith(("http://", "https://")):
             from rasid.ingest.feeds import read_feed_url
 
@@ -91,6 +95,62 @@ def read_inputs(paths: Iterable[str | Path], outlet: str | None = None) -> Itera
             continue
         for path in iter_paths([p]):
             yield from read_file(path)
+
+
+@dataclass(frozen=True)
+class JsonlPart:
+    """The lines of a large JSONL file from byte ``start`` to byte ``end`` (both line starts; ``first_line``
+    is the number of the line at ``start``), so that several workers can read one file: the articles, their
+    ids and the skips' line numbers are those of reading the whole file, in the same order."""
+
+    path: str
+    start: int
+    end: int
+    first_line: int
+
+
+PART_SUFFIXES = (".jsonl", ".ndjson")  # one object per line by definition (a .json file may be anything)
+
+
+def jsonl_parts(path: Path, max_bytes: int) -> list[JsonlPart] | None:
+    """``path`` cut at line boundaries into parts of about ``max_bytes``, or None when it is not a plain
+    JSONL file larger than that (then it is read whole)."""
+    if path.suffix.lower() not in PART_SUFFIXES or _not_a_regular_file(path) is not None:
+        return None
+    parts: list[JsonlPart] = []
+    try:
+        if path.stat().st_size <= max_bytes:
+            return None
+        with path.open("rb") as fh:  # streamed in blocks: memory stays small whatever the file's size
+            start, line = 0, 1  # the current part's first byte and that line's number
+            pos = newlines = 0  # bytes read before this block, and the line breaks in them
+            while block := fh.read(1 << 20):
+                i = 0  # block[:i] is counted in ``newlines`` already
+                while (want := start + max_bytes - pos) < len(block):
+                    cut = block.find(b"\n", max(i, want))
+                    if cut < 0:
+                        break
+                    newlines += block.count(b"\n", i, cut + 1)
+                    parts.append(JsonlPart(str(path), start, pos + cut + 1, line))
+                    start, line, i = pos + cut + 1, newlines + 1, cut + 1
+                newlines += block.count(b"\n", i)
+                pos += len(block)
+            if start < pos:
+                parts.append(JsonlPart(str(path), start, pos, line))
+    except OSError:
+        return None
+    return parts if len(parts) > 1 else None
+
+
+def _read_part(part: JsonlPart) -> Iterator[RawArticle | Skip]:
+    """``read_file`` for one part of a JSONL file (the same checks on each article)."""
+    path = Path(part.path)
+    try:
+        for item in with_safe_urls(_read_jsonl(path, part.start, part.end, part.first_line)):
+            yield _checked(item)
+    except Exception as exc:  # noqa: BLE001 - last resort, as in read_file
+        log.warning("could not read %s: %s", path_text(path), exc)
+        yield Skip(path_text(path), f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
 
 
 def _named(item: RawArticle | Skip) -> RawArticle | Skip:
@@ -112,15 +172,20 @@ def read_file(path: Path) -> Iterator[RawArticle | Skip]:
         return
     try:
         for item in with_safe_urls(_read_regular(path, src)):
-            if isinstance(item, RawArticle):
-                item = check_limits(_named(item)) or _named(item)
-            if isinstance(item, Skip):  # its id or reason may quote a damaged value: keep it storable
-                item = Skip(*(without_surrogates(v)[0] if v else v
-                              for v in (item.source_path, item.reason, item.doc_id)))
-            yield item
+            yield _checked(item)
     except Exception as exc:  # noqa: BLE001 - last resort: one odd file must not stop a run of thousands
         log.warning("could not read %s: %s", src, exc)
         yield Skip(src, f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+
+
+def _checked(item: RawArticle | Skip) -> RawArticle | Skip:
+    """An article checked against the store's field limits; a skip made storable (its id or reason may
+    quote a damaged value)."""
+    if isinstance(item, RawArticle):
+        item = check_limits(_named(item)) or _named(item)
+    if isinstance(item, Skip):
+        item = Skip(*(without_surrogates(v)[0] if v else v for v in (item.source_path, item.reason, item.doc_id)))
+    return item
 
 
 def _not_a_regular_file(path: Path) -> str | None:
@@ -337,11 +402,20 @@ _JSON_DATE_KEYS = ("date", "published", "time", "date_extracted", "pubDate")
 _JSON_OUTLET_KEYS = ("source", "src", "outlet", "site")
 
 
-def _read_jsonl(path: Path) -> Iterator[RawArticle | Skip]:
-    """One article per line; a broken line is skipped with its line number, the rest still load."""
+def _read_jsonl(path: Path, start: int = 0, end: int | None = None,
+                first_line: int = 1) -> Iterator[RawArticle | Skip]:
+    """One article per line; a broken line is skipped with its line number, the rest still load.
+
+    ``start``/``end``/``first_line``: only the lines from byte ``start`` (a line start, which is line number
+    ``first_line``) up to byte ``end`` (see ``JsonlPart``)."""
     src = path_text(path)
     with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+        fh.seek(start)
+        pos = start
+        for lineno, raw in enumerate(fh, start=first_line):
+            if end is not None and pos >= end:
+                break
+            pos += len(raw)
             if not raw.strip():
                 continue
             where = f"{src}:{lineno}"

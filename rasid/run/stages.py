@@ -29,7 +29,7 @@ from rasid.dedup.detector import Deduplicator, content_hash, minhash
 from rasid.extract.base import AnalyzedDoc, annotate
 from rasid.extract.components import build_components
 from rasid.ingest.page import stamp_correction
-from rasid.ingest.readers import iter_paths, read_inputs
+from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.run.executors import Executor, resource
 from rasid.run.faults import checkpoint
@@ -120,7 +120,7 @@ class RunContext:
     read: list[RawArticle | Skip] | None = None  # the inputs as the first pass read them (when they fit)
 
     @functools.cached_property
-    def chunks(self) -> list[list[str]]:
+    def chunks(self) -> list[list[str | JsonlPart]]:
         """The input files grouped into tasks (computed once, shared by both passes over the inputs)."""
         return file_chunks(self.paths)
 
@@ -135,12 +135,21 @@ def _is_url(p: str | Path) -> bool:
     return str(p).lower().startswith(("http://", "https://"))
 
 
-def file_chunks(paths: Iterable[str | Path], max_bytes: int = CHUNK_BYTES) -> list[list[str]]:
-    """Consecutive input files grouped into tasks in ``read_inputs`` order (a feed URL is its own task)."""
-    chunks: list[list[str]] = []
-    cur: list[str] = []
+def file_chunks(paths: Iterable[str | Path], max_bytes: int = CHUNK_BYTES) -> list[list[str | JsonlPart]]:
+    """Consecutive input files grouped into tasks in ``read_inputs`` order (a feed URL is its own task; a
+    JSONL file larger than ``max_bytes`` is cut into parts at line boundaries, one task each, so that every
+    worker reads a share of one big dump)."""
+    chunks: list[list[str | JsonlPart]] = []
+    cur: list[str | JsonlPart] = []
     size = 0
     for p in _inputs(paths):
+        parts = None if _is_url(p) else jsonl_parts(Path(p), max_bytes)
+        if parts:
+            if cur:
+                chunks.append(cur)
+                cur, size = [], 0
+            chunks.extend([part] for part in parts)
+            continue
         n = max_bytes if _is_url(p) else _size(Path(p))
         if cur and size + n > max_bytes:
             chunks.append(cur)
@@ -167,7 +176,7 @@ def _size(p: Path) -> int:
         return 0
 
 
-def _read_files(files: list[str]) -> list[Skip | tuple[RawArticle, str, tuple[str, set[str]]]]:
+def _read_files(files: list[str | JsonlPart]) -> list[Skip | tuple[RawArticle, str, tuple[str, set[str]]]]:
     """Task: read and decode; (article, raw hash, (body hash, line-key hashes)) per article, skips as they
     come.
 
@@ -177,7 +186,7 @@ def _read_files(files: list[str]) -> list[Skip | tuple[RawArticle, str, tuple[st
     return [r if isinstance(r, Skip) else (r, raw_hash(r), document_line_keys(r.text)) for r in read_inputs(files)]
 
 
-def _read_raw(files: list[str]) -> list[RawArticle | Skip]:
+def _read_raw(files: list[str | JsonlPart]) -> list[RawArticle | Skip]:
     """Task: read and decode a few input files (parsing HTML/WARC is the costly part)."""
     return list(read_inputs(files))
 
