@@ -208,3 +208,30 @@ def test_a_menu_bar_above_the_headline_is_not_the_headline(tmp_path: Path) -> No
     cleaned = clean_page(page, title=None)
     assert "الرئيسية" not in cleaned.text and body in cleaned.text
     assert read_page(["عاجل | وزير الخارجية يصل إلى عمّان", body]).title == "عاجل | وزير الخارجية يصل إلى عمّان"
+
+
+def test_furniture_scores_only_what_its_gate_lets_through_with_the_full_vectors(tmp_path: Path) -> None:
+    """``scorable_only`` (the fast path) keeps exactly the lines the classifier's rule scores — a strong
+    feature, or a short line (< 8 words, no final colon) with a weak sign — with the same vectors."""
+    from rasid.clean.furniture import _STRONG, FEATURES, _short_tail, line_features
+    from rasid.ingest.page import _nwords
+
+    art = _read(tmp_path, PAGE)
+    lines = art.text.split("\n")
+    page = read_page(lines, title=art.title)
+    full = line_features(lines, page, set())
+    fast = line_features(lines, page, set(), scorable_only=True)
+    tail = _short_tail(sorted(full), {i: bool(x[FEATURES.index("headline_shape")]) for i, x in full.items()})
+    short = FEATURES.index("short_1_3")
+    marker = FEATURES.index("after_marker")
+
+    def scored(i: int, x: list[float]) -> bool:
+        if i == page.title_line or i in page.meta_lines:
+            return False
+        weak = _nwords(lines[i]) < 8 and not lines[i].rstrip().endswith(":") and (
+            x[short] or x[marker] or i in tail)
+        return bool(weak or any(x[k] for k in _STRONG))
+
+    assert set(fast) == {i for i, x in full.items() if scored(i, x)}
+    assert 0 < len(fast) < len(full)
+    assert all(fast[i] == full[i] for i in fast)

@@ -39,7 +39,6 @@ _CREDIT_RE = re.compile(
 _LINKY_RE = re.compile(r"^\s*(?:اقرا|شاهد|طالع|اضغط|تابع|حمل|اشترك|انضم|للمزيد|المزيد|اقرا ايضا|follow|read|share|"
                        r"subscribe|download|click)|(?:اضغط|انقر)\s+هنا\s*$|click here\s*$", re.I)
 _COMMENT_RE = re.compile(r"تعليق|التعليقات|المعلقين|الاراء الوارده|لا تعبر عن|تحتفظ بحق|الاسم|البريد|comment", re.I)
-_LATIN_RE = re.compile(r"[A-Za-z]")
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
 _SENT_END_RE = re.compile(r"[.!…]['\"»”)]*\s*$")
 FEATURES = ["bias", "before_title", "after_body", "rel_pos", "log_chars", "short_1_3", "words_4_8", "sent_end",
@@ -49,11 +48,10 @@ FEATURES = ["bias", "before_title", "after_body", "rel_pos", "log_chars", "short
             "in_tail_pairs", "body_shape", "pipes"]
 
 
-F_HEADLINE = FEATURES.index("headline_shape")
 # features that say something about the line itself (not just where it is): one is needed to remove a line
+# (``_any_strong`` decides the same without the whole vector; a test keeps the two in step)
 _STRONG = [FEATURES.index(f) for f in ("before_title", "no_arabic", "rule", "repeated", "credit", "linky", "comment",
                                         "copyright", "ticker_label", "site_name", "known_furniture", "in_tail_pairs")]
-_WEAK = [FEATURES.index(f) for f in ("short_1_3", "after_marker")]  # enough only for a short line
 
 
 @lru_cache(maxsize=1)
@@ -79,15 +77,15 @@ def _grams(s: str) -> set[str]:
     return {s[i:i + 3] for i in range(len(s) - 2)}
 
 
-def _known_sim(key: str, known: set[str]) -> float:
-    if key in known:
+def _known_sim(key: str) -> float:
+    """Trigram Jaccard of a short line's key with the closest known furniture line (0 below 0.5)."""
+    if key in _known()[0]:
         return 1.0
     if len(key) > 60 or len(key) < 2:
         return 0.0
     g = _grams(key)
     best = 0.0
-    grams = _known_grams() if known is _known()[0] else [(len(k), _grams(k)) for k in known]
-    for n, kg in grams:
+    for n, kg in _known_grams():
         if abs(n - len(key)) > 12:
             continue
         best = max(best, len(g & kg) / max(1, len(g | kg)))
@@ -104,7 +102,6 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int],
     their whole vector. The vectors of the lines kept are the same. ``keys``: the lines' ``line_key``
     when the caller has them (``line_keys``), else computed here.
     """
-    known, _ = _known()
     idx = [i for i, ln in enumerate(lines) if ln.strip()]
     n = len(idx)
     nw = {i: _nwords(lines[i]) for i in idx}
@@ -130,12 +127,12 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int],
                 continue
             weak_ok = nw[i] < 8 and not lines[i].rstrip().endswith(":") and (
                 nw[i] <= 3 or marker_seen or i in short_tail)
-            if not weak_ok and not _any_strong(i, s, key, page, rules, repeated, bodyish, tail_pairs, known):
+            if not weak_ok and not _any_strong(i, s, key, page, rules, repeated, bodyish, tail_pairs):
                 continue
         prev_i = idx[k - 1] if k else None
         next_i = idx[k + 1] if k + 1 < n else None
         out[i] = _vector(i, s, key, k, n, nw[i], page, rules, repeated, shape, bodyish, tail_pairs, last_body,
-                         marker_seen, prev_i, next_i, known)
+                         marker_seen, prev_i, next_i)
     return out
 
 
@@ -149,20 +146,19 @@ def _count_dropped(s: str, table: dict[int, None]) -> int:
 
 
 def _any_strong(i: int, s: str, key: str, page: PageInfo, rules: dict[int, bool], repeated: set[int],
-                bodyish: dict[int, bool], tail_pairs: set[int], known: set[str]) -> bool:
+                bodyish: dict[int, bool], tail_pairs: set[int]) -> bool:
     """Whether any of the ``_STRONG`` features of the line is set, cheapest checks first."""
     return bool(
         (page.title_line is not None and i < page.title_line) or rules[i] or i in repeated or i in tail_pairs
         or not _ARABIC_RE.search(s) or _CREDIT_RE.search(s) or _LINKY_RE.search(key)
         or (_COMMENT_RE.search(key) and (not bodyish[i] or len(s) < 200))
         or _COPYRIGHT_RE.search(s) or _TICKER_RE.search(key) or outlet_named(s, whole=True)
-        or _known_sim(key, known))
+        or _known_sim(key))
 
 
 def _vector(i: int, s: str, key: str, k: int, n: int, nw: int, page: PageInfo, rules: dict[int, bool],
             repeated: set[int], shape: dict[int, bool], bodyish: dict[int, bool], tail_pairs: set[int],
-            last_body: int | None, marker_seen: bool, prev_i: int | None, next_i: int | None,
-            known: set[str]) -> list[float]:
+            last_body: int | None, marker_seen: bool, prev_i: int | None, next_i: int | None) -> list[float]:
     chars = max(1, len(s))
     return [
         1.0,
@@ -187,7 +183,7 @@ def _vector(i: int, s: str, key: str, k: int, n: int, nw: int, page: PageInfo, r
         float(bool(_COPYRIGHT_RE.search(s))),
         float(bool(_TICKER_RE.search(key))),
         float(bool(outlet_named(s, whole=True))),
-        _known_sim(key, known),
+        _known_sim(key),
         float(prev_i is not None and bodyish[prev_i]),
         float(next_i is not None and bodyish[next_i]),
         float(prev_i is not None and shape[prev_i]),
