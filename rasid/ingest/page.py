@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 
 from rasid import resources
 from rasid.extract.temporal_lexicon import MONTHS, WEEKDAYS
-from rasid.text.normalize import normalize, normalize_with_offsets
+from rasid.text.normalize import letter_count, normalize, normalize_with_offsets
 
 _LATIN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _LATIN_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
@@ -191,7 +191,6 @@ def _name_key(s: str) -> str:
 
 _NAME_SUFFIXES = ("نت", "نيوز", "اونلاين", "الاخباري", "الالكترونيه", "net", "news", "online")
 _NAME_SUFFIX_RE = re.compile(rf"\s*(?:{'|'.join(_NAME_SUFFIXES)}|\d+(?:\.\d+)?)$")
-_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -203,7 +202,7 @@ def _too_long_for_a_name(text: str) -> bool:
     """True when ``text`` cannot be an outlet name even after its suffix is cut: normalising keeps every
     letter but tatweel, and the cut removes at most one suffix word's letters, so more letters than that
     plus the longest name rule it out (exact, and far cheaper than normalising a body line)."""
-    letters = sum(map(len, _LETTERS_RE.findall(text))) - text.count("\u0640")
+    letters = letter_count(text) - text.count("\u0640")
     return letters - max(map(len, _NAME_SUFFIXES)) > _longest_name()
 
 

@@ -145,12 +145,7 @@ def jsonl_parts(path: Path, max_bytes: int) -> list[JsonlPart] | None:
 def _read_part(part: JsonlPart) -> Iterator[RawArticle | Skip]:
     """``read_file`` for one part of a JSONL file (the same checks on each article)."""
     path = Path(part.path)
-    try:
-        for item in with_safe_urls(_read_jsonl(path, part.start, part.end, part.first_line)):
-            yield _checked(item)
-    except Exception as exc:  # noqa: BLE001 - last resort, as in read_file
-        log.warning("could not read %s: %s", path_text(path), exc)
-        yield Skip(path_text(path), f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+    return _guarded(path_text(path), _read_jsonl(path, part.start, part.end, part.first_line))
 
 
 def _named(item: RawArticle | Skip) -> RawArticle | Skip:
@@ -170,10 +165,16 @@ def read_file(path: Path) -> Iterator[RawArticle | Skip]:
     if (why := _not_a_regular_file(path)) is not None:
         yield Skip(src, why)
         return
+    yield from _guarded(src, _read_regular(path, src))
+
+
+def _guarded(src: str, items: Iterator[RawArticle | Skip]) -> Iterator[RawArticle | Skip]:
+    """``items`` with safe URLs, each checked (``_checked``); an exception while reading ends the file with a
+    Skip that says why (last resort: one odd file must not stop a run of thousands)."""
     try:
-        for item in with_safe_urls(_read_regular(path, src)):
+        for item in with_safe_urls(items):
             yield _checked(item)
-    except Exception as exc:  # noqa: BLE001 - last resort: one odd file must not stop a run of thousands
+    except Exception as exc:  # noqa: BLE001
         log.warning("could not read %s: %s", src, exc)
         yield Skip(src, f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
 

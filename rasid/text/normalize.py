@@ -121,9 +121,14 @@ _LETTER_RE = re.compile(r"[^\W\d_]+")
 _ARABIC_LETTER_RE = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+")
 
 
+def letter_count(text: str) -> int:
+    """Letters in ``text`` (word characters other than decimal digits and ``_``), counted by runs."""
+    return sum(map(len, _LETTER_RE.findall(text)))
+
+
 def arabic_ratio(text: str) -> float:
     """Share of letters that are Arabic script; used for cheap language detection."""
-    letters = sum(map(len, _LETTER_RE.findall(text)))
+    letters = letter_count(text)
     if not letters:
         return 0.0
     return min(1.0, sum(map(len, _ARABIC_LETTER_RE.findall(text))) / letters)
