@@ -1,11 +1,17 @@
-"""Shared fixtures: paths to the bundled demo corpus and small hand-written inputs; the store backends."""
+"""Shared fixtures: paths to the bundled demo corpus and small hand-written inputs; the store backends; the
+shipped NER tagger and gazetteer (loaded once for every test module that reads them)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from rasid.extract.gazetteer import Gazetteer
+    from rasid.extract.ner import NerTagger
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("RASID_TEST_PG_URL")
@@ -26,6 +32,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     Base.metadata.drop_all(s.engine)  # each test starts from an empty database
     s.close()
     return PG_URL
+
+
+@pytest.fixture(scope="session")
+def tagger() -> NerTagger:
+    from rasid.extract.ner import NerTagger  # imported here: most test modules never load the tagger
+
+    return NerTagger.load()
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    from rasid.extract.gazetteer import Gazetteer
+
+    return Gazetteer.load()
 
 
 @pytest.fixture(scope="session")

@@ -22,18 +22,8 @@ DOCS = {
 
 
 @pytest.fixture(scope="module")
-def tagger() -> NerTagger:
-    return NerTagger.load()
-
-
-@pytest.fixture(scope="module")
 def geo() -> Geocoder:
     return Geocoder.load()
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
 
 
 def _run(tagger: NerTagger, geo: Geocoder, gaz: Gazetteer, existing=None):

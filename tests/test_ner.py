@@ -15,11 +15,6 @@ from rasid.extract.ner.morph import clitic_variants
 from rasid.text.normalize import normalize
 
 
-@pytest.fixture(scope="module")
-def tagger() -> NerTagger:
-    return NerTagger.load()
-
-
 def _found(mentions) -> set[tuple[str, str]]:
     return {(m.text, m.type) for m in mentions}
 

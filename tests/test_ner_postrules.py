@@ -3,23 +3,11 @@ on hand-written Arabic sentences."""
 
 from __future__ import annotations
 
-import pytest
-
 from rasid.extract.entities import EntityResolver
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner import NerTagger
 from rasid.extract.ner.postrules import gentilic, refine
 from rasid.models import Mention
-
-
-@pytest.fixture(scope="module")
-def tagger() -> NerTagger:
-    return NerTagger.load()
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
 
 
 def _m(text: str, surface: str, typ: str) -> Mention:
