@@ -52,41 +52,31 @@ from rasid.models import Mention
 from rasid.text.normalize import normalize
 
 _WORD = re.compile(r"[\w\u0600-\u06FF]+")
+_LISTS = resources.lexicon_groups("ner_postrules.tsv")  # the curated word lists, one group each
+
+
+def _words(group: str) -> frozenset[str]:
+    """The normalised words of one group of ``lexicons/ner_postrules.tsv``."""
+    return frozenset(map(normalize, _LISTS[group]))
+
+
 # Place heads a name may follow (rasid/data/lexicons/place_heads.txt) except those that are part of the
 # usual name (جمهورية الإكوادور, دولة الإمارات, ريف دمشق).
-_HEADS = frozenset(resources.lexicon("place_heads.txt")) - {"جمهوريه", "دوله", "ريف", "العاصمه", "عاصمه"}
-# Generic nouns that are never a name on their own (the heads plus institution and street words).
-GENERIC = _HEADS | frozenset(map(normalize, (
-    "جامعة", "ميدان", "شارع", "ساحة", "مدن", "بلدات", "مناطق", "قرى", "محافظات", "ولايات", "إقليم", "مقاطعة")))
-_MASC_PLACE_HEADS = frozenset(map(normalize, ("إقليم", "ريف", "قضاء", "حي", "مخيم", "ميناء", "مطار", "جبل", "نهر")))
-# Masculine geographic nouns a gentilic may qualify («المحيط الهندي», «الخليج العربي»): not clubs.
-_MASC_GEO = frozenset(map(normalize, ("محيط", "بحر", "خليج", "نهر", "جبل", "وادي", "مضيق", "ساحل", "إقليم", "شرق", "غرب")))
-_TEAM_CUES = frozenset(map(normalize, ("فريق", "نادي")))
-_ORG_HEADS = frozenset(map(normalize, (
-    "جبهة", "الجبهة", "حزب", "الحزب", "حركة", "الحركة", "منظمة", "المنظمة", "جامعة", "الجامعة", "معهد", "المعهد",
-    "كلية", "الكلية", "شركة", "الشركة", "اتحاد", "الاتحاد", "هيئة", "الهيئة", "مجلس", "المجلس", "وزارة", "الوزارة",
-    "بنك", "البنك", "مؤسسة", "المؤسسة", "جمعية", "الجمعية", "صحيفة", "الصحيفة", "وكالة", "الوكالة")))
-# Nouns of generic bodies (ANNOTATION.md rule 4: «الجيش السوري», «القوات الأمريكية» are not names).
-_BODY_NOUNS = frozenset(map(normalize, (
-    "قوات", "القوات", "السلطات", "سلطات", "الجيش", "جيش", "الحكومة", "حكومة", "الشرطة", "شرطة", "الأمن", "أمن",
-    "السفارة", "سفارة", "البرلمان", "الأجهزة", "أجهزة", "الأمنية", "المسلحة", "الجوية", "البحرية", "النظام",
-    "تنظيم", "التنظيم", "الشركة", "شركة", "قوى", "القوى", "الإدارة", "إدارة", "الدفاع", "الجوي")))
-_BODY_HEADS = _BODY_NOUNS - frozenset(map(normalize, ("الأمن", "أمن", "الأمنية", "المسلحة", "الجوية", "البحرية",
-                                                     "الدفاع", "الجوي")))
-# Words that end a name: a name never runs over a subordinator or relative pronoun.
-_STOPS = frozenset(map(normalize, ("أن", "إن", "الذي", "التي", "الذين", "اللذين", "اللتين")))
-# Descriptive nouns that may precede a person's name without being part of it (not titles of office).
-_DESCRIPTORS = frozenset(map(normalize, (
-    "الشاب", "الشابة", "الطفل", "الطفلة", "المعتزل", "الراحل", "الراحلة", "الفتى", "الفتاة", "السيدة", "الشهيد")))
+_HEADS = frozenset(resources.lexicon("place_heads.txt")) - _words("heads_in_name")
+GENERIC = _HEADS | _words("generic")  # never a name on its own: the heads plus institution and street words
+_MASC_PLACE_HEADS = _words("masc_place_heads")
+_MASC_GEO = _words("masc_geo")  # «المحيط الهندي», «الخليج العربي»: a gentilic after them is no club
+_TEAM_CUES = _words("team_cues")
+_ORG_HEADS = _words("org_heads")
+_BODY_NOUNS = _words("body_nouns")  # ANNOTATION.md rule 4: «الجيش السوري», «القوات الأمريكية» are not names
+_BODY_HEADS = _BODY_NOUNS - _words("body_modifiers")
+_STOPS = _words("stops")  # a name never runs over a subordinator or relative pronoun
+_DESCRIPTORS = _words("descriptors")  # before a person's name without being part of it (not titles of office)
 _TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
-# Words that start a compound place name and are not names on their own («سان برونو», «المحيط الهادي»).
-_PLACE_PREFIXES = frozenset(map(normalize, ("سان", "سانت", "سانتا", "لوس", "لاس", "المحيط", "البحر")))
-_COMPASS = frozenset(map(normalize, ("وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي")))
-_INDEF_HEADS = frozenset(map(normalize, ("شركة", "منظمة", "مؤسسة", "لجنة", "جمعية", "هيئة", "مجموعة")))
-# Words that introduce a product, work or craft by name («تطبيق "ماسنجر"», «فيلم "الفيل الأزرق"»).
-_PRODUCT_CUES = frozenset(map(normalize, (
-    "تطبيق", "التطبيق", "برنامج", "فيلم", "الفيلم", "مسلسل", "المسلسل", "رواية", "الرواية", "أغنية", "الأغنية",
-    "ألبوم", "الألبوم", "لعبة", "اللعبة", "هاتف", "الهاتف", "طراز", "صاروخ", "الصاروخ", "منظومة", "المنظومة")))
+_PLACE_PREFIXES = _words("place_prefixes")  # start a compound place name («سان برونو», «المحيط الهادي»)
+_COMPASS = _words("compass")
+_INDEF_HEADS = _words("indef_heads")
+_PRODUCT_CUES = _words("product_cues")  # introduce a product, work or craft by name («تطبيق "ماسنجر"»)
 _MODEL = re.compile(r"-\s?\d")
 _VERB = re.compile(r"^(?:[وف])?(?:س)?[يت]\w{3,}(?:ان|ون)$")  # تأملان، سيبحثان، يبحثون (normalised)
 
