@@ -18,7 +18,7 @@ from rasid.config import NerConfig
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
-from rasid.extract.ner.features import WordCache, token_features
+from rasid.extract.ner.features import WordCache, crf_features, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
 from rasid.extract.ner.postrules import GENERIC, refine
 from rasid.models import Mention
@@ -97,21 +97,27 @@ class NerTagger:
 
     def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
         """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
+        labels, probs, _norms = self._predict(toks)
+        return labels, probs
+
+    def _predict(self, toks: list[str]) -> tuple[list[str], list[float], list[str]]:
+        """``predict_tokens``, plus the normalised tokens (the document pass reuses them)."""
         if not toks:
-            return [], []
+            return [], [], []
         assert self._crf is not None
         cache = self.word_cache()
-        norms = [w.norm for w in cache.infos(toks)]
+        infos = cache.infos(toks)
+        norms = [w.norm for w in infos]
         matches = self.gazetteer.match(norms)
-        feats = token_features(toks, self.gazetteer, self.clusters, cache=cache, matches=matches)
-        self._crf.set(feats)  # the cache keeps only attributes the model knows (``known_attributes``)
+        # ``token_features`` as crfsuite sees it: only attributes the model knows, already UTF-8 encoded
+        self._crf.set(crf_features(infos, gazetteer_tags(norms, matches), cache))
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
         self._recall_decode(labels, probs)
         self._drop_unsure_common_words(norms, labels, probs)
         self._gazetteer_rules(norms, matches, labels, probs)
         self._split_coordinated_places(norms, labels)
-        return labels, probs
+        return labels, probs, norms
 
     def known_attributes(self) -> frozenset[str]:
         """Attributes the model has state weights for. crfsuite ignores any other attribute, so passing only
@@ -236,10 +242,11 @@ class NerTagger:
 
     def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
         """``predict_tokens`` for each sentence of one document, then label consistency across them."""
-        out = [self.predict_tokens(toks) for toks in sents]
+        preds = [self._predict(toks) for toks in sents]
+        out = [(labels, probs) for labels, probs, _norms in preds]
         if self.config.consistency_conf < 1:
             propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
-                      self.common, norms=[self.normalized(toks) for toks in sents])
+                      self.common, norms=[norms for _l, _p, norms in preds])
         return out
 
     def tag(self, doc_id: str, text: str, sents: list[Span] | None = None) -> list[Mention]:
