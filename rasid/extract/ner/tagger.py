@@ -186,14 +186,22 @@ class NerTagger:
     def _is_place(self, norm: str) -> bool:
         return any(t.startswith("LOC") for t in self.gazetteer.types(norm))
 
-    def _curated_type(self, norms: list[str], s: int, e: int, cut: int) -> str | None:
-        first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
-        hit = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
-        return hit[0] if hit else None
+    def _curated_types(self, norms: list[str], matches: list) -> list[tuple[str, str | None]]:
+        """Per gazetteer match: the reading of its first token that matched, and the curated type of the
+        name (None when it is not a curated name). Both rules passes read them; computed once."""
+        out: list[tuple[str, str | None]] = []
+        for s, e, _types, cut in matches:
+            first = next(f for f, c in clitic_variants(norms[s]) if c == cut)  # cuts are distinct
+            hit = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]) if e - s > 1 else first)
+            out.append((first, hit[0] if hit else None))
+        return out
 
-    def _split_on_curated(self, norms: list[str], matches: list, labels: list[str]) -> None:
+    def _split_on_curated(self, matches: list, curated_types: list[tuple[str, str | None]],
+                          labels: list[str]) -> None:
         """A CRF span made of several curated names ("الكرملين ديمتري بيسكوف") -> one span per name."""
-        curated = {s: (e, t) for s, e, _types, cut in matches if (t := self._curated_type(norms, s, e, cut))}
+        curated = {s: (e, t) for (s, e, _types, _cut), (_first, t) in zip(matches, curated_types, strict=True) if t}
+        if len(curated) < 2:  # a split needs two curated names
+            return
         i = 0
         while i < len(labels):
             if not labels[i].startswith("B-"):
@@ -215,10 +223,11 @@ class NerTagger:
         """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
         (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص"). ``matches``:
         ``gazetteer.match(norms)``."""
-        self._split_on_curated(norms, matches, labels)
-        for s, e, types, cut in matches:
-            curated = self._curated_type(norms, s, e, cut)
-            first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
+        if not matches:
+            return
+        curated_types = self._curated_types(norms, matches)
+        self._split_on_curated(matches, curated_types, labels)
+        for (s, e, types, cut), (first, curated) in zip(matches, curated_types, strict=True):
             if any(lab != "O" for lab in labels[s:e]):
                 # A curated name containing whole CRF spans wins: "قوات سوريا" -> "قوات سوريا الديمقراطية",
                 # سانا tagged PER -> ORG.
