@@ -211,3 +211,19 @@ def test_known_index_finds_pairs_of_words_holding_the_separator() -> None:
     assert index.pairs["w|+1w="]["قال"]["بوتين"] == "w|+1w=قال|بوتين".encode()
     assert index.window["w"]["موسكو"] == ("-2w=موسكو".encode(), None, None, None)
     assert index.window["s"]["موسكو"] == (None, None, "1s=موسكو".encode(), None)
+
+
+def test_gazetteer_match_skips_only_tokens_that_start_no_name(gaz: Gazetteer, demo_corpus: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``match`` skips a token with one memoised lookup when no clitic reading of it is a name or starts one;
+    every sentence of the demo corpus gets the same matches as when every token is tried."""
+    from rasid.extract.ner.tagger import _sentence_tokens
+
+    sents = [[normalize(t.text) for t in toks] for path in sorted(demo_corpus.rglob("*.txt"))
+             for toks in _sentence_tokens(path.read_text(encoding="utf-8"))]
+    fast = [gaz.match(norms) for norms in sents]
+    assert not gaz._can_start(normalize("وقال")) and not gaz._can_start(normalize("التي"))
+    assert gaz._can_start(normalize("وموسكو")) and gaz._can_start(normalize("قوات"))  # «قوات سوريا…»
+    monkeypatch.setattr(Gazetteer, "_can_start", lambda self, norm: True)
+    assert fast == [gaz.match(norms) for norms in sents]
+    assert sum(map(len, fast)) > 300 and any(e - s > 1 for m in fast for s, e, _t, _c in m)
