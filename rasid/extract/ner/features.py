@@ -40,6 +40,7 @@ def _shape(tok: str) -> str:
 
 
 _EMPTY: dict[str, bytes] = {}  # a shared, never written "no known pair starts with this word"
+_NO_PAIRS: dict[str, tuple[bytes | None, bytes | None]] = {}  # the same for the two-sided pair tables
 _PAIRS = ("-1w|w=", "w|+1w=", "-1w|k=", "-1k|k=", "k|+1k=")  # sentence-level pair attributes, left|right
 
 
@@ -60,6 +61,11 @@ class KnownIndex:
     # instead of one per offset: most values have no known window attribute at all.
     window: dict[str, dict[str, tuple[bytes | None, ...]]] = field(default_factory=dict)
     wide: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict)
+    # a pair of neighbours seen from both sides, one lookup for the two: left word -> right word ->
+    # (b"-1w|w=left|right" of the right token, b"w|+1w=left|right" of the left token); the same for classes
+    # (-1k|k=, k|+1k=)
+    word_pairs: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = field(default_factory=dict)
+    class_pairs: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, known: frozenset[str]) -> KnownIndex:
@@ -85,7 +91,19 @@ class KnownIndex:
                     wide.setdefault(attr[len(prefix):], [None, None])[pos] = encoded[attr]
         return cls(known=known, encoded=encoded, pairs=pairs,
                    window={kind: {v: tuple(row) for v, row in rows.items()} for kind, rows in window.items()},
-                   wide={v: tuple(row) for v, row in wide.items()})
+                   wide={v: tuple(row) for v, row in wide.items()},
+                   word_pairs=_both_sides(pairs["-1w|w="], pairs["w|+1w="]),
+                   class_pairs=_both_sides(pairs["-1k|k="], pairs["k|+1k="]))
+
+
+def _both_sides(of_right: dict[str, dict[str, bytes]],
+                of_left: dict[str, dict[str, bytes]]) -> dict[str, dict[str, tuple[bytes | None, bytes | None]]]:
+    """left -> right -> (the attribute of the right token, the attribute of the left token) for one pair."""
+    out: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = {}
+    for left in of_right.keys() | of_left.keys():
+        a, b = of_right.get(left, _EMPTY), of_left.get(left, _EMPTY)
+        out[left] = {right: (a.get(right), b.get(right)) for right in a.keys() | b.keys()}
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +118,9 @@ class CrfParts:
     context: tuple[tuple[bytes, ...], ...]  # by window position -2, -1, 1, 2
     class_context: tuple[bytes | None, ...]  # by window position -2, -1, 1, 2 (None: unknown or no clusters)
     wide: tuple[bytes | None, ...]  # offsets -3, 3
-    word_word: dict[str, bytes]  # next word's norm -> b"-1w|w=<this>|<next>"
-    word_next: dict[str, bytes]  # next word's norm -> b"w|+1w=<this>|<next>"
-    word_class: dict[str, bytes]  # next word's class -> b"-1w|k=<this>|<class>"
-    class_class: dict[str, bytes]  # next word's class -> b"-1k|k=<class>|<class>"
-    class_next: dict[str, bytes]  # next word's class -> b"k|+1k=<class>|<class>"
+    words: dict[str, tuple[bytes | None, bytes | None]]  # next word's norm -> (its -1w|w=, this word's w|+1w=)
+    classes: dict[str, tuple[bytes | None, bytes | None]]  # next word's class -> (its -1k|k=, this word's k|+1k=)
+    word_class: dict[str, bytes]  # next word's class -> its b"-1w|k=<this word>|<class>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +177,8 @@ def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
             context=tuple([tuple([r[pos] for r in rows if r[pos]]) for pos in range(4)]) if rows else _NO_CONTEXT,
             class_context=win["kf"].get(fine, _NO_BYTES) if clusters else _NO_BYTES,
             wide=index.wide.get(single, (None, None)) if single != "-" else (None, None),
-            word_word=pairs["-1w|w="].get(n, _EMPTY), word_next=pairs["w|+1w="].get(n, _EMPTY),
-            word_class=pairs["-1w|k="].get(n, _EMPTY), class_class=pairs["-1k|k="].get(coarse, _EMPTY),
-            class_next=pairs["k|+1k="].get(coarse, _EMPTY),
+            words=index.word_pairs.get(n, _NO_PAIRS), classes=index.class_pairs.get(coarse, _NO_PAIRS),
+            word_class=pairs["-1w|k="].get(n, _EMPTY),
         )
     return WordInfo(
         norm=n, coarse=coarse, fine=fine, single=single, title=n in TITLE_WORDS or bare in TITLE_WORDS,
@@ -281,8 +296,8 @@ def crf_features(infos: list[WordInfo], gtags: list[set[str]], cache: WordCache)
 
     ``infos`` come from ``cache``, a ``WordCache`` built with ``known`` (so each has its ``CrfParts``);
     ``gtags`` are ``gazetteer_tags`` of the sentence. The per-word parts are joined as they are; a
-    sentence-level pair (word or class bigram) costs two dict lookups instead of a string built and tested
-    for every token.
+    sentence-level pair (word or class bigram) costs one dict lookup for both tokens instead of a string
+    built and tested for each.
     """
     index = cache.index
     assert index is not None, "crf_features needs a WordCache built with known attributes"
@@ -293,19 +308,27 @@ def crf_features(infos: list[WordInfo], gtags: list[set[str]], cache: WordCache)
     title1, title2 = enc.get("T-1"), enc.get("T-2")
     has_classes = cache.clusters is not None  # as ``token_features``: class attributes only with a class table
     feats: list[list[bytes]] = []
-    for i, w in enumerate(infos):
-        p = parts[i]
+    last = n_tok - 1
+    plain = not any(gtags)  # no gazetteer span in the sentence: inner tokens need no window checks
+    next_kk = next_wk = next_ww = None  # pair attributes of this token found at the token before
+    for i, p in enumerate(parts):
         f = list(p.own)
-        if gtags[i]:
-            f.extend(b for t in gtags[i] if (b := enc.get("g=" + t)))
-        for pos, off in enumerate(_WINDOW):
-            k = i + off
-            if 0 <= k < n_tok:
-                f.extend(parts[k].context[pos])
-                if gtags[k]:
-                    f.extend(b for t in gtags[k] if (b := enc.get(f"{off}g={t}")))
-            elif pad[pos]:
-                f.append(pad[pos])
+        if plain and 2 <= i <= last - 2:
+            f += parts[i - 2].context[0]
+            f += parts[i - 1].context[1]
+            f += parts[i + 1].context[2]
+            f += parts[i + 2].context[3]
+        else:
+            if gtags[i]:
+                f.extend(b for t in gtags[i] if (b := enc.get("g=" + t)))
+            for pos, off in enumerate(_WINDOW):
+                k = i + off
+                if 0 <= k < n_tok:
+                    f += parts[k].context[pos]
+                    if gtags[k]:
+                        f.extend(b for t in gtags[k] if (b := enc.get(f"{off}g={t}")))
+                elif pad[pos]:
+                    f.append(pad[pos])
         if i >= 1 and title1 and infos[i - 1].title:
             f.append(title1)
         if i >= 2 and title2 and infos[i - 2].title:
@@ -315,20 +338,27 @@ def crf_features(infos: list[WordInfo], gtags: list[set[str]], cache: WordCache)
                 k = i + off
                 if 0 <= k < n_tok and (a := parts[k].class_context[pos]) is not None:
                     f.append(a)
-            if i > 0:
-                if a := parts[i - 1].class_class.get(w.coarse):
-                    f.append(a)
-                if a := parts[i - 1].word_class.get(w.coarse):
-                    f.append(a)
-            if i + 1 < n_tok and (a := p.class_next.get(infos[i + 1].coarse)):
-                f.append(a)
+            if next_kk:
+                f.append(next_kk)
+            if next_wk:
+                f.append(next_wk)
+            if i < last:
+                coarse = infos[i + 1].coarse
+                kk = p.classes.get(coarse)
+                next_kk = kk[0] if kk else None
+                if kk and kk[1]:
+                    f.append(kk[1])
+                next_wk = p.word_class.get(coarse)
         if i >= 3 and (a := parts[i - 3].wide[0]) is not None:
             f.append(a)
         if i + 3 < n_tok and (a := parts[i + 3].wide[1]) is not None:
             f.append(a)
-        if i > 0 and (a := parts[i - 1].word_word.get(w.norm)):
-            f.append(a)
-        if i + 1 < n_tok and (a := p.word_next.get(infos[i + 1].norm)):
-            f.append(a)
+        if next_ww:
+            f.append(next_ww)
+        if i < last:
+            ww = p.words.get(infos[i + 1].norm)
+            next_ww = ww[0] if ww else None
+            if ww and ww[1]:
+                f.append(ww[1])
         feats.append(f)
     return feats
