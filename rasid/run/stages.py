@@ -33,7 +33,7 @@ from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.run.executors import Executor, resource
 from rasid.run.faults import checkpoint
-from rasid.store import STAGE_EXTRACTED, STAGE_STORED, StaleStateError, Store, state_digest
+from rasid.store import STAGE_EXTRACTED, STAGE_STORED, StaleStateError, Store, StoryAnalysis, state_digest
 from rasid.text.langid import detect_language
 from rasid.text.normalize import words
 
@@ -51,6 +51,7 @@ CHUNK_DOCS = 64  # documents per cleaning or extraction task
 # second (cleaning), instead of being read and decoded again; larger inputs are read twice.
 KEEP_READ_CHARS = 200_000_000
 STORIES_PER_TASK = 16
+STORY_READ_IDS = 500  # documents read per group of stories in the compare stage (one IN list)
 # Extraction components in order; entity resolution runs in the driver between the two rounds.
 EXTRACT_ROUNDS: tuple[tuple[str, ...], tuple[str, ...]] = (("ner", "dates"), ("events", "claims"))
 
@@ -682,16 +683,54 @@ class StoryInput:
 
 def story_input(store: Store, sid: str, doc_ids: list[str], tools: StoryTools) -> StoryInput | None:
     """Read one story's documents, claims, dates and events; None when it has no original left."""
-    all_docs = store.documents(doc_ids)
-    originals = [d.id for d in all_docs if d.duplicate_of is None]
-    if not originals:
-        return None
-    inp = StoryInput(sid, doc_ids, [_light(d) for d in all_docs], store.claims(doc_ids=originals))
-    if tools.compare_story:
-        inp.timexes = _by_doc(store.timexes(originals), originals)  # stored at extraction: not found again
-    if tools.build_timeline:
-        inp.events = store.events(originals)
-    return inp
+    return next(iter(story_inputs(store, [(sid, doc_ids)], tools)), None)
+
+
+def story_inputs(store: Store, stories: Iterable[tuple[str, list[str]]], tools: StoryTools,
+                 max_ids: int = STORY_READ_IDS) -> Iterator[StoryInput]:
+    """``story_input`` of each (story id, member ids), in order, skipping stories with no original left.
+
+    Stories are read in groups of at most ``max_ids`` documents (a bigger story alone), four queries per
+    group instead of four per story. Each story gets exactly what its own queries would return: the rows
+    of its documents are picked out of the group's rows in the database's order.
+    """
+    group: list[tuple[str, list[str]]] = []
+    size = 0
+    for sid, ids in stories:
+        if group and size + len(ids) > max_ids:
+            yield from _read_story_group(store, group, tools)
+            group, size = [], 0
+        group.append((sid, ids))
+        size += len(ids)
+    if group:
+        yield from _read_story_group(store, group, tools)
+
+
+def _read_story_group(store: Store, group: list[tuple[str, list[str]]], tools: StoryTools) -> Iterator[StoryInput]:
+    """The inputs of a group of stories from one query per table (rows dealt to stories in database order)."""
+    owner = {doc_id: k for k, (_sid, ids) in enumerate(group) for doc_id in ids}
+
+    def deal(rows: Iterable, key: str = "doc_id") -> list[list]:
+        out: list[list] = [[] for _ in group]
+        for r in rows:
+            out[owner[getattr(r, key)]].append(r)
+        return out
+
+    docs = deal(store.documents(list(owner)), "id")
+    originals = [d.id for ds in docs for d in ds if d.duplicate_of is None]
+    claims = deal(store.claims(doc_ids=originals) if originals else [])
+    timexes = deal(store.timexes(originals) if originals and tools.compare_story else [])
+    events = deal(store.events(originals) if originals and tools.build_timeline else [])
+    for k, (sid, ids) in enumerate(group):
+        own = [d.id for d in docs[k] if d.duplicate_of is None]
+        if not own:
+            continue
+        inp = StoryInput(sid, ids, [_light(d) for d in docs[k]], claims[k])
+        if tools.compare_story:
+            inp.timexes = _by_doc(timexes[k], own)
+        if tools.build_timeline:
+            inp.events = events[k]
+        yield inp
 
 
 def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
@@ -745,12 +784,14 @@ def _analyse_stories(inputs: list[StoryInput]) -> list[tuple]:
 
 def save_analysis(store: Store, result: tuple, report: RunReport, note: str | None = None) -> None:
     """Write one analysed story (and the publication ranges it inferred)."""
-    if note:
-        report.notes.append(note)
-    story, claims, conflicts, ranges, outlets, size = result
-    store.set_inferred_dates(ranges)
-    store.save_story(story, claims, conflicts, outlets, size)
-    report.stories_updated += 1
+    save_analyses(store, [(result, note)], report)
+
+
+def save_analyses(store: Store, results: list[tuple[tuple, str | None]], report: RunReport) -> None:
+    """Write a task's analysed stories (and the publication ranges they inferred) in one transaction."""
+    report.notes += [note for _, note in results if note]
+    store.save_stories([StoryAnalysis(*res) for res, _ in results])
+    report.stories_updated += len(results)
 
 
 def compare(ctx: RunContext) -> None:
@@ -762,12 +803,12 @@ def compare(ctx: RunContext) -> None:
                        local={"story_tools": tools})
     members = store.story_doc_ids()
     pending = store.pending_stories()
-    inputs = (inp for sid in pending if (inp := story_input(store, sid, members.get(sid, []), tools)) is not None)
+    inputs = story_inputs(store, ((sid, members.get(sid, [])) for sid in pending), tools)
     for results in ctx.executor.map_ordered(_analyse_stories, batched(inputs, STORIES_PER_TASK)):
-        for res, note in results:
-            save_analysis(store, res, report, note)
-            ctx.analysed.add(res[0].id)
-            checkpoint("compare.story")
+        # a safe point: a kill here loses only this task's analyses, redone on resume (still pending)
+        checkpoint("compare.batch")
+        save_analyses(store, results, report)  # a task's stories in one transaction
+        ctx.analysed.update(res[0].id for res, _note in results)
     store.discard_pending(sid for sid in pending if not members.get(sid))
     checkpoint("compare.done")
 
