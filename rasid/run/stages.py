@@ -533,22 +533,26 @@ def optional(module: str, name: str, report: RunReport):  # noqa: ANN201
 
 
 # ---- stage: stories --------------------------------------------------------------------------
-def _embed_texts(texts: list[str]) -> np.ndarray:
-    """Task: dense vectors of at most ``ENCODE_BATCH`` lead texts (one backend call, as in the driver)."""
-    return resource("embedder").encode(texts)
+def _load_preparer(settings: StoriesConfig) -> object:
+    """Worker-side resource: a clusterer with no stories, for :meth:`StoryClusterer.prepare` (which reads only
+    the configuration, the IDF table and the embedder)."""
+    from rasid.stories.cluster import StoryClusterer
+
+    return StoryClusterer(settings=settings)
 
 
-def _load_embedder(backend: str) -> object:
-    from rasid.stories.embed import Embedder
-
-    return Embedder.load(backend)
+def _prepare_group(task: tuple[list[Document], dict, dict, dict]) -> object:
+    """Task: lead vectors and feature rows of one group of documents (``ENCODE_BATCH`` at most)."""
+    docs, mentions, timexes, events = task
+    return resource("cluster_prep").prepare(docs, mentions, timexes, events)
 
 
 def cluster(ctx: RunContext) -> None:
     """Assign extracted originals to stories incrementally (stories that change are marked pending).
 
-    Document vectors are computed on the executor in the same groups of ``ENCODE_BATCH`` texts as
-    ``Embedder.encode`` uses, so they are bit-identical and the stories are the same everywhere.
+    The per-document half (lead vectors, feature rows) runs on the executor in the same groups of
+    ``ENCODE_BATCH`` documents as ``Embedder.encode`` uses, so vectors are bit-identical and the stories
+    the same everywhere; the driver places each group's documents as soon as the group arrives.
     """
     store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
     ids = store.ids_at_stage(STAGE_EXTRACTED)
@@ -556,29 +560,16 @@ def cluster(ctx: RunContext) -> None:
     if clusterer is None:
         store.adopt_late_duplicates()
         return
-    import numpy as np
+    executor.setup({"cluster_prep": functools.partial(_load_preparer, clusterer.settings)},
+                   local={"cluster_prep": clusterer})
 
-    from rasid.stories.embed import ENCODE_BATCH
-
-    embed = clusterer.embedder.available
-    if embed:
-        executor.setup({"embedder": functools.partial(_load_embedder, clusterer.embedder.backend)},
-                       local={"embedder": clusterer.embedder})
-
-    def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, list[str], np.ndarray | None]:
+    def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, dict]:
         docs, mentions, timexes = cluster_inputs(store, chunk_ids)
-        new = clusterer.pending(docs)
-        chars = clusterer.settings.embed.lead_chars
-        groups = [clusterer.embedder.leads(new[i:i + ENCODE_BATCH], chars) for i in range(0, len(new), ENCODE_BATCH)]
-        vecs = list(executor.map_ordered(_embed_texts, groups)) if embed else []
-        return docs, mentions, timexes, [d.id for d in new], np.vstack(vecs) if vecs else None
+        return docs, mentions, timexes, _by_doc(store.events([d.id for d in docs]))
 
     chunks = batched(iter(ids), max(cfg.batch_size, 2000))
-    for docs, mentions, timexes, new_ids, vecs in prefetch(load, chunks, executor.workers > 1):
-        if vecs is not None and (vecs.shape[1] != clusterer.embedder.dim
-                                 or [d.id for d in clusterer.pending(docs)] != new_ids):
-            vecs = None  # a worker without the backend, or prefetched against an older state: embed here
-        assign_chunk(store, clusterer, docs, mentions, timexes, report, vectors=vecs)
+    for docs, mentions, timexes, events in prefetch(load, chunks, executor.workers > 1):
+        assign_chunk(store, clusterer, docs, mentions, timexes, report, events=events, executor=executor)
         checkpoint("stories.chunk")
     store.adopt_late_duplicates()
     checkpoint("stories.done")
@@ -609,23 +600,33 @@ def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], 
 
 
 def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], mentions: dict[str, list],
-                 timexes: dict[str, list], report: RunReport, vectors: np.ndarray | None = None) -> set[str]:
+                 timexes: dict[str, list], report: RunReport, events: dict[str, list] | None = None,
+                 executor: Executor | None = None) -> set[str]:
     """Assign one chunk and store the assignments with the clusterer state; returns the stories touched.
 
-    The chunk's coded events are read here: their lead events give each article's main event. If another
-    process stored a newer clusterer state meanwhile (a concurrent run), the clusterer reloads it and the
-    chunk is assigned again, so neither run overwrites the other's stories.
+    The chunk's coded events (read here unless given) give each article's main event. ``executor``
+    prepares the documents' vectors and feature rows group by group while the clusterer places them. If
+    another process stored a newer clusterer state meanwhile (a concurrent run), the clusterer reloads it
+    and the chunk is assigned again, so neither run overwrites the other's stories.
     """
-    events = _by_doc(store.events([d.id for d in docs]))
-    for _attempt in range(20):
-        assignments = clusterer.add(docs, mentions, timexes, vectors=vectors, events=events)
+    from rasid.stories.embed import ENCODE_BATCH
+
+    events = _by_doc(store.events([d.id for d in docs])) if events is None else events
+    for attempt in range(20):
+        prepared = None
+        if executor is not None and attempt == 0:  # after a reload the pending documents may differ: here
+            new = clusterer.pending(docs)
+            groups = [[_light(d) for d in new[i:i + ENCODE_BATCH]] for i in range(0, len(new), ENCODE_BATCH)]
+            prepared = executor.map_ordered(_prepare_group, [
+                (g, *({d.id: part[d.id] for d in g if d.id in part} for part in (mentions, timexes, events)))
+                for g in groups])
+        assignments = clusterer.add(docs, mentions, timexes, events=events, prepared=prepared)
         state = clusterer.dump()
         try:
             store.assign_stories(assignments, state, based_on=getattr(clusterer, "stored_digest", None))
         except StaleStateError:
             clusterer.restore(store.get_state("clusterer"))
             clusterer.stored_digest = state_digest(store.get_state("clusterer"))
-            vectors = None  # the pending documents may differ now: embed them again
             continue
         clusterer.stored_digest = state_digest(state)
         report.clustered += len(assignments)
