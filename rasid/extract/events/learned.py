@@ -265,7 +265,32 @@ class Linear:
         row = self._row.get
         rows = [0, *[k for f in feats if (k := row(f)) is not None]]
         # a running sum adds bias, then each feature's weights, in feature order: the same floats as a plain loop
-        z = self._matrix[rows].cumsum(axis=0)[-1].tolist()
+        return self.softmax(self._matrix[rows].cumsum(axis=0)[-1].tolist())
+
+    def logits_many(self, rows: list[list[int]]) -> list[list[float]]:
+        """The logits of several feature-row lists (each starting with the bias row 0) in one gather.
+
+        Why the floats equal ``probs``' own: the lists are padded at the end with an all-zero row and summed
+        by one running sum (``cumsum``, a sequential accumulate) along each list, so every list adds the
+        same rows in the same order as ``probs`` does, then adds +0.0, which changes no sum.
+        """
+        width = max(map(len, rows))
+        pad = self._zero_row
+        idx = np.array([r + [pad] * (width - len(r)) for r in rows], dtype=np.intp)
+        return self._padded[idx].cumsum(axis=1)[:, -1].tolist()
+
+    @functools.cached_property
+    def _padded(self) -> np.ndarray:
+        """``_matrix`` with one all-zero row after the last (the padding of ``logits_many``)."""
+        return np.vstack([self._matrix, np.zeros((1, self._matrix.shape[1]))])
+
+    @property
+    def _zero_row(self) -> int:
+        return self._matrix.shape[0]
+
+    @staticmethod
+    def softmax(z: list[float]) -> list[float]:
+        """Class probabilities from logits (one logit: a binary model's positive class)."""
         n = len(z)
         if n == 1:  # binary model stored with one column
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z[0]))))
@@ -366,6 +391,132 @@ class TriggerScreen:
                 if len(norms[i]) >= 2 and not norms[i].isdigit()]
 
 
+class RoleScorer:
+    """Role-model scores of every candidate word of a sentence for one trigger, with no feature strings.
+
+    ``Featurizer.role_feats`` builds ~40 strings per (trigger, candidate) pair and ``Linear.probs`` looks
+    each up; most of them depend on the candidate word alone, on (side, distance) or on the trigger alone.
+    Here those groups are turned into model rows once (memoised across sentences), a pair's rows are the
+    concatenation of its groups in ``role_feats``' order, and the logits of all candidates come from one
+    ``Linear.logits_many`` (the same rows, summed in the same order: the same floats as ``probs``).
+    ``tests/test_events_learned.py`` checks the rows against ``role_feats`` pair by pair.
+    """
+
+    _MAX = 200_000  # entries per memo table; a table is emptied when full (a Zipfian vocabulary refills it)
+
+    def __init__(self, feat: Featurizer, model: Linear) -> None:
+        self.feat = feat
+        self.model = model
+        # (norm, previous word's stem, ner, ner_first, side) -> rows of the candidate's own features
+        self._word: dict[tuple[str, str, str | None, bool, str], tuple[int, ...]] = {}
+        self._btw: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «btw» features
+        self._cand: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «cand» features
+        self._head: dict[tuple[str, str], tuple[int, ...]] = {}  # (side, dist) -> «BIAS side dist» rows
+        # (trig_pos, plover, side, dist, ner, n_ner) -> rows of the trigger-relative features and «nerbetween»
+        self._rel: dict[tuple[str, str, str, str, str, int], tuple[int, ...]] = {}
+        self._words: list[Word] | None = None  # the sentence of the per-sentence tables (``_sentence``)
+
+    def _sentence(self, words: list[Word]) -> None:
+        """Per-sentence tables: each word's «btw» rows laid end to end (word k's from ``_off[k]``), the
+        running count of NER mention starts, each word's previous stem, and the candidate-only rows."""
+        if self._words is words:
+            return
+        rows, sel, memo = self.model.rows, self.feat.selected, self._btw
+        if len(memo) >= self._MAX:
+            memo.clear()
+        flat: list[int] = []
+        off = [0]
+        nf = [0]
+        for x in words:
+            r = memo.get(x.norm)
+            if r is None:
+                r = memo[x.norm] = rows(sel(x.norm, "btw", "btw"))
+            flat += r
+            off.append(len(flat))
+            nf.append(nf[-1] + bool(x.ner and x.ner_first))
+        self._flat, self._off, self._nf = flat, off, nf
+        self._prev = ["<s>", *(_strip(x.norm) for x in words[:-1])]
+        self._tail: dict[int, tuple[int, ...]] = {}
+        self._words = words
+
+    def _word_rows(self, c: Word, prev: str, side: str) -> tuple[int, ...]:
+        """Rows of «ner:… first:… prev:… cl:… w:… c:… sh:…» of candidate word ``c`` on ``side``."""
+        clitic = c.norm[:1] if c.norm[:1] in "لبوف" and len(c.norm) > 3 else "-"
+        ner = c.ner or "-"
+        if len(self._word) >= self._MAX:
+            self._word.clear()
+        out = self._word[(c.norm, prev, c.ner, c.ner_first, side)] = self.model.rows((
+            f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}", f"prev:{prev}", f"prev:{side}:{prev}",
+            f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm, f"sh:{side}:{word_shape(c.norm)}"))
+        return out
+
+    def _tail_rows(self, words: list[Word], j: int) -> tuple[int, ...]:
+        """Rows of «sentstart», «dateline» and the candidate's own cue / lexicon flags (word ``j`` only)."""
+        c = words[j]
+        pos = ["sentstart"] if j == 0 or (j == 1 and words[0].ner) else []
+        if j + 1 < len(words) and words[j + 1].norm in ("-", "ـ"):
+            pos.append("dateline")
+        cand = self._cand.get(c.norm)
+        if cand is None:
+            if len(self._cand) >= self._MAX:
+                self._cand.clear()
+            cand = self._cand[c.norm] = self.model.rows(self.feat.selected(c.norm, "cand", "cand"))
+        out = self._tail[j] = self.model.rows(pos) + cand
+        return out
+
+    def scores(self, words: list[Word], i: int, plover: str, trig_pos: str,
+               sr: SentenceRoles | None) -> list[tuple[float, float, int]]:
+        """(actor probability, target probability, j) of every role candidate ``j`` of the trigger at ``i``,
+        in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair."""
+        self._sentence(words)
+        flat, off, nf, prev, tails = self._flat, self._off, self._nf, self._prev, self._tail
+        word_memo, head_memo, rel_memo = self._word, self._head, self._rel
+        rows_of, get = self.model.rows, self.model._row.get
+        verbal = self.feat.verbal(words[i].norm) if sr is not None else False
+        pairs: list[list[int]] = []
+        js: list[int] = []
+        for j, c in enumerate(words):
+            if j == i or not role_candidate(c):
+                continue
+            d = j - i if j > i else i - j
+            side = "B" if j < i else "A"
+            dist = str(d) if d <= 6 else ("far" if d <= 15 else "vfar")
+            lo, hi = (i, j) if i < j else (j, i)
+            rows = [0]
+            r = head_memo.get((side, dist))
+            if r is None:
+                r = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
+            rows += r
+            r = word_memo.get((c.norm, prev[j], c.ner, c.ner_first, side))
+            rows += r if r is not None else self._word_rows(c, prev[j], side)
+            ner = c.ner or "-"
+            n_ner = min(nf[hi] - nf[lo + 1], 3)
+            key = (trig_pos, plover, side, dist, ner, n_ner)
+            r = rel_memo.get(key)
+            if r is None:
+                if len(rel_memo) >= self._MAX:
+                    rel_memo.clear()
+                r = rel_memo[key] = rows_of((f"tp:{trig_pos}:{side}", f"T:{plover}:{side}",
+                                             f"tp:{trig_pos}:{side}:{dist}", f"ner:{side}:{ner}:{trig_pos}",
+                                             f"nerbetween:{side}:{n_ner}"))
+            rows += r
+            rows += flat[off[lo + 1]:off[hi]]
+            r = tails.get(j)
+            rows += r if r is not None else self._tail_rows(words, j)
+            if sr is not None:
+                rows += [k for f in sr.feats(i, j, plover, verbal) if (k := get(f)) is not None]
+            pairs.append(rows)
+            js.append(j)
+        if not pairs:
+            return []
+        soft = self.model.softmax
+        out = []
+        for z, j in zip(self.model.logits_many(pairs), js, strict=True):
+            p = soft(z)
+            out.append((p[1], p[2], j))
+        return out
+
+
 @dataclass
 class Coded:
     """One coded event of a sentence (offsets relative to the sentence)."""
@@ -394,7 +545,9 @@ class LearnedCoder:
         self.modes: dict[str, list[str]] = raw["modes"]
         self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True))
         self.screen = TriggerScreen(self.feat, self.trigger)
-        # True: score every word and every role candidate exactly, no screens (the reference they are tested against)
+        self.roles = RoleScorer(self.feat, self.role)
+        # True: score every word and every role candidate from its feature strings, no screen and no row
+        # tables (the reference the fast paths are tested against)
         self.exhaustive = False
         self.backstop = BACKSTOP_STEMS  # {} turns the lexicon backstop off (scripts/train_event_coder.py --dev)
         # a model trained with the clause-structure role features (roles.py) decodes roles with them
@@ -475,11 +628,14 @@ class LearnedCoder:
         sr = self._structure(text, words) if text is not None and self.structured else None
         trig_pos = word_shape(words[i].norm)
         scores: list[tuple[float, float, int]] = []
-        for j, c in enumerate(words):
-            if j == i or not role_candidate(c):
-                continue
-            p = self.role.probs(self.feat.role_feats(words, i, j, plover, trig_pos, sr))
-            scores.append((p[1], p[2], j))
+        if not self.exhaustive:
+            scores = self.roles.scores(words, i, plover, trig_pos, sr)
+        else:  # the reference: every pair's feature strings through ``Linear.probs``
+            for j, c in enumerate(words):
+                if j == i or not role_candidate(c):
+                    continue
+                p = self.role.probs(self.feat.role_feats(words, i, j, plover, trig_pos, sr))
+                scores.append((p[1], p[2], j))
         if sr is None:
             actors = _pick(words, scores, 0, self.role_threshold)
             targets = [s for s in _pick(words, scores, 1, self.role_threshold) if s not in actors]
