@@ -319,76 +319,153 @@ class TriggerScreen:
     log(threshold / 2)``. The logits ``z`` are the bias plus one weight row per feature of
     ``Featurizer.trigger_feats``. Those features come from one word each (its own features, what it adds
     as the neighbour at offset d, the cues it puts left of the next 4 words), a bigram, the NER flags and
-    the position, so their row indices are memoised per word and the sentence's logits are one gather
-    and one segment sum. A word whose bound fails by more than the float slack cannot be a trigger; the
-    others are scored exactly as before (``Featurizer.trigger_feats`` + ``Linear.probs``), so the coded
-    events are the same and the ~95 % of words that are plainly no trigger are not scored one by one.
+    the position, so each word's share is summed once into a few vectors (memoised per word) and the
+    sentence's logits are a handful of array additions: its words' own vectors, their neighbour vectors
+    shifted by d, their left-cue vectors shifted by 1..4, the bigram rows and the NER and position vectors.
+    A word whose bound fails by more than the float slack cannot be a trigger; the others are scored
+    exactly as before (``Featurizer.trigger_feats`` + ``Linear.probs``), so the coded events are the same
+    and the ~95 % of words that are plainly no trigger are not scored one by one.
     """
+
+    _MAX = 200_000  # words memoised; the tables are emptied when full (a Zipfian vocabulary refills them)
+    _OFFSETS = (-2, -1, 1, 2)
+    _GAP = 4  # padding words before, between and after the sentences scored together (> any offset)
+    _BATCH = 4_000  # words scored in one array pass, at most (bounds the arrays on a very long document)
 
     def __init__(self, feat: Featurizer, model: Linear) -> None:
         self.feat = feat
         self.model = model
-        self.edge = {d: model.rows([f"n{d}:<edge>"]) for d in (-2, -1, 1, 2)}
+        m = self._m = model._padded  # the weight rows plus an all-zero row (``_zero``): "no such feature"
+        c = m.shape[1]
+        self._zero = model._zero_row
+        self.edge = {d: model.rows([f"n{d}:<edge>"]) for d in self._OFFSETS}
         self.pos = {p: model.rows(["pos:" + p]) for p in ("0", "early", "mid", "late")}
-        self._own: dict[str, tuple[tuple[int, ...], ...]] = {}
-        self._ner: dict[tuple[str, bool], tuple[int, ...]] = {}
-        self._tails: dict[tuple[str, ...], tuple[tuple[int, ...], ...]] = {}
+        # position class vectors: row 0 none (padding), then «pos:0», «early», «mid», «late»
+        self._posm = np.array([np.zeros(c), *(m[list(self.pos[p])].sum(axis=0) for p in ("0", "early", "mid", "late"))])
+        self._ner: dict[tuple[str, bool], int] = {}  # (type, first) -> its row in ``_nerm`` (row 0: no NER)
+        self._nerm = np.zeros((1, c))
+        # a word's neighbour flags -> its row in ``_tailm``: the flags' rows as neighbour at -2, -1, 1, 2, summed;
+        # row 0 is the padding word, whose neighbour vectors are the «<edge>» features
+        self._tails: dict[tuple[str, ...], int] = {}
+        self._tailm = np.array([[m[list(self.edge[d])].sum(axis=0) for d in self._OFFSETS]])
+        self._lefts: dict[tuple[int, ...], int] = {(): 0}  # a word's «left» cue rows -> its row in ``_leftm``
+        self._leftm = np.zeros((1, c))
+        # word -> its row in the per-word arrays; row 0 is the padding word (no features, edge neighbours)
+        self._index: dict[str, int] = {}
+        cap = 1024
+        self._own = np.zeros((cap, c))  # its own features' rows, summed
+        self._stem = np.full((cap, 4), self._zero, dtype=np.intp)  # row of «n{d}:stem» per offset d
+        self._flag = np.zeros(cap, dtype=np.intp)  # row in ``_tailm``
+        self._left = np.zeros(cap, dtype=np.intp)  # row in ``_leftm``
 
-    def _word(self, w: str) -> tuple[tuple[int, ...], ...]:
-        """Rows of the word's own features, of the «left» cue features it gives the 4 words after it, and
-        of its features as the neighbour at offset -2, -1, 1, 2 of a candidate (indices 0, 1, 2..5)."""
-        hit = self._own.get(w)
-        if hit is None:
-            rows, feats = self.model.rows, self.feat.word_feats(w)
-            # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
-            flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
-            tails = self._tails.get(flags)
-            if tails is None:
-                tails = self._tails[flags] = tuple(rows(f"n{d}{f}" for f in flags) for d in (-2, -1, 1, 2))
-            stem = _strip(w)
-            hit = (rows(feats), rows(self.feat.selected(w, "left", "cue")),
-                   *(rows([f"n{d}:{stem}"]) + tail for d, tail in zip((-2, -1, 1, 2), tails, strict=True)))
-            if len(self._own) < 200_000:
-                self._own[w] = hit
-        return hit
+    def _add(self, w: str) -> int:
+        """Memoise word ``w``'s vectors; returns its row in the per-word arrays."""
+        k = len(self._index) + 1
+        if k == len(self._own):  # grow by doubling
+            self._own = np.concatenate([self._own, np.zeros_like(self._own)])
+            self._stem = np.concatenate([self._stem, np.full_like(self._stem, self._zero)])
+            self._flag = np.concatenate([self._flag, np.zeros_like(self._flag)])
+            self._left = np.concatenate([self._left, np.zeros_like(self._left)])
+        rows, feats, m = self.model.rows, self.feat.word_feats(w), self._m
+        self._own[k] = m[list(rows(feats))].sum(axis=0)
+        # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
+        flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
+        fid = self._tails.get(flags)
+        if fid is None:
+            fid = self._tails[flags] = len(self._tailm)
+            tail = [m[list(rows(f"n{d}{f}" for f in flags))].sum(axis=0) for d in self._OFFSETS]
+            self._tailm = np.concatenate([self._tailm, [tail]])
+        self._flag[k] = fid
+        stem = _strip(w)
+        self._stem[k] = [next(iter(rows([f"n{d}:{stem}"])), self._zero) for d in self._OFFSETS]
+        left = rows(self.feat.selected(w, "left", "cue"))
+        lid = self._lefts.get(left)
+        if lid is None:
+            lid = self._lefts[left] = len(self._leftm)
+            self._leftm = np.concatenate([self._leftm, [m[list(left)].sum(axis=0)]])
+        self._left[k] = lid
+        self._index[w] = k
+        return k
 
     def candidates(self, words: list[Word], threshold: float) -> list[int]:
         """Indices of the words that may pass ``threshold`` (a superset of those that do), in order."""
-        n = len(words)
-        if n == 0:
-            return []
-        norms = [w.norm for w in words]
-        own = [self._word(w) for w in norms]
-        stems = [_strip(w) for w in norms]
-        get = self.model._row.get
-        rows: list[int] = []
-        starts: list[int] = []
-        for i, w in enumerate(words):
-            starts.append(len(rows))
-            rows.append(0)  # the bias: every segment is non-empty
-            rows += own[i][0]
-            for slot, d in enumerate((-2, -1, 1, 2), start=2):
-                j = i + d
-                rows += own[j][slot] if 0 <= j < n else self.edge[d]
-            if i > 0 and (k := get(f"b:{stems[i - 1]}_{stems[i]}")) is not None:
-                rows.append(k)
-            if i + 1 < n and (k := get(f"b+:{stems[i]}_{stems[i + 1]}")) is not None:
-                rows.append(k)
-            for j in range(max(0, i - 4), i):
-                rows += own[j][1]
-            if w.ner:
-                key = (w.ner, w.ner_first)
-                ner = self._ner.get(key)
-                if ner is None:
-                    ner = self._ner[key] = self.model.rows(
-                        ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"])
-                rows += ner
-            rows += self.pos["0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"]
-        z = np.add.reduceat(self.model._matrix[rows], starts, axis=0)
+        return self.candidates_many([words], threshold)[0]
+
+    def candidates_many(self, sents: list[list[Word]], threshold: float) -> list[list[int]]:
+        """``candidates`` of several sentences (a document's), scored together in a few array passes."""
+        out: list[list[int]] = []
+        batch: list[list[Word]] = []
+        size = 0
+        for words in sents:
+            if batch and size + len(words) > self._BATCH:
+                out += self._batch(batch, threshold)
+                batch, size = [], 0
+            batch.append(words)
+            size += len(words) + self._GAP
+        return out + self._batch(batch, threshold) if batch else out
+
+    def _batch(self, sents: list[list[Word]], threshold: float) -> list[list[int]]:
+        """The sentences laid end to end with ``_GAP`` padding words before, between and after them: a
+        word's neighbours at ±1, ±2 and the 4 words left of it are then in its own sentence or padding,
+        whose neighbour vectors are the «<edge>» features and whose left cues are none."""
+        if len(self._index) + sum(map(len, sents)) >= self._MAX:
+            self._index.clear()  # before the batch: its words' rows stay valid while it is scored
+        index, add, get, zero, gap = self._index, self._add, self.model._row.get, self._zero, self._GAP
+        ix = [0] * gap  # row in the per-word arrays (0: padding)
+        bigram = [zero] * gap  # row of «b:previous_this» and «b+:this_next» (``_zero``: none)
+        bigram_next = [zero] * gap
+        pos = [0] * gap  # row in ``_posm``
+        ner = [0] * gap  # row in ``_nerm``
+        starts = []
+        for words in sents:
+            starts.append(len(ix))
+            norms = [w.norm for w in words]
+            ix += [k if (k := index.get(w)) is not None else add(w) for w in norms]
+            stems = [_strip(w) for w in norms]
+            if words:
+                bigram.append(zero)
+                bigram += [get(f"b:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
+                bigram_next += [get(f"b+:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
+                bigram_next.append(zero)
+            n = len(words)
+            pos += [1, 2, 2, 2, *[3] * 11, *[4] * (n - 15)][:n] if n > 4 else [1, 2, 2, 2][:n]
+            for w in words:
+                if w.ner:
+                    key = (w.ner, w.ner_first)
+                    k = self._ner.get(key)
+                    if k is None:
+                        k = self._ner[key] = len(self._nerm)
+                        vec = self._m[list(self.model.rows(
+                            ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"]))].sum(axis=0)
+                        self._nerm = np.concatenate([self._nerm, [vec]])
+                    ner.append(k)
+                else:
+                    ner.append(0)
+            ix += [0] * gap
+            bigram += [zero] * gap
+            bigram_next += [zero] * gap
+            pos += [0] * gap
+            ner += [0] * gap
+        m, g = self._m, len(ix)
+        z = self._own[ix] + m[0]  # the bias
+        z += m[bigram]
+        z += m[bigram_next]
+        z += self._posm[pos]
+        z += self._nerm[ner]
+        near = m[self._stem[ix]] + self._tailm[self._flag[ix]]  # (g, 4, C): each word as neighbour at d
+        for slot, d in enumerate(self._OFFSETS):
+            z[gap:g - gap] += near[gap + d:g - gap + d, slot]
+        left = self._leftm[self._left[ix]]
+        for s in range(1, 5):
+            z[s:] += left[:-s]
         margin = (z[:, 1:] - z[:, :1]).max(axis=1) if z.shape[1] > 1 else z[:, 0]
         floor = math.log(threshold / 2) - _SCREEN_SLACK if threshold > 0 else -math.inf
-        return [i for i in np.flatnonzero(margin >= floor).tolist()
-                if len(norms[i]) >= 2 and not norms[i].isdigit()]
+        ok = (margin >= floor).tolist()
+        out = []
+        for words, s in zip(sents, starts, strict=True):
+            out.append([i for i, w in enumerate(words)
+                        if ok[s + i] and len(w.norm) >= 2 and not w.norm.isdigit()])
+        return out
 
 
 class RoleScorer:
@@ -561,12 +638,22 @@ class LearnedCoder:
 
     def code(self, text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> list[Coded]:
         """Events of one sentence; ``mentions`` = (start, end, NER type) relative to the sentence."""
-        words = sentence_words(text, mentions)
-        found: list[tuple[int, str, float]] = []
+        return self.code_many([(text, mentions)])[0]
+
+    def code_many(self, sents: list[tuple[str, Iterable[tuple[int, int, str]]]]) -> list[list[Coded]]:
+        """``code`` of each (sentence, mentions) of a document; the trigger screen scores them together
+        (one array pass per document instead of one per sentence: the same candidates, fewer numpy calls)."""
+        all_words = [sentence_words(text, mentions) for text, mentions in sents]
         if self.exhaustive:
-            todo = [i for i, w in enumerate(words) if len(w.norm) >= 2 and not w.norm.isdigit()]
+            todos = [[i for i, w in enumerate(words) if len(w.norm) >= 2 and not w.norm.isdigit()]
+                     for words in all_words]
         else:
-            todo = self.screen.candidates(words, self.threshold)
+            todos = self.screen.candidates_many(all_words, self.threshold)
+        return [self._code(text, words, todo) for (text, _), words, todo in zip(sents, all_words, todos, strict=True)]
+
+    def _code(self, text: str, words: list[Word], todo: list[int]) -> list[Coded]:
+        """Events of one sentence from its words and the indices of its candidate triggers."""
+        found: list[tuple[int, str, float]] = []
         for i in todo:
             p = self.trigger.probs(self.feat.trigger_feats(words, i))
             k = max(range(1, len(p)), key=p.__getitem__)
