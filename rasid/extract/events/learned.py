@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon, stems_of
 from rasid.extract.events.roles import SentenceRoles
 from rasid.text.normalize import normalize, strip_proclitics
-from rasid.text.spans import tokens
+from rasid.text.spans import _TOKEN_RE
 
 _CUES = resources.lexicon_groups("event_status_cues.tsv")
 _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
@@ -57,9 +58,12 @@ BACKSTOP_STEMS: dict[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Word:
-    """One token of a sentence: offsets relative to the sentence, normalised form, NER type if inside one."""
+class Word(NamedTuple):
+    """One token of a sentence: offsets relative to the sentence, normalised form, NER type if inside one.
+
+    A named tuple (immutable, as a frozen dataclass) because a document makes hundreds of thousands of them
+    and a tuple is built several times faster.
+    """
 
     start: int
     end: int
@@ -68,22 +72,35 @@ class Word:
     ner_first: bool  # first word of that mention
 
 
+# The word alternative of ``rasid.text.spans.tokens``' pattern: its matches are exactly the word tokens there
+# (the other alternative takes one character that cannot start a word, which finditer skips all the same).
+_WORD_RE = re.compile(_TOKEN_RE.pattern.partition("|")[0])
+
+
 def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> list[Word]:
     """Word tokens of a sentence (punctuation dropped) with the NER type covering each.
 
-    ``mentions``: (start, end, type) relative to the sentence start.
+    ``mentions``: (start, end, type) relative to the sentence start; a word takes the first (in sorted
+    order) that covers its first character.
     """
     ms = sorted(mentions)
+    n, k = len(ms), 0
     out: list[Word] = []
-    for tok in tokens(text):
-        if not (tok.text[0].isalnum() or tok.text[0] == "_"):
+    for m in _WORD_RE.finditer(text):
+        tok = m.group()
+        if not (tok[0].isalnum() or tok[0] == "_"):
             continue
+        start = m.start()
+        while k < n and ms[k][1] <= start:  # ends before this word, so before every later word too
+            k += 1
         ner, first = None, False
-        for a, b, t in ms:
-            if a <= tok.start < b:
-                ner, first = t, tok.start == a or not text[a:tok.start].strip()
+        for a, b, t in ms[k:]:
+            if a > start:  # sorted by start: no later mention covers this word
                 break
-        out.append(Word(tok.start, tok.end, _norm(tok.text), ner, first))
+            if start < b:
+                ner, first = t, start == a or not text[a:start].strip()
+                break
+        out.append(Word(start, m.end(), _norm(tok), ner, first))
     return out
 
 
@@ -109,6 +126,7 @@ class Featurizer:
         self._memo: dict[str, tuple[str, ...]] = {}
         self._nb_memo: dict[tuple[str, int], tuple[str, ...]] = {}
         self._sel_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._verbal: dict[str, bool] = {}  # word -> ``verbal`` (memoised: asked per word of every coded sentence)
 
     def word_feats(self, w: str) -> tuple[str, ...]:
         """Context-free features of a normalised word (memoised: news reuses a small vocabulary)."""
@@ -238,6 +256,14 @@ class Featurizer:
         Definite words and noun endings (-ات, -ة) are never verbs; a bare imperfect prefix is not enough
         («تشكيل», «تنظيم» are verbal nouns).
         """
+        hit = self._verbal.get(w)
+        if hit is None:
+            hit = self._verbal_of(w)
+            if len(self._verbal) < 200_000:
+                self._verbal[w] = hit
+        return hit
+
+    def _verbal_of(self, w: str) -> bool:
         if w.startswith(_DEFINITE) or w.endswith(("ات", "ه")):
             return False
         shape = word_shape(w)
@@ -358,34 +384,48 @@ class TriggerScreen:
         self._flag = np.zeros(cap, dtype=np.intp)  # row in ``_tailm``
         self._left = np.zeros(cap, dtype=np.intp)  # row in ``_leftm``
 
-    def _add(self, w: str) -> int:
-        """Memoise word ``w``'s vectors; returns its row in the per-word arrays."""
-        k = len(self._index) + 1
-        if k == len(self._own):  # grow by doubling
+    def _add(self, new: list[str]) -> None:
+        """Memoise the vectors of words not seen yet (distinct), all in one array pass."""
+        k0 = len(self._index) + 1
+        while k0 + len(new) > len(self._own):  # grow by doubling
             self._own = np.concatenate([self._own, np.zeros_like(self._own)])
             self._stem = np.concatenate([self._stem, np.full_like(self._stem, self._zero)])
             self._flag = np.concatenate([self._flag, np.zeros_like(self._flag)])
             self._left = np.concatenate([self._left, np.zeros_like(self._left)])
-        rows, feats, m = self.model.rows, self.feat.word_feats(w), self._m
-        self._own[k] = m[list(rows(feats))].sum(axis=0)
-        # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
-        flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
-        fid = self._tails.get(flags)
-        if fid is None:
-            fid = self._tails[flags] = len(self._tailm)
-            tail = [m[list(rows(f"n{d}{f}" for f in flags))].sum(axis=0) for d in self._OFFSETS]
-            self._tailm = np.concatenate([self._tailm, [tail]])
-        self._flag[k] = fid
-        stem = _strip(w)
-        self._stem[k] = [next(iter(rows([f"n{d}:{stem}"])), self._zero) for d in self._OFFSETS]
-        left = rows(self.feat.selected(w, "left", "cue"))
-        lid = self._lefts.get(left)
-        if lid is None:
-            lid = self._lefts[left] = len(self._leftm)
-            self._leftm = np.concatenate([self._leftm, [m[list(left)].sum(axis=0)]])
-        self._left[k] = lid
-        self._index[w] = k
-        return k
+        rows, word_feats, selected, m, zero = self.model.rows, self.feat.word_feats, self.feat.selected, self._m, self._zero
+        get = self.model._row.get
+        own: list[int] = []  # every new word's own rows, each list opened by the zero row (none is empty)
+        starts: list[int] = []
+        stems: list[list[int]] = []
+        flag_ids: list[int] = []
+        left_ids: list[int] = []
+        for w in new:
+            feats = word_feats(w)
+            starts.append(len(own))
+            own.append(zero)
+            own += rows(feats)
+            # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
+            flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
+            fid = self._tails.get(flags)
+            if fid is None:
+                fid = self._tails[flags] = len(self._tailm)
+                tail = [m[[zero, *rows(f"n{d}{f}" for f in flags)]].sum(axis=0) for d in self._OFFSETS]
+                self._tailm = np.concatenate([self._tailm, [tail]])
+            flag_ids.append(fid)
+            stem = _strip(w)
+            stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS])
+            left = rows(selected(w, "left", "cue"))
+            lid = self._lefts.get(left)
+            if lid is None:
+                lid = self._lefts[left] = len(self._leftm)
+                self._leftm = np.concatenate([self._leftm, [m[[zero, *left]].sum(axis=0)]])
+            left_ids.append(lid)
+        k1 = k0 + len(new)
+        self._own[k0:k1] = np.add.reduceat(m[own], starts, axis=0)
+        self._stem[k0:k1] = stems
+        self._flag[k0:k1] = flag_ids
+        self._left[k0:k1] = left_ids
+        self._index.update(zip(new, range(k0, k1), strict=True))
 
     def candidates(self, words: list[Word], threshold: float) -> list[int]:
         """Indices of the words that may pass ``threshold`` (a superset of those that do), in order."""
@@ -410,7 +450,10 @@ class TriggerScreen:
         whose neighbour vectors are the «<edge>» features and whose left cues are none."""
         if len(self._index) + sum(map(len, sents)) >= self._MAX:
             self._index.clear()  # before the batch: its words' rows stay valid while it is scored
-        index, add, get, zero, gap = self._index, self._add, self.model._row.get, self._zero, self._GAP
+        index, get, zero, gap = self._index, self.model._row.get, self._zero, self._GAP
+        new = list(dict.fromkeys(w.norm for words in sents for w in words if w.norm not in index))
+        if new:
+            self._add(new)
         ix = [0] * gap  # row in the per-word arrays (0: padding)
         bigram = [zero] * gap  # row of «b:previous_this» and «b+:this_next» (``_zero``: none)
         bigram_next = [zero] * gap
@@ -420,7 +463,7 @@ class TriggerScreen:
         for words in sents:
             starts.append(len(ix))
             norms = [w.norm for w in words]
-            ix += [k if (k := index.get(w)) is not None else add(w) for w in norms]
+            ix += [index[w] for w in norms]
             stems = [_strip(w) for w in norms]
             if words:
                 bigram.append(zero)
@@ -484,8 +527,8 @@ class RoleScorer:
     def __init__(self, feat: Featurizer, model: Linear) -> None:
         self.feat = feat
         self.model = model
-        # (norm, previous word's stem, ner, ner_first, side) -> rows of the candidate's own features
-        self._word: dict[tuple[str, str, str | None, bool, str], tuple[int, ...]] = {}
+        # rows of the candidate's own features by («n», ner, first, side), («p», previous stem, side), («w», word, side)
+        self._word: dict[tuple, tuple[int, ...]] = {}
         self._btw: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «btw» features
         self._cand: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «cand» features
         self._head: dict[tuple[str, str], tuple[int, ...]] = {}  # (side, dist) -> «BIAS side dist» rows
@@ -517,15 +560,25 @@ class RoleScorer:
         self._words = words
 
     def _word_rows(self, c: Word, prev: str, side: str) -> tuple[int, ...]:
-        """Rows of «ner:… first:… prev:… cl:… w:… c:… sh:…» of candidate word ``c`` on ``side``."""
-        clitic = c.norm[:1] if c.norm[:1] in "لبوف" and len(c.norm) > 3 else "-"
+        """Rows of «ner:… first:… prev:… cl:… w:… c:… sh:…» of candidate word ``c`` on ``side``, from three
+        memo tables: (NER type, first), (previous stem) and (the word itself), each with the side."""
+        memo = self._word
+        if len(memo) >= self._MAX:
+            memo.clear()
+        rows = self.model.rows
         ner = c.ner or "-"
-        if len(self._word) >= self._MAX:
-            self._word.clear()
-        out = self._word[(c.norm, prev, c.ner, c.ner_first, side)] = self.model.rows((
-            f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}", f"prev:{prev}", f"prev:{side}:{prev}",
-            f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm, f"sh:{side}:{word_shape(c.norm)}"))
-        return out
+        a = memo.get(("n", ner, c.ner_first, side))
+        if a is None:
+            a = memo[("n", ner, c.ner_first, side)] = rows((f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}"))
+        b = memo.get(("p", prev, side))
+        if b is None:
+            b = memo[("p", prev, side)] = rows((f"prev:{prev}", f"prev:{side}:{prev}"))
+        w = memo.get(("w", c.norm, side))
+        if w is None:
+            clitic = c.norm[:1] if c.norm[:1] in "لبوف" and len(c.norm) > 3 else "-"
+            w = memo[("w", c.norm, side)] = rows((f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm,
+                                                  f"sh:{side}:{word_shape(c.norm)}"))
+        return a + b + w
 
     def _tail_rows(self, words: list[Word], j: int) -> tuple[int, ...]:
         """Rows of «sentstart», «dateline» and the candidate's own cue / lexicon flags (word ``j`` only)."""
@@ -538,7 +591,7 @@ class RoleScorer:
             if len(self._cand) >= self._MAX:
                 self._cand.clear()
             cand = self._cand[c.norm] = self.model.rows(self.feat.selected(c.norm, "cand", "cand"))
-        out = self._tail[j] = self.model.rows(pos) + cand
+        out = self._tail[j] = self.model.rows(pos) + cand if pos else cand
         return out
 
     def scores(self, words: list[Word], i: int, plover: str, trig_pos: str,
@@ -547,7 +600,7 @@ class RoleScorer:
         in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair."""
         self._sentence(words)
         flat, off, nf, prev, tails = self._flat, self._off, self._nf, self._prev, self._tail
-        word_memo, head_memo, rel_memo = self._word, self._head, self._rel
+        head_memo, rel_memo = self._head, self._rel
         rows_of, get = self.model.rows, self.model._row.get
         verbal = self.feat.verbal(words[i].norm) if sr is not None else False
         pairs: list[list[int]] = []
@@ -564,8 +617,7 @@ class RoleScorer:
             if r is None:
                 r = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
             rows += r
-            r = word_memo.get((c.norm, prev[j], c.ner, c.ner_first, side))
-            rows += r if r is not None else self._word_rows(c, prev[j], side)
+            rows += self._word_rows(c, prev[j], side)
             ner = c.ner or "-"
             n_ner = min(nf[hi] - nf[lo + 1], 3)
             key = (trig_pos, plover, side, dist, ner, n_ner)

@@ -21,6 +21,7 @@ sentence text, which supplies the punctuation the word list leaves out. The cue 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # learned.py imports this module; the type is only needed for
     from rasid.extract.events.learned import Word
 
 _CUES = resources.lexicon_groups("event_role_cues.tsv")
+_strip = functools.lru_cache(maxsize=200_000)(strip_proclitics)  # same string out; news reuses its words
 ACTOR_HEADS = frozenset(_CUES["actor_head"])
 _TARGET_PREPS = frozenset(_CUES["target_prep"])
 _AGENT_PAIRS = frozenset(tuple(x.split()) for x in _CUES["agent_pair"])
@@ -93,7 +95,7 @@ class SentenceRoles:
         n = len(words)
         self.gap = [text[words[k - 1].end:words[k].start] if k else text[:words[0].start] for k in range(n)]
         self.bare = [_bare(w.norm) for w in words]
-        self.stem = [strip_proclitics(w.norm) for w in words]
+        self.stem = [_strip(w.norm) for w in words]
         self.clause, self.in_rel = self._clauses()
         self.dateline = self._dateline()
         self._clause_initial_verbs()
