@@ -117,16 +117,16 @@ class SentenceRoles:
         c, in_rel, fresh = 0, False, 0
         stack: list[tuple[int, bool]] = []  # clauses interrupted by a relative clause or a bracket
         reported = False  # a reporting verb opened the current clause
+
+        def new(relative: bool = False) -> None:  # defined once, not per word (a closure per word costs)
+            nonlocal c, in_rel, fresh, reported
+            fresh += 1
+            c, in_rel, reported = fresh, relative, False
+
         for k, w in enumerate(self.words):
             gap = self.gap[k]
             comma = "،" in gap or "," in gap
             b = self.bare[k]
-
-            def new(relative: bool = False) -> None:
-                nonlocal c, in_rel, fresh, reported
-                fresh += 1
-                c, in_rel, reported = fresh, relative, False
-
             if k and ")" in gap and stack:
                 c, in_rel = stack.pop()
             if k and ("(" in gap or "[" in gap):
