@@ -329,7 +329,7 @@ class Linear:
     def rows(self, feats: Iterable[str]) -> tuple[int, ...]:
         """Row indices of the features the model knows, in order (row 0 is the bias)."""
         row = self._row.get
-        return tuple(k for f in feats if (k := row(f)) is not None)
+        return tuple([k for f in feats if (k := row(f)) is not None])
 
 
 # Slack on the screen's logit bound: the screen sums the same weight rows as ``Linear.probs``, possibly in
@@ -706,8 +706,11 @@ class LearnedCoder:
     def _code(self, text: str, words: list[Word], todo: list[int]) -> list[Coded]:
         """Events of one sentence from its words and the indices of its candidate triggers."""
         found: list[tuple[int, str, float]] = []
-        for i in todo:
-            p = self.trigger.probs(self.feat.trigger_feats(words, i))
+        model, feats = self.trigger, self.feat.trigger_feats
+        # the candidates' logits in one gather (``Linear.logits_many``: the floats of ``Linear.probs``)
+        logits = model.logits_many([[0, *model.rows(feats(words, i))] for i in todo]) if todo else []
+        for i, z in zip(todo, logits, strict=True):
+            p = model.softmax(z)
             k = max(range(1, len(p)), key=p.__getitem__)
             if 1.0 - p[0] >= self.threshold and p[k] >= self.threshold / 2:
                 found.append((i, self.trigger.classes[k], p[k]))
