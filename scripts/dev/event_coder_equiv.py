@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.append(str(ROOT))  # after PYTHONPATH: timing another checkout with the same harness
+sys.path.append(str(ROOT / "scripts"))
 
 
 def digest(events: list) -> str:
