@@ -20,12 +20,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from datasketch import MinHash
-
 from rasid.clean.boilerplate import LineStats, document_line_keys
 from rasid.clean.lines import clean_page
 from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, StoriesConfig
-from rasid.dedup.detector import Deduplicator, content_hash, minhash
+from rasid.dedup.detector import Deduplicator, content_hash, minhash_values
 from rasid.extract.base import AnalyzedDoc, annotate
 from rasid.extract.components import build_components
 from rasid.ingest.page import stamp_correction
@@ -39,6 +37,7 @@ from rasid.text.normalize import words
 
 if TYPE_CHECKING:
     import numpy as np
+    from datasketch import MinHash
 
     from rasid.extract.entities import EntityResolver
     from rasid.stories.cluster import StoryClusterer
@@ -204,8 +203,7 @@ def _clean_raws(raws: list[RawArticle | Skip], clean: CleanConfig,
             out.append(r)
             continue
         d, toks = _clean_article(r, stats, clean)
-        sig = minhash(d.text, dedup.num_perm, toks=toks, shingle=dedup.shingle) if d.text.strip() else None
-        out.append((d, None if sig is None else sig.hashvalues))
+        out.append((d, minhash_values(toks, dedup.num_perm, dedup.shingle) if d.text.strip() else None))
     return out
 
 
