@@ -13,6 +13,7 @@ and tasks read them with ``resource(name)``.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -129,8 +130,19 @@ def _is_zombie(pid: int) -> bool:
 
 
 def _windowed(submit: Callable[..., Future], fn: Callable, items: Iterable, args: tuple, window: int) -> Iterator:
-    """Submit ``fn(item, *args)`` ahead by at most ``window`` items and yield results in input order."""
-    pending: deque = deque()
+    """Submit ``fn(item, *args)`` ahead by at most ``window`` items and yield results in input order.
+
+    The first ``window`` items are submitted at once, before the first result is asked for: the workers
+    start while the driver does something else (the driver stores the learned line counts while the
+    workers already clean the first articles with them).
+    """
+    it = iter(items)
+    pending: deque = deque(submit(fn, item, *args) for item in itertools.islice(it, window - 1))
+    return _results(submit, fn, it, args, window, pending)
+
+
+def _results(submit: Callable[..., Future], fn: Callable, items: Iterator, args: tuple, window: int,
+             pending: deque) -> Iterator:
     for item in items:
         pending.append(submit(fn, item, *args))
         if len(pending) >= window:

@@ -117,6 +117,7 @@ class RunContext:
     total: int | None = None
     analysed: set[str] = field(default_factory=set)  # stories the compare stage wrote in this run
     read: list[RawArticle | Skip] | None = None  # the inputs as the first pass read them (when they fit)
+    cleaning: Iterator[list] | None = None  # the second pass's cleaning, started by the first pass
 
     @functools.cached_property
     def chunks(self) -> list[list[str | JsonlPart]]:
@@ -260,8 +261,11 @@ def learn_line_stats(ctx: RunContext) -> None:
                     continue
                 per_doc[doc_id] = (rhash, outlet or "", list(stats.observe_keys(outlet, *line_keys)))
             bar.advance(len(batch))
-    store.add_line_stats(per_doc)
     ctx.stats, ctx.total, ctx.read = stats, n, kept
+    # the workers start cleaning with the new counts while the driver stores them (the counts are still
+    # committed before any document, so a killed run resumes as before)
+    ctx.cleaning = _start_cleaning(ctx)
+    store.add_line_stats(per_doc)
     checkpoint("learn.done")
 
 
@@ -318,16 +322,24 @@ def _given(value: object) -> object:
     return value
 
 
-def ingest(ctx: RunContext) -> None:
-    """Second pass: clean (on the executor); resolve ids, link duplicates and store (in the driver)."""
-    store, cfg, report = ctx.store, ctx.cfg, ctx.report
-    dd = load_deduplicator(store, cfg)
+def _start_cleaning(ctx: RunContext) -> Iterator[list]:
+    """The second pass's cleaning tasks over the inputs, with the learned ``ctx.stats``, submitted now (an
+    executor with workers starts on them at once); their results come back in input order."""
+    cfg = ctx.cfg
     ctx.executor.setup({"line_stats": functools.partial(_given, ctx.stats)}, local={"line_stats": ctx.stats})
+    read = _drain(ctx.read) if ctx.read is not None else _flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks))
+    ctx.read = None  # handed over: freed as the batches go
+    raws = batched(_with_outlet(read, cfg.outlet), CHUNK_DOCS)
+    return ctx.executor.map_ordered(_clean_raws, raws, cfg.clean, cfg.dedup)
+
+
+def ingest(ctx: RunContext) -> None:
+    """Second pass: clean (on the executor, started by the first pass); resolve ids, link duplicates and
+    store (in the driver)."""
+    store, cfg, report = ctx.store, ctx.cfg, ctx.report
+    cleaned_batches, ctx.cleaning = ctx.cleaning or _start_cleaning(ctx), None
+    dd = load_deduplicator(store, cfg)  # while the workers clean
     with ctx.progress("ingesting", ctx.total) as bar:
-        read = _drain(ctx.read) if ctx.read is not None else _flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks))
-        ctx.read = None  # handed over: freed as the batches go
-        raws = batched(_with_outlet(read, cfg.outlet), CHUNK_DOCS)
-        cleaned_batches = ctx.executor.map_ordered(_clean_raws, raws, cfg.clean, cfg.dedup)
         for batch in batched(_flatten(cleaned_batches), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             cleaned = [x for x in batch if not isinstance(x, Skip)]
