@@ -44,3 +44,27 @@ def test_tasks_read_the_declared_resources(executor) -> None:
     docs = [d for d, _ in cleaned]
     assert [d.text for d in docs] == [clean_article(r, stats).text for r in raws]
     assert all(FOOTER not in d.text and d.text.startswith(s) for d, s in zip(docs, SENTENCES, strict=True))
+
+
+def test_worker_imports_leave_datasketch_and_the_store_out() -> None:
+    """What every worker process imports (the stages module; cleaning and signing an article) pulls in
+    neither datasketch (and the scipy it imports) nor the store (SQLAlchemy): those imports were most of
+    the time a process pool took to start. The driver imports them where it builds the index or opens a
+    store."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from rasid.config import RunConfig\n"
+            "from rasid.models import RawArticle\n"
+            "from rasid.run.executors import InlineExecutor\n"
+            "from rasid.run.stages import _clean_raws\n"
+            "from rasid.clean.boilerplate import LineStats\n"
+            "ex = InlineExecutor(); ex.setup({'line_stats': lambda: LineStats()})\n"
+            "raw = RawArticle(doc_id='a', text='وصل الرئيس السوري أحمد الشرع إلى موسكو في زيارة رسمية.',"
+            " source_path='a.txt', fmt='txt')\n"
+            "(out,) = ex.map_ordered(_clean_raws, [[raw]], RunConfig().clean, RunConfig().dedup)\n"
+            "assert out[0][1] is not None and len(out[0][1]) == RunConfig().dedup.num_perm\n"
+            "print(sorted({'datasketch', 'scipy', 'sqlalchemy'} & set(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -31,15 +31,17 @@ from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.run.executors import Executor, resource
 from rasid.run.faults import checkpoint
-from rasid.store import STAGE_EXTRACTED, STAGE_STORED, StaleStateError, Store, state_digest
 from rasid.text.langid import detect_language
 from rasid.text.normalize import words
 
+# The store (SQLAlchemy) and datasketch are imported where the driver uses them, not here: every worker
+# process imports this module, and those two imports were most of the time a process pool took to start.
 if TYPE_CHECKING:
     import numpy as np
     from datasketch import MinHash
 
     from rasid.extract.entities import EntityResolver
+    from rasid.store import Store
     from rasid.stories.cluster import StoryClusterer
 
 log = logging.getLogger("rasid")
@@ -495,6 +497,7 @@ def extract(ctx: RunContext) -> None:
     Per batch: tag and find dates (executor), resolve entities in document order (driver), code
     events and claims (executor), save the batch in one transaction (driver).
     """
+    from rasid.store import STAGE_STORED
     store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
     ids = store.ids_at_stage(STAGE_STORED)
     if not ids:
@@ -559,6 +562,7 @@ def cluster(ctx: RunContext) -> None:
     Document vectors are computed on the executor in the same groups of ``ENCODE_BATCH`` texts as
     ``Embedder.encode`` uses, so they are bit-identical and the stories are the same everywhere.
     """
+    from rasid.store import STAGE_EXTRACTED
     store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
     ids = store.ids_at_stage(STAGE_EXTRACTED)
     clusterer = load_clusterer(store, report, cfg) if ids else None
@@ -597,6 +601,7 @@ def load_clusterer(store: Store, report: RunReport, cfg: RunConfig | None = None
     """The story clusterer in its stored state under ``cfg.stories``; None (with a note) when its
     dependencies are missing or the stored stories were built with another stories config (mixing two
     configs in one archive is refused: the documents wait, extracted, for a run with ``--reconfigure``)."""
+    from rasid.store import state_digest
     try:
         from rasid.stories.cluster import StoryClusterer, config_mismatch
     except ImportError as exc:
@@ -625,6 +630,7 @@ def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], 
     process stored a newer clusterer state meanwhile (a concurrent run), the clusterer reloads it and the
     chunk is assigned again, so neither run overwrites the other's stories.
     """
+    from rasid.store import StaleStateError, state_digest
     events = _by_doc(store.events([d.id for d in docs]))
     for _attempt in range(20):
         assignments = clusterer.add(docs, mentions, timexes, vectors=vectors, events=events)
