@@ -98,3 +98,26 @@ def test_boilerplate_rules_split_by_anchor_decide_as_the_joined_rules() -> None:
     fired = [rule_for_key.__wrapped__(k) for k in probes]
     assert fired == [joined(k) for k in probes]
     assert len({f for f in fired if f}) >= 10  # most rules fire on some probe
+
+
+def test_known_furniture_similarity_by_length_buckets_equals_the_full_comparison() -> None:
+    """``_known_sim`` compares a key only with known furniture lines of about its length and of a trigram
+    count that could reach 0.5; the best Jaccard is the one a comparison with every known line finds."""
+    from rasid.clean.boilerplate import line_key
+    from rasid.clean.furniture import _grams, _known, _known_sim
+
+    def brute(key: str) -> float:
+        if key in _known()[0]:
+            return 1.0
+        if len(key) > 60 or len(key) < 2:
+            return 0.0
+        g = _grams(key)
+        best = max((len(g & _grams(k)) / max(1, len(g | _grams(k))) for k in _known()[0]
+                    if abs(len(k) - len(key)) <= 12), default=0.0)
+        return best if best >= 0.5 else 0.0
+
+    known = sorted(_known()[0])
+    probes = [line_key(ln) for ln in _repo_lines()[:4000]] + [k[:-2] for k in known] + [k + " نت" for k in known]
+    got = [_known_sim(k) for k in probes]
+    assert got == [brute(k) for k in probes]
+    assert sum(0.5 <= x < 1.0 for x in got) >= 20  # near matches, not only exact ones

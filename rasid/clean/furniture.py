@@ -87,6 +87,15 @@ def _known_grams() -> list[tuple[int, set[str]]]:
     return [(len(k), _grams(k)) for k in _known()[0]]
 
 
+@lru_cache(maxsize=1)
+def _known_grams_by_length() -> dict[int, list[set[str]]]:
+    """``_known_grams`` grouped by line length, so a key is compared only with lines within 12 characters."""
+    out: dict[int, list[set[str]]] = {}
+    for n, kg in _known_grams():
+        out.setdefault(n, []).append(kg)
+    return out
+
+
 def _grams(s: str) -> set[str]:
     s = f" {s} "
     return {s[i:i + 3] for i in range(len(s) - 2)}
@@ -99,11 +108,15 @@ def _known_sim(key: str) -> float:
     if len(key) > 60 or len(key) < 2:
         return 0.0
     g = _grams(key)
+    ng = len(g)
     best = 0.0
-    for n, kg in _known_grams():
-        if abs(n - len(key)) > 12:
-            continue
-        best = max(best, len(g & kg) / max(1, len(g | kg)))
+    by_length = _known_grams_by_length()
+    for n in range(len(key) - 12, len(key) + 13):
+        for kg in by_length.get(n, ()):
+            # the Jaccard is at most min(|g|, |kg|) / max(|g|, |kg|): below 0.5, this line cannot count
+            if 2 * min(ng, len(kg)) < max(ng, len(kg)):
+                continue
+            best = max(best, len(g & kg) / max(1, len(g | kg)))
     return best if best >= 0.5 else 0.0
 
 
