@@ -68,3 +68,35 @@ def test_worker_imports_leave_datasketch_and_the_store_out() -> None:
             "print(sorted({'datasketch', 'scipy', 'sqlalchemy'} & set(sys.modules)))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _pid_and_resource(_item: object, name: str) -> tuple[int, object]:
+    import os
+
+    from rasid.run.executors import resource
+
+    return os.getpid(), resource(name)
+
+
+def test_a_pool_keeps_its_workers_when_the_next_stage_declares_other_resources() -> None:
+    """Declaring new resources on a running pool does not restart it: the same worker processes build the
+    new resources (and drop the old ones) before their next task; closing removes the pickled factories."""
+    import os
+
+    ex = ProcessExecutor(2)
+    try:
+        ex.setup({"line_stats": functools.partial(_given, "first")})
+        before = list(ex.map_ordered(_pid_and_resource, range(8), "line_stats"))
+        assert {r for _, r in before} == {"first"}
+        workers = set(ex._pool._processes)
+        ex.setup({"other": functools.partial(_given, "second")})
+        after = list(ex.map_ordered(_pid_and_resource, range(8), "other"))
+        assert {r for _, r in after} == {"second"}
+        assert set(ex._pool._processes) == workers and {p for p, _ in after} <= workers  # not restarted
+        with pytest.raises(KeyError):  # the first stage's resource is gone from the workers
+            list(ex.map_ordered(_pid_and_resource, range(4), "line_stats"))
+        tmp = ex._tmp
+        assert tmp is not None and os.listdir(tmp)
+    finally:
+        ex.close()
+    assert not os.path.exists(tmp)

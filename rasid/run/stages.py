@@ -340,8 +340,8 @@ def ingest(ctx: RunContext) -> None:
     store (in the driver)."""
     store, cfg, report = ctx.store, ctx.cfg, ctx.report
     cleaned_batches, ctx.cleaning = ctx.cleaning or _start_cleaning(ctx), None
-    dd = load_deduplicator(store, cfg)  # while the workers clean
     with ctx.progress("ingesting", ctx.total) as bar:
+        dd = load_deduplicator(store, cfg)  # while the workers clean
         for batch in batched(_flatten(cleaned_batches), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             cleaned = [x for x in batch if not isinstance(x, Skip)]
