@@ -156,9 +156,9 @@ def _is_zombie(pid: int) -> bool:
 def _windowed(submit: Callable[..., Future], fn: Callable, items: Iterable, args: tuple, window: int) -> Iterator:
     """Submit ``fn(item, *args)`` ahead by at most ``window`` items and yield results in input order.
 
-    The first ``window`` items are submitted at once, before the first result is asked for: the workers
-    start while the driver does something else (the driver stores the learned line counts while the
-    workers already clean the first articles with them).
+    The first items are submitted at once, before the first result is asked for: the workers start while
+    the driver does something else (it stores the learned line counts while the workers already clean the
+    first articles with them).
     """
     it = iter(items)
     pending: deque = deque(submit(fn, item, *args) for item in itertools.islice(it, window - 1))
