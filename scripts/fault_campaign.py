@@ -30,7 +30,7 @@ GOOD = "أعلنت وزارة الصحة السورية اليوم عن افتت
 
 # Kill points the run package marks with rasid.run.faults.checkpoint(); ":2" = the second time it is reached.
 KILL_POINTS = ["learn.done", "ingest.batch", "ingest.done", "extract.batch", "extract.done",
-               "stories.chunk", "stories.chunk:2", "stories.done", "compare.story", "compare.story:3",
+               "stories.chunk", "stories.chunk:2", "stories.done", "compare.batch", "compare.batch:3",
                "compare.done"]
 
 

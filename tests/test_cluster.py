@@ -207,3 +207,21 @@ def test_continuing_disaster_follow_ups_keep_no_date_decay_and_same_disaster_gai
     assert c.event_penalty(arrives, received) == 0.0  # type_share 0 (the default): no penalty, no bonus
     assert StoryClusterer(config=replace(cfg, type_share=0.5), embedder=c.embedder).event_penalty(
         arrives, received) == pytest.approx(0.075)
+
+
+def test_documents_prepared_elsewhere_in_groups_are_placed_as_if_prepared_here(embedder: Embedder) -> None:
+    """The pipeline prepares vectors and feature rows on workers, group by group, and the clusterer places
+    them as they arrive: the stories must be those of preparing everything in place, and groups that do not
+    follow the clusterer's own order must be refused rather than mis-assigned."""
+    docs = VISIT + CALL + QUAKE
+    here = StoryClusterer(embedder=embedder).add(docs, {}, {})
+    prep = StoryClusterer(embedder=embedder)
+    new = prep.pending(docs)
+    groups = [prep.prepare(new[:3]), prep.prepare(new[3:])]
+    assert [r.doc_id for g in groups for r in g.rows] == [d.id for d in new]
+    assert StoryClusterer(embedder=embedder).add(docs, {}, {}, prepared=iter(groups)) == here
+    assert len(set(here.values())) >= 3  # the visit, the call and the quake are not one story
+    with pytest.raises(ValueError):
+        StoryClusterer(embedder=embedder).add(docs, {}, {}, prepared=[groups[1], groups[0]])
+    with pytest.raises(ValueError):
+        StoryClusterer(embedder=embedder).add(docs, {}, {}, prepared=groups[:1])

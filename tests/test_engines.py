@@ -130,16 +130,16 @@ def test_dask_rerun_adds_nothing(tmp_path: Path, client) -> None:
 
 
 def test_dask_embeds_on_workers(tmp_path: Path, client, monkeypatch) -> None:
-    """The client must cluster with vectors computed by workers, not re-embed every document itself."""
+    """The client must cluster with vectors and feature rows prepared by workers, not embed every document itself."""
     from rasid.stories.cluster import StoryClusterer
 
     calls: list[bool] = []
     original = StoryClusterer.add
 
-    def spy(self, docs, mentions=None, timexes=None, vectors=None, events=None):
+    def spy(self, docs, mentions=None, timexes=None, vectors=None, events=None, prepared=None):
         if self.embedder.available and self.pending(docs):
-            calls.append(vectors is not None)
-        return original(self, docs, mentions, timexes, vectors=vectors, events=events)
+            calls.append(prepared is not None)
+        return original(self, docs, mentions, timexes, vectors=vectors, events=events, prepared=prepared)
 
     monkeypatch.setattr(StoryClusterer, "add", spy)
     folder = _write(tmp_path / "in")

@@ -116,3 +116,48 @@ def test_screens_code_exactly_what_scoring_every_word_codes(threshold):
     kept = sum(len(fast.screen.candidates(sentence_words(text, m), threshold)) for text, m in sents)
     if threshold == 0.3:
         assert kept < 0.2 * n_words  # and at the shipped threshold the screen skips most words
+
+
+def _reference_words(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple]:
+    """``sentence_words`` as it was written first: every token of ``tokens``, each mention scanned in full."""
+    from rasid.text.normalize import normalize
+    from rasid.text.spans import tokens
+
+    out = []
+    for tok in tokens(text):
+        if not (tok.text[0].isalnum() or tok.text[0] == "_"):
+            continue
+        ner, first = None, False
+        for a, b, t in sorted(mentions):
+            if a <= tok.start < b:
+                ner, first = t, tok.start == a or not text[a:tok.start].strip()
+                break
+        out.append((tok.start, tok.end, normalize(tok.text), ner, first))
+    return out
+
+
+def test_fast_paths_give_the_reference_words_role_scores_and_events():
+    """The speed-ups of the coder change no value: on every demo-corpus sentence with the tagger's mentions,
+    the words equal the plain tokenisation's, every (trigger, candidate) role score is the same float as
+    ``Linear.probs`` over ``Featurizer.role_feats`` (for each word as a trigger of two types), and coding a
+    document's sentences together (``code_many``) gives what coding them one by one gives."""
+    from rasid.extract.events.learned import word_shape
+
+    coder = LearnedCoder.load()
+    sents = _demo_sentences()
+    n_pairs = 0
+    for text, mentions in sents:
+        words = sentence_words(text, mentions)
+        assert [tuple(w) for w in words] == _reference_words(text, mentions), text
+        sr = coder._structure(text, words)
+        for i in range(0, len(words), 3):
+            trig_pos = word_shape(words[i].norm)
+            for plover in ("ASSAULT", "CONSULT"):
+                for p1, p2, j in coder.roles.scores(words, i, plover, trig_pos, sr):
+                    ref = coder.role.probs(coder.feat.role_feats(words, i, j, plover, trig_pos, sr))
+                    assert (p1, p2) == (ref[1], ref[2]), (text, i, j)
+                    n_pairs += 1
+    assert n_pairs > 10_000
+    one_by_one = [coder.code(text, mentions) for text, mentions in sents]
+    assert coder.code_many(sents) == one_by_one
+    assert sum(map(len, one_by_one)) > 50

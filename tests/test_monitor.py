@@ -429,3 +429,56 @@ def _load(name: str, as_name: str):  # noqa: ANN202 - a sibling test module, for
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
     return mod
+
+
+def _story_tables(path: Path) -> list:
+    con = sqlite3.connect(path)
+    try:
+        return [con.execute(q).fetchall() for q in (
+            "SELECT * FROM stories ORDER BY id", "SELECT * FROM conflicts ORDER BY story_id, id",
+            "SELECT * FROM claims ORDER BY id", "SELECT id, inferred_from, inferred_to FROM documents ORDER BY id",
+            "SELECT * FROM pending_stories ORDER BY 1", "SELECT key, value FROM state WHERE key = 'changes'")]
+    finally:
+        con.close()
+
+
+def test_a_batch_of_analysed_stories_is_saved_as_saving_them_one_by_one(tmp_path: Path) -> None:
+    """The compare stage saves a task's stories in one transaction: each story must still take the next
+    change number in turn, a disagreement already known keep the change it first appeared in, and claims,
+    inferred dates and pending marks end as they would one story at a time."""
+    from dataclasses import replace
+
+    from rasid.store import StoryAnalysis
+
+    one, many = api_fixture.build_db(tmp_path / "one.db"), api_fixture.build_db(tmp_path / "many.db")
+    before = int(one.get_state("changes").decode())
+    stories = {s.id: s for s in one.stories([api_fixture.STORY, api_fixture.QUAKE])}
+    visit, quake = stories[api_fixture.STORY], stories[api_fixture.QUAKE]
+    kept = one.conflicts(api_fixture.STORY)
+    new = Conflict("cf-2", quake.id, "toll", {"٣": ["c-x"], "٤": ["c-y"]}, {"٣": ["sana"], "٤": ["aawsat"]})
+    claims = [replace(c, group="g-visit") for c in one.claims(story_id=visit.id)]
+    work = [StoryAnalysis(replace(visit, title="الشرع في موسكو: زيارة رسمية"), claims, kept,
+                          {"sana-1": (datetime(2026, 1, 27), datetime(2026, 1, 28))}, ["rt_arabic", "sana"], 2),
+            StoryAnalysis(quake, [], [new], {}, ["aawsat", "sana"], 2)]
+    for w in work:
+        one.set_inferred_dates(w.ranges)
+        one.save_story(w.story, w.claims, w.conflicts, w.outlets, w.size)
+    many.save_stories(work)
+    one.close()
+    many.close()
+    assert _story_tables(tmp_path / "one.db") == _story_tables(tmp_path / "many.db")
+    store = Store(tmp_path / "many.db")
+    assert int(store.get_state("changes").decode()) == before + 2
+    rows = {r["id"]: r for r in store.story_rows()}
+    assert rows[visit.id]["title"] == "الشرع في موسكو: زيارة رسمية" and rows[visit.id]["outlets"] == ["rt_arabic", "sana"]
+    con = sqlite3.connect(tmp_path / "many.db")
+    changes = dict(con.execute("SELECT id, updated_change FROM stories WHERE id IN (?, ?)", (visit.id, quake.id)))
+    assert changes == {visit.id: before + 1, quake.id: before + 2}
+    created = dict(con.execute("SELECT id, created_change FROM conflicts"))
+    assert created["cf-2"] == before + 2 and all(created[c.id] <= before for c in kept)
+    assert {g for (g,) in con.execute("SELECT \"group\" FROM claims WHERE story_id = ?", (visit.id,))} == {"g-visit"}
+    assert con.execute("SELECT inferred_from FROM documents WHERE id = 'sana-1'").fetchone()[0].startswith("2026-01-27")
+    con.close()
+    with pytest.raises(ValueError):
+        store.save_stories([work[1], work[1]])
+    store.close()

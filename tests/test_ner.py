@@ -80,10 +80,10 @@ def test_demo_corpus_offsets_and_key_entities(tagger: NerTagger, demo_corpus: Pa
 
 
 def test_clitic_variants() -> None:
-    assert clitic_variants("وموسكو") == [("وموسكو", 0), ("موسكو", 1)]
+    assert clitic_variants("وموسكو") == (("وموسكو", 0), ("موسكو", 1))
     assert ("الكرملين", 2) in clitic_variants("للكرملين")
     assert ("القامشلي", 2) in clitic_variants("وبالقامشلي")
-    assert clitic_variants("بو") == [("بو", 0)]
+    assert clitic_variants("بو") == (("بو", 0),)
 
 
 def test_gazetteer_features_see_names_through_clitics() -> None:
@@ -169,3 +169,61 @@ def test_word_cache_reuses_per_word_features_across_sentences() -> None:
     assert {"w=فلاديمير", "-2w=الرييس", "-1w=الروسي", "T-2", "1w=بوتين"} <= set(feats[3])
     assert {"-2pad", "-1pad", "1w=الرييس"} <= set(feats[0])
     assert "T-1" in feats[2] and "T-1" not in feats[3]
+
+
+def test_crf_features_are_the_known_token_features_as_crfsuite_receives_them(tagger: NerTagger,
+                                                                              demo_corpus: Path) -> None:
+    """The tagger's fast path (per-word bytes, pair tables) gives exactly the attributes of the full lists
+    that the model knows, UTF-8 encoded and in the same order: crfsuite then sums the same weights in the
+    same order, so scores and marginals are identical. Checked on every sentence of the demo corpus."""
+    from rasid.extract.ner.features import WordCache, crf_features, gazetteer_tags
+    from rasid.extract.ner.tagger import _sentence_tokens
+
+    known = tagger.known_attributes()
+    fast = tagger.word_cache()
+    full = WordCache(tagger.gazetteer, tagger.clusters)  # no known attributes: the training lists
+    n_sents = n_pairs = n_gaz = 0
+    for path in sorted(demo_corpus.rglob("*.txt")):
+        for toks in _sentence_tokens(path.read_text(encoding="utf-8")):
+            words = [t.text for t in toks]
+            if not words:
+                continue
+            infos = fast.infos(words)
+            norms = [w.norm for w in infos]
+            matches = tagger.gazetteer.match(norms)
+            got = crf_features(infos, gazetteer_tags(norms, matches), fast)
+            want = [[a.encode() for a in f if a in known]
+                    for f in token_features(words, tagger.gazetteer, tagger.clusters, cache=full, matches=matches)]
+            assert got == want, " ".join(words)
+            n_sents += 1
+            n_pairs += sum(a.startswith((b"-1w|w=", b"w|+1w=")) for f in got for a in f)
+            n_gaz += sum(a.startswith(b"g=") for f in got for a in f)
+    assert n_sents > 100 and n_pairs > 50 and n_gaz > 20  # the sentence-level attributes were exercised
+
+
+def test_known_index_finds_pairs_of_words_holding_the_separator() -> None:
+    """A pair attribute is found whichever "|" splits it: «|» is a token of its own (punctuation)."""
+    from rasid.extract.ner.features import KnownIndex
+
+    index = KnownIndex.build(frozenset({"-1w|w=|||x", "w|+1w=قال|بوتين", "-2w=موسكو", "1s=موسكو"}))
+    assert index.pairs["-1w|w="]["|"]["|x"] == b"-1w|w=|||x"
+    assert index.pairs["-1w|w="]["||"]["x"] == b"-1w|w=|||x"
+    assert index.pairs["w|+1w="]["قال"]["بوتين"] == "w|+1w=قال|بوتين".encode()
+    assert index.window["w"]["موسكو"] == ("-2w=موسكو".encode(), None, None, None)
+    assert index.window["s"]["موسكو"] == (None, None, "1s=موسكو".encode(), None)
+
+
+def test_gazetteer_match_skips_only_tokens_that_start_no_name(gaz: Gazetteer, demo_corpus: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``match`` skips a token with one memoised lookup when no clitic reading of it is a name or starts one;
+    every sentence of the demo corpus gets the same matches as when every token is tried."""
+    from rasid.extract.ner.tagger import _sentence_tokens
+
+    sents = [[normalize(t.text) for t in toks] for path in sorted(demo_corpus.rglob("*.txt"))
+             for toks in _sentence_tokens(path.read_text(encoding="utf-8"))]
+    fast = [gaz.match(norms) for norms in sents]
+    assert not gaz._can_start(normalize("وقال")) and not gaz._can_start(normalize("التي"))
+    assert gaz._can_start(normalize("وموسكو")) and gaz._can_start(normalize("قوات"))  # «قوات سوريا…»
+    monkeypatch.setattr(Gazetteer, "_can_start", lambda self, norm: True)
+    assert fast == [gaz.match(norms) for norms in sents]
+    assert sum(map(len, fast)) > 300 and any(e - s > 1 for m in fast for s, e, _t, _c in m)

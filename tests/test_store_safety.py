@@ -170,7 +170,7 @@ def test_a_late_duplicate_gets_its_originals_story(tmp_path: Path, demo_corpus: 
     store.close()
 
 
-@pytest.mark.parametrize("point", ["learn.done", "ingest.batch", "extract.done", "stories.chunk", "compare.story",
+@pytest.mark.parametrize("point", ["learn.done", "ingest.batch", "extract.done", "stories.chunk", "compare.batch",
                                    "compare.done"])
 def test_a_kill_at_a_stage_boundary_or_inside_the_story_stage_resumes_to_the_same_export(tmp_path: Path, demo_corpus: Path, point: str):
     import subprocess

@@ -22,6 +22,7 @@ class Gazetteer:
     names: dict[str, frozenset[str]] = field(default_factory=dict)
     canonical: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm alias -> (type, canonical)
     max_len: int = 1
+    _starts: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, names_path: Path | None = None, extra_path: Path | None = None) -> Gazetteer:
@@ -56,6 +57,20 @@ class Gazetteer:
             out.update(" ".join(parts[:k]) for k in range(1, len(parts)))
         return frozenset(out)
 
+    def _can_start(self, norm: str) -> bool:
+        """Whether a match can start at a token with this normal form: some clitic reading is a name or a
+        word prefix of one (any longer name that starts with the reading has it as a word prefix, also
+        through a token that normalises to ""). Memoised per word (bounded): most tokens start no name,
+        and ``match`` then skips them with one lookup instead of trying each reading."""
+        hit = self._starts.get(norm)
+        if hit is None:
+            names, prefixes = self.names, self._prefixes
+            hit = any(names.get(f) or f in prefixes for f, _cut in clitic_variants(norm))
+            if len(self._starts) >= 200_000:
+                self._starts.clear()
+            self._starts[norm] = hit
+        return hit
+
     def match(self, norm_tokens: list[str]) -> list[tuple[int, int, frozenset[str], int]]:
         """Longest gazetteer matches over normalised tokens: (start, end, types, chars cut from first token).
 
@@ -66,7 +81,11 @@ class Gazetteer:
         names, prefixes = self.names, self._prefixes
         n = len(norm_tokens)
         i = 0
+        can_start = self._can_start
         while i < n:
+            if not can_start(norm_tokens[i]):  # no reading of it is a name or starts one
+                i += 1
+                continue
             found = None
             stop = min(n, i + self.max_len)
             for first, cut in clitic_variants(norm_tokens[i]):

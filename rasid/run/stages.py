@@ -52,6 +52,7 @@ CHUNK_DOCS = 64  # documents per cleaning or extraction task
 # second (cleaning), instead of being read and decoded again; larger inputs are read twice.
 KEEP_READ_CHARS = 200_000_000
 STORIES_PER_TASK = 16
+STORY_READ_IDS = 500  # documents read per group of stories in the compare stage (one IN list)
 # Extraction components in order; entity resolution runs in the driver between the two rounds.
 EXTRACT_ROUNDS: tuple[tuple[str, ...], tuple[str, ...]] = (("ner", "dates"), ("events", "claims"))
 
@@ -545,22 +546,26 @@ def optional(module: str, name: str, report: RunReport):  # noqa: ANN201
 
 
 # ---- stage: stories --------------------------------------------------------------------------
-def _embed_texts(texts: list[str]) -> np.ndarray:
-    """Task: dense vectors of at most ``ENCODE_BATCH`` lead texts (one backend call, as in the driver)."""
-    return resource("embedder").encode(texts)
+def _load_preparer(settings: StoriesConfig) -> object:
+    """Worker-side resource: a clusterer with no stories, for :meth:`StoryClusterer.prepare` (which reads only
+    the configuration, the IDF table and the embedder)."""
+    from rasid.stories.cluster import StoryClusterer
+
+    return StoryClusterer(settings=settings)
 
 
-def _load_embedder(backend: str) -> object:
-    from rasid.stories.embed import Embedder
-
-    return Embedder.load(backend)
+def _prepare_group(task: tuple[list[Document], dict, dict, dict]) -> object:
+    """Task: lead vectors and feature rows of one group of documents (``ENCODE_BATCH`` at most)."""
+    docs, mentions, timexes, events = task
+    return resource("cluster_prep").prepare(docs, mentions, timexes, events)
 
 
 def cluster(ctx: RunContext) -> None:
     """Assign extracted originals to stories incrementally (stories that change are marked pending).
 
-    Document vectors are computed on the executor in the same groups of ``ENCODE_BATCH`` texts as
-    ``Embedder.encode`` uses, so they are bit-identical and the stories are the same everywhere.
+    The per-document half (lead vectors, feature rows) runs on the executor in the same groups of
+    ``ENCODE_BATCH`` documents as ``Embedder.encode`` uses, so vectors are bit-identical and the stories
+    the same everywhere; the driver places each group's documents as soon as the group arrives.
     """
     from rasid.store import STAGE_EXTRACTED
     store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
@@ -569,29 +574,16 @@ def cluster(ctx: RunContext) -> None:
     if clusterer is None:
         store.adopt_late_duplicates()
         return
-    import numpy as np
+    executor.setup({"cluster_prep": functools.partial(_load_preparer, clusterer.settings)},
+                   local={"cluster_prep": clusterer})
 
-    from rasid.stories.embed import ENCODE_BATCH
-
-    embed = clusterer.embedder.available
-    if embed:
-        executor.setup({"embedder": functools.partial(_load_embedder, clusterer.embedder.backend)},
-                       local={"embedder": clusterer.embedder})
-
-    def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, list[str], np.ndarray | None]:
+    def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, dict]:
         docs, mentions, timexes = cluster_inputs(store, chunk_ids)
-        new = clusterer.pending(docs)
-        chars = clusterer.settings.embed.lead_chars
-        groups = [clusterer.embedder.leads(new[i:i + ENCODE_BATCH], chars) for i in range(0, len(new), ENCODE_BATCH)]
-        vecs = list(executor.map_ordered(_embed_texts, groups)) if embed else []
-        return docs, mentions, timexes, [d.id for d in new], np.vstack(vecs) if vecs else None
+        return docs, mentions, timexes, _by_doc(store.events([d.id for d in docs]))
 
     chunks = batched(iter(ids), max(cfg.batch_size, 2000))
-    for docs, mentions, timexes, new_ids, vecs in prefetch(load, chunks, executor.workers > 1):
-        if vecs is not None and (vecs.shape[1] != clusterer.embedder.dim
-                                 or [d.id for d in clusterer.pending(docs)] != new_ids):
-            vecs = None  # a worker without the backend, or prefetched against an older state: embed here
-        assign_chunk(store, clusterer, docs, mentions, timexes, report, vectors=vecs)
+    for docs, mentions, timexes, events in prefetch(load, chunks, executor.workers > 1):
+        assign_chunk(store, clusterer, docs, mentions, timexes, report, events=events, executor=executor)
         checkpoint("stories.chunk")
     store.adopt_late_duplicates()
     checkpoint("stories.done")
@@ -623,24 +615,34 @@ def cluster_inputs(store: Store, chunk_ids: list[str]) -> tuple[list[Document], 
 
 
 def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], mentions: dict[str, list],
-                 timexes: dict[str, list], report: RunReport, vectors: np.ndarray | None = None) -> set[str]:
+                 timexes: dict[str, list], report: RunReport, events: dict[str, list] | None = None,
+                 executor: Executor | None = None) -> set[str]:
     """Assign one chunk and store the assignments with the clusterer state; returns the stories touched.
 
-    The chunk's coded events are read here: their lead events give each article's main event. If another
-    process stored a newer clusterer state meanwhile (a concurrent run), the clusterer reloads it and the
-    chunk is assigned again, so neither run overwrites the other's stories.
+    The chunk's coded events (read here unless given) give each article's main event. ``executor``
+    prepares the documents' vectors and feature rows group by group while the clusterer places them. If
+    another process stored a newer clusterer state meanwhile (a concurrent run), the clusterer reloads it
+    and the chunk is assigned again, so neither run overwrites the other's stories.
     """
     from rasid.store import StaleStateError, state_digest
-    events = _by_doc(store.events([d.id for d in docs]))
-    for _attempt in range(20):
-        assignments = clusterer.add(docs, mentions, timexes, vectors=vectors, events=events)
+    from rasid.stories.embed import ENCODE_BATCH
+
+    events = _by_doc(store.events([d.id for d in docs])) if events is None else events
+    for attempt in range(20):
+        prepared = None
+        if executor is not None and attempt == 0:  # after a reload the pending documents may differ: here
+            new = clusterer.pending(docs)
+            groups = [[_light(d) for d in new[i:i + ENCODE_BATCH]] for i in range(0, len(new), ENCODE_BATCH)]
+            prepared = executor.map_ordered(_prepare_group, [
+                (g, *({d.id: part[d.id] for d in g if d.id in part} for part in (mentions, timexes, events)))
+                for g in groups])
+        assignments = clusterer.add(docs, mentions, timexes, events=events, prepared=prepared)
         state = clusterer.dump()
         try:
             store.assign_stories(assignments, state, based_on=getattr(clusterer, "stored_digest", None))
         except StaleStateError:
             clusterer.restore(store.get_state("clusterer"))
             clusterer.stored_digest = state_digest(store.get_state("clusterer"))
-            vectors = None  # the pending documents may differ now: embed them again
             continue
         clusterer.stored_digest = state_digest(state)
         report.clustered += len(assignments)
@@ -698,16 +700,54 @@ class StoryInput:
 
 def story_input(store: Store, sid: str, doc_ids: list[str], tools: StoryTools) -> StoryInput | None:
     """Read one story's documents, claims, dates and events; None when it has no original left."""
-    all_docs = store.documents(doc_ids)
-    originals = [d.id for d in all_docs if d.duplicate_of is None]
-    if not originals:
-        return None
-    inp = StoryInput(sid, doc_ids, [_light(d) for d in all_docs], store.claims(doc_ids=originals))
-    if tools.compare_story:
-        inp.timexes = _by_doc(store.timexes(originals), originals)  # stored at extraction: not found again
-    if tools.build_timeline:
-        inp.events = store.events(originals)
-    return inp
+    return next(iter(story_inputs(store, [(sid, doc_ids)], tools)), None)
+
+
+def story_inputs(store: Store, stories: Iterable[tuple[str, list[str]]], tools: StoryTools,
+                 max_ids: int = STORY_READ_IDS) -> Iterator[StoryInput]:
+    """``story_input`` of each (story id, member ids), in order, skipping stories with no original left.
+
+    Stories are read in groups of at most ``max_ids`` documents (a bigger story alone), four queries per
+    group instead of four per story. Each story gets exactly what its own queries would return: the rows
+    of its documents are picked out of the group's rows in the database's order.
+    """
+    group: list[tuple[str, list[str]]] = []
+    size = 0
+    for sid, ids in stories:
+        if group and size + len(ids) > max_ids:
+            yield from _read_story_group(store, group, tools)
+            group, size = [], 0
+        group.append((sid, ids))
+        size += len(ids)
+    if group:
+        yield from _read_story_group(store, group, tools)
+
+
+def _read_story_group(store: Store, group: list[tuple[str, list[str]]], tools: StoryTools) -> Iterator[StoryInput]:
+    """The inputs of a group of stories from one query per table (rows dealt to stories in database order)."""
+    owner = {doc_id: k for k, (_sid, ids) in enumerate(group) for doc_id in ids}
+
+    def deal(rows: Iterable, key: str = "doc_id") -> list[list]:
+        out: list[list] = [[] for _ in group]
+        for r in rows:
+            out[owner[getattr(r, key)]].append(r)
+        return out
+
+    docs = deal(store.documents(list(owner)), "id")
+    originals = [d.id for ds in docs for d in ds if d.duplicate_of is None]
+    claims = deal(store.claims(doc_ids=originals) if originals else [])
+    timexes = deal(store.timexes(originals) if originals and tools.compare_story else [])
+    events = deal(store.events(originals) if originals and tools.build_timeline else [])
+    for k, (sid, ids) in enumerate(group):
+        own = [d.id for d in docs[k] if d.duplicate_of is None]
+        if not own:
+            continue
+        inp = StoryInput(sid, ids, [_light(d) for d in docs[k]], claims[k])
+        if tools.compare_story:
+            inp.timexes = _by_doc(timexes[k], own)
+        if tools.build_timeline:
+            inp.events = events[k]
+        yield inp
 
 
 def analyse_story(inp: StoryInput, tools: StoryTools) -> tuple:
@@ -761,12 +801,16 @@ def _analyse_stories(inputs: list[StoryInput]) -> list[tuple]:
 
 def save_analysis(store: Store, result: tuple, report: RunReport, note: str | None = None) -> None:
     """Write one analysed story (and the publication ranges it inferred)."""
-    if note:
-        report.notes.append(note)
-    story, claims, conflicts, ranges, outlets, size = result
-    store.set_inferred_dates(ranges)
-    store.save_story(story, claims, conflicts, outlets, size)
-    report.stories_updated += 1
+    save_analyses(store, [(result, note)], report)
+
+
+def save_analyses(store: Store, results: list[tuple[tuple, str | None]], report: RunReport) -> None:
+    """Write a task's analysed stories (and the publication ranges they inferred) in one transaction."""
+    from rasid.store import StoryAnalysis
+
+    report.notes += [note for _, note in results if note]
+    store.save_stories([StoryAnalysis(*res) for res, _ in results])
+    report.stories_updated += len(results)
 
 
 def compare(ctx: RunContext) -> None:
@@ -778,12 +822,12 @@ def compare(ctx: RunContext) -> None:
                        local={"story_tools": tools})
     members = store.story_doc_ids()
     pending = store.pending_stories()
-    inputs = (inp for sid in pending if (inp := story_input(store, sid, members.get(sid, []), tools)) is not None)
+    inputs = story_inputs(store, ((sid, members.get(sid, [])) for sid in pending), tools)
     for results in ctx.executor.map_ordered(_analyse_stories, batched(inputs, STORIES_PER_TASK)):
-        for res, note in results:
-            save_analysis(store, res, report, note)
-            ctx.analysed.add(res[0].id)
-            checkpoint("compare.story")
+        # a safe point: a kill here loses only this task's analyses, redone on resume (still pending)
+        checkpoint("compare.batch")
+        save_analyses(store, results, report)  # a task's stories in one transaction
+        ctx.analysed.update(res[0].id for res, _note in results)
     store.discard_pending(sid for sid in pending if not members.get(sid))
     checkpoint("compare.done")
 

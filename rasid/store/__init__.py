@@ -11,6 +11,7 @@ from rasid.store.facade import (
     StaleStateError,
     Store,
     StoreMissingError,
+    StoryAnalysis,
     StoryFilter,
     db_url,
     state_digest,
@@ -20,5 +21,5 @@ from rasid.store.monitor import ALERTS_FEED, MonitorError
 from rasid.store.schema import STAGE_CLUSTERED, STAGE_EXTRACTED, STAGE_STORED, Base
 
 __all__ = ["ALERTS_FEED", "MonitorError", "STAGE_CLUSTERED", "STAGE_EXTRACTED", "STAGE_STORED", "Base", "DocumentFilter", "NormText",
-           "STORY_SORTS", "SearchIndex", "StaleStateError", "Store", "StoreMissingError", "StoryFilter",
+           "STORY_SORTS", "SearchIndex", "StaleStateError", "Store", "StoreMissingError", "StoryAnalysis", "StoryFilter",
            "db_url", "state_digest"]

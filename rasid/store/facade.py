@@ -142,6 +142,19 @@ class EntityOverview(NamedTuple):
     story_total: int
 
 
+class StoryAnalysis(NamedTuple):
+    """What the compare stage writes for one story (``Store.save_stories``): the story (title, summary,
+    dates, timeline), its claims with their story fields, its conflicts, the publication ranges inferred
+    for its undated documents (doc id → (from, to)), its outlets and its number of documents."""
+
+    story: Story
+    claims: list[Claim]
+    conflicts: list[Conflict]
+    ranges: dict[str, tuple[datetime, datetime]]
+    outlets: list[str]
+    size: int
+
+
 class StoredSignature(NamedTuple):
     """A stored original's MinHash signature and its insertion sequence (0 for rows older than ``seq``)."""
 
@@ -395,7 +408,7 @@ class Store(MonitorStore):
                   originals_only: bool = False) -> list[Document]:
         """Full documents (with texts), oldest first and undated first, the order every stage reads in."""
         with self.session() as s:
-            q = select(DocumentRow)
+            q = select(*DOCUMENT.select_columns)
             if ids is not None:
                 q = q.where(DocumentRow.id.in_(list(ids)))
             if stage is not None:
@@ -403,7 +416,7 @@ class Store(MonitorStore):
             if originals_only:
                 q = q.where(DocumentRow.duplicate_of.is_(None))
             q = q.order_by(DocumentRow.published.asc().nulls_first(), DocumentRow.id)
-            return [DOCUMENT.to_model(r) for r in s.scalars(q)]
+            return [DOCUMENT.from_values(r) for r in s.execute(q)]
 
     def document(self, doc_id: str) -> Document | None:
         """One document, or None when ``doc_id`` is not stored."""
@@ -703,12 +716,12 @@ class Store(MonitorStore):
     def mentions(self, doc_ids: Iterable[str] | None = None, entity_id: str | None = None) -> list[Mention]:
         """Mentions in text order (by document, then offset), optionally of some documents or one entity."""
         with self.session() as s:
-            q = select(MentionRow)
+            q = select(*MENTION.select_columns)
             if doc_ids is not None:
                 q = q.where(MentionRow.doc_id.in_(list(doc_ids)))
             if entity_id is not None:
                 q = q.where(MentionRow.entity_id == entity_id)
-            return [MENTION.to_model(r) for r in s.scalars(q.order_by(MentionRow.doc_id, MentionRow.start))]
+            return [MENTION.from_values(r) for r in s.execute(q.order_by(MentionRow.doc_id, MentionRow.start))]
 
     def mention_counts(self, entity_ids: Iterable[str] | None = None) -> dict[str, int]:
         """entity id → number of mentions (all entities, or only ``entity_ids``), counted by the database."""
@@ -721,30 +734,30 @@ class Store(MonitorStore):
     def timexes(self, doc_ids: Iterable[str] | None = None) -> list[TimeExpression]:
         """Time expressions in text order, optionally of some documents."""
         with self.session() as s:
-            q = select(TimexRow)
+            q = select(*TIMEX.select_columns)
             if doc_ids is not None:
                 q = q.where(TimexRow.doc_id.in_(list(doc_ids)))
-            return [TIMEX.to_model(r) for r in s.scalars(q.order_by(TimexRow.doc_id, TimexRow.start))]
+            return [TIMEX.from_values(r) for r in s.execute(q.order_by(TimexRow.doc_id, TimexRow.start))]
 
     def events(self, doc_ids: Iterable[str] | None = None) -> list[Event]:
         """Events in text order (document, sentence start, id), optionally of some documents."""
         with self.session() as s:
-            q = select(EventRow)
+            q = select(*EVENT.select_columns)
             if doc_ids is not None:
                 q = q.where(EventRow.doc_id.in_(list(doc_ids)))
-            return [EVENT.to_model(r)
-                    for r in s.scalars(q.order_by(EventRow.doc_id, EventRow.sent_start, EventRow.id))]
+            return [EVENT.from_values(r)
+                    for r in s.execute(q.order_by(EventRow.doc_id, EventRow.sent_start, EventRow.id))]
 
     def claims(self, story_id: str | None = None, doc_ids: Iterable[str] | None = None) -> list[Claim]:
         """Claims in text order, optionally of one story and/or some documents."""
         with self.session() as s:
-            q = select(ClaimRow)
+            q = select(*CLAIM.select_columns)
             if story_id is not None:
                 q = q.where(ClaimRow.story_id == story_id)
             if doc_ids is not None:
                 q = q.where(ClaimRow.doc_id.in_(list(doc_ids)))
             q = q.order_by(ClaimRow.doc_id, ClaimRow.start, ClaimRow.id)
-            return [CLAIM.to_model(r) for r in s.scalars(q)]
+            return [CLAIM.from_values(r) for r in s.execute(q)]
 
     def conflicts(self, story_id: str | None = None) -> list[Conflict]:
         """Conflicts by story then id, optionally of one story."""
@@ -771,14 +784,18 @@ class Store(MonitorStore):
                 row = s.get(StateRow, "clusterer")
                 if state_digest(None if row is None else bytes(row.value)) != based_on:
                     raise StaleStateError("the stored clusterer state changed since it was loaded")
-            ids = list(assignments)
-            for i in range(0, len(ids), IN_CHUNK):
-                chunk = ids[i:i + IN_CHUNK]
-                for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(chunk))):
-                    r.story_id = assignments[r.id]
-                    r.stage = max(r.stage, STAGE_CLUSTERED)
-                for r in s.scalars(select(DocumentRow).where(DocumentRow.duplicate_of.in_(chunk))):
-                    r.story_id = assignments.get(r.duplicate_of or "")
+            # executemany UPDATEs by key (loading each document, text included, as an ORM object to set
+            # two columns was most of this method's time); duplicates take their original's story
+            conn = s.connection()
+            rows = [{"_id": doc_id, "_story": sid} for doc_id, sid in assignments.items()]
+            if rows:
+                conn.execute(update(DocumentRow).where(DocumentRow.id == bindparam("_id"))
+                             .values(story_id=bindparam("_story")), rows)
+                conn.execute(update(DocumentRow).where(DocumentRow.id == bindparam("_id"),
+                                                       DocumentRow.stage < STAGE_CLUSTERED)
+                             .values(stage=STAGE_CLUSTERED), [{"_id": r["_id"]} for r in rows])
+                conn.execute(update(DocumentRow).where(DocumentRow.duplicate_of == bindparam("_id"))
+                             .values(story_id=bindparam("_story")), rows)
             _mark_pending(s, set(assignments.values()))
             if state is not None:
                 _put_state(s, "clusterer", state)
@@ -839,31 +856,77 @@ class Store(MonitorStore):
     def save_story(self, story: Story, claims: list[Claim], conflicts: list[Conflict],
                    outlets: list[str], size: int) -> None:
         """Write a story (summary, timeline), its claims' story fields and its conflicts, atomically."""
+        self.save_stories([StoryAnalysis(story, claims, conflicts, {}, outlets, size)])
+
+    def save_stories(self, analysed: Sequence[StoryAnalysis]) -> None:
+        """``save_story`` (and ``set_inferred_dates``) for many stories in one transaction, in order.
+
+        Same rows as saving them one by one: each story takes the next change number in turn, and a
+        known disagreement keeps its first change. The rows are written with Core ``executemany`` (the
+        per-story transactions and the ORM's per-row bookkeeping were most of the story stage's time).
+        """
+        if not analysed:
+            return
         with self.session() as s, s.begin():
             _write_lock(s)
-            change = _tick(s)
-            row = s.get(StoryRow, story.id)
-            if row is None:
-                row = StoryRow(id=story.id, created_change=change)
-                s.add(row)
-            STORY.update_row(row, story)
-            row.size, row.outlets, row.updated_change = size, outlets, change
-            # claims were stored at extraction: update them in place (one SELECT per 500, not a merge each)
-            rows = _rows_by_id(s, ClaimRow, [c.id for c in claims])
-            for c in claims:
-                r = rows.get(c.id)
-                if r is None:
-                    rows[c.id] = s.merge(CLAIM.to_row(c))
+            conn = s.connection()
+            row = s.get(StateRow, CHANGE_KEY)
+            base = int(bytes(row.value).decode("ascii") or 0) if row is not None else 0
+            _put_state(s, CHANGE_KEY, str(base + len(analysed)).encode("ascii"))
+            s.flush()
+            sids = [a.story.id for a in analysed]
+            if len(set(sids)) != len(sids):
+                raise ValueError("save_stories: a story appears twice in one batch")
+            ranges = [{"_id": d, "inferred_from": a, "inferred_to": b}
+                      for x in analysed for d, (a, b) in x.ranges.items()]
+            if ranges:
+                conn.execute(update(DocumentRow).where(DocumentRow.id == bindparam("_id")), ranges)
+            existing = set(self._ids_in(s, StoryRow.id, sids))
+            known: dict[str, dict[str, int | None]] = {}
+            for i in range(0, len(sids), IN_CHUNK):
+                q = select(ConflictRow.story_id, ConflictRow.slot, ConflictRow.values, ConflictRow.created_change)
+                for sid, slot, values, created in s.execute(q.where(ConflictRow.story_id.in_(sids[i:i + IN_CHUNK]))):
+                    known.setdefault(sid, {})[conflict_key(slot, values)] = created
+            fresh, changed, conflicts, claims = [], [], [], []
+            for k, x in enumerate(analysed):
+                change = base + k + 1
+                values = STORY.values(x.story) | {"size": x.size, "outlets": list(x.outlets), "updated_change": change,
+                                                  "conflict_count": len(x.conflicts)}
+                if x.story.id in existing:
+                    changed.append(values | {"_id": x.story.id})
                 else:
-                    CLAIM.update_row(r, c)
-            # a disagreement already known (same slot, same values) keeps the change it first appeared in
-            known = {conflict_key(r.slot, r.values): r.created_change
-                     for r in s.scalars(select(ConflictRow).where(ConflictRow.story_id == story.id))}
-            s.execute(delete(ConflictRow).where(ConflictRow.story_id == story.id))
-            s.add_all(CONFLICT.to_row(c, created_change=known.get(conflict_key(c.slot, c.values), change))
-                      for c in conflicts)
-            row.conflict_count = len(conflicts)
-            s.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id == story.id))
+                    fresh.append(values | {"created_change": change})
+                mine = known.get(x.story.id, {})
+                conflicts += [CONFLICT.values(c) | {"created_change": mine.get(conflict_key(c.slot, c.values), change)}
+                              for c in x.conflicts]
+                claims += x.claims
+            if fresh:
+                conn.execute(insert(StoryRow), fresh)
+            if changed:
+                conn.execute(update(StoryRow).where(StoryRow.id == bindparam("_id")), [
+                    {k: v for k, v in c.items() if k != "id"} for c in changed])
+            # claims were stored at extraction: update them in place (a claim not stored yet is added)
+            stored = set(self._ids_in(s, ClaimRow.id, [c.id for c in claims]))
+            new_claims = {c.id: CLAIM.values(c) for c in claims if c.id not in stored}  # the last copy wins
+            old_claims = {c.id: CLAIM.values(c) for c in claims if c.id in stored}
+            if old_claims:
+                conn.execute(update(ClaimRow).where(ClaimRow.id == bindparam("_id")),
+                             [{k: v for k, v in c.items() if k != "id"} | {"_id": i} for i, c in old_claims.items()])
+            if new_claims:
+                conn.execute(insert(ClaimRow), list(new_claims.values()))
+            for i in range(0, len(sids), IN_CHUNK):
+                chunk = sids[i:i + IN_CHUNK]
+                conn.execute(delete(ConflictRow).where(ConflictRow.story_id.in_(chunk)))
+                conn.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id.in_(chunk)))
+            if conflicts:
+                conn.execute(insert(ConflictRow), conflicts)
+
+    @staticmethod
+    def _ids_in(s: Session, key: object, ids: Sequence[str]) -> list[str]:
+        """The values among ``ids`` present in column ``key``, fetched in chunks of ``IN_CHUNK``."""
+        uniq = sorted(set(ids))
+        return [v for i in range(0, len(uniq), IN_CHUNK)
+                for v in s.scalars(select(key).where(key.in_(uniq[i:i + IN_CHUNK])))]
 
     def story_doc_ids(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
         """story id → member document ids (duplicates included), oldest first; optionally only these stories

@@ -25,6 +25,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 
@@ -120,6 +121,14 @@ def _sort_key(doc: Document) -> tuple[float, str]:
     return (d if d is not None else float("inf"), doc.id)
 
 
+class Prepared(NamedTuple):
+    """:meth:`StoryClusterer.prepare` of a group of documents: their lead vectors (None without an
+    embedder) and their feature rows, in the order the clusterer places them."""
+
+    vectors: np.ndarray | None
+    rows: list[_Row]
+
+
 class StoryClusterer:
     """Incremental clusterer; persist with :meth:`dump`, restore with :meth:`load`."""
 
@@ -207,38 +216,68 @@ class StoryClusterer:
 
     def add(self, docs: list[Document], mentions: dict[str, list[Mention]] | None = None,
             timexes: dict[str, list[TimeExpression]] | None = None,
-            vectors: np.ndarray | None = None, events: dict[str, list[Event]] | None = None) -> dict[str, str]:
+            vectors: np.ndarray | None = None, events: dict[str, list[Event]] | None = None,
+            prepared: Iterable[Prepared] | None = None) -> dict[str, str]:
         """Assign every doc to a story (existing or new); returns doc id -> story id.
 
         A doc that founds a story also places that story in a storyline (:attr:`lines`).
         ``vectors``: ``embedder.encode_docs(self.pending(docs), lead_chars)`` computed elsewhere (e.g. on Dask
         workers), so the sequential part here does no embedding; ``None`` = embed here.
         ``events``: the coded events per doc (their lead events give the main event's actors and type).
+        ``prepared``: :meth:`prepare` of ``self.pending(docs)`` in consecutive groups, computed elsewhere
+        (a process pool, Dask) and consumed as they arrive, so placing the first documents overlaps
+        preparing the next; the assignments are the same as preparing them here.
         """
         mentions = mentions or {}
         timexes = timexes or {}
         events = events or {}
         new = self.pending(docs)
-        if not self.embedder.available:
-            vecs = None
-        elif vectors is not None:
-            if vectors.shape != (len(new), self.embedder.dim):
-                raise ValueError(f"vectors shape {vectors.shape} != {(len(new), self.embedder.dim)}")
-            vecs = vectors
-        else:
-            vecs = self.embedder.encode_docs(new, self.settings.embed.lead_chars)
-        for i, doc in enumerate(new):
-            row = self._featurize(doc, mentions.get(doc.id, []), timexes.get(doc.id, []),
-                                  main_event(doc, events.get(doc.id, []), timexes.get(doc.id, []),
-                                             self.settings.embed.lead_chars, mentions.get(doc.id, []),
-                                             headline_model=self.config.headline_model))
-            emb = vecs[i] if vecs is not None else None
-            story, line = self.place(row, emb)
-            row.story = story or "s-" + doc.id
-            if story is None:
-                self.lines[row.story] = line or "l-" + row.story
-            self._insert(row, emb, doc.outlet)
+        if prepared is None:
+            if self.embedder.available and vectors is not None:
+                if vectors.shape != (len(new), self.embedder.dim):
+                    raise ValueError(f"vectors shape {vectors.shape} != {(len(new), self.embedder.dim)}")
+                vecs = vectors
+            else:
+                vecs = self.embedder.encode_docs(new, self.settings.embed.lead_chars)
+            rows = [self.featurize(d, mentions.get(d.id, []), timexes.get(d.id, []), events.get(d.id, []))
+                    for d in new]
+            prepared = [Prepared(vecs if self.embedder.available else None, rows)]
+        i = 0
+        for group in prepared:
+            if group.vectors is not None and group.vectors.shape != (len(group.rows), self.embedder.dim):
+                raise ValueError(f"vectors shape {group.vectors.shape} != {(len(group.rows), self.embedder.dim)}")
+            for k, row in enumerate(group.rows):
+                doc = new[i]
+                i += 1
+                if row.doc_id != doc.id:
+                    raise ValueError(f"prepared row {row.doc_id!r} where {doc.id!r} was expected")
+                emb = group.vectors[k] if group.vectors is not None else None
+                story, line = self.place(row, emb)
+                row.story = story or "s-" + doc.id
+                if story is None:
+                    self.lines[row.story] = line or "l-" + row.story
+                self._insert(row, emb, doc.outlet)
+        if i != len(new):
+            raise ValueError(f"{len(new) - i} of {len(new)} documents were not prepared")
         return {d.id: self.assignments[d.id] for d in docs}
+
+    def prepare(self, docs: list[Document], mentions: dict[str, list[Mention]] | None = None,
+                timexes: dict[str, list[TimeExpression]] | None = None,
+                events: dict[str, list[Event]] | None = None) -> Prepared:
+        """The per-document half of :meth:`add` for ``docs`` (at most ``ENCODE_BATCH``, as ``pending`` orders
+        them): lead vectors in one backend call and feature rows. It reads only the configuration, the IDF
+        table and the embedder, never the stories, so it may run on any worker."""
+        mentions, timexes, events = mentions or {}, timexes or {}, events or {}
+        vecs = self.embedder.encode_docs(docs, self.settings.embed.lead_chars) if self.embedder.available else None
+        return Prepared(vecs, [self.featurize(d, mentions.get(d.id, []), timexes.get(d.id, []), events.get(d.id, []))
+                               for d in docs])
+
+    def featurize(self, doc: Document, mentions: list[Mention], timexes: list[TimeExpression],
+                  events: list[Event]) -> _Row:
+        """One document's feature row: its terms, names, lead dates, modes and main event."""
+        return self._featurize(doc, mentions, timexes,
+                               main_event(doc, events, timexes, self.settings.embed.lead_chars, mentions,
+                                          headline_model=self.config.headline_model))
 
     def storyline_of(self, story_id: str) -> str:
         """The storyline a story belongs to (a story assigned before storylines existed is its own)."""

@@ -93,9 +93,16 @@ class EventCoder:
         """Events of ``doc``, sentence by sentence; ``sents`` = ``sentences(doc.text)`` when already split."""
         events: list[Event] = []
         mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
-        code = self._code_learned if self.learned is not None else self._code_sentence
-        for sent in sentences(doc.text) if sents is None else sents:
-            events.extend(code(doc, sent, mentions, timexes, len(events)))
+        sents = sentences(doc.text) if sents is None else sents
+        if self.learned is not None:
+            per_sent = [[m for m in mentions if sent.start <= m.start and m.end <= sent.end] for sent in sents]
+            coded = self.learned.code_many([(sent.text, [(m.start - sent.start, m.end - sent.start, m.type)
+                                                         for m in ms]) for sent, ms in zip(sents, per_sent, strict=True)])
+            for sent, ms, c in zip(sents, per_sent, coded, strict=True):
+                events.extend(self._code_learned(doc, sent, ms, c, timexes, len(events)))
+        else:
+            for sent in sents:
+                events.extend(self._code_sentence(doc, sent, mentions, timexes, len(events)))
         flagged = [e.background for e in events]
         _mark_background(events, doc, self.config.background_gap_days)
         if self.learned is not None:  # the learned cue flag («كانت ... قد», «منذ») or the date rule
@@ -151,12 +158,10 @@ class EventCoder:
                 best[h.trig.plover] = h
         return {k: (h.start, h.end, h.trig) for k, h in best.items()}
 
-    def _code_learned(self, doc: Document, sent: Span, mentions: list[Mention], timexes: list[TimeExpression],
-                      n0: int) -> list[Event]:
-        """Events of one sentence from the learned coder; roles mapped to entity ids through the mentions."""
-        sent_mentions = [m for m in mentions if sent.start <= m.start and m.end <= sent.end]
-        rel = [(m.start - sent.start, m.end - sent.start, m.type) for m in sent_mentions]
-        coded = self.learned.code(sent.text, rel)
+    def _code_learned(self, doc: Document, sent: Span, sent_mentions: list[Mention], coded: list[Coded],
+                      timexes: list[TimeExpression], n0: int) -> list[Event]:
+        """Events of one sentence from what the learned coder found in it (``coded``); roles mapped to
+        entity ids through the sentence's mentions."""
         if not coded:
             return []
         sent_timexes = [t for t in timexes if t.doc_id == doc.id and sent.start <= t.start and t.end <= sent.end]

@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon, stems_of
 from rasid.extract.events.roles import SentenceRoles
 from rasid.text.normalize import normalize, strip_proclitics
-from rasid.text.spans import tokens
+from rasid.text.spans import _TOKEN_RE
 
 _CUES = resources.lexicon_groups("event_status_cues.tsv")
 _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
@@ -57,9 +58,12 @@ BACKSTOP_STEMS: dict[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Word:
-    """One token of a sentence: offsets relative to the sentence, normalised form, NER type if inside one."""
+class Word(NamedTuple):
+    """One token of a sentence: offsets relative to the sentence, normalised form, NER type if inside one.
+
+    A named tuple (immutable, as a frozen dataclass) because a document makes hundreds of thousands of them
+    and a tuple is built several times faster.
+    """
 
     start: int
     end: int
@@ -68,22 +72,35 @@ class Word:
     ner_first: bool  # first word of that mention
 
 
+# The word alternative of ``rasid.text.spans.tokens``' pattern: its matches are exactly the word tokens there
+# (the other alternative takes one character that cannot start a word, which finditer skips all the same).
+_WORD_RE = re.compile(_TOKEN_RE.pattern.partition("|")[0])
+
+
 def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> list[Word]:
     """Word tokens of a sentence (punctuation dropped) with the NER type covering each.
 
-    ``mentions``: (start, end, type) relative to the sentence start.
+    ``mentions``: (start, end, type) relative to the sentence start; a word takes the first (in sorted
+    order) that covers its first character.
     """
     ms = sorted(mentions)
+    n, k = len(ms), 0
     out: list[Word] = []
-    for tok in tokens(text):
-        if not (tok.text[0].isalnum() or tok.text[0] == "_"):
+    for m in _WORD_RE.finditer(text):
+        tok = m.group()
+        if not (tok[0].isalnum() or tok[0] == "_"):
             continue
+        start = m.start()
+        while k < n and ms[k][1] <= start:  # ends before this word, so before every later word too
+            k += 1
         ner, first = None, False
-        for a, b, t in ms:
-            if a <= tok.start < b:
-                ner, first = t, tok.start == a or not text[a:tok.start].strip()
+        for a, b, t in ms[k:]:
+            if a > start:  # sorted by start: no later mention covers this word
                 break
-        out.append(Word(tok.start, tok.end, _norm(tok.text), ner, first))
+            if start < b:
+                ner, first = t, start == a or not text[a:start].strip()
+                break
+        out.append(Word(start, m.end(), _norm(tok), ner, first))
     return out
 
 
@@ -109,6 +126,7 @@ class Featurizer:
         self._memo: dict[str, tuple[str, ...]] = {}
         self._nb_memo: dict[tuple[str, int], tuple[str, ...]] = {}
         self._sel_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._verbal: dict[str, bool] = {}  # word -> ``verbal`` (memoised: asked per word of every coded sentence)
 
     def word_feats(self, w: str) -> tuple[str, ...]:
         """Context-free features of a normalised word (memoised: news reuses a small vocabulary)."""
@@ -238,6 +256,14 @@ class Featurizer:
         Definite words and noun endings (-ات, -ة) are never verbs; a bare imperfect prefix is not enough
         («تشكيل», «تنظيم» are verbal nouns).
         """
+        hit = self._verbal.get(w)
+        if hit is None:
+            hit = self._verbal_of(w)
+            if len(self._verbal) < 200_000:
+                self._verbal[w] = hit
+        return hit
+
+    def _verbal_of(self, w: str) -> bool:
         if w.startswith(_DEFINITE) or w.endswith(("ات", "ه")):
             return False
         shape = word_shape(w)
@@ -265,7 +291,32 @@ class Linear:
         row = self._row.get
         rows = [0, *[k for f in feats if (k := row(f)) is not None]]
         # a running sum adds bias, then each feature's weights, in feature order: the same floats as a plain loop
-        z = self._matrix[rows].cumsum(axis=0)[-1].tolist()
+        return self.softmax(self._matrix[rows].cumsum(axis=0)[-1].tolist())
+
+    def logits_many(self, rows: list[list[int]]) -> list[list[float]]:
+        """The logits of several feature-row lists (each starting with the bias row 0) in one gather.
+
+        Why the floats equal ``probs``' own: the lists are padded at the end with an all-zero row and summed
+        by one running sum (``cumsum``, a sequential accumulate) along each list, so every list adds the
+        same rows in the same order as ``probs`` does, then adds +0.0, which changes no sum.
+        """
+        width = max(map(len, rows))
+        pad = self._zero_row
+        idx = np.array([r + [pad] * (width - len(r)) for r in rows], dtype=np.intp)
+        return self._padded[idx].cumsum(axis=1)[:, -1].tolist()
+
+    @functools.cached_property
+    def _padded(self) -> np.ndarray:
+        """``_matrix`` with one all-zero row after the last (the padding of ``logits_many``)."""
+        return np.vstack([self._matrix, np.zeros((1, self._matrix.shape[1]))])
+
+    @property
+    def _zero_row(self) -> int:
+        return self._matrix.shape[0]
+
+    @staticmethod
+    def softmax(z: list[float]) -> list[float]:
+        """Class probabilities from logits (one logit: a binary model's positive class)."""
         n = len(z)
         if n == 1:  # binary model stored with one column
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z[0]))))
@@ -278,7 +329,7 @@ class Linear:
     def rows(self, feats: Iterable[str]) -> tuple[int, ...]:
         """Row indices of the features the model knows, in order (row 0 is the bias)."""
         row = self._row.get
-        return tuple(k for f in feats if (k := row(f)) is not None)
+        return tuple([k for f in feats if (k := row(f)) is not None])
 
 
 # Slack on the screen's logit bound: the screen sums the same weight rows as ``Linear.probs``, possibly in
@@ -294,76 +345,305 @@ class TriggerScreen:
     log(threshold / 2)``. The logits ``z`` are the bias plus one weight row per feature of
     ``Featurizer.trigger_feats``. Those features come from one word each (its own features, what it adds
     as the neighbour at offset d, the cues it puts left of the next 4 words), a bigram, the NER flags and
-    the position, so their row indices are memoised per word and the sentence's logits are one gather
-    and one segment sum. A word whose bound fails by more than the float slack cannot be a trigger; the
-    others are scored exactly as before (``Featurizer.trigger_feats`` + ``Linear.probs``), so the coded
-    events are the same and the ~95 % of words that are plainly no trigger are not scored one by one.
+    the position, so each word's share is summed once into a few vectors (memoised per word) and the
+    sentence's logits are a handful of array additions: its words' own vectors, their neighbour vectors
+    shifted by d, their left-cue vectors shifted by 1..4, the bigram rows and the NER and position vectors.
+    A word whose bound fails by more than the float slack cannot be a trigger; the others are scored
+    exactly as before (``Featurizer.trigger_feats`` + ``Linear.probs``), so the coded events are the same
+    and the ~95 % of words that are plainly no trigger are not scored one by one.
     """
+
+    _MAX = 200_000  # words memoised; the tables are emptied when full (a Zipfian vocabulary refills them)
+    _OFFSETS = (-2, -1, 1, 2)
+    _GAP = 4  # padding words before, between and after the sentences scored together (> any offset)
+    _BATCH = 4_000  # words scored in one array pass, at most (bounds the arrays on a very long document)
 
     def __init__(self, feat: Featurizer, model: Linear) -> None:
         self.feat = feat
         self.model = model
-        self.edge = {d: model.rows([f"n{d}:<edge>"]) for d in (-2, -1, 1, 2)}
+        m = self._m = model._padded  # the weight rows plus an all-zero row (``_zero``): "no such feature"
+        c = m.shape[1]
+        self._zero = model._zero_row
+        self.edge = {d: model.rows([f"n{d}:<edge>"]) for d in self._OFFSETS}
         self.pos = {p: model.rows(["pos:" + p]) for p in ("0", "early", "mid", "late")}
-        self._own: dict[str, tuple[tuple[int, ...], ...]] = {}
-        self._ner: dict[tuple[str, bool], tuple[int, ...]] = {}
-        self._tails: dict[tuple[str, ...], tuple[tuple[int, ...], ...]] = {}
+        # position class vectors: row 0 none (padding), then «pos:0», «early», «mid», «late»
+        self._posm = np.array([np.zeros(c), *(m[list(self.pos[p])].sum(axis=0) for p in ("0", "early", "mid", "late"))])
+        self._ner: dict[tuple[str, bool], int] = {}  # (type, first) -> its row in ``_nerm`` (row 0: no NER)
+        self._nerm = np.zeros((1, c))
+        # a word's neighbour flags -> its row in ``_tailm``: the flags' rows as neighbour at -2, -1, 1, 2, summed;
+        # row 0 is the padding word, whose neighbour vectors are the «<edge>» features
+        self._tails: dict[tuple[str, ...], int] = {}
+        self._tailm = np.array([[m[list(self.edge[d])].sum(axis=0) for d in self._OFFSETS]])
+        self._lefts: dict[tuple[int, ...], int] = {(): 0}  # a word's «left» cue rows -> its row in ``_leftm``
+        self._leftm = np.zeros((1, c))
+        # word -> its row in the per-word arrays; row 0 is the padding word (no features, edge neighbours)
+        self._index: dict[str, int] = {}
+        cap = 1024
+        self._own = np.zeros((cap, c))  # its own features' rows, summed
+        self._stem = np.full((cap, 4), self._zero, dtype=np.intp)  # row of «n{d}:stem» per offset d
+        self._flag = np.zeros(cap, dtype=np.intp)  # row in ``_tailm``
+        self._left = np.zeros(cap, dtype=np.intp)  # row in ``_leftm``
 
-    def _word(self, w: str) -> tuple[tuple[int, ...], ...]:
-        """Rows of the word's own features, of the «left» cue features it gives the 4 words after it, and
-        of its features as the neighbour at offset -2, -1, 1, 2 of a candidate (indices 0, 1, 2..5)."""
-        hit = self._own.get(w)
-        if hit is None:
-            rows, feats = self.model.rows, self.feat.word_feats(w)
+    def _add(self, new: list[str]) -> None:
+        """Memoise the vectors of words not seen yet (distinct), all in one array pass."""
+        k0 = len(self._index) + 1
+        while k0 + len(new) > len(self._own):  # grow by doubling
+            self._own = np.concatenate([self._own, np.zeros_like(self._own)])
+            self._stem = np.concatenate([self._stem, np.full_like(self._stem, self._zero)])
+            self._flag = np.concatenate([self._flag, np.zeros_like(self._flag)])
+            self._left = np.concatenate([self._left, np.zeros_like(self._left)])
+        rows, word_feats, selected, m, zero = self.model.rows, self.feat.word_feats, self.feat.selected, self._m, self._zero
+        get = self.model._row.get
+        own: list[int] = []  # every new word's own rows, each list opened by the zero row (none is empty)
+        starts: list[int] = []
+        stems: list[list[int]] = []
+        flag_ids: list[int] = []
+        left_ids: list[int] = []
+        for w in new:
+            feats = word_feats(w)
+            starts.append(len(own))
+            own.append(zero)
+            own += rows(feats)
             # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
             flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
-            tails = self._tails.get(flags)
-            if tails is None:
-                tails = self._tails[flags] = tuple(rows(f"n{d}{f}" for f in flags) for d in (-2, -1, 1, 2))
+            fid = self._tails.get(flags)
+            if fid is None:
+                fid = self._tails[flags] = len(self._tailm)
+                tail = [m[[zero, *rows(f"n{d}{f}" for f in flags)]].sum(axis=0) for d in self._OFFSETS]
+                self._tailm = np.concatenate([self._tailm, [tail]])
+            flag_ids.append(fid)
             stem = _strip(w)
-            hit = (rows(feats), rows(self.feat.selected(w, "left", "cue")),
-                   *(rows([f"n{d}:{stem}"]) + tail for d, tail in zip((-2, -1, 1, 2), tails, strict=True)))
-            if len(self._own) < 200_000:
-                self._own[w] = hit
-        return hit
+            stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS])
+            left = rows(selected(w, "left", "cue"))
+            lid = self._lefts.get(left)
+            if lid is None:
+                lid = self._lefts[left] = len(self._leftm)
+                self._leftm = np.concatenate([self._leftm, [m[[zero, *left]].sum(axis=0)]])
+            left_ids.append(lid)
+        k1 = k0 + len(new)
+        self._own[k0:k1] = np.add.reduceat(m[own], starts, axis=0)
+        self._stem[k0:k1] = stems
+        self._flag[k0:k1] = flag_ids
+        self._left[k0:k1] = left_ids
+        self._index.update(zip(new, range(k0, k1), strict=True))
 
     def candidates(self, words: list[Word], threshold: float) -> list[int]:
         """Indices of the words that may pass ``threshold`` (a superset of those that do), in order."""
-        n = len(words)
-        if n == 0:
-            return []
-        norms = [w.norm for w in words]
-        own = [self._word(w) for w in norms]
-        stems = [_strip(w) for w in norms]
-        get = self.model._row.get
-        rows: list[int] = []
-        starts: list[int] = []
-        for i, w in enumerate(words):
-            starts.append(len(rows))
-            rows.append(0)  # the bias: every segment is non-empty
-            rows += own[i][0]
-            for slot, d in enumerate((-2, -1, 1, 2), start=2):
-                j = i + d
-                rows += own[j][slot] if 0 <= j < n else self.edge[d]
-            if i > 0 and (k := get(f"b:{stems[i - 1]}_{stems[i]}")) is not None:
-                rows.append(k)
-            if i + 1 < n and (k := get(f"b+:{stems[i]}_{stems[i + 1]}")) is not None:
-                rows.append(k)
-            for j in range(max(0, i - 4), i):
-                rows += own[j][1]
-            if w.ner:
-                key = (w.ner, w.ner_first)
-                ner = self._ner.get(key)
-                if ner is None:
-                    ner = self._ner[key] = self.model.rows(
-                        ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"])
-                rows += ner
-            rows += self.pos["0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"]
-        z = np.add.reduceat(self.model._matrix[rows], starts, axis=0)
+        return self.candidates_many([words], threshold)[0]
+
+    def candidates_many(self, sents: list[list[Word]], threshold: float) -> list[list[int]]:
+        """``candidates`` of several sentences (a document's), scored together in a few array passes."""
+        out: list[list[int]] = []
+        batch: list[list[Word]] = []
+        size = 0
+        for words in sents:
+            if batch and size + len(words) > self._BATCH:
+                out += self._batch(batch, threshold)
+                batch, size = [], 0
+            batch.append(words)
+            size += len(words) + self._GAP
+        return out + self._batch(batch, threshold) if batch else out
+
+    def _batch(self, sents: list[list[Word]], threshold: float) -> list[list[int]]:
+        """The sentences laid end to end with ``_GAP`` padding words before, between and after them: a
+        word's neighbours at ±1, ±2 and the 4 words left of it are then in its own sentence or padding,
+        whose neighbour vectors are the «<edge>» features and whose left cues are none."""
+        if len(self._index) + sum(map(len, sents)) >= self._MAX:
+            self._index.clear()  # before the batch: its words' rows stay valid while it is scored
+        index, get, zero, gap = self._index, self.model._row.get, self._zero, self._GAP
+        new = list(dict.fromkeys(w.norm for words in sents for w in words if w.norm not in index))
+        if new:
+            self._add(new)
+        ix = [0] * gap  # row in the per-word arrays (0: padding)
+        bigram = [zero] * gap  # row of «b:previous_this» and «b+:this_next» (``_zero``: none)
+        bigram_next = [zero] * gap
+        pos = [0] * gap  # row in ``_posm``
+        ner = [0] * gap  # row in ``_nerm``
+        starts = []
+        for words in sents:
+            starts.append(len(ix))
+            norms = [w.norm for w in words]
+            ix += [index[w] for w in norms]
+            stems = [_strip(w) for w in norms]
+            if words:
+                bigram.append(zero)
+                bigram += [get(f"b:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
+                bigram_next += [get(f"b+:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
+                bigram_next.append(zero)
+            n = len(words)
+            pos += [1, 2, 2, 2, *[3] * 11, *[4] * (n - 15)][:n] if n > 4 else [1, 2, 2, 2][:n]
+            for w in words:
+                if w.ner:
+                    key = (w.ner, w.ner_first)
+                    k = self._ner.get(key)
+                    if k is None:
+                        k = self._ner[key] = len(self._nerm)
+                        vec = self._m[list(self.model.rows(
+                            ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"]))].sum(axis=0)
+                        self._nerm = np.concatenate([self._nerm, [vec]])
+                    ner.append(k)
+                else:
+                    ner.append(0)
+            ix += [0] * gap
+            bigram += [zero] * gap
+            bigram_next += [zero] * gap
+            pos += [0] * gap
+            ner += [0] * gap
+        m, g = self._m, len(ix)
+        z = self._own[ix] + m[0]  # the bias
+        z += m[bigram]
+        z += m[bigram_next]
+        z += self._posm[pos]
+        z += self._nerm[ner]
+        near = m[self._stem[ix]] + self._tailm[self._flag[ix]]  # (g, 4, C): each word as neighbour at d
+        for slot, d in enumerate(self._OFFSETS):
+            z[gap:g - gap] += near[gap + d:g - gap + d, slot]
+        left = self._leftm[self._left[ix]]
+        for s in range(1, 5):
+            z[s:] += left[:-s]
         margin = (z[:, 1:] - z[:, :1]).max(axis=1) if z.shape[1] > 1 else z[:, 0]
         floor = math.log(threshold / 2) - _SCREEN_SLACK if threshold > 0 else -math.inf
-        return [i for i in np.flatnonzero(margin >= floor).tolist()
-                if len(norms[i]) >= 2 and not norms[i].isdigit()]
+        ok = (margin >= floor).tolist()
+        out = []
+        for words, s in zip(sents, starts, strict=True):
+            out.append([i for i, w in enumerate(words)
+                        if ok[s + i] and len(w.norm) >= 2 and not w.norm.isdigit()])
+        return out
+
+
+class RoleScorer:
+    """Role-model scores of every candidate word of a sentence for one trigger, with no feature strings.
+
+    ``Featurizer.role_feats`` builds ~40 strings per (trigger, candidate) pair and ``Linear.probs`` looks
+    each up; most of them depend on the candidate word alone, on (side, distance) or on the trigger alone.
+    Here those groups are turned into model rows once (memoised across sentences), a pair's rows are the
+    concatenation of its groups in ``role_feats``' order, and the logits of all candidates come from one
+    ``Linear.logits_many`` (the same rows, summed in the same order: the same floats as ``probs``).
+    ``tests/test_events_learned.py`` checks the rows against ``role_feats`` pair by pair.
+    """
+
+    _MAX = 200_000  # entries per memo table; a table is emptied when full (a Zipfian vocabulary refills it)
+
+    def __init__(self, feat: Featurizer, model: Linear) -> None:
+        self.feat = feat
+        self.model = model
+        # rows of the candidate's own features by («n», ner, first, side), («p», previous stem, side), («w», word, side)
+        self._word: dict[tuple, tuple[int, ...]] = {}
+        self._btw: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «btw» features
+        self._cand: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «cand» features
+        self._head: dict[tuple[str, str], tuple[int, ...]] = {}  # (side, dist) -> «BIAS side dist» rows
+        # (trig_pos, plover, side, dist, ner, n_ner) -> rows of the trigger-relative features and «nerbetween»
+        self._rel: dict[tuple[str, str, str, str, str, int], tuple[int, ...]] = {}
+        self._words: list[Word] | None = None  # the sentence of the per-sentence tables (``_sentence``)
+
+    def _sentence(self, words: list[Word]) -> None:
+        """Per-sentence tables: each word's «btw» rows laid end to end (word k's from ``_off[k]``), the
+        running count of NER mention starts, each word's previous stem, and the candidate-only rows."""
+        if self._words is words:
+            return
+        rows, sel, memo = self.model.rows, self.feat.selected, self._btw
+        if len(memo) >= self._MAX:
+            memo.clear()
+        flat: list[int] = []
+        off = [0]
+        nf = [0]
+        for x in words:
+            r = memo.get(x.norm)
+            if r is None:
+                r = memo[x.norm] = rows(sel(x.norm, "btw", "btw"))
+            flat += r
+            off.append(len(flat))
+            nf.append(nf[-1] + bool(x.ner and x.ner_first))
+        self._flat, self._off, self._nf = flat, off, nf
+        self._prev = ["<s>", *(_strip(x.norm) for x in words[:-1])]
+        self._tail: dict[int, tuple[int, ...]] = {}
+        self._words = words
+
+    def _word_rows(self, c: Word, prev: str, side: str) -> tuple[int, ...]:
+        """Rows of «ner:… first:… prev:… cl:… w:… c:… sh:…» of candidate word ``c`` on ``side``, from three
+        memo tables: (NER type, first), (previous stem) and (the word itself), each with the side."""
+        memo = self._word
+        if len(memo) >= self._MAX:
+            memo.clear()
+        rows = self.model.rows
+        ner = c.ner or "-"
+        a = memo.get(("n", ner, c.ner_first, side))
+        if a is None:
+            a = memo[("n", ner, c.ner_first, side)] = rows((f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}"))
+        b = memo.get(("p", prev, side))
+        if b is None:
+            b = memo[("p", prev, side)] = rows((f"prev:{prev}", f"prev:{side}:{prev}"))
+        w = memo.get(("w", c.norm, side))
+        if w is None:
+            clitic = c.norm[:1] if c.norm[:1] in "لبوف" and len(c.norm) > 3 else "-"
+            w = memo[("w", c.norm, side)] = rows((f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm,
+                                                  f"sh:{side}:{word_shape(c.norm)}"))
+        return a + b + w
+
+    def _tail_rows(self, words: list[Word], j: int) -> tuple[int, ...]:
+        """Rows of «sentstart», «dateline» and the candidate's own cue / lexicon flags (word ``j`` only)."""
+        c = words[j]
+        pos = ["sentstart"] if j == 0 or (j == 1 and words[0].ner) else []
+        if j + 1 < len(words) and words[j + 1].norm in ("-", "ـ"):
+            pos.append("dateline")
+        cand = self._cand.get(c.norm)
+        if cand is None:
+            if len(self._cand) >= self._MAX:
+                self._cand.clear()
+            cand = self._cand[c.norm] = self.model.rows(self.feat.selected(c.norm, "cand", "cand"))
+        out = self._tail[j] = self.model.rows(pos) + cand if pos else cand
+        return out
+
+    def scores(self, words: list[Word], i: int, plover: str, trig_pos: str,
+               sr: SentenceRoles | None) -> list[tuple[float, float, int]]:
+        """(actor probability, target probability, j) of every role candidate ``j`` of the trigger at ``i``,
+        in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair."""
+        self._sentence(words)
+        flat, off, nf, prev, tails = self._flat, self._off, self._nf, self._prev, self._tail
+        head_memo, rel_memo = self._head, self._rel
+        rows_of, get = self.model.rows, self.model._row.get
+        verbal = self.feat.verbal(words[i].norm) if sr is not None else False
+        pairs: list[list[int]] = []
+        js: list[int] = []
+        for j, c in enumerate(words):
+            if j == i or not role_candidate(c):
+                continue
+            d = j - i if j > i else i - j
+            side = "B" if j < i else "A"
+            dist = str(d) if d <= 6 else ("far" if d <= 15 else "vfar")
+            lo, hi = (i, j) if i < j else (j, i)
+            rows = [0]
+            r = head_memo.get((side, dist))
+            if r is None:
+                r = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
+            rows += r
+            rows += self._word_rows(c, prev[j], side)
+            ner = c.ner or "-"
+            n_ner = min(nf[hi] - nf[lo + 1], 3)
+            key = (trig_pos, plover, side, dist, ner, n_ner)
+            r = rel_memo.get(key)
+            if r is None:
+                if len(rel_memo) >= self._MAX:
+                    rel_memo.clear()
+                r = rel_memo[key] = rows_of((f"tp:{trig_pos}:{side}", f"T:{plover}:{side}",
+                                             f"tp:{trig_pos}:{side}:{dist}", f"ner:{side}:{ner}:{trig_pos}",
+                                             f"nerbetween:{side}:{n_ner}"))
+            rows += r
+            rows += flat[off[lo + 1]:off[hi]]
+            r = tails.get(j)
+            rows += r if r is not None else self._tail_rows(words, j)
+            if sr is not None:
+                rows += [k for f in sr.feats(i, j, plover, verbal) if (k := get(f)) is not None]
+            pairs.append(rows)
+            js.append(j)
+        if not pairs:
+            return []
+        soft = self.model.softmax
+        out = []
+        for z, j in zip(self.model.logits_many(pairs), js, strict=True):
+            p = soft(z)
+            out.append((p[1], p[2], j))
+        return out
 
 
 @dataclass
@@ -394,7 +674,9 @@ class LearnedCoder:
         self.modes: dict[str, list[str]] = raw["modes"]
         self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True))
         self.screen = TriggerScreen(self.feat, self.trigger)
-        # True: score every word and every role candidate exactly, no screens (the reference they are tested against)
+        self.roles = RoleScorer(self.feat, self.role)
+        # True: score every word and every role candidate from its feature strings, no screen and no row
+        # tables (the reference the fast paths are tested against)
         self.exhaustive = False
         self.backstop = BACKSTOP_STEMS  # {} turns the lexicon backstop off (scripts/train_event_coder.py --dev)
         # a model trained with the clause-structure role features (roles.py) decodes roles with them
@@ -408,14 +690,27 @@ class LearnedCoder:
 
     def code(self, text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> list[Coded]:
         """Events of one sentence; ``mentions`` = (start, end, NER type) relative to the sentence."""
-        words = sentence_words(text, mentions)
-        found: list[tuple[int, str, float]] = []
+        return self.code_many([(text, mentions)])[0]
+
+    def code_many(self, sents: list[tuple[str, Iterable[tuple[int, int, str]]]]) -> list[list[Coded]]:
+        """``code`` of each (sentence, mentions) of a document; the trigger screen scores them together
+        (one array pass per document instead of one per sentence: the same candidates, fewer numpy calls)."""
+        all_words = [sentence_words(text, mentions) for text, mentions in sents]
         if self.exhaustive:
-            todo = [i for i, w in enumerate(words) if len(w.norm) >= 2 and not w.norm.isdigit()]
+            todos = [[i for i, w in enumerate(words) if len(w.norm) >= 2 and not w.norm.isdigit()]
+                     for words in all_words]
         else:
-            todo = self.screen.candidates(words, self.threshold)
-        for i in todo:
-            p = self.trigger.probs(self.feat.trigger_feats(words, i))
+            todos = self.screen.candidates_many(all_words, self.threshold)
+        return [self._code(text, words, todo) for (text, _), words, todo in zip(sents, all_words, todos, strict=True)]
+
+    def _code(self, text: str, words: list[Word], todo: list[int]) -> list[Coded]:
+        """Events of one sentence from its words and the indices of its candidate triggers."""
+        found: list[tuple[int, str, float]] = []
+        model, feats = self.trigger, self.feat.trigger_feats
+        # the candidates' logits in one gather (``Linear.logits_many``: the floats of ``Linear.probs``)
+        logits = model.logits_many([[0, *model.rows(feats(words, i))] for i in todo]) if todo else []
+        for i, z in zip(todo, logits, strict=True):
+            p = model.softmax(z)
             k = max(range(1, len(p)), key=p.__getitem__)
             if 1.0 - p[0] >= self.threshold and p[k] >= self.threshold / 2:
                 found.append((i, self.trigger.classes[k], p[k]))
@@ -475,11 +770,14 @@ class LearnedCoder:
         sr = self._structure(text, words) if text is not None and self.structured else None
         trig_pos = word_shape(words[i].norm)
         scores: list[tuple[float, float, int]] = []
-        for j, c in enumerate(words):
-            if j == i or not role_candidate(c):
-                continue
-            p = self.role.probs(self.feat.role_feats(words, i, j, plover, trig_pos, sr))
-            scores.append((p[1], p[2], j))
+        if not self.exhaustive:
+            scores = self.roles.scores(words, i, plover, trig_pos, sr)
+        else:  # the reference: every pair's feature strings through ``Linear.probs``
+            for j, c in enumerate(words):
+                if j == i or not role_candidate(c):
+                    continue
+                p = self.role.probs(self.feat.role_feats(words, i, j, plover, trig_pos, sr))
+                scores.append((p[1], p[2], j))
         if sr is None:
             actors = _pick(words, scores, 0, self.role_threshold)
             targets = [s for s in _pick(words, scores, 1, self.role_threshold) if s not in actors]

@@ -19,6 +19,9 @@ _VERB_PREFIXES = ("ي", "ت", "ن", "ا")
 # Common words that stripping would turn into a trigger (وزارة -> زار, وقت -> قت).
 _BLOCKED = frozenset(resources.lexicon("event_blocked.txt"))  # stems that collide with a trigger («وزارة»)
 _SUFFIXES = ("هما", "تما", "تها", "ته", "تهم", "ها", "هم", "ون", "وا", "ان", "ين", "ات", "تا", "ه", "ت", "ا", "ن", "ي")
+# the suffixes by their last letter, each list in ``_SUFFIXES`` order (a word is tried only on those it may end with)
+_SUFFIXES_BY_LAST: dict[str, tuple[str, ...]] = {
+    c: tuple(s for s in _SUFFIXES if s[-1] == c) for c in {s[-1] for s in _SUFFIXES}}
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ def stem_candidates(token: str) -> list[str]:
             bases.append(b[1:])
     for b in bases:
         out.append(b)
-        for s in _SUFFIXES:
+        for s in _SUFFIXES_BY_LAST.get(b[-1:], ()):  # the suffixes b can end with, in ``_SUFFIXES`` order
             if b.endswith(s) and len(b) - len(s) >= 3:
                 out.append(b[: -len(s)])
                 if s in ("ات", "ه", "ها", "هم", "ته", "تها"):  # زيارته -> زياره

@@ -21,6 +21,7 @@ sentence text, which supplies the punctuation the word list leaves out. The cue 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # learned.py imports this module; the type is only needed for
     from rasid.extract.events.learned import Word
 
 _CUES = resources.lexicon_groups("event_role_cues.tsv")
+_strip = functools.lru_cache(maxsize=200_000)(strip_proclitics)  # same string out; news reuses its words
 ACTOR_HEADS = frozenset(_CUES["actor_head"])
 _TARGET_PREPS = frozenset(_CUES["target_prep"])
 _AGENT_PAIRS = frozenset(tuple(x.split()) for x in _CUES["agent_pair"])
@@ -93,7 +95,7 @@ class SentenceRoles:
         n = len(words)
         self.gap = [text[words[k - 1].end:words[k].start] if k else text[:words[0].start] for k in range(n)]
         self.bare = [_bare(w.norm) for w in words]
-        self.stem = [strip_proclitics(w.norm) for w in words]
+        self.stem = [_strip(w.norm) for w in words]
         self.clause, self.in_rel = self._clauses()
         self.dateline = self._dateline()
         self._clause_initial_verbs()
@@ -115,16 +117,16 @@ class SentenceRoles:
         c, in_rel, fresh = 0, False, 0
         stack: list[tuple[int, bool]] = []  # clauses interrupted by a relative clause or a bracket
         reported = False  # a reporting verb opened the current clause
+
+        def new(relative: bool = False) -> None:  # defined once, not per word (a closure per word costs)
+            nonlocal c, in_rel, fresh, reported
+            fresh += 1
+            c, in_rel, reported = fresh, relative, False
+
         for k, w in enumerate(self.words):
             gap = self.gap[k]
             comma = "،" in gap or "," in gap
             b = self.bare[k]
-
-            def new(relative: bool = False) -> None:
-                nonlocal c, in_rel, fresh, reported
-                fresh += 1
-                c, in_rel, reported = fresh, relative, False
-
             if k and ")" in gap and stack:
                 c, in_rel = stack.pop()
             if k and ("(" in gap or "[" in gap):

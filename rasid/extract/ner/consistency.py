@@ -44,17 +44,15 @@ def propagate(sents: list[list[str]], labels: list[list[str]], probs: list[list[
     if not names:
         return
     heads = {key[0] for key in names}
-    forms_of: dict[str, list[str]] = {}  # word -> its clitic readings, once per document
+    # words of the document with a clitic reading that starts a name: only there can a name be looked up
+    starts = {w for w in set().union(*norms) if not heads.isdisjoint([form for form, _cut in clitic_variants(w)])}
     for words, labs, prob in zip(norms, labels, probs, strict=True):
-        i = 0
-        while i < len(words):
-            hit = None
-            forms = forms_of.get(words[i])
-            if forms is None:
-                forms = forms_of[words[i]] = [form for form, _cut in clitic_variants(words[i])]
-            if heads.isdisjoint(forms):  # no name starts with this word: nothing to look up
-                i += 1
+        after = 0  # a name tagged here ends before this token: the tokens inside it are not tried again
+        for i in [i for i, w in enumerate(words) if w in starts]:
+            if i < after:
                 continue
+            hit = None
+            forms = [form for form, _cut in clitic_variants(words[i])]
             for n in range(min(_MAX_LEN, len(words) - i), 0, -1):
                 if any(lab != "O" for lab in labs[i:i + n]):
                     continue
@@ -68,10 +66,7 @@ def propagate(sents: list[list[str]], labels: list[list[str]], probs: list[list[
             if hit:
                 n, typ = hit
                 if i + n < len(labs) and labs[i + n].startswith("I-"):
-                    i += 1
                     continue
                 labs[i:i + n] = [f"B-{typ}"] + [f"I-{typ}"] * (n - 1)
                 prob[i:i + n] = [0.5] * n
-                i += n
-            else:
-                i += 1
+                after = i + n

@@ -11,7 +11,7 @@ assembled from the cached parts. Only gazetteer spans and word bigrams depend on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
@@ -22,6 +22,11 @@ from rasid.text.normalize import normalize, strip_proclitics
 _WINDOW = (-2, -1, 1, 2)
 _NO_CLASS = ("-", "-")
 _PAD = {off: f"{off}pad" for off in _WINDOW}
+# what a word adds to a neighbour's window at each offset: these prefixes + (norm, stem, gazetteer hit, class)
+_CONTEXT_PREFIXES = tuple((off, (f"{off}w=", f"{off}s=", f"{off}g1=", f"{off}k=")) for off in _WINDOW)
+_NO_BYTES: tuple[bytes | None, ...] = (None, None, None, None)
+_NO_CONTEXT: tuple[tuple[bytes, ...], ...] = ((), (), (), ())
+_WINDOW_KINDS = ("w", "s", "g1", "k", "kf")
 
 
 def _shape(tok: str) -> str:
@@ -32,6 +37,90 @@ def _shape(tok: str) -> str:
     if tok.isascii():
         return "L"
     return "A"
+
+
+_EMPTY: dict[str, bytes] = {}  # a shared, never written "no known pair starts with this word"
+_NO_PAIRS: dict[str, tuple[bytes | None, bytes | None]] = {}  # the same for the two-sided pair tables
+_PAIRS = ("-1w|w=", "w|+1w=", "-1w|k=", "-1k|k=", "k|+1k=")  # sentence-level pair attributes, left|right
+
+
+@dataclass(frozen=True, slots=True)
+class KnownIndex:
+    """The attributes a trained CRF has weights for, arranged for ``crf_features``.
+
+    ``pairs[prefix][left][right]`` is the UTF-8 attribute ``prefix + left + "|" + right`` (every split at a
+    "|" is registered, so a word holding "|" still finds its pair: the joined string is the attribute). A
+    pair is found with two dict lookups instead of building the string for every token and testing it.
+    """
+
+    known: frozenset[str]
+    encoded: dict[str, bytes]  # known attribute -> its UTF-8 bytes
+    pairs: dict[str, dict[str, dict[str, bytes]]] = field(default_factory=dict)
+    # window attributes by value: kind (w, s, g1, k, kf) -> value -> the known attribute at window position
+    # -2, -1, 1, 2 (None where unknown); wide: gazetteer hit -> (-3g1=..., 3g1=...). One lookup per value
+    # instead of one per offset: most values have no known window attribute at all.
+    window: dict[str, dict[str, tuple[bytes | None, ...]]] = field(default_factory=dict)
+    wide: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict)
+    # a pair of neighbours seen from both sides, one lookup for the two: left word -> right word ->
+    # (b"-1w|w=left|right" of the right token, b"w|+1w=left|right" of the left token); the same for classes
+    # (-1k|k=, k|+1k=)
+    word_pairs: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = field(default_factory=dict)
+    class_pairs: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, known: frozenset[str]) -> KnownIndex:
+        pairs: dict[str, dict[str, dict[str, bytes]]] = {p: {} for p in _PAIRS}
+        encoded = {a: a.encode() for a in known}
+        window: dict[str, dict[str, list[bytes | None]]] = {kind: {} for kind in _WINDOW_KINDS}
+        wide: dict[str, list[bytes | None]] = {}
+        for attr in known:
+            for prefix in _PAIRS:
+                if attr.startswith(prefix):
+                    rest = attr[len(prefix):]
+                    for k, c in enumerate(rest):
+                        if c == "|":
+                            pairs[prefix].setdefault(rest[:k], {})[rest[k + 1:]] = encoded[attr]
+            for pos, off in enumerate(_WINDOW):
+                for kind in _WINDOW_KINDS:
+                    prefix = f"{off}{kind}="
+                    if attr.startswith(prefix):
+                        window[kind].setdefault(attr[len(prefix):], [None] * 4)[pos] = encoded[attr]
+            for pos, off in enumerate((-3, 3)):
+                prefix = f"{off}g1="
+                if attr.startswith(prefix):
+                    wide.setdefault(attr[len(prefix):], [None, None])[pos] = encoded[attr]
+        return cls(known=known, encoded=encoded, pairs=pairs,
+                   window={kind: {v: tuple(row) for v, row in rows.items()} for kind, rows in window.items()},
+                   wide={v: tuple(row) for v, row in wide.items()},
+                   word_pairs=_both_sides(pairs["-1w|w="], pairs["w|+1w="]),
+                   class_pairs=_both_sides(pairs["-1k|k="], pairs["k|+1k="]))
+
+
+def _both_sides(of_right: dict[str, dict[str, bytes]],
+                of_left: dict[str, dict[str, bytes]]) -> dict[str, dict[str, tuple[bytes | None, bytes | None]]]:
+    """left -> right -> (the attribute of the right token, the attribute of the left token) for one pair."""
+    out: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = {}
+    for left in of_right.keys() | of_left.keys():
+        a, b = of_right.get(left, _EMPTY), of_left.get(left, _EMPTY)
+        out[left] = {right: (a.get(right), b.get(right)) for right in a.keys() | b.keys()}
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CrfParts:
+    """One word's known attributes as UTF-8 bytes (what crfsuite receives), in ``token_features`` order.
+
+    Byte strings skip one UTF-8 encoding per attribute and per token in crfsuite's ``set``; the pair tables
+    are the ``KnownIndex`` rows that start with this word (or its class), looked up by the next word.
+    """
+
+    own: tuple[bytes, ...]
+    context: tuple[tuple[bytes, ...], ...]  # by window position -2, -1, 1, 2
+    class_context: tuple[bytes | None, ...]  # by window position -2, -1, 1, 2 (None: unknown or no clusters)
+    wide: tuple[bytes | None, ...]  # offsets -3, 3
+    words: dict[str, tuple[bytes | None, bytes | None]]  # next word's norm -> (its -1w|w=, this word's w|+1w=)
+    classes: dict[str, tuple[bytes | None, bytes | None]]  # next word's class -> (its -1k|k=, this word's k|+1k=)
+    word_class: dict[str, bytes]  # next word's class -> its b"-1w|k=<this word>|<class>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +134,9 @@ class WordInfo:
     title: bool  # a title word (الرئيس، وزير...), also behind a proclitic
     own: tuple[str, ...]  # the token's own features, without sentence-level gazetteer tags
     context: dict[int, tuple[str, ...]]  # offset -> what this word adds to a neighbour's window
-    class_context: dict[int, str | None]  # offset -> "{off}kf=..." (only with clusters; None: not a known attribute)
+    class_context: dict[int, str]  # offset -> "{off}kf=..." (only with clusters)
     wide: dict[int, str | None]  # offset ±3 -> "{off}g1=..." when the word is a gazetteer hit
+    crf: CrfParts | None = None  # with a ``KnownIndex``: the known attributes as bytes, for ``crf_features``
 
 
 def _single_hit(norm: str, gaz: Gazetteer) -> str:
@@ -59,31 +149,40 @@ def _single_hit(norm: str, gaz: Gazetteer) -> str:
 
 
 def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
-              known: frozenset[str] | None = None) -> WordInfo:
-    """The per-word part of ``token_features`` for one token (only the attributes in ``known``, when given)."""
+              index: KnownIndex | None = None) -> WordInfo:
+    """The per-word part of ``token_features`` for one token; with ``index`` (a trained model's attributes),
+    also the ``CrfParts`` that ``crf_features`` assembles for that model."""
     n = normalize(tok)
-    s = strip_article(strip_proclitics(n))
+    bare = strip_proclitics(n)
+    s = strip_article(bare)
     coarse, fine = clusters.get(n) if clusters else _NO_CLASS
     single = _single_hit(n, gaz)
-    own = [
+    own = (
         "b", "w=" + n, "s=" + s, "p2=" + n[:2], "p3=" + n[:3], "x2=" + n[-2:], "x3=" + n[-3:],
         "sx2=" + s[-2:], "sx3=" + s[-3:], "sp2=" + s[:2], "sp3=" + s[:3], "shape=" + _shape(tok),
         "len=" + str(min(len(s), 8)), "g1=" + single, "k=" + coarse, "kf=" + fine,
-    ]
+    )
     if n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)]):
-        own.append("al")
-    context = {off: (f"{off}w={n}", f"{off}s={s}", f"{off}g1={single}", f"{off}k={coarse}") for off in _WINDOW}
-    class_context: dict[int, str | None] = {off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {}
+        own += ("al",)
+    context = {off: (pw + n, ps + s, pg + single, pk + coarse) for off, (pw, ps, pg, pk) in _CONTEXT_PREFIXES}
+    class_context = {off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {}
     wide = {off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)}
-    if known is not None:
-        own = [a for a in own if a in known]
-        context = {off: tuple(a for a in c if a in known) for off, c in context.items()}
-        class_context = {off: a if a in known else None for off, a in class_context.items()}
-        wide = {off: a if a in known else None for off, a in wide.items()}
+    crf = None
+    if index is not None:  # the attributes the model knows, encoded; ``enc.get`` of any other is None
+        enc, pairs, win = index.encoded, index.pairs, index.window
+        # ``context[off]`` filtered: its (w, s, g1, k) attributes, each looked up once for all four offsets
+        rows = [r for r in (win["w"].get(n), win["s"].get(s), win["g1"].get(single), win["k"].get(coarse)) if r]
+        crf = CrfParts(
+            own=tuple([e for a in own if (e := enc.get(a))]),
+            context=tuple([tuple([r[pos] for r in rows if r[pos]]) for pos in range(4)]) if rows else _NO_CONTEXT,
+            class_context=win["kf"].get(fine, _NO_BYTES) if clusters else _NO_BYTES,
+            wide=index.wide.get(single, (None, None)) if single != "-" else (None, None),
+            words=index.word_pairs.get(n, _NO_PAIRS), classes=index.class_pairs.get(coarse, _NO_PAIRS),
+            word_class=pairs["-1w|k="].get(n, _EMPTY),
+        )
     return WordInfo(
-        norm=n, coarse=coarse, fine=fine, single=single,
-        title=n in TITLE_WORDS or strip_proclitics(n) in TITLE_WORDS,
-        own=tuple(own), context=context, class_context=class_context, wide=wide,
+        norm=n, coarse=coarse, fine=fine, single=single, title=n in TITLE_WORDS or bare in TITLE_WORDS,
+        own=own, context=context, class_context=class_context, wide=wide, crf=crf,
     )
 
 
@@ -92,9 +191,10 @@ class WordCache:
 
     Emptied when it reaches ``max_words`` (a Zipfian vocabulary refills its head at once), so
     memory stays bounded on a stream of any length without per-hit bookkeeping. With ``known`` (the
-    attributes a trained model has weights for), each word keeps only those, and ``token_features``
-    drops the others as it builds them: a model ignores any other attribute, so the features it is given
-    score the same, and a tagger need not filter ~45 strings per token on every sentence.
+    attributes a trained model has weights for), each word also keeps those of its attributes as the bytes
+    crfsuite receives (``CrfParts``), which ``crf_features`` assembles: a model ignores any other attribute,
+    so the features it is given score the same, and a tagger need not filter ~45 strings per token on
+    every sentence. ``token_features`` always gives the full lists (training).
     """
 
     def __init__(self, gaz: Gazetteer, clusters: WordClusters | None = None, max_words: int = 200_000,
@@ -103,6 +203,7 @@ class WordCache:
         self.clusters = clusters
         self.max_words = max_words
         self.known = known
+        self.index = KnownIndex.build(known) if known is not None else None
         self._infos: dict[str, WordInfo] = {}
 
     def __len__(self) -> int:
@@ -117,7 +218,7 @@ class WordCache:
             if info is None:
                 if len(cache) >= self.max_words:
                     cache.clear()
-                info = cache[tok] = word_info(tok, self.gaz, self.clusters, self.known)
+                info = cache[tok] = word_info(tok, self.gaz, self.clusters, self.index)
             out.append(info)
         return out
 
@@ -141,14 +242,13 @@ def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str
 def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | None = None,
                    cache: WordCache | None = None,
                    matches: list[tuple[int, int, frozenset[str], int]] | None = None) -> list[list[str]]:
-    """One feature list per token of a sentence (crfsuite string features).
+    """One feature list per token of a sentence (crfsuite string features): every attribute, as training
+    sees them. ``crf_features`` is the same lists as a trained model receives them.
 
     ``cache`` (built for the same ``gaz`` and ``clusters``) reuses per-word work across calls;
-    ``matches`` are ``gaz.match`` of the normalised tokens when the caller already has them. A cache
-    built with ``known`` attributes gives only those, in the same order as the full lists.
+    ``matches`` are ``gaz.match`` of the normalised tokens when the caller already has them.
     """
     cache = cache or WordCache(gaz, clusters)
-    known = cache.known
     infos = cache.infos(tokens)
     norms = [w.norm for w in infos]
     gtags = gazetteer_tags(norms, gaz.match(norms) if matches is None else matches)
@@ -156,48 +256,109 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
     feats: list[list[str]] = []
     for i, w in enumerate(infos):
         f = list(w.own)
-        dyn: list[str] = []  # the sentence-dependent attributes, filtered by ``known`` when there is one
         if gtags[i]:  # most tokens are in no gazetteer span
-            dyn.extend("g=" + t for t in gtags[i])
+            f.extend("g=" + t for t in gtags[i])
         for off in _WINDOW:
             k = i + off
             if 0 <= k < n_tok:
-                _add(f, dyn, known)
                 f.extend(infos[k].context[off])
                 if gtags[k]:
-                    dyn.extend(f"{off}g={t}" for t in gtags[k])
+                    f.extend(f"{off}g={t}" for t in gtags[k])
             else:
-                dyn.append(_PAD[off])
+                f.append(_PAD[off])
         if i >= 1 and infos[i - 1].title:  # a title (الرئيس، وزير، المتحدث...) just before
-            dyn.append("T-1")
+            f.append("T-1")
         if i >= 2 and infos[i - 2].title:
-            dyn.append("T-2")
+            f.append("T-2")
         if clusters:
-            _add(f, dyn, known)
             f.extend(a for k in range(max(0, i - 2), min(n_tok, i + 3)) if k != i
                      and (a := infos[k].class_context[k - i]) is not None)
             if i > 0:
-                dyn.append(f"-1k|k={infos[i - 1].coarse}|{w.coarse}")
-                dyn.append(f"-1w|k={norms[i - 1]}|{w.coarse}")
+                f.append(f"-1k|k={infos[i - 1].coarse}|{w.coarse}")
+                f.append(f"-1w|k={norms[i - 1]}|{w.coarse}")
             if i + 1 < n_tok:
-                dyn.append(f"k|+1k={w.coarse}|{infos[i + 1].coarse}")
+                f.append(f"k|+1k={w.coarse}|{infos[i + 1].coarse}")
         for off in (-3, 3):  # wider gazetteer context: lists of places, "X bin Y bin Z"
             k = i + off
             if 0 <= k < n_tok and (g := infos[k].wide[off]) is not None:
-                _add(f, dyn, known)
                 f.append(g)
         if i > 0:
-            dyn.append(f"-1w|w={norms[i - 1]}|{w.norm}")
+            f.append(f"-1w|w={norms[i - 1]}|{w.norm}")
         if i + 1 < n_tok:
-            dyn.append(f"w|+1w={w.norm}|{norms[i + 1]}")
-        _add(f, dyn, known)
+            f.append(f"w|+1w={w.norm}|{norms[i + 1]}")
         feats.append(f)
     return feats
 
 
-def _add(f: list[str], dyn: list[str], known: frozenset[str] | None) -> None:
-    """Move the pending sentence-level attributes ``dyn`` onto ``f`` (those in ``known`` only, when given),
-    keeping the order of the full feature list."""
-    if dyn:
-        f.extend(dyn if known is None else [a for a in dyn if a in known])
-        dyn.clear()
+def crf_features(infos: list[WordInfo], gtags: list[set[str]], cache: WordCache) -> list[list[bytes]]:
+    """``token_features`` of a sentence as crfsuite receives it: only the known attributes, UTF-8 encoded,
+    in the same order (so the CRF sums the same weights in the same order: identical scores and marginals).
+
+    ``infos`` come from ``cache``, a ``WordCache`` built with ``known`` (so each has its ``CrfParts``);
+    ``gtags`` are ``gazetteer_tags`` of the sentence. The per-word parts are joined as they are; a
+    sentence-level pair (word or class bigram) costs one dict lookup for both tokens instead of a string
+    built and tested for each.
+    """
+    index = cache.index
+    assert index is not None, "crf_features needs a WordCache built with known attributes"
+    enc = index.encoded
+    parts = [w.crf for w in infos]
+    n_tok = len(infos)
+    pad = [enc.get(_PAD[off]) for off in _WINDOW]
+    title1, title2 = enc.get("T-1"), enc.get("T-2")
+    has_classes = cache.clusters is not None  # as ``token_features``: class attributes only with a class table
+    feats: list[list[bytes]] = []
+    last = n_tok - 1
+    plain = not any(gtags)  # no gazetteer span in the sentence: inner tokens need no window checks
+    next_kk = next_wk = next_ww = None  # pair attributes of this token found at the token before
+    for i, p in enumerate(parts):
+        f = list(p.own)
+        if plain and 2 <= i <= last - 2:
+            f += parts[i - 2].context[0]
+            f += parts[i - 1].context[1]
+            f += parts[i + 1].context[2]
+            f += parts[i + 2].context[3]
+        else:
+            if gtags[i]:
+                f.extend(b for t in gtags[i] if (b := enc.get("g=" + t)))
+            for pos, off in enumerate(_WINDOW):
+                k = i + off
+                if 0 <= k < n_tok:
+                    f += parts[k].context[pos]
+                    if gtags[k]:
+                        f.extend(b for t in gtags[k] if (b := enc.get(f"{off}g={t}")))
+                elif pad[pos]:
+                    f.append(pad[pos])
+        if i >= 1 and title1 and infos[i - 1].title:
+            f.append(title1)
+        if i >= 2 and title2 and infos[i - 2].title:
+            f.append(title2)
+        if has_classes:
+            for pos, off in enumerate(_WINDOW):
+                k = i + off
+                if 0 <= k < n_tok and (a := parts[k].class_context[pos]) is not None:
+                    f.append(a)
+            if next_kk:
+                f.append(next_kk)
+            if next_wk:
+                f.append(next_wk)
+            if i < last:
+                coarse = infos[i + 1].coarse
+                kk = p.classes.get(coarse)
+                next_kk = kk[0] if kk else None
+                if kk and kk[1]:
+                    f.append(kk[1])
+                next_wk = p.word_class.get(coarse)
+        if i >= 3 and (a := parts[i - 3].wide[0]) is not None:
+            f.append(a)
+        if i + 3 < n_tok and (a := parts[i + 3].wide[1]) is not None:
+            f.append(a)
+        if next_ww:
+            f.append(next_ww)
+        if i < last:
+            ww = p.words.get(infos[i + 1].norm)
+            next_ww = ww[0] if ww else None
+            if ww and ww[1]:
+                f.append(ww[1])
+        feats.append(f)
+    return feats

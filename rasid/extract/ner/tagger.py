@@ -18,7 +18,7 @@ from rasid.config import NerConfig
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
-from rasid.extract.ner.features import WordCache, token_features
+from rasid.extract.ner.features import WordCache, crf_features, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
 from rasid.extract.ner.postrules import GENERIC, refine
 from rasid.models import Mention
@@ -97,21 +97,27 @@ class NerTagger:
 
     def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
         """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
+        labels, probs, _norms = self._predict(toks)
+        return labels, probs
+
+    def _predict(self, toks: list[str]) -> tuple[list[str], list[float], list[str]]:
+        """``predict_tokens``, plus the normalised tokens (the document pass reuses them)."""
         if not toks:
-            return [], []
+            return [], [], []
         assert self._crf is not None
         cache = self.word_cache()
-        norms = [w.norm for w in cache.infos(toks)]
+        infos = cache.infos(toks)
+        norms = [w.norm for w in infos]
         matches = self.gazetteer.match(norms)
-        feats = token_features(toks, self.gazetteer, self.clusters, cache=cache, matches=matches)
-        self._crf.set(feats)  # the cache keeps only attributes the model knows (``known_attributes``)
+        # ``token_features`` as crfsuite sees it: only attributes the model knows, already UTF-8 encoded
+        self._crf.set(crf_features(infos, gazetteer_tags(norms, matches), cache))
         labels = self._crf.tag()
         probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
         self._recall_decode(labels, probs)
         self._drop_unsure_common_words(norms, labels, probs)
         self._gazetteer_rules(norms, matches, labels, probs)
         self._split_coordinated_places(norms, labels)
-        return labels, probs
+        return labels, probs, norms
 
     def known_attributes(self) -> frozenset[str]:
         """Attributes the model has state weights for. crfsuite ignores any other attribute, so passing only
@@ -180,14 +186,22 @@ class NerTagger:
     def _is_place(self, norm: str) -> bool:
         return any(t.startswith("LOC") for t in self.gazetteer.types(norm))
 
-    def _curated_type(self, norms: list[str], s: int, e: int, cut: int) -> str | None:
-        first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
-        hit = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]))
-        return hit[0] if hit else None
+    def _curated_types(self, norms: list[str], matches: list) -> list[tuple[str, str | None]]:
+        """Per gazetteer match: the reading of its first token that matched, and the curated type of the
+        name (None when it is not a curated name). Both rules passes read them; computed once."""
+        out: list[tuple[str, str | None]] = []
+        for s, e, _types, cut in matches:
+            first = next(f for f, c in clitic_variants(norms[s]) if c == cut)  # cuts are distinct
+            hit = self.gazetteer.canonical.get(" ".join([first, *norms[s + 1:e]]) if e - s > 1 else first)
+            out.append((first, hit[0] if hit else None))
+        return out
 
-    def _split_on_curated(self, norms: list[str], matches: list, labels: list[str]) -> None:
+    def _split_on_curated(self, matches: list, curated_types: list[tuple[str, str | None]],
+                          labels: list[str]) -> None:
         """A CRF span made of several curated names ("الكرملين ديمتري بيسكوف") -> one span per name."""
-        curated = {s: (e, t) for s, e, _types, cut in matches if (t := self._curated_type(norms, s, e, cut))}
+        curated = {s: (e, t) for (s, e, _types, _cut), (_first, t) in zip(matches, curated_types, strict=True) if t}
+        if len(curated) < 2:  # a split needs two curated names
+            return
         i = 0
         while i < len(labels):
             if not labels[i].startswith("B-"):
@@ -209,10 +223,11 @@ class NerTagger:
         """Fill CRF misses in place: curated names anywhere; well-known places after a locative cue
         (في، من، إلى، ب...) or coordinated with a place just before ("حلب وحمص"). ``matches``:
         ``gazetteer.match(norms)``."""
-        self._split_on_curated(norms, matches, labels)
-        for s, e, types, cut in matches:
-            curated = self._curated_type(norms, s, e, cut)
-            first = dict((c, f) for f, c in clitic_variants(norms[s]))[cut]
+        if not matches:
+            return
+        curated_types = self._curated_types(norms, matches)
+        self._split_on_curated(matches, curated_types, labels)
+        for (s, e, types, cut), (first, curated) in zip(matches, curated_types, strict=True):
             if any(lab != "O" for lab in labels[s:e]):
                 # A curated name containing whole CRF spans wins: "قوات سوريا" -> "قوات سوريا الديمقراطية",
                 # سانا tagged PER -> ORG.
@@ -236,10 +251,11 @@ class NerTagger:
 
     def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
         """``predict_tokens`` for each sentence of one document, then label consistency across them."""
-        out = [self.predict_tokens(toks) for toks in sents]
+        preds = [self._predict(toks) for toks in sents]
+        out = [(labels, probs) for labels, probs, _norms in preds]
         if self.config.consistency_conf < 1:
             propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
-                      self.common, norms=[self.normalized(toks) for toks in sents])
+                      self.common, norms=[norms for _l, _p, norms in preds])
         return out
 
     def tag(self, doc_id: str, text: str, sents: list[Span] | None = None) -> list[Mention]:
