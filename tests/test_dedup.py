@@ -50,3 +50,25 @@ def test_minhash_equals_datasketch_over_the_shingles():
     assert len(shingles(text)) == len(text.split()) - 2
     assert (minhash(text).hashvalues == ref.hashvalues).all()
     assert minhash(text).jaccard(minhash(text.replace("اليوم", "أمس"))) < 1.0
+
+
+def test_minhash_values_match_datasketch_on_real_text_and_edge_cases():
+    """``minhash_values`` (numpy only, what the workers compute) is datasketch's affine32 signature: the same
+    permutations for seed 1, the same values for a page, a text shorter than a shingle, and no words at all."""
+    from datasketch import MinHash
+
+    from rasid.dedup.detector import SCHEME, _permutations, minhash_values, shingles
+    from rasid.text.normalize import words
+
+    for num_perm in (16, 128, 131):
+        ref = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME)
+        assert (_permutations(num_perm) == ref.permutations).all()
+        assert _permutations(num_perm).dtype == ref.permutations.dtype
+    page = ("قال مسؤولون إن الحكومة اللبنانية عقدت اجتماعا طارئا مساء الثلاثاء لبحث تداعيات الأزمة المالية، "
+            "وأعلنت وزارة المالية أنها ستقدم خطة إصلاح إلى البرلمان خلال أسبوعين. ") * 3
+    for text, k in ((page, 3), (page, 5), ("خبر عاجل", 3), ("", 3), ("؟ ، !", 3)):
+        ref = MinHash(num_perm=128, seed=1, scheme=SCHEME)
+        ref.update_batch(list(shingles(text, k)))
+        got = minhash_values(words(text), 128, k)
+        assert got.dtype == ref.hashvalues.dtype and (got == ref.hashvalues).all(), (text[:20], k)
+

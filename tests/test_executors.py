@@ -44,3 +44,59 @@ def test_tasks_read_the_declared_resources(executor) -> None:
     docs = [d for d, _ in cleaned]
     assert [d.text for d in docs] == [clean_article(r, stats).text for r in raws]
     assert all(FOOTER not in d.text and d.text.startswith(s) for d, s in zip(docs, SENTENCES, strict=True))
+
+
+def test_worker_imports_leave_datasketch_and_the_store_out() -> None:
+    """What every worker process imports (the stages module; cleaning and signing an article) pulls in
+    neither datasketch (and the scipy it imports) nor the store (SQLAlchemy): those imports were most of
+    the time a process pool took to start. The driver imports them where it builds the index or opens a
+    store."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from rasid.config import RunConfig\n"
+            "from rasid.models import RawArticle\n"
+            "from rasid.run.executors import InlineExecutor\n"
+            "from rasid.run.stages import _clean_raws\n"
+            "from rasid.clean.boilerplate import LineStats\n"
+            "ex = InlineExecutor(); ex.setup({'line_stats': lambda: LineStats()})\n"
+            "raw = RawArticle(doc_id='a', text='وصل الرئيس السوري أحمد الشرع إلى موسكو في زيارة رسمية.',"
+            " source_path='a.txt', fmt='txt')\n"
+            "(out,) = ex.map_ordered(_clean_raws, [[raw]], RunConfig().clean, RunConfig().dedup)\n"
+            "assert out[0][1] is not None and len(out[0][1]) == RunConfig().dedup.num_perm\n"
+            "print(sorted({'datasketch', 'scipy', 'sqlalchemy'} & set(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _pid_and_resource(_item: object, name: str) -> tuple[int, object]:
+    import os
+
+    from rasid.run.executors import resource
+
+    return os.getpid(), resource(name)
+
+
+def test_a_pool_keeps_its_workers_when_the_next_stage_declares_other_resources() -> None:
+    """Declaring new resources on a running pool does not restart it: the same worker processes build the
+    new resources (and drop the old ones) before their next task; closing removes the pickled factories."""
+    import os
+
+    ex = ProcessExecutor(2)
+    try:
+        ex.setup({"line_stats": functools.partial(_given, "first")})
+        before = list(ex.map_ordered(_pid_and_resource, range(8), "line_stats"))
+        assert {r for _, r in before} == {"first"}
+        workers = set(ex._pool._processes)
+        ex.setup({"other": functools.partial(_given, "second")})
+        after = list(ex.map_ordered(_pid_and_resource, range(8), "other"))
+        assert {r for _, r in after} == {"second"}
+        assert set(ex._pool._processes) == workers and {p for p, _ in after} <= workers  # not restarted
+        with pytest.raises(KeyError):  # the first stage's resource is gone from the workers
+            list(ex.map_ordered(_pid_and_resource, range(4), "line_stats"))
+        tmp = ex._tmp
+        assert tmp is not None and os.listdir(tmp)
+    finally:
+        ex.close()
+    assert not os.path.exists(tmp)

@@ -17,6 +17,11 @@ from rasid import resources
 from rasid.config import CleanConfig
 from rasid.text.normalize import normalize
 
+try:
+    from re import _parser as _sre_parse  # the stdlib's own pattern parser (Python 3.11+)
+except ImportError:  # pragma: no cover - then every pattern is searched, which is only slower
+    _sre_parse = None
+
 _DEFAULT = CleanConfig()
 # (rule name, its patterns joined) in file order: the first rule that matches names the removal reason.
 # The patterns (rasid/data/lexicons/boilerplate.tsv) run on the *normalised* line (no diacritics, unified
@@ -24,6 +29,35 @@ _DEFAULT = CleanConfig()
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     (name, re.compile("|".join(patterns))) for name, patterns in resources.lexicon_groups("boilerplate.tsv").items()
 ]
+
+
+def _anchored(pattern: str) -> bool:
+    """The pattern can only match at the start of the text: it begins with ``^`` outside any alternation
+    (``^a|b`` parses to a branch first, ``(^a)`` to a group) and without MULTILINE."""
+    if _sre_parse is None:
+        return False
+    parsed = _sre_parse.parse(pattern)
+    return (len(parsed) > 0 and parsed[0] == (_sre_parse.AT, _sre_parse.AT_BEGINNING)
+            and not parsed.state.flags & re.MULTILINE)  # a global (?m) makes ``^`` match at every line
+
+
+def _split_rule(patterns: list[str]) -> tuple[Callable[[str], object] | None, Callable[[str], object] | None]:
+    """(``match`` of the anchored patterns joined, ``search`` of the others joined): the rule's whole
+    alternation matches a text exactly when one of the two does, and a search with a leading ``^`` inside an
+    alternation is tried at every position of the line, while ``match`` tries one. Patterns with a back
+    reference are all kept in one search (joining them in another order would renumber their groups)."""
+    if any(_BACKREF_RE.search(p) for p in patterns):
+        return None, re.compile("|".join(patterns)).search
+    starts = [p for p in patterns if _anchored(p)]
+    rest = [p for p in patterns if not _anchored(p)]
+    return (re.compile("|".join(starts)).match if starts else None,
+            re.compile("|".join(rest)).search if rest else None)
+
+
+_BACKREF_RE = re.compile(r"\\[1-9]|\(\?P=")
+# What ``rule_for_key`` runs: per rule in file order, the same decision as its pattern in ``_RULES``.
+_RULE_TESTS = [(name, *_split_rule(patterns))
+               for name, patterns in resources.lexicon_groups("boilerplate.tsv").items()]
 _SENTENCE_END = re.compile(r"[.!:،,]\s*$")  # headlines may end in a question mark, body sentences end in a period
 
 
@@ -63,8 +97,8 @@ def rule_for_key(key: str, short_line: int = _DEFAULT.short_line) -> str | None:
     the same menu and share lines recur on every page of an outlet."""
     if not key or len(key) > short_line:
         return None
-    for name, pattern in _RULES:
-        if pattern.search(key):
+    for name, starts, anywhere in _RULE_TESTS:
+        if (starts is not None and starts(key)) or (anywhere is not None and anywhere(key)):
             return name
     return None
 

@@ -36,6 +36,21 @@ _CREDIT_RE = re.compile(
     r"[A-Z][\w. ]{1,25})\s*\)\s*$|\((?:photo|credit)\s*:[^()]+\)\s*$|(?:تصوير|الصوره|صوره|مصدر الصوره)\s*:|"
     r"(?:^|\s)(?:afp|reuters|getty images|epa|ap photo|anadolu)\s*\)?\s*$|\(\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*\)\s*$",
     re.I)
+
+
+def _credit(s: str) -> bool:
+    """``_CREDIT_RE.search(s)``, skipping the search where it cannot match (most body lines): every branch of
+    the pattern needs a closing parenthesis or a Latin agency name (afp … anadolu: under IGNORECASE also
+    "ſ", U+017F) at the end of the line, trailing whitespace aside (``\\s*$``), or «صوره»/«تصوير» in it."""
+    t = s.rstrip()
+    if not t:
+        return False
+    c = t[-1]
+    if c != ")" and not (c.isalpha() and ord(c) < 0x250) and "صوره" not in s and "تصوير" not in s:
+        return False
+    return bool(_CREDIT_RE.search(s))
+
+
 _LINKY_RE = re.compile(r"^\s*(?:اقرا|شاهد|طالع|اضغط|تابع|حمل|اشترك|انضم|للمزيد|المزيد|اقرا ايضا|follow|read|share|"
                        r"subscribe|download|click)|(?:اضغط|انقر)\s+هنا\s*$|click here\s*$", re.I)
 _COMMENT_RE = re.compile(r"تعليق|التعليقات|المعلقين|الاراء الوارده|لا تعبر عن|تحتفظ بحق|الاسم|البريد|comment", re.I)
@@ -72,6 +87,15 @@ def _known_grams() -> list[tuple[int, set[str]]]:
     return [(len(k), _grams(k)) for k in _known()[0]]
 
 
+@lru_cache(maxsize=1)
+def _known_grams_by_length() -> dict[int, list[set[str]]]:
+    """``_known_grams`` grouped by line length, so a key is compared only with lines within 12 characters."""
+    out: dict[int, list[set[str]]] = {}
+    for n, kg in _known_grams():
+        out.setdefault(n, []).append(kg)
+    return out
+
+
 def _grams(s: str) -> set[str]:
     s = f" {s} "
     return {s[i:i + 3] for i in range(len(s) - 2)}
@@ -84,11 +108,15 @@ def _known_sim(key: str) -> float:
     if len(key) > 60 or len(key) < 2:
         return 0.0
     g = _grams(key)
+    ng = len(g)
     best = 0.0
-    for n, kg in _known_grams():
-        if abs(n - len(key)) > 12:
-            continue
-        best = max(best, len(g & kg) / max(1, len(g | kg)))
+    by_length = _known_grams_by_length()
+    for n in range(len(key) - 12, len(key) + 13):
+        for kg in by_length.get(n, ()):
+            # the Jaccard is at most min(|g|, |kg|) / max(|g|, |kg|): below 0.5, this line cannot count
+            if 2 * min(ng, len(kg)) < max(ng, len(kg)):
+                continue
+            best = max(best, len(g & kg) / max(1, len(g | kg)))
     return best if best >= 0.5 else 0.0
 
 
@@ -110,9 +138,10 @@ def line_features(lines: list[str], page: PageInfo, repeated: set[int],
     keys = keys if keys is not None else line_keys(lines)
     rules = {i: rule_for_key(keys[i]) is not None for i in idx}
     tail_pairs = _tail_pairs(lines, idx, page, shape, bodyish, rules, keys)
-    last_body = max((i for i in idx if (bodyish[i] or nw[i] >= 10) and i not in tail_pairs
-                     and (page.body_start is None or i >= page.body_start) and not rules[i]
-                     and not _CREDIT_RE.search(lines[i])), default=None)
+    # the last qualifying line, looked for from the end (the credit test runs on few lines, not on all)
+    last_body = next((i for i in reversed(idx) if (bodyish[i] or nw[i] >= 10) and i not in tail_pairs
+                      and (page.body_start is None or i >= page.body_start) and not rules[i]
+                      and not _credit(lines[i])), None)
     short_tail = _short_tail(idx, shape) if scorable_only else set()
     out: dict[int, list[float]] = {}
     marker_seen = False
@@ -150,7 +179,7 @@ def _any_strong(i: int, s: str, key: str, page: PageInfo, rules: dict[int, bool]
     """Whether any of the ``_STRONG`` features of the line is set, cheapest checks first."""
     return bool(
         (page.title_line is not None and i < page.title_line) or rules[i] or i in repeated or i in tail_pairs
-        or not _ARABIC_RE.search(s) or _CREDIT_RE.search(s) or _LINKY_RE.search(key)
+        or not _ARABIC_RE.search(s) or _credit(s) or _LINKY_RE.search(key)
         or (_COMMENT_RE.search(key) and (not bodyish[i] or len(s) < 200))
         or _COPYRIGHT_RE.search(s) or _TICKER_RE.search(key) or outlet_named(s, whole=True)
         or _known_sim(key))
@@ -177,7 +206,7 @@ def _vector(i: int, s: str, key: str, k: int, n: int, nw: int, page: PageInfo, r
         float(rules[i]),
         float(i in repeated),
         float(shape[i]),
-        float(bool(_CREDIT_RE.search(s))),
+        float(_credit(s)),
         float(bool(_LINKY_RE.search(key))),
         float(bool(_COMMENT_RE.search(key)) and not bodyish[i] or bool(_COMMENT_RE.search(key)) and len(s) < 200),
         float(bool(_COPYRIGHT_RE.search(s))),
@@ -229,10 +258,10 @@ def _tail_pairs(lines: list[str], idx: list[int], page: PageInfo, shape: dict[in
             ended = True if not bodyish[i] else ended
             k += 1
             continue
-        if ended and shape[i] and not _CREDIT_RE.search(lines[i]):
+        if ended and shape[i] and not _credit(lines[i]):
             run = [i]
             j = k + 1
-            while j < len(idx) and ((shape[idx[j]] and not _CREDIT_RE.search(lines[idx[j]])) or (
+            while j < len(idx) and ((shape[idx[j]] and not _credit(lines[idx[j]])) or (
                     bodyish[idx[j]] and _nwords(lines[idx[j]]) <= 45 and shape[idx[j - 1]])):
                 run.append(idx[j])
                 j += 1

@@ -6,16 +6,26 @@ import hashlib
 import operator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from datasketch.hashfunc import sha1_hash32
 
 from rasid.config import DedupConfig
 from rasid.text.normalize import words
 
+if TYPE_CHECKING:
+    from datasketch import MinHash, MinHashLSH
+
+# datasketch is imported only where a MinHash object or the LSH index is built (the driver): importing it
+# pulls in scipy (~0.5 s), and the worker processes, which only compute signatures, never need it.
 SCHEME = "affine32"  # explicit, so stored signatures stay comparable across datasketch versions (a format)
 _DEFAULT = DedupConfig()
+# datasketch's affine32 scheme (datasketch.minhash): every signature value starts at the largest uint32; a
+# shingle's 32-bit hash (first four SHA-1 bytes, little-endian: ``sha1_hash32``) is mixed by the MurmurHash3
+# finalizer, then mapped by each affine permutation ``a * h + b`` mod 2**32 (a odd).
+_MAX32 = np.uint32(0xFFFFFFFF)
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_DIGEST = operator.methodcaller("digest")
 
 
 def content_hash(text: str, toks: list[str] | None = None) -> str:
@@ -37,39 +47,58 @@ def shingles(text: str, k: int = _DEFAULT.shingle, toks: list[str] | None = None
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> np.ndarray:
-    """The affine permutations for seed 1, drawn once: datasketch draws them anew for every MinHash."""
-    return MinHash(num_perm=num_perm, seed=1, scheme=SCHEME).permutations
+    """The affine permutations (2 × ``num_perm``: a, b) for seed 1, drawn once and exactly as datasketch's
+    ``MinHash._init_permutations`` draws them for the affine32 scheme (datasketch draws them anew for every
+    MinHash; a test holds the two equal)."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
 def new_minhash(num_perm: int = _DEFAULT.num_perm, hashvalues: np.ndarray | None = None) -> MinHash:
     """An empty (or restored) MinHash of rasid's scheme, sharing the permutation arrays."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, hashvalues=hashvalues,
                    permutations=_permutations(num_perm))
 
 
+def minhash_values(toks: list[str], num_perm: int = _DEFAULT.num_perm, shingle: int = _DEFAULT.shingle) -> np.ndarray:
+    """The MinHash signature (uint32 × ``num_perm``) of the word ``shingle``-shingles of ``toks``: the values
+    ``MinHash.update_batch(shingles(text))`` gives in datasketch's affine32 scheme, computed here with numpy
+    alone (the worker processes clean and sign without importing datasketch).
+
+    Each shingle's SHA-1 runs in C (``map`` over builtins, no Python frame per shingle); the first four
+    bytes of every digest are read in one go from the joined digests.
+    """
+    sh = _shingle_strs(toks, shingle)
+    if not sh:
+        return np.full(num_perm, _MAX32, dtype=np.uint32)
+    digests = b"".join(map(_DIGEST, map(hashlib.sha1, map(str.encode, sh))))
+    hv = np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, :1].astype(np.uint32)  # sha1_hash32
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    a, b = _permutations(num_perm)
+    return (hv * a + b).min(axis=0)
+
+
 def minhash(text: str, num_perm: int = _DEFAULT.num_perm, toks: list[str] | None = None,
             shingle: int = _DEFAULT.shingle) -> MinHash:
-    """MinHash of the word ``shingle``-shingles; the same signature as ``MinHash.update_batch(shingles(text))``.
-
-    The shingles are hashed here with datasketch's ``sha1_hash32`` formula inlined (first four SHA-1
-    bytes, little-endian), and handed over already hashed: one Python call less per shingle.
-    """
-    mh = new_minhash(num_perm)
-    sh = _shingle_strs(words(text) if toks is None else toks, shingle)
-    if sh:
-        sha1, from_bytes = hashlib.sha1, int.from_bytes
-        hashed = [from_bytes(sha1(s.encode("utf-8")).digest()[:4], "little") for s in sh]
-        mh.hashfunc = operator.index  # the values are hashed already
-        try:
-            mh.update_batch(hashed)
-        finally:
-            mh.hashfunc = sha1_hash32
-    return mh
+    """MinHash of the word ``shingle``-shingles; the same signature as ``MinHash.update_batch(shingles(text))``
+    (values from ``minhash_values``)."""
+    return new_minhash(num_perm, minhash_values(words(text) if toks is None else toks, num_perm, shingle))
 
 
 def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:
-    """The LSH candidate index. datasketch cannot band ``num_perm`` hashes for thresholds near 1 (0.99
+    """The LSH candidate index (datasketch, imported here: only the driver builds one). datasketch cannot band ``num_perm`` hashes for thresholds near 1 (0.99
     with 128); a lower index threshold only retrieves more candidates: ``check`` still applies ``threshold``."""
+    from datasketch import MinHashLSH
+
     while True:
         try:
             return MinHashLSH(threshold=threshold, num_perm=num_perm)

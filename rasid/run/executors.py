@@ -12,9 +12,14 @@ and tasks read them with ``resource(name)``.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import itertools
 import multiprocessing
 import os
+import pickle
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -87,7 +92,11 @@ class InlineExecutor:
         self._resources = {}
 
 
-def _init_worker(factories: dict[str, Factory], driver: int) -> None:
+# The generation of the resources in ``_LOADED`` of this worker process (see ``ProcessExecutor.setup``).
+_generation = 0
+
+
+def _init_worker(factories: dict[str, Factory], driver: int, generation: int = 0) -> None:
     """Process-pool initializer: build each resource once per worker process.
 
     A worker also exits when the driver dies (``kill -9``) instead of lingering as an orphan: its
@@ -98,9 +107,25 @@ def _init_worker(factories: dict[str, Factory], driver: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle (it stops between batches)
     threading.Thread(target=_exit_with, args=(driver,), daemon=True).start()
+    _load(factories, generation)
+
+
+def _load(factories: dict[str, Factory], generation: int) -> None:
+    """Replace this worker's resources by those ``factories`` build (the previous ones are released)."""
+    global _generation
     _LOADED.clear()
     for name, factory in factories.items():
         _LOADED[name] = factory()
+    _generation = generation
+
+
+def _in_generation(item: object, generation: int, blob: str, fn: Callable, *args: object) -> object:
+    """Task wrapper of a pool whose resources were declared again after it started: a worker still on an
+    older generation first builds the new resources from the factories the driver pickled to ``blob``."""
+    if _generation != generation:
+        with open(blob, "rb") as fh:
+            _load(pickle.load(fh), generation)  # noqa: S301 - written by this run's driver, in its own temp dir
+    return fn(item, *args)
 
 
 def _exit_with(driver: int) -> None:
@@ -129,8 +154,19 @@ def _is_zombie(pid: int) -> bool:
 
 
 def _windowed(submit: Callable[..., Future], fn: Callable, items: Iterable, args: tuple, window: int) -> Iterator:
-    """Submit ``fn(item, *args)`` ahead by at most ``window`` items and yield results in input order."""
-    pending: deque = deque()
+    """Submit ``fn(item, *args)`` ahead by at most ``window`` items and yield results in input order.
+
+    The first items are submitted at once, before the first result is asked for: the workers start while
+    the driver does something else (it stores the learned line counts while the workers already clean the
+    first articles with them).
+    """
+    it = iter(items)
+    pending: deque = deque(submit(fn, item, *args) for item in itertools.islice(it, window - 1))
+    return _results(submit, fn, it, args, window, pending)
+
+
+def _results(submit: Callable[..., Future], fn: Callable, items: Iterator, args: tuple, window: int,
+             pending: deque) -> Iterator:
     for item in items:
         pending.append(submit(fn, item, *args))
         if len(pending) >= window:
@@ -143,8 +179,8 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers forked from a clean server process that has imported the stages once.
 
     Not a plain fork: workers must not inherit the driver's sqlite handles or model threads. Unlike
-    spawn, a pool restarted for the next stage does not pay the imports again. Spawn where there is
-    no forkserver (Windows, macOS defaults aside).
+    spawn, a new pool does not pay the imports again. Spawn where there is no forkserver (Windows,
+    macOS defaults aside).
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
@@ -156,32 +192,59 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 class ProcessExecutor:
     """A local pool of worker processes (``concurrent.futures``): how a laptop uses its cores.
 
-    The pool starts lazily and is restarted when a stage declares a different set of resources,
-    so each worker builds only what the current stage needs, once (in the pool initializer).
+    The pool starts lazily, its workers building the declared resources in the pool initializer. When a
+    later stage declares other resources, the same workers go on: the driver pickles the new factories
+    once to a file of its own temp directory, and each worker builds them, once, on its first task of the
+    new generation (releasing the previous ones), so each worker still holds only what the current stage
+    needs. A restarted pool would fork its workers again, and each would import the entry script again.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or free_cores())
         self._factories: dict[str, Factory] = {}
         self._pool: ProcessPoolExecutor | None = None
+        self._generation = 0
+        self._blob: str | None = None  # the pickled factories of the current generation, once the pool runs
+        self._tmp: str | None = None
 
     def setup(self, factories: dict[str, Factory], local: dict[str, object] | None = None) -> None:
-        """Declare the resources; worker processes build them in their initializer (``local`` is unused)."""
+        """Declare the resources; worker processes build them in their initializer, or before their next
+        task when the pool already runs (``local`` is unused)."""
         if self._pool is not None and factories != self._factories:
-            self._shutdown()
+            self._generation += 1
+            self._blob = self._write_factories(factories)
         self._factories = dict(factories)
+
+    def _write_factories(self, factories: dict[str, Factory]) -> str:
+        if self._tmp is None:
+            self._tmp = tempfile.mkdtemp(prefix="rasid-pool-")
+        path = os.path.join(self._tmp, f"resources-{self._generation}.pickle")
+        with open(path, "wb") as fh:
+            pickle.dump(factories, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._blob is not None:  # the previous generation's tasks have all been handed out
+            with contextlib.suppress(OSError):
+                os.remove(self._blob)
+        return path
 
     def map_ordered(self, fn: Callable, items: Iterable, *args: object) -> Iterator:
         """``fn(item, *args)`` on the pool; ``fn`` and items must be picklable."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context(),
-                                             initializer=_init_worker, initargs=(self._factories, os.getpid()))
-        return _windowed(self._pool.submit, fn, items, args, WINDOW_PER_WORKER * self.workers + 1)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context(), initializer=_init_worker,
+                                             initargs=(self._factories, os.getpid(), self._generation))
+        window = WINDOW_PER_WORKER * self.workers + 1
+        if self._blob is not None:
+            return _windowed(self._pool.submit, _in_generation, items, (self._generation, self._blob, fn, *args),
+                             window)
+        return _windowed(self._pool.submit, fn, items, args, window)
 
     def _shutdown(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+        self._blob = None
 
     def close(self) -> None:
         """Stop the worker processes."""

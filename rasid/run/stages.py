@@ -20,12 +20,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from datasketch import MinHash
-
 from rasid.clean.boilerplate import LineStats, document_line_keys
 from rasid.clean.lines import clean_page
 from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, StoriesConfig
-from rasid.dedup.detector import Deduplicator, content_hash, minhash
+from rasid.dedup.detector import Deduplicator, content_hash, minhash_values
 from rasid.extract.base import AnalyzedDoc, annotate
 from rasid.extract.components import build_components
 from rasid.ingest.page import stamp_correction
@@ -33,14 +31,17 @@ from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
 from rasid.models import Document, RawArticle, Skip
 from rasid.run.executors import Executor, resource
 from rasid.run.faults import checkpoint
-from rasid.store import STAGE_EXTRACTED, STAGE_STORED, StaleStateError, Store, StoryAnalysis, state_digest
 from rasid.text.langid import detect_language
 from rasid.text.normalize import words
 
+# The store (SQLAlchemy) and datasketch are imported where the driver uses them, not here: every worker
+# process imports this module, and those two imports were most of the time a process pool took to start.
 if TYPE_CHECKING:
     import numpy as np
+    from datasketch import MinHash
 
     from rasid.extract.entities import EntityResolver
+    from rasid.store import Store
     from rasid.stories.cluster import StoryClusterer
 
 log = logging.getLogger("rasid")
@@ -119,6 +120,7 @@ class RunContext:
     total: int | None = None
     analysed: set[str] = field(default_factory=set)  # stories the compare stage wrote in this run
     read: list[RawArticle | Skip] | None = None  # the inputs as the first pass read them (when they fit)
+    cleaning: Iterator[list] | None = None  # the second pass's cleaning, started by the first pass
 
     @functools.cached_property
     def chunks(self) -> list[list[str | JsonlPart]]:
@@ -205,8 +207,7 @@ def _clean_raws(raws: list[RawArticle | Skip], clean: CleanConfig,
             out.append(r)
             continue
         d, toks = _clean_article(r, stats, clean)
-        sig = minhash(d.text, dedup.num_perm, toks=toks, shingle=dedup.shingle) if d.text.strip() else None
-        out.append((d, None if sig is None else sig.hashvalues))
+        out.append((d, minhash_values(toks, dedup.num_perm, dedup.shingle) if d.text.strip() else None))
     return out
 
 
@@ -263,8 +264,11 @@ def learn_line_stats(ctx: RunContext) -> None:
                     continue
                 per_doc[doc_id] = (rhash, outlet or "", list(stats.observe_keys(outlet, *line_keys)))
             bar.advance(len(batch))
-    store.add_line_stats(per_doc)
     ctx.stats, ctx.total, ctx.read = stats, n, kept
+    # the workers start cleaning with the new counts while the driver stores them (the counts are still
+    # committed before any document, so a killed run resumes as before)
+    ctx.cleaning = _start_cleaning(ctx)
+    store.add_line_stats(per_doc)
     checkpoint("learn.done")
 
 
@@ -321,16 +325,24 @@ def _given(value: object) -> object:
     return value
 
 
-def ingest(ctx: RunContext) -> None:
-    """Second pass: clean (on the executor); resolve ids, link duplicates and store (in the driver)."""
-    store, cfg, report = ctx.store, ctx.cfg, ctx.report
-    dd = load_deduplicator(store, cfg)
+def _start_cleaning(ctx: RunContext) -> Iterator[list]:
+    """The second pass's cleaning tasks over the inputs, with the learned ``ctx.stats``, submitted now (an
+    executor with workers starts on them at once); their results come back in input order."""
+    cfg = ctx.cfg
     ctx.executor.setup({"line_stats": functools.partial(_given, ctx.stats)}, local={"line_stats": ctx.stats})
+    read = _drain(ctx.read) if ctx.read is not None else _flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks))
+    ctx.read = None  # handed over: freed as the batches go
+    raws = batched(_with_outlet(read, cfg.outlet), CHUNK_DOCS)
+    return ctx.executor.map_ordered(_clean_raws, raws, cfg.clean, cfg.dedup)
+
+
+def ingest(ctx: RunContext) -> None:
+    """Second pass: clean (on the executor, started by the first pass); resolve ids, link duplicates and
+    store (in the driver)."""
+    store, cfg, report = ctx.store, ctx.cfg, ctx.report
+    cleaned_batches, ctx.cleaning = ctx.cleaning or _start_cleaning(ctx), None
     with ctx.progress("ingesting", ctx.total) as bar:
-        read = _drain(ctx.read) if ctx.read is not None else _flatten(ctx.executor.map_ordered(_read_raw, ctx.chunks))
-        ctx.read = None  # handed over: freed as the batches go
-        raws = batched(_with_outlet(read, cfg.outlet), CHUNK_DOCS)
-        cleaned_batches = ctx.executor.map_ordered(_clean_raws, raws, cfg.clean, cfg.dedup)
+        dd = load_deduplicator(store, cfg)  # while the workers clean
         for batch in batched(_flatten(cleaned_batches), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             cleaned = [x for x in batch if not isinstance(x, Skip)]
@@ -486,6 +498,7 @@ def extract(ctx: RunContext) -> None:
     Per batch: tag and find dates (executor), resolve entities in document order (driver), code
     events and claims (executor), save the batch in one transaction (driver).
     """
+    from rasid.store import STAGE_STORED
     store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
     ids = store.ids_at_stage(STAGE_STORED)
     if not ids:
@@ -554,6 +567,7 @@ def cluster(ctx: RunContext) -> None:
     ``ENCODE_BATCH`` documents as ``Embedder.encode`` uses, so vectors are bit-identical and the stories
     the same everywhere; the driver places each group's documents as soon as the group arrives.
     """
+    from rasid.store import STAGE_EXTRACTED
     store, cfg, report, executor = ctx.store, ctx.cfg, ctx.report, ctx.executor
     ids = store.ids_at_stage(STAGE_EXTRACTED)
     clusterer = load_clusterer(store, report, cfg) if ids else None
@@ -579,6 +593,7 @@ def load_clusterer(store: Store, report: RunReport, cfg: RunConfig | None = None
     """The story clusterer in its stored state under ``cfg.stories``; None (with a note) when its
     dependencies are missing or the stored stories were built with another stories config (mixing two
     configs in one archive is refused: the documents wait, extracted, for a run with ``--reconfigure``)."""
+    from rasid.store import state_digest
     try:
         from rasid.stories.cluster import StoryClusterer, config_mismatch
     except ImportError as exc:
@@ -609,6 +624,7 @@ def assign_chunk(store: Store, clusterer: StoryClusterer, docs: list[Document], 
     another process stored a newer clusterer state meanwhile (a concurrent run), the clusterer reloads it
     and the chunk is assigned again, so neither run overwrites the other's stories.
     """
+    from rasid.store import StaleStateError, state_digest
     from rasid.stories.embed import ENCODE_BATCH
 
     events = _by_doc(store.events([d.id for d in docs])) if events is None else events
@@ -790,6 +806,8 @@ def save_analysis(store: Store, result: tuple, report: RunReport, note: str | No
 
 def save_analyses(store: Store, results: list[tuple[tuple, str | None]], report: RunReport) -> None:
     """Write a task's analysed stories (and the publication ranges they inferred) in one transaction."""
+    from rasid.store import StoryAnalysis
+
     report.notes += [note for _, note in results if note]
     store.save_stories([StoryAnalysis(*res) for res, _ in results])
     report.stories_updated += len(results)
