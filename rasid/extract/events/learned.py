@@ -86,21 +86,26 @@ def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> 
     ms = sorted(mentions)
     n, k = len(ms), 0
     out: list[Word] = []
+    add, new, norm = out.append, tuple.__new__, _norm  # tuple.__new__(Word, …): the named tuple, one call less
     for m in _WORD_RE.finditer(text):
         tok = m.group()
-        if not (tok[0].isalnum() or tok[0] == "_"):
+        c0 = tok[0]
+        if not (c0.isalnum() or c0 == "_"):  # a token can start with a diacritic: not a word
             continue
         start = m.start()
+        ner, first = None, False
         while k < n and ms[k][1] <= start:  # ends before this word, so before every later word too
             k += 1
-        ner, first = None, False
-        for a, b, t in ms[k:]:
+        q = k
+        while q < n:
+            a, b, t = ms[q]
             if a > start:  # sorted by start: no later mention covers this word
                 break
             if start < b:
                 ner, first = t, start == a or not text[a:start].strip()
                 break
-        out.append(Word(start, m.end(), _norm(tok), ner, first))
+            q += 1
+        add(new(Word, (start, m.end(), norm(tok), ner, first)))
     return out
 
 
