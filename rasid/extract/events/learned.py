@@ -26,7 +26,7 @@ import numpy as np
 
 from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon, stems_of
-from rasid.extract.events.roles import SentenceRoles
+from rasid.extract.events.roles import SentenceRoles, feats_of_key
 from rasid.text.normalize import normalize, strip_proclitics
 from rasid.text.spans import _TOKEN_RE
 
@@ -86,21 +86,26 @@ def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> 
     ms = sorted(mentions)
     n, k = len(ms), 0
     out: list[Word] = []
+    add, new, norm = out.append, tuple.__new__, _norm  # tuple.__new__(Word, …): the named tuple, one call less
     for m in _WORD_RE.finditer(text):
         tok = m.group()
-        if not (tok[0].isalnum() or tok[0] == "_"):
+        c0 = tok[0]
+        if not (c0.isalnum() or c0 == "_"):  # a token can start with a diacritic: not a word
             continue
         start = m.start()
+        ner, first = None, False
         while k < n and ms[k][1] <= start:  # ends before this word, so before every later word too
             k += 1
-        ner, first = None, False
-        for a, b, t in ms[k:]:
+        q = k
+        while q < n:
+            a, b, t = ms[q]
             if a > start:  # sorted by start: no later mention covers this word
                 break
             if start < b:
                 ner, first = t, start == a or not text[a:start].strip()
                 break
-        out.append(Word(start, m.end(), _norm(tok), ner, first))
+            q += 1
+        add(new(Word, (start, m.end(), norm(tok), ner, first)))
     return out
 
 
@@ -532,6 +537,7 @@ class RoleScorer:
         self._btw: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «btw» features
         self._cand: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «cand» features
         self._head: dict[tuple[str, str], tuple[int, ...]] = {}  # (side, dist) -> «BIAS side dist» rows
+        self._struct: dict[tuple, list[int]] = {}  # SentenceRoles.feat_key -> its structure features' rows
         # (trig_pos, plover, side, dist, ner, n_ner) -> rows of the trigger-relative features and «nerbetween»
         self._rel: dict[tuple[str, str, str, str, str, int], tuple[int, ...]] = {}
         self._words: list[Word] | None = None  # the sentence of the per-sentence tables (``_sentence``)
@@ -600,7 +606,7 @@ class RoleScorer:
         in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair."""
         self._sentence(words)
         flat, off, nf, prev, tails = self._flat, self._off, self._nf, self._prev, self._tail
-        head_memo, rel_memo = self._head, self._rel
+        head_memo, rel_memo, struct = self._head, self._rel, self._struct
         rows_of, get = self.model.rows, self.model._row.get
         verbal = self.feat.verbal(words[i].norm) if sr is not None else False
         pairs: list[list[int]] = []
@@ -633,7 +639,13 @@ class RoleScorer:
             r = tails.get(j)
             rows += r if r is not None else self._tail_rows(words, j)
             if sr is not None:
-                rows += [k for f in sr.feats(i, j, plover, verbal) if (k := get(f)) is not None]
+                skey = sr.feat_key(i, j, plover, verbal)
+                r = struct.get(skey)
+                if r is None:
+                    if len(struct) >= self._MAX:
+                        struct.clear()
+                    r = struct[skey] = [k for f in feats_of_key(skey) if (k := get(f)) is not None]
+                rows += r
             pairs.append(rows)
             js.append(j)
         if not pairs:

@@ -102,6 +102,7 @@ class SentenceRoles:
         self.chunks, self.chunk_of = self._chunks()
         self.subject = self._subjects()
         self._slots: dict[tuple[int, bool], dict[int, str]] = {}
+        self._wkey: dict[int, tuple] = {}
 
     # --- structure -------------------------------------------------------------------------------------
     def _clauses(self) -> tuple[list[int], list[bool]]:
@@ -313,48 +314,44 @@ class SentenceRoles:
 
     def feats(self, i: int, j: int, plover: str, verbal: bool) -> list[str]:
         """Structure features of word ``j`` as a role of the trigger at word ``i``."""
-        side = "B" if j < i else "A"
-        group = _GROUPS.get(plover, "other")
-        out = [f"verbal:{verbal}:{side}"]
+        return feats_of_key(self.feat_key(i, j, plover, verbal))
+
+    def _word_key(self, j: int) -> tuple:
+        """The parts of the structure features that depend on word ``j`` alone (computed once per word):
+        noun-phrase code, clause, own-clause subject (``o``/``m``: of the first subject clause too or not),
+        in a relative clause, spokesman, actor head."""
+        hit = self._wkey.get(j)
+        if hit is not None:
+            return hit
         k = self.chunk_of[j]
         ch = self.chunks[k] if k is not None else None
-        if ch is None:
-            out.append("np:none")
+        np = None if ch is None else (ch.prep or "-") if ch.start == j else False
+        osubj = None
+        if self.subject.get(self.clause[j]) == j:
+            osubj = "m" if self.clause[j] == min(self.subject) else "o"
+        out = self._wkey[j] = (np, self.clause[j], osubj, self.in_rel[j], self.spokesman(j),
+                               self.stem[j] in ACTOR_HEADS)
+        return out
+
+    def feat_key(self, i: int, j: int, plover: str, verbal: bool) -> tuple:
+        """Everything :meth:`feats` reads, as a hashable key (``feats_of_key`` spells it out): pairs with
+        the same key have the same features, so their weight rows can be looked up once per key."""
+        side = "B" if j < i else "A"
+        np, cl_j, osubj, rel_j, spokes, head = self._word_key(j)
+        slots = self.slots(i, verbal)
+        slot = slots.get(j)
+        haspre = slot == "post1" and "pre1" in slots.values()
+        cl_i = self.clause[i]
+        if self.subject.get(cl_i) == j:
+            subj = "c"
         else:
-            out.append("np:head" if ch.start == j else "np:inner")
-            if ch.start == j:
-                p = ch.prep or "-"
-                out += [f"prep:{p}", f"prep:{p}:{side}", f"prep:{p}:{group}"]
-        slot = self.slots(i, verbal).get(j)
-        if slot is not None:
-            out += [f"slot:{slot}", f"slot:{slot}:{group}", f"slot:{slot}:{plover}"]
-            if slot == "post1" and "pre1" in self.slots(i, verbal).values():
-                out.append("slot:post1:haspre")
-        if self.subject.get(self.clause[i]) == j:
-            out += ["csubj", f"csubj:{group}", f"csubj:{side}"]
-        elif self.subject.get(self.clause[j]) == j:
-            out += [f"osubj:{side}", f"osubj:{group}"]
-            if self.clause[j] == min(self.subject):
-                out += ["msubj", f"msubj:{group}"]
-        if self.clause[j] == self.clause[i]:
-            out.append("cl:same")
-        elif self.in_rel[j]:
-            out.append("cl:rel")
-        else:
-            out.append(f"cl:other:{side}")
-        if self.in_rel[i]:
-            out.append(f"trig:rel:{'same' if self.clause[j] == self.clause[i] else 'out'}")
-        if self.speaker(i, j):
-            out += ["speaker", f"speaker:{group}"]
-        if j < self.dateline:
-            out.append("dateline")
-        if self.spokesman(j):
-            out.append("spokesman")
-        if self.stem[j] in ACTOR_HEADS:
-            out += ["head", f"head:{side}"]
-        if i > 0 and self.bare[i - 1] in _PASSIVE_AUX:
-            out.append(f"passive:{side}")
-        return ["g:" + f for f in out]
+            subj = osubj
+        same = cl_j == cl_i
+        cl = "same" if same else "rel" if rel_j else "other"
+        trig = ("same" if same else "out") if self.in_rel[i] else None
+        passive = i > 0 and self.bare[i - 1] in _PASSIVE_AUX
+        return (side, plover, verbal, np, slot, haspre, subj, cl, trig, self.speaker(i, j),
+                j < self.dateline, spokes, head, passive)
 
     def span(self, j: int) -> tuple[int, int]:
         """Character span of the noun phrase headed at word ``j`` (the word alone outside any chunk)."""
@@ -419,3 +416,40 @@ class SentenceRoles:
     def _party(self, j: int) -> bool:
         """A mention that can be a party to an act: a name, or a common noun of ``actor_head``."""
         return bool(self.words[j].ner) or self.stem[j] in ACTOR_HEADS
+
+
+def feats_of_key(key: tuple) -> list[str]:
+    """The structure features of a :meth:`SentenceRoles.feat_key` key, in their fixed order."""
+    side, plover, verbal, np, slot, haspre, subj, cl, trig, speaker, dateline, spokes, head, passive = key
+    group = _GROUPS.get(plover, "other")
+    out = [f"verbal:{verbal}:{side}"]
+    if np is None:
+        out.append("np:none")
+    elif np is False:
+        out.append("np:inner")
+    else:
+        out += ["np:head", f"prep:{np}", f"prep:{np}:{side}", f"prep:{np}:{group}"]
+    if slot is not None:
+        out += [f"slot:{slot}", f"slot:{slot}:{group}", f"slot:{slot}:{plover}"]
+        if haspre:
+            out.append("slot:post1:haspre")
+    if subj == "c":
+        out += ["csubj", f"csubj:{group}", f"csubj:{side}"]
+    elif subj is not None:
+        out += [f"osubj:{side}", f"osubj:{group}"]
+        if subj == "m":
+            out += ["msubj", f"msubj:{group}"]
+    out.append("cl:same" if cl == "same" else "cl:rel" if cl == "rel" else f"cl:other:{side}")
+    if trig is not None:
+        out.append(f"trig:rel:{trig}")
+    if speaker:
+        out += ["speaker", f"speaker:{group}"]
+    if dateline:
+        out.append("dateline")
+    if spokes:
+        out.append("spokesman")
+    if head:
+        out += ["head", f"head:{side}"]
+    if passive:
+        out.append(f"passive:{side}")
+    return ["g:" + f for f in out]
