@@ -227,3 +227,33 @@ def test_gazetteer_match_skips_only_tokens_that_start_no_name(gaz: Gazetteer, de
     monkeypatch.setattr(Gazetteer, "_can_start", lambda self, norm: True)
     assert fast == [gaz.match(norms) for norms in sents]
     assert sum(map(len, fast)) > 300 and any(e - s > 1 for m in fast for s, e, _t, _c in m)
+
+
+_MARGINALS = """
+import hashlib, sys
+from pathlib import Path
+from rasid.extract.ner import NerTagger
+from rasid.text.spans import sentences, tokens
+tagger = NerTagger.load()
+h = hashlib.sha1()
+for path in sorted(Path(sys.argv[1]).rglob("*.txt"))[:12]:
+    for sent in sentences(path.read_text(encoding="utf-8")):
+        labels, probs = tagger.predict_tokens([t.text for t in tokens(sent.text)])
+        h.update(repr((labels, [p.hex() for p in probs])).encode())
+print(h.hexdigest())
+"""
+
+
+def test_marginals_are_the_same_floats_in_every_process(demo_corpus: Path) -> None:
+    """crfsuite adds attribute weights in the order given; the gazetteer-span attributes came from a set whose
+    order follows the process's hash seed, so two worker processes gave the same sentence marginals differing
+    in the last bits (a confidence on a threshold could flip a label from one run to the next)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    outs = {subprocess.run([sys.executable, "-c", _MARGINALS, str(demo_corpus)], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)},
+                           timeout=300).stdout.strip() for seed in ("1", "2", "3")}
+    assert len(outs) == 1 and len(next(iter(outs))) == 40

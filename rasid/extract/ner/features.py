@@ -223,8 +223,13 @@ class WordCache:
         return out
 
 
-def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str], int]]) -> list[set[str]]:
-    """Per-token tags of the gazetteer spans of a sentence: B<type>/I<type>, ``gcut``, ``gmulti``."""
+def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str], int]]) -> list[list[str]]:
+    """Per-token tags of the gazetteer spans of a sentence: B<type>/I<type>, ``gcut``, ``gmulti``, sorted.
+
+    Sorted because crfsuite adds the attributes' weights in the order given: a set's order changes with each
+    process's hash seed, so the same sentence got marginals differing in the last bits from one worker to
+    another (a confidence on a threshold could flip a label between two runs).
+    """
     gtags: list[set[str]] = [set() for _ in norms]
     for i, j, types, cut in matches:
         for typ in types:
@@ -236,7 +241,7 @@ def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str
         if j - i > 1:
             for k in range(i, j):
                 gtags[k].add("gmulti")
-    return gtags
+    return [sorted(t) if t else [] for t in gtags]
 
 
 def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | None = None,
@@ -290,7 +295,7 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
     return feats
 
 
-def crf_features(infos: list[WordInfo], gtags: list[set[str]], cache: WordCache) -> list[list[bytes]]:
+def crf_features(infos: list[WordInfo], gtags: list[list[str]], cache: WordCache) -> list[list[bytes]]:
     """``token_features`` of a sentence as crfsuite receives it: only the known attributes, UTF-8 encoded,
     in the same order (so the CRF sums the same weights in the same order: identical scores and marginals).
 
