@@ -100,3 +100,24 @@ def test_a_pool_keeps_its_workers_when_the_next_stage_declares_other_resources()
     finally:
         ex.close()
     assert not os.path.exists(tmp)
+
+
+def test_the_temp_directory_of_a_killed_driver_is_swept_by_the_next_pool(tmp_path) -> None:
+    """A driver killed with ``kill -9`` cannot remove its pool directory (pickled resource factories); the
+    next pool removes those of drivers that no longer run, and leaves a live driver's alone."""
+    import os
+    import subprocess
+    import sys
+
+    from rasid.run.executors import POOL_DIR_PREFIX, _sweep_pool_dirs
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()  # a pid that has exited
+    dead = tmp_path / f"{POOL_DIR_PREFIX}{gone}-abc"
+    live = tmp_path / f"{POOL_DIR_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "rasid-pool-notapid"
+    for d in (dead, live, other):
+        d.mkdir()
+        (d / "resources-1.pickle").write_bytes(b"x")
+    assert _sweep_pool_dirs(str(tmp_path)) == [str(dead)]
+    assert not dead.exists() and live.exists() and other.exists()

@@ -189,6 +189,32 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+POOL_DIR_PREFIX = "rasid-pool-"  # + the driver's pid: its temp directory of pickled resource factories
+
+
+def _sweep_pool_dirs(root: str | None = None) -> list[str]:
+    """Remove the pool directories of drivers that no longer run (one killed with ``kill -9`` cannot
+    remove its own); returns the paths removed. A directory whose pid is alive, or unreadable, is left."""
+    root = root or tempfile.gettempdir()
+    removed = []
+    with contextlib.suppress(OSError):
+        for name in os.listdir(root):
+            pid = name[len(POOL_DIR_PREFIX):].split("-", 1)[0]
+            if not name.startswith(POOL_DIR_PREFIX) or not pid.isdigit():
+                continue
+            try:
+                os.kill(int(pid), 0)
+                alive = not _is_zombie(int(pid))
+            except ProcessLookupError:
+                alive = False
+            except (PermissionError, OverflowError):  # another user's process, or not a pid
+                alive = True
+            if not alive:
+                shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+                removed.append(os.path.join(root, name))
+    return removed
+
+
 class ProcessExecutor:
     """A local pool of worker processes (``concurrent.futures``): how a laptop uses its cores.
 
@@ -217,7 +243,8 @@ class ProcessExecutor:
 
     def _write_factories(self, factories: dict[str, Factory]) -> str:
         if self._tmp is None:
-            self._tmp = tempfile.mkdtemp(prefix="rasid-pool-")
+            _sweep_pool_dirs()
+            self._tmp = tempfile.mkdtemp(prefix=f"{POOL_DIR_PREFIX}{os.getpid()}-")
         path = os.path.join(self._tmp, f"resources-{self._generation}.pickle")
         with open(path, "wb") as fh:
             pickle.dump(factories, fh, protocol=pickle.HIGHEST_PROTOCOL)
