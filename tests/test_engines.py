@@ -136,10 +136,10 @@ def test_dask_embeds_on_workers(tmp_path: Path, client, monkeypatch) -> None:
     calls: list[bool] = []
     original = StoryClusterer.add
 
-    def spy(self, docs, mentions=None, timexes=None, vectors=None, events=None, prepared=None):
+    def spy(self, docs, mentions=None, timexes=None, events=None, prepared=None):
         if self.embedder.available and self.pending(docs):
             calls.append(prepared is not None)
-        return original(self, docs, mentions, timexes, vectors=vectors, events=events, prepared=prepared)
+        return original(self, docs, mentions, timexes, events=events, prepared=prepared)
 
     monkeypatch.setattr(StoryClusterer, "add", spy)
     folder = _write(tmp_path / "in")

@@ -698,14 +698,10 @@ class StoryInput:
     events: list = field(default_factory=list)
 
 
-def story_input(store: Store, sid: str, doc_ids: list[str], tools: StoryTools) -> StoryInput | None:
-    """Read one story's documents, claims, dates and events; None when it has no original left."""
-    return next(iter(story_inputs(store, [(sid, doc_ids)], tools)), None)
-
-
 def story_inputs(store: Store, stories: Iterable[tuple[str, list[str]]], tools: StoryTools,
                  max_ids: int = STORY_READ_IDS) -> Iterator[StoryInput]:
-    """``story_input`` of each (story id, member ids), in order, skipping stories with no original left.
+    """Each story's documents, claims, dates and events, for (story id, member ids) in order; a story with no
+    original left is skipped.
 
     Stories are read in groups of at most ``max_ids`` documents (a bigger story alone), four queries per
     group instead of four per story. Each story gets exactly what its own queries would return: the rows
@@ -797,11 +793,6 @@ def _analyse_stories(inputs: list[StoryInput]) -> list[tuple]:
     """Task: ``analyse_story_safely`` for a group of stories."""
     tools = resource("story_tools")
     return [analyse_story_safely(inp, tools) for inp in inputs]
-
-
-def save_analysis(store: Store, result: tuple, report: RunReport, note: str | None = None) -> None:
-    """Write one analysed story (and the publication ranges it inferred)."""
-    save_analyses(store, [(result, note)], report)
 
 
 def save_analyses(store: Store, results: list[tuple[tuple, str | None]], report: RunReport) -> None:

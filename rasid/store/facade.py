@@ -289,12 +289,8 @@ class Store(MonitorStore):
 
     def _pairs(self, key: object, value: object, ids: Iterable[str]) -> dict:
         """``{key: value}`` of the rows whose ``key`` is in ``ids``, fetched in chunks of ``IN_CHUNK``."""
-        ids = list(ids)
-        out: dict = {}
         with self.session() as s:
-            for i in range(0, len(ids), IN_CHUNK):
-                out.update(dict(s.execute(select(key, value).where(key.in_(ids[i:i + IN_CHUNK]))).all()))
-        return out
+            return _column_pairs(s, key, value, ids)
 
     # ---- documents -------------------------------------------------------------------------
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
@@ -870,18 +866,14 @@ class Store(MonitorStore):
         with self.session() as s, s.begin():
             _write_lock(s)
             conn = s.connection()
-            row = s.get(StateRow, CHANGE_KEY)
-            base = int(bytes(row.value).decode("ascii") or 0) if row is not None else 0
-            _put_state(s, CHANGE_KEY, str(base + len(analysed)).encode("ascii"))
+            base = _tick(s, len(analysed)) - len(analysed)  # story k (from 0) takes change base + k + 1
             s.flush()
             sids = [a.story.id for a in analysed]
             if len(set(sids)) != len(sids):
                 raise ValueError("save_stories: a story appears twice in one batch")
-            ranges = [{"_id": d, "inferred_from": a, "inferred_to": b}
-                      for x in analysed for d, (a, b) in x.ranges.items()]
-            if ranges:
-                conn.execute(update(DocumentRow).where(DocumentRow.id == bindparam("_id")), ranges)
-            existing = set(self._ids_in(s, StoryRow.id, sids))
+            _update_by_id(conn, DocumentRow, [{"id": d, "inferred_from": a, "inferred_to": b}
+                                              for x in analysed for d, (a, b) in x.ranges.items()])
+            existing = _column_pairs(s, StoryRow.id, StoryRow.id, sids)
             known: dict[str, dict[str, int | None]] = {}
             for i in range(0, len(sids), IN_CHUNK):
                 q = select(ConflictRow.story_id, ConflictRow.slot, ConflictRow.values, ConflictRow.created_change)
@@ -893,7 +885,7 @@ class Store(MonitorStore):
                 values = STORY.values(x.story) | {"size": x.size, "outlets": list(x.outlets), "updated_change": change,
                                                   "conflict_count": len(x.conflicts)}
                 if x.story.id in existing:
-                    changed.append(values | {"_id": x.story.id})
+                    changed.append(values)
                 else:
                     fresh.append(values | {"created_change": change})
                 mine = known.get(x.story.id, {})
@@ -902,16 +894,12 @@ class Store(MonitorStore):
                 claims += x.claims
             if fresh:
                 conn.execute(insert(StoryRow), fresh)
-            if changed:
-                conn.execute(update(StoryRow).where(StoryRow.id == bindparam("_id")), [
-                    {k: v for k, v in c.items() if k != "id"} for c in changed])
+            _update_by_id(conn, StoryRow, changed)
             # claims were stored at extraction: update them in place (a claim not stored yet is added)
-            stored = set(self._ids_in(s, ClaimRow.id, [c.id for c in claims]))
+            stored = _column_pairs(s, ClaimRow.id, ClaimRow.id, [c.id for c in claims])
             new_claims = {c.id: CLAIM.values(c) for c in claims if c.id not in stored}  # the last copy wins
             old_claims = {c.id: CLAIM.values(c) for c in claims if c.id in stored}
-            if old_claims:
-                conn.execute(update(ClaimRow).where(ClaimRow.id == bindparam("_id")),
-                             [{k: v for k, v in c.items() if k != "id"} | {"_id": i} for i, c in old_claims.items()])
+            _update_by_id(conn, ClaimRow, list(old_claims.values()))
             if new_claims:
                 conn.execute(insert(ClaimRow), list(new_claims.values()))
             for i in range(0, len(sids), IN_CHUNK):
@@ -920,13 +908,6 @@ class Store(MonitorStore):
                 conn.execute(delete(PendingStoryRow).where(PendingStoryRow.story_id.in_(chunk)))
             if conflicts:
                 conn.execute(insert(ConflictRow), conflicts)
-
-    @staticmethod
-    def _ids_in(s: Session, key: object, ids: Sequence[str]) -> list[str]:
-        """The values among ``ids`` present in column ``key``, fetched in chunks of ``IN_CHUNK``."""
-        uniq = sorted(set(ids))
-        return [v for i in range(0, len(uniq), IN_CHUNK)
-                for v in s.scalars(select(key).where(key.in_(uniq[i:i + IN_CHUNK])))]
 
     def story_doc_ids(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
         """story id → member document ids (duplicates included), oldest first; optionally only these stories
@@ -1472,15 +1453,16 @@ def _mark_pending(s: Session, story_ids: set[str]) -> None:
 CHANGE_KEY = "changes"  # state row holding the change counter (ASCII digits)
 
 
-def _tick(s: Session) -> int:
-    """Advance the store's change counter inside the caller's write transaction and return the new value.
+def _tick(s: Session, n: int = 1) -> int:
+    """Advance the store's change counter by ``n`` inside the caller's write transaction and return the new
+    value (the ``n`` values up to it are the caller's: ``value - n + 1`` … ``value``).
 
     Every saved story or storyline batch takes the next value, so "changed since mark M" is simply
     ``change > M``; writers hold the write lock, so two never take the same value, and a value read
     by a reader is never followed by a commit with a smaller one.
     """
     row = s.get(StateRow, CHANGE_KEY)
-    value = (int(bytes(row.value).decode("ascii") or 0) if row is not None else 0) + 1
+    value = (int(bytes(row.value).decode("ascii") or 0) if row is not None else 0) + n
     _put_state(s, CHANGE_KEY, str(value).encode("ascii"))
     return value
 
@@ -1497,6 +1479,23 @@ def _put_state(s: Session, key: str, value: bytes) -> None:
         s.add(StateRow(key=key, value=value))
     else:
         row.value = value
+
+
+def _update_by_id(conn: Connection, table: type[Base], rows: list[dict]) -> None:
+    """One executemany UPDATE setting each row's other columns where ``id`` is its ``id`` (all rows have the
+    same keys)."""
+    if rows:
+        conn.execute(update(table).where(table.id == bindparam("_id")),
+                     [{k: v for k, v in r.items() if k != "id"} | {"_id": r["id"]} for r in rows])
+
+
+def _column_pairs(s: Session, key: object, value: object, ids: Iterable[str]) -> dict:
+    """``{key: value}`` of the rows whose ``key`` is in ``ids``, in chunks of ``IN_CHUNK``, inside ``s``."""
+    ids = list(ids)
+    out: dict = {}
+    for i in range(0, len(ids), IN_CHUNK):
+        out.update(dict(s.execute(select(key, value).where(key.in_(ids[i:i + IN_CHUNK]))).all()))
+    return out
 
 
 def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = IN_CHUNK) -> dict[str, Base]:

@@ -216,32 +216,19 @@ class StoryClusterer:
 
     def add(self, docs: list[Document], mentions: dict[str, list[Mention]] | None = None,
             timexes: dict[str, list[TimeExpression]] | None = None,
-            vectors: np.ndarray | None = None, events: dict[str, list[Event]] | None = None,
+            events: dict[str, list[Event]] | None = None,
             prepared: Iterable[Prepared] | None = None) -> dict[str, str]:
         """Assign every doc to a story (existing or new); returns doc id -> story id.
 
         A doc that founds a story also places that story in a storyline (:attr:`lines`).
-        ``vectors``: ``embedder.encode_docs(self.pending(docs), lead_chars)`` computed elsewhere (e.g. on Dask
-        workers), so the sequential part here does no embedding; ``None`` = embed here.
         ``events``: the coded events per doc (their lead events give the main event's actors and type).
         ``prepared``: :meth:`prepare` of ``self.pending(docs)`` in consecutive groups, computed elsewhere
-        (a process pool, Dask) and consumed as they arrive, so placing the first documents overlaps
-        preparing the next; the assignments are the same as preparing them here.
+        (a process pool, Dask workers) and consumed as they arrive, so placing the first documents overlaps
+        preparing the next; ``None`` = prepare here. The assignments are the same either way.
         """
-        mentions = mentions or {}
-        timexes = timexes or {}
-        events = events or {}
         new = self.pending(docs)
         if prepared is None:
-            if self.embedder.available and vectors is not None:
-                if vectors.shape != (len(new), self.embedder.dim):
-                    raise ValueError(f"vectors shape {vectors.shape} != {(len(new), self.embedder.dim)}")
-                vecs = vectors
-            else:
-                vecs = self.embedder.encode_docs(new, self.settings.embed.lead_chars)
-            rows = [self.featurize(d, mentions.get(d.id, []), timexes.get(d.id, []), events.get(d.id, []))
-                    for d in new]
-            prepared = [Prepared(vecs if self.embedder.available else None, rows)]
+            prepared = [self.prepare(new, mentions, timexes, events)]
         i = 0
         for group in prepared:
             if group.vectors is not None and group.vectors.shape != (len(group.rows), self.embedder.dim):
@@ -264,9 +251,10 @@ class StoryClusterer:
     def prepare(self, docs: list[Document], mentions: dict[str, list[Mention]] | None = None,
                 timexes: dict[str, list[TimeExpression]] | None = None,
                 events: dict[str, list[Event]] | None = None) -> Prepared:
-        """The per-document half of :meth:`add` for ``docs`` (at most ``ENCODE_BATCH``, as ``pending`` orders
-        them): lead vectors in one backend call and feature rows. It reads only the configuration, the IDF
-        table and the embedder, never the stories, so it may run on any worker."""
+        """The per-document half of :meth:`add` for ``docs`` (in the order ``pending`` gives them): lead
+        vectors and feature rows. It reads only the configuration, the IDF table and the embedder, never the
+        stories, so it may run on any worker; groups cut at multiples of ``ENCODE_BATCH`` give the same
+        backend calls, hence bit-identical vectors, as preparing all of them at once."""
         mentions, timexes, events = mentions or {}, timexes or {}, events or {}
         vecs = self.embedder.encode_docs(docs, self.settings.embed.lead_chars) if self.embedder.available else None
         return Prepared(vecs, [self.featurize(d, mentions.get(d.id, []), timexes.get(d.id, []), events.get(d.id, []))
