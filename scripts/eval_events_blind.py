@@ -15,11 +15,12 @@ publication date from the article), and the events whose sentence span equals a 
 
 Roles count a mention as chosen when an entity id of ``Event.actors`` (``targets``) is that mention's, or when
 it overlaps one of ``Event.actor_spans`` (``target_spans``: common-noun mentions such as «السلطات»).
-``--dev`` scores the dev documents of eval/events/train.jsonl instead (``dev_split``, the part used for tuning).
+``--dev`` scores the dev documents of eval/events/train.jsonl instead (``dev_split``, the part used for tuning);
+``--test2`` the second, fresh test part (SaudiNewsNet, August 2015; see eval/events/README.md).
 
 Skips cleanly (exit 0, message) when /work/shared/data is absent.
 
-Usage: python scripts/eval_events_blind.py [--data /work/shared/data] [--labels eval/events/test.jsonl | --dev]
+Usage: python scripts/eval_events_blind.py [--data /work/shared/data] [--labels eval/events/test.jsonl | --dev | --test2]
        [--no-ner] [--lexicon] [--no-classifier] [--show N]
 """
 
@@ -31,6 +32,7 @@ import hashlib
 import json
 import sys
 from collections import Counter, defaultdict
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -43,6 +45,7 @@ from rasid.models import Document  # noqa: E402
 DEFAULT_DATA = Path("/work/shared/data")
 DEFAULT_LABELS = ROOT / "eval" / "events" / "test.jsonl"
 TRAIN_LABELS = ROOT / "eval" / "events" / "train.jsonl"
+TEST2_LABELS = ROOT / "eval" / "events" / "test2.jsonl"
 
 
 def dev_split(doc_id: str) -> bool:
@@ -59,12 +62,27 @@ def load_labels(path: Path) -> list[dict]:
 
 
 def load_articles(data: Path, ids: set[str]) -> dict[str, dict]:
+    """The labelled articles by id: ANT records (``docno``) and SaudiNewsNet ones (``snn:<url>``, the second
+    test part), the latter with ANT's keys (``text``, ``title``, ``src``) and ``published`` from
+    ``date_extracted``."""
     out: dict[str, dict] = {}
     for f in sorted(glob.glob(str(data / "ant_multisource" / "jsonl" / "*.jsonl"))):
         for line in open(f, encoding="utf-8"):
             d = json.loads(line)
             if d["docno"] in ids and d["docno"] not in out:
                 out[d["docno"]] = d
+    if any(i.startswith("snn:") for i in ids):
+        for f in sorted(glob.glob(str(data / "saudinewsnet" / "jsonl" / "*.jsonl"))):
+            for line in open(f, encoding="utf-8"):
+                d = json.loads(line)
+                key = "snn:" + d.get("url", "")
+                if key in ids and key not in out:
+                    try:
+                        published = datetime.fromisoformat(d.get("date_extracted", ""))
+                    except ValueError:
+                        published = None
+                    out[key] = {"docno": key, "text": d.get("content") or "", "title": d.get("title"),
+                                "src": d.get("source"), "time": None, "published": published}
     return out
 
 
@@ -89,10 +107,12 @@ def code_articles(articles: dict[str, dict], use_ner: bool, use_classifier: bool
     from rasid.extract.temporal import find_dates
     out: dict[tuple[str, int], list] = defaultdict(list)
     for doc_id, a in articles.items():
-        try:
-            published = parsedate_to_datetime(a["time"])
-        except (TypeError, ValueError):
-            published = None
+        published = a.get("published")
+        if published is None:
+            try:
+                published = parsedate_to_datetime(a["time"])
+            except (TypeError, ValueError):
+                published = None
         doc = Document(id=doc_id, text=a["text"], raw_text=a["text"], source_path="ant", fmt="jsonl",
                        title=a.get("title"), outlet=a.get("src"), published=published)
         mentions = tagger.tag(doc_id, doc.text) if tagger is not None else []
@@ -125,6 +145,8 @@ def main() -> None:
     ap.add_argument("--no-classifier", action="store_true", help="lexicon path without its sentence classifier")
     ap.add_argument("--lexicon", action="store_true", help="the lexicon path (the coder before the learned one)")
     ap.add_argument("--dev", action="store_true", help="score the dev documents of train.jsonl (tuning split)")
+    ap.add_argument("--test2", action="store_true",
+                    help="the second, fresh test part (eval/events/test2.jsonl, SaudiNewsNet August 2015)")
     ap.add_argument("--show", type=int, default=0, help="print N false positives / negatives (ids and types only)")
     args = ap.parse_args()
     if not (args.data / "ant_multisource" / "jsonl").is_dir():
@@ -132,6 +154,8 @@ def main() -> None:
         return
     if args.dev:
         args.labels = TRAIN_LABELS
+    elif args.test2:
+        args.labels = TEST2_LABELS
     gold = load_labels(args.labels)
     if args.dev:
         gold = [g for g in gold if dev_split(g["doc_id"])]

@@ -7,6 +7,11 @@ the sample is half uniform over all candidates and half over the candidates hold
 
 ``--split train`` samples the same way from every other ANT article (train/dev labelling; sids ``trNNNN``).
 
+``--split test2`` is the second, fresh test part (sids ``uNNN``, built after the first test set had been looked at
+several times): SaudiNewsNet articles extracted in August 2015, files ``snn_005.jsonl`` onwards (the NER
+distillation reads its silver from the first files), ids ``snn:<url>``, sentences of the ``content`` field. No
+event model or lexicon was trained or tuned on SaudiNewsNet.
+
 Usage: python scripts/sample_events_blind.py [--data /work/shared/data] [--n 460] [--split test|train] --out FILE
 """
 
@@ -29,6 +34,8 @@ from rasid.text.spans import sentences  # noqa: E402
 DEFAULT_DATA = Path("/work/shared/data")
 TEST_OUTLETS = {"BBC", "france24"}
 TEST_MONTH = "Aug 2018"
+SNN_MONTH = "2015-08"  # test2: SaudiNewsNet, August 2015, files snn_005 onwards
+SNN_FIRST_FILE = 5
 CUES = re.compile(
     "حركة|وقع|خلية|تحالف|دعم|محكمة|حكم|سجن|إعدام|سخر|حمل|مسؤولية|حذر|عقوبات|مساعدات|إغاثة|أفرج|إطلاق سراح|"
     "غارة|غارات|قصف|ضربة|ضربات|نفى|رفض التعليق|قد |من المتوقع|هدد|السلطات|قوات|اعتقل|مظاهر|احتجاج|هجوم")
@@ -42,21 +49,43 @@ def in_test(d: dict) -> bool:
     return d["src"] in TEST_OUTLETS and TEST_MONTH in d["time"]
 
 
-def candidates(data: Path, split: str = "test") -> list[dict]:
-    out, seen = [], set()
+def snn_test2(data: Path):
+    """(doc_id, text) of the articles reserved for the second test part (see the module docstring)."""
+    for f in sorted(glob.glob(str(data / "saudinewsnet" / "jsonl" / "snn_*.jsonl"))):
+        if int(Path(f).stem.split("_")[1]) < SNN_FIRST_FILE:
+            continue
+        for line in open(f, encoding="utf-8"):
+            d = json.loads(line)
+            if d.get("date_extracted", "").startswith(SNN_MONTH) and d.get("content"):
+                yield "snn:" + d["url"], d["content"]
+
+
+def _candidates(docs, seen: set[str]) -> list[dict]:
+    out = []
+    for doc_id, text in docs:
+        for s in sentences(text):
+            txt = text[s.start:s.end]
+            if not 6 <= len(txt.split()) <= 70 or txt in seen:
+                continue
+            seen.add(txt)
+            out.append({"doc_id": doc_id, "sent_start": s.start, "sent_end": s.end, "sha": sha(txt),
+                        "cue": bool(CUES.search(txt)), "_text": txt})
+    return out
+
+
+def ant_docs(data: Path, split: str):
+    """(docno, text) of the ANT articles of ``split``: the reserved outlets/month for test, the rest for train."""
     for f in sorted(glob.glob(str(data / "ant_multisource" / "jsonl" / "*.jsonl"))):
         for line in open(f, encoding="utf-8"):
             d = json.loads(line)
-            if in_test(d) != (split == "test"):
-                continue
-            for s in sentences(d["text"]):
-                txt = d["text"][s.start:s.end]
-                if not 6 <= len(txt.split()) <= 70 or txt in seen:
-                    continue
-                seen.add(txt)
-                out.append({"doc_id": d["docno"], "sent_start": s.start, "sent_end": s.end, "sha": sha(txt),
-                            "cue": bool(CUES.search(txt)), "_text": txt})
-    return out
+            if in_test(d) == (split == "test"):
+                yield d["docno"], d["text"]
+
+
+def candidates(data: Path, split: str = "test") -> list[dict]:
+    """Every distinct sentence of 6-70 words of the split's articles, with its offsets, sha and cue flag."""
+    docs = snn_test2(data) if split == "test2" else ant_docs(data, split)
+    return _candidates(docs, set())
 
 
 def main() -> None:
@@ -64,8 +93,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--n", type=int, default=460)
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--split", choices=["test", "train"], default="test",
-                    help="train: every ANT article outside the reserved outlets/month")
+    ap.add_argument("--split", choices=["test", "train", "test2"], default="test",
+                    help="train: every ANT article outside the reserved outlets/month; test2: the fresh test part")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
     cands = candidates(args.data, args.split)
@@ -76,7 +105,7 @@ def main() -> None:
     sample = uniform + rng.sample(cued, args.n - len(uniform))
     with open(args.out, "w", encoding="utf-8") as f:
         for i, c in enumerate(sample):
-            c["sid"] = f"{args.split[:2]}{i:04d}" if args.split == "train" else f"t{i:03d}"
+            c["sid"] = {"train": f"tr{i:04d}", "test2": f"u{i:03d}"}.get(args.split, f"t{i:03d}")
             c["sampled"] = "uniform" if i < len(uniform) else "cue"
             f.write(json.dumps(c, ensure_ascii=False) + "\n")
     print(f"{len(cands)} candidate sentences ({sum(c['cue'] for c in cands)} with a cue); wrote {len(sample)}")

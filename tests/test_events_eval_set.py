@@ -79,3 +79,33 @@ def test_train_set_well_formed_and_disjoint_from_test():
         assert r["doc_id"] not in test_docs
         assert r["sha"] not in test_sha, r["sid"]  # same sentence text reprinted elsewhere
         assert not re.fullmatch(r"(BB|FR)-[A-Za-z]+-\d+-201808\d\d", r["doc_id"]), r["doc_id"]
+
+
+@pytest.mark.skipif(not (EVAL / "test2.jsonl").exists(), reason="no second test part yet")
+def test_second_test_part_is_fresh_and_disjoint_from_all_training_labels():
+    """test2 (SaudiNewsNet, August 2015) shares no document and no sentence with the label files the coder is
+    trained on (train.jsonl and the first test set), and is large enough for the issue (≥ 400, some empty)."""
+    recs = _records("test2.jsonl")
+    _check(recs)
+    assert len(recs) >= 400
+    assert sum(1 for r in recs if not r["events"]) >= 100
+    assert all(r["doc_id"].startswith("snn:") for r in recs)
+    assert all(re.fullmatch(r"u\d{3}", r["sid"]) for r in recs)
+    trained = _records("train.jsonl") + _records("test.jsonl")
+    assert not {r["doc_id"] for r in recs} & {r["doc_id"] for r in trained}
+    assert not {r["sha"] for r in recs} & {r["sha"] for r in trained}
+
+
+def test_the_event_trainer_refuses_the_frozen_test_part(tmp_path):
+    import subprocess
+    import sys
+
+    frozen = tmp_path / "test2.jsonl"
+    frozen.write_text("", encoding="utf-8")
+    data = tmp_path / "data" / "ant_multisource" / "jsonl"
+    data.mkdir(parents=True)
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_event_coder.py"), "--data",
+                           str(tmp_path / "data"), "--labels", str(frozen), "--dev"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "frozen test part" in proc.stdout + proc.stderr

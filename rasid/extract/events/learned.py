@@ -27,6 +27,7 @@ import numpy as np
 from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon, stems_of
 from rasid.extract.events.roles import SentenceRoles, feats_of_key
+from rasid.extract.ner.clusters import WordClusters
 from rasid.text.normalize import normalize, strip_proclitics
 from rasid.text.spans import _TOKEN_RE
 
@@ -125,9 +126,12 @@ def word_shape(w: str) -> str:
 class Featurizer:
     """Feature lists for the coder's models; holds the lexicons (curated and UniversalPetrarch)."""
 
-    def __init__(self, curated: EventLexicon, up: EventLexicon) -> None:
+    def __init__(self, curated: EventLexicon, up: EventLexicon, classes: WordClusters | None = None) -> None:
         self.curated = curated
         self.up = up
+        # distributional word classes learned on unlabelled news (the NER's table): a trigger word unseen in the
+        # few labelled sentences («قصفت» known, «دكّت» not) shares a class with seen ones
+        self.classes = classes
         self._memo: dict[str, tuple[str, ...]] = {}
         self._nb_memo: dict[tuple[str, int], tuple[str, ...]] = {}
         self._sel_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
@@ -153,6 +157,10 @@ class Featurizer:
         for name, cues in _CUE_CLASSES.items():
             if w in cues or s in cues:
                 feats.append("cue:" + name)
+        if self.classes is not None:
+            coarse, fine = self.classes.get(w)
+            if coarse != "-":
+                feats += ["k:" + coarse, "kf:" + fine]
         out = tuple(feats)
         if len(self._memo) < 200_000:
             self._memo[w] = out
@@ -672,6 +680,11 @@ class Coded:
     confidence: float
 
 
+def word_classes() -> WordClusters:
+    """The NER's distributional word classes (``rasid/data/ner_clusters.tsv.gz``), for a model trained with them."""
+    return WordClusters.load(resources.path("ner_clusters.tsv.gz"))
+
+
 class LearnedCoder:
     """The shipped models (``rasid/data/event_coder.json``) and the decoding rules around them."""
 
@@ -684,7 +697,8 @@ class LearnedCoder:
         self.threshold = float(raw["threshold"])
         self.role_threshold = float(raw.get("role_threshold", 0.3))
         self.modes: dict[str, list[str]] = raw["modes"]
-        self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True))
+        self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True),
+                               word_classes() if raw.get("word_classes") else None)
         self.screen = TriggerScreen(self.feat, self.trigger)
         self.roles = RoleScorer(self.feat, self.role)
         # True: score every word and every role candidate from its feature strings, no screen and no row
