@@ -10,7 +10,9 @@ the sample is half uniform over all candidates and half over the candidates hold
 ``--split test2`` is the second, fresh test part (sids ``uNNN``, built after the first test set had been looked at
 several times): SaudiNewsNet articles extracted in August 2015, files ``snn_005.jsonl`` onwards (the NER
 distillation reads its silver from the first files), ids ``snn:<url>``, sentences of the ``content`` field. No
-event model or lexicon was trained or tuned on SaudiNewsNet.
+event model or lexicon was trained or tuned on SaudiNewsNet before it. ``--split snn-train`` samples SaudiNewsNet
+articles extracted in July 2015 for training (sids ``sjNNNN``), so the coder also sees the economy, sport and
+local-service news of Saudi outlets.
 
 Usage: python scripts/sample_events_blind.py [--data /work/shared/data] [--n 460] [--split test|train] --out FILE
 """
@@ -36,6 +38,7 @@ TEST_OUTLETS = {"BBC", "france24"}
 TEST_MONTH = "Aug 2018"
 SNN_MONTH = "2015-08"  # test2: SaudiNewsNet, August 2015, files snn_005 onwards
 SNN_FIRST_FILE = 5
+SNN_TRAIN_MONTH = "2015-07"  # snn-train: SaudiNewsNet, July 2015 (never test)
 CUES = re.compile(
     "حركة|وقع|خلية|تحالف|دعم|محكمة|حكم|سجن|إعدام|سخر|حمل|مسؤولية|حذر|عقوبات|مساعدات|إغاثة|أفرج|إطلاق سراح|"
     "غارة|غارات|قصف|ضربة|ضربات|نفى|رفض التعليق|قد |من المتوقع|هدد|السلطات|قوات|اعتقل|مظاهر|احتجاج|هجوم")
@@ -49,14 +52,16 @@ def in_test(d: dict) -> bool:
     return d["src"] in TEST_OUTLETS and TEST_MONTH in d["time"]
 
 
-def snn_test2(data: Path):
-    """(doc_id, text) of the articles reserved for the second test part (see the module docstring)."""
+def snn_docs(data: Path, split: str):
+    """(doc_id, text) of SaudiNewsNet articles: ``test2`` the ones reserved for the second test part (see the
+    module docstring), ``snn-train`` those extracted in July 2015 (free for training)."""
     for f in sorted(glob.glob(str(data / "saudinewsnet" / "jsonl" / "snn_*.jsonl"))):
-        if int(Path(f).stem.split("_")[1]) < SNN_FIRST_FILE:
+        if split == "test2" and int(Path(f).stem.split("_")[1]) < SNN_FIRST_FILE:
             continue
+        month = SNN_MONTH if split == "test2" else SNN_TRAIN_MONTH
         for line in open(f, encoding="utf-8"):
             d = json.loads(line)
-            if d.get("date_extracted", "").startswith(SNN_MONTH) and d.get("content"):
+            if d.get("date_extracted", "").startswith(month) and d.get("content"):
                 yield "snn:" + d["url"], d["content"]
 
 
@@ -84,7 +89,7 @@ def ant_docs(data: Path, split: str):
 
 def candidates(data: Path, split: str = "test") -> list[dict]:
     """Every distinct sentence of 6-70 words of the split's articles, with its offsets, sha and cue flag."""
-    docs = snn_test2(data) if split == "test2" else ant_docs(data, split)
+    docs = snn_docs(data, split) if split in ("test2", "snn-train") else ant_docs(data, split)
     return _candidates(docs, set())
 
 
@@ -93,8 +98,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--n", type=int, default=460)
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--split", choices=["test", "train", "test2"], default="test",
-                    help="train: every ANT article outside the reserved outlets/month; test2: the fresh test part")
+    ap.add_argument("--split", choices=["test", "train", "test2", "snn-train"], default="test",
+                    help="train: every ANT article outside the reserved outlets/month; test2: the fresh test part; snn-train: SaudiNewsNet July 2015 for training")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
     cands = candidates(args.data, args.split)
@@ -105,7 +110,7 @@ def main() -> None:
     sample = uniform + rng.sample(cued, args.n - len(uniform))
     with open(args.out, "w", encoding="utf-8") as f:
         for i, c in enumerate(sample):
-            c["sid"] = {"train": f"tr{i:04d}", "test2": f"u{i:03d}"}.get(args.split, f"t{i:03d}")
+            c["sid"] = {"train": f"tr{i:04d}", "test2": f"u{i:03d}", "snn-train": f"sj{i:04d}"}.get(args.split, f"t{i:03d}")
             c["sampled"] = "uniform" if i < len(uniform) else "cue"
             f.write(json.dumps(c, ensure_ascii=False) + "\n")
     print(f"{len(cands)} candidate sentences ({sum(c['cue'] for c in cands)} with a cue); wrote {len(sample)}")

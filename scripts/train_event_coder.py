@@ -49,7 +49,10 @@ from rasid.extract.events.roles import SentenceRoles  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/data")
 TRAIN = ROOT / "eval" / "events" / "train.jsonl"
-LABELS = (TRAIN, ROOT / "eval" / "events" / "test.jsonl")  # test2.jsonl is the frozen test part: never here
+TRAIN_SNN = ROOT / "eval" / "events" / "train_snn.jsonl"  # SaudiNewsNet July 2015
+# test2.jsonl is the frozen test part: never here
+LABELS = (TRAIN, ROOT / "eval" / "events" / "test.jsonl", TRAIN_SNN)
+DEV_FILES = ("train.jsonl", "train_snn.jsonl")  # the files whose dev_split documents --dev holds out
 SCHEMA = ROOT / "eval" / "events" / "schema.json"
 
 
@@ -268,23 +271,26 @@ def main() -> None:
     ap.add_argument("--no-structure", action="store_true",
                     help="role model without the clause-structure features (the coder before roles.py)")
     ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "event_coder.json")
+    ap.add_argument("--dev-only", nargs="*", default=[], metavar="NAME",
+                    help="with --dev: label files (by name) scored on their dev documents but not fitted on at all")
     ap.add_argument("--word-classes", action="store_true",
                     help="add the NER's distributional word classes (k:/kf:) to every word's features")
     ap.add_argument("--labels", type=Path, nargs="+", default=list(LABELS),
-                    help="label files to train (and, with --dev, tune) on; default train.jsonl + test.jsonl")
+                    help="label files to train (and, with --dev, tune) on; default train.jsonl + test.jsonl + "
+                         "train_snn.jsonl (those that exist)")
     args = ap.parse_args()
     if not (args.data / "ant_multisource" / "jsonl").is_dir():
         print(f"skipped: {args.data / 'ant_multisource'} not found")
         return
-    rows = prepare(args.data, args.cache, tuple(args.labels))
+    rows = prepare(args.data, args.cache, tuple(p for p in args.labels if p.exists()))
     feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True),
                       word_classes() if args.word_classes else None)
     cs = {"trigger": args.c, "pos_weight": args.pos_weight, "mode": 1.0, "status": 1.0, "background": 0.5, "role": args.role_c}
     if args.dev:
-        # dev = the dev documents of the first label file (train.jsonl), so runs with and without extra
-        # label files are scored on the same sentences; every other row is fitted on
-        is_dev = [r["labels_file"] == args.labels[0].name and dev_split(r["doc_id"]) for r in rows]
-        fit_rows = [r for r, d in zip(rows, is_dev, strict=True) if not d]
+        # dev = the dev documents of the train files (DEV_FILES; the old test set is fitted on whole), so runs
+        # with and without extra label files are scored on the same sentences of each file
+        is_dev = [r["labels_file"] in DEV_FILES and dev_split(r["doc_id"]) for r in rows]
+        fit_rows = [r for r, d in zip(rows, is_dev, strict=True) if not d and r["labels_file"] not in args.dev_only]
         dev_rows = [r for r, d in zip(rows, is_dev, strict=True) if d]
         print(f"train part {len(fit_rows)} sentences, dev {len(dev_rows)} sentences "
               f"({sum(len(r['events']) for r in dev_rows)} events, {len({r['doc_id'] for r in dev_rows})} documents)")
@@ -293,6 +299,9 @@ def main() -> None:
         for th in args.sweep:
             raw["threshold"] = th
             s = score(LearnedCoder(raw), dev_rows)
+            for name in sorted({r["labels_file"] for r in dev_rows}):
+                f = score(LearnedCoder(raw), [r for r in dev_rows if r["labels_file"] == name])
+                print(f"  {name} dev: detection P {f['det_p']:.2f} R {f['det_r']:.2f} | micro F1 {f['f1']:.2f}")
             print(f"threshold {th}: detection P {s['det_p']:.2f} R {s['det_r']:.2f} | micro P {s['p']:.2f} "
                   f"R {s['r']:.2f} F1 {s['f1']:.2f} | actor {s['actor']:.2f} target {s['target']:.2f} | "
                   f"status {s['status']:.2f} background {s['background']:.2f}")

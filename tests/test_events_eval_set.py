@@ -109,3 +109,14 @@ def test_the_event_trainer_refuses_the_frozen_test_part(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert "frozen test part" in proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(not (EVAL / "train_snn.jsonl").exists(), reason="no SaudiNewsNet training labels")
+def test_saudinewsnet_training_labels_are_july_and_share_nothing_with_the_test_parts():
+    """train_snn (SaudiNewsNet, July 2015) is training data: its sentences and documents are in neither test part."""
+    recs = _records("train_snn.jsonl")
+    _check(recs)
+    assert all(r["doc_id"].startswith("snn:") and re.fullmatch(r"sj\d{4}", r["sid"]) for r in recs)
+    tests = _records("test2.jsonl") + _records("test.jsonl")
+    assert not {r["doc_id"] for r in recs} & {r["doc_id"] for r in tests}
+    assert not {r["sha"] for r in recs} & {r["sha"] for r in tests}

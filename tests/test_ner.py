@@ -257,3 +257,21 @@ def test_marginals_are_the_same_floats_in_every_process(demo_corpus: Path) -> No
                            check=True, env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)},
                            timeout=300).stdout.strip() for seed in ("1", "2", "3")}
     assert len(outs) == 1 and len(next(iter(outs))) == 40
+
+
+def test_model_attributes_read_from_the_file_are_the_attributes_crfsuite_weighs(tagger: NerTagger,
+                                                                              tmp_path: Path) -> None:
+    """The attribute dictionary read straight from the model file is exactly the set of attributes with a
+    state weight that ``Tagger.info()`` lists (what ``crf_features`` filters by); a file in another layout
+    gives None, so the tagger falls back to ``info()``."""
+    from rasid.extract.ner.tagger import model_attributes
+
+    assert tagger._crf is not None
+    from_info = frozenset(attr for attr, _label in tagger._crf.info().state_features)
+    from_file = model_attributes(tagger.model_path)
+    assert from_file == from_info
+    assert len(from_file) > 10_000 and "w=" + normalize("الرئيس") in from_file
+    bogus = tmp_path / "x.crfsuite"
+    bogus.write_bytes(b"not a model")
+    assert model_attributes(bogus) is None
+    assert model_attributes(tmp_path / "missing.crfsuite") is None

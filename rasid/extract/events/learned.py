@@ -843,6 +843,11 @@ def role_spans(sr: SentenceRoles, words: list[Word], scores: list[tuple[float, f
         heads = [j, *sr.conjuncts(j)]
         return [mention_span(words, h) if words[h].ner else sr.span(h) for h in heads]
 
+    # for a verb trigger, a word inside a relative clause that is not the trigger's own («وقصف الجيش، الذي يحاصر
+    # المدينة، مواقع ...») belongs to that clause's predicate: the role model alone sometimes still picked it. A
+    # verbal noun keeps them («التفجير الذي استهدف المسجد»: the relative clause names the target)
+    if verbal:
+        scores = [s for s in scores if not (sr.in_rel[s[2]] and sr.clause[s[2]] != sr.clause[i])]
     best_a = max(scores, key=lambda s: s[0], default=None)
     a = best_a[2] if best_a is not None and best_a[0] >= threshold else None
     if a is None and backstop:
