@@ -190,6 +190,9 @@ def train(rows: list[dict], feat: Featurizer, c: dict[str, float], structure: bo
            "background": fit(*data["background"], c["background"], ["fg", "bg"]),
            "role": fit(*data["role"], c["role"], ["none", "actor", "target"]),
            "modes": schema["types"], "role_structure": structure, "word_classes": feat.classes is not None}
+    words = [sentence_words(r["text"], r["mentions"]) for r in rows]
+    out["sentence"] = fit([feat.sentence_feats(w) for w in words], ["event" if r["events"] else "none" for r in rows],
+                          c.get("sentence", 1.0), ["none", "event"])
     return out
 
 
@@ -226,6 +229,17 @@ def score(coder: LearnedCoder, rows: list[dict]) -> dict[str, float]:
             "target": roles["targets_ok"] / max(1, roles["targets_n"]),
             "status": status["ok"] / max(1, status["n"]), "background": bg["ok"] / max(1, status["n"]),
             "per_type": {t: prf(c["tp"], c["fp"], c["fn"]) + (c["tp"] + c["fn"],) for t, c in per_type.items()}}
+
+
+def report(raw: dict, dev_rows: list[dict], label: str) -> None:
+    """Print the dev numbers of the models in ``raw`` (its threshold and gate), pooled and per label file."""
+    s = score(LearnedCoder(raw), dev_rows)
+    for name in sorted({r["labels_file"] for r in dev_rows}):
+        f = score(LearnedCoder(raw), [r for r in dev_rows if r["labels_file"] == name])
+        print(f"  {name} dev: detection P {f['det_p']:.2f} R {f['det_r']:.2f} | micro F1 {f['f1']:.2f}")
+    print(f"{label}: detection P {s['det_p']:.2f} R {s['det_r']:.2f} | micro P {s['p']:.2f} "
+          f"R {s['r']:.2f} F1 {s['f1']:.2f} | actor {s['actor']:.2f} target {s['target']:.2f} | "
+          f"status {s['status']:.2f} background {s['background']:.2f}")
 
 
 def score_roles(coder: LearnedCoder, rows: list[dict]) -> dict[str, float]:
@@ -271,6 +285,10 @@ def main() -> None:
     ap.add_argument("--no-structure", action="store_true",
                     help="role model without the clause-structure features (the coder before roles.py)")
     ap.add_argument("--out", type=Path, default=ROOT / "rasid" / "data" / "event_coder.json")
+    ap.add_argument("--gate", type=float, default=0.2,
+                    help="sentence gate: a sentence with P(event) below it is not coded (0: off)")
+    ap.add_argument("--gates", type=float, nargs="*", default=[0.0, 0.1, 0.2, 0.3],
+                    help="--dev: gates printed at --threshold")
     ap.add_argument("--dev-only", nargs="*", default=[], metavar="NAME",
                     help="with --dev: label files (by name) scored on their dev documents but not fitted on at all")
     ap.add_argument("--word-classes", action="store_true",
@@ -285,7 +303,8 @@ def main() -> None:
     rows = prepare(args.data, args.cache, tuple(p for p in args.labels if p.exists()))
     feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True),
                       word_classes() if args.word_classes else None)
-    cs = {"trigger": args.c, "pos_weight": args.pos_weight, "mode": 1.0, "status": 1.0, "background": 0.5, "role": args.role_c}
+    cs = {"trigger": args.c, "pos_weight": args.pos_weight, "mode": 1.0, "status": 1.0, "background": 0.5,
+          "role": args.role_c, "sentence": 1.0}
     if args.dev:
         # dev = the dev documents of the train files (DEV_FILES; the old test set is fitted on whole), so runs
         # with and without extra label files are scored on the same sentences of each file
@@ -296,15 +315,15 @@ def main() -> None:
               f"({sum(len(r['events']) for r in dev_rows)} events, {len({r['doc_id'] for r in dev_rows})} documents)")
         raw = train(fit_rows, feat, cs, not args.no_structure)
         raw["role_threshold"] = args.role_threshold
+        raw["sentence_gate"] = args.gate
         for th in args.sweep:
             raw["threshold"] = th
-            s = score(LearnedCoder(raw), dev_rows)
-            for name in sorted({r["labels_file"] for r in dev_rows}):
-                f = score(LearnedCoder(raw), [r for r in dev_rows if r["labels_file"] == name])
-                print(f"  {name} dev: detection P {f['det_p']:.2f} R {f['det_r']:.2f} | micro F1 {f['f1']:.2f}")
-            print(f"threshold {th}: detection P {s['det_p']:.2f} R {s['det_r']:.2f} | micro P {s['p']:.2f} "
-                  f"R {s['r']:.2f} F1 {s['f1']:.2f} | actor {s['actor']:.2f} target {s['target']:.2f} | "
-                  f"status {s['status']:.2f} background {s['background']:.2f}")
+            report(raw, dev_rows, f"threshold {th}, gate {args.gate}")
+        raw["threshold"] = args.threshold
+        for gate in args.gates:
+            raw["sentence_gate"] = gate
+            report(raw, dev_rows, f"threshold {args.threshold}, gate {gate}")
+        raw["sentence_gate"] = args.gate
         raw["threshold"] = args.threshold
         bare = LearnedCoder(raw)
         bare.backstop = {}  # the models alone, to judge the lexicon backstop (learned.BACKSTOP_STEMS)
@@ -326,6 +345,7 @@ def main() -> None:
         return
     raw = train(rows, feat, cs, not args.no_structure)
     raw["threshold"] = args.threshold
+    raw["sentence_gate"] = args.gate
     raw["role_threshold"] = args.role_threshold
     raw["meta"] = {"source": " + ".join(f"eval/events/{p.name}" for p in args.labels)
                    + " (all of it; tuned on the dev_split documents)",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from rasid import resources
 from rasid.extract.events.coder import EventCoder
 from rasid.extract.events.learned import LearnedCoder, sentence_words
 from rasid.models import Document
@@ -161,3 +162,28 @@ def test_fast_paths_give_the_reference_words_role_scores_and_events():
     one_by_one = [coder.code(text, mentions) for text, mentions in sents]
     assert coder.code_many(sents) == one_by_one
     assert sum(map(len, one_by_one)) > 50
+
+
+def test_sentence_gate_drops_a_non_political_warning_and_keeps_political_acts(learned):
+    """The sentence model gives an economist's «حذر» a low P(event), so the gate (trained threshold) drops what the
+    trigger model alone would code as THREATEN; a minister's threat and an air strike pass it."""
+    economy = "حذر خبير اقتصادي من تراجع أسعار النفط خلال الربع المقبل بسبب ضعف الطلب."
+    threat = "حذر وزير الخارجية الإيراني من أن بلاده سترد على أي هجوم أمريكي."
+    strike = "قصفت طائرات التحالف مواقع الحوثيين في صعدة أمس."
+    assert learned.gate > 0
+    assert learned.event_probability(sentence_words(economy)) < learned.gate
+    assert learned.event_probability(sentence_words(threat)) > 0.5
+    assert learned.event_probability(sentence_words(strike)) > 0.5
+    assert _code(learned, economy) == []
+    assert "THREATEN" in {e.type for e in learned.code(threat)}
+    ungated = LearnedCoder(resources.load_json("event_coder.json"))
+    ungated.gate = 0.0
+    assert "THREATEN" in {e.type for e in ungated.code(economy)}  # what the gate is there to stop
+
+
+def test_a_model_file_without_a_sentence_model_codes_every_sentence(learned):
+    raw = dict(resources.load_json("event_coder.json"))
+    del raw["sentence"], raw["sentence_gate"]
+    plain = LearnedCoder(raw)
+    assert plain.sentence is None and plain.gate == 0.0
+    assert plain.event_probability(sentence_words("فاز الهلال على النصر في الدوري.")) == 1.0

@@ -45,6 +45,7 @@ _KINDS: dict[str, Callable[[str], bool]] = {
     "cue": lambda f: f.startswith("cue:"),
     "btw": lambda f: f.startswith(("cue:", "L:", "U:")) and ":" not in f[2:],
     "cand": lambda f: f.startswith(("cue:", "L:", "U:")),
+    "flags": lambda f: f.startswith(("L:", "U:")) and ":" not in f[2:],  # the lexicons' type flags alone
 }
 
 # every feature reads words without their proclitics; news reuses a small vocabulary, so remember them
@@ -165,6 +166,15 @@ class Featurizer:
         if len(self._memo) < 200_000:
             self._memo[w] = out
         return out
+
+    def sentence_feats(self, words: list[Word]) -> list[str]:
+        """Features of a whole sentence for the sentence gate: its stems, the lexicons' type flags of its words
+        and its NER types, as a set (sorted). Why a sentence model: a trigger word's window does not tell an
+        economist's «حذر» or a league's «الدعم» from a political act; the rest of the sentence does."""
+        out = {"s:" + _strip(w.norm) for w in words if len(w.norm) >= 2}
+        out.update(f for w in words for f in self.selected(w.norm, "", "flags"))
+        out.update("ner:" + w.ner for w in words if w.ner)
+        return sorted(out)
 
     def selected(self, w: str, prefix: str, kind: str) -> tuple[str, ...]:
         """``prefix`` + each of ``word_feats(w)`` of ``kind`` (``_KINDS``), in order (memoised: the context
@@ -695,6 +705,10 @@ class LearnedCoder:
         self.background = Linear.from_json(raw["background"])
         self.role = Linear.from_json(raw["role"])
         self.threshold = float(raw["threshold"])
+        # the sentence gate (a model file may have none): a sentence whose P(holds an event) is below the gate
+        # is not coded at all, which also spares its trigger and role scoring
+        self.sentence = Linear.from_json(raw["sentence"]) if "sentence" in raw else None
+        self.gate = float(raw.get("sentence_gate", 0.0))
         self.role_threshold = float(raw.get("role_threshold", 0.3))
         self.modes: dict[str, list[str]] = raw["modes"]
         self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True),
@@ -722,12 +736,25 @@ class LearnedCoder:
         """``code`` of each (sentence, mentions) of a document; the trigger screen scores them together
         (one array pass per document instead of one per sentence: the same candidates, fewer numpy calls)."""
         all_words = [sentence_words(text, mentions) for text, mentions in sents]
+        kept = [k for k, words in enumerate(all_words) if self.passes_gate(words)]
+        out: list[list[Coded]] = [[] for _ in sents]
         if self.exhaustive:
-            todos = [[i for i, w in enumerate(words) if len(w.norm) >= 2 and not w.norm.isdigit()]
-                     for words in all_words]
+            todos = [[i for i, w in enumerate(all_words[k]) if len(w.norm) >= 2 and not w.norm.isdigit()]
+                     for k in kept]
         else:
-            todos = self.screen.candidates_many(all_words, self.threshold)
-        return [self._code(text, words, todo) for (text, _), words, todo in zip(sents, all_words, todos, strict=True)]
+            todos = self.screen.candidates_many([all_words[k] for k in kept], self.threshold)
+        for k, todo in zip(kept, todos, strict=True):
+            out[k] = self._code(sents[k][0], all_words[k], todo)
+        return out
+
+    def event_probability(self, words: list[Word]) -> float:
+        """P(the sentence reports an event) from the sentence model (1.0 for a model file without one)."""
+        if self.sentence is None:
+            return 1.0
+        return self.sentence.probs(self.feat.sentence_feats(words))[1]
+
+    def passes_gate(self, words: list[Word]) -> bool:
+        return self.gate <= 0.0 or self.event_probability(words) >= self.gate
 
     def _code(self, text: str, words: list[Word], todo: list[int]) -> list[Coded]:
         """Events of one sentence from its words and the indices of its candidate triggers."""
