@@ -275,3 +275,20 @@ def test_model_attributes_read_from_the_file_are_the_attributes_crfsuite_weighs(
     bogus.write_bytes(b"not a model")
     assert model_attributes(bogus) is None
     assert model_attributes(tmp_path / "missing.crfsuite") is None
+
+
+def test_news_vocabulary_decides_a_clitic_on_a_name_no_list_knows(tagger: NerTagger) -> None:
+    """A leading و/ب/ل is cut from a name when the name is frequent on its own in the news vocabulary and the
+    clitic form is not («ومجدي», «ببنغلادش», «لسيتي»); a name whose first letter only looks like a clitic is
+    frequent itself and keeps it («وليد», «لطفي»); a clitic letter before a long vowel stays (foreign names:
+    «فاير آي»)."""
+    cut = tagger._clitic_cut
+    assert cut("ومجدي", ["عبدالغني"]) == 1
+    assert cut("ببنغلادش", []) == 1
+    assert cut("لسيتي", []) == 1
+    assert cut("وليد", []) == 0
+    assert cut("لطفي", []) == 0
+    assert cut("فاير", ["اي"]) == 0
+    text = "وأشاد المدرب بأداء اللاعب المصري السابق ومجدي عبدالغني في المباراة."
+    names = {m.text for m in tagger.tag("d", text) if m.type == "PER"}
+    assert "مجدي عبدالغني" in names and "ومجدي عبدالغني" not in names

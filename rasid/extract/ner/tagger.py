@@ -337,4 +337,14 @@ class NerTagger:
             gaz_known = len(form) >= 3 and self.gazetteer.types(form + tail)
             if form in self.lexicon or gaz_known or (form.startswith("ال") and len(form) >= 4):
                 return offsets[cut]  # for لل+X the span starts after لل (the article's alef is elided)
+        # a name no list knows: the news vocabulary decides. The word-class table holds every word seen often
+        # enough in the unlabelled news; a name is written there on its own («مجدي», «بنغلادش»), rarely with a
+        # given clitic («ومجدي», «ببنغلادش»), while a name whose first letter only looks like a clitic is
+        # itself frequent («وليد», «لطفي») and keeps it. Not before a long vowel: و/ف/ب + ا/و/ي is how foreign
+        # names are written («فاير آي», «واتفورد», «بيدرو»), and the rest is often a word of its own («اير»)
+        vocab = self.clusters.table if self.clusters is not None else {}
+        if vocab and norm not in vocab:
+            for form, cut in variants[1:]:
+                if len(form) >= 3 and form[0] not in "اوي" and form in vocab:
+                    return offsets[cut]
         return 0
