@@ -29,6 +29,16 @@ def test_gentilic_needs_a_country_stem() -> None:
     assert gentilic("الجنوبي") is None and gentilic("الساحلي") is None  # جنوب السودان, ساحل العاج
 
 
+def test_gentilics_of_countries_with_other_names_are_listed(gaz: Gazetteer) -> None:
+    """الأمريكي، الإماراتي، البريطاني come from no one-word country name (الولايات المتحدة، الإمارات العربية
+    المتحدة، المملكة المتحدة): the curated stems make them gentilics, so they leave place spans too."""
+    assert gentilic("الامريكيه") == "f" and gentilic("الاميركي") == "m"
+    assert gentilic("الاماراتي") == "m" and gentilic("البريطانيه") == "f"
+    text = "وقع الحادث في مدينة نيويورك الأمريكية، قرب ولاية يوتا الأمريكية."
+    out = refine(text, [_m(text, "نيويورك الأمريكية", "LOC"), _m(text, "يوتا الأمريكية", "LOC")], gaz)
+    assert [m.text for m in out] == ["نيويورك", "يوتا"]
+
+
 def test_nisba_plurals_and_verbs_are_not_people(gaz: Gazetteer) -> None:
     text = "رياضيون مصريون يشاركون، والوزيران سيبحثان الملف وتأملان خيرا مع الألمانيين."
     ms = [_m(text, w, "PER") for w in ("رياضيون", "مصريون", "سيبحثان", "وتأملان", "الألمانيين")]

@@ -75,6 +75,7 @@ _DESCRIPTORS = _words("descriptors")  # before a person's name without being par
 _TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
 _PLACE_PREFIXES = _words("place_prefixes")  # start a compound place name («سان برونو», «المحيط الهادي»)
 _COMPASS = _words("compass")
+_GENTILIC_STEMS = _words("gentilic_stems")  # الأمريكي، الإماراتي، البريطاني: their countries' names do not give them
 _INDEF_HEADS = _words("indef_heads")
 _PRODUCT_CUES = _words("product_cues")  # introduce a product, work or craft by name («تطبيق "ماسنجر"»)
 _MODEL = re.compile(r"-\s?\d")
@@ -106,7 +107,8 @@ def gentilic(norm: str) -> str | None:
         return None
     stem = word[:-1]
     names = _countries()
-    if any(form in names for form in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ستان", word, word + "ا")):
+    if stem in _GENTILIC_STEMS or any(form in names for form in (stem, stem + "ا", stem + "يا", stem + "ه", stem + "ستان",
+                                                                  word, word + "ا")):
         return gender
     return None
 
