@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import math
 import re
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rasid.extract.geocode import haversine_km  # noqa: E402
 from rasid.text.normalize import normalize  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -99,13 +99,6 @@ def build_capitals(data: Path, places: list[tuple]) -> list[tuple[str, int]]:
     return out
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p = math.pi / 180
-    h = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
-
-
 def pin_small_countries_at_capital(places: list[tuple], capitals: list[tuple[str, int]],
                                    far_km: float = 150, compact_km: float = 300) -> list[tuple]:
     """Move a country's pin to its capital when the source centroid cannot be inside a small country.
@@ -127,8 +120,8 @@ def pin_small_countries_at_capital(places: list[tuple], capitals: list[tuple[str
     for r in places:
         cap, own = capital.get(r[4]), towns.get(r[4], [])
         if (r[6] == "PCLI" and cap is not None and own
-                and min(_km(r[2], r[3], t[2], t[3]) for t in own) > far_km
-                and max(_km(cap[2], cap[3], t[2], t[3]) for t in own) <= compact_km):
+                and min(haversine_km(r[2], r[3], t[2], t[3]) for t in own) > far_km
+                and max(haversine_km(cap[2], cap[3], t[2], t[3]) for t in own) <= compact_km):
             r = (r[0], r[1], cap[2], cap[3], *r[4:])
         out.append(r)
     return out

@@ -14,7 +14,8 @@ event model or lexicon was trained or tuned on SaudiNewsNet before it. ``--split
 articles extracted in July 2015 for training (sids ``sjNNNN``), so the coder also sees the economy, sport and
 local-service news of Saudi outlets.
 
-Usage: python scripts/sample_events_blind.py [--data /work/shared/data] [--n 460] [--split test|train] --out FILE
+Usage: python scripts/sample_events_blind.py [--data /work/shared/data] [--n 460] [--split test|train|test2|snn-train]
+       --out FILE
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ def snn_docs(data: Path, split: str):
                 yield "snn:" + d["url"], d["content"]
 
 
-def _candidates(docs, seen: set[str]) -> list[dict]:
-    out = []
+def _candidates(docs) -> list[dict]:
+    """Every distinct sentence of 6-70 words of ``docs`` ((doc_id, text) pairs), with offsets, sha and cue flag."""
+    out, seen = [], set()
     for doc_id, text in docs:
         for s in sentences(text):
             txt = text[s.start:s.end]
@@ -88,9 +90,8 @@ def ant_docs(data: Path, split: str):
 
 
 def candidates(data: Path, split: str = "test") -> list[dict]:
-    """Every distinct sentence of 6-70 words of the split's articles, with its offsets, sha and cue flag."""
-    docs = snn_docs(data, split) if split in ("test2", "snn-train") else ant_docs(data, split)
-    return _candidates(docs, set())
+    """The candidate sentences (``_candidates``) of the split's articles."""
+    return _candidates(snn_docs(data, split) if split in ("test2", "snn-train") else ant_docs(data, split))
 
 
 def main() -> None:

@@ -233,9 +233,10 @@ def score(coder: LearnedCoder, rows: list[dict]) -> dict[str, float]:
 
 def report(raw: dict, dev_rows: list[dict], label: str) -> None:
     """Print the dev numbers of the models in ``raw`` (its threshold and gate), pooled and per label file."""
-    s = score(LearnedCoder(raw), dev_rows)
+    coder = LearnedCoder(raw)
+    s = score(coder, dev_rows)
     for name in sorted({r["labels_file"] for r in dev_rows}):
-        f = score(LearnedCoder(raw), [r for r in dev_rows if r["labels_file"] == name])
+        f = score(coder, [r for r in dev_rows if r["labels_file"] == name])
         print(f"  {name} dev: detection P {f['det_p']:.2f} R {f['det_r']:.2f} | micro F1 {f['f1']:.2f}")
     print(f"{label}: detection P {s['det_p']:.2f} R {s['det_r']:.2f} | micro P {s['p']:.2f} "
           f"R {s['r']:.2f} F1 {s['f1']:.2f} | actor {s['actor']:.2f} target {s['target']:.2f} | "
@@ -324,7 +325,6 @@ def main() -> None:
             raw["sentence_gate"] = gate
             report(raw, dev_rows, f"threshold {args.threshold}, gate {gate}")
         raw["sentence_gate"] = args.gate
-        raw["threshold"] = args.threshold
         bare = LearnedCoder(raw)
         bare.backstop = {}  # the models alone, to judge the lexicon backstop (learned.BACKSTOP_STEMS)
         s = score(bare, dev_rows)

@@ -149,7 +149,7 @@ class NerTagger:
         these gives the same scores and marginals, and spares converting ~2/3 of the strings in C++."""
         if self._known is None:
             assert self._crf is not None
-            known = model_attributes(self.model_path) if self.model_path else None
+            known = model_attributes(self.model_path)
             self._known = known if known is not None else frozenset(
                 attr for attr, _label in self._crf.info().state_features)
         return self._known
