@@ -27,8 +27,9 @@ import httpx
 import uvicorn
 
 from rasid.models import Document
+from rasid.run.heap import settle_heap
 from rasid.run.pipeline import run
-from rasid.serve.api import create_app, settle_heap
+from rasid.serve.api import create_app
 from rasid.serve.search import SearchIndex, SearchQuery, search
 from rasid.store import Store
 

@@ -9,6 +9,7 @@ ratio is comparable on a shared, noisy machine (absolute seconds are not).
 Usage: python scripts/bench_pipeline.py [--n 3000] [--data ../shared/data] [--engine local|dask --workers 2]
        python scripts/bench_pipeline.py --profile full --top 30   # cProfile one stage, top functions
        python scripts/bench_pipeline.py --n 500 --stages full noevents  # what event coding adds
+       python scripts/bench_pipeline.py --n 1000 --stages full --local-workers 1 --components  # CPU per component
 Exits 0 with a message when the data is absent.
 """
 
@@ -119,7 +120,13 @@ def main() -> None:
     ap.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
     ap.add_argument("--profile", choices=STAGES, default=None, help="cProfile this stage, print top functions")
     ap.add_argument("--top", type=int, default=25, help="functions listed per profile ordering")
+    ap.add_argument("--components", action="store_true",
+                    help="CPU seconds of each extraction component inside the run (needs --local-workers 1): "
+                         "what one component costs, without the noise of differencing two whole runs")
     args = ap.parse_args()
+    if args.components and args.local_workers != 1:
+        ap.error("--components times the components in this process: add --local-workers 1")
+    spent = time_components() if args.components else None
     folder = require_data(args.data, "ant_multisource", "jsonl")
     import rasid.run.pipeline  # noqa: F401  - code imports are not per-article work (the bare pass has its own)
     import rasid.store  # noqa: F401
@@ -147,7 +154,32 @@ def main() -> None:
             what = f"{out} words" if stage == "bare" else _summary(out) + _stages(timer, dt)
             rows[stage] = (dt, cpu, what)
             print(f"{stage}: {dt:.2f} s, driver CPU {cpu:.2f} s ({what})", flush=True)
+            if spent is not None:
+                print("  components, CPU s (share of the run's CPU): " + ", ".join(
+                    f"{k} {v:.2f} ({v / cpu:.0%})" for k, v in spent.items()), flush=True)
+                if "events" in spent:
+                    ev = spent["events"]
+                    print(f"  event coding = {ev / (cpu - ev):.0%} of the rest of the run (aim <= 20%)", flush=True)
+                spent.clear()
     print_table(rows, n)
+
+
+def time_components() -> dict[str, float]:
+    """Wrap the extract stage's ``annotate`` so each component's CPU seconds add up in the returned dict
+    (component name -> seconds), for runs in this process."""
+    from rasid.run import stages
+
+    spent: dict[str, float] = {}
+
+    def annotate(adoc, components):  # noqa: ANN001, ANN202 - ``rasid.extract.base.annotate``, timed
+        for c in components:
+            t0 = time.process_time()
+            adoc.results[c.name] = c(adoc)
+            spent[c.name] = spent.get(c.name, 0.0) + time.process_time() - t0
+        return adoc
+
+    stages.annotate = annotate
+    return spent
 
 
 def _stages(timer: StageTimer, total: float) -> str:

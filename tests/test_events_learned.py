@@ -164,6 +164,29 @@ def test_fast_paths_give_the_reference_words_role_scores_and_events():
     assert sum(map(len, one_by_one)) > 50
 
 
+def test_gate_features_read_from_the_lexicons_equal_those_of_the_word_features():
+    """``sentence_feats`` takes each word's share from the lexicons directly (a memo per word) instead of from
+    ``word_feats``: on every demo-corpus sentence (twice: cold, then from the memo) the features equal the
+    definition the gate was trained with, the stems of the words and the lexicon type flags of their features."""
+    from rasid.extract.events.learned import _strip
+
+    coder = LearnedCoder.load()
+    feat = coder.feat
+    sents = _demo_sentences()
+    flagged = 0
+    for _round in range(2):
+        for text, mentions in sents:
+            words = sentence_words(text, mentions)
+            ref = {"s:" + _strip(w.norm) for w in words if len(w.norm) >= 2}
+            ref |= {f for w in words for f in feat.word_feats(w.norm)
+                    if f.startswith(("L:", "U:")) and ":" not in f[2:]}
+            ref |= {"ner:" + w.ner for w in words if w.ner}
+            got = feat.sentence_feats(words)
+            assert got == sorted(ref), text
+            flagged += any(f.startswith(("L:", "U:")) for f in got)
+    assert flagged > 200  # most sentences hold a lexicon word, so the flags are compared, not only stems
+
+
 def test_sentence_gate_drops_a_non_political_warning_and_keeps_political_acts(learned):
     """The sentence model gives an economist's «حذر» a low P(event), so the gate (trained threshold) drops what the
     trigger model alone would code as THREATEN; a minister's threat and an air strike pass it."""

@@ -121,3 +121,34 @@ def test_the_temp_directory_of_a_killed_driver_is_swept_by_the_next_pool(tmp_pat
         (d / "resources-1.pickle").write_bytes(b"x")
     assert _sweep_pool_dirs(str(tmp_path)) == [str(dead)]
     assert not dead.exists() and live.exists() and other.exists()
+
+
+def _gc_state(_item: object, name: str) -> tuple[tuple[int, int, int], int]:
+    """The worker's collector thresholds and frozen-object count (after reading resource ``name``)."""
+    import gc
+
+    from rasid.run.executors import resource
+
+    resource(name)
+    return gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_pool_workers_collect_less_often_and_freeze_their_models() -> None:
+    """A pool worker runs with the run's garbage-collector thresholds and moves the resources it builds out of
+    the collector's view (``rasid.run.heap``); a new generation of resources is frozen in its turn."""
+    import gc
+
+    from rasid.run.heap import RUN_THRESHOLDS
+
+    ex = ProcessExecutor(2)
+    try:
+        ex.setup({"line_stats": LineStats})
+        first = list(ex.map_ordered(_gc_state, range(4), "line_stats"))
+        assert {t for t, _ in first} == {RUN_THRESHOLDS}
+        assert all(n > 1000 for _, n in first)  # modules, the worker's imports and the resource itself
+        ex.setup({"other": functools.partial(_given, ["second"])})
+        again = list(ex.map_ordered(_gc_state, range(4), "other"))
+        assert all(n > 1000 for _, n in again)
+    finally:
+        ex.close()
+    assert gc.get_freeze_count() == 0  # the driver (this test process) froze nothing

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from rasid.run.executors import InlineExecutor
 from rasid.run.pipeline import run
@@ -40,6 +41,43 @@ def test_rerun_adds_nothing(tmp_path: Path, demo_corpus: Path):
     assert (store.count("documents"), store.count("mentions"), store.count("stories")) == (
         n_docs, n_mentions, n_stories)
     store.close()
+
+
+def test_a_run_collects_garbage_less_often_and_gives_the_caller_its_thresholds_back(tmp_path: Path):
+    """While a run's stages work the collector has ``RUN_THRESHOLDS`` (rasid.run.heap); after the run (also one
+    that fails) the caller's own thresholds are back and nothing of the caller's heap was frozen."""
+    import gc
+
+    from rasid.run.heap import RUN_THRESHOLDS
+    from rasid.run.stages import ProgressLike
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "1.txt").write_text("date 2026-01-27\n\nوصل الرئيس الشرع إلى موسكو صباح اليوم في زيارة رسمية.",
+                                           encoding="utf-8")
+    seen: list[tuple[int, int, int]] = []
+
+    def progress(_label: str, _total: int | None) -> ProgressLike:
+        seen.append(gc.get_threshold())
+        return ProgressLike()
+
+    mine = (1234, 7, 9)
+    old = gc.get_threshold()
+    gc.set_threshold(*mine)
+    try:
+        store = Store(tmp_path / "g.db")
+        run([tmp_path / "in"], store, progress=progress, executor=InlineExecutor())
+        assert seen and set(seen) == {RUN_THRESHOLDS}
+        assert gc.get_threshold() == mine and gc.get_freeze_count() == 0
+
+        def failing(_label: str, _total: int | None) -> ProgressLike:
+            raise RuntimeError("display gone")
+
+        with pytest.raises(RuntimeError, match="display gone"):
+            run([tmp_path / "in"], store, progress=failing, executor=InlineExecutor())
+        assert gc.get_threshold() == mine
+        store.close()
+    finally:
+        gc.set_threshold(*old)
 
 
 def test_id_collision_keeps_both(tmp_path: Path):

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol, runtime_checkable
 
+from rasid.run.heap import freeze_resources, thaw_resources, worker_thresholds
+
 Factory = Callable[[], object]
 # Tasks in flight per worker process: enough that the workers keep cleaning or tagging while the driver
 # stores a batch (a 500-article transaction is ~8 tasks of 64), few enough to bound memory.
@@ -107,15 +109,18 @@ def _init_worker(factories: dict[str, Factory], driver: int, generation: int = 0
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle (it stops between batches)
     threading.Thread(target=_exit_with, args=(driver,), daemon=True).start()
+    worker_thresholds()  # this process exists for one run: fewer collections over its models (rasid.run.heap)
     _load(factories, generation)
 
 
 def _load(factories: dict[str, Factory], generation: int) -> None:
     """Replace this worker's resources by those ``factories`` build (the previous ones are released)."""
     global _generation
+    thaw_resources()  # the previous generation's models become collectable again once released
     _LOADED.clear()
     for name, factory in factories.items():
         _LOADED[name] = factory()
+    freeze_resources()  # they live until the next generation: out of the collector's full walks
     _generation = generation
 
 

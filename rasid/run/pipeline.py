@@ -13,6 +13,7 @@ from pathlib import Path
 from rasid.config import RunConfig
 from rasid.run.executors import Executor, local_executor
 from rasid.run.faults import RunInterrupted
+from rasid.run.heap import run_thresholds
 from rasid.run.stages import (
     STAGES,
     Analyzers,
@@ -46,9 +47,10 @@ def run(paths: list[str | Path], store: Store, cfg: RunConfig | None = None,
     run_id = ctx.report.run_id = None if store.read_only else store.start_run(len(ctx.paths))
     status = "failed"
     try:
-        for stage in STAGES:
-            if stage.enabled(cfg):
-                stage.fn(ctx)
+        with run_thresholds():  # fewer garbage collections over the run's long-lived models (rasid.run.heap)
+            for stage in STAGES:
+                if stage.enabled(cfg):
+                    stage.fn(ctx)
         status = "finished"
     except (KeyboardInterrupt, RunInterrupted):
         status = "interrupted"

@@ -15,7 +15,6 @@ app (headers, Host check, token).
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
@@ -31,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasid.config import OutletsConfig
 from rasid.models import Mention
+from rasid.run.heap import settle_heap
 from rasid.serve.display import claims_for_people, conflicts_for_people, deviating_documents
 from rasid.serve.outlets import Registry, outlet_stats, registry_for, story_coverage
 from rasid.serve.search import (
@@ -560,19 +560,6 @@ def create_app(db: str | Path | Store, security: SecurityConfig | None = None,
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     return app
-
-
-def settle_heap() -> None:
-    """Move everything alive after start-up (modules, the app, its registry and indexes) out of the garbage
-    collector's view (``gc.freeze``), for a long-running server.
-
-    Why: a full (generation 2) collection walks every tracked object; with ~100k start-up objects that was
-    ≈ 70 ms, set off by the allocations of about one story page in 20–40 on the 60k-article desk — most of
-    that page's p95 (issue #16). Those objects live as long as the process anyway; requests' own garbage is
-    still collected. Not called by ``create_app``: a test process making many apps would keep their garbage.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000,

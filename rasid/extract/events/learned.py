@@ -136,6 +136,7 @@ class Featurizer:
         self._memo: dict[str, tuple[str, ...]] = {}
         self._nb_memo: dict[tuple[str, int], tuple[str, ...]] = {}
         self._sel_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._gate_memo: dict[str, tuple[str, ...]] = {}  # word -> its ``sentence_feats`` share
         self._verbal: dict[str, bool] = {}  # word -> ``verbal`` (memoised: asked per word of every coded sentence)
 
     def word_feats(self, w: str) -> tuple[str, ...]:
@@ -171,10 +172,32 @@ class Featurizer:
         """Features of a whole sentence for the sentence gate: its stems, the lexicons' type flags of its words
         and its NER types, as a set (sorted). Why a sentence model: a trigger word's window does not tell an
         economist's «حذر» or a league's «الدعم» from a political act; the rest of the sentence does."""
-        out = {"s:" + _strip(w.norm) for w in words if len(w.norm) >= 2}
-        out.update(f for w in words for f in self.selected(w.norm, "", "flags"))
-        out.update("ner:" + w.ner for w in words if w.ner)
+        memo, own = self._gate_memo, self._gate_feats
+        out: set[str] = set()
+        for w in words:
+            hit = memo.get(w.norm)
+            out.update(hit if hit is not None else own(w.norm))
+            if w.ner:
+                out.add("ner:" + w.ner)
         return sorted(out)
+
+    def _gate_feats(self, w: str) -> tuple[str, ...]:
+        """What word ``w`` adds to ``sentence_feats``: its stem (two letters or more) and its lexicon type
+        flags (memoised: the gate reads every word of every sentence, and news reuses a small vocabulary)."""
+        hit: tuple[str, ...] = ("s:" + _strip(w),) if len(w) >= 2 else ()
+        # the lexicons' type flags of ``word_feats`` («L:T», «L:def» or «U:T»), read from the lexicons alone:
+        # most sentences fail the gate, and their words need no other feature
+        trig = self.curated.lookup(w)
+        if trig is not None:
+            hit += ("L:" + trig.plover, "L:def") if w.startswith(_DEFINITE) else ("L:" + trig.plover,)
+        else:
+            up = self.up.lookup(w)
+            if up is not None:
+                hit += ("U:" + up.plover,)
+        if len(self._gate_memo) >= 200_000:
+            self._gate_memo.clear()
+        self._gate_memo[w] = hit
+        return hit
 
     def selected(self, w: str, prefix: str, kind: str) -> tuple[str, ...]:
         """``prefix`` + each of ``word_feats(w)`` of ``kind`` (``_KINDS``), in order (memoised: the context
@@ -315,6 +338,10 @@ class Linear:
         rows = [0, *[k for f in feats if (k := row(f)) is not None]]
         # a running sum adds bias, then each feature's weights, in feature order: the same floats as a plain loop
         return self.softmax(self._matrix[rows].cumsum(axis=0)[-1].tolist())
+
+    def probs_of_rows(self, rows: list[int]) -> list[float]:
+        """``probs`` of features already turned into their rows (``rows``, in the order to sum them)."""
+        return self.softmax(self._matrix[[0, *rows]].cumsum(axis=0)[-1].tolist())
 
     def logits_many(self, rows: list[list[int]]) -> list[list[float]]:
         """The logits of several feature-row lists (each starting with the bias row 0) in one gather.
@@ -709,6 +736,8 @@ class LearnedCoder:
         # is not coded at all, which also spares its trigger and role scoring
         self.sentence = Linear.from_json(raw["sentence"]) if "sentence" in raw else None
         self.gate = float(raw.get("sentence_gate", 0.0))
+        self._gate_rows: dict[str, tuple[int, ...]] = {}  # word -> its rows of the sentence model (memo)
+        self._gate_sorted = self.sentence is not None and list(self.sentence.weights) == sorted(self.sentence.weights)
         self.role_threshold = float(raw.get("role_threshold", 0.3))
         self.modes: dict[str, list[str]] = raw["modes"]
         self.feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True),
@@ -748,10 +777,33 @@ class LearnedCoder:
         return out
 
     def event_probability(self, words: list[Word]) -> float:
-        """P(the sentence reports an event) from the sentence model (1.0 for a model file without one)."""
-        if self.sentence is None:
+        """P(the sentence reports an event) from the sentence model (1.0 for a model file without one).
+
+        ``Linear.probs(Featurizer.sentence_feats(words))`` without building the feature strings: each word's
+        weight rows are memoised, and as the model's features are stored in sorted order (row order is
+        the features' sorted order) the sorted union of the rows is the sorted features' rows: the same
+        rows summed in the same order, so the same float (a model file in another order takes the plain path).
+        """
+        model = self.sentence
+        if model is None:
             return 1.0
-        return self.sentence.probs(self.feat.sentence_feats(words))[1]
+        if not self._gate_sorted:
+            return model.probs(self.feat.sentence_feats(words))[1]
+        memo, rows, gate_feats = self._gate_rows, model.rows, self.feat._gate_feats
+        if len(memo) >= 200_000:
+            memo.clear()
+        out: set[int] = set()
+        for w in words:
+            r = memo.get(w.norm)
+            if r is None:
+                r = memo[w.norm] = rows(gate_feats(w.norm))
+            out.update(r)
+            if w.ner:
+                r = memo.get("\0" + w.ner)  # «\0» starts no word: the NER type's own entry
+                if r is None:
+                    r = memo["\0" + w.ner] = rows(("ner:" + w.ner,))
+                out.update(r)
+        return model.probs_of_rows(sorted(out))[1]
 
     def passes_gate(self, words: list[Word]) -> bool:
         return self.gate <= 0.0 or self.event_probability(words) >= self.gate

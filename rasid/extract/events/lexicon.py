@@ -33,11 +33,16 @@ class Trigger:
     pos: str = "v"  # v: verb form; n: event noun (needs a support verb to count as a reported event)
 
 
+# the proclitics by their first letter, each list in ``_PROCLITICS`` order: only those can start a token
+_PROCLITICS_BY_FIRST: dict[str, tuple[str, ...]] = {
+    c: tuple(p for p in _PROCLITICS if p[0] == c) for c in {p[0] for p in _PROCLITICS}}
+
+
 def stem_candidates(token: str) -> list[str]:
     """Plausible stems of a normalised token, longest first (clitics, verb prefix, suffixes removed)."""
     out: list[str] = []
     bases = [token]
-    for p in _PROCLITICS:
+    for p in _PROCLITICS_BY_FIRST.get(token[:1], ()):  # the proclitics ``token`` may start with, in order
         if token.startswith(p) and len(token) - len(p) >= 3:
             bases.append(token[len(p):])
     for b in list(bases):
@@ -58,6 +63,9 @@ def stem_candidates(token: str) -> list[str]:
 def stems_of(token: str) -> tuple[str, ...]:
     """``stem_candidates`` as a tuple, memoised: every lexicon and feature look-up of a word asks for them."""
     return tuple(stem_candidates(token))
+
+
+_strip = functools.lru_cache(maxsize=200_000)(strip_proclitics)  # both lexicons ask it of every new word
 
 
 class EventLexicon:
@@ -86,7 +94,7 @@ class EventLexicon:
         return hit
 
     def _lookup(self, norm: str) -> Trigger | None:
-        if norm in _BLOCKED or strip_proclitics(norm) in _BLOCKED:
+        if norm in _BLOCKED or _strip(norm) in _BLOCKED:
             return None
         for cand in stems_of(norm):
             hit = self._entries.get(cand)
