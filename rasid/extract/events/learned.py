@@ -26,7 +26,7 @@ import numpy as np
 
 from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon, stems_of
-from rasid.extract.events.roles import SentenceRoles, feats_of_key
+from rasid.extract.events.roles import TYPE_GROUPS, SentenceRoles, feats_of_key
 from rasid.extract.ner.clusters import WordClusters
 from rasid.text.normalize import normalize, strip_proclitics
 from rasid.text.spans import _TOKEN_RE
@@ -309,9 +309,18 @@ class Featurizer:
                 self._verbal[w] = hit
         return hit
 
+    def says(self, w: str) -> bool:
+        """The word is a verb of an act of saying (a curated trigger of ACCUSE, REJECT, REQUEST, THREATEN,
+        SUPPORT, AGREE or CONCEDE): its subject speaks about an event, it does not act in it (``roles.governed``)."""
+        trig = self.curated.lookup(w)
+        return trig is not None and trig.pos == "v" and TYPE_GROUPS.get(trig.plover) == "say" and self.verbal(w)
+
     def _verbal_of(self, w: str) -> bool:
-        if w.startswith(_DEFINITE) or w.endswith(("ات", "ه")):
+        if w.endswith(("ات", "ه")):
             return False
+        if w.startswith(_DEFINITE):  # a definite noun, unless a lexicon lists the word itself as a verb whose
+            # first letters only look like the article: «التقى», «التزم», «ألغى» (normalised «التقي», «الغي»)
+            return any(t is not None and t.pos == "v" for t in (self.curated.exact(w), self.up.exact(w)))
         shape = word_shape(w)
         if shape == "fut" or (shape == "impf" and w.endswith(("ون", "وا"))):
             return True
@@ -893,7 +902,7 @@ class LearnedCoder:
     def _structure(self, text: str, words: list[Word]) -> SentenceRoles:
         """The clause structure of the sentence being coded (built once per sentence, not per trigger)."""
         if self._sr is None or self._sr.words is not words:
-            self._sr = SentenceRoles(text, words, self.feat.verbal)
+            self._sr = SentenceRoles(text, words, self.feat.verbal, self.feat.says)
         return self._sr
 
 
@@ -927,7 +936,10 @@ def role_spans(sr: SentenceRoles, words: list[Word], scores: list[tuple[float, f
     # verbal noun keeps them («التفجير الذي استهدف المسجد»: the relative clause names the target)
     if verbal:
         scores = [s for s in scores if not (sr.in_rel[s[2]] and sr.clause[s[2]] != sr.clause[i])]
-    best_a = max(scores, key=lambda s: s[0], default=None)
+    # a verbal noun that is another verb's object: that verb's subject is not its actor («أدانت السعودية
+    # الهجوم»); it may still be the target («رحبت مصر بزيارة ...» has no such object slot)
+    actor_scores = scores if verbal else [s for s in scores if not sr.governed(i, s[2])]
+    best_a = max(actor_scores, key=lambda s: s[0], default=None)
     a = best_a[2] if best_a is not None and best_a[0] >= threshold else None
     if a is None and backstop:
         a = sr.backstop_actor(i, verbal)

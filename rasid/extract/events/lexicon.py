@@ -93,6 +93,10 @@ class EventLexicon:
             self._memo[token] = hit
         return hit
 
+    def exact(self, norm: str) -> Trigger | None:
+        """The entry of exactly this normalised word (no stem stripped), if any."""
+        return self._entries.get(norm)
+
     def _lookup(self, norm: str) -> Trigger | None:
         if norm in _BLOCKED or _strip(norm) in _BLOCKED:
             return None

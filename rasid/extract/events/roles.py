@@ -54,7 +54,7 @@ _DASH = set("-–—")
 _NISBA = ("ي", "يه", "يون", "يين", "يات")
 _DEF_PREP = ("بال", "لل", "وبال", "ولل", "فبال", "فلل")  # a preposition glued to a definite noun: sure
 _MAYBE_PREP = ("ب", "ل", "وب", "ول")  # a glued ب/ل before an indefinite word: often part of the word
-_GROUPS = {"ASSAULT": "force", "COERCE": "force", "MOBILIZE": "force", "PROTEST": "force", "SANCTION": "force",
+TYPE_GROUPS = {"ASSAULT": "force", "COERCE": "force", "MOBILIZE": "force", "PROTEST": "force", "SANCTION": "force",
            "ACCUSE": "say", "REJECT": "say", "REQUEST": "say", "THREATEN": "say", "SUPPORT": "say",
            "AGREE": "say", "CONCEDE": "say"}
 
@@ -88,14 +88,18 @@ class Chunk:
 class SentenceRoles:
     """Clauses, noun-phrase chunks, dateline and speakers of one sentence (computed once, read per pair)."""
 
-    def __init__(self, text: str, words: list[Word], is_verb: Callable[[str], bool] | None = None) -> None:
-        """``is_verb``: which normalised words are verbs (the coder's lexicons know); a verb heads no phrase."""
+    def __init__(self, text: str, words: list[Word], is_verb: Callable[[str], bool] | None = None,
+                 is_say: Callable[[str], bool] | None = None) -> None:
+        """``is_verb``: which normalised words are verbs (the coder's lexicons know); a verb heads no phrase.
+        ``is_say``: which words are acts of saying (condemn, deny, welcome, accuse…: ``governed``)."""
         self.words = words
+        self.is_say = is_say
         self.verb = [bool(is_verb and not w.ner and is_verb(w.norm)) or _bare(w.norm) in _LIGHT_VERBS for w in words]
         n = len(words)
         self.gap = [text[words[k - 1].end:words[k].start] if k else text[:words[0].start] for k in range(n)]
         self.bare = [_bare(w.norm) for w in words]
         self.stem = [_strip(w.norm) for w in words]
+        self.head = [s in ACTOR_HEADS for s in self.stem]  # an actor noun («السلطات», «الشرطة»: ``actor_head``)
         self.clause, self.in_rel = self._clauses()
         self.dateline = self._dateline()
         self._clause_initial_verbs()
@@ -306,6 +310,23 @@ class SentenceRoles:
             return False
         return any(self.bare[r] in _REPORT and self.clause[r] == self.clause[j] for r in range(max(0, j - 4), j))
 
+    def governed(self, i: int, j: int) -> bool:
+        """Word ``j`` is the subject of a verb of saying whose object is the verbal-noun trigger ``i``: «أدانت
+        السعودية الهجوم» — Saudi Arabia condemned the attack, it did not attack. Only verbs of saying (``is_say``,
+        reporting verbs): the subject of «أطلقت القوات قنابل» or «شنت الطائرات غارات» did the act."""
+        c = self.clause[i]
+        for k in range(i):
+            if not self.verb[k] or self.clause[k] != c or not self._says(k):
+                continue
+            slots = self.slots(k, True)
+            subj = slots.get(j)
+            if subj == "post1" and slots.get(i) == "post2" or subj == "pre1" and slots.get(i) == "post1":
+                return True
+        return False
+
+    def _says(self, k: int) -> bool:
+        return self.bare[k] in _REPORT or bool(self.is_say and self.is_say(self.words[k].norm))
+
     def spokesman(self, j: int) -> bool:
         """«المتحدث باسم الجيش»: the spokesman word, or the body after «باسم»."""
         k = self.chunk_of[j]
@@ -330,7 +351,7 @@ class SentenceRoles:
         if self.subject.get(self.clause[j]) == j:
             osubj = "m" if self.clause[j] == min(self.subject) else "o"
         out = self._wkey[j] = (np, self.clause[j], osubj, self.in_rel[j], self.spokesman(j),
-                               self.stem[j] in ACTOR_HEADS)
+                               self.head[j])
         return out
 
     def feat_key(self, i: int, j: int, plover: str, verbal: bool) -> tuple:
@@ -370,7 +391,7 @@ class SentenceRoles:
             if (nxt.start != self.chunks[k].end or nxt.clause != self.chunks[k].clause or nxt.prep
                     or not self.words[nxt.start].norm.startswith("و") or "،" in self.gap[nxt.start]):
                 break
-            if not (self.words[nxt.start].ner or self.stem[nxt.start] in ACTOR_HEADS):
+            if not (self.words[nxt.start].ner or self.head[nxt.start]):
                 break
             out.append(nxt.start)
             k += 1
@@ -386,9 +407,10 @@ class SentenceRoles:
             order = ("agent", "csubj", *order[1:])
         for name in order:
             for j, s in slots.items():
-                if s != name or j < self.dateline or self.spokesman(j) or self.speaker(i, j):
+                if (s != name or j < self.dateline or self.spokesman(j) or self.speaker(i, j)
+                        or not verbal and self.governed(i, j)):
                     continue
-                if self.words[j].ner in ("PER", "ORG", "LOC") or self.stem[j] in ACTOR_HEADS:
+                if self.words[j].ner in ("PER", "ORG", "LOC") or self.head[j]:
                     return j
         return None
 
@@ -415,13 +437,13 @@ class SentenceRoles:
 
     def _party(self, j: int) -> bool:
         """A mention that can be a party to an act: a name, or a common noun of ``actor_head``."""
-        return bool(self.words[j].ner) or self.stem[j] in ACTOR_HEADS
+        return bool(self.words[j].ner) or self.head[j]
 
 
 def feats_of_key(key: tuple) -> list[str]:
     """The structure features of a :meth:`SentenceRoles.feat_key` key, in their fixed order."""
     side, plover, verbal, np, slot, haspre, subj, cl, trig, speaker, dateline, spokes, head, passive = key
-    group = _GROUPS.get(plover, "other")
+    group = TYPE_GROUPS.get(plover, "other")
     out = [f"verbal:{verbal}:{side}"]
     if np is None:
         out.append("np:none")
