@@ -14,8 +14,12 @@ event model or lexicon was trained or tuned on SaudiNewsNet before it. ``--split
 articles extracted in July 2015 for training (sids ``sjNNNN``), so the coder also sees the economy, sport and
 local-service news of Saudi outlets.
 
+``--exclude FILE…`` leaves out every document of those label files (a further training sample of the same split
+shares no document with the earlier ones) and ``--sid-prefix`` names its sids apart (``eval/events/train_snn2.jsonl``:
+``--split snn-train --exclude eval/events/train_snn.jsonl --sid-prefix sk --seed 2029``).
+
 Usage: python scripts/sample_events_blind.py [--data /work/shared/data] [--n 460] [--split test|train|test2|snn-train]
-       --out FILE
+       [--exclude LABELS.jsonl …] [--sid-prefix P] --out FILE
 """
 
 from __future__ import annotations
@@ -102,8 +106,11 @@ def main() -> None:
     ap.add_argument("--split", choices=["test", "train", "test2", "snn-train"], default="test",
                     help="train: every ANT article outside the reserved outlets/month; test2: the fresh test part; snn-train: SaudiNewsNet July 2015 for training")
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--exclude", type=Path, nargs="*", default=[], help="label files whose documents are left out")
+    ap.add_argument("--sid-prefix", default=None, help="sid prefix (default by split: tr, u, sj, t)")
     args = ap.parse_args()
-    cands = candidates(args.data, args.split)
+    done = {json.loads(line)["doc_id"] for p in args.exclude for line in open(p, encoding="utf-8")}
+    cands = [c for c in candidates(args.data, args.split) if c["doc_id"] not in done]
     rng = random.Random(args.seed)
     uniform = rng.sample(cands, args.n // 2)
     taken = {(c["doc_id"], c["sent_start"]) for c in uniform}
@@ -111,7 +118,8 @@ def main() -> None:
     sample = uniform + rng.sample(cued, args.n - len(uniform))
     with open(args.out, "w", encoding="utf-8") as f:
         for i, c in enumerate(sample):
-            c["sid"] = {"train": f"tr{i:04d}", "test2": f"u{i:03d}", "snn-train": f"sj{i:04d}"}.get(args.split, f"t{i:03d}")
+            c["sid"] = ({"train": f"tr{i:04d}", "test2": f"u{i:03d}", "snn-train": f"sj{i:04d}"}.get(args.split, f"t{i:03d}")
+                        if args.sid_prefix is None else f"{args.sid_prefix}{i:04d}")
             c["sampled"] = "uniform" if i < len(uniform) else "cue"
             f.write(json.dumps(c, ensure_ascii=False) + "\n")
     print(f"{len(cands)} candidate sentences ({sum(c['cue'] for c in cands)} with a cue); wrote {len(sample)}")

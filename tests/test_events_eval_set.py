@@ -111,12 +111,17 @@ def test_the_event_trainer_refuses_the_frozen_test_part(tmp_path):
     assert "frozen test part" in proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(not (EVAL / "train_snn.jsonl").exists(), reason="no SaudiNewsNet training labels")
-def test_saudinewsnet_training_labels_are_july_and_share_nothing_with_the_test_parts():
-    """train_snn (SaudiNewsNet, July 2015) is training data: its sentences and documents are in neither test part."""
-    recs = _records("train_snn.jsonl")
+@pytest.mark.parametrize(("name", "sid"), [("train_snn.jsonl", r"sj\d{4}"), ("train_snn2.jsonl", r"sk\d{4}")])
+def test_saudinewsnet_training_labels_are_july_and_share_nothing_with_the_test_parts(name, sid):
+    """train_snn and train_snn2 (SaudiNewsNet, July 2015) are training data: their sentences and documents are in
+    neither test part, and the second sample shares no document with the first (``--exclude``)."""
+    if not (EVAL / name).exists():
+        pytest.skip(f"no {name}")
+    recs = _records(name)
     _check(recs)
-    assert all(r["doc_id"].startswith("snn:") and re.fullmatch(r"sj\d{4}", r["sid"]) for r in recs)
+    assert all(r["doc_id"].startswith("snn:") and re.fullmatch(sid, r["sid"]) for r in recs)
     tests = _records("test2.jsonl") + _records("test.jsonl")
     assert not {r["doc_id"] for r in recs} & {r["doc_id"] for r in tests}
     assert not {r["sha"] for r in recs} & {r["sha"] for r in tests}
+    if name == "train_snn2.jsonl":
+        assert not {r["doc_id"] for r in recs} & {r["doc_id"] for r in _records("train_snn.jsonl")}
