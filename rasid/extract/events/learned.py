@@ -839,7 +839,7 @@ class LearnedCoder:
             prev = (i, plover)
             ev = self._event(text, words, i, plover, conf)
             same = next((e for e in out if e.type == plover and e.status == ev.status
-                         and (e.actors == ev.actors or not e.actors or not ev.actors)), None)
+                         and _same_parties(e.actors, ev.actors)), None)
             if same is None:
                 out.append(ev)
             else:  # «وصل ... في زيارة»: two clauses, one act (LABELLING.md: same type, actor and target)
@@ -906,6 +906,12 @@ class LearnedCoder:
         return self._sr
 
 
+def _same_parties(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    """Two clauses' actors name the same party: one names none, or a span of one overlaps a span of the other
+    («الرئيس السوري أحمد الشرع» and «أحمد الشرع»)."""
+    return not a or not b or any(x < d and c < y for x, y in a for c, d in b)
+
+
 def role_candidate(w: Word) -> bool:
     """Words that can head a role mention: names, and nouns (not digits, not one-letter particles)."""
     return len(w.norm) >= 3 and not w.norm.isdigit() and (w.ner is None or w.ner_first)
@@ -944,11 +950,15 @@ def role_spans(sr: SentenceRoles, words: list[Word], scores: list[tuple[float, f
     if a is None and backstop:
         a = sr.backstop_actor(i, verbal)
     actors = spans(a) if a is not None else []
-    best_t = max((s for s in scores if s[2] != a), key=lambda s: s[1], default=None)
+    # the target is another party: no word inside the actor's phrase («الرئيس المصري عبد الفتاح السيسي» as
+    # actor, «عبد الفتاح السيسي» as target), and the grammar's slots compare phrases, so the actor's phrase head
+    inside = {k for k, w in enumerate(words) if any(x <= w.start and w.end <= y for x, y in actors)}
+    best_t = max((s for s in scores if s[2] != a and s[2] not in inside), key=lambda s: s[1], default=None)
     t = best_t[2] if best_t is not None and best_t[1] >= threshold else None
     if t is None and backstop:
-        t = sr.backstop_target(i, verbal, a)
-    targets = [s for s in spans(t) if s not in actors] if t is not None else []
+        k = sr.chunk_of[a] if a is not None else None
+        t = sr.backstop_target(i, verbal, sr.chunks[k].start if k is not None else a)
+    targets = [s for s in spans(t) if not any(x < d and c < y for x, y in actors for c, d in [s])] if t is not None else []
     return actors, targets
 
 

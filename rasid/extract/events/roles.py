@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rasid import resources
+from rasid.extract.ner.titles import TITLE_WORDS
 from rasid.text.normalize import strip_proclitics
 
 if TYPE_CHECKING:  # learned.py imports this module; the type is only needed for hints
@@ -245,10 +246,16 @@ class SentenceRoles:
             while end < n and words[end].ner == w.ner and not words[end].ner_first:
                 end += 1
         genitive = not w.ner and not _definite(w.norm)
+        titled = not w.ner and self.bare[k] in TITLE_WORDS  # «الرئيس الروسي فلاديمير بوتين»: title + name
         while end < n and end - k < 4 and self.clause[end] == self.clause[k]:
             x = words[end]
             g = self.gap[end]
             if "،" in g or "," in g or any(ch in _BREAK or ch in _DASH for ch in g):
+                break
+            if titled and x.ner == "PER" and x.ner_first:  # the name in apposition ends the title's phrase
+                end += 1
+                while end < n and words[end].ner == "PER" and not words[end].ner_first:
+                    end += 1
                 break
             bx = self.bare[end]
             if (x.norm != bx or bx in _TARGET_PREPS or bx in _ADVERBS or bx in _OPENERS or bx in _RELATIVES
