@@ -108,6 +108,7 @@ class SentenceRoles:
         self.subject = self._subjects()
         self._slots: dict[tuple[int, bool], dict[int, str]] = {}
         self._wkey: dict[int, tuple] = {}
+        self._governed: dict[int, set[int]] = {}
 
     # --- structure -------------------------------------------------------------------------------------
     def _clauses(self) -> tuple[list[int], list[bool]]:
@@ -321,15 +322,19 @@ class SentenceRoles:
         """Word ``j`` is the subject of a verb of saying whose object is the verbal-noun trigger ``i``: «أدانت
         السعودية الهجوم» — Saudi Arabia condemned the attack, it did not attack. Only verbs of saying (``is_say``,
         reporting verbs): the subject of «أطلقت القوات قنابل» or «شنت الطائرات غارات» did the act."""
-        c = self.clause[i]
-        for k in range(i):
-            if not self.verb[k] or self.clause[k] != c or not self._says(k):
-                continue
-            slots = self.slots(k, True)
-            subj = slots.get(j)
-            if subj == "post1" and slots.get(i) == "post2" or subj == "pre1" and slots.get(i) == "post1":
-                return True
-        return False
+        hit = self._governed.get(i)
+        if hit is None:  # the governed subjects of trigger ``i``, found once (asked for every candidate word)
+            hit = set()
+            c = self.clause[i]
+            for k in range(i):
+                if not self.verb[k] or self.clause[k] != c or not self._says(k):
+                    continue
+                slots = self.slots(k, True)
+                obj = slots.get(i)
+                hit.update(m for m, s in slots.items()
+                           if s == "post1" and obj == "post2" or s == "pre1" and obj == "post1")
+            self._governed[i] = hit
+        return j in hit
 
     def _says(self, k: int) -> bool:
         return self.bare[k] in _REPORT or bool(self.is_say and self.is_say(self.words[k].norm))
