@@ -276,3 +276,33 @@ def test_night_between_two_days_and_present_sense_today():
     t = _find("وأضاف المدرب: \"اليوم أنا مدرب، وأريد الاستمرار\".", "اليوم")
     assert (t.value, t.granularity, t.relation) == (None, "vague", "present")
     assert _find("قال الوزير اليوم إن المحادثات مستمرة.", "اليوم").value == "2018-11-14"
+
+
+ANCHORED = [  # one sentence per pattern that has an anchor (rasid.extract.temporal._ANCHORS), each with a date
+    "صدر القرار بتاريخ 18/5/1431 هـ في الرياض.",
+    "نشر البيان في 2026-01-27 على موقع الوزارة.",
+    "يبدأ الدوام يوم الأحد 5 شوال 1436هـ في جميع المدارس.",
+    "شهدت المدينة في عام 1436هـ توسعا كبيرا في الخدمات.",
+    "تقام البطولة من 3 إلى 5 مارس في الدوحة.",
+    "وصل الوفد في العاشر من الشهر الجاري إلى عمان.",
+    "ارتفعت الأرباح في الربع الأول من العام الجاري بنسبة كبيرة.",
+    "أجريت الدراسة في صيف 2015 على ألف طالب.",
+    "تضاعف عدد الزوار بين 2010 و2014 في المدينة.",
+]
+
+
+def test_pattern_anchors_skip_scans_without_changing_a_result():
+    """A pattern whose anchor (a part every match must contain) is absent from the text is not run at all: the
+    expressions are the same as scanning every pattern, on sentences that each need an anchored pattern and on
+    every demo article (its dates, numbers and month names), with and without a publication date."""
+    root = Path(__file__).resolve().parents[1] / "demo" / "corpus"
+    texts = ANCHORED + [f.read_text(encoding="utf-8") for f in sorted(root.rglob("*.txt"))]
+    found = 0
+    for text in texts:
+        for pub in (datetime(2015, 7, 20), None):
+            fast = find_dates("d", text, pub)
+            assert fast == find_dates("d", text, pub, use_anchors=False), text[:60]
+            found += len(fast)
+    for text in ANCHORED:
+        assert find_dates("d", text, datetime(2015, 7, 20)), text  # each sentence's anchored pattern did run
+    assert found > 100

@@ -155,6 +155,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"{_B}(?P<t>(?:(?P<part>{_alt(DAY_PARTS)})\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}))?){_E}")),
 ]
 
+# A substring every match of a pattern must contain (read off the pattern: a group that is not optional). A text
+# without it cannot match, so the pattern's scan is skipped; the anchors start with a digit or a letter, which the
+# regex engine finds by a fast scan, while a pattern that opens with a lookbehind is tried at every position. Exact:
+# skipping changes no result (tests/test_temporal.py compares with and without the anchors on real news).
+_ANCHORS: dict[str, re.Pattern[str]] = {
+    "numeric": re.compile(r"\d(?:\s*/\s*|[.\-])\d"),  # day, separator, month
+    "iso": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "hijri": re.compile(_HMONTH),  # the Hijri month name
+    "hyear": re.compile(r"1[34]\d\d"),  # the Hijri year
+    "drange": re.compile(rf"\d\s*{_TO}"),  # the first day and the connector
+    "dayrel": re.compile("الشهر"),
+    "quarter": re.compile("الربع|النصف"),
+    "season": re.compile("صيف|شتاء|ربيع|خريف"),
+    "yrange": re.compile(rf"{_GYEAR}(?:\s*م)?\s*{_TO}"),  # the first year and the connector
+}
+
 _YEAR_CONTEXT_RE = re.compile(
     rf"(?:(?:{_YEARW}|عامي|العامين|سنتي|خلال|منذ|في|حتي|مطلع|نهايه|بدايه|اواخر|اوايل|منتصف|بحلول)\s+"
     r"|\(\s*|[-–]\s*|\d{4}\s+و\s*)$"
@@ -183,15 +199,19 @@ class _Hit:
 
 
 def find_dates(doc_id: str, text: str, published: datetime | None,
-               normalized: tuple[str, list[int]] | None = None) -> list[TimeExpression]:
+               normalized: tuple[str, list[int]] | None = None, use_anchors: bool = True) -> list[TimeExpression]:
     """Temporal expressions in ``text`` with ISO values; relative ones need ``published``.
 
     ``normalized``: ``normalize_with_offsets(text)`` when the caller already has it (``AnalyzedDoc``).
+    ``use_anchors=False`` scans every pattern (the reference the anchors are tested against).
     """
     norm, offs = normalize_with_offsets(text) if normalized is None else normalized
     pub = published.date() if published else None
     hits: list[_Hit] = []
     for rank, (kind, pat) in enumerate(_PATTERNS):
+        anchor = _ANCHORS.get(kind) if use_anchors else None
+        if anchor is not None and anchor.search(norm) is None:
+            continue
         for m in pat.finditer(norm):
             val = _resolve(kind, m, norm, pub)
             if val is not None:
