@@ -26,9 +26,10 @@ import numpy as np
 
 from rasid import resources
 from rasid.extract.events.lexicon import EventLexicon, stems_of
+from rasid.extract.events.lexicon import strip_cached as _strip
 from rasid.extract.events.roles import TYPE_GROUPS, SentenceRoles, feats_of_key
 from rasid.extract.ner.clusters import WordClusters
-from rasid.text.normalize import normalize, strip_proclitics
+from rasid.text.normalize import normalize
 from rasid.text.spans import _TOKEN_RE
 
 _CUES = resources.lexicon_groups("event_status_cues.tsv")
@@ -45,11 +46,9 @@ _KINDS: dict[str, Callable[[str], bool]] = {
     "cue": lambda f: f.startswith("cue:"),
     "btw": lambda f: f.startswith(("cue:", "L:", "U:")) and ":" not in f[2:],
     "cand": lambda f: f.startswith(("cue:", "L:", "U:")),
-    "flags": lambda f: f.startswith(("L:", "U:")) and ":" not in f[2:],  # the lexicons' type flags alone
 }
 
 # every feature reads words without their proclitics; news reuses a small vocabulary, so remember them
-_strip = functools.lru_cache(maxsize=200_000)(strip_proclitics)
 _norm = functools.lru_cache(maxsize=200_000)(normalize)  # same string out; a word token's form repeats
 # High-precision backstop for a type with too few training examples: the train set has ~30 CONSULT events, so
 # the trigger model misses plain «التقى / اجتمع / استقبل / زار / تباحث» (met, received, visited). A curated
@@ -172,7 +171,7 @@ class Featurizer:
         """Features of a whole sentence for the sentence gate: its stems, the lexicons' type flags of its words
         and its NER types, as a set (sorted). Why a sentence model: a trigger word's window does not tell an
         economist's «حذر» or a league's «الدعم» from a political act; the rest of the sentence does."""
-        memo, own = self._gate_memo, self._gate_feats
+        memo, own = self._gate_memo, self.gate_feats
         out: set[str] = set()
         for w in words:
             hit = memo.get(w.norm)
@@ -181,7 +180,7 @@ class Featurizer:
                 out.add("ner:" + w.ner)
         return sorted(out)
 
-    def _gate_feats(self, w: str) -> tuple[str, ...]:
+    def gate_feats(self, w: str) -> tuple[str, ...]:
         """What word ``w`` adds to ``sentence_feats``: its stem (two letters or more) and its lexicon type
         flags (memoised: the gate reads every word of every sentence, and news reuses a small vocabulary)."""
         hit: tuple[str, ...] = ("s:" + _strip(w),) if len(w) >= 2 else ()
@@ -320,7 +319,8 @@ class Featurizer:
             return False
         if w.startswith(_DEFINITE):  # a definite noun, unless a lexicon lists the word itself as a verb whose
             # first letters only look like the article: «التقى», «التزم», «ألغى» (normalised «التقي», «الغي»)
-            return any(t is not None and t.pos == "v" for t in (self.curated.exact(w), self.up.exact(w)))
+            trig = self.up.exact(w)  # the UniversalPetrarch lexicon holds the curated entries too
+            return trig is not None and trig.pos == "v"
         shape = word_shape(w)
         if shape == "fut" or (shape == "impf" and w.endswith(("ون", "وا"))):
             return True
@@ -798,7 +798,7 @@ class LearnedCoder:
             return 1.0
         if not self._gate_sorted:
             return model.probs(self.feat.sentence_feats(words))[1]
-        memo, rows, gate_feats = self._gate_rows, model.rows, self.feat._gate_feats
+        memo, rows, gate_feats = self._gate_rows, model.rows, self.feat.gate_feats
         if len(memo) >= 200_000:
             memo.clear()
         out: set[int] = set()
@@ -906,10 +906,15 @@ class LearnedCoder:
         return self._sr
 
 
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """``span`` shares a character with one of ``spans``."""
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
 def _same_parties(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
     """Two clauses' actors name the same party: one names none, or a span of one overlaps a span of the other
     («الرئيس السوري أحمد الشرع» and «أحمد الشرع»)."""
-    return not a or not b or any(x < d and c < y for x, y in a for c, d in b)
+    return not a or not b or any(_overlaps(x, b) for x in a)
 
 
 def role_candidate(w: Word) -> bool:
@@ -958,7 +963,7 @@ def role_spans(sr: SentenceRoles, words: list[Word], scores: list[tuple[float, f
     if t is None and backstop:
         k = sr.chunk_of[a] if a is not None else None
         t = sr.backstop_target(i, verbal, sr.chunks[k].start if k is not None else a)
-    targets = [s for s in spans(t) if not any(x < d and c < y for x, y in actors for c, d in [s])] if t is not None else []
+    targets = [s for s in spans(t) if not _overlaps(s, actors)] if t is not None else []
     return actors, targets
 
 

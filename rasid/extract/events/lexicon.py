@@ -65,7 +65,9 @@ def stems_of(token: str) -> tuple[str, ...]:
     return tuple(stem_candidates(token))
 
 
-_strip = functools.lru_cache(maxsize=200_000)(strip_proclitics)  # both lexicons ask it of every new word
+# ``strip_proclitics``, memoised: the lexicons, the coder's features and the clause structure ask it of every
+# word (same string out; news reuses a small vocabulary). One cache for the events package.
+strip_cached = functools.lru_cache(maxsize=200_000)(strip_proclitics)
 
 
 class EventLexicon:
@@ -98,7 +100,7 @@ class EventLexicon:
         return self._entries.get(norm)
 
     def _lookup(self, norm: str) -> Trigger | None:
-        if norm in _BLOCKED or _strip(norm) in _BLOCKED:
+        if norm in _BLOCKED or strip_cached(norm) in _BLOCKED:
             return None
         for cand in stems_of(norm):
             hit = self._entries.get(cand)

@@ -21,20 +21,18 @@ sentence text, which supplies the punctuation the word list leaves out. The cue 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rasid import resources
+from rasid.extract.events.lexicon import strip_cached as _strip
 from rasid.extract.ner.titles import TITLE_WORDS
-from rasid.text.normalize import strip_proclitics
 
 if TYPE_CHECKING:  # learned.py imports this module; the type is only needed for hints
     from rasid.extract.events.learned import Word
 
 _CUES = resources.lexicon_groups("event_role_cues.tsv")
-_strip = functools.lru_cache(maxsize=200_000)(strip_proclitics)  # same string out; news reuses its words
 ACTOR_HEADS = frozenset(_CUES["actor_head"])
 _TARGET_PREPS = frozenset(_CUES["target_prep"])
 _AGENT_PAIRS = frozenset(tuple(x.split()) for x in _CUES["agent_pair"])
