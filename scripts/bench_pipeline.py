@@ -16,13 +16,14 @@ Exits 0 with a message when the data is absent.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import json
 import pstats
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def write_input(folder: Path, n: int, out: Path) -> int:
                     dst.write(line)
                     written += 1
     return written
+
+
+@contextlib.contextmanager
+def in_process_run(folder: Path, n: int, cfg: RunConfig) -> Iterator[tuple[int, float, object]]:
+    """``rasid run`` in this process on the first ``n`` ANT articles into a fresh SQLite store; yields (articles,
+    run CPU seconds, the store), the store readable until the block ends (the dev harnesses' common part)."""
+    from rasid.run.pipeline import run
+    from rasid.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ant.jsonl"
+        written = write_input(folder, n, path)
+        store = Store(Path(tmp) / "x.db")
+        t0 = time.process_time()
+        run([path], store, cfg)
+        yield written, time.process_time() - t0, store
 
 
 def bare_pass(path: Path) -> int:

@@ -19,7 +19,6 @@ import hashlib
 import json
 import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,12 +38,10 @@ def digest(events: list) -> str:
 
 def pipeline(args: argparse.Namespace) -> None:
     from _shared import require_data
-    from bench_pipeline import write_input
+    from bench_pipeline import in_process_run
 
     from rasid.config import RunConfig
     from rasid.extract import components
-    from rasid.run.pipeline import run
-    from rasid.store import Store
 
     folder = require_data(args.data, "ant_multisource", "jsonl")
     captured: list[tuple] = []
@@ -57,13 +54,7 @@ def pipeline(args: argparse.Namespace) -> None:
             return orig(self, adoc)
 
         components.EventsComponent.__call__ = spy
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ant.jsonl"
-        n = write_input(folder, args.n, path)
-        store = Store(Path(tmp) / "x.db")
-        t0 = time.process_time()
-        run([path], store, RunConfig(cluster=False, workers=1))
-        cpu = time.process_time() - t0
+    with in_process_run(folder, args.n, RunConfig(cluster=False, workers=1)) as (n, cpu, store):
         events = store.events()
     print(f"pipeline: {n} articles, {len(events)} events, run CPU {cpu:.1f} s, digest {digest(events)}")
     if args.capture:

@@ -17,8 +17,6 @@ import argparse
 import contextlib
 import gc
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,11 +26,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 def main() -> None:
     from _shared import require_data
-    from bench_pipeline import write_input
+    from bench_pipeline import in_process_run
 
     from rasid.config import RunConfig
     from rasid.run import executors, heap, pipeline
-    from rasid.store import Store
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("setting", choices=("defaults", "freeze", "thresholds", "both"))
@@ -57,13 +54,8 @@ def main() -> None:
             heap.freeze_resources()
 
         executors.InlineExecutor.setup = setup_and_freeze
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ant.jsonl"
-        n = write_input(folder, args.n, path)
-        store = Store(Path(tmp) / "x.db")
-        t0 = time.process_time()
-        pipeline.run([path], store, RunConfig(workers=1))
-        cpu = time.process_time() - t0
+    with in_process_run(folder, args.n, RunConfig(workers=1)) as (n, cpu, _store):
+        pass
     stats = [s["collections"] for s in gc.get_stats()]
     print(f"{args.setting} {gc.get_threshold()}: {n} articles, run CPU {cpu:.2f} s, collections per generation {stats}")
 
