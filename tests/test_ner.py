@@ -171,15 +171,17 @@ def test_word_cache_reuses_per_word_features_across_sentences() -> None:
     assert "T-1" in feats[2] and "T-1" not in feats[3]
 
 
-def test_crf_features_are_the_known_token_features_as_crfsuite_receives_them(tagger: NerTagger,
-                                                                              demo_corpus: Path) -> None:
-    """The tagger's fast path (per-word bytes, pair tables) gives exactly the attributes of the full lists
-    that the model knows, UTF-8 encoded and in the same order: crfsuite then sums the same weights in the
-    same order, so scores and marginals are identical. Checked on every sentence of the demo corpus."""
+def test_crf_features_are_the_known_token_features_as_the_model_reads_them(tagger: NerTagger,
+                                                                           demo_corpus: Path) -> None:
+    """The tagger's fast path (per-word weight rows, pair tables) gives exactly the attributes of the full
+    lists that the model knows, as their weight rows and in the same order: the CRF then sums the same
+    weights in the same order. Checked on every sentence of the demo corpus."""
     from rasid.extract.ner.features import WordCache, crf_features, gazetteer_tags
     from rasid.extract.ner.tagger import _sentence_tokens
 
-    known = tagger.known_attributes()
+    assert tagger._crf is not None
+    rows = tagger._crf.rows
+    name = {r: a for a, r in rows.items()}
     fast = tagger.word_cache()
     full = WordCache(tagger.gazetteer, tagger.clusters)  # no known attributes: the training lists
     n_sents = n_pairs = n_gaz = 0
@@ -192,12 +194,12 @@ def test_crf_features_are_the_known_token_features_as_crfsuite_receives_them(tag
             norms = [w.norm for w in infos]
             matches = tagger.gazetteer.match(norms)
             got = crf_features(infos, gazetteer_tags(norms, matches), fast)
-            want = [[a.encode() for a in f if a in known]
+            want = [[rows[a] for a in f if a in rows]
                     for f in token_features(words, tagger.gazetteer, tagger.clusters, cache=full, matches=matches)]
             assert got == want, " ".join(words)
             n_sents += 1
-            n_pairs += sum(a.startswith((b"-1w|w=", b"w|+1w=")) for f in got for a in f)
-            n_gaz += sum(a.startswith(b"g=") for f in got for a in f)
+            n_pairs += sum(name[r].startswith(("-1w|w=", "w|+1w=")) for f in got for r in f)
+            n_gaz += sum(name[r].startswith("g=") for f in got for r in f)
     assert n_sents > 100 and n_pairs > 50 and n_gaz > 20  # the sentence-level attributes were exercised
 
 
@@ -205,12 +207,12 @@ def test_known_index_finds_pairs_of_words_holding_the_separator() -> None:
     """A pair attribute is found whichever "|" splits it: «|» is a token of its own (punctuation)."""
     from rasid.extract.ner.features import KnownIndex
 
-    index = KnownIndex.build(frozenset({"-1w|w=|||x", "w|+1w=قال|بوتين", "-2w=موسكو", "1s=موسكو"}))
-    assert index.pairs["-1w|w="]["|"]["|x"] == b"-1w|w=|||x"
-    assert index.pairs["-1w|w="]["||"]["x"] == b"-1w|w=|||x"
-    assert index.pairs["w|+1w="]["قال"]["بوتين"] == "w|+1w=قال|بوتين".encode()
-    assert index.window["w"]["موسكو"] == ("-2w=موسكو".encode(), None, None, None)
-    assert index.window["s"]["موسكو"] == (None, None, "1s=موسكو".encode(), None)
+    index = KnownIndex.build({"-1w|w=|||x": 1, "w|+1w=قال|بوتين": 2, "-2w=موسكو": 3, "1s=موسكو": 4})
+    assert index.pairs["-1w|w="]["|"]["|x"] == 1
+    assert index.pairs["-1w|w="]["||"]["x"] == 1
+    assert index.pairs["w|+1w="]["قال"]["بوتين"] == 2
+    assert index.window["w"]["موسكو"] == (3, None, None, None)
+    assert index.window["s"]["موسكو"] == (None, None, 4, None)
 
 
 def test_gazetteer_match_skips_only_tokens_that_start_no_name(gaz: Gazetteer, demo_corpus: Path,
@@ -259,22 +261,49 @@ def test_marginals_are_the_same_floats_in_every_process(demo_corpus: Path) -> No
     assert len(outs) == 1 and len(next(iter(outs))) == 40
 
 
-def test_model_attributes_read_from_the_file_are_the_attributes_crfsuite_weighs(tagger: NerTagger,
-                                                                              tmp_path: Path) -> None:
-    """The attribute dictionary read straight from the model file is exactly the set of attributes with a
-    state weight that ``Tagger.info()`` lists (what ``crf_features`` filters by); a file in another layout
-    gives None, so the tagger falls back to ``info()``."""
-    from rasid.extract.ner.tagger import model_attributes
+def test_numpy_crf_decodes_as_crfsuite_does(tagger: NerTagger, demo_corpus: Path, tmp_path: Path) -> None:
+    """The model read into numpy holds crfsuite's weights (``Tagger.info`` prints them to 6 decimals), and
+    decoding every sentence of the demo corpus, a document's sentences in one batch, gives crfsuite's best
+    path and its marginals to 1e-12; a file that is not a crfsuite model is refused with a reason."""
+    import numpy as np
+    import pycrfsuite
 
-    assert tagger._crf is not None
-    from_info = frozenset(attr for attr, _label in tagger._crf.info().state_features)
-    from_file = model_attributes(tagger.model_path)
-    assert from_file == from_info
-    assert len(from_file) > 10_000 and "w=" + normalize("الرئيس") in from_file
+    from rasid.extract.ner.crf import CrfModel, ModelFormatError
+    from rasid.extract.ner.features import crf_features, gazetteer_tags
+    from rasid.extract.ner.tagger import _sentence_tokens
+
+    model = tagger._crf
+    assert model is not None
+    ref = pycrfsuite.Tagger()
+    ref.open(str(tagger.model_path))
+    info = ref.info()
+    assert tuple(ref.labels()) == model.labels and len(model.rows) == len({a for a, _ in info.state_features})
+    for (attr, label), w in list(info.state_features.items())[::50]:
+        assert abs(model.state[model.rows[attr], model.label_index[label]] - w) < 1e-6
+    for (a, b), w in info.transitions.items():
+        assert abs(model.transition[model.label_index[a], model.label_index[b]] - w) < 1e-6
+    name = {r: a for a, r in model.rows.items()}
+    cache = tagger.word_cache()
+    n_sents = n_names = 0
+    for path in sorted(demo_corpus.rglob("*.txt")):
+        doc = []
+        for toks in _sentence_tokens(path.read_text(encoding="utf-8")):
+            infos = cache.infos([t.text for t in toks])
+            norms = [w.norm for w in infos]
+            doc.append(crf_features(infos, gazetteer_tags(norms, tagger.gazetteer.match(norms)), cache))
+        for rows, (labels, marginals) in zip(doc, model.decode(doc), strict=True):
+            ref.set([[name[r].encode() for r in f] for f in rows])
+            assert labels == ref.tag()
+            want = np.array([[ref.marginal(lab, i) for lab in model.labels] for i in range(len(rows))])
+            assert marginals.shape == want.shape and np.abs(marginals - want).max(initial=0) < 1e-12
+            n_sents += 1
+            n_names += sum(lab != "O" for lab in labels)
+    assert n_sents > 100 and n_names > 300
+    assert model.decode([]) == [] and model.decode([[]])[0][0] == []
     bogus = tmp_path / "x.crfsuite"
-    bogus.write_bytes(b"not a model")
-    assert model_attributes(bogus) is None
-    assert model_attributes(tmp_path / "missing.crfsuite") is None
+    bogus.write_bytes(b"not a model, but long enough to hold a header of forty-eight bytes")
+    with pytest.raises(ModelFormatError):
+        CrfModel.read(bogus)
 
 
 def test_news_vocabulary_decides_a_clitic_on_a_name_no_list_knows(tagger: NerTagger) -> None:

@@ -24,8 +24,8 @@ _NO_CLASS = ("-", "-")
 _PAD = {off: f"{off}pad" for off in _WINDOW}
 # what a word adds to a neighbour's window at each offset: these prefixes + (norm, stem, gazetteer hit, class)
 _CONTEXT_PREFIXES = tuple((off, (f"{off}w=", f"{off}s=", f"{off}g1=", f"{off}k=")) for off in _WINDOW)
-_NO_BYTES: tuple[bytes | None, ...] = (None, None, None, None)
-_NO_CONTEXT: tuple[tuple[bytes, ...], ...] = ((), (), (), ())
+_NO_ROWS: tuple[int | None, ...] = (None, None, None, None)
+_NO_CONTEXT: tuple[tuple[int, ...], ...] = ((), (), (), ())
 _WINDOW_KINDS = ("w", "s", "g1", "k", "kf")
 
 
@@ -39,8 +39,8 @@ def _shape(tok: str) -> str:
     return "A"
 
 
-_EMPTY: dict[str, bytes] = {}  # a shared, never written "no known pair starts with this word"
-_NO_PAIRS: dict[str, tuple[bytes | None, bytes | None]] = {}  # the same for the two-sided pair tables
+_EMPTY: dict[str, int] = {}  # a shared, never written "no known pair starts with this word"
+_NO_PAIRS: dict[str, tuple[int | None, int | None]] = {}  # the same for the two-sided pair tables
 _PAIRS = ("-1w|w=", "w|+1w=", "-1w|k=", "-1k|k=", "k|+1k=")  # sentence-level pair attributes, left|right
 
 
@@ -53,26 +53,24 @@ class KnownIndex:
     pair is found with two dict lookups instead of building the string for every token and testing it.
     """
 
-    known: frozenset[str]
-    encoded: dict[str, bytes]  # known attribute -> its UTF-8 bytes
-    pairs: dict[str, dict[str, dict[str, bytes]]] = field(default_factory=dict)
+    rows: dict[str, int]  # known attribute -> its row in the model's weights (``CrfModel.rows``; never 0)
+    pairs: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     # window attributes by value: kind (w, s, g1, k, kf) -> value -> the known attribute at window position
     # -2, -1, 1, 2 (None where unknown); wide: gazetteer hit -> (-3g1=..., 3g1=...). One lookup per value
     # instead of one per offset: most values have no known window attribute at all.
-    window: dict[str, dict[str, tuple[bytes | None, ...]]] = field(default_factory=dict)
-    wide: dict[str, tuple[bytes | None, ...]] = field(default_factory=dict)
+    window: dict[str, dict[str, tuple[int | None, ...]]] = field(default_factory=dict)
+    wide: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
     # a pair of neighbours seen from both sides, one lookup for the two: left word -> right word ->
     # (b"-1w|w=left|right" of the right token, b"w|+1w=left|right" of the left token); the same for classes
     # (-1k|k=, k|+1k=)
-    word_pairs: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = field(default_factory=dict)
-    class_pairs: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = field(default_factory=dict)
+    word_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
+    class_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, known: frozenset[str]) -> KnownIndex:
-        pairs: dict[str, dict[str, dict[str, bytes]]] = {p: {} for p in _PAIRS}
-        encoded = {a: a.encode() for a in known}
-        window: dict[str, dict[str, list[bytes | None]]] = {kind: {} for kind in _WINDOW_KINDS}
-        wide: dict[str, list[bytes | None]] = {}
+    def build(cls, rows: dict[str, int]) -> KnownIndex:
+        pairs: dict[str, dict[str, dict[str, int]]] = {p: {} for p in _PAIRS}
+        window: dict[str, dict[str, list[int | None]]] = {kind: {} for kind in _WINDOW_KINDS}
+        wide: dict[str, list[int | None]] = {}
         # every prefix ends with its only "=", so an attribute starts with a prefix exactly when the text up to
         # its first "=" is that prefix: one dict lookup per attribute instead of ~30 startswith tests (a
         # distilled model knows ~120k attributes, and each worker builds this once)
@@ -82,7 +80,7 @@ class KnownIndex:
                 slots[f"{off}{kind}="] = ("window", kind, pos)
         for pos, off in enumerate((-3, 3)):
             slots[f"{off}g1="] = ("wide", "g1", pos)
-        for attr, enc in encoded.items():
+        for attr, enc in rows.items():
             head, eq, rest = attr.partition("=")
             slot = slots.get(head + eq) if eq else None
             if slot is None:
@@ -96,17 +94,17 @@ class KnownIndex:
                 window[key].setdefault(rest, [None] * 4)[pos] = enc
             else:
                 wide.setdefault(rest, [None, None])[pos] = enc
-        return cls(known=known, encoded=encoded, pairs=pairs,
+        return cls(rows=rows, pairs=pairs,
                    window={kind: {v: tuple(row) for v, row in rows.items()} for kind, rows in window.items()},
                    wide={v: tuple(row) for v, row in wide.items()},
                    word_pairs=_both_sides(pairs["-1w|w="], pairs["w|+1w="]),
                    class_pairs=_both_sides(pairs["-1k|k="], pairs["k|+1k="]))
 
 
-def _both_sides(of_right: dict[str, dict[str, bytes]],
-                of_left: dict[str, dict[str, bytes]]) -> dict[str, dict[str, tuple[bytes | None, bytes | None]]]:
+def _both_sides(of_right: dict[str, dict[str, int]],
+                of_left: dict[str, dict[str, int]]) -> dict[str, dict[str, tuple[int | None, int | None]]]:
     """left -> right -> (the attribute of the right token, the attribute of the left token) for one pair."""
-    out: dict[str, dict[str, tuple[bytes | None, bytes | None]]] = {}
+    out: dict[str, dict[str, tuple[int | None, int | None]]] = {}
     for left in of_right.keys() | of_left.keys():
         a, b = of_right.get(left, _EMPTY), of_left.get(left, _EMPTY)
         out[left] = {right: (a.get(right), b.get(right)) for right in a.keys() | b.keys()}
@@ -115,19 +113,19 @@ def _both_sides(of_right: dict[str, dict[str, bytes]],
 
 @dataclass(frozen=True, slots=True)
 class CrfParts:
-    """One word's known attributes as UTF-8 bytes (what crfsuite receives), in ``token_features`` order.
+    """One word's known attributes as the model's weight rows (``CrfModel.rows``), in ``token_features`` order.
 
-    Byte strings skip one UTF-8 encoding per attribute and per token in crfsuite's ``set``; the pair tables
+    Rows are found once per distinct word instead of once per attribute and per token; the pair tables
     are the ``KnownIndex`` rows that start with this word (or its class), looked up by the next word.
     """
 
-    own: tuple[bytes, ...]
-    context: tuple[tuple[bytes, ...], ...]  # by window position -2, -1, 1, 2
-    class_context: tuple[bytes | None, ...]  # by window position -2, -1, 1, 2 (None: unknown or no clusters)
-    wide: tuple[bytes | None, ...]  # offsets -3, 3
-    words: dict[str, tuple[bytes | None, bytes | None]]  # next word's norm -> (its -1w|w=, this word's w|+1w=)
-    classes: dict[str, tuple[bytes | None, bytes | None]]  # next word's class -> (its -1k|k=, this word's k|+1k=)
-    word_class: dict[str, bytes]  # next word's class -> its b"-1w|k=<this word>|<class>"
+    own: tuple[int, ...]
+    context: tuple[tuple[int, ...], ...]  # by window position -2, -1, 1, 2
+    class_context: tuple[int | None, ...]  # by window position -2, -1, 1, 2 (None: unknown or no clusters)
+    wide: tuple[int | None, ...]  # offsets -3, 3
+    words: dict[str, tuple[int | None, int | None]]  # next word's norm -> (its -1w|w=, this word's w|+1w=)
+    classes: dict[str, tuple[int | None, int | None]]  # next word's class -> (its -1k|k=, this word's k|+1k=)
+    word_class: dict[str, int]  # next word's class -> the row of "-1w|k=<this word>|<class>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +141,7 @@ class WordInfo:
     context: dict[int, tuple[str, ...]]  # offset -> what this word adds to a neighbour's window
     class_context: dict[int, str]  # offset -> "{off}kf=..." (only with clusters)
     wide: dict[int, str | None]  # offset ±3 -> "{off}g1=..." when the word is a gazetteer hit
-    crf: CrfParts | None = None  # with a ``KnownIndex``: the known attributes as bytes, for ``crf_features``
+    crf: CrfParts | None = None  # with a ``KnownIndex``: the known attributes as rows, for ``crf_features``
 
 
 def _single_hit(norm: str, gaz: Gazetteer) -> str:
@@ -175,14 +173,14 @@ def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
     class_context = {off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {}
     wide = {off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)}
     crf = None
-    if index is not None:  # the attributes the model knows, encoded; ``enc.get`` of any other is None
-        enc, pairs, win = index.encoded, index.pairs, index.window
+    if index is not None:  # the attributes the model knows, as rows; ``enc.get`` of any other is None
+        enc, pairs, win = index.rows, index.pairs, index.window
         # ``context[off]`` filtered: its (w, s, g1, k) attributes, each looked up once for all four offsets
         rows = [r for r in (win["w"].get(n), win["s"].get(s), win["g1"].get(single), win["k"].get(coarse)) if r]
         crf = CrfParts(
             own=tuple([e for a in own if (e := enc.get(a))]),
             context=tuple([tuple([r[pos] for r in rows if r[pos]]) for pos in range(4)]) if rows else _NO_CONTEXT,
-            class_context=win["kf"].get(fine, _NO_BYTES) if clusters else _NO_BYTES,
+            class_context=win["kf"].get(fine, _NO_ROWS) if clusters else _NO_ROWS,
             wide=index.wide.get(single, (None, None)) if single != "-" else (None, None),
             words=index.word_pairs.get(n, _NO_PAIRS), classes=index.class_pairs.get(coarse, _NO_PAIRS),
             word_class=pairs["-1w|k="].get(n, _EMPTY),
@@ -198,14 +196,14 @@ class WordCache:
 
     Emptied when it reaches ``max_words`` (a Zipfian vocabulary refills its head at once), so
     memory stays bounded on a stream of any length without per-hit bookkeeping. With ``known`` (the
-    attributes a trained model has weights for), each word also keeps those of its attributes as the bytes
-    crfsuite receives (``CrfParts``), which ``crf_features`` assembles: a model ignores any other attribute,
-    so the features it is given score the same, and a tagger need not filter ~45 strings per token on
-    every sentence. ``token_features`` always gives the full lists (training).
+    attributes a trained model has weights for, each with its weight row: ``CrfModel.rows``), each word also
+    keeps those of its attributes as rows (``CrfParts``), which ``crf_features`` assembles: a model has no
+    weight for any other attribute, so the features it is given score the same, and a tagger need not look
+    up ~45 strings per token on every sentence. ``token_features`` always gives the full lists (training).
     """
 
     def __init__(self, gaz: Gazetteer, clusters: WordClusters | None = None, max_words: int = 200_000,
-                 known: frozenset[str] | None = None) -> None:
+                 known: dict[str, int] | None = None) -> None:
         self.gaz = gaz
         self.clusters = clusters
         self.max_words = max_words
@@ -233,7 +231,7 @@ class WordCache:
 def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str], int]]) -> list[list[str]]:
     """Per-token tags of the gazetteer spans of a sentence: B<type>/I<type>, ``gcut``, ``gmulti``, sorted.
 
-    Sorted because crfsuite adds the attributes' weights in the order given: a set's order changes with each
+    Sorted because the CRF adds the attributes' weights in the order given: a set's order changes with each
     process's hash seed, so the same sentence got marginals differing in the last bits from one worker to
     another (a confidence on a threshold could flip a label between two runs).
     """
@@ -302,8 +300,8 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
     return feats
 
 
-def crf_features(infos: list[WordInfo], gtags: list[list[str]], cache: WordCache) -> list[list[bytes]]:
-    """``token_features`` of a sentence as crfsuite receives it: only the known attributes, UTF-8 encoded,
+def crf_features(infos: list[WordInfo], gtags: list[list[str]], cache: WordCache) -> list[list[int]]:
+    """``token_features`` of a sentence as the model reads it: only the known attributes, as weight rows,
     in the same order (so the CRF sums the same weights in the same order: identical scores and marginals).
 
     ``infos`` come from ``cache``, a ``WordCache`` built with ``known`` (so each has its ``CrfParts``);
@@ -313,13 +311,13 @@ def crf_features(infos: list[WordInfo], gtags: list[list[str]], cache: WordCache
     """
     index = cache.index
     assert index is not None, "crf_features needs a WordCache built with known attributes"
-    enc = index.encoded
+    enc = index.rows
     parts = [w.crf for w in infos]
     n_tok = len(infos)
     pad = [enc.get(_PAD[off]) for off in _WINDOW]
     title1, title2 = enc.get("T-1"), enc.get("T-2")
     has_classes = cache.clusters is not None  # as ``token_features``: class attributes only with a class table
-    feats: list[list[bytes]] = []
+    feats: list[list[int]] = []
     last = n_tok - 1
     plain = not any(gtags)  # no gazetteer span in the sentence: inner tokens need no window checks
     next_kk = next_wk = next_ww = None  # pair attributes of this token found at the token before

@@ -1,24 +1,24 @@
 """CRF named-entity tagger (PER/ORG/LOC) with offsets into the original text.
 
-The CRF (python-crfsuite) is trained by scripts/train_ner.py; curated names
-(gazetteer_extra.tsv: agencies, ministries, bases) are added where the CRF found nothing,
-and leading و/ف/ب/ل/ك are trimmed from spans so "وموسكو" yields "موسكو". ``tag`` also runs a
-document-level consistency pass (rasid.extract.ner.consistency) over all sentences of the text.
+The CRF is trained by scripts/train_ner.py (python-crfsuite) and decoded with numpy (rasid.extract.ner.crf);
+curated names (gazetteer_extra.tsv: agencies, ministries, bases) are added where the CRF found nothing, and
+leading و/ف/ب/ل/ك are trimmed from spans so "وموسكو" yields "موسكو". ``tag`` also runs a document-level
+consistency pass (rasid.extract.ner.consistency) over all sentences of the text.
 """
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pycrfsuite
+import numpy as np
 
 from rasid import resources
 from rasid.config import NerConfig
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
+from rasid.extract.ner.crf import CrfModel
 from rasid.extract.ner.features import WordCache, crf_features, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
 from rasid.extract.ner.postrules import GENERIC, refine
@@ -37,30 +37,6 @@ _LOC_CUES = frozenset(normalize(w) for w in (
 
 def _default_model() -> Path:
     return resources.path("ner.crfsuite")
-
-
-def model_attributes(model: Path) -> frozenset[str] | None:
-    """The attribute dictionary of a crfsuite CRF1d model file, read straight from the file.
-
-    crfsuite stores only the attributes of features with a weight, in a CQDB chunk whose backward array maps
-    each attribute id to its record (int32 id, uint32 size, the NUL-terminated UTF-8 key). Reading it takes
-    ~0.1 s for a 124k-attribute model where ``Tagger.info()`` builds every (attribute, label) weight as Python
-    objects (~1 s, in every worker). None when the file is not in that layout (the caller asks ``info()``).
-    """
-    try:
-        data = model.read_bytes()
-        magic, _size, kind, _version, _nf, _nl, num_attrs, _of, _ol, off = struct.unpack_from("<4sI4sIIIIIII", data)
-        if magic != b"lCRF" or kind != b"FOMC" or data[off:off + 4] != b"CQDB":
-            return None
-        _chunk, _csize, _flag, _order, n, bwd = struct.unpack_from("<4sIIIII", data, off)
-        keys = []
-        for rec in struct.unpack_from(f"<{n}I", data, off + bwd):
-            if rec:
-                _id, size = struct.unpack_from("<iI", data, off + rec)
-                keys.append(data[off + rec + 8:off + rec + 7 + size].decode("utf-8"))
-    except (OSError, struct.error, UnicodeDecodeError):
-        return None
-    return frozenset(keys) if len(keys) == num_attrs else None
 
 
 def _sibling(model: Path, suffix: str) -> Path:
@@ -98,7 +74,7 @@ def _sentence_tokens(text: str, sents: list[Span] | None = None) -> list[list[Sp
 
 @dataclass
 class NerTagger:
-    """Loaded model + gazetteer; ``tag`` is thread-compatible only per instance (crfsuite state)."""
+    """Loaded model + gazetteer; ``tag`` is thread-safe (the model is read-only; the word cache only grows)."""
 
     model_path: Path
     gazetteer: Gazetteer
@@ -106,58 +82,56 @@ class NerTagger:
     common: frozenset[str] = field(default_factory=frozenset)  # words that are rarely names
     clusters: WordClusters | None = None
     config: NerConfig = field(default_factory=NerConfig)
-    _crf: pycrfsuite.Tagger | None = None
+    _crf: CrfModel | None = None  # None in the neural tagger
     _cache: WordCache | None = field(default=None, repr=False, compare=False)  # per-word features, on first use
-    _known: frozenset[str] | None = field(default=None, repr=False, compare=False)  # attributes with weights
 
     @classmethod
     def load(cls, path: Path | str | None = None, gazetteer: Gazetteer | None = None,
              config: NerConfig | None = None) -> NerTagger:
         model = Path(path) if path else _default_model()
-        crf = pycrfsuite.Tagger()
-        crf.open(str(model))
+        crf = CrfModel.read(model)
         return cls(model_path=model, gazetteer=gazetteer or Gazetteer.load(), lexicon=_words(model, "_lexicon"),
                    common=_words(model, "_common"), clusters=WordClusters.load(_sibling(model, "_clusters.tsv.gz")),
                    config=config or NerConfig(), _crf=crf)
 
     def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
         """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
-        labels, probs, _norms = self._predict(toks)
+        ((labels, probs, _norms),) = self._predict([toks])
         return labels, probs
 
-    def _predict(self, toks: list[str]) -> tuple[list[str], list[float], list[str]]:
-        """``predict_tokens``, plus the normalised tokens (the document pass reuses them)."""
-        if not toks:
-            return [], [], []
+    def _predict(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
+        """``predict_tokens`` of each sentence, plus its normalised tokens (the document pass reuses them).
+
+        The CRF decodes all the sentences in one batch; the rules then run sentence by sentence.
+        """
         assert self._crf is not None
         cache = self.word_cache()
-        infos = cache.infos(toks)
-        norms = [w.norm for w in infos]
-        matches = self.gazetteer.match(norms)
-        # ``token_features`` as crfsuite sees it: only attributes the model knows, already UTF-8 encoded
-        self._crf.set(crf_features(infos, gazetteer_tags(norms, matches), cache))
-        labels = self._crf.tag()
-        probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
-        self._recall_decode(labels, probs)
-        self._drop_unsure_common_words(norms, labels, probs)
-        self._gazetteer_rules(norms, matches, labels, probs)
-        self._split_coordinated_places(norms, labels)
-        return labels, probs, norms
-
-    def known_attributes(self) -> frozenset[str]:
-        """Attributes the model has state weights for. crfsuite ignores any other attribute, so passing only
-        these gives the same scores and marginals, and spares converting ~2/3 of the strings in C++."""
-        if self._known is None:
-            assert self._crf is not None
-            known = model_attributes(self.model_path)
-            self._known = known if known is not None else frozenset(
-                attr for attr, _label in self._crf.info().state_features)
-        return self._known
+        norms_of: list[list[str]] = []
+        matches_of: list[list] = []
+        rows: list[list[list[int]]] = []
+        for toks in sents:
+            infos = cache.infos(toks)
+            norms = [w.norm for w in infos]
+            matches = self.gazetteer.match(norms) if toks else []
+            # ``token_features`` as the model reads it: only attributes it knows, as its weight rows
+            rows.append(crf_features(infos, gazetteer_tags(norms, matches), cache) if toks else [])
+            norms_of.append(norms)
+            matches_of.append(matches)
+        out = []
+        index = self._crf.label_index
+        for norms, matches, (labels, marginals) in zip(norms_of, matches_of, self._crf.decode(rows), strict=True):
+            probs = [float(marginals[i, index[lab]]) for i, lab in enumerate(labels)]
+            self._recall_decode(labels, probs, marginals)
+            self._drop_unsure_common_words(norms, labels, probs)
+            self._gazetteer_rules(norms, matches, labels, probs)
+            self._split_coordinated_places(norms, labels)
+            out.append((labels, probs, norms))
+        return out
 
     def word_cache(self) -> WordCache:
         """The per-word feature cache of this tagger (its gazetteer and word classes)."""
         if self._cache is None:
-            known = self.known_attributes() if self._crf is not None else None  # the neural tagger has no CRF
+            known = self._crf.rows if self._crf is not None else None  # the neural tagger has no CRF
             self._cache = WordCache(self.gazetteer, self.clusters, known=known)
         return self._cache
 
@@ -165,25 +139,28 @@ class NerTagger:
         """``normalize`` of each token, through the word cache."""
         return [w.norm for w in self.word_cache().infos(toks)]
 
-    def _recall_decode(self, labels: list[str], probs: list[float]) -> None:
+    def _recall_decode(self, labels: list[str], probs: list[float], marginals: np.ndarray) -> None:
         """Viterbi favours "O" for rare names; relabel tokens whose marginal name probability is high.
 
         Recall is the CRF's weak side, so a token the best path labels O but whose summed B-/I-
         marginals exceed ``config.recall_threshold`` takes its most probable name label (I- after O -> B-).
-        Lower is more eager (0.3: relabel when P(O) < 0.7); 0 switches the pass off.
+        Lower is more eager (0.3: relabel when P(O) < 0.7); 0 switches the pass off. ``marginals``: the
+        CRF's (tokens, labels) array.
         """
         assert self._crf is not None
         if self.config.recall_threshold <= 0:
             return
-        names = [lab for lab in self._crf.labels() if lab != "O"]
+        index = self._crf.label_index
+        names = [(lab, k) for lab, k in index.items() if lab != "O"]
         for i, lab in enumerate(labels):
             if lab != "O" or probs[i] >= 1 - self.config.recall_threshold:
                 continue
-            best = max(names, key=lambda n: self._crf.marginal(n, i))
+            row = marginals[i]
+            best = max(names, key=lambda n: row[n[1]])[0]  # the first of equals, in the model's label order
             if best.startswith("I-") and (i == 0 or labels[i - 1][2:] != best[2:]):
                 best = "B-" + best[2:]
             labels[i] = best
-            probs[i] = self._crf.marginal(best, i)
+            probs[i] = float(row[index[best]])
 
     def _drop_unsure_common_words(self, norms: list[str], labels: list[str], probs: list[float]) -> None:
         """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
@@ -278,7 +255,7 @@ class NerTagger:
 
     def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
         """``predict_tokens`` for each sentence of one document, then label consistency across them."""
-        preds = [self._predict(toks) for toks in sents]
+        preds = self._predict(sents)
         out = [(labels, probs) for labels, probs, _norms in preds]
         if self.config.consistency_conf < 1:
             propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
