@@ -171,35 +171,38 @@ def test_word_cache_reuses_per_word_features_across_sentences() -> None:
     assert "T-1" in feats[2] and "T-1" not in feats[3]
 
 
-def test_crf_features_are_the_known_token_features_as_the_model_reads_them(tagger: NerTagger,
-                                                                           demo_corpus: Path) -> None:
-    """The tagger's fast path (per-word weight rows, pair tables) gives exactly the attributes of the full
-    lists that the model knows, as their weight rows and in the same order: the CRF then sums the same
-    weights in the same order. Checked on every sentence of the demo corpus."""
-    from rasid.extract.ner.features import WordCache, crf_features, gazetteer_tags
+def test_crf_scores_sum_the_weights_of_the_known_token_features(tagger: NerTagger, demo_corpus: Path) -> None:
+    """The tagger's fast path (per-word score rows, pair tables, a document's tokens at once) gives each token
+    the sum of the weights of exactly those of its full ``token_features`` that the model knows (to 1e-12:
+    the sums run in another order). Checked on every sentence of the demo corpus, a document at a time."""
+    import numpy as np
+
+    from rasid.extract.ner.features import WordCache, crf_scores, gazetteer_tags
     from rasid.extract.ner.tagger import _sentence_tokens
 
-    assert tagger._crf is not None
-    rows = tagger._crf.rows
-    name = {r: a for a, r in rows.items()}
+    model = tagger._crf
+    assert model is not None
     fast = tagger.word_cache()
     full = WordCache(tagger.gazetteer, tagger.clusters)  # no known attributes: the training lists
     n_sents = n_pairs = n_gaz = 0
     for path in sorted(demo_corpus.rglob("*.txt")):
-        for toks in _sentence_tokens(path.read_text(encoding="utf-8")):
-            words = [t.text for t in toks]
-            if not words:
-                continue
-            infos = fast.infos(words)
-            norms = [w.norm for w in infos]
-            matches = tagger.gazetteer.match(norms)
-            got = crf_features(infos, gazetteer_tags(norms, matches), fast)
-            want = [[rows[a] for a in f if a in rows]
-                    for f in token_features(words, tagger.gazetteer, tagger.clusters, cache=full, matches=matches)]
-            assert got == want, " ".join(words)
+        sents = [[t.text for t in toks] for toks in _sentence_tokens(path.read_text(encoding="utf-8"))]
+        every = fast.infos([w for words in sents for w in words])
+        infos_of, k = [], 0
+        for words in sents:
+            infos_of.append(every[k:k + len(words)])
+            k += len(words)
+        matches = [tagger.gazetteer.match([w.norm for w in infos]) for infos in infos_of]
+        gtags = [gazetteer_tags([w.norm for w in infos], m) for infos, m in zip(infos_of, matches, strict=True)]
+        got = crf_scores(infos_of, gtags, fast)
+        for words, m, scores in zip(sents, matches, got, strict=True):
+            feats = token_features(words, tagger.gazetteer, tagger.clusters, cache=full, matches=m) if words else []
+            want = np.array([model.state[[model.rows[a] for a in f if a in model.rows]].sum(axis=0)
+                             for f in feats]).reshape(len(words), len(model.labels))
+            assert scores.shape == want.shape and np.abs(scores - want).max(initial=0) < 1e-12, " ".join(words)
             n_sents += 1
-            n_pairs += sum(name[r].startswith(("-1w|w=", "w|+1w=")) for f in got for r in f)
-            n_gaz += sum(name[r].startswith("g=") for f in got for r in f)
+            n_pairs += sum(a.startswith(("-1w|w=", "w|+1w=")) and a in model.rows for f in feats for a in f)
+            n_gaz += sum(a.startswith("g=") and a in model.rows for f in feats for a in f)
     assert n_sents > 100 and n_pairs > 50 and n_gaz > 20  # the sentence-level attributes were exercised
 
 
@@ -262,14 +265,15 @@ def test_marginals_are_the_same_floats_in_every_process(demo_corpus: Path) -> No
 
 
 def test_numpy_crf_decodes_as_crfsuite_does(tagger: NerTagger, demo_corpus: Path, tmp_path: Path) -> None:
-    """The model read into numpy holds crfsuite's weights (``Tagger.info`` prints them to 6 decimals), and
-    decoding every sentence of the demo corpus, a document's sentences in one batch, gives crfsuite's best
-    path and its marginals to 1e-12; a file that is not a crfsuite model is refused with a reason."""
+    """The model read into numpy holds crfsuite's weights (``Tagger.info`` prints them to 6 decimals); the
+    tagger's labels for every sentence of the demo corpus (a document's sentences decoded in one batch,
+    before the rules) are crfsuite's best path over the training features, and the marginals crfsuite's to
+    1e-12; a file that is not a crfsuite model is refused with a reason."""
     import numpy as np
     import pycrfsuite
 
     from rasid.extract.ner.crf import CrfModel, ModelFormatError
-    from rasid.extract.ner.features import crf_features, gazetteer_tags
+    from rasid.extract.ner.features import WordCache, crf_scores, gazetteer_tags
     from rasid.extract.ner.tagger import _sentence_tokens
 
     model = tagger._crf
@@ -282,20 +286,22 @@ def test_numpy_crf_decodes_as_crfsuite_does(tagger: NerTagger, demo_corpus: Path
         assert abs(model.state[model.rows[attr], model.label_index[label]] - w) < 1e-6
     for (a, b), w in info.transitions.items():
         assert abs(model.transition[model.label_index[a], model.label_index[b]] - w) < 1e-6
-    name = {r: a for a, r in model.rows.items()}
     cache = tagger.word_cache()
+    full = WordCache(tagger.gazetteer, tagger.clusters)
     n_sents = n_names = 0
     for path in sorted(demo_corpus.rglob("*.txt")):
-        doc = []
-        for toks in _sentence_tokens(path.read_text(encoding="utf-8")):
-            infos = cache.infos([t.text for t in toks])
-            norms = [w.norm for w in infos]
-            doc.append(crf_features(infos, gazetteer_tags(norms, tagger.gazetteer.match(norms)), cache))
-        for rows, (labels, marginals) in zip(doc, model.decode(doc), strict=True):
-            ref.set([[name[r].encode() for r in f] for f in rows])
+        sents = [[t.text for t in toks] for toks in _sentence_tokens(path.read_text(encoding="utf-8"))]
+        infos_of = [cache.infos(words) for words in sents]  # a call per sentence: the cache is far from full
+        gtags = [gazetteer_tags([w.norm for w in infos], tagger.gazetteer.match([w.norm for w in infos]))
+                 for infos in infos_of]
+        for words, (labels, marginals) in zip(sents, model.decode_scores(crf_scores(infos_of, gtags, cache)),
+                                              strict=True):
+            feats = token_features(words, tagger.gazetteer, tagger.clusters, cache=full) if words else []
+            ref.set([[a for a in f if a in model.rows] for f in feats])
             assert labels == ref.tag()
-            want = np.array([[ref.marginal(lab, i) for lab in model.labels] for i in range(len(rows))])
-            assert marginals.shape == want.shape and np.abs(marginals - want).max(initial=0) < 1e-12
+            want = np.array([[ref.marginal(lab, i) for lab in model.labels] for i in range(len(words))])
+            assert marginals.shape == want.reshape(len(words), -1).shape
+            assert np.abs(marginals - want.reshape(len(words), -1)).max(initial=0) < 1e-12
             n_sents += 1
             n_names += sum(lab != "O" for lab in labels)
     assert n_sents > 100 and n_names > 300

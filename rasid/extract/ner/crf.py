@@ -29,6 +29,19 @@ _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight",
 _STATE, _TRANSITION = 0, 1  # crfsuite's FT_STATE, FT_TRANS
 
 
+def row_sums(state: np.ndarray, lists: list[list[int]] | list[tuple[int, ...]]) -> np.ndarray:
+    """``state[rows].sum(axis=0)`` for each list of rows (zeros for an empty list): one gather and one
+    segmented sum for all the lists."""
+    lens = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    if not len(lists):
+        return np.zeros((0, state.shape[1]))
+    # a last row 0, so that an empty list at the very end still starts inside ``flat``
+    flat = np.fromiter(chain(chain.from_iterable(lists), (0,)), dtype=np.int64, count=int(lens.sum()) + 1)
+    summed = np.add.reduceat(state[flat], np.cumsum(lens) - lens, axis=0)
+    summed[lens == 0] = 0.0  # reduceat gives the next row for an empty segment
+    return summed
+
+
 class ModelFormatError(ValueError):
     """The file is not a crfsuite CRF1d model in the layout this reader knows."""
 
@@ -97,30 +110,27 @@ class CrfModel:
 
     def _emissions(self, sentences: list[list[list[int]]]) -> list[np.ndarray]:
         """State scores of each sentence: one gather and one segmented sum for all tokens of all sentences."""
-        toks = [r for s in sentences for r in s]
-        lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
-        # a last row 0, so that a token without attributes at the very end still starts inside ``flat``
-        flat = np.fromiter(chain(chain.from_iterable(toks), (0,)), dtype=np.int64, count=int(lens.sum()) + 1)
-        starts = np.cumsum(lens) - lens
-        summed = np.add.reduceat(self.state[flat], starts, axis=0) if len(toks) else np.zeros((0, len(self.labels)))
-        summed[lens == 0] = 0.0  # reduceat gives the next row for an empty segment
-        bounds = np.cumsum([len(s) for s in sentences])[:-1]
-        return np.split(summed, bounds)
+        summed = row_sums(self.state, [r for s in sentences for r in s])
+        return np.split(summed, np.cumsum([len(s) for s in sentences])[:-1])
 
     def decode(self, sentences: list[list[list[int]]]) -> list[tuple[list[str], np.ndarray]]:
         """Best label path and per-token marginals (tokens, labels) of each sentence, given each token's
-        attribute rows; an empty sentence gives ([], an empty array). All sentences are decoded together,
+        attribute rows; an empty sentence gives ([], an empty array)."""
+        return self.decode_scores(self._emissions(sentences)) if sentences else []
+
+    def decode_scores(self, scores: list[np.ndarray]) -> list[tuple[list[str], np.ndarray]]:
+        """``decode`` from each sentence's state scores (tokens, labels). All sentences are decoded together,
         one step per token position."""
         n_l = len(self.labels)
-        if not sentences:
+        if not scores:
             return []
-        lens = np.array([len(s) for s in sentences], dtype=np.int64)
+        lens = np.array([len(s) for s in scores], dtype=np.int64)
         width = int(lens.max())
         if width == 0:
-            return [([], np.zeros((0, n_l))) for _ in sentences]
-        n_s = len(sentences)
+            return [([], np.zeros((0, n_l))) for _ in scores]
+        n_s = len(scores)
         emit = np.zeros((n_s, width, n_l))
-        for k, e in enumerate(self._emissions(sentences)):
+        for k, e in enumerate(scores):
             emit[k, :len(e)] = e
         path = self._viterbi(emit, lens)
         margins = self._marginals(emit, lens)

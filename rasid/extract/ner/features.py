@@ -11,10 +11,14 @@ assembled from the cached parts. Only gazetteer spans and word bigrams depend on
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
+from rasid.extract.ner.crf import row_sums
 from rasid.extract.ner.morph import clitic_variants, strip_article
 from rasid.extract.ner.titles import TITLE_WORDS
 from rasid.text.normalize import normalize, strip_proclitics
@@ -39,6 +43,7 @@ def _shape(tok: str) -> str:
     return "A"
 
 
+_NO_TAGS: list[str] = []  # shared by every token of gazetteer_tags outside a span; never written
 _EMPTY: dict[str, int] = {}  # a shared, never written "no known pair starts with this word"
 _NO_PAIRS: dict[str, tuple[int | None, int | None]] = {}  # the same for the two-sided pair tables
 _PAIRS = ("-1w|w=", "w|+1w=", "-1w|k=", "-1k|k=", "k|+1k=")  # sentence-level pair attributes, left|right
@@ -46,7 +51,7 @@ _PAIRS = ("-1w|w=", "w|+1w=", "-1w|k=", "-1k|k=", "k|+1k=")  # sentence-level pa
 
 @dataclass(frozen=True, slots=True)
 class KnownIndex:
-    """The attributes a trained CRF has weights for, arranged for ``crf_features``.
+    """The attributes a trained CRF has weights for, arranged for ``word_info`` and ``crf_scores``.
 
     ``pairs[prefix][left][right]`` is the UTF-8 attribute ``prefix + left + "|" + right`` (every split at a
     "|" is registered, so a word holding "|" still finds its pair: the joined string is the attribute). A
@@ -65,6 +70,16 @@ class KnownIndex:
     # (-1k|k=, k|+1k=)
     word_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
     class_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
+    _tags: dict[str, tuple[int | None, tuple[tuple[int, int], ...]]] = field(default_factory=dict)
+
+    def tag_rows(self, tag: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
+        """A gazetteer tag's rows: ``g=<tag>`` on its own token, and (offset, ``<offset>g=<tag>``) for the
+        window offsets the model knows (memoised: a handful of distinct tags)."""
+        hit = self._tags.get(tag)
+        if hit is None:
+            hit = self._tags[tag] = (self.rows.get("g=" + tag), tuple(
+                (off, r) for off in _WINDOW if (r := self.rows.get(f"{off}g={tag}"))))
+        return hit
 
     @classmethod
     def build(cls, rows: dict[str, int]) -> KnownIndex:
@@ -141,7 +156,8 @@ class WordInfo:
     context: dict[int, tuple[str, ...]]  # offset -> what this word adds to a neighbour's window
     class_context: dict[int, str]  # offset -> "{off}kf=..." (only with clusters)
     wide: dict[int, str | None]  # offset ±3 -> "{off}g1=..." when the word is a gazetteer hit
-    crf: CrfParts | None = None  # with a ``KnownIndex``: the known attributes as rows, for ``crf_features``
+    crf: CrfParts | None = None  # with a ``KnownIndex``: the known attributes as rows, for ``crf_scores``
+    slot: int = -1  # its row in the cache's ``WordScores`` (with a ``KnownIndex``)
 
 
 def _single_hit(norm: str, gaz: Gazetteer) -> str:
@@ -154,9 +170,9 @@ def _single_hit(norm: str, gaz: Gazetteer) -> str:
 
 
 def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
-              index: KnownIndex | None = None) -> WordInfo:
+              index: KnownIndex | None = None, slot: int = -1) -> WordInfo:
     """The per-word part of ``token_features`` for one token; with ``index`` (a trained model's attributes),
-    also the ``CrfParts`` that ``crf_features`` assembles for that model."""
+    also the ``CrfParts`` that ``crf_scores`` sums for that model (``slot``: its row in ``WordScores``)."""
     n = normalize(tok)
     bare = strip_proclitics(n)
     s = strip_article(bare)
@@ -187,7 +203,7 @@ def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
         )
     return WordInfo(
         norm=n, coarse=coarse, fine=fine, single=single, title=n in TITLE_WORDS or bare in TITLE_WORDS,
-        own=own, context=context, class_context=class_context, wide=wide, crf=crf,
+        own=own, context=context, class_context=class_context, wide=wide, crf=crf, slot=slot,
     )
 
 
@@ -196,36 +212,128 @@ class WordCache:
 
     Emptied when it reaches ``max_words`` (a Zipfian vocabulary refills its head at once), so
     memory stays bounded on a stream of any length without per-hit bookkeeping. With ``known`` (the
-    attributes a trained model has weights for, each with its weight row: ``CrfModel.rows``), each word also
-    keeps those of its attributes as rows (``CrfParts``), which ``crf_features`` assembles: a model has no
-    weight for any other attribute, so the features it is given score the same, and a tagger need not look
-    up ~45 strings per token on every sentence. ``token_features`` always gives the full lists (training).
+    attributes a trained model has weights for, each with its weight row: ``CrfModel.rows``) and ``weights``
+    (the model's state weights, ``CrfModel.state``), each word also keeps those of its attributes as rows
+    (``CrfParts``) and gets a row in ``scores`` (``WordScores``), which ``crf_scores`` sums: a model has no
+    weight for any other attribute, so the scores are the same, and a tagger need not look up ~45 strings
+    per token on every sentence. ``token_features`` always gives the full lists (training).
     """
 
     def __init__(self, gaz: Gazetteer, clusters: WordClusters | None = None, max_words: int = 200_000,
-                 known: dict[str, int] | None = None) -> None:
+                 known: dict[str, int] | None = None, weights: np.ndarray | None = None) -> None:
         self.gaz = gaz
         self.clusters = clusters
         self.max_words = max_words
         self.known = known
         self.index = KnownIndex.build(known) if known is not None else None
+        self.scores = WordScores(weights, self.index) if weights is not None and self.index is not None else None
         self._infos: dict[str, WordInfo] = {}
+        self._new: list[WordInfo] = []  # seen since ``scores`` was last filled
 
     def __len__(self) -> int:
         return len(self._infos)
 
     def infos(self, tokens: list[str]) -> list[WordInfo]:
-        """``WordInfo`` of each token, computed on first sight."""
+        """``WordInfo`` of each token, computed on first sight.
+
+        The cache is emptied only at the start of a call, so the words of one call (a document's tokens)
+        keep their ``WordScores`` rows until the next.
+        """
         cache = self._infos
+        if len(cache) >= self.max_words:
+            cache.clear()
+            self._new.clear()
+            if self.scores is not None:
+                self.scores.clear()
         out: list[WordInfo] = []
         for tok in tokens:
             info = cache.get(tok)
             if info is None:
-                if len(cache) >= self.max_words:
-                    cache.clear()
-                info = cache[tok] = word_info(tok, self.gaz, self.clusters, self.index)
+                info = cache[tok] = word_info(tok, self.gaz, self.clusters, self.index, slot=len(cache))
+                self._new.append(info)
             out.append(info)
         return out
+
+    def filled_scores(self) -> WordScores:
+        """``scores`` with a row for every word seen so far."""
+        assert self.scores is not None, "a WordCache built with known attributes and weights has scores"
+        if self._new:
+            self.scores.add(self._new)
+            self._new = []
+        return self.scores
+
+
+class WordScores:
+    """A CRF's state scores per distinct word: a token's score is a dozen vector sums instead of ~40 rows.
+
+    Row ``info.slot`` of ``own`` sums the weights of the word's own known attributes; ``context[pos]`` what
+    the word adds to a neighbour's window at position ``pos`` (offsets -2, -1, 1, 2); ``classes[pos]`` its
+    word-class attribute there; ``wide[0]`` / ``wide[1]`` its gazetteer attribute seen from three tokens
+    after / before; ``title`` whether it is a title word. Rows are added in batches (``add``).
+    """
+
+    def __init__(self, weights: np.ndarray, index: KnownIndex) -> None:
+        self.weights = weights
+        # class bigrams as dense tables over class ids (0: a class in no known pair): pair[left, right] is the
+        # weight row summed for the right token (-1k|k=) and for the left token (k|+1k=)
+        classes = sorted(index.class_pairs.keys() | {r for row in index.class_pairs.values() for r in row})
+        self.class_id = {c: i + 1 for i, c in enumerate(classes)}
+        n_c, n_l = len(classes) + 1, weights.shape[1]
+        self.pair_right = np.zeros((n_c, n_c, n_l))
+        self.pair_left = np.zeros((n_c, n_c, n_l))
+        for left, row in index.class_pairs.items():
+            for right, (of_right, of_left) in row.items():
+                at = self.class_id[left], self.class_id[right]
+                if of_right:
+                    self.pair_right[at] = weights[of_right]
+                if of_left:
+                    self.pair_left[at] = weights[of_left]
+        self.clear()
+
+    def clear(self, capacity: int = 4096) -> None:
+        n_l = self.weights.shape[1]
+        self.size = 0
+        self.own = np.zeros((capacity, n_l))
+        self.context = [np.zeros((capacity, n_l)) for _ in _WINDOW]
+        self.classes = [np.zeros((capacity, n_l)) for _ in _WINDOW]
+        self.wide = [np.zeros((capacity, n_l)) for _ in range(2)]
+        self.title = np.zeros(capacity, dtype=bool)
+        self.cls = np.zeros(capacity, dtype=np.int64)  # class id (``class_id``) of each word
+
+    def add(self, infos: list[WordInfo]) -> None:
+        """Rows for ``infos``, whose slots follow on from the last row (tables double when full)."""
+        assert infos[0].slot == self.size, "words are added in slot order"
+        start, end = self.size, self.size + len(infos)
+        if end > len(self.own):
+            cap = max(end, 2 * len(self.own))
+            grow = self._grown
+            self.own = grow(self.own, cap)
+            self.context = [grow(t, cap) for t in self.context]
+            self.classes = [grow(t, cap) for t in self.classes]
+            self.wide = [grow(t, cap) for t in self.wide]
+            self.title = grow(self.title, cap)
+            self.cls = grow(self.cls, cap)
+        parts = [w.crf for w in infos]
+        sums = functools.partial(row_sums, self.weights)
+        self.own[start:end] = sums([p.own for p in parts])
+        for pos in range(len(_WINDOW)):
+            self.context[pos][start:end] = sums([p.context[pos] for p in parts])
+            self.classes[pos][start:end] = sums([_one(p.class_context[pos]) for p in parts])
+        for side in range(2):
+            self.wide[side][start:end] = sums([_one(p.wide[side]) for p in parts])
+        self.title[start:end] = [w.title for w in infos]
+        self.cls[start:end] = [self.class_id.get(w.coarse, 0) for w in infos]
+        self.size = end
+
+    @staticmethod
+    def _grown(table: np.ndarray, capacity: int) -> np.ndarray:
+        out = np.zeros((capacity, *table.shape[1:]), dtype=table.dtype)
+        out[:len(table)] = table
+        return out
+
+
+def _one(row: int | None) -> tuple[int, ...]:
+    return (row,) if row else ()
 
 
 def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str], int]]) -> list[list[str]]:
@@ -235,25 +343,30 @@ def gazetteer_tags(norms: list[str], matches: list[tuple[int, int, frozenset[str
     process's hash seed, so the same sentence got marginals differing in the last bits from one worker to
     another (a confidence on a threshold could flip a label between two runs).
     """
-    gtags: list[set[str]] = [set() for _ in norms]
+    out: list[list[str]] = [_NO_TAGS] * len(norms)  # most tokens are in no span: one shared, unwritten list
+    if not matches:
+        return out
+    gtags: dict[int, set[str]] = {}
     for i, j, types, cut in matches:
         for typ in types:
-            gtags[i].add(f"B{typ}")
+            gtags.setdefault(i, set()).add(f"B{typ}")
             for k in range(i + 1, j):
-                gtags[k].add(f"I{typ}")
+                gtags.setdefault(k, set()).add(f"I{typ}")
         if cut:
-            gtags[i].add("gcut")
+            gtags.setdefault(i, set()).add("gcut")
         if j - i > 1:
             for k in range(i, j):
-                gtags[k].add("gmulti")
-    return [sorted(t) if t else [] for t in gtags]
+                gtags.setdefault(k, set()).add("gmulti")
+    for k, tags in gtags.items():
+        out[k] = sorted(tags)
+    return out
 
 
 def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | None = None,
                    cache: WordCache | None = None,
                    matches: list[tuple[int, int, frozenset[str], int]] | None = None) -> list[list[str]]:
     """One feature list per token of a sentence (crfsuite string features): every attribute, as training
-    sees them. ``crf_features`` is the same lists as a trained model receives them.
+    sees them. ``crf_scores`` sums the attributes of these lists that a trained model knows.
 
     ``cache`` (built for the same ``gaz`` and ``clusters``) reuses per-word work across calls;
     ``matches`` are ``gaz.match`` of the normalised tokens when the caller already has them.
@@ -300,75 +413,84 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
     return feats
 
 
-def crf_features(infos: list[WordInfo], gtags: list[list[str]], cache: WordCache) -> list[list[int]]:
-    """``token_features`` of a sentence as the model reads it: only the known attributes, as weight rows,
-    in the same order (so the CRF sums the same weights in the same order: identical scores and marginals).
+def crf_scores(sents: list[list[WordInfo]], gtags: list[list[list[str]]], cache: WordCache) -> list[np.ndarray]:
+    """The CRF's state scores (tokens, labels) of each sentence of a document: for every token, the sum of the
+    weights of those of its ``token_features`` attributes that the model knows.
 
-    ``infos`` come from ``cache``, a ``WordCache`` built with ``known`` (so each has its ``CrfParts``);
-    ``gtags`` are ``gazetteer_tags`` of the sentence. The per-word parts are joined as they are; a
-    sentence-level pair (word or class bigram) costs one dict lookup for both tokens instead of a string
-    built and tested for each.
+    ``sents`` come from one ``cache.infos`` call (a ``WordCache`` with known attributes and weights);
+    ``gtags`` are ``gazetteer_tags`` of each sentence. The attributes of a token's own word and of its
+    window come as per-word sums (``WordScores``), gathered for all tokens of the document at once; the
+    sentence-level ones (gazetteer spans, word and class bigrams) are looked up per token and added.
+    The same sums as crfsuite's, in another order (equal to ~1e-15).
     """
     index = cache.index
-    assert index is not None, "crf_features needs a WordCache built with known attributes"
-    enc = index.rows
-    parts = [w.crf for w in infos]
-    n_tok = len(infos)
-    pad = [enc.get(_PAD[off]) for off in _WINDOW]
-    title1, title2 = enc.get("T-1"), enc.get("T-2")
+    assert index is not None, "crf_scores needs a WordCache built with known attributes"
+    table = cache.filled_scores()
+    weights, enc = table.weights, index.rows
+    infos = [w for s in sents for w in s]
+    n_all = len(infos)
+    lens = np.fromiter(map(len, sents), dtype=np.int64, count=len(sents))
+    first = np.repeat(np.cumsum(lens) - lens, lens)  # index of each token's sentence start
+    at = np.arange(n_all) - first  # position in its sentence
+    size = np.repeat(lens, lens)
+    slots = np.fromiter((w.slot for w in infos), dtype=np.int64, count=n_all)
+    scores = table.own[slots]
     has_classes = cache.clusters is not None  # as ``token_features``: class attributes only with a class table
-    feats: list[list[int]] = []
-    last = n_tok - 1
-    plain = not any(gtags)  # no gazetteer span in the sentence: inner tokens need no window checks
-    next_kk = next_wk = next_ww = None  # pair attributes of this token found at the token before
-    for i, p in enumerate(parts):
-        f = list(p.own)
-        if plain and 2 <= i <= last - 2:
-            f += parts[i - 2].context[0]
-            f += parts[i - 1].context[1]
-            f += parts[i + 1].context[2]
-            f += parts[i + 2].context[3]
+
+    title = table.title[slots]
+    for pos, off in enumerate((*_WINDOW, -3, 3)):
+        inside = (at + off >= 0) & (at + off < size)  # token i's neighbour i + off is in its sentence
+        if pos < len(_WINDOW):
+            got = table.context[pos][slots]
+            if has_classes:
+                got += table.classes[pos][slots]
+            if (pad := enc.get(_PAD[off])) and not inside.all():
+                scores[~inside] += weights[pad]
         else:
-            if gtags[i]:
-                f.extend(b for t in gtags[i] if (b := enc.get("g=" + t)))
-            for pos, off in enumerate(_WINDOW):
-                k = i + off
-                if 0 <= k < n_tok:
-                    f += parts[k].context[pos]
-                    if gtags[k]:
-                        f.extend(b for t in gtags[k] if (b := enc.get(f"{off}g={t}")))
-                elif pad[pos]:
-                    f.append(pad[pos])
-        if i >= 1 and title1 and infos[i - 1].title:
-            f.append(title1)
-        if i >= 2 and title2 and infos[i - 2].title:
-            f.append(title2)
-        if has_classes:
-            for pos, off in enumerate(_WINDOW):
-                k = i + off
-                if 0 <= k < n_tok and (a := parts[k].class_context[pos]) is not None:
-                    f.append(a)
-            if next_kk:
-                f.append(next_kk)
-            if next_wk:
-                f.append(next_wk)
-            if i < last:
-                coarse = infos[i + 1].coarse
-                kk = p.classes.get(coarse)
-                next_kk = kk[0] if kk else None
-                if kk and kk[1]:
-                    f.append(kk[1])
-                next_wk = p.word_class.get(coarse)
-        if i >= 3 and (a := parts[i - 3].wide[0]) is not None:
-            f.append(a)
-        if i + 3 < n_tok and (a := parts[i + 3].wide[1]) is not None:
-            f.append(a)
-        if next_ww:
-            f.append(next_ww)
-        if i < last:
-            ww = p.words.get(infos[i + 1].norm)
-            next_ww = ww[0] if ww else None
-            if ww and ww[1]:
-                f.append(ww[1])
-        feats.append(f)
-    return feats
+            got = table.wide[0 if off < 0 else 1][slots]
+        # token i gets row i + off of ``got`` when inside; slices, not masks: the outside rows get zeros
+        mine, theirs = (slice(-off, None), slice(None, off)) if off < 0 else (slice(None, -off), slice(off, None))
+        keep = inside[mine]
+        scores[mine] += got[theirs] * keep[:, None]
+        if off in (-1, -2) and (row := enc.get(f"T{off}")):  # a title (الرئيس، وزير...) one or two tokens before
+            hit = np.flatnonzero(keep & title[theirs]) - off
+            scores[hit] += weights[row]
+    # sentence-level attributes: (token, row) pairs, added at once. A pair (k, k + 1) counts inside a sentence.
+    where: list[int] = []
+    rows: list[int] = []
+    crfs = [w.crf for w in infos]
+    pair = (at + 1 < size).tolist()  # token k and k + 1 are in one sentence
+    for k in range(n_all - 1):
+        if not pair[k]:
+            continue
+        p, w = crfs[k], infos[k + 1]
+        if p.words and (ww := p.words.get(w.norm)):  # most words start no known bigram: no lookup
+            if ww[0]:  # the right token's -1w|w=
+                where.append(k + 1)
+                rows.append(ww[0])
+            if ww[1]:  # the left token's w|+1w=
+                where.append(k)
+                rows.append(ww[1])
+        if has_classes and p.word_class and (wk := p.word_class.get(w.coarse)):  # -1w|k=
+            where.append(k + 1)
+            rows.append(wk)
+    if has_classes and n_all > 1:  # class bigrams (-1k|k=, k|+1k=) from the dense tables
+        left, right = table.cls[slots[:-1]], table.cls[slots[1:]]
+        both = (at + 1 < size)[:-1, None]
+        scores[1:] += table.pair_right[left, right] * both
+        scores[:-1] += table.pair_left[left, right] * both
+    flat_tags = [t for tags in gtags for t in tags]
+    tagged = [j for j, t in enumerate(flat_tags) if t]
+    for j, a, n in zip(tagged, at[tagged].tolist(), size[tagged].tolist(), strict=True):  # a gazetteer span's tags
+        for t in flat_tags[j]:
+            own, window = index.tag_rows(t)
+            if own:
+                where.append(j)
+                rows.append(own)
+            for off, g in window:  # in the windows of the tokens around it
+                if 0 <= a - off < n:
+                    where.append(j - off)
+                    rows.append(g)
+    if where:
+        np.add.at(scores, np.array(where), weights[rows])
+    return np.split(scores, np.cumsum(lens)[:-1])

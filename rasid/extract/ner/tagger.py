@@ -19,7 +19,7 @@ from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.clusters import WordClusters
 from rasid.extract.ner.consistency import propagate
 from rasid.extract.ner.crf import CrfModel
-from rasid.extract.ner.features import WordCache, crf_features, gazetteer_tags
+from rasid.extract.ner.features import WordCache, crf_scores, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
 from rasid.extract.ner.postrules import GENERIC, refine
 from rasid.models import Mention
@@ -102,24 +102,22 @@ class NerTagger:
     def _predict(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
         """``predict_tokens`` of each sentence, plus its normalised tokens (the document pass reuses them).
 
-        The CRF decodes all the sentences in one batch; the rules then run sentence by sentence.
+        The CRF scores and decodes all the sentences in one batch; the rules then run sentence by sentence.
         """
         assert self._crf is not None
         cache = self.word_cache()
-        norms_of: list[list[str]] = []
-        matches_of: list[list] = []
-        rows: list[list[list[int]]] = []
+        every = cache.infos([tok for toks in sents for tok in toks])  # one call: the words keep their rows
+        infos_of, k = [], 0
         for toks in sents:
-            infos = cache.infos(toks)
-            norms = [w.norm for w in infos]
-            matches = self.gazetteer.match(norms) if toks else []
-            # ``token_features`` as the model reads it: only attributes it knows, as its weight rows
-            rows.append(crf_features(infos, gazetteer_tags(norms, matches), cache) if toks else [])
-            norms_of.append(norms)
-            matches_of.append(matches)
+            infos_of.append(every[k:k + len(toks)])
+            k += len(toks)
+        norms_of = [[w.norm for w in infos] for infos in infos_of]
+        matches_of = [self.gazetteer.match(norms) if norms else [] for norms in norms_of]
+        gtags = [gazetteer_tags(norms, matches) for norms, matches in zip(norms_of, matches_of, strict=True)]
+        decoded = self._crf.decode_scores(crf_scores(infos_of, gtags, cache))
         out = []
         index = self._crf.label_index
-        for norms, matches, (labels, marginals) in zip(norms_of, matches_of, self._crf.decode(rows), strict=True):
+        for norms, matches, (labels, marginals) in zip(norms_of, matches_of, decoded, strict=True):
             probs = [float(marginals[i, index[lab]]) for i, lab in enumerate(labels)]
             self._recall_decode(labels, probs, marginals)
             self._drop_unsure_common_words(norms, labels, probs)
@@ -131,8 +129,9 @@ class NerTagger:
     def word_cache(self) -> WordCache:
         """The per-word feature cache of this tagger (its gazetteer and word classes)."""
         if self._cache is None:
-            known = self._crf.rows if self._crf is not None else None  # the neural tagger has no CRF
-            self._cache = WordCache(self.gazetteer, self.clusters, known=known)
+            crf = self._crf  # None in the neural tagger
+            self._cache = WordCache(self.gazetteer, self.clusters, known=crf.rows if crf else None,
+                                    weights=crf.state if crf else None)
         return self._cache
 
     def normalized(self, toks: list[str]) -> list[str]:
