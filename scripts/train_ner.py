@@ -20,7 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pycrfsuite  # noqa: E402
+try:
+    import pycrfsuite  # noqa: E402
+except ImportError:  # rasid itself decodes the model with numpy; only training needs crfsuite
+    sys.exit("scripts/train_ner.py needs python-crfsuite: pip install -e '.[train-crf]'")
 from dev.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
 
 from rasid.extract.gazetteer import Gazetteer  # noqa: E402
