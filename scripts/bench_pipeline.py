@@ -182,20 +182,15 @@ def main() -> None:
 
 
 def time_components() -> dict[str, float]:
-    """Wrap the extract stage's ``annotate`` so each component's CPU seconds add up in the returned dict
+    """Make the extract stage's ``annotate_many`` add each component's CPU seconds to the returned dict
     (component name -> seconds), for runs in this process."""
+    import functools
+
+    from rasid.extract.base import annotate_many
     from rasid.run import stages
 
     spent: dict[str, float] = {}
-
-    def annotate(adoc, components):  # noqa: ANN001, ANN202 - ``rasid.extract.base.annotate``, timed
-        for c in components:
-            t0 = time.process_time()
-            adoc.results[c.name] = c(adoc)
-            spent[c.name] = spent.get(c.name, 0.0) + time.process_time() - t0
-        return adoc
-
-    stages.annotate = annotate
+    stages.annotate_many = functools.partial(annotate_many, spent=spent)
     return spent
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,23 @@ def test_sentences_and_normalisation_are_computed_once(analyzers: Analyzers, mon
     adoc = annotate(annotate(AnalyzedDoc(_doc()), first), second)
     assert calls == {"sentences": 1, "normalized": 1}
     assert len(adoc.sentences()) == 3 and calls["sentences"] == 1
+
+
+def test_annotating_many_documents_at_once_finds_what_one_at_a_time_finds(analyzers: Analyzers,
+                                                                         demo_corpus: Path) -> None:
+    """``annotate_many`` (the extract stage's task: the NER tags a group's documents in one batch) gives every
+    document of the demo corpus exactly the results of ``annotate`` run on it alone, and times each component
+    when asked."""
+    from rasid.extract.base import annotate_many
+
+    docs = [Document(id=p.stem, text=p.read_text(encoding="utf-8"), raw_text="", source_path=str(p), fmt="txt",
+                     outlet=p.parent.name, published=datetime(2026, 1, 27), language="ar")
+            for p in sorted(demo_corpus.rglob("*.txt"))]
+    assert len(docs) > 20
+    rounds = extract_rounds(analyzers)
+    alone = [annotate(annotate(AnalyzedDoc(d), rounds[0]), rounds[1]) for d in docs]
+    spent: dict[str, float] = {}
+    together = annotate_many(annotate_many([AnalyzedDoc(d) for d in docs], rounds[0], spent), rounds[1], spent)
+    assert [a.results for a in together] == [a.results for a in alone]
+    assert sum(len(a.results["ner"]) for a in together) > 300
+    assert set(spent) == {"ner", "dates", "events", "claims"} and all(v >= 0 for v in spent.values())

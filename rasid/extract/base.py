@@ -7,6 +7,7 @@ text once, lazily, and carries each component's results to the next (like a spaC
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -64,3 +65,25 @@ def annotate(adoc: AnalyzedDoc, components: list[Component]) -> AnalyzedDoc:
     for c in components:
         adoc.results[c.name] = c(adoc)
     return adoc
+
+
+def annotate_many(adocs: list[AnalyzedDoc], components: list[Component],
+                  spent: dict[str, float] | None = None) -> list[AnalyzedDoc]:
+    """``annotate`` of each document, a component at a time: a component with a ``many`` method (the NER
+    tagger) gets all the documents in one call. The same results as ``annotate`` per document, since a
+    component reads only its own document and the results of the components before it.
+
+    ``spent``: when given, each component's CPU seconds are added to it under its name (benchmarks).
+    """
+    for c in components:
+        t0 = time.process_time()
+        many = getattr(c, "many", None)
+        if many is not None:
+            for adoc, found in zip(adocs, many(adocs), strict=True):
+                adoc.results[c.name] = found
+        else:
+            for adoc in adocs:
+                adoc.results[c.name] = c(adoc)
+        if spent is not None:
+            spent[c.name] = spent.get(c.name, 0.0) + time.process_time() - t0
+    return adocs

@@ -24,7 +24,7 @@ from rasid.clean.boilerplate import LineStats, document_line_keys
 from rasid.clean.lines import clean_page
 from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, StoriesConfig
 from rasid.dedup.detector import Deduplicator, content_hash, minhash_values
-from rasid.extract.base import AnalyzedDoc, annotate
+from rasid.extract.base import AnalyzedDoc, annotate_many
 from rasid.extract.components import build_components
 from rasid.ingest.page import stamp_correction
 from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
@@ -478,8 +478,7 @@ def load_extract_rounds(config: ExtractionConfig | None = None) -> list[list]:
 
 def _annotate(adocs: list[AnalyzedDoc], round_no: int) -> list[AnalyzedDoc]:
     """Task: run one round of components over a few documents."""
-    components = resource("extract")[round_no]
-    return [annotate(a, components) for a in adocs]
+    return annotate_many(adocs, resource("extract")[round_no])
 
 
 def _light(d: Document) -> Document:

@@ -118,12 +118,23 @@ class CrfModel:
         attribute rows; an empty sentence gives ([], an empty array)."""
         return self.decode_scores(self._emissions(sentences)) if sentences else []
 
+    # Sentences decoded in one block. Sorted by length first, a block's width (the steps its decoding takes)
+    # is close to each of its sentences' length, so little work is spent on padding.
+    _BLOCK = 256
+
     def decode_scores(self, scores: list[np.ndarray]) -> list[tuple[list[str], np.ndarray]]:
-        """``decode`` from each sentence's state scores (tokens, labels). All sentences are decoded together,
-        one step per token position."""
+        """``decode`` from each sentence's state scores (tokens, labels). The sentences are decoded in blocks
+        of similar length, one step per token position of the block's longest sentence."""
+        order = sorted(range(len(scores)), key=lambda k: len(scores[k]))
+        out: list[tuple[list[str], np.ndarray]] = [([], np.zeros((0, len(self.labels))))] * len(scores)
+        for b in range(0, len(order), self._BLOCK):
+            block = order[b:b + self._BLOCK]
+            for k, found in zip(block, self._decode_block([scores[k] for k in block]), strict=True):
+                out[k] = found
+        return out
+
+    def _decode_block(self, scores: list[np.ndarray]) -> list[tuple[list[str], np.ndarray]]:
         n_l = len(self.labels)
-        if not scores:
-            return []
         lens = np.array([len(s) for s in scores], dtype=np.int64)
         width = int(lens.max())
         if width == 0:
@@ -132,8 +143,9 @@ class CrfModel:
         emit = np.zeros((n_s, width, n_l))
         for k, e in enumerate(scores):
             emit[k, :len(e)] = e
-        path = self._viterbi(emit, lens)
-        margins = self._marginals(emit, lens)
+        # an empty sentence (only in a block of them, as blocks are sorted) decodes as a one-token one, cut off
+        path = self._viterbi(emit, np.maximum(lens, 1))
+        margins = self._marginals(emit, np.maximum(lens, 1))
         names = self.labels
         return [([names[j] for j in path[k, :n]], margins[k, :n]) for k, n in enumerate(lens.tolist())]
 
@@ -146,12 +158,15 @@ class CrfModel:
         n_s, width, n_l = emit.shape
         back = np.empty((n_s, width, n_l), dtype=np.int64)
         hist = np.empty((n_s, width, n_l))
-        score = hist[:, 0] = emit[:, 0]
-        trans = self.transition[None]
+        hist[:, 0] = emit[:, 0]
+        trans = np.ascontiguousarray(self.transition.T)[None]  # next label x previous label
+        cand = np.empty((n_s, n_l, n_l))  # reused at every step; reductions run along its last, contiguous axis
+        best = np.empty((n_s, n_l))
         for t in range(1, width):
-            cand = score[:, :, None] + trans  # previous label x next label
-            back[:, t] = cand.argmax(axis=1)  # the first maximum, as crfsuite keeps the first
-            score = hist[:, t] = cand.max(axis=1) + emit[:, t]
+            np.add(hist[:, t - 1, None, :], trans, out=cand)
+            cand.argmax(axis=2, out=back[:, t])  # the first maximum, as crfsuite keeps the first
+            cand.max(axis=2, out=best)
+            np.add(best, emit[:, t], out=hist[:, t])
         rows = np.arange(n_s)
         last = lens - 1
         back[np.arange(width)[None, :] > last[:, None]] = np.arange(n_l)
@@ -161,8 +176,14 @@ class CrfModel:
             path[:, t - 1] = back[rows, t, path[:, t]]
         return path
 
+    # Forward and backward vectors are rescaled every this many steps, not at each one. Between two
+    # rescalings a vector grows or shrinks by at most (labels x max exp(transition))^16 (emissions are scaled to
+    # at most 1 per position), far inside float64's range; a marginal is a ratio at one position, so the
+    # scale cancels.
+    _RESCALE = 8
+
     def _marginals(self, emit: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """P(label at t | sentence) by scaled forward-backward (each step renormalised; exact up to rounding).
+        """P(label at t | sentence) by scaled forward-backward (exact up to rounding).
 
         The backward pass runs on the sentences right-aligned (padding in front), so every sentence's last
         token is the last column and needs no mask.
@@ -170,23 +191,26 @@ class CrfModel:
         n_s, width, n_l = emit.shape
         ex = np.exp(emit - emit.max(axis=2, keepdims=True))  # a constant per position cancels in the ratio
         trans = self._exp_transition
+        every = self._RESCALE
         fwd = np.empty_like(ex)
-        a = ex[:, 0] / ex[:, 0].sum(axis=1, keepdims=True)
-        fwd[:, 0] = a
+        fwd[:, 0] = ex[:, 0]
         for t in range(1, width):
-            a = (a @ trans) * ex[:, t]
-            a /= a.sum(axis=1, keepdims=True)
-            fwd[:, t] = a
+            a = np.matmul(fwd[:, t - 1], trans, out=fwd[:, t])
+            a *= ex[:, t]
+            if t % every == 0:
+                a /= a.sum(axis=1, keepdims=True)
         shift = (np.arange(width)[None, :] - (width - lens)[:, None]) % width  # right-aligned column -> left
         rows = np.arange(n_s)[:, None]
         ex_r = ex[rows, shift]
         bwd_r = np.empty_like(ex)
-        b = bwd_r[:, width - 1] = np.ones((n_s, n_l))
+        bwd_r[:, width - 1] = 1.0
         trans_t = trans.T
+        step = np.empty((n_s, n_l))
         for t in range(width - 2, -1, -1):
-            b = (ex_r[:, t + 1] * b) @ trans_t
-            b /= b.sum(axis=1, keepdims=True)
-            bwd_r[:, t] = b
+            np.multiply(ex_r[:, t + 1], bwd_r[:, t + 1], out=step)
+            b = np.matmul(step, trans_t, out=bwd_r[:, t])
+            if t % every == 0:
+                b /= b.sum(axis=1, keepdims=True)
         unshift = (np.arange(width)[None, :] + (width - lens)[:, None]) % width  # left column -> right-aligned
         m = fwd * bwd_r[rows, unshift]
         m /= m.sum(axis=2, keepdims=True)

@@ -267,9 +267,17 @@ class WordScores:
     """A CRF's state scores per distinct word: a token's score is a dozen vector sums instead of ~40 rows.
 
     Row ``info.slot`` of ``own`` sums the weights of the word's own known attributes; ``context[pos]`` what
-    the word adds to a neighbour's window at position ``pos`` (offsets -2, -1, 1, 2); ``classes[pos]`` its
-    word-class attribute there; ``wide[0]`` / ``wide[1]`` its gazetteer attribute seen from three tokens
-    after / before; ``title`` whether it is a title word. Rows are added in batches (``add``).
+    the word adds to a neighbour's window at position ``pos`` (offsets -2, -1, 1, 2: its form, stem,
+    gazetteer hit and word classes there); ``wide[0]`` / ``wide[1]`` its gazetteer attribute seen from three
+    tokens after / before; ``title`` whether it is a title word; ``cls`` its class id for the class-bigram
+    tables ``pair_right`` / ``pair_left``. Rows are added in batches (``add``); 7 float rows per word.
+
+    Usage (what ``crf_scores`` does)::
+
+        cache = WordCache(gaz, clusters, known=model.rows, weights=model.state)
+        infos = cache.infos(tokens)
+        table = cache.filled_scores()
+        scores = table.own[[w.slot for w in infos]]  # plus the neighbours' context rows, pairs, ...
     """
 
     def __init__(self, weights: np.ndarray, index: KnownIndex) -> None:
@@ -295,7 +303,6 @@ class WordScores:
         self.size = 0
         self.own = np.zeros((capacity, n_l))
         self.context = [np.zeros((capacity, n_l)) for _ in _WINDOW]
-        self.classes = [np.zeros((capacity, n_l)) for _ in _WINDOW]
         self.wide = [np.zeros((capacity, n_l)) for _ in range(2)]
         self.title = np.zeros(capacity, dtype=bool)
         self.cls = np.zeros(capacity, dtype=np.int64)  # class id (``class_id``) of each word
@@ -309,7 +316,6 @@ class WordScores:
             grow = self._grown
             self.own = grow(self.own, cap)
             self.context = [grow(t, cap) for t in self.context]
-            self.classes = [grow(t, cap) for t in self.classes]
             self.wide = [grow(t, cap) for t in self.wide]
             self.title = grow(self.title, cap)
             self.cls = grow(self.cls, cap)
@@ -317,8 +323,9 @@ class WordScores:
         sums = functools.partial(row_sums, self.weights)
         self.own[start:end] = sums([p.own for p in parts])
         for pos in range(len(_WINDOW)):
-            self.context[pos][start:end] = sums([p.context[pos] for p in parts])
-            self.classes[pos][start:end] = sums([_one(p.class_context[pos]) for p in parts])
+            # the word-class attribute at that position is always added with the others (``crf_features`` adds
+            # it when the model has a class table, and a model without one has no such attribute)
+            self.context[pos][start:end] = sums([(*p.context[pos], *_one(p.class_context[pos])) for p in parts])
         for side in range(2):
             self.wide[side][start:end] = sums([_one(p.wide[side]) for p in parts])
         self.title[start:end] = [w.title for w in infos]
@@ -441,9 +448,7 @@ def crf_scores(sents: list[list[WordInfo]], gtags: list[list[list[str]]], cache:
     for pos, off in enumerate((*_WINDOW, -3, 3)):
         inside = (at + off >= 0) & (at + off < size)  # token i's neighbour i + off is in its sentence
         if pos < len(_WINDOW):
-            got = table.context[pos][slots]
-            if has_classes:
-                got += table.classes[pos][slots]
+            got = table.context[pos][slots]  # with the word-class attribute there
             if (pad := enc.get(_PAD[off])) and not inside.all():
                 scores[~inside] += weights[pad]
         else:

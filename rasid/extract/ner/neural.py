@@ -195,6 +195,9 @@ class NeuralNerTagger(NerTagger):
         logits = iter(self.logits(nonempty)) if nonempty else iter(())
         return [self.decode(s, next(logits)) if s else ([], []) for s in sents]
 
+    def predict_documents(self, docs: list[list[list[str]]]) -> list[list[tuple[list[str], list[float]]]]:
+        return [self.predict_document(sents) for sents in docs]
+
     def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
         """All sentences of a document in one batched pass, then label consistency across them."""
         out = self.predict_sentences(sents)

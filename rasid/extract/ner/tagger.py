@@ -254,11 +254,24 @@ class NerTagger:
 
     def predict_document(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
         """``predict_tokens`` for each sentence of one document, then label consistency across them."""
-        preds = self._predict(sents)
-        out = [(labels, probs) for labels, probs, _norms in preds]
-        if self.config.consistency_conf < 1:
-            propagate(sents, [lab for lab, _ in out], [p for _, p in out], self.config.consistency_conf,
-                      self.common, norms=[norms for _l, _p, norms in preds])
+        return self.predict_documents([sents])[0]
+
+    def predict_documents(self, docs: list[list[list[str]]]) -> list[list[tuple[list[str], list[float]]]]:
+        """``predict_document`` of each document; the CRF scores and decodes all their sentences together
+        (numpy's cost per call is then shared by many sentences), the rules and the consistency pass run per
+        document."""
+        preds = self._predict([toks for sents in docs for toks in sents])
+        out = []
+        k = 0
+        for sents in docs:
+            mine = preds[k:k + len(sents)]
+            k += len(sents)
+            labels = [lab for lab, _p, _n in mine]
+            probs = [p for _l, p, _n in mine]
+            if self.config.consistency_conf < 1:
+                propagate(sents, labels, probs, self.config.consistency_conf, self.common,
+                          norms=[norms for _l, _p, norms in mine])
+            out.append(list(zip(labels, probs, strict=True)))
         return out
 
     def tag(self, doc_id: str, text: str, sents: list[Span] | None = None) -> list[Mention]:
@@ -266,16 +279,26 @@ class NerTagger:
 
         ``sents``: ``sentences(text)`` when the caller already split it (``AnalyzedDoc``).
         """
-        chunks: list[list[Span]] = []
+        return self.tag_many([(doc_id, text, sents)])[0]
+
+    def tag_many(self, docs: list[tuple[str, str, list[Span] | None]]) -> list[list[Mention]]:
+        """``tag`` of each (doc id, text, sentences or None): the same mentions, the documents' sentences
+        predicted in one batch (``predict_documents``)."""
         n = self.config.max_sentence_tokens
-        for toks in _sentence_tokens(text, sents):
-            chunks.extend(toks[k:k + n] for k in range(0, len(toks), n))
-        chunks = [c for c in chunks if c]
-        preds = self.predict_document([[t.text for t in c] for c in chunks])
-        mentions: list[Mention] = []
-        for chunk, (labels, probs) in zip(chunks, preds, strict=True):
-            mentions.extend(self._mentions(doc_id, text, chunk, labels, probs))
-        return refine(text, mentions, self.gazetteer, self.lexicon)
+        chunked: list[list[list[Span]]] = []
+        for _doc_id, text, sents in docs:
+            chunks: list[list[Span]] = []
+            for toks in _sentence_tokens(text, sents):
+                chunks.extend(toks[k:k + n] for k in range(0, len(toks), n))
+            chunked.append([c for c in chunks if c])
+        preds = self.predict_documents([[[t.text for t in c] for c in chunks] for chunks in chunked])
+        out = []
+        for (doc_id, text, _sents), chunks, doc_preds in zip(docs, chunked, preds, strict=True):
+            mentions: list[Mention] = []
+            for chunk, (labels, probs) in zip(chunks, doc_preds, strict=True):
+                mentions.extend(self._mentions(doc_id, text, chunk, labels, probs))
+            out.append(refine(text, mentions, self.gazetteer, self.lexicon))
+        return out
 
     def _mentions(self, doc_id: str, text: str, toks: list[Span], labels: list[str],
                   probs: list[float]) -> list[Mention]:
