@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import shutil
 import sqlite3
 import sys
@@ -118,9 +119,30 @@ def main() -> None:
     args = ap.parse_args()
     import rasid
 
-    print(f"code: {Path(rasid.__file__).parent}")
-    folder = require_data(args.data, "ant_multisource", "jsonl")
+    folder = require_data(args.data, "ant_multisource", "jsonl").resolve()
+    # Worker processes come from a forkserver that imports rasid before it takes this process's sys.path, so
+    # they find rasid in the working directory first: run from the checkout whose code is measured, or the
+    # workers would run another checkout's code than the driver (and a comparison would be vacuous).
+    os.chdir(Path(rasid.__file__).resolve().parents[1])
+    print(f"code: {Path(rasid.__file__).parent}; workers: {', '.join(sorted(worker_code(args.workers)))}")
     (full if args.check == "full" else stories)(folder, args.n, args.workers)
+
+
+def _code_of_this_process(_item: object) -> str:
+    import rasid.run.stages
+
+    return str(Path(rasid.run.stages.__file__).parents[1])
+
+
+def worker_code(workers: int) -> set[str]:
+    """Where the worker processes of a run with ``workers`` import rasid from (checked, not assumed)."""
+    from rasid.run.executors import local_executor
+
+    executor = local_executor(workers or None)
+    try:
+        return set(executor.map_ordered(_code_of_this_process, list(range(8))))
+    finally:
+        executor.close()
 
 
 if __name__ == "__main__":

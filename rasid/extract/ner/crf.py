@@ -1,19 +1,19 @@
-"""A crfsuite CRF read into numpy, decoding all sentences of a document in one batch.
+"""A crfsuite CRF read into numpy, decoding many sentences in one batch.
 
 Why: python-crfsuite converts every attribute string of every token into its own item structures on each
 ``Tagger.set`` (a hash lookup in the model's attribute database per attribute), which cost more than a third
 of the NER stage; the Viterbi path and the marginals themselves are cheap. Here the model's weights are a
-matrix, a token's state scores are the sum of its attributes' rows (attributes arrive as row numbers, found
-once per distinct word by ``WordCache``), and Viterbi and forward-backward run over every sentence of a
-document at once. The labels are crfsuite's (same best path, ties resolved to the first label as it does)
-and the marginals agree to ~1e-12 (the sums run in another order); ``tests/test_ner.py`` checks both
-against pycrfsuite on the demo corpus.
+matrix, a token's state scores are the sum of its attributes' rows (``WordScores`` in features.py keeps them
+summed per distinct word), and Viterbi and forward-backward run over many sentences at once (the tagger gives
+it all sentences of a group of documents). The labels are crfsuite's (same best path, ties resolved to the
+first label as it does) and the marginals agree to ~1e-12 (the sums run in another order);
+``tests/test_ner.py`` checks both against pycrfsuite on the demo corpus.
 
 Usage::
 
     model = CrfModel.read(Path("ner.crfsuite"))
-    rows = [[model.attribute_row(a) for a in feats if a in model.rows] for feats in token_features(...)]
-    (labels, marginals), = model.decode([rows])      # marginals[i, model.label_index[labels[i]]]
+    rows = [[model.rows[a] for a in feats if a in model.rows] for feats in token_features(words, gaz, clusters)]
+    ((labels, marginals),) = model.decode([rows])  # marginals[i, model.label_index[labels[i]]]
 """
 
 from __future__ import annotations
