@@ -39,11 +39,8 @@ def test_sets(data: Path) -> dict[str, list[Sentence]]:
 def predictions(tagger: NerTagger, sents: list[Sentence], window: int = 1) -> list[list[str]]:
     """Predicted tags per sentence; ``window`` > 1 groups consecutive sentences into pseudo-documents
     so the document-level consistency pass can act (the corpora carry no document boundaries)."""
-    if window <= 1:
-        batched = getattr(tagger, "predict_sentences", None)  # the neural tagger batches sentences
-        if batched is not None:
-            return [lab for lab, _ in batched([toks for toks, _ in sents])]
-        return [tagger.predict_tokens(toks)[0] for toks, _ in sents]
+    if window <= 1:  # both taggers decode independent sentences in batches
+        return [lab for lab, _ in tagger.predict_sentences([toks for toks, _ in sents])]
     out: list[list[str]] = []
     for k in range(0, len(sents), window):
         out.extend(lab for lab, _ in tagger.predict_document([toks for toks, _ in sents[k:k + window]]))

@@ -327,3 +327,20 @@ def test_news_vocabulary_decides_a_clitic_on_a_name_no_list_knows(tagger: NerTag
     text = "وأشاد المدرب بأداء اللاعب المصري السابق ومجدي عبدالغني في المباراة."
     names = {m.text for m in tagger.tag("d", text) if m.type == "PER"}
     assert "مجدي عبدالغني" in names and "ومجدي عبدالغني" not in names
+
+
+def test_sentences_predicted_together_are_predicted_as_alone(tagger: NerTagger, demo_corpus: Path) -> None:
+    """``predict_sentences`` (the evaluation scripts' batch: every demo sentence in one call) gives each sentence
+    the labels and confidences ``predict_tokens`` gives it alone (to 1e-12: the batch decodes sentences of
+    similar length together)."""
+    from rasid.text.spans import sentences, tokens
+
+    sents = [[t.text for t in tokens(s.text)] for p in sorted(demo_corpus.rglob("*.txt"))
+             for s in sentences(p.read_text(encoding="utf-8"))]
+    together = tagger.predict_sentences(sents + [[]])
+    assert together[-1] == ([], [])
+    for words, (labels, probs) in zip(sents, together, strict=False):
+        alone_labels, alone_probs = tagger.predict_tokens(words)
+        assert labels == alone_labels and max((abs(a - b) for a, b in zip(probs, alone_probs, strict=True)),
+                                              default=0) < 1e-12
+    assert len(sents) > 300 and sum(lab != "O" for labels, _ in together for lab in labels) > 300

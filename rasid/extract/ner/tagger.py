@@ -96,8 +96,11 @@ class NerTagger:
 
     def predict_tokens(self, toks: list[str]) -> tuple[list[str], list[float]]:
         """BIO labels and per-token confidence for one pre-tokenised sentence (CRF + gazetteer rules)."""
-        ((labels, probs, _norms),) = self._predict([toks])
-        return labels, probs
+        return self.predict_sentences([toks])[0]
+
+    def predict_sentences(self, sents: list[list[str]]) -> list[tuple[list[str], list[float]]]:
+        """``predict_tokens`` of many independent sentences (no document pass), decoded in one batch."""
+        return [(labels, probs) for labels, probs, _norms in self._predict(sents)]
 
     def _predict(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
         """``predict_tokens`` of each sentence, plus its normalised tokens (the document pass reuses them).
