@@ -344,3 +344,33 @@ def test_sentences_predicted_together_are_predicted_as_alone(tagger: NerTagger, 
         assert labels == alone_labels and max((abs(a - b) for a, b in zip(probs, alone_probs, strict=True)),
                                               default=0) < 1e-12
     assert len(sents) > 300 and sum(lab != "O" for labels, _ in together for lab in labels) > 300
+
+
+def test_a_huge_batch_is_scored_in_pieces_with_a_bounded_word_cache(tagger: NerTagger, demo_corpus: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word cache is emptied only between scoring batches, so a batch is capped in tokens: many
+    documents of distinct invented words (hostile input) never make the cache hold more than its limit
+    plus one batch, and the real documents among them are tagged as when tagged alone."""
+    from rasid.extract.ner.features import WordCache
+
+    cache = WordCache(tagger.gazetteer, tagger.clusters, max_words=500, known=tagger._crf.rows,
+                      weights=tagger._crf.state)
+    monkeypatch.setattr(tagger, "_cache", cache)
+    monkeypatch.setattr(NerTagger, "BATCH_TOKENS", 300)
+    real = [(p.stem, p.read_text(encoding="utf-8"), None) for p in sorted(demo_corpus.rglob("*.txt"))[:6]]
+    junk = [(f"junk{k}", " ".join(f"كلمة{k}x{i}" for i in range(2_000)) + ".", None) for k in range(3)]
+    peak = 0
+    infos = WordCache.infos
+
+    def watched(self: WordCache, tokens: list[str]) -> list:
+        nonlocal peak
+        got = infos(self, tokens)
+        peak = max(peak, len(self))
+        return got
+
+    monkeypatch.setattr(WordCache, "infos", watched)
+    found = tagger.tag_many(junk[:1] + real[:3] + junk[1:] + real[3:])
+    assert peak <= 500 + 300
+    monkeypatch.setattr(WordCache, "infos", infos)
+    alone = [tagger.tag(*doc) for doc in real]
+    assert found[1:4] + found[6:] == alone and sum(map(len, alone)) > 20

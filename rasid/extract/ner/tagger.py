@@ -102,11 +102,26 @@ class NerTagger:
         """``predict_tokens`` of many independent sentences (no document pass), decoded in one batch."""
         return [(labels, probs) for labels, probs, _norms in self._predict(sents)]
 
+    # Tokens scored in one batch at most. The word cache is emptied only between batches, so this bounds what
+    # it can hold beyond its own limit (a hostile document of 10^6 distinct words is scored in pieces).
+    BATCH_TOKENS = 50_000
+
     def _predict(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
         """``predict_tokens`` of each sentence, plus its normalised tokens (the document pass reuses them).
 
-        The CRF scores and decodes all the sentences in one batch; the rules then run sentence by sentence.
+        The CRF scores and decodes the sentences in batches of up to ``BATCH_TOKENS`` tokens; the rules then
+        run sentence by sentence. Sentences are independent here, so the batching changes nothing.
         """
+        out: list[tuple[list[str], list[float], list[str]]] = []
+        start, size = 0, 0
+        for k, toks in enumerate(sents):
+            if size and size + len(toks) > self.BATCH_TOKENS:
+                out += self._predict_batch(sents[start:k])
+                start, size = k, 0
+            size += len(toks)
+        return out + self._predict_batch(sents[start:]) if start < len(sents) else out
+
+    def _predict_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
         assert self._crf is not None
         cache = self.word_cache()
         every = cache.infos([tok for toks in sents for tok in toks])  # one call: the words keep their rows
