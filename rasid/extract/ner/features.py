@@ -421,14 +421,15 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
 
 
 def crf_scores(sents: list[list[WordInfo]], gtags: list[list[list[str]]], cache: WordCache) -> list[np.ndarray]:
-    """The CRF's state scores (tokens, labels) of each sentence of a document: for every token, the sum of the
-    weights of those of its ``token_features`` attributes that the model knows.
+    """The CRF's state scores (tokens, labels) of each sentence: for every token, the sum of the weights of
+    those of its ``token_features`` attributes that the model knows.
 
-    ``sents`` come from one ``cache.infos`` call (a ``WordCache`` with known attributes and weights);
-    ``gtags`` are ``gazetteer_tags`` of each sentence. The attributes of a token's own word and of its
-    window come as per-word sums (``WordScores``), gathered for all tokens of the document at once; the
-    sentence-level ones (gazetteer spans, word and class bigrams) are looked up per token and added.
-    The same sums as crfsuite's, in another order (equal to ~1e-15).
+    ``sents`` (any number of sentences, e.g. several documents') come from one ``cache.infos`` call (a
+    ``WordCache`` with known attributes and weights); ``gtags`` are ``gazetteer_tags`` of each sentence. The
+    attributes of a token's own word and of its window come as per-word sums (``WordScores``), gathered for
+    all tokens at once; class bigrams from dense tables; the other sentence-level ones (gazetteer spans, word
+    bigrams) are looked up per token and added. The same sums as crfsuite's, in another order (equal to
+    ~1e-15).
     """
     index = cache.index
     assert index is not None, "crf_scores needs a WordCache built with known attributes"
@@ -481,7 +482,7 @@ def crf_scores(sents: list[list[WordInfo]], gtags: list[list[list[str]]], cache:
             rows.append(wk)
     if has_classes and n_all > 1:  # class bigrams (-1k|k=, k|+1k=) from the dense tables
         left, right = table.cls[slots[:-1]], table.cls[slots[1:]]
-        both = (at + 1 < size)[:-1, None]
+        both = np.array(pair[:-1])[:, None]
         scores[1:] += table.pair_right[left, right] * both
         scores[:-1] += table.pair_left[left, right] * both
     flat_tags = [t for tags in gtags for t in tags]
