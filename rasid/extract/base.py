@@ -62,9 +62,7 @@ class Component(Protocol):
 
 def annotate(adoc: AnalyzedDoc, components: list[Component]) -> AnalyzedDoc:
     """Run ``components`` in order, each seeing the results of the previous ones under their names."""
-    for c in components:
-        adoc.results[c.name] = c(adoc)
-    return adoc
+    return annotate_many([adoc], components)[0]
 
 
 def annotate_many(adocs: list[AnalyzedDoc], components: list[Component],

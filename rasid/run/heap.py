@@ -1,7 +1,7 @@
 """The garbage collector's settings for rasid's processes: a run spent ~10 % of its CPU in the collector.
 
-Why: a run holds a few million long-lived objects (the CRF's attribute tables, the event coder's and the
-tagger's word memos, the gazetteer, the store's mappings) and allocates many short-lived ones per article.
+Why: a run holds a few million long-lived objects (the tagger's attribute index and word cache, the event
+coder's word memos, the gazetteer, the store's mappings) and allocates many short-lived ones per article.
 CPython's cyclic collector starts a young collection every 700 net allocations of container objects and,
 every so often, a full collection that walks *every* tracked object: on 1,000 articles in process that was
 ~4,700 young and ~18 full collections, ~4 s of a 43 s run, while reference counting frees almost all of

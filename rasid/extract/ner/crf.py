@@ -104,10 +104,6 @@ class CrfModel:
         np.add.at(transition, (tr["src"].astype(np.int64), tr["dst"].astype(np.int64)), tr["weight"])
         return cls(tuple(labels), {a: k + 1 for k, a in enumerate(attrs)}, state, transition)
 
-    def scores(self, rows: list[list[int]]) -> np.ndarray:
-        """State scores (tokens, labels) of one sentence given each token's attribute rows."""
-        return self._emissions([rows])[0]
-
     def _emissions(self, sentences: list[list[list[int]]]) -> list[np.ndarray]:
         """State scores of each sentence: one gather and one segmented sum for all tokens of all sentences."""
         summed = row_sums(self.state, [r for s in sentences for r in s])
@@ -177,9 +173,9 @@ class CrfModel:
         return path
 
     # Forward and backward vectors are rescaled every this many steps, not at each one. Between two
-    # rescalings a vector grows or shrinks by at most (labels x max exp(transition))^16 (emissions are scaled to
-    # at most 1 per position), far inside float64's range; a marginal is a ratio at one position, so the
-    # scale cancels.
+    # rescalings a vector grows by at most (labels x max exp(transition))^8 and shrinks by at most
+    # min exp(transition)^8 (emissions are scaled to at most 1 per position, the best label to exactly 1), far
+    # inside float64's range; a marginal is a ratio at one position, so the scale cancels.
     _RESCALE = 8
 
     def _marginals(self, emit: np.ndarray, lens: np.ndarray) -> np.ndarray:

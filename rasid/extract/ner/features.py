@@ -66,8 +66,8 @@ class KnownIndex:
     window: dict[str, dict[str, tuple[int | None, ...]]] = field(default_factory=dict)
     wide: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
     # a pair of neighbours seen from both sides, one lookup for the two: left word -> right word ->
-    # (b"-1w|w=left|right" of the right token, b"w|+1w=left|right" of the left token); the same for classes
-    # (-1k|k=, k|+1k=)
+    # (the row of "-1w|w=left|right" of the right token, of "w|+1w=left|right" of the left token); the same
+    # for classes (-1k|k=, k|+1k=), which ``WordScores`` lays out as dense tables
     word_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
     class_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
     _tags: dict[str, tuple[int | None, tuple[tuple[int, int], ...]]] = field(default_factory=dict)
@@ -131,7 +131,8 @@ class CrfParts:
     """One word's known attributes as the model's weight rows (``CrfModel.rows``), in ``token_features`` order.
 
     Rows are found once per distinct word instead of once per attribute and per token; the pair tables
-    are the ``KnownIndex`` rows that start with this word (or its class), looked up by the next word.
+    are the ``KnownIndex`` rows that start with this word, looked up by the next word (class bigrams come
+    from ``WordScores``' dense tables).
     """
 
     own: tuple[int, ...]
@@ -139,7 +140,6 @@ class CrfParts:
     class_context: tuple[int | None, ...]  # by window position -2, -1, 1, 2 (None: unknown or no clusters)
     wide: tuple[int | None, ...]  # offsets -3, 3
     words: dict[str, tuple[int | None, int | None]]  # next word's norm -> (its -1w|w=, this word's w|+1w=)
-    classes: dict[str, tuple[int | None, int | None]]  # next word's class -> (its -1k|k=, this word's k|+1k=)
     word_class: dict[str, int]  # next word's class -> the row of "-1w|k=<this word>|<class>"
 
 
@@ -198,8 +198,7 @@ def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
             context=tuple([tuple([r[pos] for r in rows if r[pos]]) for pos in range(4)]) if rows else _NO_CONTEXT,
             class_context=win["kf"].get(fine, _NO_ROWS) if clusters else _NO_ROWS,
             wide=index.wide.get(single, (None, None)) if single != "-" else (None, None),
-            words=index.word_pairs.get(n, _NO_PAIRS), classes=index.class_pairs.get(coarse, _NO_PAIRS),
-            word_class=pairs["-1w|k="].get(n, _EMPTY),
+            words=index.word_pairs.get(n, _NO_PAIRS), word_class=pairs["-1w|k="].get(n, _EMPTY),
         )
     return WordInfo(
         norm=n, coarse=coarse, fine=fine, single=single, title=n in TITLE_WORDS or bare in TITLE_WORDS,
@@ -224,7 +223,6 @@ class WordCache:
         self.gaz = gaz
         self.clusters = clusters
         self.max_words = max_words
-        self.known = known
         self.index = KnownIndex.build(known) if known is not None else None
         self.scores = WordScores(weights, self.index) if weights is not None and self.index is not None else None
         self._infos: dict[str, WordInfo] = {}
@@ -323,8 +321,8 @@ class WordScores:
         sums = functools.partial(row_sums, self.weights)
         self.own[start:end] = sums([p.own for p in parts])
         for pos in range(len(_WINDOW)):
-            # the word-class attribute at that position is always added with the others (``crf_features`` adds
-            # it when the model has a class table, and a model without one has no such attribute)
+            # the word-class attribute at that position is added with the others (``token_features`` has it
+            # only with a class table, and a model trained without one has no such attribute)
             self.context[pos][start:end] = sums([(*p.context[pos], *_one(p.class_context[pos])) for p in parts])
         for side in range(2):
             self.wide[side][start:end] = sums([_one(p.wide[side]) for p in parts])
@@ -465,7 +463,8 @@ def crf_scores(sents: list[list[WordInfo]], gtags: list[list[list[str]]], cache:
     where: list[int] = []
     rows: list[int] = []
     crfs = [w.crf for w in infos]
-    pair = (at + 1 < size).tolist()  # token k and k + 1 are in one sentence
+    in_pair = at + 1 < size  # token k and k + 1 are in one sentence
+    pair = in_pair.tolist()
     for k in range(n_all - 1):
         if not pair[k]:
             continue
@@ -482,7 +481,7 @@ def crf_scores(sents: list[list[WordInfo]], gtags: list[list[list[str]]], cache:
             rows.append(wk)
     if has_classes and n_all > 1:  # class bigrams (-1k|k=, k|+1k=) from the dense tables
         left, right = table.cls[slots[:-1]], table.cls[slots[1:]]
-        both = np.array(pair[:-1])[:, None]
+        both = in_pair[:-1, None]
         scores[1:] += table.pair_right[left, right] * both
         scores[:-1] += table.pair_left[left, right] * both
     flat_tags = [t for tags in gtags for t in tags]

@@ -39,6 +39,15 @@ def _default_model() -> Path:
     return resources.path("ner.crfsuite")
 
 
+def _regroup(flat: list, groups: list[list]) -> list[list]:
+    """``flat`` (the items of every group, in order) cut back into lists of the groups' lengths."""
+    out, k = [], 0
+    for g in groups:
+        out.append(flat[k:k + len(g)])
+        k += len(g)
+    return out
+
+
 def _sibling(model: Path, suffix: str) -> Path:
     """A file stored next to the model (``ner_lexicon.txt.gz``...), else the packaged one."""
     path = model.with_name(model.name.replace(".crfsuite", suffix))
@@ -74,7 +83,8 @@ def _sentence_tokens(text: str, sents: list[Span] | None = None) -> list[list[Sp
 
 @dataclass
 class NerTagger:
-    """Loaded model + gazetteer; ``tag`` is thread-safe (the model is read-only; the word cache only grows)."""
+    """Loaded model + gazetteer; thread-compatible only per instance (the word cache and its score tables
+    change with every call)."""
 
     model_path: Path
     gazetteer: Gazetteer
@@ -124,11 +134,7 @@ class NerTagger:
     def _predict_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
         assert self._crf is not None
         cache = self.word_cache()
-        every = cache.infos([tok for toks in sents for tok in toks])  # one call: the words keep their rows
-        infos_of, k = [], 0
-        for toks in sents:
-            infos_of.append(every[k:k + len(toks)])
-            k += len(toks)
+        infos_of = _regroup(cache.infos([tok for toks in sents for tok in toks]), sents)  # one call: rows kept
         norms_of = [[w.norm for w in infos] for infos in infos_of]
         matches_of = [self.gazetteer.match(norms) if norms else [] for norms in norms_of]
         gtags = [gazetteer_tags(norms, matches) for norms, matches in zip(norms_of, matches_of, strict=True)]
@@ -278,12 +284,9 @@ class NerTagger:
         """``predict_document`` of each document; the CRF scores and decodes all their sentences together
         (numpy's cost per call is then shared by many sentences), the rules and the consistency pass run per
         document."""
-        preds = self._predict([toks for sents in docs for toks in sents])
+        preds = self._predict([toks for doc in docs for toks in doc])
         out = []
-        k = 0
-        for sents in docs:
-            mine = preds[k:k + len(sents)]
-            k += len(sents)
+        for sents, mine in zip(docs, _regroup(preds, docs), strict=True):
             labels = [lab for lab, _p, _n in mine]
             probs = [p for _l, p, _n in mine]
             if self.config.consistency_conf < 1:
