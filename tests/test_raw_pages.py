@@ -70,6 +70,28 @@ def test_cleaning_keeps_the_body_and_drops_metadata_captions_and_furniture(tmp_p
     assert "التعليقات المنشورة لا تعبر عن رأي الموقع وإنما عن رأي أصحابها" in reasons
 
 
+MENU = "الرئيسية | أخبار | اقتصاد | رياضة | اتصل بنا"
+
+
+@pytest.mark.parametrize(("lines", "title"), [
+    ([MENU, "اشتباكات في حلب", BODY1, BODY2], "اشتباكات في حلب"),  # three words, nothing above but the menu
+    ([MENU, "حرائق تلتهم غابات الشمال", "بقلم: سامي الورتاني", BODY1], "حرائق تلتهم غابات الشمال"),
+    (["اشتباكات في حلب", BODY1, BODY2], "اشتباكات في حلب"),  # the page opens with it
+])
+def test_a_short_headline_is_not_taken_for_a_byline(tmp_path: Path, lines: list[str], title: str) -> None:
+    art = _read(tmp_path, "\n".join(lines) + "\n")
+    assert art.title == title
+    res = clean_page(art.text, art.outlet, None, title=art.title)
+    assert res.text.split("\n")[0] == BODY1  # the headline is not left at the top of the body
+
+
+def test_a_short_name_under_a_headline_is_still_a_byline(tmp_path: Path) -> None:
+    art = _read(tmp_path, f"{MENU}\nحملة وطنية لتشجير المناطق الجبلية\nسامي الورتاني\n{BODY1}\n{BODY2}\n")
+    assert art.title == "حملة وطنية لتشجير المناطق الجبلية"
+    reasons = {line: why for _, why, line in clean_page(art.text, art.outlet, None, title=art.title).removed}
+    assert reasons["سامي الورتاني"] == "byline"
+
+
 def test_folder_name_is_never_the_outlet(tmp_path: Path) -> None:
     art = _read(tmp_path, f"عنوان بلا موقع معروف في هذه الصفحة\n{BODY1}\n{BODY2}\n", folder="aljazeera")
     assert art.outlet == "unknown"  # the folder "aljazeera" says nothing about the file

@@ -262,9 +262,15 @@ def _is_meta(line: str) -> str | None:
         return "date-line"
     if re.search(r"\s[-–]\s[^:]{2,40}:", norm) and _nwords(norm) <= 8 and not _SENT_END_RE.search(norm):
         return "dateline"
-    if _nwords(norm) <= 4 and not _SENT_END_RE.search(norm):
+    if _short_unmarked(norm):
         return "byline"
     return None
+
+
+def _short_unmarked(norm: str) -> bool:
+    """A line of at most four words with no sentence end: an author's name ("أحمد علي") when a headline
+    stands above it, but the headline itself ("اشتباكات في حلب") when nothing headline-shaped does."""
+    return _nwords(norm) <= 4 and not _SENT_END_RE.search(norm)
 
 
 def _inline_prefix(line: str, year_hint: int | None) -> tuple[str, datetime | None, str | None] | None:
@@ -329,16 +335,25 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
         group: list[int] = []
         before = [i for i in idx if i < body]
         k = len(before) - 1
+        short: int | None = None  # the lowest short unmarked line skipped as a byline (see _short_unmarked)
         while k >= 0:
             ln = lines[before[k]]
-            if not group and (_is_meta(ln) or _inline_only_dateline(ln)):
+            headline_shaped = (is_headline_shaped(ln) and not _TICKER_RE.search(normalize(ln))
+                               and date_line(ln) is None)
+            if not group and ((why := _is_meta(ln)) or _inline_only_dateline(ln)):
+                norm = normalize(ln)
+                if (short is None and why == "byline" and headline_shaped and _short_unmarked(norm)
+                        and not _BYLINE_RE.search(norm)):
+                    short = k
                 k -= 1
                 continue
-            if is_headline_shaped(ln) and not _TICKER_RE.search(normalize(ln)) and date_line(ln) is None:
+            if headline_shaped:
                 group.insert(0, before[k])
                 k -= 1
                 continue
             break
+        if not group and short is not None:  # nothing headline-shaped above it: the short line is the headline
+            group, k = [before[short]], short - 1
         if group:
             prev = normalize(lines[before[k]]) if k >= 0 else ""
             pick = group[-1] if (_TICKER_RE.search(prev) or len(group) >= 3) else group[0]
