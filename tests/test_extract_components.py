@@ -86,3 +86,18 @@ def test_annotating_many_documents_at_once_finds_what_one_at_a_time_finds(analyz
     assert [a.results for a in together] == [a.results for a in alone]
     assert sum(len(a.results["ner"]) for a in together) > 300
     assert set(spent) == {"ner", "dates", "events", "claims"} and all(v >= 0 for v in spent.values())
+
+
+def test_a_document_sent_to_a_worker_leaves_its_cached_analyses_behind(analyzers: Analyzers) -> None:
+    """A task's documents are pickled to a worker and back twice per run; the cached normalisation offsets
+    and sentence spans were most of those bytes. They are computed again where needed, to the same results."""
+    import pickle
+
+    first, second = extract_rounds(analyzers)
+    adoc = annotate(AnalyzedDoc(_doc()), first)
+    assert adoc._cache  # the first round filled it
+    shipped = pickle.loads(pickle.dumps(adoc))
+    assert shipped._cache == {} and shipped.results == adoc.results and shipped.doc == adoc.doc
+    assert len(pickle.dumps(adoc)) < 0.6 * len(pickle.dumps((adoc.doc, adoc.results, adoc._cache)))
+    assert annotate(shipped, second).results == annotate(adoc, second).results
+    assert shipped.sentences() == adoc.sentences()

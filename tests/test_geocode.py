@@ -55,6 +55,20 @@ def test_moscow_is_not_idaho(geo: Geocoder) -> None:
         assert place.geonames_id == 524901
 
 
+def test_answers_are_memoised_per_context_and_forgotten_when_a_name_is_added() -> None:
+    """A run asks for the same names again and again: the memo answers them, per context, and a name added
+    to the index afterwards is not hidden by an earlier miss."""
+    from rasid.extract.geocode import _Rec
+
+    geo = Geocoder.load()
+    assert geo.geocode("طرابلس").country_code == "LY" and geo.geocode("طرابلس", ["LB"]).country_code == "LB"
+    assert geo.geocode("طرابلس") is geo.geocode("طرابلس")  # the same frozen Place, not recomputed
+    assert geo.geocode("قرية راصد التجريبية") is None
+    geo._add(_Rec("test-rasid", "قرية راصد التجريبية", 33.0, 36.0, "SY", None, 0, "PPL", True), ["قرية راصد التجريبية"])
+    place = geo.geocode("قرية راصد التجريبية")
+    assert place is not None and place.key == "test-rasid"
+
+
 def test_a_capital_keeps_its_name_against_a_context_countrys_namesake(geo: Geocoder) -> None:
     """Entity-record audit: «موسكو» in a story that also names a US place went to Mesquite, Texas (an
     alternate name in GeoNames); «جنيف» to Geneva, Illinois. A capital, or a foreign place 5x bigger than

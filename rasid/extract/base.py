@@ -44,6 +44,12 @@ class AnalyzedDoc:
             self._cache["tokens"] = tokens(self.doc.text)
         return self._cache["tokens"]
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (sent to or from a worker) without the cached analyses: the normalised text's offsets and
+        the sentence spans are several times the size of the text, and computing them again in the next
+        process costs less than pickling, piping and unpickling them."""
+        return {"doc": self.doc, "results": self.results, "_cache": {}}
+
     def normalized(self) -> tuple[str, list[int]]:
         """``normalize_with_offsets(text)`` (normalised text, offsets into the original), computed once."""
         if "normalized" not in self._cache:

@@ -14,6 +14,7 @@ Entity ids are derived from type + a normalised key, so they are stable across r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -33,6 +34,7 @@ _PAREN = re.compile(r"\s*\(\s*([^()\n]{2,25}?)\s*\)")
 EXACT, VARIANT, SURNAME_DOC, SURNAME_GLOBAL, AMBIGUOUS = 1.0, 0.9, 0.85, 0.6, 0.5
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every form of every entity a mention touches
 def _key(text: str) -> str:
     return " ".join(normalize(text).split())
 

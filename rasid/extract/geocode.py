@@ -84,6 +84,10 @@ class Geocoder:
     # vowel-less keys for loose spellings -> (place, the real name that gave the key)
     skeletons: dict[str, list[tuple[_Rec, str]]] = field(default_factory=dict)
     config: GeocodeConfig = field(default_factory=GeocodeConfig)
+    # (name, context countries) -> what ``geocode`` returned: a run asks for the same few thousand names
+    # tens of thousands of times (twice per place mention); emptied when full or when a name is added
+    _memo: dict[tuple[str, tuple[str, ...]], Place | None] = field(default_factory=dict, repr=False, compare=False)
+    _MEMO_MAX = 100_000
 
     @classmethod
     def load(cls, places: Path | None = None, extra: Path | None = None,
@@ -104,6 +108,7 @@ class Geocoder:
         return geo
 
     def _add(self, rec: _Rec, names: list[str]) -> None:
+        self._memo.clear()
         for n in names:
             key = normalize(n).strip()
             bucket = self.index.setdefault(key, [])
@@ -154,7 +159,19 @@ class Geocoder:
         return None
 
     def geocode(self, name: str, context_countries: list[str] | None = None) -> Place | None:
-        """Best place for an Arabic name, or None when no candidate exists."""
+        """Best place for an Arabic name, or None when no candidate exists (a ``Place`` is frozen, so the
+        memoised answer is shared safely)."""
+        key = (name, tuple(context_countries or ()))
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        if len(self._memo) >= self._MEMO_MAX:
+            self._memo.clear()
+        place = self._memo[key] = self._geocode(name, context_countries)
+        return place
+
+    def _geocode(self, name: str, context_countries: list[str] | None = None) -> Place | None:
         norm = " ".join(normalize(name).split())
         if not norm:
             return None

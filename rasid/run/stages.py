@@ -28,7 +28,7 @@ from rasid.extract.base import AnalyzedDoc, annotate_many
 from rasid.extract.components import build_components
 from rasid.ingest.page import stamp_correction
 from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
-from rasid.models import Document, RawArticle, Skip
+from rasid.models import Document, Entity, RawArticle, Skip
 from rasid.run.executors import Executor, resource
 from rasid.run.faults import checkpoint
 from rasid.text.langid import detect_language
@@ -486,9 +486,15 @@ def _light(d: Document) -> Document:
     return dataclasses.replace(d, raw_text="", removed_lines=[])
 
 
-def _annotate_all(executor: Executor, adocs: list[AnalyzedDoc], round_no: int) -> list[AnalyzedDoc]:
+def _annotate_later(executor: Executor, adocs: list[AnalyzedDoc], round_no: int) -> Iterator[AnalyzedDoc]:
+    """One round over the documents, in tasks of ``CHUNK_DOCS``, handed to the executor now (a pool
+    starts on them at once); the documents come back, in order, as the returned iterator is read."""
     groups = [adocs[i:i + CHUNK_DOCS] for i in range(0, len(adocs), CHUNK_DOCS)]
-    return list(_flatten(executor.map_ordered(_annotate, groups, round_no)))
+    return _flatten(executor.map_ordered(_annotate, groups, round_no))
+
+
+def _annotate_all(executor: Executor, adocs: list[AnalyzedDoc], round_no: int) -> list[AnalyzedDoc]:
+    return list(_annotate_later(executor, adocs, round_no))
 
 
 def extract(ctx: RunContext) -> None:
@@ -513,23 +519,34 @@ def extract(ctx: RunContext) -> None:
         adocs = [AnalyzedDoc(_light(d)) for d in docs if d.language == "ar"]
         return docs, _annotate_all(executor, adocs, 0)
 
+    def save(docs: list[Document], adocs: Iterable[AnalyzedDoc], entities: list[Entity]) -> None:
+        adocs = list(adocs)
+        found = {name: [x for a in adocs for x in a.results.get(name, [])]
+                 for name in ("ner", "dates", "events", "claims")}
+        store.save_extraction([d.id for d in docs], found["ner"], found["dates"], entities,
+                              found["events"], found["claims"])
+        report.extracted += len(docs)
+        bar.advance(len(docs))
+        checkpoint("extract.batch")
+
     with ctx.progress("extracting", len(ids)) as bar:
+        behind: tuple | None = None  # the previous batch, saved once this one's second round is under way
         for docs, adocs in prefetch(tagged, batched(iter(ids), cfg.batch_size), executor.workers > 1):
-            entities: dict[str, object] = {}
+            entities: dict[str, Entity] = {}
             for a in adocs:
                 m = a.results.get("ner", [])
                 if resolver is not None and m:
                     for e in resolver.resolve(m, texts={a.id: a.text}):
                         entities[e.id] = e
-            if rounds[1]:
-                adocs = _annotate_all(executor, adocs, 1)
-            found = {name: [x for a in adocs for x in a.results.get(name, [])]
-                     for name in ("ner", "dates", "events", "claims")}
-            store.save_extraction([d.id for d in docs], found["ner"], found["dates"], list(entities.values()),
-                                  found["events"], found["claims"])
-            report.extracted += len(docs)
-            bar.advance(len(docs))
-            checkpoint("extract.batch")
+            # as resolved now: a later batch's resolution changes these same objects before they are saved
+            snapshot = [dataclasses.replace(e, aliases=list(e.aliases), titles=list(e.titles), mentions=[])
+                        for e in entities.values()]
+            later = _annotate_later(executor, adocs, 1) if rounds[1] else adocs
+            if behind is not None:  # the workers code this batch's events while the driver stores the last one
+                save(*behind)
+            behind = (docs, later, snapshot)
+        if behind is not None:
+            save(*behind)
     checkpoint("extract.done")
 
 
