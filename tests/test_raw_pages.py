@@ -85,6 +85,40 @@ def test_a_short_headline_is_not_taken_for_a_byline(tmp_path: Path, lines: list[
     assert res.text.split("\n")[0] == BODY1  # the headline is not left at the top of the body
 
 
+@pytest.mark.parametrize(("lines", "title"), [
+    # an exclamation or trailing dots end many columns' headlines; long ones look like a body sentence
+    ([MENU, "عطل مطار الملك خالد!", BODY1, BODY2], "عطل مطار الملك خالد!"),
+    ([MENU, "تحرير عدن..", BODY1], "تحرير عدن.."),
+    ([MENU, "مسؤولو الأندية يرمون إخفاقاتهم على الحكام لصرف نظر الجماهير!!", BODY1, BODY2],
+     "مسؤولو الأندية يرمون إخفاقاتهم على الحكام لصرف نظر الجماهير!!"),
+    ([MENU, "فارس العيد", BODY1, BODY2], "فارس العيد"),  # two words
+    # «تقرير:» opens a headline as well as a byline
+    ([MENU, "تقرير: هجمات إلكترونية روسية خلال أولمبياد الشتاء", BODY1], "تقرير: هجمات إلكترونية روسية خلال أولمبياد الشتاء"),
+    # a reporter's «name ـ city» line under the headline is a dateline, not the headline
+    ([MENU, "حادث مروع لشاعر الجنادرية", "طلال عبدالله ـ جدة", BODY1, BODY2], "حادث مروع لشاعر الجنادرية"),
+    # an unpunctuated first paragraph under the byline is not the headline
+    ([MENU, "التدخين قد يزيد من مخاطر ضعف السمع", "بقلم: سامي الورتاني",
+      "تقول دراسة يابانية إن المدخنين ربما يكونون أكثر عرضة للإصابة بضعف السمع", BODY1],
+     "التدخين قد يزيد من مخاطر ضعف السمع"),
+])
+def test_real_headline_shapes(tmp_path: Path, lines: list[str], title: str) -> None:
+    art = _read(tmp_path, "\n".join(lines) + "\n")
+    assert art.title == title
+    res = clean_page(art.text, art.outlet, None, title=art.title)
+    kept = res.text.split("\n")
+    assert title not in kept and BODY1 in kept
+    if "تقول دراسة يابانية إن المدخنين ربما يكونون أكثر عرضة للإصابة بضعف السمع" in lines:
+        assert kept[0].startswith("تقول دراسة يابانية")  # the paragraph stays in the body
+
+
+def test_an_exclaimed_first_paragraph_under_a_headline_stays_in_the_body(tmp_path: Path) -> None:
+    text = f"{MENU}\nحملة وطنية لتشجير المناطق الجبلية\nيا لها من حملة رائعة في كل الولايات!\n{BODY1}\n{BODY2}\n"
+    art = _read(tmp_path, text)
+    assert art.title == "حملة وطنية لتشجير المناطق الجبلية"
+    kept = clean_page(art.text, art.outlet, None, title=art.title).text.split("\n")
+    assert kept[0] == "يا لها من حملة رائعة في كل الولايات!"
+
+
 def test_a_short_name_under_a_headline_is_still_a_byline(tmp_path: Path) -> None:
     art = _read(tmp_path, f"{MENU}\nحملة وطنية لتشجير المناطق الجبلية\nسامي الورتاني\n{BODY1}\n{BODY2}\n")
     assert art.title == "حملة وطنية لتشجير المناطق الجبلية"

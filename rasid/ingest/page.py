@@ -62,6 +62,14 @@ _HIJRI_RE = re.compile(r"(?<!\d)\d{1,2}\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s+1[34]\d\d
 _FILLER_RE = re.compile(r"(?:الموافق|الساعه|في|م(?![^\W\d_])|gmt|utc|\+\d{2}:?\d{2}|توقيت\s+\S+)", re.I)
 _BYLINE_RE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|كتبه|اعداد|اعدته|تقرير|تحرير|حوار|تصوير|مراسل|by|par)(?![^\W\d_])"
                         r"|^\s*(?:المحرر|محرر)\s", re.I)
+# Of those, the nouns that also open headlines («تقرير: هجمات إلكترونية روسية خلال أولمبياد الشتاء»): a byline
+# only when the line is short («تقرير: أحمد علي», «إعداد وتصوير: سامي الورتاني»).
+_BYLINE_NOUN_RE = re.compile(r"^\s*(?:اعداد|اعدته|تقرير|تحرير|حوار|تصوير)(?![^\W\d_])", re.I)
+# A reporter's or desk's name and the city it files from, joined by a dash or a tatweel: «طلال عبدالله ـ جدة»,
+# «الرياضي - وكالات» (no colon, no sentence end, at most five words).
+_NAME_CITY_RE = re.compile(r"^\s*[^\W\d_][^:|.!?؟،]{1,40}?\s[ـ\-–—]\s*[^\W\d_]\S*(?:\s[^\W\d_]\S*)?\s*$")
+# A headline may end with an exclamation or trailing dots («عطل مطار الملك خالد!», «تحرير عدن..»)
+_EXCLAIM_END_RE = re.compile(r"(?:!+|\.\.+|…)['\"»”’)\]]*\s*$")
 _READ_TIME_RE = re.compile(r"(?:دقيقه|دقائق|دقيقتان|دقيقتين)\s+(?:لل)?قراءه|(?:min|minute)s?\s+read|وقت\s+القراءه", re.I)
 _SENT_END_RE = re.compile(r"[.!…]['\"»”’)\]]*\s*$")
 _NO_HEADLINE_END_RE = re.compile(r"[.!:،,؛;…]\s*$")
@@ -256,15 +264,39 @@ def _is_meta(line: str) -> str | None:
         return "date-line"
     if _READ_TIME_RE.search(norm) and _nwords(norm) <= 8:
         return "reading-time"
-    if _BYLINE_RE.search(norm) and _nwords(norm) <= 8:
-        return "byline"
+    noun = _BYLINE_NOUN_RE.search(norm)
+    if _BYLINE_RE.search(norm) and _nwords(norm) <= (5 if noun else 8) and not (noun and _SENT_END_RE.search(norm)):
+        return "byline"  # «تحرير عدن..» is a headline
     if _UPDATED_RE.search(norm) and _nwords(norm) <= 10:
         return "date-line"
     if re.search(r"\s[-–]\s[^:]{2,40}:", norm) and _nwords(norm) <= 8 and not _SENT_END_RE.search(norm):
         return "dateline"
+    if _nwords(norm) <= 5 and _NAME_CITY_RE.match(line):
+        return "dateline"
     if _short_unmarked(norm):
         return "byline"
     return None
+
+
+def _headline_candidate(line: str) -> bool:
+    """``is_headline_shaped``, or a headline that ends with an exclamation or trailing dots (the cleaner's
+    notion of a headline-shaped line stays as it is; this one only picks a page's title)."""
+    if is_headline_shaped(line):
+        return True
+    s = line.strip()
+    return 2 <= _nwords(s) <= 30 and bool(_EXCLAIM_END_RE.search(s)) and not _CRUMB_RE.search(s)
+
+
+def _exclaimed_headline(lines: list[str], idx: list[int], k: int) -> bool:
+    """Whether body-shaped line ``idx[k]`` is rather the page's headline: at most 15 words, no comma, ending
+    with an exclamation or trailing dots, with a body line right after it and nothing headline-shaped right
+    before it («مسؤولو الأندية يرمون إخفاقاتهم على الحكام لصرف نظر الجماهير!!»)."""
+    ln = lines[idx[k]].strip()
+    if not (_EXCLAIM_END_RE.search(ln) and _nwords(ln) <= 15 and not re.search(r"[،,]", ln)):
+        return False
+    if not any(is_body_line(lines[i]) for i in idx[k + 1:k + 4]):  # a date or byline line may come between
+        return False
+    return k == 0 or not is_headline_shaped(lines[idx[k - 1]])
 
 
 def _short_unmarked(norm: str) -> bool:
@@ -321,30 +353,48 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
     idx = [i for i, ln in enumerate(lines) if ln.strip()]
     if not idx:
         return info
-    body = next((i for i in idx if is_body_line(lines[i]) and date_line(lines[i]) is None
+    body = next((k for k, i in enumerate(idx) if is_body_line(lines[i]) and date_line(lines[i]) is None
                  and not _COPYRIGHT_RE.search(lines[i])), None)
+    if body is not None and title is None and _exclaimed_headline(lines, idx, body):
+        body += 1
+    body = idx[body] if body is not None else None
     info.body_start = body
     # ---- headline
     title_line = None
     if title:
         key = _name_key(title)
+        ends = bool(_SENT_END_RE.search(title))  # «عطل مطار الملك خالد!»: the headline itself ends so
         title_line = next((i for i in idx if _name_key(lines[i]) == key and (body is None or i <= body)
-                           and _nwords(lines[i]) <= 20 and not _SENT_END_RE.search(lines[i])), None)
+                           and _nwords(lines[i]) <= 20 and (ends or not _SENT_END_RE.search(lines[i]))), None)
         info.title, info.title_line = title.strip(), title_line
     if title is None and body is not None:
         group: list[int] = []
         before = [i for i in idx if i < body]
         k = len(before) - 1
-        short: int | None = None  # the lowest short unmarked line skipped as a byline (see _short_unmarked)
+        short: int | None = None  # the topmost short unmarked line skipped as a byline (see _short_unmarked)
         while k >= 0:
             ln = lines[before[k]]
-            headline_shaped = (is_headline_shaped(ln) and not _TICKER_RE.search(normalize(ln))
+            headline_shaped = (_headline_candidate(ln) and not _TICKER_RE.search(normalize(ln))
                                and date_line(ln) is None)
-            if not group and ((why := _is_meta(ln)) or _inline_only_dateline(ln)):
-                norm = normalize(ln)
-                if (short is None and why == "byline" and headline_shaped and _short_unmarked(norm)
+            why = _is_meta(ln)
+            norm = normalize(ln)
+            if group and why and not (why == "byline" and _short_unmarked(norm) and not _BYLINE_RE.search(norm)):
+                # a date, dateline or marked byline above a headline-shaped line ends the group; when a headline
+                # stands above that metadata, the group was the deck or an unpunctuated first paragraph
+                up = k - 1
+                while up >= 0 and (_is_meta(lines[before[up]]) or _inline_only_dateline(lines[before[up]])):
+                    up -= 1
+                cand = lines[before[up]] if up >= 0 else ""
+                if (up >= 0 and _headline_candidate(cand) and not _TICKER_RE.search(normalize(cand))
+                        and date_line(cand) is None):
+                    group, k = [before[up]], up - 1
+                break
+            if not group and (why or _inline_only_dateline(ln)):
+                two = (_nwords(ln) == 2 and not _CRUMB_RE.search(ln) and not _TICKER_RE.search(norm)
+                       and date_line(ln) is None)  # «فارس العيد»: a column's two-word headline
+                if (why == "byline" and (headline_shaped or two) and _short_unmarked(norm)
                         and not _BYLINE_RE.search(norm)):
-                    short = k
+                    short = k  # the topmost wins: a headline stands above its author's name
                 k -= 1
                 continue
             if headline_shaped:
