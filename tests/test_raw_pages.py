@@ -291,3 +291,23 @@ def test_furniture_scores_only_what_its_gate_lets_through_with_the_full_vectors(
     assert set(fast) == {i for i, x in full.items() if scored(i, x)}
     assert 0 < len(fast) < len(full)
     assert all(fast[i] == full[i] for i in fast)
+
+
+def test_html_character_references_in_a_title_are_decoded_and_the_body_stays_verbatim(tmp_path: Path) -> None:
+    """SaudiNewsNet-style dumps carry «&quot;» and «&#8220;» in titles (232 of 31,030): the reader sees quotes.
+    The body keeps its characters as read (mention offsets point into it), and a title that decodes to markup is
+    text like any other (the web UI inserts text nodes)."""
+    import json
+
+    from rasid.run.stages import clean_article
+
+    body = "ارتفع عدد ضحايا &quot;موجة الحر&quot; في الهند إلى 335 قتيلا بحسب السلطات المحلية في ولاية أندرا براديش."
+    rows = [{"title": "بالصور .. 335 قتيلاً في الهند بسبب &#8220;موجة حر&#8221;", "text": body, "url": "https://x.sa/1"},
+            {"title": "&lt;script&gt;alert(1)&lt;/script&gt; عنوان", "text": BODY1, "url": "https://x.sa/2"},
+            {"title": "AT&T تطلق خدمة جديدة", "text": BODY2, "url": "https://x.sa/3"}]
+    p = tmp_path / "dump.jsonl"
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    docs = [clean_article(a, None) for a in read_file(p) if isinstance(a, RawArticle)]
+    assert [d.title for d in docs] == ["بالصور .. 335 قتيلاً في الهند بسبب “موجة حر”",
+                                       "<script>alert(1)</script> عنوان", "AT&T تطلق خدمة جديدة"]
+    assert docs[0].text == body  # verbatim

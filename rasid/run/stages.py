@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import html
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -286,13 +288,26 @@ def _clean_article(raw: RawArticle, stats: LineStats | None,
     toks = words(text)
     doc = Document(
         id=raw.doc_id, text=text, raw_text=raw.text, source_path=raw.source_path, fmt=raw.fmt,
-        title=raw.title, url=raw.url, outlet=raw.outlet, published=raw.published, date_source=raw.date_source,
+        title=plain_title(raw.title), url=raw.url, outlet=raw.outlet, published=raw.published,
+        date_source=raw.date_source,
         published_offset_minutes=raw.published_offset_minutes,
         language=detect_language((raw.title or "") + "\n" + text), content_hash=content_hash(text, toks),
         raw_hash=raw_hash(raw), removed_lines=[f"{i}\t{why}\t{line}" for i, why, line in res.removed],
     )
     _check_stamp(doc)
     return doc, toks
+
+
+_ENTITY_RE = re.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z][a-zA-Z0-9]{1,30});")
+
+
+def plain_title(title: str | None) -> str | None:
+    """The title as a reader sees it: HTML character references left by a scraper or a feed decoded
+    («&quot;موجة حر&quot;», «&#8220;») and whitespace runs collapsed. The body stays verbatim (mention offsets
+    point into it); a title is metadata."""
+    if not title or "&" not in title or not _ENTITY_RE.search(title):
+        return title
+    return " ".join(html.unescape(title).split()) or title
 
 
 _STAMPED = ("metadata", "html-meta", "header-line")  # stamps from the outlet's metadata, not the text
