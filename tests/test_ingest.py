@@ -72,3 +72,29 @@ def test_dates_and_outlets():
     assert parse_date("0000-01-01") is None and parse_date("not a date") is None
     assert outlet_from_url("https://www.alarabiya.net/ar/x") == "alarabiya"
     assert outlet_from_url("http://arabic.cnn.com/a") == "cnn"
+
+
+def test_dumps_of_common_scrapers_are_read_with_their_own_field_names(tmp_path: Path) -> None:
+    """news-please (maintext, date_publish, source_domain), trafilatura's JSON (source = the URL, sitename) and
+    schema.org-shaped records (headline, articleBody, datePublished): before, every news-please record was
+    skipped as «empty text» and the others lost their dates."""
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين."
+    recs = [
+        {"authors": ["سامي الورتاني"], "date_download": "2018-06-13 08:00:00", "date_modify": None,
+         "date_publish": "2018-06-12 10:30:00", "description": "ملخص", "language": "ar", "maintext": body,
+         "source_domain": "www.aljazeera.net", "title": "حملة وطنية للتشجير", "title_page": None,
+         "url": "https://www.aljazeera.net/news/2018/6/12/x"},
+        {"title": "حملة وطنية للتشجير", "hostname": "aawsat.com", "sitename": "الشرق الأوسط", "id": "t1",
+         "source": "https://aawsat.com/home/article/1", "source-hostname": "aawsat.com", "text": body},
+        {"headline": "حملة وطنية للتشجير", "articleBody": body, "datePublished": "2018-06-12T10:30:00+03:00",
+         "publisher": {"name": "x"}},
+    ]
+    p = tmp_path / "dump.jsonl"
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    got = list(read_file(p))
+    assert not [x for x in got if isinstance(x, Skip)]
+    a, b, c = got
+    assert isinstance(a, RawArticle) and a.text == body and a.outlet == "aljazeera"
+    assert a.published == datetime(2018, 6, 12, 10, 30) and a.date_source == "metadata"
+    assert b.outlet == "aawsat" and b.url == "https://aawsat.com/home/article/1" and b.doc_id == "t1"
+    assert c.title == "حملة وطنية للتشجير" and c.published == datetime(2018, 6, 12, 7, 30)  # UTC

@@ -31,7 +31,7 @@ from rasid.ingest.common import (
     with_safe_urls,
     without_surrogates,
 )
-from rasid.ingest.page import is_body_line, outlet_named, read_page
+from rasid.ingest.page import is_body_line, outlet_from_host, outlet_named, read_page
 from rasid.models import RawArticle, Skip
 from rasid.text.decode import Decoded, DecodeError, decode
 
@@ -397,10 +397,16 @@ def _latin_name(sitename: str | None) -> str | None:
     return None
 
 
-_JSON_TEXT_KEYS = ("text", "content", "body", "article")
+# Field names of common scrapers' dumps, most specific first: news-please (maintext, date_publish,
+# source_domain), newspaper3k (publish_date), trafilatura's JSON (sitename, hostname), schema.org-shaped
+# records (articleBody, datePublished). A crawl time (date_extracted) is the last resort for a date.
+_JSON_TEXT_KEYS = ("text", "content", "body", "article", "maintext", "articleBody", "article_body", "full_text")
 _JSON_ID_KEYS = ("id", "docno", "doc_id", "guid")
-_JSON_DATE_KEYS = ("date", "published", "time", "date_extracted", "pubDate")
-_JSON_OUTLET_KEYS = ("source", "src", "outlet", "site")
+_JSON_DATE_KEYS = ("date", "published", "date_publish", "publish_date", "datePublished", "date_published",
+                   "published_at", "pub_date", "pubDate", "time", "date_extracted")
+_JSON_OUTLET_KEYS = ("source", "src", "outlet", "site", "source_domain", "sitename", "hostname")
+_JSON_URL_KEYS = ("url", "link", "canonical_url", "source_url")
+_HOST_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
 
 
 def _read_jsonl(path: Path, start: int = 0, end: int | None = None,
@@ -476,7 +482,7 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     doc_id = _first(obj, _JSON_ID_KEYS, _SCALAR) or f"{path_text(path.stem)}-{lineno}"
     fields = {"doc_id": doc_id}
     try:
-        fields |= {"text": _first(obj, _JSON_TEXT_KEYS), "url": _first(obj, ("url", "link")),
+        fields |= {"text": _first(obj, _JSON_TEXT_KEYS), "url": _first(obj, _JSON_URL_KEYS),
                    "title": _first(obj, ("title", "headline")), "date": _first(obj, _JSON_DATE_KEYS, _SCALAR),
                    "outlet": _first(obj, _JSON_OUTLET_KEYS)}
     except FieldError as exc:
@@ -493,7 +499,15 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     date_source = "metadata" if published else (f"invalid date '{raw_date[:60]}' ignored" if raw_date else None)
     if published is None and (d := date_from_url(url)):
         published, date_source = d, "url"
-    outlet = fields["outlet"] or outlet_from_url(url)
+    outlet = fields["outlet"]
+    if outlet is not None and re.match(r"https?://", outlet, re.I):  # trafilatura's «source» is the page's URL
+        url = url or outlet
+        outlet = outlet_from_url(outlet)
+    elif outlet is not None and _HOST_RE.match(outlet):  # news-please's «source_domain»: www.aljazeera.net
+        outlet = outlet_from_host(outlet) or outlet
+    outlet = outlet or outlet_from_url(url)
+    if published is None and url != fields["url"] and (d := date_from_url(url)):
+        published, date_source = d, "url"
     return RawArticle(
         doc_id=doc_id, text=text.replace("\r\n", "\n"), source_path=where, fmt="jsonl",
         title=fields["title"], url=url, outlet=outlet, published=published, date_source=date_source,
