@@ -98,3 +98,50 @@ def test_dumps_of_common_scrapers_are_read_with_their_own_field_names(tmp_path: 
     assert a.published == datetime(2018, 6, 12, 10, 30) and a.date_source == "metadata"
     assert b.outlet == "aawsat" and b.url == "https://aawsat.com/home/article/1" and b.doc_id == "t1"
     assert c.title == "حملة وطنية للتشجير" and c.published == datetime(2018, 6, 12, 7, 30)  # UTC
+
+
+def test_a_json_array_or_an_api_response_is_read_item_by_item(tmp_path: Path) -> None:
+    """Scrapy's ``-o items.json`` writes one JSON array; NewsAPI answers an object with an «articles» array
+    (``source`` is an object there). Before, the whole file was one skip («JSON line is not an object»).
+    A broken item is skipped with its number; a deep or malformed document is one clear skip."""
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين."
+    items = [{"title": "حملة وطنية للتشجير", "text": body, "url": "https://www.okaz.com.sa/news/1"},
+             "not an article",
+             {"title": "بلا نص", "text": ""},
+             {"title": "حملة ثانية", "content": body, "date": "2018-06-12"}]
+    arr = tmp_path / "items.json"
+    arr.write_text(json.dumps(items, ensure_ascii=False, indent=2), encoding="utf-8")
+    got = list(read_file(arr))
+    assert [x.title for x in got if isinstance(x, RawArticle)] == ["حملة وطنية للتشجير", "حملة ثانية"]
+    skips = [x for x in got if isinstance(x, Skip)]
+    assert [s.source_path.rsplit(":", 1)[1] for s in skips] == ["2", "3"]
+    assert "not an object" in skips[0].reason and "empty text" in skips[1].reason
+    assert got[0].outlet == "okaz" and got[-1].published == datetime(2018, 6, 12)
+
+    api = tmp_path / "newsapi.json"
+    api.write_text(json.dumps({"status": "ok", "totalResults": 1, "articles": [
+        {"source": {"id": "al-jazeera-english", "name": "Al Jazeera English"}, "title": "حملة وطنية للتشجير",
+         "publishedAt": "2018-06-12T10:30:00Z", "content": body, "url": "https://www.aljazeera.com/x"}]}),
+        encoding="utf-8")
+    (a,) = list(read_file(api))
+    assert a.outlet == "Al Jazeera English" and a.published == datetime(2018, 6, 12, 10, 30) and a.text == body
+
+    one = tmp_path / "one.json"  # one pretty-printed article per file
+    one.write_text(json.dumps({"title": "حملة", "text": body}, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert [x.text for x in read_file(one)] == [body]
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"title": "x", "text": "نص"}, {"title": ', encoding="utf-8")
+    for p, why in ((deep, "nested too deeply"), (broken, "malformed JSON")):
+        (skip,) = list(read_file(p))
+        assert isinstance(skip, Skip) and why in skip.reason
+
+    lines = tmp_path / "lines.json"  # JSON Lines under a .json name still read line by line
+    lines.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (items[0], items[3])), encoding="utf-8")
+    assert len([x for x in read_file(lines) if isinstance(x, RawArticle)]) == 2
+    lines.write_text('{"title": "مقطوع\n' + "\n".join(json.dumps(r, ensure_ascii=False) for r in (items[0], items[3])),
+                     encoding="utf-8")  # a broken first line: still JSON Lines, that line alone skipped
+    got = list(read_file(lines))
+    assert len([x for x in got if isinstance(x, RawArticle)]) == 2 and len([x for x in got if isinstance(x, Skip)]) == 1

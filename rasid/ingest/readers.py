@@ -219,7 +219,9 @@ def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
     name = path.name.lower()
     size = path.stat().st_size
     try:
-        if suffix in JSONL_SUFFIXES:
+        if suffix == ".json" and _starts_like_a_document(path):
+            yield from _read_json_document(path, src)
+        elif suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path)
         elif name.endswith((".warc", ".warc.gz")):
             from rasid.ingest.warc import read_warc
@@ -403,10 +405,80 @@ def _latin_name(sitename: str | None) -> str | None:
 _JSON_TEXT_KEYS = ("text", "content", "body", "article", "maintext", "articleBody", "article_body", "full_text")
 _JSON_ID_KEYS = ("id", "docno", "doc_id", "guid")
 _JSON_DATE_KEYS = ("date", "published", "date_publish", "publish_date", "datePublished", "date_published",
-                   "published_at", "pub_date", "pubDate", "time", "date_extracted")
+                   "published_at", "publishedAt", "pub_date", "pubDate", "time", "date_extracted")
 _JSON_OUTLET_KEYS = ("source", "src", "outlet", "site", "source_domain", "sitename", "hostname")
 _JSON_URL_KEYS = ("url", "link", "canonical_url", "source_url")
 _HOST_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
+
+
+# A .json file holding one document, not one object per line: an array of articles (Scrapy's ``-o items.json``)
+# or an object with the array under one of these keys (NewsAPI's «articles»).
+_JSON_LIST_KEYS = ("articles", "items", "data", "results", "documents", "docs")
+MAX_JSON_DOCUMENT_BYTES = 4 * MAX_FILE_BYTES  # read whole; beyond this, JSONL (streamed) is the way
+
+
+def _starts_like_a_document(path: Path) -> bool:
+    """Whether a .json file is one JSON document (an array; an object spread over lines; an object holding the
+    articles under «articles»/«items»/…) rather than JSON Lines. A JSON Lines file whose first line is broken
+    stays JSON Lines: its second line is a whole object."""
+    def line_object(raw: bytes) -> dict | None:
+        try:
+            obj = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            return None
+        return obj if isinstance(obj, dict) else None
+
+    with path.open("rb") as fh:
+        first = fh.readline(MAX_ARTICLE_CHARS * 4).lstrip(b"\xef\xbb\xbf \t\r\n")
+        while not first and (more := fh.readline(MAX_ARTICLE_CHARS * 4)):
+            first = more.strip()
+        if first.startswith(b"["):
+            return True
+        if not first.startswith(b"{"):
+            return False
+        obj = line_object(first)
+        if obj is not None:  # a whole object on the first line: an API response, or the first JSON line
+            return (any(isinstance(obj.get(k), list) for k in _JSON_LIST_KEYS)
+                    and not any(obj.get(k) for k in _JSON_TEXT_KEYS))
+        return line_object(fh.readline(MAX_ARTICLE_CHARS * 4)) is None
+
+
+def _read_json_document(path: Path, src: str) -> Iterator[RawArticle | Skip]:
+    """The articles of an array (or of an object's «articles»/«items»/… array), item by item: a broken or
+    ill-typed item is skipped with its number (``file.json:K`` is item K), the others still load."""
+    size = path.stat().st_size
+    if size > MAX_JSON_DOCUMENT_BYTES:
+        yield Skip(src, f"JSON document too large ({size} bytes > {MAX_JSON_DOCUMENT_BYTES}); write it as JSONL "
+                        "(one article per line), which is streamed")
+        return
+    dec = decode(path.read_bytes())
+    try:
+        doc = json.loads(dec.text)
+    except json.JSONDecodeError as exc:
+        yield Skip(src, f"malformed JSON: {exc}")
+        return
+    except RecursionError:
+        yield Skip(src, "malformed JSON: nested too deeply")
+        return
+    items = doc
+    if isinstance(doc, dict):
+        items = next((doc[k] for k in _JSON_LIST_KEYS if isinstance(doc.get(k), list)), [doc])
+    if not isinstance(items, list):
+        yield Skip(src, "JSON document is neither an array of articles nor an object")
+        return
+    for k, obj in enumerate(items, start=1):
+        where = f"{src}:{k}"
+        if not isinstance(obj, dict):
+            yield Skip(where, "JSON item is not an object")
+            continue
+        try:
+            art, repaired = _from_json(obj, path, k)
+        except FieldError as exc:
+            yield Skip(where, str(exc), exc.doc_id)
+            continue
+        yield art
+        if isinstance(art, RawArticle) and (dec.damaged or repaired):
+            yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
 
 
 def _read_jsonl(path: Path, start: int = 0, end: int | None = None,
@@ -476,6 +548,15 @@ def _first(obj: dict, keys: tuple[str, ...], types: tuple[type, ...] = _TEXT) ->
     return None
 
 
+def _outlet_of(obj: dict) -> str | None:
+    """The outlet field: a string, or the «name» of an object there (NewsAPI's ``source``)."""
+    for k in _JSON_OUTLET_KEYS:
+        v = obj.get(k)
+        if isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"].strip():
+            return v["name"]
+    return _first(obj, _JSON_OUTLET_KEYS)
+
+
 def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, int]:
     """A record → article (or Skip), validated field by field; returns it with the number of repaired chars."""
     where = f"{path_text(path)}:{lineno}"
@@ -484,7 +565,7 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     try:
         fields |= {"text": _first(obj, _JSON_TEXT_KEYS), "url": _first(obj, _JSON_URL_KEYS),
                    "title": _first(obj, ("title", "headline")), "date": _first(obj, _JSON_DATE_KEYS, _SCALAR),
-                   "outlet": _first(obj, _JSON_OUTLET_KEYS)}
+                   "outlet": _outlet_of(obj)}
     except FieldError as exc:
         raise FieldError(str(exc), doc_id[:MAX_ID_CHARS]) from None
     repaired = 0
