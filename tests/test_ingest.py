@@ -145,3 +145,40 @@ def test_a_json_array_or_an_api_response_is_read_item_by_item(tmp_path: Path) ->
                      encoding="utf-8")  # a broken first line: still JSON Lines, that line alone skipped
     got = list(read_file(lines))
     assert len([x for x in got if isinstance(x, RawArticle)]) == 2 and len([x for x in got if isinstance(x, Skip)]) == 1
+
+
+def test_a_csv_or_tsv_dump_is_read_row_by_row(tmp_path: Path) -> None:
+    """A scraper's CSV (Scrapy ``-o items.csv``, a spreadsheet export) was read as one text article made of
+    every row. Now each row is an article, its columns named as a JSON record's fields; multi-line quoted
+    bodies stay whole; a short or empty row and a table without a text column are clear skips."""
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية.\nوقال مسؤول إن الحملة تستهدف مليون شجرة."
+    csv_text = ('title,text,url,date,source\n'
+                f'"حملة وطنية للتشجير","{body}",https://www.okaz.com.sa/news/1,2018-06-12,\n'
+                '"=HYPERLINK(""http://x"")","نص يبدأ بصيغة لا تنفذ أبدا لأنه نص فقط.",,,hespress\n'
+                '"صف ناقص"\n'
+                '\n'
+                '"حملة ثانية","نص ثان.\u0000",,,\n')
+    p = tmp_path / "dump.csv"
+    p.write_text(csv_text, encoding="utf-8")
+    got = list(read_file(p))
+    arts = [x for x in got if isinstance(x, RawArticle)]
+    assert [a.title for a in arts] == ["حملة وطنية للتشجير", "=HYPERLINK(\"http://x\")", "حملة ثانية"]
+    assert arts[0].text == body and arts[0].outlet == "okaz" and arts[0].published == datetime(2018, 6, 12)
+    assert arts[1].outlet == "hespress" and arts[2].text == "نص ثان."
+    assert [s.reason for s in got if isinstance(s, Skip) and not s.reason.startswith("warning")] == ["empty text"]
+    assert {a.source_path.rsplit(":", 1)[1] for a in arts} == {"2", "3", "6"}  # rows, the header being row 1
+
+    tsv = tmp_path / "dump.tsv"
+    tsv.write_text("headline\tcontent\nحملة\tأعلنت الوزارة عن حملة وطنية.\n", encoding="utf-8")
+    (a,) = list(read_file(tsv))
+    assert a.title == "حملة" and a.text == "أعلنت الوزارة عن حملة وطنية."
+
+    semi = tmp_path / "excel.csv"  # a spreadsheet in an Arabic locale: semicolons, a byte-order mark
+    semi.write_text("\ufefftitle;text\nحملة;أعلنت الوزارة، اليوم، عن حملة وطنية.\n", encoding="utf-8")
+    (a,) = list(read_file(semi))
+    assert a.text == "أعلنت الوزارة، اليوم، عن حملة وطنية."
+
+    other = tmp_path / "list.csv"
+    other.write_text("name,count\nحلب,3\n", encoding="utf-8")
+    (skip,) = list(read_file(other))
+    assert isinstance(skip, Skip) and "without a text column" in skip.reason

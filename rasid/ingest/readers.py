@@ -39,6 +39,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+TABLE_SUFFIXES = {".csv", ".tsv"}
 WARC_SUFFIXES = {".warc", ".gz"}
 
 log = logging.getLogger(__name__)
@@ -227,6 +228,8 @@ def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
             from rasid.ingest.warc import read_warc
 
             yield from read_warc(path)
+        elif suffix in TABLE_SUFFIXES:
+            yield from _read_table(path, src)
         elif suffix in FEED_SUFFIXES:
             from rasid.ingest.feeds import read_feed
 
@@ -479,6 +482,59 @@ def _read_json_document(path: Path, src: str) -> Iterator[RawArticle | Skip]:
         yield art
         if isinstance(art, RawArticle) and (dec.damaged or repaired):
             yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
+
+
+def _read_table(path: Path, src: str) -> Iterator[RawArticle | Skip]:
+    """A CSV/TSV dump with a header row, one article per row, its columns named as a JSON record's fields
+    (``text``/``content``/``maintext``…, ``title``, ``url``, ``date``, ``source``…). ``file.csv:K`` is row K
+    (the header is row 1). A bad row is skipped with its number; a broken file stops at the row that breaks."""
+    import csv
+    import io
+
+    size = path.stat().st_size
+    if size > MAX_JSON_DOCUMENT_BYTES:
+        yield Skip(src, f"table too large ({size} bytes > {MAX_JSON_DOCUMENT_BYTES}); split it or write JSONL")
+        return
+    dec = decode(path.read_bytes())
+    text = dec.text
+    if path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:8192].split("\n", 1)[0], delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_ARTICLE_CHARS * 4))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(rows, [])]
+    except csv.Error as exc:
+        yield Skip(src, f"malformed table header: {exc}")
+        return
+    if not any(h in _JSON_TEXT_KEYS for h in header):
+        yield Skip(src, "table without a text column (one of " + ", ".join(_JSON_TEXT_KEYS) + "); its header: "
+                   + ", ".join(h[:40] for h in header[:20]))
+        return
+    k = 1
+    while True:
+        k += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Skip(f"{src}:{k}", f"malformed table row, the rest of the file is not read: {exc}")
+            return
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            art, repaired = _from_json(dict(zip(header, row, strict=False)), path, k)
+        except FieldError as exc:
+            yield Skip(f"{src}:{k}", str(exc), exc.doc_id)
+            continue
+        yield art
+        if isinstance(art, RawArticle) and (dec.damaged or repaired):
+            yield damage_note(f"{src}:{k}", art.doc_id, dec._replace(damaged=dec.damaged + repaired))
 
 
 def _read_jsonl(path: Path, start: int = 0, end: int | None = None,
