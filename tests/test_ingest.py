@@ -132,11 +132,14 @@ def test_a_json_array_or_an_api_response_is_read_item_by_item(tmp_path: Path) ->
 
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    broken = tmp_path / "broken.json"
-    broken.write_text('[{"title": "x", "text": "نص"}, {"title": ', encoding="utf-8")
-    for p, why in ((deep, "nested too deeply"), (broken, "malformed JSON")):
-        (skip,) = list(read_file(p))
-        assert isinstance(skip, Skip) and why in skip.reason
+    (skip,) = list(read_file(deep))
+    assert isinstance(skip, Skip) and "nested too deeply" in skip.reason
+    for n, tail in enumerate(('{"title": ', "")):  # cut inside an item, or after one: the items before load
+        broken = tmp_path / f"broken{n}.json"
+        broken.write_text('[{"title": "x", "text": "' + body + '"}, ' + tail, encoding="utf-8")
+        art, skip = list(read_file(broken))
+        assert isinstance(art, RawArticle) and art.text == body
+        assert isinstance(skip, Skip) and "malformed JSON" in skip.reason and skip.source_path.endswith(":2")
 
     lines = tmp_path / "lines.json"  # JSON Lines under a .json name still read line by line
     lines.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (items[0], items[3])), encoding="utf-8")

@@ -446,6 +446,27 @@ def _starts_like_a_document(path: Path) -> bool:
         return line_object(fh.readline(MAX_ARTICLE_CHARS * 4)) is None
 
 
+def _array_items(text: str, src: str) -> Iterator[object]:
+    """The items of the JSON array ``text`` one at a time; a break yields a ``Skip`` naming the item and ends."""
+    dec = json.JSONDecoder()
+    ws = re.compile(r"[\s,]*")
+    pos, k = ws.match(text, 1).end(), 0
+    while pos < len(text) and text[pos] != "]":
+        k += 1
+        try:
+            obj, pos = dec.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield Skip(f"{src}:{k}", f"malformed JSON at item {k}, the rest of the file is not read: {exc}")
+            return
+        except RecursionError:
+            yield Skip(f"{src}:{k}", f"malformed JSON at item {k}: nested too deeply; the rest of the file is not read")
+            return
+        yield obj
+        pos = ws.match(text, pos).end()
+    if pos >= len(text):
+        yield Skip(f"{src}:{k + 1}", "malformed JSON: the array is not closed (cut file?); the items before were read")
+
+
 def _read_json_document(path: Path, src: str) -> Iterator[RawArticle | Skip]:
     """The articles of an array (or of an object's «articles»/«items»/… array), item by item: a broken or
     ill-typed item is skipped with its number (``file.json:K`` is item K), the others still load."""
@@ -455,22 +476,26 @@ def _read_json_document(path: Path, src: str) -> Iterator[RawArticle | Skip]:
                         "(one article per line), which is streamed")
         return
     dec = decode(path.read_bytes())
-    try:
-        doc = json.loads(dec.text)
-    except json.JSONDecodeError as exc:
-        yield Skip(src, f"malformed JSON: {exc}")
-        return
-    except RecursionError:
-        yield Skip(src, "malformed JSON: nested too deeply")
-        return
-    items = doc
-    if isinstance(doc, dict):
-        items = next((doc[k] for k in _JSON_LIST_KEYS if isinstance(doc.get(k), list)), [doc])
-    if not isinstance(items, list):
-        yield Skip(src, "JSON document is neither an array of articles nor an object")
-        return
+    text = dec.text.lstrip("\ufeff \t\r\n")
+    if text.startswith("["):
+        items: Iterable = _array_items(text, src)  # item by item: the items before a break still load
+    else:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield Skip(src, f"malformed JSON: {exc}")
+            return
+        except RecursionError:
+            yield Skip(src, "malformed JSON: nested too deeply")
+            return
+        items = [doc]
+        if isinstance(doc, dict):
+            items = next((doc[k] for k in _JSON_LIST_KEYS if isinstance(doc.get(k), list)), [doc])
     for k, obj in enumerate(items, start=1):
         where = f"{src}:{k}"
+        if isinstance(obj, Skip):
+            yield obj
+            return
         if not isinstance(obj, dict):
             yield Skip(where, "JSON item is not an object")
             continue
