@@ -185,3 +185,31 @@ def test_a_csv_or_tsv_dump_is_read_row_by_row(tmp_path: Path) -> None:
     other.write_text("name,count\nحلب,3\n", encoding="utf-8")
     (skip,) = list(read_file(other))
     assert isinstance(skip, Skip) and "without a text column" in skip.reason
+
+
+def test_arabic_header_labels_and_dates_as_people_write_them(tmp_path: Path) -> None:
+    """A scraper that labels its header lines in Arabic («العنوان: …») had its URL line taken as the headline
+    and no date; «12/06/2018» (day first, the Arab-world convention), «الثلاثاء 12 حزيران 2018» and Unix time
+    stamps in metadata were «invalid date … ignored»."""
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين من مختلف الولايات."
+    p = tmp_path / "a.txt"
+    p.write_text("العنوان: حملة وطنية للتشجير\nالتاريخ: 12/06/2018\nالمصدر: الجزيرة\n"
+                 f"الرابط: https://www.aljazeera.net/news/1\n\n{body}\n", encoding="utf-8")
+    (a,) = list(read_file(p))
+    assert (a.title, a.outlet, a.url) == ("حملة وطنية للتشجير", "الجزيرة", "https://www.aljazeera.net/news/1")
+    assert a.published == datetime(2018, 6, 12) and a.date_source == "header-line" and a.text.strip() == body
+
+    q = tmp_path / "b.txt"  # a body line that opens with «المصدر» is not a header (no colon)
+    q.write_text(f"المصدر الرئيسي للمياه في المنطقة جف هذا الصيف بعد موجة حر طويلة ضربت البلاد.\n{body}\n",
+                 encoding="utf-8")
+    (b,) = list(read_file(q))
+    assert b.outlet in (None, "unknown") and b.text.startswith("المصدر الرئيسي")
+
+    rows = [{"id": "1", "text": body, "date": "الثلاثاء 12 حزيران 2018"}, {"id": "2", "text": body, "date": 1528800000},
+            {"id": "3", "text": body, "date": "25/06/2018 10:30"}, {"id": "4", "text": body, "date": "99/99/2018"}]
+    j = tmp_path / "d.jsonl"
+    j.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    got = {x.doc_id: x for x in read_file(j)}
+    assert got["1"].published == datetime(2018, 6, 12) and got["2"].published == datetime(2018, 6, 12, 10, 40)
+    assert got["3"].published.date() == datetime(2018, 6, 25).date()
+    assert got["4"].published is None and got["4"].date_source.startswith("invalid date")

@@ -119,6 +119,10 @@ def parse_date_offset(value: str | None) -> tuple[datetime | None, int | None]:
     dt: datetime | None = None
     if len(value) > 100:  # no real date is this long; refuse before any parser sees it
         return None, None
+    if re.fullmatch(r"\d{10}(?:\.\d+)?|\d{13}", value):  # a Unix time stamp (seconds, or milliseconds)
+        seconds = float(value) / (1000 if len(value) == 13 else 1)
+        dt = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+        return (dt, 0) if 1990 <= dt.year <= 2100 else (None, None)
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -14,6 +14,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from rasid.ingest.common import (
@@ -31,7 +32,7 @@ from rasid.ingest.common import (
     with_safe_urls,
     without_surrogates,
 )
-from rasid.ingest.page import is_body_line, outlet_from_host, outlet_named, read_page
+from rasid.ingest.page import date_line, is_body_line, outlet_from_host, outlet_named, read_page
 from rasid.models import RawArticle, Skip
 from rasid.text.decode import Decoded, DecodeError, decode
 
@@ -45,6 +46,11 @@ WARC_SUFFIXES = {".warc", ".gz"}
 log = logging.getLogger(__name__)
 
 _HEADER_RE = re.compile(r"^(date|title|url|source|outlet)\s*[:=]?\s+(.*\S)\s*$", re.IGNORECASE)
+# Arabic labels a scraper writes («العنوان: …», «التاريخ: …»); the colon is required, since a body line may open
+# with the same words
+_AR_HEADER_RE = re.compile(r"^\s*(العنوان|عنوان|التاريخ|تاريخ النشر|تاريخ|الرابط|رابط|المصدر|الموقع)\s*:\s*(.*\S)\s*$")
+_AR_HEADER_KEYS = {"العنوان": "title", "عنوان": "title", "التاريخ": "date", "تاريخ النشر": "date", "تاريخ": "date",
+                   "الرابط": "url", "رابط": "url", "المصدر": "source", "الموقع": "source"}
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -268,6 +274,16 @@ def doc_id_for(path: Path) -> str:
     return path_text(path.stem)
 
 
+def metadata_date(value: str | None) -> tuple[datetime | None, int | None]:
+    """A metadata field's date and UTC offset: ISO, RFC 822, a Unix time stamp (``parse_date_offset``), else a
+    date as people write it («12/06/2018» day first, «الثلاثاء 12 حزيران 2018», «June 12, 2018»: the page
+    reader's ``date_line``), with no offset."""
+    dt, offset = parse_date_offset(value)
+    if dt is None and value and len(str(value)) <= 120:
+        dt = date_line(str(value))
+    return dt, offset
+
+
 def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     """Plain scraped text; leading ``key value`` lines (date/title/url/source) are metadata."""
     lines = text.splitlines()
@@ -275,11 +291,14 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     i = 0
     while i < len(lines) and i < 8:
         m = _HEADER_RE.match(lines[i])
-        if not m:
+        key = m[1].lower() if m else None
+        if m is None and (m := _AR_HEADER_RE.match(lines[i])):
+            key = _AR_HEADER_KEYS[m[1]]
+        if m is None or key is None:
             break
-        if m[1].lower() == "date" and parse_date(m[2]) is None and len(m[2].split()) > 3:
+        if key == "date" and metadata_date(m[2])[0] is None and len(m[2].split()) > 3:
             break  # "date 2026-01-27 أعلنت ...": an inline date before the first sentence, read with the body
-        meta[m[1].lower()] = m[2]
+        meta[key] = m[2]
         i += 1
     body = "\n".join(lines[i:]).strip("\n")
     if not body.strip():
@@ -287,7 +306,7 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     if len(body) > MAX_ARTICLE_CHARS:
         return Skip(path_text(path), f"article too long ({len(body)} chars > {MAX_ARTICLE_CHARS})")
     url = meta.get("url")
-    published, offset = parse_date_offset(meta.get("date"))
+    published, offset = metadata_date(meta.get("date"))
     date_source = "header-line" if published else None
     if published is None and "date" in meta:
         date_source = f"invalid date '{meta['date'][:60]}' ignored"
@@ -657,7 +676,7 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     doc_id, text, url, raw_date = fields["doc_id"], fields["text"], fields["url"], fields["date"]
     if not text or not text.strip():
         return Skip(where, "empty text", doc_id=doc_id), 0
-    published, offset = parse_date_offset(raw_date)
+    published, offset = metadata_date(raw_date)
     date_source = "metadata" if published else (f"invalid date '{raw_date[:60]}' ignored" if raw_date else None)
     if published is None and (d := date_from_url(url)):
         published, date_source = d, "url"
