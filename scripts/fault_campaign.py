@@ -109,6 +109,9 @@ def hostile_inputs() -> dict[str, bytes | None]:
         "table-no-text.csv": b"name,count\nx,1\n",
         "table-binary.csv": bytes(range(256)) * 64,
         "table-ragged.tsv": b"id\ttext\tdate\nok\t" + text + b"\n\t\t\t\t\t\nr\t" + text + b"\t2026-99-99\textra\n",
+        "bomb.txt.gz": gzip.compress(b"a" * (70 * 1024 * 1024)),
+        "cut.jsonl.gz": gzip.compress(_jsonl(*[{"id": f"c{i}", "text": GOOD} for i in range(50)]))[:300],
+        "garbage.jsonl.gz": b"\x1f\x8b\x08\x00garbage",
         "feed-malformed.rss": b"<rss><channel><item><title>x</title><description>" + text,
         "feed-empty.rss": b"<rss version='2.0'><channel></channel></rss>",
         "feed-billion-laughs.xml": b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'

@@ -213,3 +213,37 @@ def test_arabic_header_labels_and_dates_as_people_write_them(tmp_path: Path) -> 
     assert got["1"].published == datetime(2018, 6, 12) and got["2"].published == datetime(2018, 6, 12, 10, 40)
     assert got["3"].published.date() == datetime(2018, 6, 25).date()
     assert got["4"].published is None and got["4"].date_source.startswith("invalid date")
+
+
+def test_gzip_compressed_dumps_are_read_as_their_inner_name_says(tmp_path: Path) -> None:
+    """``dump.jsonl.gz`` (streamed), ``items.json.gz``, ``dump.csv.gz`` and ``page.txt.gz`` were refused as
+    binary content. A cut archive keeps the articles before the cut and says why it stopped; a decompression
+    bomb stops at the size limit."""
+    import gzip
+
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين."
+    recs = [{"id": f"a{i}", "title": f"حملة {i}", "text": body} for i in range(3)]
+    files = {
+        "dump.jsonl.gz": "\n".join(json.dumps(r, ensure_ascii=False) for r in recs),
+        "items.json.gz": json.dumps(recs, ensure_ascii=False, indent=1),
+        "dump.csv.gz": "id,title,text\n" + "".join(f'{r["id"]},{r["title"]},"{body}"\n' for r in recs),
+        "page.txt.gz": f"title حملة 0\n\n{body}\n",
+    }
+    for name, text in files.items():
+        p = tmp_path / name
+        p.write_bytes(gzip.compress(text.encode("utf-8")))
+        arts = [x for x in read_file(p) if isinstance(x, RawArticle)]
+        assert [a.title for a in arts] == (["حملة 0"] if name.startswith("page") else ["حملة 0", "حملة 1", "حملة 2"])
+        assert all(a.text == body for a in arts), name
+
+    whole = gzip.compress(files["dump.jsonl.gz"].encode("utf-8") * 200)
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    got = list(read_file(cut))
+    assert any(isinstance(x, RawArticle) for x in got)
+    assert isinstance(got[-1], Skip) and "gzip" in got[-1].reason
+
+    bomb = tmp_path / "bomb.txt.gz"
+    bomb.write_bytes(gzip.compress(b"a" * (70 * 1024 * 1024)))
+    (skip,) = list(read_file(bomb))
+    assert isinstance(skip, Skip) and "too large" in skip.reason

@@ -6,6 +6,7 @@ file never stops the run and is never dropped silently.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from rasid.ingest.common import (
     MAX_ARTICLE_CHARS,
@@ -226,7 +228,9 @@ def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
     name = path.name.lower()
     size = path.stat().st_size
     try:
-        if suffix == ".json" and _starts_like_a_document(path):
+        if name.endswith(".gz") and not name.endswith(".warc.gz"):
+            yield from _read_gzip(path, src)
+        elif suffix == ".json" and _starts_like_a_document(path):
             yield from _read_json_document(path, src)
         elif suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path)
@@ -256,6 +260,46 @@ def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
         yield Skip(src, str(exc))
     except (OSError, ValueError) as exc:
         yield Skip(src, f"unreadable: {exc}")
+
+
+def _read_gzip(path: Path, src: str) -> Iterator[RawArticle | Skip]:
+    """A gzip-compressed dump, read as what its inner name says: ``dump.jsonl.gz`` streamed line by line,
+    ``items.json.gz`` / ``dump.csv.gz`` / ``page.txt.gz`` decompressed whole up to the same size limits as
+    uncompressed files (a decompression bomb stops at the limit, with a reason)."""
+    import gzip
+    import io
+
+    inner = path.name[:-3]
+    suffix = Path(inner).suffix.lower()
+    try:
+        if suffix in PART_SUFFIXES:
+            with gzip.open(path, "rb") as fh:
+                yield from _jsonl_lines(fh, path, src)
+            return
+        cap = MAX_JSON_DOCUMENT_BYTES if suffix in {".json", *TABLE_SUFFIXES} else MAX_FILE_BYTES
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(cap + 1)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:  # a cut or corrupt archive
+        yield Skip(src, f"unreadable gzip file: {exc}")
+        return
+    if len(data) > cap:
+        yield Skip(src, f"decompressed content too large (> {cap} bytes); split it or use JSONL")
+        return
+    if suffix == ".json":
+        head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if head == b"[" or (head == b"{" and _starts_like_a_document(io.BytesIO(data))):
+            yield from _read_json_document(path, src, data)
+        else:
+            yield from _jsonl_lines(io.BytesIO(data), path, src)
+    elif suffix in TABLE_SUFFIXES:
+        yield from _read_table(path, src, data, tsv=suffix == ".tsv")
+    else:
+        dec = decode(data)
+        art = (_from_html(path, dec.text, dec.encoding) if suffix in HTML_SUFFIXES or _looks_like_html(dec.text)
+               else _from_text(path, dec.text, dec.encoding))
+        yield art
+        if dec.damaged and isinstance(art, RawArticle):
+            yield damage_note(src, art.doc_id, dec)
 
 
 def damage_note(where: str, doc_id: str, dec: Decoded) -> Skip:
@@ -439,7 +483,7 @@ _JSON_LIST_KEYS = ("articles", "items", "data", "results", "documents", "docs")
 MAX_JSON_DOCUMENT_BYTES = 4 * MAX_FILE_BYTES  # read whole; beyond this, JSONL (streamed) is the way
 
 
-def _starts_like_a_document(path: Path) -> bool:
+def _starts_like_a_document(source: Path | BinaryIO) -> bool:
     """Whether a .json file is one JSON document (an array; an object spread over lines; an object holding the
     articles under «articles»/«items»/…) rather than JSON Lines. A JSON Lines file whose first line is broken
     stays JSON Lines: its second line is a whole object."""
@@ -450,7 +494,7 @@ def _starts_like_a_document(path: Path) -> bool:
             return None
         return obj if isinstance(obj, dict) else None
 
-    with path.open("rb") as fh:
+    with source.open("rb") if isinstance(source, Path) else contextlib.nullcontext(source) as fh:
         first = fh.readline(MAX_ARTICLE_CHARS * 4).lstrip(b"\xef\xbb\xbf \t\r\n")
         while not first and (more := fh.readline(MAX_ARTICLE_CHARS * 4)):
             first = more.strip()
@@ -486,15 +530,15 @@ def _array_items(text: str, src: str) -> Iterator[object]:
         yield Skip(f"{src}:{k + 1}", "malformed JSON: the array is not closed (cut file?); the items before were read")
 
 
-def _read_json_document(path: Path, src: str) -> Iterator[RawArticle | Skip]:
+def _read_json_document(path: Path, src: str, data: bytes | None = None) -> Iterator[RawArticle | Skip]:
     """The articles of an array (or of an object's «articles»/«items»/… array), item by item: a broken or
     ill-typed item is skipped with its number (``file.json:K`` is item K), the others still load."""
-    size = path.stat().st_size
+    size = path.stat().st_size if data is None else len(data)
     if size > MAX_JSON_DOCUMENT_BYTES:
         yield Skip(src, f"JSON document too large ({size} bytes > {MAX_JSON_DOCUMENT_BYTES}); write it as JSONL "
                         "(one article per line), which is streamed")
         return
-    dec = decode(path.read_bytes())
+    dec = decode(path.read_bytes() if data is None else data)
     text = dec.text.lstrip("\ufeff \t\r\n")
     if text.startswith("["):
         items: Iterable = _array_items(text, src)  # item by item: the items before a break still load
@@ -528,20 +572,20 @@ def _read_json_document(path: Path, src: str) -> Iterator[RawArticle | Skip]:
             yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
 
 
-def _read_table(path: Path, src: str) -> Iterator[RawArticle | Skip]:
+def _read_table(path: Path, src: str, data: bytes | None = None, tsv: bool | None = None) -> Iterator[RawArticle | Skip]:
     """A CSV/TSV dump with a header row, one article per row, its columns named as a JSON record's fields
     (``text``/``content``/``maintext``…, ``title``, ``url``, ``date``, ``source``…). ``file.csv:K`` is row K
     (the header is row 1). A bad row is skipped with its number; a broken file stops at the row that breaks."""
     import csv
     import io
 
-    size = path.stat().st_size
+    size = path.stat().st_size if data is None else len(data)
     if size > MAX_JSON_DOCUMENT_BYTES:
         yield Skip(src, f"table too large ({size} bytes > {MAX_JSON_DOCUMENT_BYTES}); split it or write JSONL")
         return
-    dec = decode(path.read_bytes())
+    dec = decode(path.read_bytes() if data is None else data)
     text = dec.text
-    if path.suffix.lower() == ".tsv":
+    if tsv if tsv is not None else path.suffix.lower() == ".tsv":
         delimiter = "\t"
     else:
         try:
@@ -587,40 +631,45 @@ def _read_jsonl(path: Path, start: int = 0, end: int | None = None,
 
     ``start``/``end``/``first_line``: only the lines from byte ``start`` (a line start, which is line number
     ``first_line``) up to byte ``end`` (see ``JsonlPart``)."""
-    src = path_text(path)
     with path.open("rb") as fh:
         fh.seek(start)
-        pos = start
-        for lineno, raw in enumerate(fh, start=first_line):
-            if end is not None and pos >= end:
-                break
-            pos += len(raw)
-            if not raw.strip():
-                continue
-            where = f"{src}:{lineno}"
-            if len(raw) > MAX_ARTICLE_CHARS * 4:
-                yield Skip(where, f"JSON line too long ({len(raw)} bytes)")
-                continue
-            try:
-                dec = decode(raw)
-                obj = json.loads(dec.text)
-            except (DecodeError, json.JSONDecodeError) as exc:
-                yield Skip(where, f"malformed JSON: {exc}")
-                continue
-            except RecursionError:
-                yield Skip(where, "malformed JSON: nested too deeply")
-                continue
-            if not isinstance(obj, dict):
-                yield Skip(where, "JSON line is not an object")
-                continue
-            try:
-                art, repaired = _from_json(obj, path, lineno)
-            except FieldError as exc:
-                yield Skip(where, str(exc), exc.doc_id)
-                continue
-            yield art
-            if isinstance(art, RawArticle) and (dec.damaged or repaired):
-                yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
+        yield from _jsonl_lines(fh, path, path_text(path), end - start if end is not None else None, first_line)
+
+
+def _jsonl_lines(fh: BinaryIO, path: Path, src: str, length: int | None = None,
+                 first_line: int = 1) -> Iterator[RawArticle | Skip]:
+    """The articles of the JSON lines read from ``fh`` (at most ``length`` bytes when given)."""
+    pos = 0
+    for lineno, raw in enumerate(fh, start=first_line):
+        if length is not None and pos >= length:
+            break
+        pos += len(raw)
+        if not raw.strip():
+            continue
+        where = f"{src}:{lineno}"
+        if len(raw) > MAX_ARTICLE_CHARS * 4:
+            yield Skip(where, f"JSON line too long ({len(raw)} bytes)")
+            continue
+        try:
+            dec = decode(raw)
+            obj = json.loads(dec.text)
+        except (DecodeError, json.JSONDecodeError) as exc:
+            yield Skip(where, f"malformed JSON: {exc}")
+            continue
+        except RecursionError:
+            yield Skip(where, "malformed JSON: nested too deeply")
+            continue
+        if not isinstance(obj, dict):
+            yield Skip(where, "JSON line is not an object")
+            continue
+        try:
+            art, repaired = _from_json(obj, path, lineno)
+        except FieldError as exc:
+            yield Skip(where, str(exc), exc.doc_id)
+            continue
+        yield art
+        if isinstance(art, RawArticle) and (dec.damaged or repaired):
+            yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
 
 
 class FieldError(ValueError):

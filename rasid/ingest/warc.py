@@ -112,5 +112,8 @@ def read_warc(path: Path) -> Iterator[RawArticle | Skip]:
     except (ArchiveLoadFailed, EOFError, zlib.error) as exc:
         yield Skip(src, f"not a readable WARC file (or truncated): {exc}")
         return
+    except AttributeError as exc:  # warcio on a response record with no WARC-Target-URI header
+        yield Skip(src, f"malformed WARC record headers (a response without its target URI?): {exc}")
+        return
     if records == 0:
         yield Skip(src, "no complete WARC record (truncated or not a WARC file)")
