@@ -65,16 +65,6 @@ def _bare(w: str) -> str:
     return w
 
 
-def _plural_verb(w: str) -> bool:
-    """A verb whose subject is its own plural suffix: «التقوا», «هاجموا» (past), «يطالبون», «ستعقدون»
-    (imperfect): the phrase after it is its object, not its subject."""
-    b = _bare(w)
-    if b.endswith("وا") and len(b) >= 4:
-        return True
-    b = b[1:] if b[:1] == "س" and len(b) >= 6 else b
-    return b[:1] in "يت" and b.endswith("ون") and len(b) >= 5
-
-
 def _definite(w: str) -> bool:
     b = _bare(w)
     return b.startswith(("ال", "بال", "لل", "كال"))
@@ -307,8 +297,7 @@ class SentenceRoles:
         after = [ch for k, ch in enumerate(self.chunks) if ch.start > i and ch.clause == c and k != own]
         bare_after = [ch for ch in after if not ch.prep]
         if verbal:
-            names = ("post2",) if _plural_verb(self.words[i].norm) else ("post1", "post2")
-            for name, ch in zip(names, bare_after, strict=False):
+            for name, ch in zip(("post1", "post2"), bare_after, strict=False):
                 out.setdefault(ch.start, name)
         elif bare_after and bare_after[0].start == i + 1:
             out.setdefault(bare_after[0].start, "gen")
