@@ -247,3 +247,22 @@ def test_gzip_compressed_dumps_are_read_as_their_inner_name_says(tmp_path: Path)
     bomb.write_bytes(gzip.compress(b"a" * (70 * 1024 * 1024)))
     (skip,) = list(read_file(bomb))
     assert isinstance(skip, Skip) and "too large" in skip.reason
+
+
+def test_a_saved_page_folder_gives_one_article_and_says_what_the_rest_is(tmp_path: Path) -> None:
+    """«Save page as… complete» writes the page and a folder of its stylesheets, scripts and images. The
+    stylesheet and the script were read as two text articles of code; now each asset is a skip saying what it is."""
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين من مختلف الولايات."
+    (tmp_path / "page.html").write_text(f"<html><head><title>حملة وطنية</title></head><body><h1>حملة وطنية</h1>"
+                                        f"<p>{body}</p><p>{body}</p></body></html>", encoding="utf-8")
+    assets = tmp_path / "page_files"
+    assets.mkdir()
+    (assets / "style.css").write_text("body { direction: rtl; font-family: 'Noto Naskh Arabic'; }", encoding="utf-8")
+    (assets / "app.js").write_text("document.title = 'حملة وطنية للتشجير في المناطق الجبلية';", encoding="utf-8")
+    (assets / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><text>شعار</text></svg>", encoding="utf-8")
+    (assets / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+    got = list(read_inputs([tmp_path]))
+    assert [a.title for a in got if isinstance(a, RawArticle)] == ["حملة وطنية"]
+    reasons = sorted(s.reason for s in got if isinstance(s, Skip))
+    assert reasons == ["not an article file: a script (.js)", "not an article file: a stylesheet (.css)",
+                       "not an article file: an image (.jpg)", "not an article file: an image (.svg)"]

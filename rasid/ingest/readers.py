@@ -43,6 +43,19 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 TABLE_SUFFIXES = {".csv", ".tsv"}
+# What a saved web page or a scraper's output folder also holds (a browser's «page_files» folder, images,
+# fonts, the database itself): never an article, each skipped with what it is, not read as text.
+_NOT_ARTICLES = {
+    **dict.fromkeys((".css", ".scss"), "a stylesheet"),
+    **dict.fromkeys((".js", ".mjs", ".map", ".wasm"), "a script"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff", ".avif"),
+                    "an image"),
+    **dict.fromkeys((".woff", ".woff2", ".ttf", ".otf", ".eot"), "a font"),
+    **dict.fromkeys((".mp3", ".mp4", ".webm", ".ogg", ".wav", ".mov", ".m4a"), "audio or video"),
+    **dict.fromkeys((".db", ".sqlite", ".sqlite3", ".parquet", ".pickle", ".pkl", ".npy", ".npz"), "a data file"),
+    **dict.fromkeys((".zip", ".7z", ".rar", ".tar", ".bz2", ".xz", ".exe", ".dll", ".so"), "an archive or program"),
+    **dict.fromkeys((".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx"), "an office document (not read: save its text)"),
+}
 WARC_SUFFIXES = {".warc", ".gz"}
 
 log = logging.getLogger(__name__)
@@ -227,6 +240,9 @@ def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
     suffix = path.suffix.lower()
     name = path.name.lower()
     size = path.stat().st_size
+    if suffix in _NOT_ARTICLES:
+        yield Skip(src, f"not an article file: {_NOT_ARTICLES[suffix]} ({suffix})")
+        return
     try:
         if name.endswith(".gz") and not name.endswith(".warc.gz"):
             yield from _read_gzip(path, src)
