@@ -575,17 +575,7 @@ def _read_json_document(path: Path, src: str, data: bytes | None = None) -> Iter
         if isinstance(obj, Skip):
             yield obj
             return
-        if not isinstance(obj, dict):
-            yield Skip(where, "JSON item is not an object")
-            continue
-        try:
-            art, repaired = _from_json(obj, path, k)
-        except FieldError as exc:
-            yield Skip(where, str(exc), exc.doc_id)
-            continue
-        yield art
-        if isinstance(art, RawArticle) and (dec.damaged or repaired):
-            yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
+        yield from _record(obj, path, where, k, dec, "item")
 
 
 def _read_table(path: Path, src: str, data: bytes | None = None, tsv: bool | None = None) -> Iterator[RawArticle | Skip]:
@@ -631,14 +621,7 @@ def _read_table(path: Path, src: str, data: bytes | None = None, tsv: bool | Non
             return
         if not any(cell.strip() for cell in row):
             continue
-        try:
-            art, repaired = _from_json(dict(zip(header, row, strict=False)), path, k)
-        except FieldError as exc:
-            yield Skip(f"{src}:{k}", str(exc), exc.doc_id)
-            continue
-        yield art
-        if isinstance(art, RawArticle) and (dec.damaged or repaired):
-            yield damage_note(f"{src}:{k}", art.doc_id, dec._replace(damaged=dec.damaged + repaired))
+        yield from _record(dict(zip(header, row, strict=False)), path, f"{src}:{k}", k, dec, "row")
 
 
 def _read_jsonl(path: Path, start: int = 0, end: int | None = None,
@@ -675,17 +658,23 @@ def _jsonl_lines(fh: BinaryIO, path: Path, src: str, length: int | None = None,
         except RecursionError:
             yield Skip(where, "malformed JSON: nested too deeply")
             continue
-        if not isinstance(obj, dict):
-            yield Skip(where, "JSON line is not an object")
-            continue
-        try:
-            art, repaired = _from_json(obj, path, lineno)
-        except FieldError as exc:
-            yield Skip(where, str(exc), exc.doc_id)
-            continue
-        yield art
-        if isinstance(art, RawArticle) and (dec.damaged or repaired):
-            yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
+        yield from _record(obj, path, where, lineno, dec, "line")
+
+
+def _record(obj: object, path: Path, where: str, n: int, dec: Decoded, kind: str) -> Iterator[RawArticle | Skip]:
+    """One record (a JSON line, an array item, a table row) as its article (and a note of repaired characters),
+    or a skip that says why."""
+    if not isinstance(obj, dict):
+        yield Skip(where, f"JSON {kind} is not an object")
+        return
+    try:
+        art, repaired = _from_json(obj, path, n)
+    except FieldError as exc:
+        yield Skip(where, str(exc), exc.doc_id)
+        return
+    yield art
+    if isinstance(art, RawArticle) and (dec.damaged or repaired):
+        yield damage_note(where, art.doc_id, dec._replace(damaged=dec.damaged + repaired))
 
 
 class FieldError(ValueError):
