@@ -251,6 +251,7 @@ def learn_line_stats(ctx: RunContext) -> None:
         items = _flatten(ctx.executor.map_ordered(_read_files, ctx.chunks))
         for batch in batched(items, cfg.batch_size):
             raws = [x for x in batch if not isinstance(x, Skip)]
+            n += len(batch) - len(raws)  # the ingest bar counts skips too (it showed «6/5»)
             if kept is not None:
                 kept.extend(x if isinstance(x, Skip) else x[0] for x in batch)
                 kept_chars += sum(len(x[0].text) for x in raws)
