@@ -266,3 +266,18 @@ def test_a_saved_page_folder_gives_one_article_and_says_what_the_rest_is(tmp_pat
     reasons = sorted(s.reason for s in got if isinstance(s, Skip))
     assert reasons == ["not an article file: a script (.js)", "not an article file: a stylesheet (.css)",
                        "not an article file: an image (.jpg)", "not an article file: an image (.svg)"]
+
+
+def test_field_names_in_another_case_or_in_arabic(tmp_path: Path) -> None:
+    """A spreadsheet with Arabic column names («العنوان», «النص», «التاريخ», «المصدر») or a dump with «Title» /
+    «Text» was skipped as «empty text» (or a table «without a text column»)."""
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين."
+    p = tmp_path / "ar.csv"
+    p.write_text(f'العنوان,النص,التاريخ,المصدر\nحملة وطنية,"{body}",12/06/2018,الشرق الأوسط\n', encoding="utf-8")
+    (a,) = list(read_file(p))
+    assert (a.title, a.text, a.published, a.outlet) == ("حملة وطنية", body, datetime(2018, 6, 12), "الشرق الأوسط")
+    j = tmp_path / "caps.jsonl"
+    j.write_text(json.dumps({"ID": "x1", "Title": "حملة", "Text": body, "URL": "https://www.okaz.com.sa/1",
+                             "title": "العنوان الصحيح"}, ensure_ascii=False), encoding="utf-8")
+    (b,) = list(read_file(j))
+    assert (b.doc_id, b.title, b.text, b.outlet) == ("x1", "العنوان الصحيح", body, "okaz")  # «title» as it is wins

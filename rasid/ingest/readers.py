@@ -605,7 +605,7 @@ def _read_table(path: Path, src: str, data: bytes | None = None, tsv: bool | Non
     except csv.Error as exc:
         yield Skip(src, f"malformed table header: {exc}")
         return
-    if not any(h in _JSON_TEXT_KEYS for h in header):
+    if not any(h in _JSON_TEXT_KEYS for h in _canonical_keys(dict.fromkeys(header))):
         yield Skip(src, "table without a text column (one of " + ", ".join(_JSON_TEXT_KEYS) + "); its header: "
                    + ", ".join(h[:40] for h in header[:20]))
         return
@@ -711,14 +711,39 @@ def _outlet_of(obj: dict) -> str | None:
     return _first(obj, _JSON_OUTLET_KEYS)
 
 
+_TITLE_KEYS = ("title", "headline")
+_KNOWN_KEYS = frozenset((*_JSON_TEXT_KEYS, *_JSON_ID_KEYS, *_JSON_DATE_KEYS, *_JSON_OUTLET_KEYS, *_JSON_URL_KEYS,
+                         *_TITLE_KEYS))
+_KEY_BY_LOWER = {k.lower(): k for k in _KNOWN_KEYS}
+# Column names an Arabic scraper or spreadsheet uses
+_AR_FIELD_KEYS = {"العنوان": "title", "عنوان": "title", "النص": "text", "نص": "text", "المتن": "text",
+                  "المحتوى": "content", "التاريخ": "date", "تاريخ النشر": "date", "تاريخ": "date", "الرابط": "url",
+                  "رابط": "url", "المصدر": "source", "الموقع": "source", "المعرف": "id"}
+
+
+def _canonical_keys(obj: dict) -> dict:
+    """The record with its field names as rasid knows them: «Title»/«TEXT» in another case, «العنوان»/«النص» in
+    Arabic. A name already known as it is wins over a renamed one."""
+    if all(k in _KNOWN_KEYS for k in obj):
+        return obj
+    out = {k: v for k, v in obj.items() if k in _KNOWN_KEYS}
+    for k, v in obj.items():
+        if k not in _KNOWN_KEYS and isinstance(k, str):
+            name = _KEY_BY_LOWER.get(k.strip().lower()) or _AR_FIELD_KEYS.get(k.strip())
+            if name is not None:
+                out.setdefault(name, v)
+    return out
+
+
 def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, int]:
     """A record → article (or Skip), validated field by field; returns it with the number of repaired chars."""
+    obj = _canonical_keys(obj)
     where = f"{path_text(path)}:{lineno}"
     doc_id = _first(obj, _JSON_ID_KEYS, _SCALAR) or f"{path_text(path.stem)}-{lineno}"
     fields = {"doc_id": doc_id}
     try:
         fields |= {"text": _first(obj, _JSON_TEXT_KEYS), "url": _first(obj, _JSON_URL_KEYS),
-                   "title": _first(obj, ("title", "headline")), "date": _first(obj, _JSON_DATE_KEYS, _SCALAR),
+                   "title": _first(obj, _TITLE_KEYS), "date": _first(obj, _JSON_DATE_KEYS, _SCALAR),
                    "outlet": _outlet_of(obj)}
     except FieldError as exc:
         raise FieldError(str(exc), doc_id[:MAX_ID_CHARS]) from None
