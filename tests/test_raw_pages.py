@@ -94,6 +94,9 @@ def test_a_short_headline_is_not_taken_for_a_byline(tmp_path: Path, lines: list[
     ([MENU, "فارس العيد", BODY1, BODY2], "فارس العيد"),  # two words
     # «تقرير:» opens a headline as well as a byline
     ([MENU, "تقرير: هجمات إلكترونية روسية خلال أولمبياد الشتاء", BODY1], "تقرير: هجمات إلكترونية روسية خلال أولمبياد الشتاء"),
+    # a headline with a tatweel dash in it is not a «name ـ city» line; one ending in a character reference
+    ([MENU, "إيران وسايكس ـ بيكو الأقليات", BODY1, BODY2], "إيران وسايكس ـ بيكو الأقليات"),
+    ([MENU, "335 قتيلاً في الهند بسبب &#8220;موجة حر&#8221;", BODY1], "335 قتيلاً في الهند بسبب &#8220;موجة حر&#8221;"),
     # a reporter's «name ـ city» line under the headline is a dateline, not the headline
     ([MENU, "حادث مروع لشاعر الجنادرية", "طلال عبدالله ـ جدة", BODY1, BODY2], "حادث مروع لشاعر الجنادرية"),
     # an unpunctuated first paragraph under the byline is not the headline

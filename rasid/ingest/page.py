@@ -21,6 +21,7 @@ name, menus, ticker, breadcrumb), then the headline, often a deck, a date line a
 from __future__ import annotations
 
 import calendar
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -66,8 +67,9 @@ _BYLINE_RE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|كتبه|اعداد|ا
 # only when the line is short («تقرير: أحمد علي», «إعداد وتصوير: سامي الورتاني»).
 _BYLINE_NOUN_RE = re.compile(r"^\s*(?:اعداد|اعدته|تقرير|تحرير|حوار|تصوير)(?![^\W\d_])", re.I)
 # A reporter's or desk's name and the city it files from, joined by a dash or a tatweel: «طلال عبدالله ـ جدة»,
-# «الرياضي - وكالات» (no colon, no sentence end, at most five words).
-_NAME_CITY_RE = re.compile(r"^\s*[^\W\d_][^:|.!?؟،]{1,40}?\s[ـ\-–—]\s*[^\W\d_]\S*(?:\s[^\W\d_]\S*)?\s*$")
+# «الرياضي - وكالات» (no colon, no sentence end, at most five words, one word after the dash: «إيران وسايكس ـ
+# بيكو الأقليات» is a headline).
+_NAME_CITY_RE = re.compile(r"^\s*[^\W\d_][^:|.!?؟،]{1,40}?\s[ـ\-–—]\s*[^\W\d_]\S*\s*$")  # one word after the dash
 # A headline may end with an exclamation or trailing dots («عطل مطار الملك خالد!», «تحرير عدن..»)
 _EXCLAIM_END_RE = re.compile(r"(?:!+|\.\.+|…)['\"»”’)\]]*\s*$")
 _READ_TIME_RE = re.compile(r"(?:دقيقه|دقائق|دقيقتان|دقيقتين)\s+(?:لل)?قراءه|(?:min|minute)s?\s+read|وقت\s+القراءه", re.I)
@@ -284,6 +286,8 @@ def _headline_candidate(line: str) -> bool:
     if is_headline_shaped(line):
         return True
     s = line.strip()
+    if "&" in s and s.endswith(";"):  # «… &#8220;موجة حر&#8221;»: a character reference, not a final «;»
+        return is_headline_shaped(html.unescape(s))
     return 2 <= _nwords(s) <= 30 and bool(_EXCLAIM_END_RE.search(s)) and not _CRUMB_RE.search(s)
 
 
