@@ -281,3 +281,31 @@ def test_field_names_in_another_case_or_in_arabic(tmp_path: Path) -> None:
                              "title": "العنوان الصحيح"}, ensure_ascii=False), encoding="utf-8")
     (b,) = list(read_file(j))
     assert (b.doc_id, b.title, b.text, b.outlet) == ("x1", "العنوان الصحيح", body, "okaz")  # «title» as it is wins
+
+
+def test_a_page_saved_as_one_mhtml_file_is_read_as_its_html(tmp_path: Path) -> None:
+    """Chrome's «save as a single file» writes MHTML (a MIME message, the HTML quoted-printable). It was read
+    as one text article of MIME headers and encoded HTML."""
+    import quopri
+
+    body = "أعلنت وزارة الفلاحة عن انطلاق حملة وطنية لتشجير المناطق الجبلية بمشاركة آلاف المتطوعين من مختلف الولايات."
+    page = (f"<html><head><meta charset='utf-8'><title>حملة وطنية</title></head><body><h1>حملة وطنية للتشجير</h1>"
+            f"<p>{body}</p><p>{body}</p></body></html>")
+    qp = quopri.encodestring(page.encode("utf-8")).decode("ascii")
+    mhtml = ("From: <Saved by Blink>\r\nSnapshot-Content-Location: https://www.hespress.com/2018/06/12/x.html\r\n"
+             "Subject: x\r\nMIME-Version: 1.0\r\n"
+             'Content-Type: multipart/related; type="text/html"; boundary="----B"\r\n\r\n'
+             "------B\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n"
+             "Content-Transfer-Encoding: quoted-printable\r\n"
+             "Content-Location: https://www.hespress.com/2018/06/12/x.html\r\n\r\n"
+             f"{qp}\r\n------B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+             "------B--\r\n")
+    p = tmp_path / "page.mhtml"
+    p.write_text(mhtml, encoding="ascii")
+    (a,) = list(read_file(p))
+    assert isinstance(a, RawArticle) and a.title == "حملة وطنية للتشجير" and body in a.text and "=D8" not in a.text
+    assert a.url == "https://www.hespress.com/2018/06/12/x.html" and a.outlet == "hespress"
+    empty = tmp_path / "none.mht"
+    empty.write_text("MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nlogo\r\n", encoding="ascii")
+    (skip,) = list(read_file(empty))
+    assert isinstance(skip, Skip) and "without an HTML part" in skip.reason

@@ -43,6 +43,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 TABLE_SUFFIXES = {".csv", ".tsv"}
+MHTML_SUFFIXES = {".mhtml", ".mht"}  # a browser's «save page as a single file»
 # What a saved web page or a scraper's output folder also holds (a browser's «page_files» folder, images,
 # fonts, the database itself): never an article, each skipped with what it is, not read as text.
 _NOT_ARTICLES = {
@@ -256,6 +257,8 @@ def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
             yield from read_warc(path)
         elif suffix in TABLE_SUFFIXES:
             yield from _read_table(path, src)
+        elif suffix in MHTML_SUFFIXES:
+            yield _read_mhtml(path, src)
         elif suffix in FEED_SUFFIXES:
             from rasid.ingest.feeds import read_feed
 
@@ -382,6 +385,34 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
         url=url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,
         published_offset_minutes=offset,
     )
+
+
+def _read_mhtml(path: Path, src: str) -> RawArticle | Skip:
+    """A page saved as one MHTML file (a MIME message: the page's HTML part and its assets): the HTML part,
+    read as an HTML page; the URL it was saved from when the page names none."""
+    import email
+    import email.policy
+
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return Skip(src, f"file too large ({size} bytes > {MAX_FILE_BYTES})")
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    part = next((p for p in msg.walk() if p.get_content_type() == "text/html"), None)
+    if part is None:
+        return Skip(src, "MHTML file without an HTML part")
+    raw = part.get_payload(decode=True) or b""  # quoted-printable or base64 undone; bytes in the page's charset
+    charset = part.get_content_charset()
+    try:
+        dec = Decoded(raw.decode(charset), charset, 0) if charset else decode(raw)  # Chrome names no charset
+    except (LookupError, UnicodeDecodeError):
+        dec = decode(raw)
+    art = _from_html(path, dec.text, dec.encoding)
+    saved_from = msg.get("Snapshot-Content-Location") or part.get("Content-Location")
+    if isinstance(art, RawArticle) and art.url is None and saved_from and re.match(r"https?://", saved_from):
+        art = dataclasses.replace(art, url=saved_from, outlet=art.outlet or outlet_from_url(saved_from))
+        if art.published is None and (d := date_from_url(saved_from)):
+            art = dataclasses.replace(art, published=d, date_source="url")
+    return art
 
 
 def _from_html(path: Path, html: str, encoding: str) -> RawArticle | Skip:
