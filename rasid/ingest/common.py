@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from rasid.models import RawArticle, Skip
+from rasid.text.decode import Decoded
 from rasid.text.normalize import to_ascii_digits
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a single article file beyond this is refused (JSONL dumps are streamed)
@@ -166,3 +167,9 @@ def url_doc_id(url: str, fallback: str = "doc") -> str:
     """Stable, readable id for an article known by its URL: outlet + short hash of the URL."""
     prefix = outlet_from_url(url) or fallback
     return f"{prefix}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:12]}"
+
+
+def damage_note(where: str, doc_id: str, dec: Decoded) -> Skip:
+    """The skip-style warning for an article stored after damaged bytes were replaced."""
+    return Skip(where, f"{WARNING}{dec.damaged} damaged byte(s) replaced with U+FFFD ({dec.encoding}); "
+                       "the article was stored", doc_id)
