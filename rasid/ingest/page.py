@@ -291,6 +291,13 @@ def _headline_candidate(line: str) -> bool:
     return 2 <= _nwords(s) <= 30 and bool(_EXCLAIM_END_RE.search(s)) and not _CRUMB_RE.search(s)
 
 
+def _title_candidate(line: str, norm: str | None = None) -> bool:
+    """A line that may be the page's title: headline-shaped (``_headline_candidate``), not a ticker label, not
+    a date line (``norm``: the line's normal form, when the caller has it)."""
+    return (_headline_candidate(line) and not _TICKER_RE.search(normalize(line) if norm is None else norm)
+            and date_line(line) is None)
+
+
 def _exclaimed_headline(lines: list[str], idx: list[int], k: int) -> bool:
     """Whether body-shaped line ``idx[k]`` is rather the page's headline: at most 15 words, no comma, ending
     with an exclamation or trailing dots, with a body line right after it and nothing headline-shaped right
@@ -378,30 +385,27 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
         short: int | None = None  # the topmost short unmarked line skipped as a byline (see _short_unmarked)
         while k >= 0:
             ln = lines[before[k]]
-            headline_shaped = (_headline_candidate(ln) and not _TICKER_RE.search(normalize(ln))
-                               and date_line(ln) is None)
-            why = _is_meta(ln)
             norm = normalize(ln)
-            if group and why and not (why == "byline" and _short_unmarked(norm) and not _BYLINE_RE.search(norm)):
+            why = _is_meta(ln)
+            # a byline only by the weak rule (short, unmarked): the headline itself when none stands above it
+            weak = why == "byline" and _short_unmarked(norm) and not _BYLINE_RE.search(norm)
+            if group and why and not weak:
                 # a date, dateline or marked byline above a headline-shaped line ends the group; when a headline
                 # stands above that metadata, the group was the deck or an unpunctuated first paragraph
                 up = k - 1
                 while up >= 0 and (_is_meta(lines[before[up]]) or _inline_only_dateline(lines[before[up]])):
                     up -= 1
-                cand = lines[before[up]] if up >= 0 else ""
-                if (up >= 0 and _headline_candidate(cand) and not _TICKER_RE.search(normalize(cand))
-                        and date_line(cand) is None):
+                if up >= 0 and _title_candidate(lines[before[up]]):
                     group, k = [before[up]], up - 1
                 break
             if not group and (why or _inline_only_dateline(ln)):
                 two = (_nwords(ln) == 2 and not _CRUMB_RE.search(ln) and not _TICKER_RE.search(norm)
                        and date_line(ln) is None)  # «فارس العيد»: a column's two-word headline
-                if (why == "byline" and (headline_shaped or two) and _short_unmarked(norm)
-                        and not _BYLINE_RE.search(norm)):
+                if weak and (two or _title_candidate(ln, norm)):
                     short = k  # the topmost wins: a headline stands above its author's name
                 k -= 1
                 continue
-            if headline_shaped:
+            if _title_candidate(ln, norm):
                 group.insert(0, before[k])
                 k -= 1
                 continue

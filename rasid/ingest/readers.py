@@ -272,14 +272,7 @@ def _read_regular(path: Path, src: str) -> Iterator[RawArticle | Skip]:
             if size > MAX_FILE_BYTES:
                 yield Skip(src, f"file too large ({size} bytes > {MAX_FILE_BYTES}); split it or use JSONL")
                 return
-            dec = decode(path.read_bytes())
-            if suffix in HTML_SUFFIXES or _looks_like_html(dec.text):
-                art = _from_html(path, dec.text, dec.encoding)
-            else:
-                art = _from_text(path, dec.text, dec.encoding)
-            yield art
-            if dec.damaged and isinstance(art, RawArticle):
-                yield damage_note(src, art.doc_id, dec)
+            yield from _read_page(path, src, path.read_bytes(), suffix)
     except DecodeError as exc:
         yield Skip(src, str(exc))
     except (OSError, ValueError) as exc:
@@ -309,23 +302,25 @@ def _read_gzip(path: Path, src: str) -> Iterator[RawArticle | Skip]:
     if len(data) > cap:
         yield Skip(src, f"decompressed content too large (> {cap} bytes); split it or use JSONL")
         return
-    if suffix == ".json":
-        head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        if head == b"[" or (head == b"{" and starts_like_a_document(io.BytesIO(data))):
-            yield from read_json_document(path, src, data)
-        else:
-            yield from jsonl_lines(io.BytesIO(data), path, src)
+    if suffix == ".json" and starts_like_a_document(io.BytesIO(data)):
+        yield from read_json_document(path, src, data)
+    elif suffix == ".json":
+        yield from jsonl_lines(io.BytesIO(data), path, src)
     elif suffix in TABLE_SUFFIXES:
         yield from read_table(path, src, data, tsv=suffix == ".tsv")
     else:
-        dec = decode(data)
-        art = (_from_html(path, dec.text, dec.encoding) if suffix in HTML_SUFFIXES or _looks_like_html(dec.text)
-               else _from_text(path, dec.text, dec.encoding))
-        yield art
-        if dec.damaged and isinstance(art, RawArticle):
-            yield damage_note(src, art.doc_id, dec)
+        yield from _read_page(path, src, data, suffix)
 
 
+def _read_page(path: Path, src: str, data: bytes, suffix: str) -> Iterator[RawArticle | Skip]:
+    """One page's bytes (a .txt/.html file, or one decompressed): decoded, then read as HTML when the suffix or
+    the content says so, else as scraped text; a note follows when damaged bytes were replaced."""
+    dec = decode(data)
+    art = (_from_html(path, dec.text, dec.encoding) if suffix in HTML_SUFFIXES or _looks_like_html(dec.text)
+           else _from_text(path, dec.text, dec.encoding))
+    yield art
+    if dec.damaged and isinstance(art, RawArticle):
+        yield damage_note(src, art.doc_id, dec)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -336,8 +331,6 @@ def _looks_like_html(text: str) -> bool:
 def doc_id_for(path: Path) -> str:
     """The file name without its extension (non-UTF-8 bytes of the name as U+FFFD)."""
     return path_text(path.stem)
-
-
 
 
 def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:

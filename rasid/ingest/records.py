@@ -59,6 +59,12 @@ _JSON_LIST_KEYS = ("articles", "items", "data", "results", "documents", "docs")
 MAX_JSON_DOCUMENT_BYTES = 4 * MAX_FILE_BYTES  # read whole; beyond this, JSONL (streamed) is the way
 
 
+def _oversize(path: Path, data: bytes | None) -> int | None:
+    """The size of a file (or of ``data``, its decompressed bytes) that is read whole, when over the limit."""
+    size = path.stat().st_size if data is None else len(data)
+    return size if size > MAX_JSON_DOCUMENT_BYTES else None
+
+
 def starts_like_a_document(source: Path | BinaryIO) -> bool:
     """Whether a .json file is one JSON document (an array; an object spread over lines; an object holding the
     articles under «articles»/«items»/…) rather than JSON Lines. A JSON Lines file whose first line is broken
@@ -109,8 +115,7 @@ def _array_items(text: str, src: str) -> Iterator[object]:
 def read_json_document(path: Path, src: str, data: bytes | None = None) -> Iterator[RawArticle | Skip]:
     """The articles of an array (or of an object's «articles»/«items»/… array), item by item: a broken or
     ill-typed item is skipped with its number (``file.json:K`` is item K), the others still load."""
-    size = path.stat().st_size if data is None else len(data)
-    if size > MAX_JSON_DOCUMENT_BYTES:
+    if (size := _oversize(path, data)) is not None:
         yield Skip(src, f"JSON document too large ({size} bytes > {MAX_JSON_DOCUMENT_BYTES}); write it as JSONL "
                         "(one article per line), which is streamed")
         return
@@ -145,8 +150,7 @@ def read_table(path: Path, src: str, data: bytes | None = None, tsv: bool | None
     import csv
     import io
 
-    size = path.stat().st_size if data is None else len(data)
-    if size > MAX_JSON_DOCUMENT_BYTES:
+    if (size := _oversize(path, data)) is not None:
         yield Skip(src, f"table too large ({size} bytes > {MAX_JSON_DOCUMENT_BYTES}); split it or write JSONL")
         return
     dec = decode(path.read_bytes() if data is None else data)
