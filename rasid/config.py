@@ -156,6 +156,7 @@ class EmbedConfig(_Checked):
     backend: str = _k("use", "use (USE multilingual, default), e5 (multilingual-e5-small) or none (lexical only)",
                       choices=("use", "e5", "none"))
     lead_chars: int = _k(400, "characters of title + first sentences embedded and read for headline cues", 1)
+    embed_sentences: int = _k(1, "first sentences embedded after the title", 1)
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,11 @@ class Embedder:
         return mat / norms
 
     @staticmethod
-    def leads(docs: list[Document], max_chars: int = _DEFAULT.lead_chars) -> list[str]:
+    def leads(docs: list[Document], max_chars: int = _DEFAULT.lead_chars,
+              n_sentences: int = _DEFAULT.embed_sentences) -> list[str]:
         """The texts :meth:`encode_docs` embeds: each document's lead (``lead_text``)."""
-        return [lead_text(d, max_chars=max_chars) for d in docs]
+        return [lead_text(d, n_sentences=n_sentences, max_chars=max_chars) for d in docs]
 
-    def encode_docs(self, docs: list[Document], max_chars: int = _DEFAULT.lead_chars) -> np.ndarray:
-        return self.encode(self.leads(docs, max_chars))
+    def encode_docs(self, docs: list[Document], max_chars: int = _DEFAULT.lead_chars,
+                    n_sentences: int = _DEFAULT.embed_sentences) -> np.ndarray:
+        return self.encode(self.leads(docs, max_chars, n_sentences))

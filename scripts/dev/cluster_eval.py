@@ -62,15 +62,21 @@ def pairwise(pred: dict[str, str], gold: dict[str, str]) -> Scores:
 
 
 class CachedEmbedder(Embedder):
-    """Embeds each document once per evaluation run (sweeps and repeated conditions reuse the vectors)."""
+    """Embeds each document once per evaluation run (sweeps and repeated conditions reuse the vectors).
+
+    Vectors are kept per (doc id, characters, sentences): a cache written under another lead length is never
+    read as this one's."""
 
     def __init__(self, inner: Embedder) -> None:
         super().__init__(inner.backend, inner.dim, inner._model)
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[str, int, int], np.ndarray] = {}
 
-    def encode_docs(self, docs: list[Document], max_chars: int = EmbedConfig().lead_chars) -> np.ndarray:
-        todo = [d for d in docs if d.id not in self._cache]
+    def encode_docs(self, docs: list[Document], max_chars: int = EmbedConfig().lead_chars,
+                    n_sentences: int = EmbedConfig().embed_sentences) -> np.ndarray:
+        todo = [d for d in docs if (d.id, max_chars, n_sentences) not in self._cache]
         if todo:
-            for d, v in zip(todo, super().encode_docs(todo, max_chars), strict=True):
-                self._cache[d.id] = v
-        return np.vstack([self._cache[d.id] for d in docs]) if docs else np.zeros((0, self.dim), np.float32)
+            for d, v in zip(todo, super().encode_docs(todo, max_chars, n_sentences), strict=True):
+                self._cache[(d.id, max_chars, n_sentences)] = v
+        if not docs:
+            return np.zeros((0, self.dim), np.float32)
+        return np.vstack([self._cache[(d.id, max_chars, n_sentences)] for d in docs])
