@@ -213,6 +213,15 @@ class OutletsConfig(_Checked):
                                          "to cover it (the story page's 'did not cover' list)")
 
 
+@dataclass(frozen=True)
+class ListsConfig(_Checked):
+    """What the entity list and a story's map show (rasid serve); every mention stays in its document."""
+
+    entity_confidence: float = _k(0.8, "an entity named only once is listed (entity list, story map) when the "
+                                       "tagger's confidence in that mention reaches this; 0 lists every entity",
+                                  0, 1)
+
+
 # ---- the run ---------------------------------------------------------------------------------
 @dataclass
 class RunConfig(_Checked):
@@ -228,6 +237,7 @@ class RunConfig(_Checked):
     extraction: ExtractionConfig = _section(ExtractionConfig, "entities, dates, events, claims")
     stories: StoriesConfig = _section(StoriesConfig, "stories: clustering, summary, comparison, timeline")
     outlets: OutletsConfig = _section(OutletsConfig, "outlet registry and story coverage (serving)")
+    lists: ListsConfig = _section(ListsConfig, "what the entity list and story maps show (serving)")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:

@@ -32,9 +32,17 @@ if NO_BROWSER:
 from rasid.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("rasid_api_fixture", Path(__file__).with_name("test_api.py"))
-api_fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(api_fixture)  # type: ignore[union-attr]
+
+
+def _load_test_module(name: str) -> object:
+    """Another test file's fixture builders (tests/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"rasid_{Path(name).stem}", Path(__file__).with_name(name))
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+api_fixture = _load_test_module("test_api.py")
 
 
 @pytest.fixture(scope="module")
@@ -272,3 +280,23 @@ def test_offline_api_reference_page(browser: webdriver.Chrome, live: LiveServer)
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#paths section"))
     text = browser.find_element(By.ID, "paths").text
     assert "GET /api/search" in text and "GET /api/stories/{story_id}" in text and "date_from" in text
+
+
+def test_entity_list_hides_doubted_one_off_names_until_asked(browser: webdriver.Chrome, shots: Path,
+                                                             tmp_path: Path) -> None:
+    """A verb tagged once as a person («سيبحثان») and a common noun pinned once in Medina («مدينة») are not in
+    the entity list or on the story map; the list's link shows them, and hides them again."""
+    listing = _load_test_module("test_entity_listing.py")
+    with LiveServer(listing.build(tmp_path / "listing.db")) as srv:
+        open_page(browser, srv.url + "/#/entities")
+        names = browser.find_element(By.TAG_NAME, "table").text
+        assert "أحمد الشرع" in names and "حلب" in names and "سيبحثان" not in names and "مدينة" not in names
+        settle(browser, clicker(browser, browser.find_element(By.CSS_SELECTOR, "#doubted-names a")))
+        names = browser.find_element(By.TAG_NAME, "table").text
+        assert "سيبحثان" in names and "مدينة" in names
+        browser.save_screenshot(str(shots / "entities_all.png"))
+        settle(browser, clicker(browser, browser.find_element(By.CSS_SELECTOR, "#doubted-names a")))
+        assert "سيبحثان" not in browser.find_element(By.TAG_NAME, "table").text
+        open_page(browser, srv.url + "/#/story/s-1")
+        pins = {p.get_attribute("data-place") for p in browser.find_elements(By.CSS_SELECTOR, "#map .pin")}
+        assert pins == {"e-damascus", "e-aleppo"}

@@ -28,7 +28,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rasid.config import OutletsConfig
+from rasid.config import ListsConfig, OutletsConfig
 from rasid.models import Mention
 from rasid.run.heap import settle_heap
 from rasid.serve.display import claims_for_people, conflicts_for_people, deviating_documents
@@ -252,7 +252,9 @@ def get_story(store: StoreDep, registry: RegistryDep, request: Request, story_id
     ents = sorted(store.entities(list(counts)), key=lambda e: (-counts[e.id], e.name))
     entities = [ENTITY(e, "api", mention_count=counts[e.id])
                 | {"first_mention": MENTION(first_mention[e.id], "api")} for e in ents]
-    places = [e for e in entities if e["type"] == "LOC" and e["lat"] is not None and e["lon"] is not None]
+    # the map pins a place only when the entity list would list it (a doubted one-off name is mostly not a place)
+    pinned = store.listed([e["id"] for e in entities if e["type"] == "LOC"], request.app.state.lists.entity_confidence)
+    places = [e for e in entities if e["id"] in pinned and e["lat"] is not None and e["lon"] is not None]
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
     claim_rows = claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)
@@ -298,15 +300,21 @@ entities = APIRouter(tags=["entities"])
 
 
 @entities.get("/api/entities")
-def list_entities(store: StoreDep, limit: Limit = 50, offset: Offset = 0,
+def list_entities(store: StoreDep, request: Request, limit: Limit = 50, offset: Offset = 0,
                   type: Annotated[str | None, Query(pattern="^(PER|ORG|LOC|MISC)$")] = None,
-                  q: Annotated[str | None, Query(max_length=100)] = None) -> dict:
+                  q: Annotated[str | None, Query(max_length=100)] = None,
+                  include_all: Annotated[bool, Query(alias="all", description="also entities named once with a low "
+                                                                            "tagger confidence (left out by default)")]
+                  = False) -> dict:
     """Entities, most mentioned first; ``q`` matches names and aliases after normalisation.
 
-    Without ``q`` the database sorts and pages on the stored mention counts (one page read per request).
+    Without ``q`` the database sorts and pages on the stored mention counts (one page read per request), and
+    lists only the entities named twice or more, or once with a confident tag (``[lists] entity_confidence``;
+    ``all=true`` lists every one). A name looked up with ``q`` is always found.
     """
     if not q:
-        total, rows = store.entity_page(limit, offset, type=type)
+        floor = 0.0 if include_all else request.app.state.lists.entity_confidence
+        total, rows = store.entity_page(limit, offset, type=type, min_confidence=floor)
         return page([ENTITY(e, "api", mention_count=n) for e, n in rows], total, limit, offset)
     key = normalize(strip_invisible(q).strip())
     if not key:
@@ -535,12 +543,13 @@ async def _bad_params(_req: Request, exc: RequestValidationError) -> JSONRespons
 
 # ---- the app ------------------------------------------------------------------------------------
 def create_app(db: str | Path | Store, security: SecurityConfig | None = None,
-               outlets: OutletsConfig | None = None) -> FastAPI:
+               outlets: OutletsConfig | None = None, lists: ListsConfig | None = None) -> FastAPI:
     """One FastAPI app bound to one store; the store lives on ``app.state`` (no module globals).
 
     ``security`` says which Host names are answered and which token is required (default: loopback
     names only, no token); see ``rasid.serve.security``. ``outlets``: the user's outlet registry file and
-    the coverage window (default: the shipped registry).
+    the coverage window (default: the shipped registry). ``lists``: which entities the entity list and a
+    story's map show (default: ``ListsConfig()``).
     """
     store = db if isinstance(db, Store) else Store(db)
     app = FastAPI(title="rasid — راصد", version="1", docs_url=None, redoc_url=None,
@@ -548,6 +557,7 @@ def create_app(db: str | Path | Store, security: SecurityConfig | None = None,
                               "and character offsets into the document text.")
     app.state.store = store
     app.state.outlets = outlets or OutletsConfig()
+    app.state.lists = lists or ListsConfig()
     app.state.registry = registry_for(app.state.outlets)  # read once; bad rows are logged and skipped
     app.state.search_index = SearchIndex.load(store)  # builds/catches up the full-text index once, at start-up
     app.add_middleware(GZipMiddleware, minimum_size=2048)
@@ -562,11 +572,11 @@ def create_app(db: str | Path | Store, security: SecurityConfig | None = None,
     return app
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000,
-          security: SecurityConfig | None = None, outlets: OutletsConfig | None = None) -> None:
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, security: SecurityConfig | None = None,
+          outlets: OutletsConfig | None = None, lists: ListsConfig | None = None) -> None:
     """Run the API and UI with uvicorn (blocking)."""
     import uvicorn
 
-    app = create_app(db, security, outlets)
+    app = create_app(db, security, outlets, lists)
     settle_heap()
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -440,7 +440,8 @@ def serve_cmd(
                       "answered; add --allowed-host NAME for each name or address clients use", soft_wrap=True)
     console.print(f"allowed hosts: {', '.join(sorted(hosts))}")
     outlets_cfg = _outlets_config(config, outlets)  # the app loads it once; skipped rows are logged
-    serve(db, host=host, port=port, security=SecurityConfig(allowed_hosts=hosts, token=token), outlets=outlets_cfg)
+    serve(db, host=host, port=port, security=SecurityConfig(allowed_hosts=hosts, token=token), outlets=outlets_cfg,
+          lists=_load_config(config).lists)
 
 
 @app.command("watch")

@@ -33,6 +33,7 @@ from sqlalchemy import (
     insert,
     inspect,
     literal_column,
+    or_,
     select,
     text,
     update,
@@ -658,19 +659,42 @@ class Store(MonitorStore):
                 q = q.where(EntityRow.type == type)
             return [ENTITY.to_model(r) for r in s.scalars(q.order_by(EntityRow.id))]
 
-    def entity_page(self, limit: int, offset: int = 0, type: str | None = None) -> tuple[int, list[tuple[Entity, int]]]:
+    def entity_page(self, limit: int, offset: int = 0, type: str | None = None,
+                    min_confidence: float = 0.0) -> tuple[int, list[tuple[Entity, int]]]:
         """(total, one page of (entity, mention count)), most mentioned first, then by name and id.
 
         Sorted and paged by the database on the stored ``mention_count``: a page reads ``limit`` entities,
-        not every entity and every mention.
+        not every entity and every mention. ``min_confidence`` > 0 keeps only the *listed* entities (see
+        :meth:`listed`).
         """
         conds = [EntityRow.type == type] if type else []
+        conds += self._listed_conds(min_confidence)
         n = self._mention_count()
         with self.session() as s:
             total = int(s.scalar(select(func.count()).select_from(EntityRow).where(*conds)) or 0)
             q = (select(EntityRow, n).where(*conds)
                  .order_by(n.desc(), EntityRow.name, EntityRow.id).limit(limit).offset(offset))
             return total, [(ENTITY.to_model(r), int(c or 0)) for r, c in s.execute(q).all()]
+
+    def listed(self, entity_ids: Iterable[str], min_confidence: float) -> set[str]:
+        """Which of these entities an analyst's lists show: named at least twice, or once with a tagger
+        confidence of ``min_confidence`` or more. A name the tagger found once and doubted is mostly not a name
+        (docs/results/entities.md, round ten); its mention stays in its document, only the list and the map
+        leave it out. Every entity of an older database opened read-only (no stored confidence) is listed."""
+        ids = list(dict.fromkeys(entity_ids))
+        conds = self._listed_conds(min_confidence)
+        if not conds:
+            return set(ids)
+        out: set[str] = set()
+        with self.session() as s:
+            for i in range(0, len(ids), IN_CHUNK):
+                out.update(s.scalars(select(EntityRow.id).where(EntityRow.id.in_(ids[i:i + IN_CHUNK]), *conds)))
+        return out
+
+    def _listed_conds(self, min_confidence: float) -> list:
+        if min_confidence <= 0 or not {("entities", "mention_count"), ("entities", "best_confidence")} <= self._derived:
+            return []
+        return [or_(EntityRow.mention_count >= 2, EntityRow.best_confidence >= min_confidence)]
 
     def _mention_count(self):  # noqa: ANN202 - a SQLAlchemy column expression
         """The stored mention count, or (older read-only database) the count itself."""
@@ -1310,6 +1334,9 @@ _BACKFILL = {
         "UPDATE entities SET mention_count = (SELECT count(*) FROM mentions WHERE mentions.entity_id = entities.id)",
     ("stories", "conflict_count"):
         "UPDATE stories SET conflict_count = (SELECT count(*) FROM conflicts WHERE conflicts.story_id = stories.id)",
+    ("entities", "best_confidence"):
+        "UPDATE entities SET best_confidence = (SELECT coalesce(max(confidence), 0.0) FROM mentions "
+        "WHERE mentions.entity_id = entities.id)",
 }
 
 
@@ -1508,12 +1535,14 @@ def _rows_by_id(s: Session, table: type[Base], ids: list[str], chunk: int = IN_C
 
 
 def _recount_mentions(s: Session, entity_ids: list[str]) -> None:
-    """Refresh ``entities.mention_count`` of these entities from ``mentions`` (index-only counts)."""
+    """Refresh ``entities.mention_count`` and ``best_confidence`` of these entities from ``mentions``."""
     n = (select(func.count()).select_from(MentionRow).where(MentionRow.entity_id == EntityRow.id)
          .correlate(EntityRow).scalar_subquery())
+    best = (select(func.coalesce(func.max(MentionRow.confidence), 0.0)).where(MentionRow.entity_id == EntityRow.id)
+            .correlate(EntityRow).scalar_subquery())
     for i in range(0, len(entity_ids), IN_CHUNK):
-        s.execute(update(EntityRow).where(EntityRow.id.in_(entity_ids[i:i + IN_CHUNK])).values(mention_count=n)
-                  .execution_options(synchronize_session=False))
+        s.execute(update(EntityRow).where(EntityRow.id.in_(entity_ids[i:i + IN_CHUNK]))
+                  .values(mention_count=n, best_confidence=best).execution_options(synchronize_session=False))
 
 
 def _bulk_insert(s: Session, table: type[Base], rows: list[dict], chunk: int = 5000) -> None:

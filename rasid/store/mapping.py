@@ -157,7 +157,7 @@ DOCUMENT = ModelMapping(Document, DocumentRow, {"removed_lines": JSON_LIST},
 MENTION = ModelMapping(Mention, MentionRow, row_only=frozenset({"id"}))
 ENTITY = ModelMapping(Entity, EntityRow, {"aliases": JSON_LIST, "titles": JSON_LIST},
                       not_stored={"mentions": "rows of the mentions table (Store.mentions(entity_id=...))"},
-                      row_only=frozenset({"mention_count", "norm_names"}))
+                      row_only=frozenset({"mention_count", "best_confidence", "norm_names"}))
 TIMEX = ModelMapping(TimeExpression, TimexRow, row_only=frozenset({"id"}))
 EVENT = ModelMapping(Event, EventRow, {"actors": JSON_LIST, "targets": JSON_LIST, "actor_spans": JSON_LIST,
                                        "target_spans": JSON_LIST})

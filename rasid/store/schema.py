@@ -135,6 +135,9 @@ class EntityRow(Base):
     # rows of ``mentions`` pointing here, kept by ``Store.save_extraction`` (the only writer of mentions):
     # the entity list sorts and pages on it instead of counting every mention per request
     mention_count: Mapped[int] = mapped_column(Integer, default=0, index=True, deferred=True)
+    # the highest tagger confidence among those mentions (kept with ``mention_count``): an entity named once,
+    # with a low confidence, is left out of the entity list and the map (``Store.entity_page``, ``listed``)
+    best_confidence: Mapped[float] = mapped_column(Float, default=0.0, deferred=True)
     # normalised name and aliases, one per line: the entity list's name filter is a LIKE here, not a
     # normalisation of every entity's names per request (written with the entity by ``save_extraction``)
     norm_names: Mapped[str] = mapped_column(Text, default="", deferred=True)

@@ -269,10 +269,15 @@ async function entitiesView(params) {
   setActive("entities");
   document.title = "راصد — الكيانات";
   const type = params.get("type") || "";
-  const data = await api("/api/entities", { limit: 100, type: type || undefined });
+  const all = params.get("all") === "1"; // also the names the tagger found once and doubted (hidden by default)
+  const data = await api("/api/entities", { limit: 100, type: type || undefined, all: all ? "true" : undefined });
+  const link = (t, a) => { const q = new URLSearchParams(); if (t) q.set("type", t); if (a) q.set("all", "1"); const s = q.toString(); return s ? `#/entities?${s}` : "#/entities"; };
   const filters = el("p", {}, ...["", "PER", "ORG", "LOC"].map((t) =>
-    el("a", { class: `badge ${t === type ? "warn" : ""}`, href: t ? `#/entities?type=${t}` : "#/entities" }, t ? typeName(t) : "الكل")));
-  return [el("h1", {}, "الكيانات"), filters,
+    el("a", { class: `badge ${t === type ? "warn" : ""}`, href: link(t, all) }, t ? typeName(t) : "الكل")));
+  const doubt = el("p", { class: "meta", id: "doubted-names" }, all
+    ? ["تظهر كل الأسماء، ومنها ما ورد مرة واحدة بثقة منخفضة. ", el("a", { href: link(type, false) }, "إخفاؤها")]
+    : ["لا تظهر الأسماء التي وردت مرة واحدة بثقة منخفضة (أغلبها ليس أسماء). ", el("a", { href: link(type, true) }, "إظهارها")]);
+  return [el("h1", {}, "الكيانات"), filters, doubt,
     el("div", { class: "card" }, data.items.length ? el("table", {},
       el("thead", {}, el("tr", {}, el("th", {}, "الاسم"), el("th", {}, "النوع"), el("th", {}, "مرات الذكر"))),
       el("tbody", {}, ...data.items.map((e) => el("tr", {},
