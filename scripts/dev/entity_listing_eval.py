@@ -9,6 +9,7 @@ the list keeps, how many judged-correct records it leaves out, and the share of 
 the threshold on ``dev``; ``test`` is for the final report.
 
 Usage: python scripts/dev/entity_listing_eval.py [--db /tmp/aug.db] [--thresholds 0.6,0.7,0.8,0.9] [--split dev]
+           [--sample uniform|pins]
 Exits 0 with a message when the data is absent.
 """
 
@@ -26,12 +27,14 @@ from _shared import require_data  # noqa: E402
 from rasid.store import Store  # noqa: E402
 
 
-def judged(recs_index: dict) -> list[dict]:
-    """The uniform-sample judgements whose record (same anchor, type and name) exists in this run, one per record."""
+def judged(recs_index: dict, sample: str = "uniform") -> list[dict]:
+    """The judgements of ``sample``'s records (``uniform``: a real name of the right type; ``pins``: the map pin
+    within 161 km) whose record (same anchor, type and name) exists in this run, one per record."""
+    field = "pin" if sample == "pins" else "label"
     out, seen = [], set()
     for line in audit.LABELS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if not row["sample"].startswith("uniform") or row.get("label") is None:
+        if not row["sample"].startswith(sample) or row.get(field) is None:
             continue
         hit = recs_index.get((row["doc"], row["start"], row["end"]))
         if hit is None:
@@ -40,7 +43,7 @@ def judged(recs_index: dict) -> list[dict]:
         if rec["name_hash"] != row["name_hash"] or rec["type"] != row["type"] or rec["entity"] in seen:
             continue
         seen.add(rec["entity"])
-        out.append({"entity": rec["entity"], "split": row["split"], "label": row["label"]})
+        out.append({"entity": rec["entity"], "split": row["split"], "label": row[field]})
     return out
 
 
@@ -50,30 +53,32 @@ def main() -> int:
     ap.add_argument("--db", type=Path, default=Path("/tmp/rasid_listing_aug.db"))
     ap.add_argument("--thresholds", default="0.6,0.7,0.8,0.9,0.95")
     ap.add_argument("--split", choices=("dev", "test", "both"), default="dev")
+    ap.add_argument("--sample", choices=("uniform", "pins"), default="uniform",
+                    help="uniform: entity records; pins: geocoded places (all records listed = LOC with a pin)")
     args = ap.parse_args()
     require_data(args.data, "ant_multisource", "jsonl")  # exits 0 with a message when the data is absent
     src = args.db.with_suffix(".input.jsonl")
     if not args.db.exists():
         src = audit.build_run(args.data, "201808", 1000, args.db, "fast")
     recs, index = audit.records(args.db, src)
-    rows = judged(index["keys"])
+    rows = judged(index["keys"], args.sample)
     store = Store(args.db, read_only=True)
     print(f"{len(recs)} records in the run; {len(rows)} judged records found with the same name")
     print("| split | threshold | records listed (all) | judged listed | precision listed | judged-correct left out |")
     print("|---|---|---|---|---|---|")
     splits = ("dev", "test") if args.split == "both" else (args.split,)
-    everyone = [r["entity"] for r in recs]
+    everyone = [r["entity"] for r in recs if args.sample == "uniform" or (r["type"] == "LOC" and r["lat"] is not None)]
     for split in splits:
         part = [r for r in rows if r["split"] == split]
         good = sum(r["label"] for r in part)
-        print(f"| {split} | none | {len(recs)} | {len(part)} | {good / len(part):.3f} | 0 |")
+        print(f"| {split} | none | {len(everyone)} | {len(part)} | {good / len(part):.3f} | 0 |")
         for th in (float(x) for x in args.thresholds.split(",")):
             keep = store.listed([r["entity"] for r in part], th)
             kept = [r for r in part if r["entity"] in keep]
             p = sum(r["label"] for r in kept) / max(1, len(kept))
             lost = good - sum(r["label"] for r in kept)
             share = len(store.listed(everyone, th))
-            print(f"| {split} | {th} | {share} ({share / len(recs):.0%}) | {len(kept)} | {p:.3f} | {lost} of {good} |")
+            print(f"| {split} | {th} | {share} ({share / len(everyone):.0%}) | {len(kept)} | {p:.3f} | {lost} of {good} |")
     store.close()
     return 0
 
