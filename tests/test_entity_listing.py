@@ -135,3 +135,18 @@ def test_lists_config_zero_lists_everything(store: Store) -> None:
     assert client.get("/api/entities").json()["total"] == 5
     assert {p["id"] for p in client.get("/api/stories/s-1").json()["places"]} == {"e-damascus", "e-aleppo",
                                                                                  "e-madina"}
+
+
+def test_export_carries_each_mentions_confidence_so_the_list_rule_can_be_applied(store: Store) -> None:
+    """The export keeps every entity; with the mentions' confidences a user applies the list's rule himself."""
+    from rasid.serve.export import SCHEMA_VERSION, build_export, build_tables
+
+    exported = build_export(store)
+    assert exported["schema_version"] == SCHEMA_VERSION == 5
+    by_id = {e["id"]: e for e in exported["entities"]}
+    assert set(by_id) == {e.id for e in ENTITIES}
+    assert [m["confidence"] for m in by_id["e-yabhathan"]["mentions"]] == [0.55]
+    rule = {i for i, e in by_id.items() if len(e["mentions"]) > 1 or max(m["confidence"] for m in e["mentions"]) >= 0.8}
+    assert rule == store.listed(by_id, 0.8)
+    rows = build_tables(store)["mentions"]
+    assert {(r["text"], r["confidence"]) for r in rows if r["entity"] == "e-madina"} == {("مدينة", 0.61)}

@@ -50,7 +50,7 @@ def test_export_entities_add_titles_and_mentions_api_adds_count() -> None:
     export = ENTITY(e, "export", mentions=[m])
     api = ENTITY(e, "api", mention_count=1)
     assert export["titles"] == ["المتحدث باسم الكرملين"] and "titles" not in api
-    assert export["mentions"] == [{"doc": "rt-1", "start": 10, "end": 23, "text": "دميتري بيسكوف"}]
+    assert export["mentions"] == [{"doc": "rt-1", "start": 10, "end": 23, "text": "دميتري بيسكوف", "confidence": 0.9}]
     assert api["mention_count"] == 1 and "mentions" not in api
     assert "mentions" not in ENTITY(e, "csv")
 

@@ -136,7 +136,7 @@ def test_storylines_export_api_cli_round_trip(demo_db: Path) -> None:
     assert firsts == sorted(firsts) and visit_line.id == "l-" + visit_line.story_ids[0]
 
     exported = build_export(store)
-    assert exported["schema_version"] == SCHEMA_VERSION == 4
+    assert exported["schema_version"] == SCHEMA_VERSION == 5
     by_id = {x["id"]: x for x in exported["storylines"]}
     assert by_id[visit_line.id]["stories"] == visit_line.story_ids
     assert {s["storyline"] for s in exported["stories"]} == set(by_id)

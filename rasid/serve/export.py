@@ -19,8 +19,9 @@ from rasid.serve.serialize import CLAIM, CONFLICT, DOCUMENT, ENTITY, EVENT, MENT
 from rasid.store import Store
 
 # 2: storylines table, stories carry their storyline; 3: date_end, granularity;
-# 4: events carry status, actor_text / target_text and actor_spans / target_spans
-SCHEMA_VERSION = 4
+# 4: events carry status, actor_text / target_text and actor_spans / target_spans; 5: mentions carry the
+# tagger's confidence
+SCHEMA_VERSION = 5
 TABLES = ("documents", "stories", "storylines", "entities", "events", "claims", "conflicts", "skipped", "mentions")
 
 

@@ -195,8 +195,8 @@ ENTITY: Serializer[Entity] = Serializer(Entity, outputs={
 
 MENTION: Serializer[Mention] = Serializer(Mention, outputs={
     "api": ("doc", "start", "end", "text", "type", "entity", "confidence"),
-    "export": ("doc", "start", "end", "text"),  # nested in its entity
-    "csv": ("entity", "doc", "start", "end", "text"),
+    "export": ("doc", "start", "end", "text", "confidence"),  # nested in its entity
+    "csv": ("entity", "doc", "start", "end", "text", "confidence"),
 }, getters={"doc": field_value("doc_id"), "entity": field_value("entity_id")})
 
 
