@@ -275,7 +275,7 @@ def test_field_names_in_another_case_or_in_arabic(tmp_path: Path) -> None:
     p = tmp_path / "ar.csv"
     p.write_text(f'العنوان,النص,التاريخ,المصدر\nحملة وطنية,"{body}",12/06/2018,الشرق الأوسط\n', encoding="utf-8")
     (a,) = list(read_file(p))
-    assert (a.title, a.text, a.published, a.outlet) == ("حملة وطنية", body, datetime(2018, 6, 12), "الشرق الأوسط")
+    assert (a.title, a.text, a.published, a.outlet) == ("حملة وطنية", body, datetime(2018, 6, 12), "aawsat")  # the name canonicalised
     j = tmp_path / "caps.jsonl"
     j.write_text(json.dumps({"ID": "x1", "Title": "حملة", "Text": body, "URL": "https://www.okaz.com.sa/1",
                              "title": "العنوان الصحيح"}, ensure_ascii=False), encoding="utf-8")
@@ -309,3 +309,32 @@ def test_a_page_saved_as_one_mhtml_file_is_read_as_its_html(tmp_path: Path) -> N
     empty.write_text("MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nlogo\r\n", encoding="ascii")
     (skip,) = list(read_file(empty))
     assert isinstance(skip, Skip) and "without an HTML part" in skip.reason
+
+
+def test_one_outlet_is_one_outlet_whatever_the_scraper_wrote(tmp_path: Path) -> None:
+    """The same outlet written as an Arabic name, a Latin name, a host, a URL or a NewsAPI source object is
+    one outlet id, so a story's cross-outlet comparison never counts one outlet twice; an outlet rasid does
+    not know keeps the name as written."""
+    body = "أعلنت وزارة الصحة اليوم افتتاح مستشفى جديد في مدينة حلب يضم مئتي سرير."
+    rows = [{"id": f"r{k}", "title": "مستشفى جديد", "text": body, "source": src} for k, src in enumerate(
+        ["الشرق الأوسط", "Asharq Al-Awsat", "www.aawsat.com", "https://aawsat.com/home/article/5", " الشرق الأوسط ",
+         {"id": None, "name": "Asharq Al-Awsat"}, "صحيفة الحي الصغيرة"])]
+    p = tmp_path / "dump.jsonl"
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    got = {a.doc_id: a.outlet for a in read_inputs([p]) if isinstance(a, RawArticle)}
+    assert got == {"r0": "aawsat", "r1": "aawsat", "r2": "aawsat", "r3": "aawsat", "r4": "aawsat", "r5": "aawsat",
+                   "r6": "صحيفة الحي الصغيرة"}
+    t = tmp_path / "page.txt"
+    t.write_text(f"المصدر: عنب بلدي\n\n{body}\n", encoding="utf-8")
+    (page,) = read_inputs([t])
+    assert page.outlet == "enabbaladi"
+
+
+def test_registry_knows_the_names_an_older_archive_stored() -> None:
+    """An archive made before names were canonicalised stores «الشرق الأوسط»: the registry still finds it."""
+    from rasid.config import OutletsConfig
+    from rasid.serve.outlets import registry_for
+
+    registry = registry_for(OutletsConfig())
+    assert {registry.lookup(x).id for x in ("aawsat", "الشرق الأوسط", "Asharq Al-Awsat", "www.aawsat.com")} == {"aawsat"}
+    assert registry.lookup("سانا").id == "sana" and registry.lookup("صحيفة الحي الصغيرة") is None

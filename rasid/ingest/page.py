@@ -216,6 +216,25 @@ def _too_long_for_a_name(text: str) -> bool:
     return letters - max(map(len, _NAME_SUFFIXES)) > _longest_name()
 
 
+_HOST_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
+
+
+@lru_cache(maxsize=4096)
+def canonical_outlet(name: str | None) -> str | None:
+    """The outlet id a scraper's outlet field stands for, so one outlet is one outlet across inputs: a URL or
+    a host gives its domain's name part («https://aawsat.com/…», «www.aawsat.com» → ``aawsat``), a name
+    ``rasid/data/outlets.tsv`` knows gives its canonical id («الشرق الأوسط», «Asharq Al-Awsat» → ``aawsat``);
+    any other name is kept as written (None for none)."""
+    if name is None or not name.strip():
+        return None
+    name = name.strip()
+    if re.match(r"https?://", name, re.I):  # trafilatura's «source» is the page's URL
+        return outlet_from_host(name) or name
+    if _HOST_RE.match(name):  # news-please's «source_domain»: www.aljazeera.net
+        return outlet_from_host(name) or name
+    return outlet_named(name, whole=True) or name
+
+
 def outlet_named(text: str, whole: bool = False) -> str | None:
     """The canonical outlet a name in ``text`` stands for (``whole``: the text is the name, nothing else)."""
     names, pattern = _outlet_names()

@@ -30,7 +30,7 @@ from rasid.ingest.common import (
     with_safe_urls,
     without_surrogates,
 )
-from rasid.ingest.page import is_body_line, outlet_named, read_page
+from rasid.ingest.page import canonical_outlet, is_body_line, outlet_named, read_page
 from rasid.ingest.records import (
     MAX_JSON_DOCUMENT_BYTES,
     jsonl_lines,
@@ -365,7 +365,7 @@ def _from_text(path: Path, text: str, encoding: str) -> RawArticle | Skip:
     title = meta.get("title") or page.title
     # the outlet: an explicit field, the URL's host, a site name / agency the page itself prints; never the
     # folder the files happen to be in
-    outlet = meta.get("source") or meta.get("outlet") or outlet_from_url(url) or page.outlet
+    outlet = canonical_outlet(meta.get("source") or meta.get("outlet")) or outlet_from_url(url) or page.outlet
     return RawArticle(
         doc_id=doc_id_for(path), text=body, source_path=path_text(path), fmt="txt", title=title,
         url=url, outlet=outlet, published=published, date_source=date_source, encoding=encoding,

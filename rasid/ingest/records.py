@@ -26,7 +26,7 @@ from rasid.ingest.common import (
     path_text,
     without_surrogates,
 )
-from rasid.ingest.page import date_line, outlet_from_host
+from rasid.ingest.page import canonical_outlet, date_line
 from rasid.models import RawArticle, Skip
 from rasid.text.decode import Decoded, DecodeError, decode
 
@@ -50,7 +50,6 @@ _JSON_DATE_KEYS = ("date", "published", "date_publish", "publish_date", "datePub
                    "published_at", "publishedAt", "pub_date", "pubDate", "time", "date_extracted")
 _JSON_OUTLET_KEYS = ("source", "src", "outlet", "site", "source_domain", "sitename", "hostname")
 _JSON_URL_KEYS = ("url", "link", "canonical_url", "source_url")
-_HOST_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
 
 
 # A .json file holding one document, not one object per line: an array of articles (Scrapy's ``-o items.json``)
@@ -324,12 +323,9 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     if published is None and (d := date_from_url(url)):
         published, date_source = d, "url"
     outlet = fields["outlet"]
-    if outlet is not None and re.match(r"https?://", outlet, re.I):  # trafilatura's «source» is the page's URL
-        url = url or outlet
-        outlet = outlet_from_url(outlet)
-    elif outlet is not None and _HOST_RE.match(outlet):  # news-please's «source_domain»: www.aljazeera.net
-        outlet = outlet_from_host(outlet) or outlet
-    outlet = outlet or outlet_from_url(url)
+    if outlet is not None and re.match(r"https?://", outlet.strip(), re.I):  # trafilatura's «source» is the page's URL
+        url = url or outlet.strip()
+    outlet = canonical_outlet(outlet) or outlet_from_url(url)
     if published is None and url != fields["url"] and (d := date_from_url(url)):
         published, date_source = d, "url"
     return RawArticle(

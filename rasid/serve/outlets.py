@@ -62,13 +62,21 @@ class Registry:
     _alias: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def lookup(self, outlet: str | None) -> OutletRecord | None:
-        """The record an outlet id stands for (its id or an alias, any letter case), or None."""
+        """The record an outlet id stands for (its id or an alias, any letter case, or a name the outlet
+        names table knows: an archive made before outlet names were canonicalised at ingest stores
+        «الشرق الأوسط» where a newer one stores ``aawsat``), or None."""
         if not outlet:
             return None
         key = outlet.strip().lower()
         rec = self.records.get(key)
         if rec is None and key in self._alias:
             rec = self.records.get(self._alias[key])
+        if rec is None:
+            from rasid.ingest.page import canonical_outlet
+
+            canon = canonical_outlet(outlet)
+            if canon is not None and canon.lower() != key:
+                return self.lookup(canon)
         return rec
 
     def describe(self, outlet: str) -> dict:
