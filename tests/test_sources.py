@@ -198,3 +198,16 @@ def test_size_limits_give_clear_skips(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(warc, "MAX_RECORD_BYTES", 100)
     reasons = [x.reason for x in read_warc(w) if isinstance(x, Skip)]
     assert any("too large" in r for r in reasons)
+
+
+def test_a_feed_without_links_takes_its_outlet_from_the_channel_name(tmp_path: Path) -> None:
+    """An exported feed with no links names its outlet only by the channel title: «عنب بلدي» is enabbaladi, the
+    id a link to enabbaladi.net gives, not a second outlet; a title rasid does not know is kept as written."""
+    entry = ("<item><title>انسحاب روسي من القامشلي</title><guid isPermaLink=\"false\">{g}</guid>"
+             "<description>انسحبت نحو ستين آلية روسية من مطار القامشلي باتجاه قاعدة حميميم.</description></item>")
+    for channel, outlet in (("عنب بلدي", "enabbaladi"), ("نشرة الحي", "نشرة الحي")):
+        p = tmp_path / f"{outlet}.rss"
+        p.write_text(f"<rss version=\"2.0\"><channel><title>{channel}</title>{entry.format(g=outlet)}</channel></rss>",
+                     encoding="utf-8")
+        (a,) = _articles(read_feed(p))
+        assert a.outlet == outlet and a.url is None

@@ -19,6 +19,7 @@ from rasid.ingest.common import (
     path_text,
     url_doc_id,
 )
+from rasid.ingest.page import canonical_outlet
 from rasid.models import RawArticle, Skip
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
@@ -93,7 +94,7 @@ def parse_feed(data: bytes, source: str) -> Iterator[RawArticle | Skip]:
         title = html_fragment_text(entry.get("title") or "") or None
         yield RawArticle(
             doc_id=doc_id, text=body, source_path=where, fmt="rss", title=title, url=link,
-            outlet=outlet_from_url(link) or outlet_from_url(feed_link) or feed_title, published=published,
+            outlet=outlet_from_url(link) or outlet_from_url(feed_link) or canonical_outlet(feed_title), published=published,
             date_source="metadata" if published else None, published_offset_minutes=offset,
         )
 

@@ -22,6 +22,7 @@ from rasid.ingest.common import (
     path_text,
     url_doc_id,
 )
+from rasid.ingest.page import canonical_outlet
 from rasid.models import RawArticle, Skip
 from rasid.text.decode import DecodeError, decode_bytes
 
@@ -63,7 +64,8 @@ def _article(uri: str, html: str, where: str) -> RawArticle | Skip:
     if published is None and (d := date_from_url(uri)):
         published, date_source = d, "url"
     return RawArticle(doc_id=doc_id, text=ext.text, source_path=where, fmt="warc", title=ext.title, url=uri,
-                      outlet=outlet_from_url(uri) or ext.sitename, published=published, date_source=date_source,
+                      outlet=outlet_from_url(uri) or canonical_outlet(ext.sitename), published=published,
+                      date_source=date_source,
                       published_offset_minutes=offset if date_source == "html-meta" else None)
 
 
