@@ -338,3 +338,10 @@ def test_registry_knows_the_names_an_older_archive_stored() -> None:
     registry = registry_for(OutletsConfig())
     assert {registry.lookup(x).id for x in ("aawsat", "الشرق الأوسط", "Asharq Al-Awsat", "www.aawsat.com")} == {"aawsat"}
     assert registry.lookup("سانا").id == "sana" and registry.lookup("صحيفة الحي الصغيرة") is None
+
+
+def test_outlet_option_names_the_outlet_as_the_files_would(tmp_path: Path) -> None:
+    """``rasid run --outlet NAME``: a name rasid knows becomes its id; any other name is used as given."""
+    (tmp_path / "a.txt").write_text("أعلنت وزارة الصحة اليوم افتتاح مستشفى جديد في مدينة حلب.", encoding="utf-8")
+    assert [a.outlet for a in read_inputs([tmp_path], outlet="Asharq Al-Awsat")] == ["aawsat"]
+    assert [a.outlet for a in read_inputs([tmp_path], outlet="أرشيف المكتب")] == ["أرشيف المكتب"]

@@ -106,9 +106,11 @@ def _walk(folder: Path) -> Iterator[Path]:
 def read_inputs(paths: Iterable[str | Path], outlet: str | None = None) -> Iterator[RawArticle | Skip]:
     """Yield articles (or skips) from every file under ``paths``; ``http(s)://`` items are feed URLs.
 
-    ``outlet`` (``rasid run --outlet NAME``) sets every article's outlet on purpose, whatever the files say.
+    ``outlet`` (``rasid run --outlet NAME``) sets every article's outlet on purpose, whatever the files say (a
+    name rasid knows becomes its id, as in the files: «الشرق الأوسط» is ``aawsat``).
     """
-    if outlet:
+    if outlet and outlet.strip():
+        outlet = canonical_outlet(outlet)
         for item in read_inputs(paths):
             yield dataclasses.replace(item, outlet=outlet) if isinstance(item, RawArticle) else item
         return
