@@ -492,9 +492,13 @@ def load_extract_rounds(config: ExtractionConfig | None = None) -> list[list]:
     return extract_rounds(Analyzers.load(config))
 
 
-def _annotate(adocs: list[AnalyzedDoc], round_no: int) -> list[AnalyzedDoc]:
-    """Task: run one round of components over a few documents."""
-    return annotate_many(adocs, resource("extract")[round_no])
+def _annotate(adocs: list[AnalyzedDoc], round_no: int) -> list[dict[str, list]]:
+    """Task: run one round of components over a few documents; returns what each component found per document
+    (the driver has the documents and the earlier rounds' results: sending them back doubled what a task
+    pickled and piped)."""
+    components = resource("extract")[round_no]
+    annotate_many(adocs, components)
+    return [{c.name: a.results[c.name] for c in components} for a in adocs]
 
 
 def _light(d: Document) -> Document:
@@ -504,9 +508,17 @@ def _light(d: Document) -> Document:
 
 def _annotate_later(executor: Executor, adocs: list[AnalyzedDoc], round_no: int) -> Iterator[AnalyzedDoc]:
     """One round over the documents, in tasks of ``CHUNK_DOCS``, handed to the executor now (a pool
-    starts on them at once); the documents come back, in order, as the returned iterator is read."""
+    starts on them at once); the documents, with this round's results added, come back in order as the
+    returned iterator is read."""
     groups = [adocs[i:i + CHUNK_DOCS] for i in range(0, len(adocs), CHUNK_DOCS)]
-    return _flatten(executor.map_ordered(_annotate, groups, round_no))
+    return _with_results(groups, executor.map_ordered(_annotate, groups, round_no))
+
+
+def _with_results(groups: list[list[AnalyzedDoc]], found: Iterable[list[dict[str, list]]]) -> Iterator[AnalyzedDoc]:
+    for group, results in zip(groups, found, strict=True):
+        for adoc, new in zip(group, results, strict=True):
+            adoc.results.update(new)
+            yield adoc
 
 
 def _annotate_all(executor: Executor, adocs: list[AnalyzedDoc], round_no: int) -> list[AnalyzedDoc]:
