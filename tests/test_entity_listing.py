@@ -127,7 +127,8 @@ def test_api_lists_and_maps_only_listed_entities(store: Store) -> None:
     assert [e["id"] for e in found["items"]] == ["e-yabhathan"]
     story = client.get("/api/stories/s-1").json()
     assert {p["id"] for p in story["places"]} == {"e-damascus", "e-aleppo"}  # no pin in Medina
-    assert "e-madina" in {e["id"] for e in story["entities"]}  # still named among the story's entities
+    flags = {e["id"]: e["listed"] for e in story["entities"]}  # every entity of the story, each flagged
+    assert flags == {"e-sharaa": True, "e-damascus": True, "e-aleppo": True, "e-yabhathan": False, "e-madina": False}
 
 
 def test_lists_config_zero_lists_everything(store: Store) -> None:

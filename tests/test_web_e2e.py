@@ -300,3 +300,8 @@ def test_entity_list_hides_doubted_one_off_names_until_asked(browser: webdriver.
         open_page(browser, srv.url + "/#/story/s-1")
         pins = {p.get_attribute("data-place") for p in browser.find_elements(By.CSS_SELECTOR, "#map .pin")}
         assert pins == {"e-damascus", "e-aleppo"}
+        shown = browser.find_element(By.ID, "entities").text  # the doubted names are folded away, and counted
+        assert "أحمد الشرع" in shown and "سيبحثان" not in shown and "غير مؤكدة" in shown and "(2)" in shown
+        browser.find_element(By.CSS_SELECTOR, "#doubted-entities summary").click()
+        assert "سيبحثان" in browser.find_element(By.ID, "doubted-entities").text
+        browser.save_screenshot(str(shots / "story_doubted_entities.png"))

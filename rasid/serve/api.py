@@ -235,7 +235,8 @@ def list_stories(
 
 @stories.get("/api/stories/{story_id:path}")
 def get_story(store: StoreDep, registry: RegistryDep, request: Request, story_id: str) -> dict:
-    """A story with its summary, timeline, documents, entities, places, events, claims and conflicts, and its
+    """A story with its summary, timeline, documents, entities (each ``listed`` or not: see ``/api/entities``),
+    the listed places with coordinates, events, claims and conflicts, and its
     ``coverage``: the outlets that covered it (registry facts: country, ownership) counted by ownership and by
     country, and the outlets that published in its time window (its articles' dates ± ``[outlets]
     coverage_slack_days``) but not about it."""
@@ -250,11 +251,13 @@ def get_story(store: StoreDep, registry: RegistryDep, request: Request, story_id
         if m.entity_id:
             first_mention.setdefault(m.entity_id, m)
     ents = sorted(store.entities(list(counts)), key=lambda e: (-counts[e.id], e.name))
+    # ``listed``: what the entity list would show (a doubted one-off name is mostly not a name); the map pins
+    # only listed places, and the page folds the others away
+    listed = store.listed([e.id for e in ents], request.app.state.lists.entity_confidence)
     entities = [ENTITY(e, "api", mention_count=counts[e.id])
-                | {"first_mention": MENTION(first_mention[e.id], "api")} for e in ents]
-    # the map pins a place only when the entity list would list it (a doubted one-off name is mostly not a place)
-    pinned = store.listed([e["id"] for e in entities if e["type"] == "LOC"], request.app.state.lists.entity_confidence)
-    places = [e for e in entities if e["id"] in pinned and e["lat"] is not None and e["lon"] is not None]
+                | {"first_mention": MENTION(first_mention[e.id], "api"), "listed": e.id in listed} for e in ents]
+    places = [e for e in entities if e["type"] == "LOC" and e["listed"] and e["lat"] is not None
+              and e["lon"] is not None]
     claims = {c.id: c for c in store.claims(story_id=st.id) + store.claims(doc_ids=st.doc_ids)}
     outlet_of = {d.id: d.outlet for d in docs}
     claim_rows = claims_for_people(store, sorted(claims.values(), key=lambda c: (c.doc_id, c.start)), outlet_of)

@@ -186,14 +186,20 @@ async function storyView(id) {
     href: factHref(p.first_mention.doc, p.first_mention.start, p.first_mention.end) }))).catch((e) => mapBox.append(errorBox(e)));
 
   const byType = {};
-  for (const e of d.entities) (byType[e.type] ||= []).push(e);
+  const doubted = d.entities.filter((e) => e.listed === false); // named once, tagged with a low confidence
+  for (const e of d.entities) if (e.listed !== false) (byType[e.type] ||= []).push(e);
+  const entityParts = (e) => [
+    el("a", { href: `#/entity/${encodeURIComponent(e.id)}` }, e.name), " ",
+    el("span", { class: "meta" }, `(${countPhrase(e.mention_count, "مرة")})`), " ",
+    fact(e.first_mention.doc, e.first_mention.start, e.first_mention.end, "↖ المصدر", "أول ذكر في النص")];
   const entities = el("section", { class: "card", id: "entities" }, el("h2", {}, "الكيانات"),
     d.entities.length ? el("div", {}, ...Object.entries(byType).map(([t, list]) => el("div", {},
       el("h3", { class: "meta" }, typeName(t)),
-      el("ul", { class: "plain" }, ...list.map((e) => el("li", {},
-        el("a", { href: `#/entity/${encodeURIComponent(e.id)}` }, e.name), " ",
-        el("span", { class: "meta" }, `(${countPhrase(e.mention_count, "مرة")})`), " ",
-        fact(e.first_mention.doc, e.first_mention.start, e.first_mention.end, "↖ المصدر", "أول ذكر في النص")))))))
+      el("ul", { class: "plain" }, ...list.map((e) => el("li", {}, ...entityParts(e)))))),
+      doubted.length ? el("details", { id: "doubted-entities" },
+        el("summary", { class: "meta" }, `أسماء غير مؤكدة: وردت مرة واحدة بثقة منخفضة (${doubted.length})`),
+        el("ul", { class: "plain" }, ...doubted.map((e) => el("li", {}, el("span", { class: `badge type-${e.type}` },
+          entityTypeOne(e.type)), " ", ...entityParts(e))))) : "")
       : el("p", { class: "muted" }, "لم تُستخرج كيانات بعد."));
 
   return [
