@@ -154,6 +154,21 @@ def test_too_long_id_and_outlet_are_refused_before_the_database(tmp_path: Path):
     assert isinstance(items[2], RawArticle)
 
 
+def test_huge_outlet_fields_are_refused_and_not_remembered(tmp_path: Path):
+    """Outlet names are canonicalised through a memo: a dump of many distinct megabyte «source» fields must be
+    refused one by one with a reason, not pile up in that memo."""
+    from rasid.ingest.page import _canonical_outlet
+
+    before = _canonical_outlet.cache_info().currsize
+    lines = [json.dumps({"id": f"h{k}", "source": f"{k}" + "ش" * 1_000_000, "text": ARTICLE}, ensure_ascii=False)
+             for k in range(5)]
+    items = _jsonl(tmp_path, [*lines, json.dumps({"id": "ok", "source": "الشرق الأوسط", "text": ARTICLE},
+                                                 ensure_ascii=False)])
+    assert [("'outlet' too long" in x.reason) for x in items[:5]] == [True] * 5
+    assert isinstance(items[5], RawArticle) and items[5].outlet == "aawsat"
+    assert _canonical_outlet.cache_info().currsize <= before + 1
+
+
 # ---- files that are not articles ----------------------------------------------------------------
 def test_special_files_each_get_a_skip(tmp_path: Path):
     (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")

@@ -219,7 +219,11 @@ def _too_long_for_a_name(text: str) -> bool:
 _HOST_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
 
 
-@lru_cache(maxsize=4096)
+# a longer outlet field is no name (the store refuses outlets over 200 characters, with a reason): it is
+# passed on as written, and never held by the memo below
+_MAX_NAME_FIELD = 1000
+
+
 def canonical_outlet(name: str | None) -> str | None:
     """The outlet id a scraper's outlet field stands for, so one outlet is one outlet across inputs: a URL or
     a host gives its domain's name part («https://aawsat.com/…», «www.aawsat.com» → ``aawsat``), a name
@@ -228,6 +232,11 @@ def canonical_outlet(name: str | None) -> str | None:
     if name is None or not name.strip():
         return None
     name = name.strip()
+    return name if len(name) > _MAX_NAME_FIELD else _canonical_outlet(name)
+
+
+@lru_cache(maxsize=4096)  # a feed or a dump repeats a handful of outlet fields
+def _canonical_outlet(name: str) -> str:
     if re.match(r"https?://", name, re.I):  # trafilatura's «source» is the page's URL
         return outlet_from_host(name) or name
     if _HOST_RE.match(name):  # news-please's «source_domain»: www.aljazeera.net
