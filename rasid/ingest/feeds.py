@@ -94,8 +94,8 @@ def parse_feed(data: bytes, source: str) -> Iterator[RawArticle | Skip]:
         title = html_fragment_text(entry.get("title") or "") or None
         yield RawArticle(
             doc_id=doc_id, text=body, source_path=where, fmt="rss", title=title, url=link,
-            outlet=outlet_from_url(link) or outlet_from_url(feed_link) or canonical_outlet(feed_title), published=published,
-            date_source="metadata" if published else None, published_offset_minutes=offset,
+            outlet=outlet_from_url(link) or outlet_from_url(feed_link) or canonical_outlet(feed_title),
+            published=published, date_source="metadata" if published else None, published_offset_minutes=offset,
         )
 
 

@@ -237,9 +237,8 @@ def canonical_outlet(name: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)  # a feed or a dump repeats a handful of outlet fields
 def _canonical_outlet(name: str) -> str:
-    if re.match(r"https?://", name, re.I):  # trafilatura's «source» is the page's URL
-        return outlet_from_host(name) or name
-    if _HOST_RE.match(name):  # news-please's «source_domain»: www.aljazeera.net
+    # trafilatura's «source» is the page's URL, news-please's «source_domain» a host (www.aljazeera.net)
+    if re.match(r"https?://", name, re.I) or _HOST_RE.match(name):
         return outlet_from_host(name) or name
     return outlet_named(name, whole=True) or name
 

@@ -323,7 +323,7 @@ def _from_json(obj: dict, path: Path, lineno: int) -> tuple[RawArticle | Skip, i
     if published is None and (d := date_from_url(url)):
         published, date_source = d, "url"
     outlet = fields["outlet"]
-    if outlet is not None and re.match(r"https?://", outlet.strip(), re.I):  # trafilatura's «source» is the page's URL
+    if outlet is not None and re.match(r"https?://", outlet.strip(), re.I):  # «source» is the page's URL
         url = url or outlet.strip()
     outlet = canonical_outlet(outlet) or outlet_from_url(url)
     if published is None and url != fields["url"] and (d := date_from_url(url)):

@@ -256,7 +256,9 @@ class StoryClusterer:
         stories, so it may run on any worker; groups cut at multiples of ``ENCODE_BATCH`` give the same
         backend calls, hence bit-identical vectors, as preparing all of them at once."""
         mentions, timexes, events = mentions or {}, timexes or {}, events or {}
-        vecs = self.embedder.encode_docs(docs, self.settings.embed.lead_chars, self.settings.embed.embed_sentences) if self.embedder.available else None
+        embed = self.settings.embed
+        vecs = (self.embedder.encode_docs(docs, embed.lead_chars, embed.embed_sentences) if self.embedder.available
+                else None)
         return Prepared(vecs, [self.featurize(d, mentions.get(d.id, []), timexes.get(d.id, []), events.get(d.id, []))
                                for d in docs])
 
