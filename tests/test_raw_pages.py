@@ -314,3 +314,17 @@ def test_html_character_references_in_a_title_are_decoded_and_the_body_stays_ver
     assert [d.title for d in docs] == ["بالصور .. 335 قتيلاً في الهند بسبب “موجة حر”",
                                        "<script>alert(1)</script> عنوان", "AT&T تطلق خدمة جديدة"]
     assert docs[0].text == body  # verbatim
+
+
+def test_a_ticker_item_above_the_headline_is_not_the_title() -> None:
+    """A scraped page whose news ticker shows «عاجل: …» just above the headline: the headline is the title and
+    stays out of the body; a page whose only headline is a «عاجل:» one keeps it."""
+    page = ["الرئيسية | أخبار | رياضة | اتصل بنا", "عاجل: ارتفاع أسعار النفط", "اشتباكات في ريف حلب الشمالي",
+            "حلب - أحمد علي",
+            "قتل ثلاثة مدنيين وأصيب آخرون اليوم الخميس في اشتباكات اندلعت بين فصائل مسلحة في ريف حلب الشمالي، "
+            "بحسب ما أفاد مصدر محلي.", "وقال المصدر إن الاشتباكات استمرت عدة ساعات قبل أن تتدخل وساطة عشائرية."]
+    info = read_page(page)
+    assert (info.title, info.title_line, info.body_start) == ("اشتباكات في ريف حلب الشمالي", 2, 4)
+    alone = read_page(["عاجل: وفاة الفنان فلان عن عمر ناهز ثمانين عاما",
+                       "توفي الفنان فلان اليوم في القاهرة بعد صراع طويل مع المرض، بحسب ما أعلنت أسرته في بيان."])
+    assert alone.title == "عاجل: وفاة الفنان فلان عن عمر ناهز ثمانين عاما"

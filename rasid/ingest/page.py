@@ -81,6 +81,8 @@ _CRUMB_RE = re.compile(r"\s(?:/|›|»|>|\\|»)\s|^\s*(?:الرئيسي[هة]|ho
 _TICKER_RE = re.compile(r"^\s*(?:عاجل|اخر\s+الاخبار|الاخبار\s+العاجله|اخبار\s+عاجله|شريط\s+الاخبار|الاكثر\s+قراءه(?:\s+\S+)?|"
                         r"الاخبار\s+الاكثر\s+قراءه|الاكثر\s+مشاهده|الان|مباشر|breaking(?:\s+news)?|latest(?:\s+news)?)"
                         r"\s*[:|]?\s*$", re.I)
+# A ticker's item: its label, a colon or bar, then the news («عاجل: ارتفاع أسعار النفط»), on normalised text
+_TICKER_ITEM_RE = re.compile(r"^\s*(?:عاجل|الان|مباشر|breaking(?:\s+news)?)\s*[:|]\s*\S", re.I)
 # Inline prefixes on a body line: "date 2026-01-27 ", "تاريخ النشر: 3 افريل 2026 ", datelines.
 _DATE_PREFIX_RE = re.compile(r"^\s*(?:date|published|التاريخ|تاريخ\s+النشر|نشر\s+في|نشر\s+بتاريخ|بتاريخ)\s*[:=]?\s*", re.I)
 _DATELINE_RE = re.compile(
@@ -439,6 +441,8 @@ def read_page(lines: list[str], url: str | None = None, title: str | None = None
             break
         if not group and short is not None:  # nothing headline-shaped above it: the short line is the headline
             group, k = [before[short]], short - 1
+        while len(group) > 1 and _TICKER_ITEM_RE.search(normalize(lines[group[0]])):
+            del group[0]  # «عاجل: …» above the headline is the ticker's latest item, not this page's headline
         if group:
             prev = normalize(lines[before[k]]) if k >= 0 else ""
             pick = group[-1] if (_TICKER_RE.search(prev) or len(group) >= 3) else group[0]
