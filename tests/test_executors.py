@@ -10,7 +10,7 @@ import pytest
 from rasid.clean.boilerplate import LineStats
 from rasid.config import RunConfig
 from rasid.models import RawArticle
-from rasid.run.executors import InlineExecutor, ProcessExecutor
+from rasid.run.executors import InlineExecutor, ProcessExecutor, warm_up
 from rasid.run.stages import _clean_raws, _given, clean_article
 from rasid.text.normalize import words
 
@@ -100,6 +100,62 @@ def test_a_pool_keeps_its_workers_when_the_next_stage_declares_other_resources()
     finally:
         ex.close()
     assert not os.path.exists(tmp)
+
+
+class _Logged:
+    """A resource that logs (to a file shared by the processes) when it is built and when it is warmed."""
+
+    def __init__(self, log: str) -> None:
+        import time
+
+        self.log = log
+        time.sleep(0.3)  # a model takes a while to load: the worker that loads takes no second task meanwhile
+        self._write("built")
+
+    def _write(self, what: str) -> None:
+        import os
+
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(f"{what} {os.getpid()}\n")
+
+    def warm(self) -> None:
+        self._write("warm")
+
+
+def _lines(log) -> list[list[str]]:  # noqa: ANN001
+    return [line.split() for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def test_warm_up_builds_each_workers_resources_before_any_task(tmp_path) -> None:
+    """``warm_up`` hands every worker its resources to build (and warm) at once, so they load while the driver
+    reads the stage's first input; the stage's own tasks then find them built, and declaring the same
+    factories again (the driver's second ``setup``, with its local objects) builds nothing more."""
+    import time
+
+    log = tmp_path / "log.txt"
+    factories = {"model": functools.partial(_Logged, str(log))}
+    ex = ProcessExecutor(2)
+    try:
+        ex.setup({"line_stats": functools.partial(_given, "first")})  # a previous stage started the pool
+        list(ex.map_ordered(_pid_and_resource, range(8), "line_stats"))
+        ex.setup(factories)
+        warm_up(ex, "model")  # returns at once
+        deadline = time.monotonic() + 60
+        while len({pid for what, pid in _lines(log) if what == "warm"}) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lines = _lines(log)
+        assert len({pid for what, pid in lines if what == "warm"}) == 2  # both workers, no task asked for
+        ex.setup(factories, local={"model": None})
+        got = list(ex.map_ordered(_pid_and_resource, range(8), "model"))
+        assert {type(r).__name__ for _, r in got} == {"_Logged"}
+        assert sorted(w for w, _ in _lines(log)) == ["built", "built", "warm", "warm"]  # built once per worker
+    finally:
+        ex.close()
+    inline = InlineExecutor()
+    inline_log = tmp_path / "inline.txt"
+    inline.setup({"model": functools.partial(_Logged, str(inline_log))})
+    warm_up(inline, "model")  # in process the resource exists already: nothing to hand out
+    assert [w for w, _ in _lines(inline_log)] == ["built"]
 
 
 def test_the_temp_directory_of_a_killed_driver_is_swept_by_the_next_pool(tmp_path) -> None:

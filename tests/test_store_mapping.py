@@ -110,6 +110,23 @@ def samples() -> dict[type, object]:
     return {type(x): x for x in (doc, mention, entity, timex, event, claim, conflict, skip, story, storyline)}
 
 
+def test_nested_records_are_stored_as_asdict_gives_them() -> None:
+    """The summary and timeline records are written with their field names, not ``asdict``: the same dicts
+    (keys in order, list fields copied, so the column never shares the model's list)."""
+    story = samples()[Story]
+    from rasid.store.mapping import STORY
+
+    for name in ("summary", "timeline"):
+        records = getattr(story, name)
+        column = STORY.conversions[name].to_column(records)
+        assert column == [dataclasses.asdict(r) for r in records]
+        assert [list(d) for d in column] == [list(dataclasses.asdict(r)) for r in records]
+    entry = story.timeline[0]
+    stored = STORY.conversions["timeline"].to_column([entry])[0]
+    assert stored["sources"] == ["sana"] and stored["sources"] is not entry.sources
+    assert STORY.conversions["timeline"].from_column([stored]) == [entry]
+
+
 def test_samples_set_every_field_away_from_its_default() -> None:
     """Otherwise a field dropped by the store would read back as its default and the round trip would pass."""
     for obj in samples().values():

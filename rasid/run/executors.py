@@ -284,6 +284,27 @@ class ProcessExecutor:
         self._factories = {}
 
 
+def _build(_item: int, name: str) -> None:
+    """Task of ``warm_up``: build this worker's resources (and the lazy part of ``name``, if it has one)."""
+    warm = getattr(resource(name), "warm", None)
+    if callable(warm):
+        warm()
+
+
+def warm_up(executor: Executor, name: str) -> None:
+    """Have the workers build the resources just declared (``setup``) now, without waiting for them.
+
+    Why: a worker builds its resources on its first task, and a stage's first tasks come only after the
+    driver has read their input (a cluster chunk of 2,000 documents takes ~1 s), so the workers sat idle,
+    then loaded models while the driver waited. One task per worker is handed out at once (a loading
+    worker takes no second task, so each usually gets one; one that gets none builds them on its first
+    real task, as before). In process (``InlineExecutor``) the resources already exist: nothing runs.
+    The results are never read: a factory that fails fails again, with its error, on the first real task.
+    """
+    if executor.workers > 1:
+        executor.map_ordered(_build, range(executor.workers), name)
+
+
 def set_worker_resource(name: str, value: object | None) -> None:
     """Install (or with None, drop) a resource of this worker process (used by the Dask worker plugin)."""
     if value is None:

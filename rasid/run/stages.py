@@ -31,7 +31,7 @@ from rasid.extract.components import build_components
 from rasid.ingest.page import stamp_correction
 from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
 from rasid.models import Document, Entity, RawArticle, Skip
-from rasid.run.executors import Executor, resource
+from rasid.run.executors import Executor, resource, warm_up
 from rasid.run.faults import checkpoint
 from rasid.text.langid import detect_language
 from rasid.text.normalize import words
@@ -536,11 +536,15 @@ def extract(ctx: RunContext) -> None:
     ids = store.ids_at_stage(STAGE_STORED)
     if not ids:
         return
+    factories = {"extract": functools.partial(load_extract_rounds, cfg.extraction)}
+    if executor.workers > 1:  # the workers load their models while the driver loads its own
+        executor.setup(factories)
+        warm_up(executor, "extract")
     analyzers = ctx.analyzers or Analyzers.load(cfg.extraction)
     report.notes.extend(analyzers.missing)
     resolver = load_resolver(store, analyzers)
     rounds = extract_rounds(analyzers, report.notes)
-    executor.setup({"extract": functools.partial(load_extract_rounds, cfg.extraction)}, local={"extract": rounds})
+    executor.setup(factories, local={"extract": rounds})  # the same factories: a pool's workers keep theirs
 
     def tagged(chunk_ids: list[str]) -> tuple[list[Document], list[AnalyzedDoc]]:
         docs = store.documents(chunk_ids)
@@ -620,6 +624,7 @@ def cluster(ctx: RunContext) -> None:
         return
     executor.setup({"cluster_prep": functools.partial(_load_preparer, clusterer.settings)},
                    local={"cluster_prep": clusterer})
+    warm_up(executor, "cluster_prep")  # the workers load the embedder while the driver reads the first chunk
 
     def load(chunk_ids: list[str]) -> tuple[list[Document], dict, dict, dict]:
         docs, mentions, timexes = cluster_inputs(store, chunk_ids)

@@ -629,15 +629,15 @@ class Store(MonitorStore):
                     MentionRow.doc_id.in_(doc_ids[i:i + IN_CHUNK]), MentionRow.entity_id.is_not(None))))
             for table in (MentionRow, TimexRow, EventRow, ClaimRow):
                 s.execute(delete(table).where(table.doc_id.in_(doc_ids)))
-            existing = _rows_by_id(s, EntityRow, [e.id for e in entities])  # one SELECT per 500, not per entity
-            for e in entities:
-                row = existing.get(e.id)
-                if row is None:
-                    existing[e.id] = row = EntityRow(id=e.id)
-                    s.add(row)
-                ENTITY.update_row(row, e)
-                row.norm_names = norm_names(e.name, e.aliases)
-            s.flush()
+            # entities: every stored field overwritten (an UPDATE) or a new row (an INSERT), by Core executemany
+            # in list order; an ORM object per entity (20,000 per 3,000 articles) was a third of this method
+            existing = _column_pairs(s, EntityRow.id, EntityRow.id, [e.id for e in entities])
+            rows = [ENTITY.values(e) | {"norm_names": norm_names(e.name, e.aliases)} for e in entities]
+            conn = s.connection()
+            fresh = [r for r in rows if r["id"] not in existing]
+            if fresh:
+                conn.execute(insert(EntityRow), fresh)
+            _update_by_id(conn, EntityRow, [r for r in rows if r["id"] in existing])
             # bulk executemany inserts: the ORM unit of work per row was most of this method's time
             _bulk_insert(s, MentionRow, [MENTION.values(m) for m in mentions])
             _bulk_insert(s, TimexRow, [TIMEX.values(t) for t in timexes])

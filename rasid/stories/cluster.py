@@ -179,6 +179,11 @@ class StoryClusterer:
         self._n_dense = len(dense) if self.embedder.dim else 0
         return self
 
+    def warm(self) -> None:
+        """Load the embedder's weights now (``rasid.run.executors.warm_up``: a worker preparing documents
+        loads them before its first group arrives instead of inside it)."""
+        self.embedder.warm()
+
     def restore(self, state: bytes | None) -> None:
         """Replace this clusterer's state in place with ``state`` (same config and embedder), e.g. after a
         concurrent run stored a newer one; code holding this object sees the new state."""

@@ -61,6 +61,13 @@ class Embedder:
     def available(self) -> bool:
         return self._model is not None
 
+    def warm(self) -> None:
+        """Load the backend's weights now. The default backend reads them on its first ``encode`` (~1 s): a
+        worker that pays that inside its first task keeps the driver waiting, one warmed while the driver
+        reads its first input does not. Encoding is stateless, so later vectors are the same."""
+        if self.available:
+            self.encode(["."])
+
     def encode(self, texts: list[str], batch_size: int = ENCODE_BATCH) -> np.ndarray:
         """Embed ``texts``; shape ``(len(texts), dim)``. Empty input or no backend gives zero columns."""
         if not self.available or not texts:
