@@ -1185,18 +1185,20 @@ class Store(MonitorStore):
         with self.session() as s, s.begin():
             _write_lock(s)
             change = _tick(s) if storylines else None
-            rows = _rows_by_id(s, StoryRow, list(story_lines))
-            for sid, lid in story_lines.items():
-                if sid in rows:
-                    rows[sid].storyline_id = lid
-            existing = _rows_by_id(s, StorylineRow, [line.id for line in storylines])
-            for line in storylines:
-                row = existing.get(line.id)
-                if row is None:
-                    s.add(STORYLINE.to_row(line, created_change=change, updated_change=change))
-                else:
-                    STORYLINE.update_row(row, line)
-                    row.updated_change = change
+            s.flush()
+            # Core executemany, as save_stories: loading every story's ORM row (its summary and timeline JSON
+            # decoded) to set one column was most of this serial step at the end of a run
+            conn = s.connection()
+            stored = _column_pairs(s, StoryRow.id, StoryRow.id, list(story_lines))
+            _update_by_id(conn, StoryRow, [{"id": sid, "storyline_id": lid} for sid, lid in story_lines.items()
+                                           if sid in stored])
+            existing = _column_pairs(s, StorylineRow.id, StorylineRow.id, [line.id for line in storylines])
+            fresh = [STORYLINE.values(line) | {"created_change": change, "updated_change": change}
+                     for line in storylines if line.id not in existing]
+            if fresh:
+                conn.execute(insert(StorylineRow), fresh)
+            _update_by_id(conn, StorylineRow, [STORYLINE.values(line) | {"updated_change": change}
+                                               for line in storylines if line.id in existing])
 
     def storylines(self, ids: Iterable[str] | None = None) -> list[Storyline]:
         """Storylines, most recent first (then by id); optionally only these ids."""
