@@ -592,13 +592,14 @@ class RoleScorer:
         self._cand: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «cand» features
         self._head: dict[tuple[str, str], tuple[int, ...]] = {}  # (side, dist) -> «BIAS side dist» rows
         self._struct: dict[tuple, list[int]] = {}  # SentenceRoles.feat_key -> its structure features' rows
-        # (trig_pos, plover, side, dist, ner, n_ner) -> rows of the trigger-relative features and «nerbetween»
-        self._rel: dict[tuple[str, str, str, str, str, int], tuple[int, ...]] = {}
+        # (trig_pos, plover) -> (side, dist, ner, n_ner) -> rows of the trigger-relative features and «nerbetween»
+        self._rel: dict[tuple[str, str], dict[tuple[str, str, str, int], tuple[int, ...]]] = {}
         self._words: list[Word] | None = None  # the sentence of the per-sentence tables (``_sentence``)
 
     def _sentence(self, words: list[Word]) -> None:
         """Per-sentence tables: each word's «btw» rows laid end to end (word k's from ``_off[k]``), the
-        running count of NER mention starts, each word's previous stem, and the candidate-only rows."""
+        running count of NER mention starts, the role candidates, and for each candidate its previous stem
+        and its «sentstart / dateline / cand» rows (every trigger of the sentence reads them all)."""
         if self._words is words:
             return
         rows, sel, memo = self.model.rows, self.feat.selected, self._btw
@@ -615,8 +616,10 @@ class RoleScorer:
             off.append(len(flat))
             nf.append(nf[-1] + bool(x.ner and x.ner_first))
         self._flat, self._off, self._nf = flat, off, nf
-        self._prev = ["<s>", *(_strip(x.norm) for x in words[:-1])]
-        self._tail: dict[int, tuple[int, ...]] = {}
+        self._cands = [j for j, c in enumerate(words) if role_candidate(c)]
+        self._prev = {j: _strip(words[j - 1].norm) if j else "<s>" for j in self._cands}
+        self._tail = {j: self._tail_rows(words, j) for j in self._cands}
+        self._wrows: dict[tuple[int, str], tuple[int, ...]] = {}  # (j, side) -> ``_word_rows``
         self._words = words
 
     def _word_rows(self, c: Word, prev: str, side: str) -> tuple[int, ...]:
@@ -651,65 +654,73 @@ class RoleScorer:
             if len(self._cand) >= self._MAX:
                 self._cand.clear()
             cand = self._cand[c.norm] = self.model.rows(self.feat.selected(c.norm, "cand", "cand"))
-        out = self._tail[j] = self.model.rows(pos) + cand if pos else cand
-        return out
+        return self.model.rows(pos) + cand if pos else cand
 
     def scores(self, words: list[Word], i: int, plover: str, trig_pos: str,
                sr: SentenceRoles | None) -> list[tuple[float, float, int]]:
         """(actor probability, target probability, j) of every role candidate ``j`` of the trigger at ``i``,
-        in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair."""
+        in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair.
+
+        One pass per pair with no call but the memo misses: what depends on the trigger alone (the structure
+        keys' trigger part, the trigger-relative rows' type and form) is read once per trigger, the
+        candidate's own rows once per sentence, and the softmax is written out (the same float operations
+        as ``Linear.softmax``, so the same probabilities)."""
         self._sentence(words)
-        flat, off, nf, prev, tails = self._flat, self._off, self._nf, self._prev, self._tail
-        head_memo, rel_memo, struct = self._head, self._rel, self._struct
-        rows_of, get = self.model.rows, self.model._row.get
-        verbal = self.feat.verbal(words[i].norm) if sr is not None else False
-        pairs: list[list[int]] = []
-        js: list[int] = []
-        for j, c in enumerate(words):
-            if j == i or not role_candidate(c):
-                continue
-            d = j - i if j > i else i - j
-            side = "B" if j < i else "A"
-            dist = str(d) if d <= 6 else ("far" if d <= 15 else "vfar")
-            lo, hi = (i, j) if i < j else (j, i)
-            rows = [0]
-            r = head_memo.get((side, dist))
-            if r is None:
-                r = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
-            rows += r
-            rows += self._word_rows(c, prev[j], side)
-            ner = c.ner or "-"
-            n_ner = min(nf[hi] - nf[lo + 1], 3)
-            key = (trig_pos, plover, side, dist, ner, n_ner)
-            r = rel_memo.get(key)
-            if r is None:
-                if len(rel_memo) >= self._MAX:
-                    rel_memo.clear()
-                r = rel_memo[key] = rows_of((f"tp:{trig_pos}:{side}", f"T:{plover}:{side}",
-                                             f"tp:{trig_pos}:{side}:{dist}", f"ner:{side}:{ner}:{trig_pos}",
-                                             f"nerbetween:{side}:{n_ner}"))
-            rows += r
-            rows += flat[off[lo + 1]:off[hi]]
-            r = tails.get(j)
-            rows += r if r is not None else self._tail_rows(words, j)
-            if sr is not None:
-                skey = sr.feat_key(i, j, plover, verbal)
-                r = struct.get(skey)
-                if r is None:
-                    if len(struct) >= self._MAX:
-                        struct.clear()
-                    r = struct[skey] = [k for f in feats_of_key(skey) if (k := get(f)) is not None]
-                rows += r
-            pairs.append(rows)
-            js.append(j)
-        if not pairs:
+        js = [j for j in self._cands if j != i]
+        if not js:
             return []
-        soft = self.model.softmax
+        flat, off, nf, prev, tails, wrows = self._flat, self._off, self._nf, self._prev, self._tail, self._wrows
+        head_memo, struct, word_rows = self._head, self._struct, self._word_rows
+        rows_of, get = self.model.rows, self.model._row.get
+        rel_memo = self._rel.get((trig_pos, plover))
+        if rel_memo is None:
+            if len(self._rel) >= self._MAX:
+                self._rel.clear()
+            rel_memo = self._rel[(trig_pos, plover)] = {}
+        if len(struct) >= self._MAX:
+            struct.clear()
+        if sr is not None:
+            skeys = sr.feat_keys(i, js, plover, self.feat.verbal(words[i].norm))
+        pairs: list[list[int]] = []
+        for t, j in enumerate(js):
+            if j < i:
+                side, d, lo, hi = "B", i - j, j, i
+            else:
+                side, d, lo, hi = "A", j - i, i, j
+            dist = _DIST[d] if d < 16 else "vfar"
+            h = head_memo.get((side, dist))
+            if h is None:
+                h = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
+            w = wrows.get((j, side))
+            if w is None:
+                w = wrows[(j, side)] = word_rows(words[j], prev[j], side)
+            ner = words[j].ner or "-"
+            n_ner = min(nf[hi] - nf[lo + 1], 3)
+            r = rel_memo.get((side, dist, ner, n_ner))
+            if r is None:
+                r = rel_memo[(side, dist, ner, n_ner)] = rows_of((
+                    f"tp:{trig_pos}:{side}", f"T:{plover}:{side}", f"tp:{trig_pos}:{side}:{dist}",
+                    f"ner:{side}:{ner}:{trig_pos}", f"nerbetween:{side}:{n_ner}"))
+            if sr is None:
+                pairs.append([0, *h, *w, *r, *flat[off[lo + 1]:off[hi]], *tails[j]])
+                continue
+            skey = skeys[t]
+            st = struct.get(skey)
+            if st is None:
+                st = struct[skey] = [k for f in feats_of_key(skey) if (k := get(f)) is not None]
+            pairs.append([0, *h, *w, *r, *flat[off[lo + 1]:off[hi]], *tails[j], *st])
         out = []
+        exp = math.exp
         for z, j in zip(self.model.logits_many(pairs), js, strict=True):
-            p = soft(z)
-            out.append((p[1], p[2], j))
+            m = max(z)
+            e = [exp(v - m) for v in z]
+            s = sum(e)
+            out.append((e[1] / s, e[2] / s, j))
         return out
+
+
+# ``RoleScorer``'s distance classes by word distance: «1» … «6», then «far» up to 15 (beyond: «vfar»)
+_DIST = tuple(str(d) if d <= 6 else "far" for d in range(16))
 
 
 @dataclass
