@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import add
 from typing import NamedTuple
 
 import numpy as np
@@ -34,6 +35,7 @@ from rasid.text.spans import _TOKEN_RE
 
 _CUES = resources.lexicon_groups("event_status_cues.tsv")
 _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
+_CUE_WORDS = frozenset().union(*_CUE_CLASSES.values())  # a word or stem outside it has no «cue:» feature
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DEFINITE = ("ال", "وال", "بال", "لل", "فال", "كال")
 _FUTURE = ("سي", "ست", "سن", "سا", "وسي", "وست", "فسي")
@@ -155,9 +157,10 @@ class Featurizer:
             up = self.up.lookup(w)
             if up is not None:
                 feats += ["U:" + up.plover, f"U:{up.plover}:{up.pos}"]
-        for name, cues in _CUE_CLASSES.items():
-            if w in cues or s in cues:
-                feats.append("cue:" + name)
+        if w in _CUE_WORDS or s in _CUE_WORDS:  # most words are no cue: one look-up instead of one per class
+            for name, cues in _CUE_CLASSES.items():
+                if w in cues or s in cues:
+                    feats.append("cue:" + name)
         if self.classes is not None:
             coarse, fine = self.classes.get(w)
             if coarse != "-":
@@ -344,13 +347,25 @@ class Linear:
 
     def probs(self, feats: Iterable[str]) -> list[float]:
         row = self._row.get
-        rows = [0, *[k for f in feats if (k := row(f)) is not None]]
-        # a running sum adds bias, then each feature's weights, in feature order: the same floats as a plain loop
-        return self.softmax(self._matrix[rows].cumsum(axis=0)[-1].tolist())
+        return self.probs_of_rows([k for f in feats if (k := row(f)) is not None])
 
     def probs_of_rows(self, rows: list[int]) -> list[float]:
-        """``probs`` of features already turned into their rows (``rows``, in the order to sum them)."""
+        """``probs`` of features already turned into their rows (``rows``, in the order to sum them).
+
+        A running sum adds the bias, then each feature's weights, in feature order: the same floats as a
+        plain loop. A binary model stored with one column (the sentence gate, the background flag) adds its
+        weights as Python floats, one after the other (``reduce``): the same IEEE additions in the same order
+        as numpy's ``cumsum``, so the same float, without the cost of a numpy gather for one number.
+        """
+        col = self._col
+        if col is not None:
+            return self.softmax([functools.reduce(add, map(col.__getitem__, rows), col[0])])
         return self.softmax(self._matrix[[0, *rows]].cumsum(axis=0)[-1].tolist())
+
+    @functools.cached_property
+    def _col(self) -> list[float] | None:
+        """The weights of a one-column model as a Python list (row 0 the bias); None for a wider model."""
+        return self._matrix[:, 0].tolist() if self._matrix.shape[1] == 1 else None
 
     def logits_many(self, rows: list[list[int]]) -> list[list[float]]:
         """The logits of several feature-row lists (each starting with the bias row 0) in one gather.
@@ -433,6 +448,13 @@ class TriggerScreen:
         # row 0 is the padding word, whose neighbour vectors are the «<edge>» features
         self._tails: dict[tuple[str, ...], int] = {}
         self._tailm = np.array([[m[list(self.edge[d])].sum(axis=0) for d in self._OFFSETS]])
+        # The stems that can make a neighbour («n{d}:stem») or bigram («b:a_b», «b+:a_b») feature the model knows,
+        # for the bigrams every possible first stem (a stem may hold «_»): a word outside them needs no
+        # feature string built and looked up (most words: a bigram needs its first stem here)
+        names = model._row
+        self._nstems = {f.partition(":")[2] for f in names if f.startswith(tuple(f"n{d}:" for d in self._OFFSETS))}
+        self._bfirst = {f[2:k] for f in names if f.startswith("b:") for k, ch in enumerate(f) if ch == "_" and k >= 2}
+        self._bnfirst = {f[3:k] for f in names if f.startswith("b+:") for k, ch in enumerate(f) if ch == "_" and k >= 3}
         self._lefts: dict[tuple[int, ...], int] = {(): 0}  # a word's «left» cue rows -> its row in ``_leftm``
         self._leftm = np.zeros((1, c))
         # word -> its row in the per-word arrays; row 0 is the padding word (no features, edge neighbours)
@@ -458,6 +480,7 @@ class TriggerScreen:
         stems: list[list[int]] = []
         flag_ids: list[int] = []
         left_ids: list[int] = []
+        no_stem = [zero] * len(self._OFFSETS)
         for w in new:
             feats = word_feats(w)
             starts.append(len(own))
@@ -472,8 +495,9 @@ class TriggerScreen:
                 self._tailm = np.concatenate([self._tailm, [tail]])
             flag_ids.append(fid)
             stem = _strip(w)
-            stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS])
-            left = rows(selected(w, "left", "cue"))
+            stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS] if stem in self._nstems else no_stem)
+            # its «left» cues: none unless ``word_feats`` gave it a «cue:» feature (word or stem in ``_CUE_WORDS``)
+            left = rows(selected(w, "left", "cue")) if w in _CUE_WORDS or stem in _CUE_WORDS else ()
             lid = self._lefts.get(left)
             if lid is None:
                 lid = self._lefts[left] = len(self._leftm)
@@ -510,6 +534,7 @@ class TriggerScreen:
         if len(self._index) + sum(map(len, sents)) >= self._MAX:
             self._index.clear()  # before the batch: its words' rows stay valid while it is scored
         index, get, zero, gap = self._index, self.model._row.get, self._zero, self._GAP
+        bfirst, bnfirst = self._bfirst, self._bnfirst
         new = list(dict.fromkeys(w.norm for words in sents for w in words if w.norm not in index))
         if new:
             self._add(new)
@@ -526,8 +551,10 @@ class TriggerScreen:
             stems = [_strip(w) for w in norms]
             if words:
                 bigram.append(zero)
-                bigram += [get(f"b:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
-                bigram_next += [get(f"b+:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
+                bigram += [get(f"b:{a}_{b}", zero) if a in bfirst else zero
+                           for a, b in zip(stems, stems[1:], strict=False)]
+                bigram_next += [get(f"b+:{a}_{b}", zero) if a in bnfirst else zero
+                                for a, b in zip(stems, stems[1:], strict=False)]
                 bigram_next.append(zero)
             n = len(words)
             pos += [1, 2, 2, 2, *[3] * 11, *[4] * (n - 15)][:n] if n > 4 else [1, 2, 2, 2][:n]
@@ -602,23 +629,40 @@ class RoleScorer:
         and its «sentstart / dateline / cand» rows (every trigger of the sentence reads them all)."""
         if self._words is words:
             return
-        rows, sel, memo = self.model.rows, self.feat.selected, self._btw
+        rows, sel, memo, cand_memo = self.model.rows, self.feat.selected, self._btw, self._cand
         if len(memo) >= self._MAX:
             memo.clear()
+        if len(cand_memo) >= self._MAX:
+            cand_memo.clear()
         flat: list[int] = []
         off = [0]
         nf = [0]
-        for x in words:
-            r = memo.get(x.norm)
+        cands: list[int] = []
+        tails: dict[int, tuple[int, ...]] = {}
+        for j, x in enumerate(words):
+            norm = x.norm
+            r = memo.get(norm)
             if r is None:
-                r = memo[x.norm] = rows(sel(x.norm, "btw", "btw"))
+                r = memo[norm] = rows(sel(norm, "btw", "btw"))
             flat += r
             off.append(len(flat))
             nf.append(nf[-1] + bool(x.ner and x.ner_first))
-        self._flat, self._off, self._nf = flat, off, nf
-        self._cands = [j for j, c in enumerate(words) if role_candidate(c)]
-        self._prev = {j: _strip(words[j - 1].norm) if j else "<s>" for j in self._cands}
-        self._tail = {j: self._tail_rows(words, j) for j in self._cands}
+            if len(norm) >= 3 and not norm.isdigit() and (x.ner is None or x.ner_first):  # ``role_candidate``
+                cands.append(j)
+                r = cand_memo.get(norm)
+                if r is None:
+                    r = cand_memo[norm] = rows(sel(norm, "cand", "cand"))
+                tails[j] = r
+        self._flat, self._off, self._nf, self._cands = flat, off, nf, cands
+        self._prev = {j: _strip(words[j - 1].norm) if j else "<s>" for j in cands}
+        # «sentstart» and «dateline» come before the candidate's own flags, on the few words they fire on
+        for j in cands[:2]:
+            if j == 0 or (j == 1 and words[0].ner):
+                tails[j] = self._tail_rows(words, j)
+        for j, x in enumerate(words[1:]):
+            if x.norm in ("-", "ـ") and j in tails:
+                tails[j] = self._tail_rows(words, j)
+        self._tail = tails
         self._wrows: dict[tuple[int, str], tuple[int, ...]] = {}  # (j, side) -> ``_word_rows``
         self._words = words
 

@@ -104,6 +104,7 @@ class SentenceRoles:
         self._clause_initial_verbs()
         self.chunks, self.chunk_of = self._chunks()
         self.subject = self._subjects()
+        self._first_subject = min(self.subject, default=None)  # the first clause with a subject (``_word_key``)
         self._slots: dict[tuple[int, bool], dict[int, str]] = {}
         self._wkey: dict[int, tuple] = {}
         self._governed: dict[int, set[int]] = {}
@@ -360,7 +361,7 @@ class SentenceRoles:
         np = None if ch is None else (ch.prep or "-") if ch.start == j else False
         osubj = None
         if self.subject.get(self.clause[j]) == j:
-            osubj = "m" if self.clause[j] == min(self.subject) else "o"
+            osubj = "m" if self.clause[j] == self._first_subject else "o"
         out = self._wkey[j] = (np, self.clause[j], osubj, self.in_rel[j], self.spokesman(j),
                                self.head[j])
         return out
