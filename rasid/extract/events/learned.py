@@ -49,6 +49,7 @@ _KINDS: dict[str, Callable[[str], bool]] = {
     "btw": lambda f: f.startswith(("cue:", "L:", "U:")) and ":" not in f[2:],
     "cand": lambda f: f.startswith(("cue:", "L:", "U:")),
 }
+_FLAG_PREFIXES = ("cue:", "L:", "U:")  # every ``_KINDS`` subset keeps only features with one of these prefixes
 
 # every feature reads words without their proclitics; news reuses a small vocabulary, so remember them
 _norm = functools.lru_cache(maxsize=200_000)(normalize)  # same string out; a word token's form repeats
@@ -137,6 +138,7 @@ class Featurizer:
         self._memo: dict[str, tuple[str, ...]] = {}
         self._nb_memo: dict[tuple[str, int], tuple[str, ...]] = {}
         self._sel_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._flag_memo: dict[str, tuple[str, ...]] = {}  # word -> ``_flags``
         self._gate_memo: dict[str, tuple[str, ...]] = {}  # word -> its ``sentence_feats`` share
         self._verbal: dict[str, bool] = {}  # word -> ``verbal`` (memoised: asked per word of every coded sentence)
 
@@ -208,9 +210,19 @@ class Featurizer:
         hit = self._sel_memo.get(key)
         if hit is None:
             keep = _KINDS[kind]
-            hit = tuple(prefix + f for f in self.word_feats(w) if keep(f))
+            hit = tuple(prefix + f for f in self._flags(w) if keep(f))
             if len(self._sel_memo) < 400_000:
                 self._sel_memo[key] = hit
+        return hit
+
+    def _flags(self, w: str) -> tuple[str, ...]:
+        """The features of ``word_feats(w)`` that every ``_KINDS`` subset is taken from («cue:», «L:», «U:»), in
+        order (memoised: most words have none, so a subset of them is found without a test per feature)."""
+        hit = self._flag_memo.get(w)
+        if hit is None:
+            hit = tuple(f for f in self.word_feats(w) if f.startswith(_FLAG_PREFIXES))
+            if len(self._flag_memo) < 200_000:
+                self._flag_memo[w] = hit
         return hit
 
     def _neighbour_feats(self, w: str, d: int) -> tuple[str, ...]:
