@@ -210,3 +210,23 @@ def test_a_model_file_without_a_sentence_model_codes_every_sentence(learned):
     plain = LearnedCoder(raw)
     assert plain.sentence is None and plain.gate == 0.0
     assert plain.event_probability(sentence_words("فاز الهلال على النصر في الدوري.")) == 1.0
+
+
+def test_stacked_event_models_give_each_models_own_probabilities():
+    """``_event`` scores the mode, status and background models in one gather (``Stacked``): on every
+    demo-corpus sentence, for each word as the trigger of three types, the probabilities are the same floats as
+    each model's own ``Linear.probs``."""
+    from rasid.extract.events.learned import Stacked
+
+    coder = LearnedCoder.load()
+    models = (coder.mode, coder.status, coder.background)
+    stacked = Stacked(models)
+    n = 0
+    for text, mentions in _demo_sentences():
+        words = sentence_words(text, mentions)
+        for i in range(0, len(words), 2):
+            for plover in ("ASSAULT", "CONSULT", "ACCUSE"):
+                ef = coder.feat.event_feats(words, i, plover, text)
+                assert stacked.probs(ef) == [m.probs(ef) for m in models], (text, i, plover)
+                n += 1
+    assert n > 5_000

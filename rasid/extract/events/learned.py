@@ -418,6 +418,33 @@ class Linear:
         return tuple([k for f in feats if (k := row(f)) is not None])
 
 
+class Stacked:
+    """Several models over the same feature list, scored with one row look-up per feature and one gather.
+
+    Why the probabilities equal each model's own ``Linear.probs``: the stacked matrix puts the models' columns
+    side by side, a feature's row holding each model's weights and 0.0 where a model does not know it, and
+    the running sum (``cumsum``) adds the rows in feature order. In a model's columns that is its own bias
+    and rows in its own order with +0.0 added in between, and ``x + 0.0 == x`` for every float but -0.0 (which
+    turns into +0.0: a zero logit's sign, which changes no exponential, so no probability).
+    """
+
+    def __init__(self, models: tuple[Linear, ...]) -> None:
+        self.models = models
+        feats = dict.fromkeys(f for m in models for f in m.weights)
+        self._row = {f: k for k, f in enumerate(feats, start=1)}
+        widths = [m._matrix.shape[1] for m in models]
+        self._spans = [(sum(widths[:k]), sum(widths[:k + 1])) for k in range(len(models))]
+        self._matrix = np.zeros((len(feats) + 1, sum(widths)))
+        for m, (a, b) in zip(models, self._spans, strict=True):
+            self._matrix[[0, *(self._row[f] for f in m.weights)], a:b] = m._matrix
+
+    def probs(self, feats: Iterable[str]) -> list[list[float]]:
+        """Each model's ``probs(feats)``, in the order of ``models``."""
+        row = self._row.get
+        z = self._matrix[[0, *[k for f in feats if (k := row(f)) is not None]]].cumsum(axis=0)[-1].tolist()
+        return [m.softmax(z[a:b]) for m, (a, b) in zip(self.models, self._spans, strict=True)]
+
+
 # Slack on the screen's logit bound: the screen sums the same weight rows as ``Linear.probs``, possibly in
 # another order, which moves a logit of this model (|z| < 1e3, < 100 features) by < 1e-10; 1e-6 is far beyond.
 _SCREEN_SLACK = 1e-6
@@ -828,6 +855,7 @@ class LearnedCoder:
         self.structured = bool(raw.get("role_structure", False))
         self.role_backstop = True  # the subject slot when the role model names no actor (train --dev: off too)
         self._sr: SentenceRoles | None = None
+        self._event_models: Stacked | None = None  # mode, status and background scored together (``_event``)
 
     @classmethod
     def load(cls, name: str = "event_coder.json") -> LearnedCoder:
@@ -932,12 +960,14 @@ class LearnedCoder:
 
     def _event(self, text: str, words: list[Word], i: int, plover: str, conf: float) -> Coded:
         ef = self.feat.event_feats(words, i, plover, text)
-        pm = self.mode.probs(ef)
+        stacked = self._event_models
+        if stacked is None or stacked.models != (self.mode, self.status, self.background):
+            stacked = self._event_models = Stacked((self.mode, self.status, self.background))
+        pm, ps, pb = stacked.probs(ef)
         allowed = set(self.modes.get(plover, [])) | {""}
         mode = max((k for k, c in enumerate(self.mode.classes) if c in allowed), key=pm.__getitem__, default=None)
-        ps = self.status.probs(ef)
         status = self.status.classes[max(range(len(ps)), key=ps.__getitem__)]
-        background = self.background.probs(ef)[1] >= 0.5
+        background = pb[1] >= 0.5
         actors, targets = self._roles(words, i, plover, text)
         m = self.mode.classes[mode] if mode is not None else ""
         return Coded(plover, m or None, status, background, (words[i].start, words[i].end), actors, targets,
