@@ -230,3 +230,19 @@ def test_stacked_event_models_give_each_models_own_probabilities():
                 assert stacked.probs(ef) == [m.probs(ef) for m in models], (text, i, plover)
                 n += 1
     assert n > 5_000
+
+
+def test_trigger_rows_from_memoised_parts_equal_those_of_the_trigger_features():
+    """``_code`` scores a candidate trigger from ``TriggerScreen.trigger_rows`` (each word's share memoised)
+    instead of ``Featurizer.trigger_feats``' strings: on every word of every demo-corpus sentence, twice (cold,
+    then from the memos), the rows are the same, in the same order."""
+    coder = LearnedCoder.load()
+    n = 0
+    for _round in range(2):
+        for text, mentions in _demo_sentences():
+            words = sentence_words(text, mentions)
+            for i in range(len(words)):
+                ref = [0, *coder.trigger.rows(coder.feat.trigger_feats(words, i))]
+                assert coder.screen.trigger_rows(words, i) == ref, (text, i)
+                n += 1
+    assert n > 5_000
