@@ -93,10 +93,11 @@ class SentenceRoles:
         ``is_say``: which words are acts of saying (condemn, deny, welcome, accuse…: ``governed``)."""
         self.words = words
         self.is_say = is_say
-        self.verb = [bool(is_verb and not w.ner and is_verb(w.norm)) or _bare(w.norm) in _LIGHT_VERBS for w in words]
         n = len(words)
         self.gap = [text[words[k - 1].end:words[k].start] if k else text[:words[0].start] for k in range(n)]
         self.bare = [_bare(w.norm) for w in words]
+        self.verb = [bool(is_verb and not w.ner and is_verb(w.norm)) or b in _LIGHT_VERBS
+                     for w, b in zip(words, self.bare, strict=True)]
         self.stem = [_strip(w.norm) for w in words]
         self.head = [s in ACTOR_HEADS for s in self.stem]  # an actor noun («السلطات», «الشرطة»: ``actor_head``)
         self.clause, self.in_rel = self._clauses()
@@ -184,7 +185,7 @@ class SentenceRoles:
         for c, v in first_verb.items():
             after = [ch for ch in self.chunks if ch.clause == c and ch.start > v and not ch.prep]
             before = [ch for ch in self.chunks if ch.clause == c and ch.end <= v and not ch.prep]
-            starts = min((k for k, x in enumerate(self.clause) if x == c), default=v)
+            starts = self.clause.index(c)  # the clause's first word (``c`` is the clause of word ``v``)
             if starts < len(self.words) and (self.bare[starts] in _OPENERS or self.bare[starts] in _RELATIVES):
                 starts += 1
             if (before and before[0].start == starts and before[-1].start >= self.dateline
