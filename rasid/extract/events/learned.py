@@ -52,7 +52,21 @@ _KINDS: dict[str, Callable[[str], bool]] = {
 _FLAG_PREFIXES = ("cue:", "L:", "U:")  # every ``_KINDS`` subset keeps only features with one of these prefixes
 
 # every feature reads words without their proclitics; news reuses a small vocabulary, so remember them
-_norm = functools.lru_cache(maxsize=200_000)(normalize)  # same string out; a word token's form repeats
+# A word token's normal form, memoised in a plain dict of strings (news reuses a small vocabulary): a hit is
+# one ``dict.get`` in ``sentence_words``' loop, and a dict of strings is never tracked by the cyclic garbage
+# collector, whereas an ``lru_cache`` is walked entry by entry by each full collection (+24 ms at 74k words).
+_NORMS: dict[str, str] = {}
+
+
+def _norm(tok: str) -> str:
+    """``normalize(tok)`` (memoised in ``_NORMS``; emptied when full, as the other memos)."""
+    hit = _NORMS.get(tok)
+    if hit is None:
+        if len(_NORMS) >= 200_000:
+            _NORMS.clear()
+        hit = _NORMS[tok] = normalize(tok)
+    return hit
+
 # High-precision backstop for a type with too few training examples: the train set has ~30 CONSULT events, so
 # the trigger model misses plain «التقى / اجتمع / استقبل / زار / تباحث» (met, received, visited). A curated
 # CONSULT *verb* with one of these stems is coded when the model found no CONSULT in the sentence; mode,
@@ -90,7 +104,7 @@ def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> 
     ms = sorted(mentions)
     n, k = len(ms), 0
     out: list[Word] = []
-    add, new, norm = out.append, tuple.__new__, _norm  # tuple.__new__(Word, …): the named tuple, one call less
+    add, new, known = out.append, tuple.__new__, _NORMS.get  # tuple.__new__(Word, …): the named tuple, one call less
     for m in _WORD_RE.finditer(text):
         tok = m.group()
         c0 = tok[0]
@@ -109,7 +123,8 @@ def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> 
                 ner, first = t, start == a or not text[a:start].strip()
                 break
             q += 1
-        add(new(Word, (start, m.end(), norm(tok), ner, first)))
+        norm = known(tok)
+        add(new(Word, (start, m.end(), _norm(tok) if norm is None else norm, ner, first)))
     return out
 
 
@@ -703,14 +718,16 @@ class RoleScorer:
     def __init__(self, feat: Featurizer, model: Linear) -> None:
         self.feat = feat
         self.model = model
-        # rows of the candidate's own features by («n», ner, first, side), («p», previous stem, side), («w», word, side)
-        self._word: dict[tuple, tuple[int, ...]] = {}
+        # side -> rows of the candidate's own features by (ner, first), by previous stem and by word
+        self._word: dict[str, tuple[dict, dict, dict]] = {side: ({}, {}, {}) for side in "AB"}
         self._btw: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «btw» features
         self._cand: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «cand» features
         self._head: dict[tuple[str, str], tuple[int, ...]] = {}  # (side, dist) -> «BIAS side dist» rows
         self._struct: dict[tuple, list[int]] = {}  # SentenceRoles.feat_key -> its structure features' rows
-        # (trig_pos, plover) -> (side, dist, ner, n_ner) -> rows of the trigger-relative features and «nerbetween»
-        self._rel: dict[tuple[str, str], dict[tuple[str, str, str, int], tuple[int, ...]]] = {}
+        # (trig_pos, plover) -> (side, distance class, ner, n_ner) -> («BIAS side dist» rows, rows of the
+        # trigger-relative features and «nerbetween»)
+        self._rel: dict[tuple[str, str], dict[tuple[str, int, str | None, int],
+                                              tuple[tuple[int, ...], tuple[int, ...]]]] = {}
         self._words: list[Word] | None = None  # the sentence of the per-sentence tables (``_sentence``)
 
     def _sentence(self, words: list[Word]) -> None:
@@ -753,28 +770,30 @@ class RoleScorer:
             if x.norm in ("-", "ـ") and j in tails:
                 tails[j] = self._tail_rows(words, j)
         self._tail = tails
-        self._wrows: dict[tuple[int, str], tuple[int, ...]] = {}  # (j, side) -> ``_word_rows``
+        self._wrows: dict[int, tuple[int, ...]] = {}  # j (after the trigger) or -1 - j (before) -> ``_word_rows``
         self._words = words
 
     def _word_rows(self, c: Word, prev: str, side: str) -> tuple[int, ...]:
         """Rows of «ner:… first:… prev:… cl:… w:… c:… sh:…» of candidate word ``c`` on ``side``, from three
-        memo tables: (NER type, first), (previous stem) and (the word itself), each with the side."""
-        memo = self._word
-        if len(memo) >= self._MAX:
-            memo.clear()
+        memo tables per side: (NER type, first), previous stem and the word itself."""
+        by_ner, by_prev, by_word = self._word[side]
         rows = self.model.rows
-        ner = c.ner or "-"
-        a = memo.get(("n", ner, c.ner_first, side))
+        a = by_ner.get((c.ner, c.ner_first))
         if a is None:
-            a = memo[("n", ner, c.ner_first, side)] = rows((f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}"))
-        b = memo.get(("p", prev, side))
+            ner = c.ner or "-"
+            a = by_ner[(c.ner, c.ner_first)] = rows((f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}"))
+        b = by_prev.get(prev)
         if b is None:
-            b = memo[("p", prev, side)] = rows((f"prev:{prev}", f"prev:{side}:{prev}"))
-        w = memo.get(("w", c.norm, side))
+            if len(by_prev) >= self._MAX:
+                by_prev.clear()
+            b = by_prev[prev] = rows((f"prev:{prev}", f"prev:{side}:{prev}"))
+        w = by_word.get(c.norm)
         if w is None:
+            if len(by_word) >= self._MAX:
+                by_word.clear()
             clitic = c.norm[:1] if c.norm[:1] in "لبوف" and len(c.norm) > 3 else "-"
-            w = memo[("w", c.norm, side)] = rows((f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm,
-                                                  f"sh:{side}:{word_shape(c.norm)}"))
+            w = by_word[c.norm] = rows((f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm,
+                                        f"sh:{side}:{word_shape(c.norm)}"))
         return a + b + w
 
     def _tail_rows(self, words: list[Word], j: int) -> tuple[int, ...]:
@@ -821,20 +840,23 @@ class RoleScorer:
                 side, d, lo, hi = "B", i - j, j, i
             else:
                 side, d, lo, hi = "A", j - i, i, j
-            dist = _DIST[d] if d < 16 else "vfar"
-            h = head_memo.get((side, dist))
-            if h is None:
-                h = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
-            w = wrows.get((j, side))
+            if d > 15:
+                d = 16  # «vfar»: one class, one memo key
+            w = wrows.get(j if side == "A" else -1 - j)
             if w is None:
-                w = wrows[(j, side)] = word_rows(words[j], prev[j], side)
-            ner = words[j].ner or "-"
+                w = wrows[j if side == "A" else -1 - j] = word_rows(words[j], prev[j], side)
+            ner = words[j].ner
             n_ner = min(nf[hi] - nf[lo + 1], 3)
-            r = rel_memo.get((side, dist, ner, n_ner))
-            if r is None:
-                r = rel_memo[(side, dist, ner, n_ner)] = rows_of((
+            hr = rel_memo.get((side, d, ner, n_ner))
+            if hr is None:  # the «BIAS side dist» rows and the trigger-relative rows of this class of pair
+                dist, ner_ = _DIST[d], ner or "-"
+                h = head_memo.get((side, dist))
+                if h is None:
+                    h = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
+                hr = rel_memo[(side, d, ner, n_ner)] = h, rows_of((
                     f"tp:{trig_pos}:{side}", f"T:{plover}:{side}", f"tp:{trig_pos}:{side}:{dist}",
-                    f"ner:{side}:{ner}:{trig_pos}", f"nerbetween:{side}:{n_ner}"))
+                    f"ner:{side}:{ner_}:{trig_pos}", f"nerbetween:{side}:{n_ner}"))
+            h, r = hr
             if sr is None:
                 pairs.append([0, *h, *w, *r, *flat[off[lo + 1]:off[hi]], *tails[j]])
                 continue
@@ -853,8 +875,8 @@ class RoleScorer:
         return out
 
 
-# ``RoleScorer``'s distance classes by word distance: «1» … «6», then «far» up to 15 (beyond: «vfar»)
-_DIST = tuple(str(d) if d <= 6 else "far" for d in range(16))
+# ``RoleScorer``'s distance classes by word distance: «1» … «6», then «far» up to 15
+_DIST = (*(str(d) if d <= 6 else "far" for d in range(16)), "vfar")  # 16: every distance beyond 15
 
 
 @dataclass
@@ -919,8 +941,7 @@ class LearnedCoder:
     def code_many(self, sents: list[tuple[str, Iterable[tuple[int, int, str]]]]) -> list[list[Coded]]:
         """``code`` of each (sentence, mentions) of a document; the trigger screen scores them together
         (one array pass per document instead of one per sentence: the same candidates, fewer numpy calls)."""
-        # a sentence that fails the gate drops its words at once: they are freed while young, and fewer
-        # objects reach the collector's older generations (whose full passes cost ~0.1 s each, see RESULTS)
+        # a sentence that fails the gate drops its words at once (freed while young, not held to the end)
         kept: list[int] = []
         kept_words: list[list[Word]] = []
         for k, (text, mentions) in enumerate(sents):

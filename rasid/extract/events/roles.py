@@ -108,6 +108,7 @@ class SentenceRoles:
         self._first_subject = min(self.subject, default=None)  # the first clause with a subject (``_word_key``)
         self._slots: dict[tuple[int, bool], dict[int, str]] = {}
         self._wkey: dict[int, tuple] = {}
+        self._wkeys: list[tuple] | None = None  # ``_word_key`` of every word, once a trigger asks (``feat_keys``)
         self._governed: dict[int, set[int]] = {}
         self._said_memo: dict[int, bool] = {}
 
@@ -398,10 +399,13 @@ class SentenceRoles:
         csubj = self.subject.get(cl_i)
         trig_rel = self.in_rel[i]
         passive = i > 0 and self.bare[i - 1] in _PASSIVE_AUX
-        dateline, word_key, said, slot_of = self.dateline, self._word_key, self._said, slots.get
+        keys = self._wkeys
+        if keys is None:
+            keys = self._wkeys = [self._word_key(j) for j in range(len(self.words))]
+        dateline, said, slot_of = self.dateline, self._said, slots.get
         out = []
         for j in js:
-            np, cl_j, osubj, rel_j, spokes, head = word_key(j)
+            np, cl_j, osubj, rel_j, spokes, head = keys[j]
             slot = slot_of(j)
             same = cl_j == cl_i
             out.append(("B" if j < i else "A", plover, verbal, np, slot, haspre and slot == "post1",
