@@ -374,7 +374,7 @@ class Linear:
 
     def probs(self, feats: Iterable[str]) -> list[float]:
         row = self._row.get
-        return self.probs_of_rows([k for f in feats if (k := row(f)) is not None])
+        return self.probs_of_rows(list(filter(None, map(row, feats))))
 
     def probs_of_rows(self, rows: list[int]) -> list[float]:
         """``probs`` of features already turned into their rows (``rows``, in the order to sum them).
@@ -430,7 +430,9 @@ class Linear:
     def rows(self, feats: Iterable[str]) -> tuple[int, ...]:
         """Row indices of the features the model knows, in order (row 0 is the bias)."""
         row = self._row.get
-        return tuple([k for f in feats if (k := row(f)) is not None])
+        # in C: every feature's row is >= 1 (row 0 is the bias), so ``filter(None, …)`` drops exactly the
+        # unknown features' None (here and in ``probs``, ``Stacked.probs``, ``RoleScorer.scores``)
+        return tuple(filter(None, map(row, feats)))
 
 
 class Stacked:
@@ -456,7 +458,7 @@ class Stacked:
     def probs(self, feats: Iterable[str]) -> list[list[float]]:
         """Each model's ``probs(feats)``, in the order of ``models``."""
         row = self._row.get
-        z = self._matrix[[0, *[k for f in feats if (k := row(f)) is not None]]].cumsum(axis=0)[-1].tolist()
+        z = self._matrix[[0, *filter(None, map(row, feats))]].cumsum(axis=0)[-1].tolist()
         return [m.softmax(z[a:b]) for m, (a, b) in zip(self.models, self._spans, strict=True)]
 
 
@@ -863,7 +865,7 @@ class RoleScorer:
             skey = skeys[t]
             st = struct.get(skey)
             if st is None:
-                st = struct[skey] = [k for f in feats_of_key(skey) if (k := get(f)) is not None]
+                st = struct[skey] = list(filter(None, map(get, feats_of_key(skey))))
             pairs.append([0, *h, *w, *r, *flat[off[lo + 1]:off[hi]], *tails[j], *st])
         out = []
         exp = math.exp
