@@ -18,8 +18,10 @@ from __future__ import annotations
 import functools
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from operator import add
 from typing import NamedTuple
 
@@ -518,6 +520,7 @@ class TriggerScreen:
         self._leftm = np.zeros((1, c))
         # word -> its row in the per-word arrays; row 0 is the padding word (no features, edge neighbours)
         self._index: dict[str, int] = {}
+        self._stems: list[str] = [""]  # ``_strip`` of the word of each row
         cap = 1024
         self._own = np.zeros((cap, c))  # its own features' rows, summed
         self._stem = np.full((cap, 4), self._zero, dtype=np.intp)  # row of «n{d}:stem» per offset d
@@ -540,6 +543,7 @@ class TriggerScreen:
         flag_ids: list[int] = []
         left_ids: list[int] = []
         no_stem = [zero] * len(self._OFFSETS)
+        stem_strs: list[str] = []
         for w in new:
             feats = word_feats(w)
             starts.append(len(own))
@@ -554,6 +558,7 @@ class TriggerScreen:
                 self._tailm = np.concatenate([self._tailm, [tail]])
             flag_ids.append(fid)
             stem = _strip(w)
+            stem_strs.append(stem)
             stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS] if stem in self._nstems else no_stem)
             # its «left» cues: none unless ``word_feats`` gave it a «cue:» feature (word or stem in ``_CUE_WORDS``)
             left = rows(selected(w, "left", "cue")) if w in _CUE_WORDS or stem in _CUE_WORDS else ()
@@ -567,6 +572,7 @@ class TriggerScreen:
         self._stem[k0:k1] = stems
         self._flag[k0:k1] = flag_ids
         self._left[k0:k1] = left_ids
+        self._stems[k0:k1] = stem_strs
         self._index.update(zip(new, range(k0, k1), strict=True))
 
     def trigger_rows(self, words: list[Word], i: int) -> list[int]:
@@ -642,20 +648,22 @@ class TriggerScreen:
             self._index.clear()  # before the batch: its words' rows stay valid while it is scored
         index, get, zero, gap = self._index, self.model._row.get, self._zero, self._GAP
         bfirst, bnfirst = self._bfirst, self._bnfirst
-        new = list(dict.fromkeys(w.norm for words in sents for w in words if w.norm not in index))
+        all_norms = [[w.norm for w in words] for words in sents]
+        new = [w for w in dict.fromkeys(chain.from_iterable(all_norms)) if w not in index]
         if new:
             self._add(new)
+        row_of, stem_of, ner_of = index.__getitem__, self._stems.__getitem__, self._ner.get
         ix = [0] * gap  # row in the per-word arrays (0: padding)
         bigram = [zero] * gap  # row of «b:previous_this» and «b+:this_next» (``_zero``: none)
         bigram_next = [zero] * gap
         pos = [0] * gap  # row in ``_posm``
         ner = [0] * gap  # row in ``_nerm``
         starts = []
-        for words in sents:
+        for words, norms in zip(sents, all_norms, strict=True):
             starts.append(len(ix))
-            norms = [w.norm for w in words]
-            ix += [index[w] for w in norms]
-            stems = [_strip(w) for w in norms]
+            rows = list(map(row_of, norms))
+            ix += rows
+            stems = list(map(stem_of, rows))  # ``_strip`` of each word, stored by ``_add``
             if words:
                 bigram.append(zero)
                 bigram += [get(f"b:{a}_{b}", zero) if a in bfirst else zero
@@ -665,18 +673,8 @@ class TriggerScreen:
                 bigram_next.append(zero)
             n = len(words)
             pos += [1, 2, 2, 2, *[3] * 11, *[4] * (n - 15)][:n] if n > 4 else [1, 2, 2, 2][:n]
-            for w in words:
-                if w.ner:
-                    key = (w.ner, w.ner_first)
-                    k = self._ner.get(key)
-                    if k is None:
-                        k = self._ner[key] = len(self._nerm)
-                        vec = self._m[list(self.model.rows(
-                            ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"]))].sum(axis=0)
-                        self._nerm = np.concatenate([self._nerm, [vec]])
-                    ner.append(k)
-                else:
-                    ner.append(0)
+            # row 0: no NER; a known (type, first) has a row >= 1, a new one gets it from ``_ner_row``
+            ner += [(ner_of((w.ner, w.ner_first)) or self._ner_row(w)) if w.ner else 0 for w in words]
             ix += [0] * gap
             bigram += [zero] * gap
             bigram_next += [zero] * gap
@@ -696,12 +694,23 @@ class TriggerScreen:
             z[s:] += left[:-s]
         margin = (z[:, 1:] - z[:, :1]).max(axis=1) if z.shape[1] > 1 else z[:, 0]
         floor = math.log(threshold / 2) - _SCREEN_SLACK if threshold > 0 else -math.inf
-        ok = (margin >= floor).tolist()
-        out = []
-        for words, s in zip(sents, starts, strict=True):
-            out.append([i for i, w in enumerate(words)
-                        if ok[s + i] and len(w.norm) >= 2 and not w.norm.isdigit()])
+        out: list[list[int]] = [[] for _ in sents]
+        for h in np.flatnonzero(margin >= floor).tolist():  # the few words past the bound, in order
+            k = bisect_right(starts, h) - 1
+            i = h - starts[k]
+            if 0 <= k and i < len(sents[k]):  # a word, not padding
+                w = all_norms[k][i]
+                if len(w) >= 2 and not w.isdigit():
+                    out[k].append(i)
         return out
+
+    def _ner_row(self, w: Word) -> int:
+        """The row in ``_nerm`` of a (NER type, first) not seen yet: its «ner:…» features' rows, summed."""
+        k = self._ner[(w.ner, w.ner_first)] = len(self._nerm)
+        vec = self._m[list(self.model.rows(
+            ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"]))].sum(axis=0)
+        self._nerm = np.concatenate([self._nerm, [vec]])
+        return k
 
 
 class RoleScorer:
