@@ -543,12 +543,17 @@ class TriggerScreen:
         flag_ids: list[int] = []
         left_ids: list[int] = []
         no_stem = [zero] * len(self._OFFSETS)
+        parts, bias = self._parts, self.model.rows(("BIAS",))
+        if len(parts) + 2 * len(new) >= self._MAX:
+            parts.clear()
         stem_strs: list[str] = []
         for w in new:
             feats = word_feats(w)
             starts.append(len(own))
             own.append(zero)
-            own += rows(feats)
+            r = rows(feats)
+            own += r
+            parts[(w, 0)] = bias + r  # its own share of ``trigger_rows`` (``_part_rows``), at no extra look-up
             # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
             flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
             fid = self._tails.get(flags)
@@ -562,6 +567,7 @@ class TriggerScreen:
             stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS] if stem in self._nstems else no_stem)
             # its «left» cues: none unless ``word_feats`` gave it a «cue:» feature (word or stem in ``_CUE_WORDS``)
             left = rows(selected(w, "left", "cue")) if w in _CUE_WORDS or stem in _CUE_WORDS else ()
+            parts[(w, _LEFT)] = left
             lid = self._lefts.get(left)
             if lid is None:
                 lid = self._lefts[left] = len(self._leftm)
