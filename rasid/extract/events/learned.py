@@ -287,8 +287,10 @@ class Featurizer:
         for j in range(i + 1, min(len(words), i + 4)):
             feats.append("R:" + _strip(words[j].norm))
             feats.extend(self.selected(words[j].norm, "right", "cue"))
+        flags = self._flag_memo.get
         for x in words:
-            feats.extend(self.selected(x.norm, "sent", "cue"))
+            if flags(x.norm) != ():  # a word known to have no flag feature has no «sent» cue: skip the look-up
+                feats.extend(self.selected(x.norm, "sent", "cue"))
         if _YEAR_RE.search(text):
             feats.append("year")
         return feats
