@@ -1152,7 +1152,8 @@ def role_spans(sr: SentenceRoles, words: list[Word], scores: list[tuple[float, f
     actors = spans(a) if a is not None else []
     # the target is another party: no word inside the actor's phrase («الرئيس المصري عبد الفتاح السيسي» as
     # actor, «عبد الفتاح السيسي» as target), and the grammar's slots compare phrases, so the actor's phrase head
-    inside = {k for k, w in enumerate(words) if any(x <= w.start and w.end <= y for x, y in actors)}
+    inside = ({k for k, w in enumerate(words) if any(x <= w.start and w.end <= y for x, y in actors)}
+              if actors else set())
     best_t = max((s for s in scores if s[2] != a and s[2] not in inside), key=lambda s: s[1], default=None)
     t = best_t[2] if best_t is not None and best_t[1] >= threshold else None
     if t is None and backstop:

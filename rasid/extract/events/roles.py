@@ -50,6 +50,7 @@ _OTHER_PARTY = frozenset({"علي", "ضد", "الي", "مع", "بحق", "تجا�
 _PASSIVE_AUX = frozenset({"تم", "يتم", "جري", "جرت", "يجري", "تجري"})
 _BREAK = set(":;؛«»\"“”()[]")  # punctuation that closes a clause (a quote, a colon, a bracket)
 _DASH = set("-–—")
+_PHRASE_BREAK = frozenset({"،", ","} | _BREAK | _DASH)  # a gap holding one of these ends a noun phrase
 _NISBA = ("ي", "يه", "يون", "يين", "يات")
 _DEF_PREP = ("بال", "لل", "وبال", "ولل", "فبال", "فلل")  # a preposition glued to a definite noun: sure
 _MAYBE_PREP = ("ب", "ل", "وب", "ول")  # a glued ب/ل before an indefinite word: often part of the word
@@ -252,8 +253,7 @@ class SentenceRoles:
         titled = not w.ner and self.bare[k] in TITLE_WORDS  # «الرئيس الروسي فلاديمير بوتين»: title + name
         while end < n and end - k < 4 and self.clause[end] == self.clause[k]:
             x = words[end]
-            g = self.gap[end]
-            if "،" in g or "," in g or any(ch in _BREAK or ch in _DASH for ch in g):
+            if not _PHRASE_BREAK.isdisjoint(self.gap[end]):  # a comma, a clause break or a dash before it
                 break
             if titled and x.ner == "PER" and x.ner_first:  # the name in apposition ends the title's phrase
                 end += 1
