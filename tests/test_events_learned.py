@@ -249,3 +249,18 @@ def test_trigger_rows_from_memoised_parts_equal_those_of_the_trigger_features():
                 assert coder.screen.trigger_rows(words, i) == ref, (text, i, screened)
                 n += 1
     assert n > 10_000
+
+
+def test_flag_features_memoised_by_word_feats_are_its_flag_features():
+    """``Featurizer._flags`` (filled by ``word_feats`` as it makes the features) holds exactly the «cue:», «L:»
+    and «U:» features of ``word_feats``, in order, for every word of the demo corpus."""
+    from rasid.extract.events.learned import _FLAG_PREFIXES
+
+    feat = LearnedCoder.load().feat
+    words = {w.norm for text, mentions in _demo_sentences() for w in sentence_words(text, mentions)}
+    flagged = 0
+    for w in sorted(words):
+        ref = tuple(f for f in feat.word_feats(w) if f.startswith(_FLAG_PREFIXES))
+        assert feat._flags(w) == ref, w
+        flagged += bool(ref)
+    assert flagged > 100

@@ -167,19 +167,24 @@ class Featurizer:
         s = _strip(w)
         feats = ["w:" + w, "s:" + s, "p3:" + s[:3], "x2:" + s[-2:], "x3:" + s[-3:], "sh:" + word_shape(w)]
         feats.extend("c:" + c for c in stems_of(w)[:4])
+        flags: list[str] = []  # the «L:», «U:» and «cue:» features, in order, as they are made (``_flags``)
         trig = self.curated.lookup(w)
         if trig is not None:
-            feats += ["L:" + trig.plover, "Lp:" + trig.pos, f"L:{trig.plover}:{trig.pos}", f"Lm:{trig.mode}"]
+            flags += ["L:" + trig.plover, f"L:{trig.plover}:{trig.pos}"]
+            feats += [flags[0], "Lp:" + trig.pos, flags[1], f"Lm:{trig.mode}"]
             if w.startswith(_DEFINITE):
                 feats.append("L:def")
+                flags.append("L:def")
         else:
             up = self.up.lookup(w)
             if up is not None:
-                feats += ["U:" + up.plover, f"U:{up.plover}:{up.pos}"]
+                flags += ["U:" + up.plover, f"U:{up.plover}:{up.pos}"]
+                feats += flags
         if w in _CUE_WORDS or s in _CUE_WORDS:  # most words are no cue: one look-up instead of one per class
             for name, cues in _CUE_CLASSES.items():
                 if w in cues or s in cues:
                     feats.append("cue:" + name)
+                    flags.append("cue:" + name)
         if self.classes is not None:
             coarse, fine = self.classes.get(w)
             if coarse != "-":
@@ -187,6 +192,7 @@ class Featurizer:
         out = tuple(feats)
         if len(self._memo) < 200_000:
             self._memo[w] = out
+            self._flag_memo[w] = tuple(flags)
         return out
 
     def sentence_feats(self, words: list[Word]) -> list[str]:
@@ -234,7 +240,8 @@ class Featurizer:
 
     def _flags(self, w: str) -> tuple[str, ...]:
         """The features of ``word_feats(w)`` that every ``_KINDS`` subset is taken from («cue:», «L:», «U:»), in
-        order (memoised: most words have none, so a subset of them is found without a test per feature)."""
+        order (memoised, by ``word_feats`` as it makes them: most words have none, so a subset of them is found
+        without a test per feature)."""
         hit = self._flag_memo.get(w)
         if hit is None:
             hit = tuple(f for f in self.word_feats(w) if f.startswith(_FLAG_PREFIXES))
