@@ -264,3 +264,21 @@ def test_flag_features_memoised_by_word_feats_are_its_flag_features():
         assert feat._flags(w) == ref, w
         flagged += bool(ref)
     assert flagged > 100
+
+
+def test_gate_probability_from_memoised_rows_equals_the_sentence_models_own():
+    """``event_probability`` sums each word's memoised rows of the sentence model (and its NER types') instead of
+    scoring ``sentence_feats``: on every demo-corpus sentence, twice (cold, then from the memo), it is the same
+    float as ``Linear.probs`` over those features, and as numpy's running sum of their rows (the one-column
+    model's Python sum adds the same floats in the same order)."""
+    coder = LearnedCoder.load()
+    model = coder.sentence
+    sents = _demo_sentences()
+    for _round in range(2):
+        for text, mentions in sents:
+            words = sentence_words(text, mentions)
+            feats = coder.feat.sentence_feats(words)
+            ref = model.probs(feats)[1]
+            cumsum = model._matrix[[0, *model.rows(feats)]].cumsum(axis=0)[-1].tolist()
+            assert model.softmax(cumsum)[1] == ref, text
+            assert coder.event_probability(words) == ref, text

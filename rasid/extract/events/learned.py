@@ -1001,17 +1001,21 @@ class LearnedCoder:
         memo, rows, gate_feats = self._gate_rows, model.rows, self.feat.gate_feats
         if len(memo) >= 200_000:
             memo.clear()
-        out: set[int] = set()
-        for w in words:
-            r = memo.get(w.norm)
-            if r is None:
-                r = memo[w.norm] = rows(gate_feats(w.norm))
-            out.update(r)
-            if w.ner:
-                r = memo.get("\0" + w.ner)  # «\0» starts no word: the NER type's own entry
+        # the words' rows through C-level maps (a Python loop per word cost more than the rest of the gate)
+        norms = [w.norm for w in words]
+        found = list(map(memo.get, norms))
+        if None in found:  # words not seen yet
+            for k, r in enumerate(found):
                 if r is None:
-                    r = memo["\0" + w.ner] = rows(("ner:" + w.ner,))
-                out.update(r)
+                    w = norms[k]
+                    r = memo.get(w)  # the same word earlier in the sentence
+                    found[k] = memo[w] = rows(gate_feats(w)) if r is None else r
+        out = set(chain.from_iterable(found))
+        for ner in {w.ner for w in words if w.ner}:
+            r = memo.get("\0" + ner)  # «\0» starts no word: the NER type's own entry
+            if r is None:
+                r = memo["\0" + ner] = rows(("ner:" + ner,))
+            out.update(r)
         return model.probs_of_rows(sorted(out))[1]
 
     def passes_gate(self, words: list[Word]) -> bool:
