@@ -210,3 +210,75 @@ def test_a_model_file_without_a_sentence_model_codes_every_sentence(learned):
     plain = LearnedCoder(raw)
     assert plain.sentence is None and plain.gate == 0.0
     assert plain.event_probability(sentence_words("فاز الهلال على النصر في الدوري.")) == 1.0
+
+
+def test_stacked_event_models_give_each_models_own_probabilities():
+    """``_event`` scores the mode, status and background models in one gather (``Stacked``): on every
+    demo-corpus sentence, for each word as the trigger of three types, the probabilities are the same floats as
+    each model's own ``Linear.probs``."""
+    from rasid.extract.events.learned import Stacked
+
+    coder = LearnedCoder.load()
+    models = (coder.mode, coder.status, coder.background)
+    stacked = Stacked(models)
+    n = 0
+    for text, mentions in _demo_sentences():
+        words = sentence_words(text, mentions)
+        for i in range(0, len(words), 2):
+            for plover in ("ASSAULT", "CONSULT", "ACCUSE"):
+                ef = coder.feat.event_feats(words, i, plover, text)
+                assert stacked.probs(ef) == [m.probs(ef) for m in models], (text, i, plover)
+                n += 1
+    assert n > 5_000
+
+
+def test_trigger_rows_from_memoised_parts_equal_those_of_the_trigger_features():
+    """``_code`` scores a candidate trigger from ``TriggerScreen.trigger_rows`` (each word's share memoised)
+    instead of ``Featurizer.trigger_feats``' strings: on every word of every demo-corpus sentence, the rows are
+    the same, in the same order, whether the shares are computed there (cold), read from that memo (second
+    round) or left by the screen's own pass over the sentence (``_add``, as in ``code_many``)."""
+    n = 0
+    for rounds, screened in ((2, False), (1, True)):
+        coder = LearnedCoder.load()
+        for _round, (text, mentions) in [(r, s) for r in range(rounds) for s in _demo_sentences()]:
+            words = sentence_words(text, mentions)
+            if screened:
+                coder.screen.candidates(words, coder.threshold)
+            for i in range(len(words)):
+                ref = [0, *coder.trigger.rows(coder.feat.trigger_feats(words, i))]
+                assert coder.screen.trigger_rows(words, i) == ref, (text, i, screened)
+                n += 1
+    assert n > 10_000
+
+
+def test_flag_features_memoised_by_word_feats_are_its_flag_features():
+    """``Featurizer._flags`` (filled by ``word_feats`` as it makes the features) holds exactly the «cue:», «L:»
+    and «U:» features of ``word_feats``, in order, for every word of the demo corpus."""
+    from rasid.extract.events.learned import _FLAG_PREFIXES
+
+    feat = LearnedCoder.load().feat
+    words = {w.norm for text, mentions in _demo_sentences() for w in sentence_words(text, mentions)}
+    flagged = 0
+    for w in sorted(words):
+        ref = tuple(f for f in feat.word_feats(w) if f.startswith(_FLAG_PREFIXES))
+        assert feat._flags(w) == ref, w
+        flagged += bool(ref)
+    assert flagged > 100
+
+
+def test_gate_probability_from_memoised_rows_equals_the_sentence_models_own():
+    """``event_probability`` sums each word's memoised rows of the sentence model (and its NER types') instead of
+    scoring ``sentence_feats``: on every demo-corpus sentence, twice (cold, then from the memo), it is the same
+    float as ``Linear.probs`` over those features, and as numpy's running sum of their rows (the one-column
+    model's Python sum adds the same floats in the same order)."""
+    coder = LearnedCoder.load()
+    model = coder.sentence
+    sents = _demo_sentences()
+    for _round in range(2):
+        for text, mentions in sents:
+            words = sentence_words(text, mentions)
+            feats = coder.feat.sentence_feats(words)
+            ref = model.probs(feats)[1]
+            cumsum = model._matrix[[0, *model.rows(feats)]].cumsum(axis=0)[-1].tolist()
+            assert model.softmax(cumsum)[1] == ref, text
+            assert coder.event_probability(words) == ref, text

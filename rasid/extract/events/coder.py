@@ -11,6 +11,7 @@ object of a visit ("زار موسكو").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from rasid import resources
@@ -95,7 +96,11 @@ class EventCoder:
         mentions = sorted((m for m in mentions if m.doc_id == doc.id), key=lambda m: m.start)
         sents = sentences(doc.text) if sents is None else sents
         if self.learned is not None:
-            per_sent = [[m for m in mentions if sent.start <= m.start and m.end <= sent.end] for sent in sents]
+            # each sentence's mentions from the slice of those starting inside it (``mentions`` is sorted by
+            # start): the same lists in the same order, without testing every mention against every sentence
+            starts = [m.start for m in mentions]
+            per_sent = [[m for m in mentions[bisect_left(starts, sent.start):bisect_right(starts, sent.end)]
+                         if m.end <= sent.end] for sent in sents]
             coded = self.learned.code_many([(sent.text, [(m.start - sent.start, m.end - sent.start, m.type)
                                                          for m in ms]) for sent, ms in zip(sents, per_sent, strict=True)])
             for sent, ms, c in zip(sents, per_sent, coded, strict=True):

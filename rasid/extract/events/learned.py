@@ -18,8 +18,11 @@ from __future__ import annotations
 import functools
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
+from operator import add
 from typing import NamedTuple
 
 import numpy as np
@@ -34,6 +37,7 @@ from rasid.text.spans import _TOKEN_RE
 
 _CUES = resources.lexicon_groups("event_status_cues.tsv")
 _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
+_CUE_WORDS = frozenset().union(*_CUE_CLASSES.values())  # a word or stem outside it has no «cue:» feature
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DEFINITE = ("ال", "وال", "بال", "لل", "فال", "كال")
 _FUTURE = ("سي", "ست", "سن", "سا", "وسي", "وست", "فسي")
@@ -47,9 +51,24 @@ _KINDS: dict[str, Callable[[str], bool]] = {
     "btw": lambda f: f.startswith(("cue:", "L:", "U:")) and ":" not in f[2:],
     "cand": lambda f: f.startswith(("cue:", "L:", "U:")),
 }
+_FLAG_PREFIXES = ("cue:", "L:", "U:")  # every ``_KINDS`` subset keeps only features with one of these prefixes
 
 # every feature reads words without their proclitics; news reuses a small vocabulary, so remember them
-_norm = functools.lru_cache(maxsize=200_000)(normalize)  # same string out; a word token's form repeats
+# A word token's normal form, memoised in a plain dict of strings (news reuses a small vocabulary): a hit is
+# one ``dict.get`` in ``sentence_words``' loop, and a dict of strings is never tracked by the cyclic garbage
+# collector, whereas an ``lru_cache`` is walked entry by entry by each full collection (+24 ms at 74k words).
+_NORMS: dict[str, str] = {}
+
+
+def _norm(tok: str) -> str:
+    """``normalize(tok)`` (memoised in ``_NORMS``; emptied when full, as the other memos)."""
+    hit = _NORMS.get(tok)
+    if hit is None:
+        if len(_NORMS) >= 200_000:
+            _NORMS.clear()
+        hit = _NORMS[tok] = normalize(tok)
+    return hit
+
 # High-precision backstop for a type with too few training examples: the train set has ~30 CONSULT events, so
 # the trigger model misses plain «التقى / اجتمع / استقبل / زار / تباحث» (met, received, visited). A curated
 # CONSULT *verb* with one of these stems is coded when the model found no CONSULT in the sentence; mode,
@@ -87,7 +106,7 @@ def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> 
     ms = sorted(mentions)
     n, k = len(ms), 0
     out: list[Word] = []
-    add, new, norm = out.append, tuple.__new__, _norm  # tuple.__new__(Word, …): the named tuple, one call less
+    add, new, known = out.append, tuple.__new__, _NORMS.get  # tuple.__new__(Word, …): the named tuple, one call less
     for m in _WORD_RE.finditer(text):
         tok = m.group()
         c0 = tok[0]
@@ -106,7 +125,8 @@ def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> 
                 ner, first = t, start == a or not text[a:start].strip()
                 break
             q += 1
-        add(new(Word, (start, m.end(), norm(tok), ner, first)))
+        norm = known(tok)
+        add(new(Word, (start, m.end(), _norm(tok) if norm is None else norm, ner, first)))
     return out
 
 
@@ -135,6 +155,7 @@ class Featurizer:
         self._memo: dict[str, tuple[str, ...]] = {}
         self._nb_memo: dict[tuple[str, int], tuple[str, ...]] = {}
         self._sel_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._flag_memo: dict[str, tuple[str, ...]] = {}  # word -> ``_flags``
         self._gate_memo: dict[str, tuple[str, ...]] = {}  # word -> its ``sentence_feats`` share
         self._verbal: dict[str, bool] = {}  # word -> ``verbal`` (memoised: asked per word of every coded sentence)
 
@@ -146,18 +167,24 @@ class Featurizer:
         s = _strip(w)
         feats = ["w:" + w, "s:" + s, "p3:" + s[:3], "x2:" + s[-2:], "x3:" + s[-3:], "sh:" + word_shape(w)]
         feats.extend("c:" + c for c in stems_of(w)[:4])
+        flags: list[str] = []  # the «L:», «U:» and «cue:» features, in order, as they are made (``_flags``)
         trig = self.curated.lookup(w)
         if trig is not None:
-            feats += ["L:" + trig.plover, "Lp:" + trig.pos, f"L:{trig.plover}:{trig.pos}", f"Lm:{trig.mode}"]
+            flags += ["L:" + trig.plover, f"L:{trig.plover}:{trig.pos}"]
+            feats += [flags[0], "Lp:" + trig.pos, flags[1], f"Lm:{trig.mode}"]
             if w.startswith(_DEFINITE):
                 feats.append("L:def")
+                flags.append("L:def")
         else:
             up = self.up.lookup(w)
             if up is not None:
-                feats += ["U:" + up.plover, f"U:{up.plover}:{up.pos}"]
-        for name, cues in _CUE_CLASSES.items():
-            if w in cues or s in cues:
-                feats.append("cue:" + name)
+                flags += ["U:" + up.plover, f"U:{up.plover}:{up.pos}"]
+                feats += flags
+        if w in _CUE_WORDS or s in _CUE_WORDS:  # most words are no cue: one look-up instead of one per class
+            for name, cues in _CUE_CLASSES.items():
+                if w in cues or s in cues:
+                    feats.append("cue:" + name)
+                    flags.append("cue:" + name)
         if self.classes is not None:
             coarse, fine = self.classes.get(w)
             if coarse != "-":
@@ -165,6 +192,7 @@ class Featurizer:
         out = tuple(feats)
         if len(self._memo) < 200_000:
             self._memo[w] = out
+            self._flag_memo[w] = tuple(flags)
         return out
 
     def sentence_feats(self, words: list[Word]) -> list[str]:
@@ -205,9 +233,20 @@ class Featurizer:
         hit = self._sel_memo.get(key)
         if hit is None:
             keep = _KINDS[kind]
-            hit = tuple(prefix + f for f in self.word_feats(w) if keep(f))
+            hit = tuple(prefix + f for f in self._flags(w) if keep(f))
             if len(self._sel_memo) < 400_000:
                 self._sel_memo[key] = hit
+        return hit
+
+    def _flags(self, w: str) -> tuple[str, ...]:
+        """The features of ``word_feats(w)`` that every ``_KINDS`` subset is taken from («cue:», «L:», «U:»), in
+        order (memoised, by ``word_feats`` as it makes them: most words have none, so a subset of them is found
+        without a test per feature)."""
+        hit = self._flag_memo.get(w)
+        if hit is None:
+            hit = tuple(f for f in self.word_feats(w) if f.startswith(_FLAG_PREFIXES))
+            if len(self._flag_memo) < 200_000:
+                self._flag_memo[w] = hit
         return hit
 
     def _neighbour_feats(self, w: str, d: int) -> tuple[str, ...]:
@@ -255,8 +294,10 @@ class Featurizer:
         for j in range(i + 1, min(len(words), i + 4)):
             feats.append("R:" + _strip(words[j].norm))
             feats.extend(self.selected(words[j].norm, "right", "cue"))
+        flags = self._flag_memo.get
         for x in words:
-            feats.extend(self.selected(x.norm, "sent", "cue"))
+            if flags(x.norm) != ():  # a word known to have no flag feature has no «sent» cue: skip the look-up
+                feats.extend(self.selected(x.norm, "sent", "cue"))
         if _YEAR_RE.search(text):
             feats.append("year")
         return feats
@@ -344,13 +385,25 @@ class Linear:
 
     def probs(self, feats: Iterable[str]) -> list[float]:
         row = self._row.get
-        rows = [0, *[k for f in feats if (k := row(f)) is not None]]
-        # a running sum adds bias, then each feature's weights, in feature order: the same floats as a plain loop
-        return self.softmax(self._matrix[rows].cumsum(axis=0)[-1].tolist())
+        return self.probs_of_rows(list(filter(None, map(row, feats))))
 
     def probs_of_rows(self, rows: list[int]) -> list[float]:
-        """``probs`` of features already turned into their rows (``rows``, in the order to sum them)."""
+        """``probs`` of features already turned into their rows (``rows``, in the order to sum them).
+
+        A running sum adds the bias, then each feature's weights, in feature order: the same floats as a
+        plain loop. A binary model stored with one column (the sentence gate, the background flag) adds its
+        weights as Python floats, one after the other (``reduce``): the same IEEE additions in the same order
+        as numpy's ``cumsum``, so the same float, without the cost of a numpy gather for one number.
+        """
+        col = self._col
+        if col is not None:
+            return self.softmax([functools.reduce(add, map(col.__getitem__, rows), col[0])])
         return self.softmax(self._matrix[[0, *rows]].cumsum(axis=0)[-1].tolist())
+
+    @functools.cached_property
+    def _col(self) -> list[float] | None:
+        """The weights of a one-column model as a Python list (row 0 the bias); None for a wider model."""
+        return self._matrix[:, 0].tolist() if self._matrix.shape[1] == 1 else None
 
     def logits_many(self, rows: list[list[int]]) -> list[list[float]]:
         """The logits of several feature-row lists (each starting with the bias row 0) in one gather.
@@ -388,8 +441,39 @@ class Linear:
     def rows(self, feats: Iterable[str]) -> tuple[int, ...]:
         """Row indices of the features the model knows, in order (row 0 is the bias)."""
         row = self._row.get
-        return tuple([k for f in feats if (k := row(f)) is not None])
+        # in C: every feature's row is >= 1 (row 0 is the bias), so ``filter(None, …)`` drops exactly the
+        # unknown features' None (here and in ``probs``, ``Stacked.probs``, ``RoleScorer.scores``)
+        return tuple(filter(None, map(row, feats)))
 
+
+class Stacked:
+    """Several models over the same feature list, scored with one row look-up per feature and one gather.
+
+    Why the probabilities equal each model's own ``Linear.probs``: the stacked matrix puts the models' columns
+    side by side, a feature's row holding each model's weights and 0.0 where a model does not know it, and
+    the running sum (``cumsum``) adds the rows in feature order. In a model's columns that is its own bias
+    and rows in its own order with +0.0 added in between, and ``x + 0.0 == x`` for every float but -0.0 (which
+    turns into +0.0: a zero logit's sign, which changes no exponential, so no probability).
+    """
+
+    def __init__(self, models: tuple[Linear, ...]) -> None:
+        self.models = models
+        feats = dict.fromkeys(f for m in models for f in m.weights)
+        self._row = {f: k for k, f in enumerate(feats, start=1)}
+        widths = [m._matrix.shape[1] for m in models]
+        self._spans = [(sum(widths[:k]), sum(widths[:k + 1])) for k in range(len(models))]
+        self._matrix = np.zeros((len(feats) + 1, sum(widths)))
+        for m, (a, b) in zip(models, self._spans, strict=True):
+            self._matrix[[0, *(self._row[f] for f in m.weights)], a:b] = m._matrix
+
+    def probs(self, feats: Iterable[str]) -> list[list[float]]:
+        """Each model's ``probs(feats)``, in the order of ``models``."""
+        row = self._row.get
+        z = self._matrix[[0, *filter(None, map(row, feats))]].cumsum(axis=0)[-1].tolist()
+        return [m.softmax(z[a:b]) for m, (a, b) in zip(self.models, self._spans, strict=True)]
+
+
+_LEFT = 9  # ``TriggerScreen._part_rows``: a word's share as a left cue (not a neighbour offset)
 
 # Slack on the screen's logit bound: the screen sums the same weight rows as ``Linear.probs``, possibly in
 # another order, which moves a logit of this model (|z| < 1e3, < 100 features) by < 1e-10; 1e-6 is far beyond.
@@ -433,10 +517,19 @@ class TriggerScreen:
         # row 0 is the padding word, whose neighbour vectors are the «<edge>» features
         self._tails: dict[tuple[str, ...], int] = {}
         self._tailm = np.array([[m[list(self.edge[d])].sum(axis=0) for d in self._OFFSETS]])
+        # The stems that can make a neighbour («n{d}:stem») or bigram («b:a_b», «b+:a_b») feature the model knows,
+        # for the bigrams every possible first stem (a stem may hold «_»): a word outside them needs no
+        # feature string built and looked up (most words: a bigram needs its first stem here)
+        names = model._row
+        self._nstems = {f.partition(":")[2] for f in names if f.startswith(tuple(f"n{d}:" for d in self._OFFSETS))}
+        self._bfirst = {f[2:k] for f in names if f.startswith("b:") for k, ch in enumerate(f) if ch == "_" and k >= 2}
+        self._bnfirst = {f[3:k] for f in names if f.startswith("b+:") for k, ch in enumerate(f) if ch == "_" and k >= 3}
+        self._parts: dict[tuple[str, int], tuple[int, ...]] = {}  # (word, offset) -> rows (``_part_rows``)
         self._lefts: dict[tuple[int, ...], int] = {(): 0}  # a word's «left» cue rows -> its row in ``_leftm``
         self._leftm = np.zeros((1, c))
         # word -> its row in the per-word arrays; row 0 is the padding word (no features, edge neighbours)
         self._index: dict[str, int] = {}
+        self._stems: list[str] = [""]  # ``_strip`` of the word of each row
         cap = 1024
         self._own = np.zeros((cap, c))  # its own features' rows, summed
         self._stem = np.full((cap, 4), self._zero, dtype=np.intp)  # row of «n{d}:stem» per offset d
@@ -458,11 +551,18 @@ class TriggerScreen:
         stems: list[list[int]] = []
         flag_ids: list[int] = []
         left_ids: list[int] = []
+        no_stem = [zero] * len(self._OFFSETS)
+        parts, bias = self._parts, self.model.rows(("BIAS",))
+        if len(parts) + 2 * len(new) >= self._MAX:
+            parts.clear()
+        stem_strs: list[str] = []
         for w in new:
             feats = word_feats(w)
             starts.append(len(own))
             own.append(zero)
-            own += rows(feats)
+            r = rows(feats)
+            own += r
+            parts[(w, 0)] = bias + r  # its own share of ``trigger_rows`` (``_part_rows``), at no extra look-up
             # as a neighbour: its stem, then its lexicon/shape/cue flags (few distinct sets: memoised apart)
             flags = tuple(f for f in feats if f[:2] in _NEIGHBOUR_FLAGS)
             fid = self._tails.get(flags)
@@ -472,8 +572,11 @@ class TriggerScreen:
                 self._tailm = np.concatenate([self._tailm, [tail]])
             flag_ids.append(fid)
             stem = _strip(w)
-            stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS])
-            left = rows(selected(w, "left", "cue"))
+            stem_strs.append(stem)
+            stems.append([get(f"n{d}:{stem}", zero) for d in self._OFFSETS] if stem in self._nstems else no_stem)
+            # its «left» cues: none unless ``word_feats`` gave it a «cue:» feature (word or stem in ``_CUE_WORDS``)
+            left = rows(selected(w, "left", "cue")) if w in _CUE_WORDS or stem in _CUE_WORDS else ()
+            parts[(w, _LEFT)] = left
             lid = self._lefts.get(left)
             if lid is None:
                 lid = self._lefts[left] = len(self._leftm)
@@ -484,7 +587,56 @@ class TriggerScreen:
         self._stem[k0:k1] = stems
         self._flag[k0:k1] = flag_ids
         self._left[k0:k1] = left_ids
+        self._stems[k0:k1] = stem_strs
         self._index.update(zip(new, range(k0, k1), strict=True))
+
+    def trigger_rows(self, words: list[Word], i: int) -> list[int]:
+        """``[0, *model.rows(Featurizer.trigger_feats(words, i))]`` without the feature strings.
+
+        ``Linear.rows`` keeps the known features of a list in order, so the rows of ``trigger_feats`` are the
+        rows of its parts one after the other: the word's own features, each neighbour's share, the
+        bigrams, the left cues, the NER flags and the position, each memoised per word (and offset) here.
+        """
+        w = words[i]
+        n = len(words)
+        part = self._part_rows
+        out = [0, *part(w.norm, 0)]
+        for d in self._OFFSETS:
+            j = i + d
+            out += part(words[j].norm, d) if 0 <= j < n else self.edge[d]
+        get = self.model._row.get
+        if i > 0 and (a := _strip(words[i - 1].norm)) in self._bfirst:
+            k = get(f"b:{a}_{_strip(w.norm)}")
+            if k is not None:
+                out.append(k)
+        if i + 1 < n and (a := _strip(w.norm)) in self._bnfirst:
+            k = get(f"b+:{a}_{_strip(words[i + 1].norm)}")
+            if k is not None:
+                out.append(k)
+        for j in range(max(0, i - 4), i):
+            out += part(words[j].norm, _LEFT)
+        if w.ner:
+            out += self.model.rows(["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"])
+        out += self.pos["0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"]
+        return out
+
+    def _part_rows(self, w: str, d: int) -> tuple[int, ...]:
+        """Rows of word ``w``'s share of a candidate's features: its own («BIAS» and ``word_feats``, ``d`` 0),
+        as the neighbour at offset ``d``, or as a left cue (``_LEFT``); memoised."""
+        key = (w, d)
+        hit = self._parts.get(key)
+        if hit is None:
+            feat, rows = self.feat, self.model.rows
+            if d == 0:
+                hit = rows(["BIAS", *feat.word_feats(w)])
+            elif d == _LEFT:
+                hit = rows(feat.selected(w, "left", "cue"))
+            else:
+                hit = rows(feat._neighbour_feats(w, d))
+            if len(self._parts) >= self._MAX:
+                self._parts.clear()
+            self._parts[key] = hit
+        return hit
 
     def candidates(self, words: list[Word], threshold: float) -> list[int]:
         """Indices of the words that may pass ``threshold`` (a superset of those that do), in order."""
@@ -510,39 +662,34 @@ class TriggerScreen:
         if len(self._index) + sum(map(len, sents)) >= self._MAX:
             self._index.clear()  # before the batch: its words' rows stay valid while it is scored
         index, get, zero, gap = self._index, self.model._row.get, self._zero, self._GAP
-        new = list(dict.fromkeys(w.norm for words in sents for w in words if w.norm not in index))
+        bfirst, bnfirst = self._bfirst, self._bnfirst
+        all_norms = [[w.norm for w in words] for words in sents]
+        new = [w for w in dict.fromkeys(chain.from_iterable(all_norms)) if w not in index]
         if new:
             self._add(new)
+        row_of, stem_of, ner_of = index.__getitem__, self._stems.__getitem__, self._ner.get
         ix = [0] * gap  # row in the per-word arrays (0: padding)
         bigram = [zero] * gap  # row of «b:previous_this» and «b+:this_next» (``_zero``: none)
         bigram_next = [zero] * gap
         pos = [0] * gap  # row in ``_posm``
         ner = [0] * gap  # row in ``_nerm``
         starts = []
-        for words in sents:
+        for words, norms in zip(sents, all_norms, strict=True):
             starts.append(len(ix))
-            norms = [w.norm for w in words]
-            ix += [index[w] for w in norms]
-            stems = [_strip(w) for w in norms]
+            rows = list(map(row_of, norms))
+            ix += rows
+            stems = list(map(stem_of, rows))  # ``_strip`` of each word, stored by ``_add``
             if words:
                 bigram.append(zero)
-                bigram += [get(f"b:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
-                bigram_next += [get(f"b+:{a}_{b}", zero) for a, b in zip(stems, stems[1:], strict=False)]
+                bigram += [get(f"b:{a}_{b}", zero) if a in bfirst else zero
+                           for a, b in zip(stems, stems[1:], strict=False)]
+                bigram_next += [get(f"b+:{a}_{b}", zero) if a in bnfirst else zero
+                                for a, b in zip(stems, stems[1:], strict=False)]
                 bigram_next.append(zero)
             n = len(words)
             pos += [1, 2, 2, 2, *[3] * 11, *[4] * (n - 15)][:n] if n > 4 else [1, 2, 2, 2][:n]
-            for w in words:
-                if w.ner:
-                    key = (w.ner, w.ner_first)
-                    k = self._ner.get(key)
-                    if k is None:
-                        k = self._ner[key] = len(self._nerm)
-                        vec = self._m[list(self.model.rows(
-                            ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"]))].sum(axis=0)
-                        self._nerm = np.concatenate([self._nerm, [vec]])
-                    ner.append(k)
-                else:
-                    ner.append(0)
+            # row 0: no NER; a known (type, first) has a row >= 1, a new one gets it from ``_ner_row``
+            ner += [(ner_of((w.ner, w.ner_first)) or self._ner_row(w)) if w.ner else 0 for w in words]
             ix += [0] * gap
             bigram += [zero] * gap
             bigram_next += [zero] * gap
@@ -562,12 +709,23 @@ class TriggerScreen:
             z[s:] += left[:-s]
         margin = (z[:, 1:] - z[:, :1]).max(axis=1) if z.shape[1] > 1 else z[:, 0]
         floor = math.log(threshold / 2) - _SCREEN_SLACK if threshold > 0 else -math.inf
-        ok = (margin >= floor).tolist()
-        out = []
-        for words, s in zip(sents, starts, strict=True):
-            out.append([i for i, w in enumerate(words)
-                        if ok[s + i] and len(w.norm) >= 2 and not w.norm.isdigit()])
+        out: list[list[int]] = [[] for _ in sents]
+        for h in np.flatnonzero(margin >= floor).tolist():  # the few words past the bound, in order
+            k = bisect_right(starts, h) - 1
+            i = h - starts[k]
+            if 0 <= k and i < len(sents[k]):  # a word, not padding
+                w = all_norms[k][i]
+                if len(w) >= 2 and not w.isdigit():
+                    out[k].append(i)
         return out
+
+    def _ner_row(self, w: Word) -> int:
+        """The row in ``_nerm`` of a (NER type, first) not seen yet: its «ner:…» features' rows, summed."""
+        k = self._ner[(w.ner, w.ner_first)] = len(self._nerm)
+        vec = self._m[list(self.model.rows(
+            ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"]))].sum(axis=0)
+        self._nerm = np.concatenate([self._nerm, [vec]])
+        return k
 
 
 class RoleScorer:
@@ -586,58 +744,82 @@ class RoleScorer:
     def __init__(self, feat: Featurizer, model: Linear) -> None:
         self.feat = feat
         self.model = model
-        # rows of the candidate's own features by («n», ner, first, side), («p», previous stem, side), («w», word, side)
-        self._word: dict[tuple, tuple[int, ...]] = {}
+        # side -> rows of the candidate's own features by (ner, first), by previous stem and by word
+        self._word: dict[str, tuple[dict, dict, dict]] = {side: ({}, {}, {}) for side in "AB"}
         self._btw: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «btw» features
         self._cand: dict[str, tuple[int, ...]] = {}  # norm -> rows of its «cand» features
         self._head: dict[tuple[str, str], tuple[int, ...]] = {}  # (side, dist) -> «BIAS side dist» rows
         self._struct: dict[tuple, list[int]] = {}  # SentenceRoles.feat_key -> its structure features' rows
-        # (trig_pos, plover, side, dist, ner, n_ner) -> rows of the trigger-relative features and «nerbetween»
-        self._rel: dict[tuple[str, str, str, str, str, int], tuple[int, ...]] = {}
+        # (trig_pos, plover) -> (side, distance class, ner, n_ner) -> («BIAS side dist» rows, rows of the
+        # trigger-relative features and «nerbetween»)
+        self._rel: dict[tuple[str, str], dict[tuple[str, int, str | None, int],
+                                              tuple[tuple[int, ...], tuple[int, ...]]]] = {}
         self._words: list[Word] | None = None  # the sentence of the per-sentence tables (``_sentence``)
 
     def _sentence(self, words: list[Word]) -> None:
         """Per-sentence tables: each word's «btw» rows laid end to end (word k's from ``_off[k]``), the
-        running count of NER mention starts, each word's previous stem, and the candidate-only rows."""
+        running count of NER mention starts, the role candidates, and for each candidate its previous stem
+        and its «sentstart / dateline / cand» rows (every trigger of the sentence reads them all)."""
         if self._words is words:
             return
-        rows, sel, memo = self.model.rows, self.feat.selected, self._btw
+        rows, sel, memo, cand_memo = self.model.rows, self.feat.selected, self._btw, self._cand
         if len(memo) >= self._MAX:
             memo.clear()
+        if len(cand_memo) >= self._MAX:
+            cand_memo.clear()
         flat: list[int] = []
         off = [0]
         nf = [0]
-        for x in words:
-            r = memo.get(x.norm)
+        cands: list[int] = []
+        tails: dict[int, tuple[int, ...]] = {}
+        for j, x in enumerate(words):
+            norm = x.norm
+            r = memo.get(norm)
             if r is None:
-                r = memo[x.norm] = rows(sel(x.norm, "btw", "btw"))
+                r = memo[norm] = rows(sel(norm, "btw", "btw"))
             flat += r
             off.append(len(flat))
             nf.append(nf[-1] + bool(x.ner and x.ner_first))
-        self._flat, self._off, self._nf = flat, off, nf
-        self._prev = ["<s>", *(_strip(x.norm) for x in words[:-1])]
-        self._tail: dict[int, tuple[int, ...]] = {}
+            if len(norm) >= 3 and not norm.isdigit() and (x.ner is None or x.ner_first):  # ``role_candidate``
+                cands.append(j)
+                r = cand_memo.get(norm)
+                if r is None:
+                    r = cand_memo[norm] = rows(sel(norm, "cand", "cand"))
+                tails[j] = r
+        self._flat, self._off, self._nf, self._cands = flat, off, nf, cands
+        self._prev = {j: _strip(words[j - 1].norm) if j else "<s>" for j in cands}
+        # «sentstart» and «dateline» come before the candidate's own flags, on the few words they fire on
+        for j in cands[:2]:
+            if j == 0 or (j == 1 and words[0].ner):
+                tails[j] = self._tail_rows(words, j)
+        for j, x in enumerate(words[1:]):
+            if x.norm in ("-", "ـ") and j in tails:
+                tails[j] = self._tail_rows(words, j)
+        self._tail = tails
+        self._wrows: dict[int, tuple[int, ...]] = {}  # j (after the trigger) or -1 - j (before) -> ``_word_rows``
         self._words = words
 
     def _word_rows(self, c: Word, prev: str, side: str) -> tuple[int, ...]:
         """Rows of «ner:… first:… prev:… cl:… w:… c:… sh:…» of candidate word ``c`` on ``side``, from three
-        memo tables: (NER type, first), (previous stem) and (the word itself), each with the side."""
-        memo = self._word
-        if len(memo) >= self._MAX:
-            memo.clear()
+        memo tables per side: (NER type, first), previous stem and the word itself."""
+        by_ner, by_prev, by_word = self._word[side]
         rows = self.model.rows
-        ner = c.ner or "-"
-        a = memo.get(("n", ner, c.ner_first, side))
+        a = by_ner.get((c.ner, c.ner_first))
         if a is None:
-            a = memo[("n", ner, c.ner_first, side)] = rows((f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}"))
-        b = memo.get(("p", prev, side))
+            ner = c.ner or "-"
+            a = by_ner[(c.ner, c.ner_first)] = rows((f"ner:{ner}", f"ner:{side}:{ner}", f"first:{c.ner_first}"))
+        b = by_prev.get(prev)
         if b is None:
-            b = memo[("p", prev, side)] = rows((f"prev:{prev}", f"prev:{side}:{prev}"))
-        w = memo.get(("w", c.norm, side))
+            if len(by_prev) >= self._MAX:
+                by_prev.clear()
+            b = by_prev[prev] = rows((f"prev:{prev}", f"prev:{side}:{prev}"))
+        w = by_word.get(c.norm)
         if w is None:
+            if len(by_word) >= self._MAX:
+                by_word.clear()
             clitic = c.norm[:1] if c.norm[:1] in "لبوف" and len(c.norm) > 3 else "-"
-            w = memo[("w", c.norm, side)] = rows((f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm,
-                                                  f"sh:{side}:{word_shape(c.norm)}"))
+            w = by_word[c.norm] = rows((f"cl:{side}:{clitic}", "w:" + _strip(c.norm), "c:" + c.norm,
+                                        f"sh:{side}:{word_shape(c.norm)}"))
         return a + b + w
 
     def _tail_rows(self, words: list[Word], j: int) -> tuple[int, ...]:
@@ -651,65 +833,76 @@ class RoleScorer:
             if len(self._cand) >= self._MAX:
                 self._cand.clear()
             cand = self._cand[c.norm] = self.model.rows(self.feat.selected(c.norm, "cand", "cand"))
-        out = self._tail[j] = self.model.rows(pos) + cand if pos else cand
-        return out
+        return self.model.rows(pos) + cand if pos else cand
 
     def scores(self, words: list[Word], i: int, plover: str, trig_pos: str,
                sr: SentenceRoles | None) -> list[tuple[float, float, int]]:
         """(actor probability, target probability, j) of every role candidate ``j`` of the trigger at ``i``,
-        in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair."""
+        in word order: what ``Linear.probs(Featurizer.role_feats(...))`` gives, pair by pair.
+
+        One pass per pair with no call but the memo misses: what depends on the trigger alone (the structure
+        keys' trigger part, the trigger-relative rows' type and form) is read once per trigger, the
+        candidate's own rows once per sentence, and the softmax is written out (the same float operations
+        as ``Linear.softmax``, so the same probabilities)."""
         self._sentence(words)
-        flat, off, nf, prev, tails = self._flat, self._off, self._nf, self._prev, self._tail
-        head_memo, rel_memo, struct = self._head, self._rel, self._struct
-        rows_of, get = self.model.rows, self.model._row.get
-        verbal = self.feat.verbal(words[i].norm) if sr is not None else False
-        pairs: list[list[int]] = []
-        js: list[int] = []
-        for j, c in enumerate(words):
-            if j == i or not role_candidate(c):
-                continue
-            d = j - i if j > i else i - j
-            side = "B" if j < i else "A"
-            dist = str(d) if d <= 6 else ("far" if d <= 15 else "vfar")
-            lo, hi = (i, j) if i < j else (j, i)
-            rows = [0]
-            r = head_memo.get((side, dist))
-            if r is None:
-                r = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
-            rows += r
-            rows += self._word_rows(c, prev[j], side)
-            ner = c.ner or "-"
-            n_ner = min(nf[hi] - nf[lo + 1], 3)
-            key = (trig_pos, plover, side, dist, ner, n_ner)
-            r = rel_memo.get(key)
-            if r is None:
-                if len(rel_memo) >= self._MAX:
-                    rel_memo.clear()
-                r = rel_memo[key] = rows_of((f"tp:{trig_pos}:{side}", f"T:{plover}:{side}",
-                                             f"tp:{trig_pos}:{side}:{dist}", f"ner:{side}:{ner}:{trig_pos}",
-                                             f"nerbetween:{side}:{n_ner}"))
-            rows += r
-            rows += flat[off[lo + 1]:off[hi]]
-            r = tails.get(j)
-            rows += r if r is not None else self._tail_rows(words, j)
-            if sr is not None:
-                skey = sr.feat_key(i, j, plover, verbal)
-                r = struct.get(skey)
-                if r is None:
-                    if len(struct) >= self._MAX:
-                        struct.clear()
-                    r = struct[skey] = [k for f in feats_of_key(skey) if (k := get(f)) is not None]
-                rows += r
-            pairs.append(rows)
-            js.append(j)
-        if not pairs:
+        js = [j for j in self._cands if j != i]
+        if not js:
             return []
-        soft = self.model.softmax
+        flat, off, nf, prev, tails, wrows = self._flat, self._off, self._nf, self._prev, self._tail, self._wrows
+        head_memo, struct, word_rows = self._head, self._struct, self._word_rows
+        rows_of, get = self.model.rows, self.model._row.get
+        rel_memo = self._rel.get((trig_pos, plover))
+        if rel_memo is None:
+            if len(self._rel) >= self._MAX:
+                self._rel.clear()
+            rel_memo = self._rel[(trig_pos, plover)] = {}
+        if len(struct) >= self._MAX:
+            struct.clear()
+        if sr is not None:
+            skeys = sr.feat_keys(i, js, plover, self.feat.verbal(words[i].norm))
+        pairs: list[list[int]] = []
+        for t, j in enumerate(js):
+            if j < i:
+                side, d, lo, hi = "B", i - j, j, i
+            else:
+                side, d, lo, hi = "A", j - i, i, j
+            if d > 15:
+                d = 16  # «vfar»: one class, one memo key
+            w = wrows.get(j if side == "A" else -1 - j)
+            if w is None:
+                w = wrows[j if side == "A" else -1 - j] = word_rows(words[j], prev[j], side)
+            ner = words[j].ner
+            n_ner = min(nf[hi] - nf[lo + 1], 3)
+            hr = rel_memo.get((side, d, ner, n_ner))
+            if hr is None:  # the «BIAS side dist» rows and the trigger-relative rows of this class of pair
+                dist, ner_ = _DIST[d], ner or "-"
+                h = head_memo.get((side, dist))
+                if h is None:
+                    h = head_memo[(side, dist)] = rows_of(("BIAS", f"side:{side}", f"dist:{side}{dist}"))
+                hr = rel_memo[(side, d, ner, n_ner)] = h, rows_of((
+                    f"tp:{trig_pos}:{side}", f"T:{plover}:{side}", f"tp:{trig_pos}:{side}:{dist}",
+                    f"ner:{side}:{ner_}:{trig_pos}", f"nerbetween:{side}:{n_ner}"))
+            h, r = hr
+            if sr is None:
+                pairs.append([0, *h, *w, *r, *flat[off[lo + 1]:off[hi]], *tails[j]])
+                continue
+            skey = skeys[t]
+            st = struct.get(skey)
+            if st is None:
+                st = struct[skey] = list(filter(None, map(get, feats_of_key(skey))))
+            pairs.append([0, *h, *w, *r, *flat[off[lo + 1]:off[hi]], *tails[j], *st])
         out = []
+        exp = math.exp
         for z, j in zip(self.model.logits_many(pairs), js, strict=True):
-            p = soft(z)
-            out.append((p[1], p[2], j))
+            m = max(z)
+            e = [exp(v - m) for v in z]
+            s = sum(e)
+            out.append((e[1] / s, e[2] / s, j))
         return out
+
+
+# ``RoleScorer``'s distance classes by word distance: «1» … «6», then «far» up to 15
+_DIST = (*(str(d) if d <= 6 else "far" for d in range(16)), "vfar")  # 16: every distance beyond 15
 
 
 @dataclass
@@ -761,6 +954,7 @@ class LearnedCoder:
         self.structured = bool(raw.get("role_structure", False))
         self.role_backstop = True  # the subject slot when the role model names no actor (train --dev: off too)
         self._sr: SentenceRoles | None = None
+        self._event_models: Stacked | None = None  # mode, status and background scored together (``_event``)
 
     @classmethod
     def load(cls, name: str = "event_coder.json") -> LearnedCoder:
@@ -773,16 +967,22 @@ class LearnedCoder:
     def code_many(self, sents: list[tuple[str, Iterable[tuple[int, int, str]]]]) -> list[list[Coded]]:
         """``code`` of each (sentence, mentions) of a document; the trigger screen scores them together
         (one array pass per document instead of one per sentence: the same candidates, fewer numpy calls)."""
-        all_words = [sentence_words(text, mentions) for text, mentions in sents]
-        kept = [k for k, words in enumerate(all_words) if self.passes_gate(words)]
+        # a sentence that fails the gate drops its words at once (freed while young, not held to the end)
+        kept: list[int] = []
+        kept_words: list[list[Word]] = []
+        for k, (text, mentions) in enumerate(sents):
+            words = sentence_words(text, mentions)
+            if self.passes_gate(words):
+                kept.append(k)
+                kept_words.append(words)
         out: list[list[Coded]] = [[] for _ in sents]
         if self.exhaustive:
-            todos = [[i for i, w in enumerate(all_words[k]) if len(w.norm) >= 2 and not w.norm.isdigit()]
-                     for k in kept]
+            todos = [[i for i, w in enumerate(words) if len(w.norm) >= 2 and not w.norm.isdigit()]
+                     for words in kept_words]
         else:
-            todos = self.screen.candidates_many([all_words[k] for k in kept], self.threshold)
-        for k, todo in zip(kept, todos, strict=True):
-            out[k] = self._code(sents[k][0], all_words[k], todo)
+            todos = self.screen.candidates_many(kept_words, self.threshold)
+        for k, words, todo in zip(kept, kept_words, todos, strict=True):
+            out[k] = self._code(sents[k][0], words, todo)
         return out
 
     def event_probability(self, words: list[Word]) -> float:
@@ -801,17 +1001,21 @@ class LearnedCoder:
         memo, rows, gate_feats = self._gate_rows, model.rows, self.feat.gate_feats
         if len(memo) >= 200_000:
             memo.clear()
-        out: set[int] = set()
-        for w in words:
-            r = memo.get(w.norm)
-            if r is None:
-                r = memo[w.norm] = rows(gate_feats(w.norm))
-            out.update(r)
-            if w.ner:
-                r = memo.get("\0" + w.ner)  # «\0» starts no word: the NER type's own entry
+        # the words' rows through C-level maps (a Python loop per word cost more than the rest of the gate)
+        norms = [w.norm for w in words]
+        found = list(map(memo.get, norms))
+        if None in found:  # words not seen yet
+            for k, r in enumerate(found):
                 if r is None:
-                    r = memo["\0" + w.ner] = rows(("ner:" + w.ner,))
-                out.update(r)
+                    w = norms[k]
+                    r = memo.get(w)  # the same word earlier in the sentence
+                    found[k] = memo[w] = rows(gate_feats(w)) if r is None else r
+        out = set(chain.from_iterable(found))
+        for ner in {w.ner for w in words if w.ner}:
+            r = memo.get("\0" + ner)  # «\0» starts no word: the NER type's own entry
+            if r is None:
+                r = memo["\0" + ner] = rows(("ner:" + ner,))
+            out.update(r)
         return model.probs_of_rows(sorted(out))[1]
 
     def passes_gate(self, words: list[Word]) -> bool:
@@ -820,9 +1024,9 @@ class LearnedCoder:
     def _code(self, text: str, words: list[Word], todo: list[int]) -> list[Coded]:
         """Events of one sentence from its words and the indices of its candidate triggers."""
         found: list[tuple[int, str, float]] = []
-        model, feats = self.trigger, self.feat.trigger_feats
+        model, rows = self.trigger, self.screen.trigger_rows
         # the candidates' logits in one gather (``Linear.logits_many``: the floats of ``Linear.probs``)
-        logits = model.logits_many([[0, *model.rows(feats(words, i))] for i in todo]) if todo else []
+        logits = model.logits_many([rows(words, i) for i in todo]) if todo else []
         for i, z in zip(todo, logits, strict=True):
             p = model.softmax(z)
             k = max(range(1, len(p)), key=p.__getitem__)
@@ -865,12 +1069,14 @@ class LearnedCoder:
 
     def _event(self, text: str, words: list[Word], i: int, plover: str, conf: float) -> Coded:
         ef = self.feat.event_feats(words, i, plover, text)
-        pm = self.mode.probs(ef)
+        stacked = self._event_models
+        if stacked is None or stacked.models != (self.mode, self.status, self.background):
+            stacked = self._event_models = Stacked((self.mode, self.status, self.background))
+        pm, ps, pb = stacked.probs(ef)
         allowed = set(self.modes.get(plover, [])) | {""}
         mode = max((k for k, c in enumerate(self.mode.classes) if c in allowed), key=pm.__getitem__, default=None)
-        ps = self.status.probs(ef)
         status = self.status.classes[max(range(len(ps)), key=ps.__getitem__)]
-        background = self.background.probs(ef)[1] >= 0.5
+        background = pb[1] >= 0.5
         actors, targets = self._roles(words, i, plover, text)
         m = self.mode.classes[mode] if mode is not None else ""
         return Coded(plover, m or None, status, background, (words[i].start, words[i].end), actors, targets,
@@ -957,7 +1163,8 @@ def role_spans(sr: SentenceRoles, words: list[Word], scores: list[tuple[float, f
     actors = spans(a) if a is not None else []
     # the target is another party: no word inside the actor's phrase («الرئيس المصري عبد الفتاح السيسي» as
     # actor, «عبد الفتاح السيسي» as target), and the grammar's slots compare phrases, so the actor's phrase head
-    inside = {k for k, w in enumerate(words) if any(x <= w.start and w.end <= y for x, y in actors)}
+    inside = ({k for k, w in enumerate(words) if any(x <= w.start and w.end <= y for x, y in actors)}
+              if actors else set())
     best_t = max((s for s in scores if s[2] != a and s[2] not in inside), key=lambda s: s[1], default=None)
     t = best_t[2] if best_t is not None and best_t[1] >= threshold else None
     if t is None and backstop:

@@ -50,6 +50,7 @@ _OTHER_PARTY = frozenset({"علي", "ضد", "الي", "مع", "بحق", "تجا�
 _PASSIVE_AUX = frozenset({"تم", "يتم", "جري", "جرت", "يجري", "تجري"})
 _BREAK = set(":;؛«»\"“”()[]")  # punctuation that closes a clause (a quote, a colon, a bracket)
 _DASH = set("-–—")
+_PHRASE_BREAK = frozenset({"،", ","} | _BREAK | _DASH)  # a gap holding one of these ends a noun phrase
 _NISBA = ("ي", "يه", "يون", "يين", "يات")
 _DEF_PREP = ("بال", "لل", "وبال", "ولل", "فبال", "فلل")  # a preposition glued to a definite noun: sure
 _MAYBE_PREP = ("ب", "ل", "وب", "ول")  # a glued ب/ل before an indefinite word: often part of the word
@@ -93,10 +94,11 @@ class SentenceRoles:
         ``is_say``: which words are acts of saying (condemn, deny, welcome, accuse…: ``governed``)."""
         self.words = words
         self.is_say = is_say
-        self.verb = [bool(is_verb and not w.ner and is_verb(w.norm)) or _bare(w.norm) in _LIGHT_VERBS for w in words]
         n = len(words)
         self.gap = [text[words[k - 1].end:words[k].start] if k else text[:words[0].start] for k in range(n)]
         self.bare = [_bare(w.norm) for w in words]
+        self.verb = [bool(is_verb and not w.ner and is_verb(w.norm)) or b in _LIGHT_VERBS
+                     for w, b in zip(words, self.bare, strict=True)]
         self.stem = [_strip(w.norm) for w in words]
         self.head = [s in ACTOR_HEADS for s in self.stem]  # an actor noun («السلطات», «الشرطة»: ``actor_head``)
         self.clause, self.in_rel = self._clauses()
@@ -104,9 +106,12 @@ class SentenceRoles:
         self._clause_initial_verbs()
         self.chunks, self.chunk_of = self._chunks()
         self.subject = self._subjects()
+        self._first_subject = min(self.subject, default=None)  # the first clause with a subject (``_word_key``)
         self._slots: dict[tuple[int, bool], dict[int, str]] = {}
         self._wkey: dict[int, tuple] = {}
+        self._wkeys: list[tuple] | None = None  # ``_word_key`` of every word, once a trigger asks (``feat_keys``)
         self._governed: dict[int, set[int]] = {}
+        self._said_memo: dict[int, bool] = {}
 
     # --- structure -------------------------------------------------------------------------------------
     def _clauses(self) -> tuple[list[int], list[bool]]:
@@ -182,7 +187,7 @@ class SentenceRoles:
         for c, v in first_verb.items():
             after = [ch for ch in self.chunks if ch.clause == c and ch.start > v and not ch.prep]
             before = [ch for ch in self.chunks if ch.clause == c and ch.end <= v and not ch.prep]
-            starts = min((k for k, x in enumerate(self.clause) if x == c), default=v)
+            starts = self.clause.index(c)  # the clause's first word (``c`` is the clause of word ``v``)
             if starts < len(self.words) and (self.bare[starts] in _OPENERS or self.bare[starts] in _RELATIVES):
                 starts += 1
             if (before and before[0].start == starts and before[-1].start >= self.dateline
@@ -248,8 +253,7 @@ class SentenceRoles:
         titled = not w.ner and self.bare[k] in TITLE_WORDS  # «الرئيس الروسي فلاديمير بوتين»: title + name
         while end < n and end - k < 4 and self.clause[end] == self.clause[k]:
             x = words[end]
-            g = self.gap[end]
-            if "،" in g or "," in g or any(ch in _BREAK or ch in _DASH for ch in g):
+            if not _PHRASE_BREAK.isdisjoint(self.gap[end]):  # a comma, a clause break or a dash before it
                 break
             if titled and x.ner == "PER" and x.ner_first:  # the name in apposition ends the title's phrase
                 end += 1
@@ -359,7 +363,7 @@ class SentenceRoles:
         np = None if ch is None else (ch.prep or "-") if ch.start == j else False
         osubj = None
         if self.subject.get(self.clause[j]) == j:
-            osubj = "m" if self.clause[j] == min(self.subject) else "o"
+            osubj = "m" if self.clause[j] == self._first_subject else "o"
         out = self._wkey[j] = (np, self.clause[j], osubj, self.in_rel[j], self.spokesman(j),
                                self.head[j])
         return out
@@ -383,6 +387,41 @@ class SentenceRoles:
         passive = i > 0 and self.bare[i - 1] in _PASSIVE_AUX
         return (side, plover, verbal, np, slot, haspre, subj, cl, trig, self.speaker(i, j),
                 j < self.dateline, spokes, head, passive)
+
+    def feat_keys(self, i: int, js: list[int], plover: str, verbal: bool) -> list[tuple]:
+        """:meth:`feat_key` of the trigger at ``i`` with each candidate word of ``js``, in order. What depends on
+        the trigger alone (its slots, clause, clause subject, passive auxiliary) is read once instead of once
+        per candidate, and ``speaker`` from the per-word :meth:`_said`: the same keys, for a fraction of the
+        work (the role scorer asks for every candidate of every trigger)."""
+        slots = self.slots(i, verbal)
+        haspre = "pre1" in slots.values()
+        cl_i = self.clause[i]
+        csubj = self.subject.get(cl_i)
+        trig_rel = self.in_rel[i]
+        passive = i > 0 and self.bare[i - 1] in _PASSIVE_AUX
+        keys = self._wkeys
+        if keys is None:
+            keys = self._wkeys = [self._word_key(j) for j in range(len(self.words))]
+        dateline, said, slot_of = self.dateline, self._said, slots.get
+        out = []
+        for j in js:
+            np, cl_j, osubj, rel_j, spokes, head = keys[j]
+            slot = slot_of(j)
+            same = cl_j == cl_i
+            out.append(("B" if j < i else "A", plover, verbal, np, slot, haspre and slot == "post1",
+                        "c" if csubj == j else osubj, "same" if same else "rel" if rel_j else "other",
+                        ("same" if same else "out") if trig_rel else None, j < i and not same and said(j),
+                        j < dateline, spokes, head, passive))
+        return out
+
+    def _said(self, j: int) -> bool:
+        """A reporting verb of word ``j``'s clause stands in the 4 words before it: the part of :meth:`speaker`
+        that depends on ``j`` alone (memoised per word)."""
+        hit = self._said_memo.get(j)
+        if hit is None:
+            c, bare, clause = self.clause[j], self.bare, self.clause
+            hit = self._said_memo[j] = any(bare[r] in _REPORT and clause[r] == c for r in range(max(0, j - 4), j))
+        return hit
 
     def span(self, j: int) -> tuple[int, int]:
         """Character span of the noun phrase headed at word ``j`` (the word alone outside any chunk)."""
