@@ -631,13 +631,8 @@ class Store(MonitorStore):
                 s.execute(delete(table).where(table.doc_id.in_(doc_ids)))
             # entities: every stored field overwritten (an UPDATE) or a new row (an INSERT), by Core executemany
             # in list order; an ORM object per entity (20,000 per 3,000 articles) was a third of this method
-            existing = _column_pairs(s, EntityRow.id, EntityRow.id, [e.id for e in entities])
-            rows = [ENTITY.values(e) | {"norm_names": norm_names(e.name, e.aliases)} for e in entities]
-            conn = s.connection()
-            fresh = [r for r in rows if r["id"] not in existing]
-            if fresh:
-                conn.execute(insert(EntityRow), fresh)
-            _update_by_id(conn, EntityRow, [r for r in rows if r["id"] in existing])
+            _upsert_by_id(s, EntityRow, [ENTITY.values(e) | {"norm_names": norm_names(e.name, e.aliases)}
+                                         for e in entities])
             # bulk executemany inserts: the ORM unit of work per row was most of this method's time
             _bulk_insert(s, MentionRow, [MENTION.values(m) for m in mentions])
             _bulk_insert(s, TimexRow, [TIMEX.values(t) for t in timexes])
@@ -897,35 +892,24 @@ class Store(MonitorStore):
                 raise ValueError("save_stories: a story appears twice in one batch")
             _update_by_id(conn, DocumentRow, [{"id": d, "inferred_from": a, "inferred_to": b}
                                               for x in analysed for d, (a, b) in x.ranges.items()])
-            existing = _column_pairs(s, StoryRow.id, StoryRow.id, sids)
             known: dict[str, dict[str, int | None]] = {}
             for i in range(0, len(sids), IN_CHUNK):
                 q = select(ConflictRow.story_id, ConflictRow.slot, ConflictRow.values, ConflictRow.created_change)
                 for sid, slot, values, created in s.execute(q.where(ConflictRow.story_id.in_(sids[i:i + IN_CHUNK]))):
                     known.setdefault(sid, {})[conflict_key(slot, values)] = created
-            fresh, changed, conflicts, claims = [], [], [], []
+            stories, conflicts, claims = [], [], []
             for k, x in enumerate(analysed):
                 change = base + k + 1
-                values = STORY.values(x.story) | {"size": x.size, "outlets": list(x.outlets), "updated_change": change,
-                                                  "conflict_count": len(x.conflicts)}
-                if x.story.id in existing:
-                    changed.append(values)
-                else:
-                    fresh.append(values | {"created_change": change})
+                stories.append(STORY.values(x.story) | {"size": x.size, "outlets": list(x.outlets),
+                                                        "updated_change": change, "conflict_count": len(x.conflicts)})
                 mine = known.get(x.story.id, {})
                 conflicts += [CONFLICT.values(c) | {"created_change": mine.get(conflict_key(c.slot, c.values), change)}
                               for c in x.conflicts]
                 claims += x.claims
-            if fresh:
-                conn.execute(insert(StoryRow), fresh)
-            _update_by_id(conn, StoryRow, changed)
-            # claims were stored at extraction: update them in place (a claim not stored yet is added)
-            stored = _column_pairs(s, ClaimRow.id, ClaimRow.id, [c.id for c in claims])
-            new_claims = {c.id: CLAIM.values(c) for c in claims if c.id not in stored}  # the last copy wins
-            old_claims = {c.id: CLAIM.values(c) for c in claims if c.id in stored}
-            _update_by_id(conn, ClaimRow, list(old_claims.values()))
-            if new_claims:
-                conn.execute(insert(ClaimRow), list(new_claims.values()))
+            _upsert_by_id(s, StoryRow, stories, _created_now)
+            # claims were stored at extraction: update them in place (a claim not stored yet is added; of two
+            # copies of one claim, the last wins)
+            _upsert_by_id(s, ClaimRow, list({c.id: CLAIM.values(c) for c in claims}.values()))
             for i in range(0, len(sids), IN_CHUNK):
                 chunk = sids[i:i + IN_CHUNK]
                 conn.execute(delete(ConflictRow).where(ConflictRow.story_id.in_(chunk)))
@@ -1187,18 +1171,12 @@ class Store(MonitorStore):
             change = _tick(s) if storylines else None
             s.flush()
             # Core executemany, as save_stories: loading every story's ORM row (its summary and timeline JSON
-            # decoded) to set one column was most of this serial step at the end of a run
-            conn = s.connection()
-            stored = _column_pairs(s, StoryRow.id, StoryRow.id, list(story_lines))
-            _update_by_id(conn, StoryRow, [{"id": sid, "storyline_id": lid} for sid, lid in story_lines.items()
-                                           if sid in stored])
-            existing = _column_pairs(s, StorylineRow.id, StorylineRow.id, [line.id for line in storylines])
-            fresh = [STORYLINE.values(line) | {"created_change": change, "updated_change": change}
-                     for line in storylines if line.id not in existing]
-            if fresh:
-                conn.execute(insert(StorylineRow), fresh)
-            _update_by_id(conn, StorylineRow, [STORYLINE.values(line) | {"updated_change": change}
-                                               for line in storylines if line.id in existing])
+            # decoded) to set one column was most of this serial step at the end of a run. A story id no longer
+            # stored is updated in no row.
+            _update_by_id(s.connection(), StoryRow, [{"id": sid, "storyline_id": lid}
+                                                     for sid, lid in story_lines.items()])
+            _upsert_by_id(s, StorylineRow, [STORYLINE.values(line) | {"updated_change": change}
+                                            for line in storylines], _created_now)
 
     def storylines(self, ids: Iterable[str] | None = None) -> list[Storyline]:
         """Storylines, most recent first (then by id); optionally only these ids."""
@@ -1516,6 +1494,25 @@ def _update_by_id(conn: Connection, table: type[Base], rows: list[dict]) -> None
     if rows:
         conn.execute(update(table).where(table.id == bindparam("_id")),
                      [{k: v for k, v in r.items() if k != "id"} | {"_id": r["id"]} for r in rows])
+
+
+def _upsert_by_id(s: Session, table: type[Base], rows: list[dict],
+                  on_insert: Callable[[dict], dict] | None = None) -> None:
+    """Write ``rows`` (dicts with the same keys, ``id`` among them) by Core executemany, in list order: one
+    INSERT of those whose id is not stored yet (each through ``on_insert``: the columns only a new row gets),
+    then one UPDATE of every other column of the rest. Why not the ORM: an object per row (entities, stories,
+    storylines, claims by the thousand) was most of the time their saves took."""
+    stored = _column_pairs(s, table.id, table.id, [r["id"] for r in rows])
+    fresh = [r for r in rows if r["id"] not in stored]
+    conn = s.connection()
+    if fresh:
+        conn.execute(insert(table), [on_insert(r) for r in fresh] if on_insert else fresh)
+    _update_by_id(conn, table, [r for r in rows if r["id"] in stored])
+
+
+def _created_now(row: dict) -> dict:
+    """``on_insert`` of a story or storyline: a new row is created in the change that updates it."""
+    return row | {"created_change": row["updated_change"]}
 
 
 def _column_pairs(s: Session, key: object, value: object, ids: Iterable[str]) -> dict:
