@@ -143,6 +143,17 @@ def word_shape(w: str) -> str:
     return "other"
 
 
+def ner_feats(w: Word) -> tuple[str, str]:
+    """The NER features of a candidate trigger inside a mention (``Featurizer.trigger_feats``; the trigger
+    screen sums the same features' rows)."""
+    return "ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"
+
+
+def position(i: int) -> str:
+    """The position class of word ``i`` of a sentence (its «pos:» feature)."""
+    return "0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"
+
+
 class Featurizer:
     """Feature lists for the coder's models; holds the lexicons (curated and UniversalPetrarch)."""
 
@@ -276,9 +287,8 @@ class Featurizer:
         for j in range(max(0, i - 4), i):
             feats.extend(self.selected(words[j].norm, "left", "cue"))
         if w.ner:
-            feats.append("ner:" + w.ner)
-            feats.append(f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}")
-        feats.append("pos:" + ("0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"))
+            feats += ner_feats(w)
+        feats.append("pos:" + position(i))
         return feats
 
     def event_feats(self, words: list[Word], i: int, plover: str, text: str) -> list[str]:
@@ -616,8 +626,8 @@ class TriggerScreen:
         for j in range(max(0, i - 4), i):
             out += part(words[j].norm, _LEFT)
         if w.ner:
-            out += self.model.rows(["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"])
-        out += self.pos["0" if i == 0 else "early" if i < 4 else "mid" if i < 15 else "late"]
+            out += self.model.rows(ner_feats(w))
+        out += self.pos[position(i)]
         return out
 
     def _part_rows(self, w: str, d: int) -> tuple[int, ...]:
@@ -722,8 +732,7 @@ class TriggerScreen:
     def _ner_row(self, w: Word) -> int:
         """The row in ``_nerm`` of a (NER type, first) not seen yet: its «ner:…» features' rows, summed."""
         k = self._ner[(w.ner, w.ner_first)] = len(self._nerm)
-        vec = self._m[list(self.model.rows(
-            ["ner:" + w.ner, f"ner:{w.ner}:{'first' if w.ner_first else 'inner'}"]))].sum(axis=0)
+        vec = self._m[list(self.model.rows(ner_feats(w)))].sum(axis=0)
         self._nerm = np.concatenate([self._nerm, [vec]])
         return k
 
@@ -780,21 +789,14 @@ class RoleScorer:
             flat += r
             off.append(len(flat))
             nf.append(nf[-1] + bool(x.ner and x.ner_first))
-            if len(norm) >= 3 and not norm.isdigit() and (x.ner is None or x.ner_first):  # ``role_candidate``
+            if role_candidate(x):
                 cands.append(j)
                 r = cand_memo.get(norm)
                 if r is None:
                     r = cand_memo[norm] = rows(sel(norm, "cand", "cand"))
-                tails[j] = r
+                tails[j] = self._tail_rows(words, j, r)
         self._flat, self._off, self._nf, self._cands = flat, off, nf, cands
         self._prev = {j: _strip(words[j - 1].norm) if j else "<s>" for j in cands}
-        # «sentstart» and «dateline» come before the candidate's own flags, on the few words they fire on
-        for j in cands[:2]:
-            if j == 0 or (j == 1 and words[0].ner):
-                tails[j] = self._tail_rows(words, j)
-        for j, x in enumerate(words[1:]):
-            if x.norm in ("-", "ـ") and j in tails:
-                tails[j] = self._tail_rows(words, j)
         self._tail = tails
         self._wrows: dict[int, tuple[int, ...]] = {}  # j (after the trigger) or -1 - j (before) -> ``_word_rows``
         self._words = words
@@ -822,17 +824,12 @@ class RoleScorer:
                                         f"sh:{side}:{word_shape(c.norm)}"))
         return a + b + w
 
-    def _tail_rows(self, words: list[Word], j: int) -> tuple[int, ...]:
-        """Rows of «sentstart», «dateline» and the candidate's own cue / lexicon flags (word ``j`` only)."""
-        c = words[j]
+    def _tail_rows(self, words: list[Word], j: int, cand: tuple[int, ...]) -> tuple[int, ...]:
+        """Rows of «sentstart», «dateline» and then ``cand``, the candidate's own cue / lexicon flag rows
+        (word ``j`` only)."""
         pos = ["sentstart"] if j == 0 or (j == 1 and words[0].ner) else []
         if j + 1 < len(words) and words[j + 1].norm in ("-", "ـ"):
             pos.append("dateline")
-        cand = self._cand.get(c.norm)
-        if cand is None:
-            if len(self._cand) >= self._MAX:
-                self._cand.clear()
-            cand = self._cand[c.norm] = self.model.rows(self.feat.selected(c.norm, "cand", "cand"))
         return self.model.rows(pos) + cand if pos else cand
 
     def scores(self, words: list[Word], i: int, plover: str, trig_pos: str,
