@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -27,3 +28,13 @@ def require_data(path: Path | None, *parts: str) -> Path:
         print(f"skip: {target} not found (public data in ../shared/data is needed for this script)")
         sys.exit(0)
     return target
+
+
+def ant_articles_args(doc: str | None, n: int = 3000) -> tuple[Path, int]:
+    """``--data`` and ``--n`` of a script that reads the first N ANT multi-source articles (the benchmark's
+    input): the JSONL folder (exits cleanly when the data is absent) and N."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=None, help="shared data folder (default ../shared/data)")
+    ap.add_argument("--n", type=int, default=n, help="articles (first lines across the sorted ANT files)")
+    args = ap.parse_args()
+    return require_data(args.data, "ant_multisource", "jsonl"), args.n

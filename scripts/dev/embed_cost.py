@@ -10,14 +10,13 @@ Exits 0 with a message when the data is absent.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from _shared import require_data  # noqa: E402
+from _shared import ant_articles_args  # noqa: E402
 from bench_pipeline import write_input  # noqa: E402
 
 from rasid.config import EmbedConfig  # noqa: E402
@@ -27,16 +26,12 @@ from rasid.stories.embed import Embedder  # noqa: E402
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--n", type=int, default=3000)
-    args = ap.parse_args()
-    folder = require_data(args.data, "ant_multisource", "jsonl")
+    folder, n = ant_articles_args(__doc__)
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
-        write_input(folder, args.n, src)
+        write_input(folder, n, src)
         docs = [Document(id=a.doc_id, text=a.text, raw_text="", source_path="", fmt="jsonl", title=a.title)
                 for a in read_inputs([src]) if isinstance(a, RawArticle)]
     emb = Embedder.load("use")

@@ -11,7 +11,6 @@ Exits 0 with a message when the data is absent.
 
 from __future__ import annotations
 
-import argparse
 import pickle
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from _shared import require_data  # noqa: E402
+from _shared import ant_articles_args  # noqa: E402
 from bench_pipeline import in_process_run  # noqa: E402
 
 from rasid.config import RunConfig  # noqa: E402
@@ -52,15 +51,11 @@ def _measured(name: str, fn: Callable, stats: dict[str, list]) -> Callable:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--n", type=int, default=3000)
-    args = ap.parse_args()
-    folder = require_data(args.data, "ant_multisource", "jsonl")
+    folder, n = ant_articles_args(__doc__)
     stats: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0.0])
     for name in TASKS:
         setattr(stages, name, _measured(name, getattr(stages, name), stats))
-    with in_process_run(folder, args.n, RunConfig(workers=1)):
+    with in_process_run(folder, n, RunConfig(workers=1)):
         pass
     print("| task | tasks | MB in | MB out | pickle CPU s |\n|---|---|---|---|---|")
     for name, (n, size_in, size_out, cpu) in stats.items():
