@@ -143,3 +143,39 @@ def test_every_public_store_method_says_what_and_why() -> None:
     bare = [name for name, member in vars(Store).items()
             if not name.startswith("_") and not (inspect.getdoc(member) or "").strip()]
     assert bare == []
+
+
+def test_sqlite_tuple_inserts_store_what_core_inserts(tmp_path) -> None:
+    """``save_extraction`` hands SQLite tuples built by the mapping's conversions and the column types' bind
+    processors (JSON lists, booleans, floats, NULLs); every stored value and type must equal what Core's
+    parameter dicts stored, in the same row order, for each table it writes that way."""
+    import sqlite3
+
+    from rasid.store import Store
+    from rasid.store.facade import _bulk_insert, _insert_models
+    from rasid.store.mapping import CLAIM, MENTION, TIMEX
+
+    base = samples()
+    second_event = dataclasses.replace(base[Event], id="ev-2", actors=[], mode=None, background=False,
+                                       actor_spans=[], date=None, confidence=1.0)
+    cases = [(MENTION, [base[Mention], dataclasses.replace(base[Mention], entity_id=None, start=0, end=3)]),
+             (TIMEX, [base[TimeExpression]]), (EVENT, [base[Event], second_event]), (CLAIM, [base[Claim]])]
+    dumps = []
+    for fast in (True, False):
+        db = tmp_path / f"{fast}.db"
+        store = Store(db)
+        with store.session() as s, s.begin():
+            for mapping, objs in cases:
+                if fast:
+                    _insert_models(s, mapping, objs)
+                else:
+                    _bulk_insert(s, mapping.row, [mapping.values(o) for o in objs])
+        con = sqlite3.connect(db)
+        dumps.append({m.row.__tablename__: con.execute(
+            "SELECT " + ", ".join(f'"{c.name}", typeof("{c.name}")' for c in m.row.__table__.columns)
+            + f" FROM {m.row.__tablename__} ORDER BY rowid").fetchall() for m, _ in cases})
+        con.close()
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]["events"]) == 2 and '"per:sharaa"' in str(dumps[0]["events"][0])
+    stored = Store(tmp_path / "True.db")
+    assert [e.actors for e in stored.events(["sana-1"])] == [["per:sharaa"], []]

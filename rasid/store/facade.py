@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
@@ -68,6 +70,7 @@ from rasid.store.mapping import (
     STORY,
     STORYLINE,
     TIMEX,
+    ModelMapping,
 )
 from rasid.store.monitor import MonitorStore
 from rasid.store.schema import (
@@ -634,10 +637,8 @@ class Store(MonitorStore):
             _upsert_by_id(s, EntityRow, [ENTITY.values(e) | {"norm_names": norm_names(e.name, e.aliases)}
                                          for e in entities])
             # bulk executemany inserts: the ORM unit of work per row was most of this method's time
-            _bulk_insert(s, MentionRow, [MENTION.values(m) for m in mentions])
-            _bulk_insert(s, TimexRow, [TIMEX.values(t) for t in timexes])
-            _bulk_insert(s, EventRow, [EVENT.values(e) for e in events])
-            _bulk_insert(s, ClaimRow, [CLAIM.values(c) for c in claims])
+            for mapping, objs in ((MENTION, mentions), (TIMEX, timexes), (EVENT, events), (CLAIM, claims)):
+                _insert_models(s, mapping, objs)
             _recount_mentions(s, sorted(recount))
             for i in range(0, len(doc_ids), IN_CHUNK):  # stage = max(stage, next_stage), documents not loaded
                 s.execute(update(DocumentRow).where(DocumentRow.id.in_(doc_ids[i:i + IN_CHUNK]),
@@ -1441,10 +1442,13 @@ def _default_literal(column) -> str:  # noqa: ANN001 - a sqlalchemy Column
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
-    """WAL lets readers (the API) run while a pipeline writes; NORMAL sync is safe with WAL."""
+    """WAL lets readers (the API) run while a pipeline writes; NORMAL sync is safe with WAL. A 64 MiB page
+    cache (SQLite's default is 2 MiB) keeps the indexes a run writes into in memory between its batches: a
+    tenth less CPU in the driver's extraction writes, the same file."""
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")
     cur.close()
 
 
@@ -1542,6 +1546,70 @@ def _recount_mentions(s: Session, entity_ids: list[str]) -> None:
     for i in range(0, len(entity_ids), IN_CHUNK):
         s.execute(update(EntityRow).where(EntityRow.id.in_(entity_ids[i:i + IN_CHUNK]))
                   .values(mention_count=n, best_confidence=best).execution_options(synchronize_session=False))
+
+
+def _insert_models(s: Session, mapping: ModelMapping, objs: Sequence, chunk: int = 5000) -> None:
+    """Insert one row per model object, in list order (autoincrement ids follow it).
+
+    On SQLite the rows go to the driver's ``executemany`` as tuples, converted by the mapping's conversions
+    and the column types' own bind processors, once per value: SQLAlchemy's executemany built a parameter
+    dict per row and walked every column of it (a third of the driver's time in ``save_extraction``, 160,000
+    rows per 3,000 articles). The stored values are the same; other backends keep the Core path, whose
+    batched ``insertmanyvalues`` they need.
+    """
+    conn = s.connection()
+    if not objs:
+        return
+    if conn.dialect.name != "sqlite" or conn.dialect.paramstyle != "qmark":
+        _bulk_insert(s, mapping.row, [mapping.values(o) for o in objs], chunk)
+        return
+    plans = _SQLITE_INSERTS.setdefault(conn.dialect, {})
+    if (plan := plans.get(mapping.row.__tablename__)) is None:
+        plan = plans[mapping.row.__tablename__] = _sqlite_insert(mapping, conn.dialect)
+    sql, order, steps = plan
+    get = operator.attrgetter(*order)
+    if len(order) == 1:
+        def get(o: object, _one: Callable = get) -> tuple:
+            return (_one(o),)
+    if steps:
+        def row(o: object) -> tuple:
+            values = list(get(o))
+            for i, fn in steps:
+                values[i] = fn(values[i])
+            return tuple(values)
+    else:
+        row = get
+    for i in range(0, len(objs), chunk):
+        conn.exec_driver_sql(sql, list(map(row, objs[i:i + chunk])))
+
+
+# per engine's dialect (whose JSON serialiser the bind processors use), per table: the INSERT and its conversions
+_SQLITE_INSERTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _sqlite_insert(mapping: ModelMapping, dialect: object) -> tuple[str, tuple[str, ...],
+                                                                    tuple[tuple[int, Callable], ...]]:
+    """The INSERT of ``mapping``'s stored fields, the fields in the order it binds them, and per converted
+    position its function (the mapping's conversion, then the column type's bind processor). Every column but an autoincrement key must
+    be a stored field: a column left to its Python-side default would be filled by Core, not here."""
+    table = mapping.row.__table__
+    fields_ = mapping.stored_fields
+    left = [c.name for c in table.columns if c.name not in fields_ and not (c.primary_key and c.autoincrement)]
+    if left:
+        raise ValueError(f"{table.name}: columns {left} are not fields of {mapping.model.__name__}")
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(fields_))
+    order = tuple(compiled.positiontup or ())
+    if sorted(order) != sorted(fields_):
+        raise ValueError(f"{table.name}: the compiled INSERT binds {order}, not {fields_}")
+    steps = []
+    for i, f in enumerate(order):
+        conv = mapping.conversions.get(f)
+        proc = table.columns[f].type.dialect_impl(dialect).bind_processor(dialect)
+        if conv is not None and proc is not None:
+            steps.append((i, lambda v, c=conv.to_column, p=proc: p(c(v))))
+        elif conv is not None or proc is not None:
+            steps.append((i, conv.to_column if conv is not None else proc))
+    return str(compiled), order, tuple(steps)
 
 
 def _bulk_insert(s: Session, table: type[Base], rows: list[dict], chunk: int = 5000) -> None:
