@@ -179,3 +179,44 @@ def test_sqlite_tuple_inserts_store_what_core_inserts(tmp_path) -> None:
     assert len(dumps[0]["events"]) == 2 and '"per:sharaa"' in str(dumps[0]["events"][0])
     stored = Store(tmp_path / "True.db")
     assert [e.actors for e in stored.events(["sana-1"])] == [["per:sharaa"], []]
+
+
+def test_sqlite_executemany_writes_what_core_writes(tmp_path) -> None:
+    """``_executemany`` (tuples on SQLite) against Core's ``execute`` of the same statement and rows: an
+    INSERT of stories and conflicts (JSON columns, a NULL date, a JSON value that is None), an UPDATE by id,
+    and an INSERT that leaves a column to its Python-side default (which must go through Core)."""
+    import sqlite3
+
+    from sqlalchemy import bindparam, insert, update
+
+    from rasid.store import Store
+    from rasid.store.facade import _executemany
+    from rasid.store.mapping import CONFLICT, STORY
+    from rasid.store.schema import ConflictRow, MentionRow, StoryRow
+
+    base = samples()
+    story = STORY.values(base[Story]) | {"size": 2, "outlets": ["sana"], "updated_change": 3, "created_change": 3,
+                                         "conflict_count": 1}
+    bare = story | {"id": "s-2", "first_date": None, "summary": None, "outlets": []}
+    conflict = CONFLICT.values(base[Conflict]) | {"created_change": 3}
+    renamed = {"_id": "s-2", "title": "زلزال في حلب", "timeline": [], "size": 5}
+    mention = {"doc_id": "sana-1", "entity_id": None, "start": 0, "end": 3, "text": "وصل", "type": "PER"}
+    dumps = []
+    for fast in (True, False):
+        db = tmp_path / f"{fast}.db"
+        with Store(db).session() as s, s.begin():
+            conn = s.connection()
+            run = _executemany if fast else (lambda c, stmt, rows: c.execute(stmt, rows))
+            run(conn, insert(StoryRow), [story, bare])
+            run(conn, insert(ConflictRow), [conflict])
+            run(conn, update(StoryRow).where(StoryRow.id == bindparam("_id")), [renamed])
+            run(conn, insert(MentionRow), [mention])  # confidence: the column's default 1.0
+        con = sqlite3.connect(db)
+        dumps.append([con.execute(f"SELECT *, {', '.join(f'typeof({c.name!r})' for c in t.__table__.columns)} "
+                                  f"FROM {t.__tablename__} ORDER BY rowid").fetchall()
+                      for t in (StoryRow, ConflictRow, MentionRow)])
+        con.close()
+    assert dumps[0] == dumps[1]
+    stories, _, mentions = dumps[0]
+    assert len(stories) == 2 and "زلزال في حلب" in stories[1] and 5 in stories[1]
+    assert mentions[0][:8] == (1, "sana-1", None, 0, 3, "وصل", "PER", 1.0)
