@@ -374,3 +374,18 @@ def test_a_huge_batch_is_scored_in_pieces_with_a_bounded_word_cache(tagger: NerT
     monkeypatch.setattr(WordCache, "infos", infos)
     alone = [tagger.tag(*doc) for doc in real]
     assert found[1:4] + found[6:] == alone and sum(map(len, alone)) > 20
+
+
+def test_a_model_word_cache_keeps_rows_not_training_strings(tagger: NerTagger) -> None:
+    """A cache built with a model's attributes keeps each word's weight rows and skips the string features
+    only training reads; ``token_features`` refuses such a cache instead of building wrong feature lists."""
+    from rasid.extract.ner.features import WordCache, token_features
+
+    words = ["وصل", "الرئيس", "السوري", "إلى", "موسكو"]
+    model = WordCache(tagger.gazetteer, tagger.clusters, known=tagger._crf.rows, weights=tagger._crf.state)
+    full = WordCache(tagger.gazetteer, tagger.clusters)
+    for m, f in zip(model.infos(words), full.infos(words), strict=True):
+        assert m.crf is not None and m.context == {} and m.wide == {}
+        assert (m.norm, m.own, m.single, m.title) == (f.norm, f.own, f.single, f.title) and f.context
+    with pytest.raises(ValueError, match="without known attributes"):
+        token_features(words, tagger.gazetteer, tagger.clusters, cache=model)

@@ -30,6 +30,7 @@ _PAD = {off: f"{off}pad" for off in _WINDOW}
 _CONTEXT_PREFIXES = tuple((off, (f"{off}w=", f"{off}s=", f"{off}g1=", f"{off}k=")) for off in _WINDOW)
 _NO_ROWS: tuple[int | None, ...] = (None, None, None, None)
 _NO_CONTEXT: tuple[tuple[int, ...], ...] = ((), (), (), ())
+_NOT_BUILT: dict = {}  # a WordInfo's string features that a model's rows made unnecessary (see ``WordInfo``)
 _WINDOW_KINDS = ("w", "s", "g1", "k", "kf")
 
 
@@ -153,6 +154,8 @@ class WordInfo:
     single: str  # one-word gazetteer hit ("LOC2c"...) or "-"
     title: bool  # a title word (الرئيس، وزير...), also behind a proclitic
     own: tuple[str, ...]  # the token's own features, without sentence-level gazetteer tags
+    # the next three are empty for a cache with a model's ``KnownIndex``: its ``crf`` rows replace them (a
+    # quarter of this function's work per new word), and ``token_features`` refuses such a cache
     context: dict[int, tuple[str, ...]]  # offset -> what this word adds to a neighbour's window
     class_context: dict[int, str]  # offset -> "{off}kf=..." (only with clusters)
     wide: dict[int, str | None]  # offset ±3 -> "{off}g1=..." when the word is a gazetteer hit
@@ -185,11 +188,13 @@ def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
     )
     if n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)]):
         own += ("al",)
-    context = {off: (pw + n, ps + s, pg + single, pk + coarse) for off, (pw, ps, pg, pk) in _CONTEXT_PREFIXES}
-    class_context = {off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {}
-    wide = {off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)}
     crf = None
-    if index is not None:  # the attributes the model knows, as rows; ``enc.get`` of any other is None
+    if index is None:  # training's string lists; a model's rows below need none of them
+        context = {off: (pw + n, ps + s, pg + single, pk + coarse) for off, (pw, ps, pg, pk) in _CONTEXT_PREFIXES}
+        class_context = {off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {}
+        wide = {off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)}
+    else:
+        context, class_context, wide = _NOT_BUILT, _NOT_BUILT, _NOT_BUILT  # the attributes the model knows, as rows; ``enc.get`` of any other is None
         enc, pairs, win = index.rows, index.pairs, index.window
         # ``context[off]`` filtered: its (w, s, g1, k) attributes, each looked up once for all four offsets
         rows = [r for r in (win["w"].get(n), win["s"].get(s), win["g1"].get(single), win["k"].get(coarse)) if r]
@@ -377,6 +382,8 @@ def token_features(tokens: list[str], gaz: Gazetteer, clusters: WordClusters | N
     ``matches`` are ``gaz.match`` of the normalised tokens when the caller already has them.
     """
     cache = cache or WordCache(gaz, clusters)
+    if cache.index is not None:
+        raise ValueError("token_features needs a WordCache without known attributes (its words keep every string)")
     infos = cache.infos(tokens)
     norms = [w.norm for w in infos]
     gtags = gazetteer_tags(norms, gaz.match(norms) if matches is None else matches)
