@@ -385,7 +385,10 @@ def test_a_model_word_cache_keeps_rows_not_training_strings(tagger: NerTagger) -
     model = WordCache(tagger.gazetteer, tagger.clusters, known=tagger._crf.rows, weights=tagger._crf.state)
     full = WordCache(tagger.gazetteer, tagger.clusters)
     for m, f in zip(model.infos(words), full.infos(words), strict=True):
-        assert m.crf is not None and m.context == {} and m.wide == {}
-        assert (m.norm, m.own, m.single, m.title) == (f.norm, f.own, f.single, f.title) and f.context
+        assert m.crf is not None and m.own == () and m.context == {} and m.wide == {}
+        assert (m.norm, m.single, m.title) == (f.norm, f.single, f.title) and f.context and f.own
+        # the own rows, found by value in per-prefix tables, are the training attributes' rows in their order
+        assert m.crf.own == tuple(e for a in f.own if (e := tagger._crf.rows.get(a)))
+        assert len(m.crf.own) >= 3
     with pytest.raises(ValueError, match="without known attributes"):
         token_features(words, tagger.gazetteer, tagger.clusters, cache=model)

@@ -48,6 +48,8 @@ _NO_TAGS: list[str] = []  # shared by every token of gazetteer_tags outside a sp
 _EMPTY: dict[str, int] = {}  # a shared, never written "no known pair starts with this word"
 _NO_PAIRS: dict[str, tuple[int | None, int | None]] = {}  # the same for the two-sided pair tables
 _PAIRS = ("-1w|w=", "w|+1w=", "-1w|k=", "-1k|k=", "k|+1k=")  # sentence-level pair attributes, left|right
+# a word's own valued attributes, in ``word_info``'s order (after the bias "b"; "al" comes last)
+_OWN = ("w=", "s=", "p2=", "p3=", "x2=", "x3=", "sx2=", "sx3=", "sp2=", "sp3=", "shape=", "len=", "g1=", "k=", "kf=")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class KnownIndex:
     # for classes (-1k|k=, k|+1k=), which ``WordScores`` lays out as dense tables
     word_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
     class_pairs: dict[str, dict[str, tuple[int | None, int | None]]] = field(default_factory=dict)
+    # a word's own attributes by value, one table per ``_OWN`` prefix: no "w=" + word strings to build
+    own: tuple[dict[str, int], ...] = ()
     _tags: dict[str, tuple[int | None, tuple[tuple[int, int], ...]]] = field(default_factory=dict)
 
     def tag_rows(self, tag: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
@@ -96,6 +100,9 @@ class KnownIndex:
                 slots[f"{off}{kind}="] = ("window", kind, pos)
         for pos, off in enumerate((-3, 3)):
             slots[f"{off}g1="] = ("wide", "g1", pos)
+        own: tuple[dict[str, int], ...] = tuple({} for _ in _OWN)
+        for pos, prefix in enumerate(_OWN):
+            slots[prefix] = ("own", prefix, pos)
         for attr, enc in rows.items():
             head, eq, rest = attr.partition("=")
             slot = slots.get(head + eq) if eq else None
@@ -108,13 +115,15 @@ class KnownIndex:
                         pairs[key].setdefault(rest[:k], {})[rest[k + 1:]] = enc
             elif what == "window":
                 window[key].setdefault(rest, [None] * 4)[pos] = enc
+            elif what == "own":
+                own[pos][rest] = enc
             else:
                 wide.setdefault(rest, [None, None])[pos] = enc
         return cls(rows=rows, pairs=pairs,
                    window={kind: {v: tuple(row) for v, row in rows.items()} for kind, rows in window.items()},
                    wide={v: tuple(row) for v, row in wide.items()},
                    word_pairs=_both_sides(pairs["-1w|w="], pairs["w|+1w="]),
-                   class_pairs=_both_sides(pairs["-1k|k="], pairs["k|+1k="]))
+                   class_pairs=_both_sides(pairs["-1k|k="], pairs["k|+1k="]), own=own)
 
 
 def _both_sides(of_right: dict[str, dict[str, int]],
@@ -153,9 +162,9 @@ class WordInfo:
     fine: str
     single: str  # one-word gazetteer hit ("LOC2c"...) or "-"
     title: bool  # a title word (الرئيس، وزير...), also behind a proclitic
+    # this and the next three are empty for a cache with a model's ``KnownIndex``: its ``crf`` rows replace
+    # them (most of ``word_info``'s work per new word), and ``token_features`` refuses such a cache
     own: tuple[str, ...]  # the token's own features, without sentence-level gazetteer tags
-    # the next three are empty for a cache with a model's ``KnownIndex``: its ``crf`` rows replace them (a
-    # quarter of this function's work per new word), and ``token_features`` refuses such a cache
     context: dict[int, tuple[str, ...]]  # offset -> what this word adds to a neighbour's window
     class_context: dict[int, str]  # offset -> "{off}kf=..." (only with clusters)
     wide: dict[int, str | None]  # offset ±3 -> "{off}g1=..." when the word is a gazetteer hit
@@ -181,25 +190,28 @@ def word_info(tok: str, gaz: Gazetteer, clusters: WordClusters | None,
     s = strip_article(bare)
     coarse, fine = clusters.get(n) if clusters else _NO_CLASS
     single = _single_hit(n, gaz)
-    own = (
-        "b", "w=" + n, "s=" + s, "p2=" + n[:2], "p3=" + n[:3], "x2=" + n[-2:], "x3=" + n[-3:],
-        "sx2=" + s[-2:], "sx3=" + s[-3:], "sp2=" + s[:2], "sp3=" + s[:3], "shape=" + _shape(tok),
-        "len=" + str(min(len(s), 8)), "g1=" + single, "k=" + coarse, "kf=" + fine,
-    )
-    if n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)]):
-        own += ("al",)
+    # the values of the ``_OWN`` attributes, in that order
+    values = (n, s, n[:2], n[:3], n[-2:], n[-3:], s[-2:], s[-3:], s[:2], s[:3], _shape(tok), str(min(len(s), 8)),
+              single, coarse, fine)
+    al = n.startswith("ال") or (len(n) > len(s) and "ال" in n[: len(n) - len(s)])
     crf = None
     if index is None:  # training's string lists; a model's rows below need none of them
+        own = ("b", *map(str.__add__, _OWN, values)) + (("al",) if al else ())
         context = {off: (pw + n, ps + s, pg + single, pk + coarse) for off, (pw, ps, pg, pk) in _CONTEXT_PREFIXES}
         class_context = {off: f"{off}kf={fine}" for off in _WINDOW} if clusters else {}
         wide = {off: f"{off}g1={single}" if single != "-" else None for off in (-3, 3)}
-    else:
-        context, class_context, wide = _NOT_BUILT, _NOT_BUILT, _NOT_BUILT  # the attributes the model knows, as rows; ``enc.get`` of any other is None
+    else:  # the attributes the model knows, as rows (any other has no weight)
+        own, context, class_context, wide = (), _NOT_BUILT, _NOT_BUILT, _NOT_BUILT
         enc, pairs, win = index.rows, index.pairs, index.window
+        # the own attributes' rows in the training order: the bias, each valued attribute, "al"
+        own_rows = [e for e in (enc.get("b"),) if e]
+        own_rows += [e for table, v in zip(index.own, values, strict=True) if (e := table.get(v))]
+        if al and (e := enc.get("al")):
+            own_rows.append(e)
         # ``context[off]`` filtered: its (w, s, g1, k) attributes, each looked up once for all four offsets
         rows = [r for r in (win["w"].get(n), win["s"].get(s), win["g1"].get(single), win["k"].get(coarse)) if r]
         crf = CrfParts(
-            own=tuple([e for a in own if (e := enc.get(a))]),
+            own=tuple(own_rows),
             context=tuple([tuple([r[pos] for r in rows if r[pos]]) for pos in range(4)]) if rows else _NO_CONTEXT,
             class_context=win["kf"].get(fine, _NO_ROWS) if clusters else _NO_ROWS,
             wide=index.wide.get(single, (None, None)) if single != "-" else (None, None),
