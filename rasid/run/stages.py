@@ -54,6 +54,10 @@ CHUNK_DOCS = 64  # documents per cleaning or extraction task
 # second (cleaning), instead of being read and decoded again; larger inputs are read twice.
 KEEP_READ_CHARS = 200_000_000
 STORIES_PER_TASK = 16
+# Analysed stories the driver saves per transaction: a few tasks' worth, so a run commits a quarter as often
+# (each transaction writes the change counter and the claims' pages again). Same rows whatever the number:
+# each story takes the next change number in turn.
+STORIES_PER_SAVE = 64
 STORY_READ_IDS = 500  # documents read per group of stories in the compare stage (one IN list)
 # Extraction components in order; entity resolution runs in the driver between the two rounds.
 EXTRACT_ROUNDS: tuple[tuple[str, ...], tuple[str, ...]] = (("ner", "dates"), ("events", "claims"))
@@ -863,13 +867,23 @@ def compare(ctx: RunContext) -> None:
     members = store.story_doc_ids()
     pending = store.pending_stories()
     inputs = story_inputs(store, ((sid, members.get(sid, [])) for sid in pending), tools)
+    unsaved: list[tuple[tuple, str | None]] = []
     for results in ctx.executor.map_ordered(_analyse_stories, batched(inputs, STORIES_PER_TASK)):
-        # a safe point: a kill here loses only this task's analyses, redone on resume (still pending)
+        # a safe point: a kill here loses only the analyses not saved yet, redone on resume (still pending)
         checkpoint("compare.batch")
-        save_analyses(store, results, report)  # a task's stories in one transaction
-        ctx.analysed.update(res[0].id for res, _note in results)
+        unsaved += results
+        if len(unsaved) >= STORIES_PER_SAVE:
+            _save_analysed(ctx, unsaved)
+            unsaved = []
+    _save_analysed(ctx, unsaved)
     store.discard_pending(sid for sid in pending if not members.get(sid))
     checkpoint("compare.done")
+
+
+def _save_analysed(ctx: RunContext, results: list[tuple[tuple, str | None]]) -> None:
+    if results:
+        save_analyses(ctx.store, results, ctx.report)  # in one transaction
+        ctx.analysed.update(res[0].id for res, _note in results)
 
 
 def storylines(ctx: RunContext) -> None:
