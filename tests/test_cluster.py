@@ -77,6 +77,31 @@ def test_light_stemming_and_modes() -> None:
     assert event_modes("ارتفاع أسعار النفط") == frozenset()
 
 
+def test_memoised_terms_are_the_terms_of_each_word(demo_corpus: Path) -> None:
+    """``terms`` through a ``TermMemo`` (one lookup per word; stopwords, digits and one-letter words kept as
+    "") gives the terms of the word-by-word definition on the demo articles, also after the memo empties."""
+    import rasid.stories.features as F
+
+    def reference(text: str) -> list[str]:
+        out = []
+        for w in F._WORD_RE.findall(F.normalize(text)):
+            if len(w) < 2 or w in F.STOPWORDS or w.isdigit():
+                continue
+            s = stem(w)
+            if s not in F.STOPWORDS and len(s) >= 2:
+                out.append(s)
+        return out
+
+    memo = F.TermMemo()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(demo_corpus.rglob("*.txt"))]
+    assert len(texts) >= 10
+    for text in texts:
+        assert terms(text, memo) == terms(text) == reference(text)
+    assert memo["في"] == "" and memo["2018"] == "" and memo[stem("بوتين")]
+    small = F.TermMemo({w: "" for w in range(F._STEM_CACHE_MAX)})  # full: emptied before the next text
+    assert terms(texts[0], small) == reference(texts[0]) and len(small) < F._STEM_CACHE_MAX
+
+
 def test_same_event_many_outlets_one_story_and_phone_call_separate(embedder: Embedder) -> None:
     got = StoryClusterer(embedder=embedder).add(VISIT + CALL + QUAKE, {}, {})
     assert len({got[d.id] for d in VISIT}) == 1
