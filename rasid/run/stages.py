@@ -28,6 +28,7 @@ from rasid.config import CleanConfig, DedupConfig, ExtractionConfig, RunConfig, 
 from rasid.dedup.detector import Deduplicator, content_hash, minhash_values
 from rasid.extract.base import AnalyzedDoc, annotate_many
 from rasid.extract.components import build_components
+from rasid.ingest.common import WARNING
 from rasid.ingest.page import stamp_correction
 from rasid.ingest.readers import JsonlPart, iter_paths, jsonl_parts, read_inputs
 from rasid.models import Document, Entity, RawArticle, Skip
@@ -366,7 +367,8 @@ def ingest(ctx: RunContext) -> None:
         for batch in batched(_flatten(cleaned_batches), cfg.batch_size):
             skips = [x for x in batch if isinstance(x, Skip)]
             cleaned = [x for x in batch if not isinstance(x, Skip)]
-            report.read += len(batch)
+            # inputs read: articles and inputs skipped whole; a warning is a note on an article already counted
+            report.read += len(batch) - sum(s.reason.startswith(WARNING) for s in skips)
             hv = {id(d): h for d, h in cleaned}
             docs = _resolve_ids([d for d, _ in cleaned], store, report, skips)
             dedup_and_store(docs, skips, dd, store, report, lambda d, hv=hv: dd.restore(hv[id(d)]))
