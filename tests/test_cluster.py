@@ -250,3 +250,12 @@ def test_documents_prepared_elsewhere_in_groups_are_placed_as_if_prepared_here(e
         StoryClusterer(embedder=embedder).add(docs, {}, {}, prepared=[groups[1], groups[0]])
     with pytest.raises(ValueError):
         StoryClusterer(embedder=embedder).add(docs, {}, {}, prepared=groups[:1])
+
+
+def test_the_bundled_idf_table_is_read_once_per_process() -> None:
+    """The cluster and compare stages, in the driver and in each worker, share one read of the table."""
+    from rasid.stories.features import IdfTable
+
+    first = IdfTable.load()
+    assert IdfTable.load() is first and len(first.idf) > 10_000
+    assert first.weight(stem("بوتين")) < first.weight("كلمةلمترد")  # a seen stem weighs less than an unseen one

@@ -452,8 +452,9 @@ class Analyzers:
     missing: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, config: ExtractionConfig | None = None) -> Analyzers:
-        """Load every model that is installed; what is missing is listed in ``missing``."""
+    def load(cls, config: ExtractionConfig | None = None, geocoder: bool = True) -> Analyzers:
+        """Load every model that is installed; what is missing is listed in ``missing``. ``geocoder=False``:
+        not the geocoder, which only entity resolution (in the driver) reads."""
         config = config or ExtractionConfig()
         a = cls()
         try:
@@ -465,7 +466,7 @@ class Analyzers:
         try:
             from rasid.extract.geocode import Geocoder
 
-            a.geocoder = Geocoder.load(config=config.geocode)
+            a.geocoder = Geocoder.load(config=config.geocode) if geocoder else None
         except (ImportError, FileNotFoundError) as exc:
             a.missing.append(f"geocoder unavailable: {exc}")
         if not config.events.enabled:  # switched off by the run's config, not missing: no note
@@ -494,8 +495,9 @@ def extract_rounds(analyzers: Analyzers, notes: list[str] | None = None) -> list
 
 
 def load_extract_rounds(config: ExtractionConfig | None = None) -> list[list]:
-    """Worker-side resource factory: load the models and build the components once per worker."""
-    return extract_rounds(Analyzers.load(config))
+    """Worker-side resource factory: load the models and build the components once per worker (the
+    components read no geocoder: entity resolution, the driver's, does)."""
+    return extract_rounds(Analyzers.load(config, geocoder=False))
 
 
 def _annotate(adocs: list[AnalyzedDoc], round_no: int) -> list[dict[str, list]]:

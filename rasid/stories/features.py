@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rasid import resources
 from rasid.text.normalize import normalize
@@ -86,6 +87,9 @@ def terms(text: str, memo: TermMemo | None = None) -> list[str]:
     return [t for t in map(memo.__getitem__, words) if t]
 
 
+_LOADED_IDF: dict[tuple[str, int], IdfTable] = {}  # the bundled table, by (path, modification time)
+
+
 @dataclass
 class IdfTable:
     """Inverse document frequencies per stem; unseen stems get the maximum (rare) weight."""
@@ -96,10 +100,20 @@ class IdfTable:
 
     @classmethod
     def load(cls) -> IdfTable:
-        """Read the bundled table (``stem<TAB>df`` lines after an ``#n_docs`` header)."""
+        """The bundled table (``stem<TAB>df`` lines after an ``#n_docs`` header), read once per process and
+        file version: a run's driver and each worker read it for the cluster stage and again for the compare
+        stage (0.2 s each). Callers share the table; none writes its weights (its term memo is a cache)."""
         file = resources.path("idf_ar.tsv.gz")
         if not file.is_file():
             return cls()
+        key = (str(file), file.stat().st_mtime_ns)
+        if (table := _LOADED_IDF.get(key)) is None:
+            _LOADED_IDF.clear()
+            table = _LOADED_IDF[key] = cls._read(file)
+        return table
+
+    @classmethod
+    def _read(cls, file: Path) -> IdfTable:
         with resources.open_text(file) as gz:
             header = gz.readline().strip()
             n = int(header.split("\t")[1])
