@@ -169,6 +169,13 @@ _ANCHORS: dict[str, re.Pattern[str]] = {
     "quarter": re.compile("الربع|النصف"),
     "season": re.compile("صيف|شتاء|ربيع|خريف"),
     "yrange": re.compile(rf"{_GYEAR}(?:\s*م)?\s*{_TO}"),  # the first year and the connector
+    # the day, its connector and the month name (a digit or a letter first; without the optional «ال» before
+    # the digits, which only widens what passes): most texts have no full date
+    "full": re.compile(rf"(?:\d{{1,2}}(?!\d)|{_alt(ORDINAL_DAYS)})\s+(?:من\s+)?(?:شهر\s+)?(?:{_MONTH})"),
+    "weekday": re.compile(_WD),  # the weekday name
+    "relday": re.compile("امس|غد|البارحه|اليوم|ليله"),  # a word every relative-day alternative contains
+    # the direction, the optional hedge and count, and the unit
+    "ago": re.compile(rf"(?:قبل|منذ|بعد)\s+(?:(?:{_alt(COUNT_HEDGES)})\s+)?(?:(?:{_NUM})\s+)?(?:{_alt(UNIT_WORDS)})"),
 }
 
 _YEAR_CONTEXT_RE = re.compile(
