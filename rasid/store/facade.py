@@ -1570,14 +1570,7 @@ def _insert_models(s: Session, mapping: ModelMapping, objs: Sequence, chunk: int
     if len(order) == 1:
         def get(o: object, _one: Callable = get) -> tuple:
             return (_one(o),)
-    if steps:
-        def row(o: object) -> tuple:
-            values = list(get(o))
-            for i, fn in steps:
-                values[i] = fn(values[i])
-            return tuple(values)
-    else:
-        row = get
+    row = (lambda o: _processed(get(o), steps)) if steps else get
     for i in range(0, len(objs), chunk):
         conn.exec_driver_sql(sql, list(map(row, objs[i:i + chunk])))
 
@@ -1589,26 +1582,26 @@ _SQLITE_INSERTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _sqlite_insert(mapping: ModelMapping, dialect: object) -> tuple[str, tuple[str, ...],
                                                                     tuple[tuple[int, Callable], ...]]:
     """The INSERT of ``mapping``'s stored fields, the fields in the order it binds them, and per converted
-    position its function (the mapping's conversion, then the column type's bind processor). Every column but an autoincrement key must
-    be a stored field: a column left to its Python-side default would be filled by Core, not here."""
+    position its function (the mapping's conversion, then the column type's bind processor). Every column but
+    an autoincrement key must be a stored field: a column left to its Python-side default would be filled by
+    Core, not here."""
     table = mapping.row.__table__
     fields_ = mapping.stored_fields
     left = [c.name for c in table.columns if c.name not in fields_ and not (c.primary_key and c.autoincrement)]
     if left:
         raise ValueError(f"{table.name}: columns {left} are not fields of {mapping.model.__name__}")
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(fields_))
-    order = tuple(compiled.positiontup or ())
-    if sorted(order) != sorted(fields_):
-        raise ValueError(f"{table.name}: the compiled INSERT binds {order}, not {fields_}")
+    if (binds := _sqlite_binds(insert(table), dialect, fields_)) is None:
+        raise ValueError(f"{table.name}: the INSERT binds other columns than the fields {fields_}")
+    sql, order, procs = binds
+    proc_at = dict(procs)
     steps = []
     for i, f in enumerate(order):
-        conv = mapping.conversions.get(f)
-        proc = table.columns[f].type.dialect_impl(dialect).bind_processor(dialect)
+        conv, proc = mapping.conversions.get(f), proc_at.get(i)
         if conv is not None and proc is not None:
             steps.append((i, lambda v, c=conv.to_column, p=proc: p(c(v))))
         elif conv is not None or proc is not None:
             steps.append((i, conv.to_column if conv is not None else proc))
-    return str(compiled), order, tuple(steps)
+    return sql, order, tuple(steps)
 
 
 def _bulk_insert(s: Session, table: type[Base], rows: list[dict], chunk: int = 5000) -> None:
@@ -1631,22 +1624,34 @@ def _executemany(conn: Connection, stmt: object, rows: list[dict]) -> None:
         return
     dialect = conn.dialect
     if dialect.name == "sqlite" and dialect.paramstyle == "qmark":
-        keys = list(rows[0])
-        compiled = stmt.compile(dialect=dialect, column_keys=keys)
-        order = tuple(compiled.positiontup or ())
-        if sorted(order) == sorted(keys):
-            procs = [(i, p) for i, name in enumerate(order)
-                     if (p := compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+        binds = _sqlite_binds(stmt, dialect, list(rows[0]))
+        if binds is not None:
+            sql, order, procs = binds
             get = operator.itemgetter(*order)
             tuples = [get(r) for r in rows] if len(order) > 1 else [(r[order[0]],) for r in rows]
             if procs:
                 tuples = [_processed(t, procs) for t in tuples]
-            conn.exec_driver_sql(compiled.string, tuples)
+            conn.exec_driver_sql(sql, tuples)
             return
     conn.execute(stmt, rows)
 
 
-def _processed(values: tuple, procs: list[tuple[int, Callable]]) -> tuple:
+def _sqlite_binds(stmt: object, dialect: object, keys: Sequence[str]) -> tuple[str, tuple[str, ...],
+                                                                            list[tuple[int, Callable]]] | None:
+    """``stmt`` compiled for SQLite with ``keys`` as its parameters: the SQL, the keys in the order it binds
+    them, and (position, bind processor) for each value Core would convert; None when the statement binds
+    anything else (a column left to its Python-side default), which only Core fills."""
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+    order = tuple(compiled.positiontup or ())
+    if sorted(order) != sorted(keys):
+        return None
+    procs = [(i, p) for i, name in enumerate(order)
+             if (p := compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    return compiled.string, order, procs
+
+
+def _processed(values: tuple, procs: Sequence[tuple[int, Callable]]) -> tuple:
+    """``values`` with each listed position passed through its function."""
     out = list(values)
     for i, p in procs:
         out[i] = p(out[i])
