@@ -20,6 +20,7 @@ import contextlib
 import cProfile
 import json
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -193,9 +194,7 @@ def _bare_median(path: Path, first: tuple[float, float, str], more: int) -> tupl
     for _ in range(more):
         dt, cpu, _out = timed(lambda: bare_pass(path), False, 0)
         passes.append((dt, cpu))
-    dts, cpus = sorted(p[0] for p in passes), sorted(p[1] for p in passes)
-    k = len(passes) // 2
-    median = (dts[k], cpus[k]) if len(passes) % 2 else ((dts[k - 1] + dts[k]) / 2, (cpus[k - 1] + cpus[k]) / 2)
+    median = (statistics.median(p[0] for p in passes), statistics.median(p[1] for p in passes))
     shown = ", ".join(f"{p[0]:.2f}" for p in passes)
     print(f"bare: {len(passes)} passes {shown} s, median {median[0]:.2f} s", flush=True)
     return (*median, f"{first[2]}; median of {len(passes)} passes")

@@ -853,7 +853,7 @@ def _analyse_stories(inputs: list[StoryInput]) -> list[tuple]:
 
 
 def save_analyses(store: Store, results: list[tuple[tuple, str | None]], report: RunReport) -> None:
-    """Write a task's analysed stories (and the publication ranges they inferred) in one transaction."""
+    """Write analysed stories (and the publication ranges they inferred) in one transaction, in order."""
     from rasid.store import StoryAnalysis
 
     report.notes += [note for _, note in results if note]

@@ -123,11 +123,14 @@ class IdfTable:
                 table[term] = math.log((n + 1) / (int(df) + 1)) + 1.0
         return cls(table, n)
 
+    @property
+    def unseen_weight(self) -> float:
+        """The weight of a stem the table has not seen: the rarest possible."""
+        return math.log(self.n_docs + 1) + 1.0
+
     def weight(self, term: str) -> float:
-        got = self.idf.get(term)
-        if got is None:
-            return math.log(self.n_docs + 1) + 1.0
-        return got
+        """The IDF weight of one stem (``unseen_weight`` when the table lacks it)."""
+        return self.idf.get(term, self.unseen_weight)
 
     def terms(self, text: str) -> list[str]:
         """:func:`terms` with this table's stem memo."""
@@ -140,7 +143,7 @@ class IdfTable:
     def vector_of_terms(self, found: list[str], top_k: int = 60) -> dict[str, float]:
         """:meth:`vector` from already extracted terms (callers that also need the terms)."""
         tf = Counter(found)
-        idf, unseen, log = self.idf.get, math.log(self.n_docs + 1) + 1.0, math.log  # ``weight``, inlined
+        idf, unseen, log = self.idf.get, self.unseen_weight, math.log  # ``weight``, inlined
         weights = {t: (1.0 + log(c)) * idf(t, unseen) for t, c in tf.items()}
         if len(weights) > top_k:
             weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k])
