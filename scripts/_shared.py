@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -30,11 +31,30 @@ def require_data(path: Path | None, *parts: str) -> Path:
     return target
 
 
-def ant_articles_args(doc: str | None, n: int = 3000) -> tuple[Path, int]:
-    """``--data`` and ``--n`` of a script that reads the first N ANT multi-source articles (the benchmark's
-    input): the JSONL folder (exits cleanly when the data is absent) and N."""
+def ant_parser(doc: str | None, n: int = 3000) -> argparse.ArgumentParser:
+    """The parser of a script that reads the first N ANT multi-source articles (the benchmark's input): ``--data``
+    and ``--n``; a script adds its own options, then reads the folder with ``require_data(args.data,
+    "ant_multisource", "jsonl")``."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None, help="shared data folder (default ../shared/data)")
     ap.add_argument("--n", type=int, default=n, help="articles (first lines across the sorted ANT files)")
-    args = ap.parse_args()
+    return ap
+
+
+def ant_articles_args(doc: str | None, n: int = 3000) -> tuple[Path, int]:
+    """``--data`` and ``--n`` (``ant_parser`` with no other option): the JSONL folder (exits cleanly when the
+    data is absent) and N."""
+    args = ant_parser(doc, n).parse_args()
     return require_data(args.data, "ant_multisource", "jsonl"), args.n
+
+
+def first_records(folder: Path, n: int) -> list[dict]:
+    """The first ``n`` JSON lines across the sorted ``*.jsonl`` files of ``folder`` (ANT, SaudiNewsNet)."""
+    out: list[dict] = []
+    for f in sorted(folder.glob("*.jsonl")):
+        with f.open(encoding="utf-8") as fh:
+            for line in fh:
+                if len(out) >= n:
+                    return out
+                out.append(json.loads(line))
+    return out

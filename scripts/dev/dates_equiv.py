@@ -12,7 +12,6 @@ Exits 0 with a message when the data is absent.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import datetime
@@ -24,15 +23,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def _read(folder: Path, n: int, body: str) -> list[str]:
-    out: list[str] = []
-    for f in sorted(folder.glob("*.jsonl")):
-        with f.open(encoding="utf-8") as fh:
-            for line in fh:
-                if len(out) >= n:
-                    return out
-                obj = json.loads(line)
-                out.append(f"{obj.get('title') or ''}\n{obj.get(body) or ''}")
-    return out
+    from _shared import first_records
+
+    return [f"{obj.get('title') or ''}\n{obj.get(body) or ''}" for obj in first_records(folder, n)]
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ Exits 0 with a message when the data is absent.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import sqlite3
 import sys
@@ -65,11 +64,9 @@ def replay(calls: list[tuple[tuple, dict]], db: Path) -> float:
 
 
 def main() -> None:
-    from _shared import require_data
+    from _shared import ant_parser, require_data
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--n", type=int, default=3000)
+    ap = ant_parser(__doc__, 3000)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     calls = capture(require_data(args.data, "ant_multisource", "jsonl"), args.n)

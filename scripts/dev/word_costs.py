@@ -14,9 +14,7 @@ Exits 0 with a message when the data is absent.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -26,26 +24,13 @@ sys.path.append(str(ROOT))  # after PYTHONPATH: checking another checkout with t
 sys.path.append(str(ROOT / "scripts"))
 
 
-def articles(folder: Path, n: int) -> list[dict]:
-    out: list[dict] = []
-    for f in sorted(folder.glob("*.jsonl")):
-        with f.open(encoding="utf-8") as fh:
-            for line in fh:
-                if len(out) >= n:
-                    return out
-                out.append(json.loads(line))
-    return out
-
-
 def main() -> None:
-    from _shared import require_data
+    from _shared import ant_parser, first_records, require_data
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--n", type=int, default=1000)
+    ap = ant_parser(__doc__, 1000)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    arts = articles(require_data(args.data, "ant_multisource", "jsonl"), args.n)
+    arts = first_records(require_data(args.data, "ant_multisource", "jsonl"), args.n)
 
     import rasid
     import rasid.stories.features as features
