@@ -67,3 +67,16 @@ def test_background_sentences_are_ranked_down():
     assert is_background("وكان الرئيس الشرع قد زار موسكو منتصف أكتوبر الماضي في أول لقاء مع بوتين.")
     assert is_background("يُذكر أن الرئيس الشرع زار روسيا لأول مرة في أكتوبر 2025.")
     assert not is_background("التقى الرئيس السوري أحمد الشرع الرئيس الروسي فلاديمير بوتين في الكرملين الأربعاء.")
+
+
+def test_an_untitled_story_is_named_by_its_earliest_lead_sentence() -> None:
+    """Raw one-paragraph text files carry no headline: the story is named by the earliest article's first
+    sentence, cut at a word boundary when long, instead of an empty title."""
+    late = doc("z", "2026-01-29", "", "بحث الرئيسان التعاون العسكري. وتفاصيل أخرى.")
+    early = doc("y", "2026-01-28", "", LEAD[:-1] + " ووصل معه وفد كبير يضم وزراء الخارجية والدفاع والاقتصاد والطاقة والنقل.")
+    title = pick_title([late, early])
+    assert title.startswith("وصل الرئيس السوري أحمد الشرع") and title.endswith("…")
+    assert len(title) <= 121 and early.text.startswith(title[:-1])
+    assert pick_title([late]) == "بحث الرئيسان التعاون العسكري."
+    assert pick_title([doc("e", "2026-01-28", "", "   ")]) == ""
+    assert pick_title([late, DOCS[0]]) == DOCS[0].title  # a titled article still names the story

@@ -37,16 +37,35 @@ def _term_set_sim(a: dict[str, float], b: dict[str, float]) -> float:
     return len(a.keys() & b.keys()) / min(len(a), len(b))
 
 
+# An untitled story's title: its earliest article's first sentence, cut at a word boundary past this length.
+UNTITLED_CHARS = 120
+
+
 def pick_title(docs: list[Document], idf: IdfTable | None = None) -> str:
-    """The headline closest to the centroid of all headlines (ties: earliest, then id)."""
+    """The headline closest to the centroid of all headlines (ties: earliest, then id).
+
+    Why a fallback: a raw one-paragraph text file has no headline to infer, and a story listed with an empty
+    title cannot be told apart from its neighbours; with no titled article, the earliest article's first
+    sentence (cut at a word boundary, "…" marking the cut) names the story."""
     titled = [d for d in docs if d.title and d.title.strip()]
     if not titled:
-        return ""
+        return _lead_title(docs)
     idf = idf or IdfTable.load()
     vecs = [idf.vector(d.title or "") for d in titled]
     cen = _centroid(vecs)
     best = max(range(len(titled)), key=lambda i: (cosine(vecs[i], cen), -_ts(titled[i]), titled[i].id))
     return (titled[best].title or "").strip()
+
+
+def _lead_title(docs: list[Document]) -> str:
+    for doc in sorted(docs, key=lambda d: (_ts(d), d.id)):
+        first = next((s.text.strip() for s in sentences(doc.text) if s.text.strip()), "")
+        if first:
+            if len(first) <= UNTITLED_CHARS:
+                return first
+            cut = first.rfind(" ", 0, UNTITLED_CHARS)
+            return first[:cut if cut > 0 else UNTITLED_CHARS].rstrip(" ،,؛:") + "…"
+    return ""
 
 
 # Background sentences (pluperfect "وكان … قد", "يذكر أن", "سبق أن") recall earlier events: a summary of
