@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from _shared import DEFAULT_DATA  # noqa: E402
-from dev.corpora import frozen_split  # noqa: E402
+from dev.corpora import frozen_split, read_bodies  # noqa: E402
 from eval_ner import evaluate  # noqa: E402
 
 from rasid.extract.ner import load_tagger  # noqa: E402
@@ -40,21 +40,6 @@ FAMILIES = ("foreign_surname", "proclitic_org", "sports", "gov_body", "nationali
 
 def load_news(path: Path = NEWS_FILE) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def read_bodies(data: Path, doc_ids: set[str]) -> dict[str, str]:
-    """Article bodies by id (first occurrence): ``snn:<url>`` -> content, ``ant:<docno>`` -> text."""
-    out: dict[str, str] = {}
-    for sub, key, field in (("saudinewsnet", "url", "content"), ("ant_multisource", "docno", "text")):
-        prefix = "snn:" if sub == "saudinewsnet" else "ant:"
-        for f in sorted((data / sub / "jsonl").glob("*.jsonl")):
-            with f.open(encoding="utf-8") as fh:
-                for line in fh:
-                    d = json.loads(line)
-                    k = prefix + d[key]
-                    if k in doc_ids and k not in out:
-                        out[k] = d.get(field) or ""
-    return out
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -110,6 +95,10 @@ def main() -> int:
     ap.add_argument("--split", choices=("dev", "test", "none"), default="dev",
                     help="frozen split part to score too; 'test' = the frozen test part, report once")
     ap.add_argument("--json", type=Path, default=None, help="write numbers and per-sentence errors here")
+    ap.add_argument("--news", type=Path, default=NEWS_FILE,
+                    help="news records to score (default the news test set; eval/ner/news_train.jsonl with "
+                         "--news-part dev is the hand-labelled news dev part of round thirteen)")
+    ap.add_argument("--news-part", choices=("train", "dev"), default=None, help="score only this part of --news")
     args = ap.parse_args()
     data = args.data or DEFAULT_DATA
     if not (data / "saudinewsnet").exists() or not (data / "ant_multisource").exists():
@@ -118,14 +107,14 @@ def main() -> int:
     tagger = load_tagger(args.tagger, args.model)
     if args.no_rules and hasattr(tagger, "rules"):
         tagger.rules = False
-    recs = load_news()
+    recs = [r for r in load_news(args.news) if args.news_part is None or r.get("part") == args.news_part]
     bodies = read_bodies(data, {r["doc"] for r in recs})
     missing = [r["doc"] for r in recs if r["doc"] not in bodies]
     if missing:
         print(f"{len(missing)} documents of the news test set not found in {data}; skipping")
         return 0
     news = score_news(tagger, recs, bodies, args.context)
-    print(f"## News test set ({len(recs)} sentences, {len({r['outlet'] for r in recs})} outlets, "
+    print(f"## News set {args.news.name}{' part ' + args.news_part if args.news_part else ''} ({len(recs)} sentences, {len({r['outlet'] for r in recs})} outlets, "
           f"context={args.context})\n")
     print("| type | P | R | F1 | gold |\n|---|---|---|---|---|")
     for t, (p, r, f, n) in news["types"].items():

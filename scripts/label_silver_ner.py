@@ -1,7 +1,8 @@
 """Distillation, step 1: the accurate (e5) tagger labels unlabelled news -> silver BIO sentences for the CRF.
 
 Articles: SaudiNewsNet bodies in file order, skipping every article of the news test set
-(eval/ner/news_test.jsonl). The output holds corpus text, so write it outside the repository (it is never
+(eval/ner/news_test.jsonl) and of the hand-labelled news training / dev set (eval/ner/news_train.jsonl, round
+thirteen; `--skip` names it). The output holds corpus text, so write it outside the repository (it is never
 committed); ``scripts/train_ner.py --silver FILE`` trains the CRF student on gold + silver.
 
 Usage: nice python scripts/label_silver_ner.py --articles 800 --out /tmp/silver.jsonl
@@ -28,6 +29,8 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--articles", type=int, default=800)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--skip", type=Path, nargs="*", default=[ROOT / "eval" / "ner" / "news_train.jsonl"],
+                    help="JSONL record files whose articles (`doc`) are not labelled (besides the news test set)")
     args = ap.parse_args()
     folder = args.data / "saudinewsnet" / "jsonl"
     if not folder.exists():
@@ -36,7 +39,8 @@ def main() -> int:
     if ROOT in args.out.resolve().parents:
         print("refusing to write corpus text inside the repository; choose --out outside it")
         return 2
-    test_docs = {json.loads(line)["doc"] for line in (ROOT / "eval" / "ner" / "news_test.jsonl").open(encoding="utf-8")}
+    test_docs = {json.loads(line)["doc"] for path in (ROOT / "eval" / "ner" / "news_test.jsonl", *args.skip)
+                 if path.exists() for line in path.open(encoding="utf-8") if line.strip()}
     tagger = load_tagger("accurate")
     t0 = time.time()
     n_art = n_sent = n_tok = 0

@@ -159,6 +159,10 @@ def main() -> int:
     ap.add_argument("--silver", type=Path, default=None,
                     help="JSONL of teacher-labelled sentences ({tokens, tags}; scripts/label_silver_ner.py) added "
                          "to the gold training data (distillation)")
+    ap.add_argument("--news-gold", type=Path, default=None,
+                    help="hand-labelled news records (eval/ner/news_train.jsonl); their `train` part is added to "
+                         "the gold, repeated --news-repeat times (rule eval/ner/ANNOTATION.md, round thirteen)")
+    ap.add_argument("--news-repeat", type=int, default=1)
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
         print(f"data folder {args.data} not found; skipping training")
@@ -169,6 +173,13 @@ def main() -> int:
     gaz = Gazetteer.load()
     clusters = WordClusters.load(ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
     sents = training_sentences(args.data, tuple(args.sources.split(",")))
+    if args.news_gold:
+        from dev.corpora import news_records, news_sentences, read_bodies
+
+        recs = news_records(args.news_gold, "train")
+        news = news_sentences(recs, read_bodies(args.data, {r["doc"] for r in recs}))
+        print(f"+ {len(news)} hand-labelled news sentences from {args.news_gold} (x{args.news_repeat})")
+        sents += news * args.news_repeat
     if args.silver:
         import json
 

@@ -243,6 +243,10 @@ def main() -> int:
                     help="bfloat16 autocast for the training matmuls (1.8x faster on AVX512-BF16 CPUs)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--export-only", action="store_true")
+    ap.add_argument("--news-gold", type=Path, default=None,
+                    help="hand-labelled news records (eval/ner/news_train.jsonl): their `train` part joins the "
+                         "training sentences, repeated --news-repeat times (round thirteen)")
+    ap.add_argument("--news-repeat", type=int, default=1)
     args = ap.parse_args()
     data_dir = args.data or DEFAULT_DATA
     if not (data_dir / "anercorp").exists():
@@ -255,6 +259,11 @@ def main() -> int:
     rng = random.Random(args.seed)
     weights = E5Weights.load()
     train_s = [s for v in frozen_split(data_dir, "train").values() for s in v]
+    if args.news_gold:
+        from dev.corpora import news_records, news_sentences, read_bodies
+
+        recs = news_records(args.news_gold, "train")
+        train_s += news_sentences(recs, read_bodies(data_dir, {r["doc"] for r in recs})) * args.news_repeat
     dev_s = [s for v in frozen_split(data_dir, "dev").values() for s in v]
     train = encode_sentences(train_s, weights)
     dev = encode_sentences(dev_s, weights)

@@ -392,3 +392,20 @@ def test_a_model_word_cache_keeps_rows_not_training_strings(tagger: NerTagger) -
         assert len(m.crf.own) >= 3
     with pytest.raises(ValueError, match="without known attributes"):
         token_features(words, tagger.gazetteer, tagger.clusters, cache=model)
+
+
+def test_news_records_become_token_bio_with_clitic_tokens_inside_the_name() -> None:
+    """A hand-labelled news record (character spans into the body, clitics outside) becomes training tokens:
+    the clitic-bearing token «بالرياض» is B-LOC, a two-word ORG is B/I, the rest O."""
+    from dev.corpora import news_sentences
+
+    body = "مقدمة. واستقبل وزير الخارجية بالرياض وفد منظمة الصحة العالمية أمس."
+    s0 = body.index("واستقبل")
+    loc = body.index("الرياض")
+    org = body.index("منظمة")
+    rec = {"doc": "x", "sent": [s0, len(body)],
+           "ents": [[loc, loc + len("الرياض"), "LOC"], [org, org + len("منظمة الصحة العالمية"), "ORG"]]}
+    [(toks, tags)] = news_sentences([rec], {"x": body})
+    assert list(zip(toks, tags, strict=True)) == [
+        ("واستقبل", "O"), ("وزير", "O"), ("الخارجية", "O"), ("بالرياض", "B-LOC"), ("وفد", "O"),
+        ("منظمة", "B-ORG"), ("الصحة", "I-ORG"), ("العالمية", "I-ORG"), ("أمس", "O"), (".", "O")]

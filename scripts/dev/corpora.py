@@ -5,10 +5,15 @@ Mapping (documented in docs/results/entities.md):
   AQMAR     PER/ORG/LOC kept, MIS0..3 and typo tags (B-MISS1, OO...)->O, "I--ORG"->I-ORG
   Wojood    PERS->PER, ORG->ORG, GPE/LOC/FAC->LOC, all 17 other types->O; nested spans are
             flattened keeping the longest (outermost) mapped span.
+  News      eval/ner/news_*.jsonl records (character spans into article bodies re-read from the corpora,
+            rule eval/ner/ANNOTATION.md) -> tokens of ``rasid.text.spans.tokens``, a token inside or
+            overlapping a span takes its label (a clitic-prefixed token such as «بالرياض» is B-LOC, as in
+            ANERcorp; the tagger's rules trim the clitic).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -135,3 +140,41 @@ def frozen_split(data: Path, part: str, splits: Path = SPLITS_FILE) -> dict[str,
         "wojood": [s for f, r in sp["wojood_sample"][part].items() for s in _ranges(woj[f], r)],
         "aqmar": [s for f in sp["aqmar"][part] for s in read_aqmar(data / "aqmar" / f)],
     }
+
+
+def read_bodies(data: Path, doc_ids: set[str]) -> dict[str, str]:
+    """Article bodies by id (first occurrence): ``snn:<url>`` -> content, ``ant:<docno>`` -> text."""
+    out: dict[str, str] = {}
+    for sub, key, field in (("saudinewsnet", "url", "content"), ("ant_multisource", "docno", "text")):
+        prefix = "snn:" if sub == "saudinewsnet" else "ant:"
+        for f in sorted((data / sub / "jsonl").glob("*.jsonl")):
+            with f.open(encoding="utf-8") as fh:
+                for line in fh:
+                    d = json.loads(line)
+                    k = prefix + d[key]
+                    if k in doc_ids and k not in out:
+                        out[k] = d.get(field) or ""
+    return out
+
+
+def news_records(path: Path, part: str | None = None) -> list[dict]:
+    """Records of an eval/ner/news_*.jsonl file, those of ``part`` ("train" / "dev") only when given."""
+    recs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in recs if part is None or r.get("part") == part]
+
+
+def news_sentences(recs: list[dict], bodies: dict[str, str]) -> list[Sentence]:
+    """Token BIO sentences of hand-labelled news records (see the module docstring for the token rule)."""
+    from rasid.text.spans import tokens
+
+    out: list[Sentence] = []
+    for r in recs:
+        s0, e0 = r["sent"]
+        toks = tokens(bodies[r["doc"]][s0:e0])
+        tags = ["O"] * len(toks)
+        for a, b, typ in r["ents"]:
+            inside = [k for k, t in enumerate(toks) if t.start + s0 < b and a < t.end + s0]
+            for n, k in enumerate(inside):
+                tags[k] = ("B-" if n == 0 else "I-") + typ
+        out.append(([t.text for t in toks], tags))
+    return out

@@ -6,7 +6,12 @@ for annotation; only ids and offsets end up in eval/ner/news_test.jsonl. Reprodu
 plain random draw. eval/ner/news_test.jsonl record ``id`` = line index of this output (seed 2026
 reproduces it exactly; checked).
 
+A training / news-dev sample (round thirteen, ``eval/ner/news_train.jsonl``) is drawn with
+``--pool-offset 4000 --seed 2027 --per-family 60 --random 120 --exclude eval/ner/news_test.jsonl``: the pool starts
+after the 4,000 shuffled articles the test set was drawn from, and no article of the test set is used.
+
 Usage: python scripts/dev/sample_news_ner.py [--data ../shared/data] [--seed 2026] --out /tmp/x.jsonl
+       [--pool-offset N] [--per-family N] [--random N] [--exclude eval/ner/news_test.jsonl]
 """
 
 from __future__ import annotations
@@ -62,6 +67,10 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--pool-offset", type=int, default=0, help="skip this many shuffled articles first")
+    ap.add_argument("--per-family", type=int, default=PER_FAMILY)
+    ap.add_argument("--random", type=int, default=RANDOM_N)
+    ap.add_argument("--exclude", type=Path, default=None, help="a JSONL of records whose `doc`s are not used")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     docs = load(args.data)
@@ -72,13 +81,16 @@ def main() -> int:
             seen_bodies.add(hash(d[3]))
             uniq.append(d)
     rng.shuffle(uniq)
-    pool = list(candidates(uniq[:4000], rng))
+    if args.exclude:
+        banned = {json.loads(line)["doc"] for line in args.exclude.read_text(encoding="utf-8").splitlines() if line}
+        uniq = [d for d in uniq if d[0] not in banned]
+    pool = list(candidates(uniq[args.pool_offset:args.pool_offset + 4000], rng))
     rng.shuffle(pool)
     tagged = [(doc, src, s, sorted(f for f, rx in FAMILIES.items() if rx.search(s.text))) for doc, src, _c, s in pool]
     picked: list[dict] = []
     used_docs: set[str] = set()
     outlets = sorted({t[1] for t in tagged})
-    for fam, n in [*((f, PER_FAMILY) for f in FAMILIES), ("random", RANDOM_N)]:
+    for fam, n in [*((f, args.per_family) for f in FAMILIES), ("random", args.random)]:
         by_outlet = {o: [t for t in tagged if t[1] == o and (fam == "random" or fam in t[3])] for o in outlets}
         got, r = 0, 0
         while got < n and any(by_outlet.values()):
