@@ -133,3 +133,15 @@ def test_preceding_titles(text: str, name: str, title: str) -> None:
 
     assert preceding_title(text, text.index(name)) == title
     assert split_title("الرئيس الروسي فلاديمير بوتين") == ("الرئيس الروسي", len("الرئيس الروسي "))
+
+
+def test_a_ministry_is_the_entity_of_its_country_while_its_span_leaves_the_adjective_out(tagger, gaz) -> None:
+    """«وزارة الدفاع الروسية» and «وزارة الدفاع التركية» are spans «وزارة الدفاع» (the news rule) but two
+    entities named with their country; a later Russian mention joins the first."""
+    text = ("قالت وزارة الدفاع الروسية إن القوات انسحبت من المطار، فيما نفت وزارة الدفاع التركية ذلك. "
+            "وقالت وزارة الدفاع الروسية لاحقا إن الوحدات وصلت.")
+    ms = tagger.tag("d", text)
+    ents = EntityResolver(gazetteer=gaz).resolve(ms, {"d": text})
+    orgs = {e.name: [m.text for m in e.mentions] for e in ents if e.type == "ORG"}
+    assert orgs == {"وزارة الدفاع الروسية": ["وزارة الدفاع", "وزارة الدفاع"], "وزارة الدفاع التركية": ["وزارة الدفاع"]}
+    assert all(text[m.start:m.end] == m.text for m in ms)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.geocode import Geocoder, Place
 from rasid.extract.ner.morph import strip_article
+from rasid.extract.ner.postrules import gentilic
 from rasid.extract.ner.titles import preceding_title, split_title
 from rasid.models import Entity, Mention
 from rasid.text.normalize import normalize
@@ -46,6 +47,25 @@ def _skeleton(key: str) -> str:
 
 def _eid(typ: str, key: str) -> str:
     return f"{typ.lower()}-{hashlib.sha1(f'{typ}|{key}'.encode()).hexdigest()[:12]}"
+
+
+_NEXT_WORD = re.compile(r" (\w+)")
+# Bodies every country has: their name alone does not say whose they are.
+_STATE_BODIES = frozenset(normalize(w) for w in (
+    "وزارة", "وزارتي", "مجلس", "الخارجية", "الداخلية", "الدفاع", "البرلمان", "الحكومة", "رئاسة", "الرئاسة"))
+
+
+def _with_country(text: str, m: Mention, name: str) -> str:
+    """A state body's name with the country adjective its span leaves out (ANNOTATION.md rule 3): the
+    span of «وزارة الدفاع الروسية» is «وزارة الدفاع», but its entity is the Russian ministry, not one
+    «وزارة الدفاع» for every country; «الخارجية التركية», «مجلس الشيوخ الأمريكي» likewise. Other names
+    («صحيفة كوميرسانت الروسية») name one body already and stay as they are."""
+    if normalize(name.split(" ", 1)[0]) not in _STATE_BODIES:
+        return name
+    nxt = _NEXT_WORD.match(text, m.end)
+    if nxt and gentilic(normalize(nxt.group(1))):
+        return f"{name} {nxt.group(1)}"
+    return name
 
 
 class EntityResolver:
@@ -119,6 +139,8 @@ class EntityResolver:
             if m.type == "PER" and " " not in _key(name):
                 later.append((m, name, title))
                 continue
+            if m.type == "ORG" and text is not None:
+                name = _with_country(text, m, name)
             eid = self._assign(m, name, title, ctx)
             touched.add(eid)
             if m.type == "PER":

@@ -268,3 +268,59 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
               for w in [_words(text, o.start, o.end)] if len(w) == 2 and normalize(w[0].group()) in _ORG_HEADS}
     return [_reshape(o, text, o.start, o.end, "ORG") if o.type == "PER" and " " not in o.text.strip()
             and strip_article(normalize(o.text)) in bodies else o for o in out]
+
+
+# A ministry named as a body: «أعلنت وزارة الداخلية», «المتحدث باسم وزارة الخارجية» (ANNOTATION.md, round thirteen).
+# ANERcorp tags ministries O, so neither the CRF nor the network learns them well; the word «وزارة» before a
+# definite noun names one by itself. A minister's title («وزير الخارجية») never holds the word, so it stays O (rule 5).
+_MINISTRY = re.compile(r"(?<!\w)(?:[وف]?(?:لل|[بل])?)(وزار(?:ة|ه|تي|تا)) ")
+_PORTFOLIOS = tuple(tuple(n.split()) for n in resources.lexicon("ministries.txt"))  # longest first
+_NOT_PORTFOLIO = frozenset(normalize(w) for w in (
+    "اليوم", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الذي", "التي", "الان"))
+MINISTRY_CONFIDENCE = 0.95
+
+
+def _portfolio_end(text: str, pos: int) -> int | None:
+    """End of the portfolio name that starts at ``pos`` (after «وزارة »): a listed multi-word name, else one
+    definite noun; None when the next word is none («الوزارة على موقعها»)."""
+    words: list[re.Match[str]] = []
+    at = pos
+    while len(words) < 6:
+        w = _WORD.match(text, at)
+        if w is None:
+            break
+        words.append(w)
+        if text[w.end():w.end() + 1] != " ":
+            break
+        at = w.end() + 1
+    norms = [normalize(w.group()) for w in words]
+    for name in _PORTFOLIOS:
+        if tuple(norms[:len(name)]) == name:
+            return words[len(name) - 1].end()
+    if norms and norms[0].startswith("ال") and len(norms[0]) >= 4 and norms[0] not in _NOT_PORTFOLIO \
+            and not gentilic(norms[0]) and norms[0] not in _STOPS:
+        return words[0].end()
+    return None
+
+
+def add_ministries(doc_id: str, text: str, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` plus each ministry named as a body, as ORG; an ORG span the tagger found inside or
+    across one («الخارجية الأمريكية» of «وزارة الخارجية الأمريكية») gives way to it.
+
+    The name is «وزارة» and its portfolio: a listed multi-word one (lexicons/ministries.txt: «وزارة الشؤون
+    الإسلامية والأوقاف») or one definite noun, so what follows stays out: a country's adjective (rule 3,
+    «وزارة الخارجية الروسية»), a title («وزارة العدل الأستاذ …»), an adjective of a building («… الشاهق»).
+    «وزارتي التعليم والخدمة المدنية» keeps only its first ministry."""
+    if "وزار" not in text:
+        return mentions
+    found: list[tuple[int, int]] = []
+    for m in _MINISTRY.finditer(text):
+        end = _portfolio_end(text, m.end())
+        if end is not None:
+            found.append((m.start(1), end))
+    if not found:
+        return mentions
+    kept = [o for o in mentions if o.type != "ORG" or not any(o.start < b and a < o.end for a, b in found)]
+    added = [Mention(doc_id, a, b, text[a:b], "ORG", None, MINISTRY_CONFIDENCE) for a, b in found
+             if not any(o.start < b and a < o.end for o in kept)]
+    return sorted(kept + added, key=lambda o: o.start) if added or len(kept) != len(mentions) else mentions

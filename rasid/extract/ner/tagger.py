@@ -21,7 +21,7 @@ from rasid.extract.ner.consistency import propagate
 from rasid.extract.ner.crf import CrfModel
 from rasid.extract.ner.features import WordCache, crf_scores, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
-from rasid.extract.ner.postrules import GENERIC, refine
+from rasid.extract.ner.postrules import GENERIC, add_ministries, refine
 from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
 from rasid.text.spans import Span, sentences, tokens
@@ -318,7 +318,7 @@ class NerTagger:
             mentions: list[Mention] = []
             for chunk, (labels, probs) in zip(chunks, doc_preds, strict=True):
                 mentions.extend(self._mentions(doc_id, text, chunk, labels, probs))
-            out.append(refine(text, mentions, self.gazetteer, self.lexicon))
+            out.append(add_ministries(doc_id, text, refine(text, mentions, self.gazetteer, self.lexicon)))
         return out
 
     def _mentions(self, doc_id: str, text: str, toks: list[Span], labels: list[str],
