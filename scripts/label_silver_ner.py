@@ -29,6 +29,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--articles", type=int, default=800)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--model", type=Path, default=None, help="the teacher's ONNX file (default: the shipped one)")
     ap.add_argument("--skip", type=Path, nargs="*", default=[ROOT / "eval" / "ner" / "news_train.jsonl"],
                     help="JSONL record files whose articles (`doc`) are not labelled (besides the news test set)")
     args = ap.parse_args()
@@ -41,7 +42,7 @@ def main() -> int:
         return 2
     test_docs = {json.loads(line)["doc"] for path in (ROOT / "eval" / "ner" / "news_test.jsonl", *args.skip)
                  if path.exists() for line in path.open(encoding="utf-8") if line.strip()}
-    tagger = load_tagger("accurate")
+    tagger = load_tagger("accurate", args.model)
     t0 = time.time()
     n_art = n_sent = n_tok = 0
     with args.out.open("w", encoding="utf-8") as out:

@@ -297,8 +297,9 @@ def _portfolio_end(text: str, pos: int) -> int | None:
     for name in _PORTFOLIOS:
         if tuple(norms[:len(name)]) == name:
             return words[len(name) - 1].end()
+    # no gentilic test here: «المالية» reads as Mali's adjective, and no ministry is named by a country's
     if norms and norms[0].startswith("ال") and len(norms[0]) >= 4 and norms[0] not in _NOT_PORTFOLIO \
-            and not gentilic(norms[0]) and norms[0] not in _STOPS:
+            and norms[0] not in _STOPS:
         return words[0].end()
     return None
 
