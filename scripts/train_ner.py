@@ -163,6 +163,8 @@ def main() -> int:
                     help="hand-labelled news records (eval/ner/news_train.jsonl); their `train` part is added to "
                          "the gold, repeated --news-repeat times (rule eval/ner/ANNOTATION.md, round thirteen)")
     ap.add_argument("--news-repeat", type=int, default=1)
+    ap.add_argument("--news-parts", default="train",
+                    help="comma-separated parts of --news-gold to train on (train3: the third batch, not in the shipped models)")
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
         print(f"data folder {args.data} not found; skipping training")
@@ -176,7 +178,7 @@ def main() -> int:
     if args.news_gold:
         from dev.corpora import news_records, news_sentences, read_bodies
 
-        recs = news_records(args.news_gold, "train")
+        recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
         news = news_sentences(recs, read_bodies(args.data, {r["doc"] for r in recs}))
         print(f"+ {len(news)} hand-labelled news sentences from {args.news_gold} (x{args.news_repeat})")
         sents += news * args.news_repeat

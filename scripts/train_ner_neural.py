@@ -247,6 +247,8 @@ def main() -> int:
                     help="hand-labelled news records (eval/ner/news_train.jsonl): their `train` part joins the "
                          "training sentences, repeated --news-repeat times (round thirteen)")
     ap.add_argument("--news-repeat", type=int, default=1)
+    ap.add_argument("--news-parts", default="train",
+                    help="comma-separated parts of --news-gold to train on (train3: the third batch, not in the shipped models)")
     args = ap.parse_args()
     data_dir = args.data or DEFAULT_DATA
     if not (data_dir / "anercorp").exists():
@@ -262,7 +264,7 @@ def main() -> int:
     if args.news_gold:
         from dev.corpora import news_records, news_sentences, read_bodies
 
-        recs = news_records(args.news_gold, "train")
+        recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
         train_s += news_sentences(recs, read_bodies(data_dir, {r["doc"] for r in recs})) * args.news_repeat
     dev_s = [s for v in frozen_split(data_dir, "dev").values() for s in v]
     train = encode_sentences(train_s, weights)
