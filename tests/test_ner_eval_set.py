@@ -66,3 +66,24 @@ def test_frozen_split_disjoint():
     assert not (set(aq["train"]) & set(aq["test"]))
     woj = sp["wojood_sample"]
     assert woj["dev"]["test.txt"][0][1] <= woj["test"]["test.txt"][0][0]
+
+
+def test_news_training_set_is_well_formed_text_free_and_apart_from_the_test_articles():
+    """eval/ner/news_train.jsonl: the same record shape plus ``part``; the dev part is split by article (no
+    article in two parts), no article of the news test set is used, and no text is committed."""
+    train = [json.loads(line) for line in (NEWS.parent / "news_train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(train) >= 1200 and len({r["id"] for r in train}) == len(train)
+    assert {r["part"] for r in train} == {"train", "dev", "train3"}
+    assert sum(r["part"] == "dev" for r in train) >= 180
+    parts_of: dict[str, set[str]] = {}
+    for r in train:
+        parts_of.setdefault(r["doc"], set()).add(r["part"])
+        assert set(r) == {"id", "doc", "outlet", "sent", "fam", "part", "ents"}
+        s0, e0 = r["sent"]
+        prev_end = s0
+        for s, e, typ in r["ents"]:
+            assert typ in ("PER", "ORG", "LOC") and prev_end <= s < e <= e0, (r["id"], s, e)
+            prev_end = e
+        assert not any("\u0600" <= ch <= "\u06ff" for ch in json.dumps([r["sent"], r["ents"], r["part"], r["fam"]]))
+    assert all(len(p) == 1 or "dev" not in p for p in parts_of.values())
+    assert not set(parts_of) & {r["doc"] for r in _records()}
