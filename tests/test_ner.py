@@ -423,3 +423,16 @@ def test_a_ministry_named_as_a_body_is_an_org_without_what_follows_it(tagger: Ne
                                     "وزارة المالية"]  # «المالية» is no country adjective here (Mali's: «مالي»)
     assert all(a == b for a, b in orgs)
     assert not any(m.text.startswith("وزير") for m in tagger.tag("d", "وقال وزير الداخلية إن الحادث وقع أمس."))
+
+
+def test_the_country_adjective_after_a_ministry_is_no_place(tagger: NerTagger) -> None:
+    """«السعودية» after «وزارة الداخلية» is the ministry's adjective (rule 3), not Saudi Arabia as a place;
+    the same word later in the sentence is the place. The entity keeps the country in its name."""
+    from rasid.extract.entities import EntityResolver
+
+    text = "أعلنت وزارة الداخلية السعودية القبض على متهمين في السعودية."
+    ms = tagger.tag("d", text)
+    assert [(m.text, m.type, m.start) for m in ms] == [("وزارة الداخلية", "ORG", 6),
+                                                        ("السعودية", "LOC", text.rindex("السعودية"))]
+    names = {e.name for e in EntityResolver().resolve(ms, {"d": text})}
+    assert "وزارة الداخلية السعودية" in names

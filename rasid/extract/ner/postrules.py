@@ -321,7 +321,14 @@ def add_ministries(doc_id: str, text: str, mentions: list[Mention]) -> list[Ment
             found.append((m.start(1), end))
     if not found:
         return mentions
-    kept = [o for o in mentions if o.type != "ORG" or not any(o.start < b and a < o.end for a, b in found)]
+    # the country adjective after a ministry is no place, even when it reads as one («وزارة الداخلية السعودية»)
+    adjectives = set()
+    for _a, b in found:
+        nxt = _WORD.match(text, b + 1) if text[b:b + 1] == " " else None
+        if nxt and gentilic(normalize(nxt.group())):
+            adjectives.add((nxt.start(), nxt.end()))
+    kept = [o for o in mentions if (o.type != "ORG" or not any(o.start < b and a < o.end for a, b in found))
+            and not (o.type == "LOC" and (o.start, o.end) in adjectives)]
     added = [Mention(doc_id, a, b, text[a:b], "ORG", None, MINISTRY_CONFIDENCE) for a, b in found
              if not any(o.start < b and a < o.end for o in kept)]
     return sorted(kept + added, key=lambda o: o.start) if added or len(kept) != len(mentions) else mentions
