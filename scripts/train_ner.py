@@ -24,7 +24,16 @@ try:
     import pycrfsuite  # noqa: E402
 except ImportError:  # rasid itself decodes the model with numpy; only training needs crfsuite
     sys.exit("scripts/train_ner.py needs python-crfsuite: pip install -e '.[train-crf]'")
-from dev.corpora import Sentence, aqmar_split, read_anercorp, read_aqmar, read_wojood, spans  # noqa: E402
+from dev.corpora import (  # noqa: E402
+    Sentence,
+    add_news_gold_args,
+    aqmar_split,
+    news_gold_sentences,
+    read_anercorp,
+    read_aqmar,
+    read_wojood,
+    spans,
+)
 
 from rasid.extract.gazetteer import Gazetteer  # noqa: E402
 from rasid.extract.ner.clusters import WordClusters  # noqa: E402
@@ -159,12 +168,7 @@ def main() -> int:
     ap.add_argument("--silver", type=Path, default=None,
                     help="JSONL of teacher-labelled sentences ({tokens, tags}; scripts/label_silver_ner.py) added "
                          "to the gold training data (distillation)")
-    ap.add_argument("--news-gold", type=Path, default=None,
-                    help="hand-labelled news records (eval/ner/news_train.jsonl); their `train` part is added to "
-                         "the gold, repeated --news-repeat times (rule eval/ner/ANNOTATION.md, round thirteen)")
-    ap.add_argument("--news-repeat", type=int, default=1)
-    ap.add_argument("--news-parts", default="train",
-                    help="comma-separated parts of --news-gold to train on (train3: the third batch, not in the shipped models)")
+    add_news_gold_args(ap)
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
         print(f"data folder {args.data} not found; skipping training")
@@ -175,13 +179,7 @@ def main() -> int:
     gaz = Gazetteer.load()
     clusters = WordClusters.load(ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
     sents = training_sentences(args.data, tuple(args.sources.split(",")))
-    if args.news_gold:
-        from dev.corpora import news_records, news_sentences, read_bodies
-
-        recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
-        news = news_sentences(recs, read_bodies(args.data, {r["doc"] for r in recs}))
-        print(f"+ {len(news)} hand-labelled news sentences from {args.news_gold} (x{args.news_repeat})")
-        sents += news * args.news_repeat
+    sents += news_gold_sentences(args, args.data)
     if args.silver:
         import json
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import numpy as np  # noqa: E402
 from _shared import DEFAULT_DATA  # noqa: E402
-from dev.corpora import Sentence, frozen_split, spans  # noqa: E402
+from dev.corpora import Sentence, add_news_gold_args, frozen_split, news_gold_sentences, spans  # noqa: E402
 
 from rasid.extract.ner.e5weights import E5Weights  # noqa: E402
 
@@ -243,12 +243,7 @@ def main() -> int:
                     help="bfloat16 autocast for the training matmuls (1.8x faster on AVX512-BF16 CPUs)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--export-only", action="store_true")
-    ap.add_argument("--news-gold", type=Path, default=None,
-                    help="hand-labelled news records (eval/ner/news_train.jsonl): their `train` part joins the "
-                         "training sentences, repeated --news-repeat times (round thirteen)")
-    ap.add_argument("--news-repeat", type=int, default=1)
-    ap.add_argument("--news-parts", default="train",
-                    help="comma-separated parts of --news-gold to train on (train3: the third batch, not in the shipped models)")
+    add_news_gold_args(ap)
     args = ap.parse_args()
     data_dir = args.data or DEFAULT_DATA
     if not (data_dir / "anercorp").exists():
@@ -261,11 +256,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     weights = E5Weights.load()
     train_s = [s for v in frozen_split(data_dir, "train").values() for s in v]
-    if args.news_gold:
-        from dev.corpora import news_records, news_sentences, read_bodies
-
-        recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
-        train_s += news_sentences(recs, read_bodies(data_dir, {r["doc"] for r in recs})) * args.news_repeat
+    train_s += news_gold_sentences(args, data_dir)
     dev_s = [s for v in frozen_split(data_dir, "dev").values() for s in v]
     train = encode_sentences(train_s, weights)
     dev = encode_sentences(dev_s, weights)

@@ -178,3 +178,23 @@ def news_sentences(recs: list[dict], bodies: dict[str, str]) -> list[Sentence]:
                 tags[k] = ("B-" if n == 0 else "I-") + typ
         out.append(([t.text for t in toks], tags))
     return out
+
+
+def add_news_gold_args(ap) -> None:  # noqa: ANN001 - an argparse.ArgumentParser
+    """The training scripts' options for the hand-labelled news records (round thirteen)."""
+    ap.add_argument("--news-gold", type=Path, default=None,
+                    help="hand-labelled news records (eval/ner/news_train.jsonl); the parts named by --news-parts "
+                         "join the training sentences, repeated --news-repeat times (rule eval/ner/ANNOTATION.md)")
+    ap.add_argument("--news-repeat", type=int, default=1)
+    ap.add_argument("--news-parts", default="train",
+                    help="comma-separated parts to train on (train3: the third batch, not in the shipped models)")
+
+
+def news_gold_sentences(args, data: Path) -> list[Sentence]:  # noqa: ANN001 - argparse.Namespace
+    """The news training sentences ``add_news_gold_args`` asked for, already repeated (none without --news-gold)."""
+    if not args.news_gold:
+        return []
+    recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
+    news = news_sentences(recs, read_bodies(data, {r["doc"] for r in recs}))
+    print(f"+ {len(news)} hand-labelled news sentences from {args.news_gold} (x{args.news_repeat})")
+    return news * args.news_repeat
