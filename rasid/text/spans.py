@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 
 _TOKEN_RE = re.compile(r"[\w\u064B-\u065F\u0670\u06D6-\u06ED]+|[^\s\w]")  # words keep their diacritics
+# The word alternative of ``_TOKEN_RE``: its matches are exactly the word tokens of ``tokens`` (letters, digits and
+# diacritics; never punctuation such as the Arabic comma, which the Arabic block U+0600-U+06FF also holds).
+WORD_RE = re.compile(_TOKEN_RE.pattern.partition("|")[0])
 _SENT_END_RE = re.compile(r"[.!?؟。]+[\"»”')]*(?=\s|$)|\n+")
 
 

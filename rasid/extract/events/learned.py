@@ -33,7 +33,7 @@ from rasid.extract.events.lexicon import strip_cached as _strip
 from rasid.extract.events.roles import TYPE_GROUPS, SentenceRoles, feats_of_key
 from rasid.extract.ner.clusters import WordClusters
 from rasid.text.normalize import normalize
-from rasid.text.spans import _TOKEN_RE
+from rasid.text.spans import WORD_RE as _WORD_RE
 
 _CUES = resources.lexicon_groups("event_status_cues.tsv")
 _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
@@ -90,11 +90,6 @@ class Word(NamedTuple):
     norm: str
     ner: str | None  # PER / ORG / LOC of the mention covering it
     ner_first: bool  # first word of that mention
-
-
-# The word alternative of ``rasid.text.spans.tokens``' pattern: its matches are exactly the word tokens there
-# (the other alternative takes one character that cannot start a word, which finditer skips all the same).
-_WORD_RE = re.compile(_TOKEN_RE.pattern.partition("|")[0])
 
 
 def sentence_words(text: str, mentions: Iterable[tuple[int, int, str]] = ()) -> list[Word]:
