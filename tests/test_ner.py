@@ -436,3 +436,17 @@ def test_the_country_adjective_after_a_ministry_is_no_place(tagger: NerTagger) -
                                                         ("السعودية", "LOC", text.rindex("السعودية"))]
     names = {e.name for e in EntityResolver().resolve(ms, {"d": text})}
     assert "وزارة الداخلية السعودية" in names
+
+
+def test_a_comma_after_a_ministry_or_its_adjective_stays_out(tagger: NerTagger) -> None:
+    """The Arabic comma lies in the Arabic block: the ministry's words are word tokens only, so «وزارة الصحة،»
+    is the span «وزارة الصحة», a listed portfolio followed by a comma is still whole, and an adjective followed
+    by a comma still names the country of the entity."""
+    from rasid.extract.entities import EntityResolver
+
+    text = ("قالت وزارة الصحة، في بيان، إن الحالات ارتفعت، وأكدت وزارة الشؤون الإسلامية والأوقاف، أن المساجد "
+            "مفتوحة، فيما أعلنت وزارة الدفاع الروسية، أمس، انسحاب القوات.")
+    ms = tagger.tag("d", text)
+    assert [m.text for m in ms if m.type == "ORG"] == ["وزارة الصحة", "وزارة الشؤون الإسلامية والأوقاف", "وزارة الدفاع"]
+    names = {e.name for e in EntityResolver().resolve(ms, {"d": text}) if e.type == "ORG"}
+    assert "وزارة الدفاع الروسية" in names

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.geocode import Geocoder, Place
 from rasid.extract.ner.morph import strip_article
-from rasid.extract.ner.postrules import gentilic
+from rasid.extract.ner.postrules import country_adjective_after
 from rasid.extract.ner.titles import preceding_title, split_title
 from rasid.models import Entity, Mention
 from rasid.text.normalize import normalize
@@ -49,7 +49,6 @@ def _eid(typ: str, key: str) -> str:
     return f"{typ.lower()}-{hashlib.sha1(f'{typ}|{key}'.encode()).hexdigest()[:12]}"
 
 
-_NEXT_WORD = re.compile(r" (\w+)")
 # Bodies every country has: their name alone does not say whose they are.
 _STATE_BODIES = frozenset(normalize(w) for w in (
     "وزارة", "وزارتي", "مجلس", "الخارجية", "الداخلية", "الدفاع", "البرلمان", "الحكومة", "رئاسة", "الرئاسة"))
@@ -62,10 +61,8 @@ def _with_country(text: str, m: Mention, name: str) -> str:
     («صحيفة كوميرسانت الروسية») name one body already and stay as they are."""
     if normalize(name.split(" ", 1)[0]) not in _STATE_BODIES:
         return name
-    nxt = _NEXT_WORD.match(text, m.end)
-    if nxt and gentilic(normalize(nxt.group(1))):
-        return f"{name} {nxt.group(1)}"
-    return name
+    adj = country_adjective_after(text, m.end)
+    return f"{name} {adj.group()}" if adj else name
 
 
 class EntityResolver:

@@ -50,6 +50,7 @@ from rasid.extract.gazetteer import Gazetteer
 from rasid.extract.ner.morph import clitic_variants, strip_article
 from rasid.models import Mention
 from rasid.text.normalize import normalize
+from rasid.text.spans import WORD_RE
 
 _WORD = re.compile(r"[\w\u0600-\u06FF]+")
 _LISTS = resources.lexicon_groups("ner_postrules.tsv")  # the curated word lists, one group each
@@ -280,13 +281,21 @@ _NOT_PORTFOLIO = frozenset(normalize(w) for w in (
 MINISTRY_CONFIDENCE = 0.95
 
 
+def country_adjective_after(text: str, end: int) -> re.Match[str] | None:
+    """The word right after ``end`` (one space between) when it is a country's adjective («الروسية» after
+    «وزارة الدفاع»), else None. Words are ``WORD_RE``'s: a following comma is not part of the adjective."""
+    nxt = WORD_RE.match(text, end + 1) if text[end:end + 1] == " " else None
+    return nxt if nxt and gentilic(normalize(nxt.group())) else None
+
+
 def _portfolio_end(text: str, pos: int) -> int | None:
     """End of the portfolio name that starts at ``pos`` (after «وزارة »): a listed multi-word name, else one
-    definite noun; None when the next word is none («الوزارة على موقعها»)."""
+    definite noun; None when the next word is none («الوزارة على موقعها»). Words are ``WORD_RE``'s, so a
+    comma after the name («وزارة الصحة، في بيان») stays out of it."""
     words: list[re.Match[str]] = []
     at = pos
     while len(words) < 6:
-        w = _WORD.match(text, at)
+        w = WORD_RE.match(text, at)
         if w is None:
             break
         words.append(w)
@@ -322,11 +331,7 @@ def add_ministries(doc_id: str, text: str, mentions: list[Mention]) -> list[Ment
     if not found:
         return mentions
     # the country adjective after a ministry is no place, even when it reads as one («وزارة الداخلية السعودية»)
-    adjectives = set()
-    for _a, b in found:
-        nxt = _WORD.match(text, b + 1) if text[b:b + 1] == " " else None
-        if nxt and gentilic(normalize(nxt.group())):
-            adjectives.add((nxt.start(), nxt.end()))
+    adjectives = {(adj.start(), adj.end()) for _a, b in found if (adj := country_adjective_after(text, b))}
     kept = [o for o in mentions if (o.type != "ORG" or not any(o.start < b and a < o.end for a, b in found))
             and not (o.type == "LOC" and (o.start, o.end) in adjectives)]
     added = [Mention(doc_id, a, b, text[a:b], "ORG", None, MINISTRY_CONFIDENCE) for a, b in found
