@@ -48,6 +48,22 @@ def ant_articles_args(doc: str | None, n: int = 3000) -> tuple[Path, int]:
     return require_data(args.data, "ant_multisource", "jsonl"), args.n
 
 
+def ant_rounds_args(doc: str | None, n: int = 3000, rounds: int = 3) -> tuple[Path, int, int]:
+    """``ant_articles_args`` plus ``--rounds`` (a dev timing harness measures each round cold): the JSONL
+    folder, N and the number of rounds."""
+    ap = ant_parser(doc, n)
+    ap.add_argument("--rounds", type=int, default=rounds)
+    args = ap.parse_args()
+    return require_data(args.data, "ant_multisource", "jsonl"), args.n, args.rounds
+
+
+def checkout() -> Path:
+    """The ``rasid`` package these harnesses imported (``PYTHONPATH`` picks the checkout measured)."""
+    import rasid
+
+    return Path(rasid.__file__).parent
+
+
 def first_records(folder: Path, n: int) -> list[dict]:
     """The first ``n`` JSON lines across the sorted ``*.jsonl`` files of ``folder`` (ANT, SaudiNewsNet)."""
     out: list[dict] = []

@@ -64,17 +64,13 @@ def replay(calls: list[tuple[tuple, dict]], db: Path) -> float:
 
 
 def main() -> None:
-    from _shared import ant_parser, require_data
+    from _shared import ant_rounds_args, checkout
 
-    ap = ant_parser(__doc__, 3000)
-    ap.add_argument("--rounds", type=int, default=3)
-    args = ap.parse_args()
-    calls = capture(require_data(args.data, "ant_multisource", "jsonl"), args.n)
-    import rasid
-
-    print(f"code: {Path(rasid.__file__).parent}; {len(calls)} save_extraction calls captured")
+    folder, n, rounds = ant_rounds_args(__doc__, 3000)
+    calls = capture(folder, n)
+    print(f"code: {checkout()}; {len(calls)} save_extraction calls captured")
     with tempfile.TemporaryDirectory() as tmp:
-        for r in range(args.rounds):
+        for r in range(rounds):
             db = Path(tmp) / f"r{r}.db"
             print(f"round {r}: {replay(calls, db):.2f} CPU s")
         con = sqlite3.connect(db)

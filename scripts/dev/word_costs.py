@@ -25,20 +25,17 @@ sys.path.append(str(ROOT / "scripts"))
 
 
 def main() -> None:
-    from _shared import ant_parser, first_records, require_data
+    from _shared import ant_rounds_args, checkout, first_records
 
-    ap = ant_parser(__doc__, 1000)
-    ap.add_argument("--rounds", type=int, default=3)
-    args = ap.parse_args()
-    arts = first_records(require_data(args.data, "ant_multisource", "jsonl"), args.n)
+    folder, n, rounds = ant_rounds_args(__doc__, 1000)
+    arts = first_records(folder, n)
 
-    import rasid
     import rasid.stories.features as features
     from rasid.extract.ner import load_tagger
 
-    print(f"code: {Path(rasid.__file__).parent}; {len(arts)} articles")
+    print(f"code: {checkout()}; {len(arts)} articles")
     docs = [(str(i), a.get("text") or "", None) for i, a in enumerate(arts)]
-    for r in range(args.rounds):
+    for r in range(rounds):
         tagger = load_tagger("fast")
         t0 = time.process_time()
         found = [m for i in range(0, len(docs), 32) for m in tagger.tag_many(docs[i:i + 32])]
@@ -47,7 +44,7 @@ def main() -> None:
                                     for ms in found]).encode()).hexdigest()[:12]
         print(f"ner round {r}: {cpu:.2f} CPU s, mentions {digest}")
     texts = [(a.get("title") or "") + "\n" + (a.get("text") or "")[:2000] for a in arts]
-    for r in range(args.rounds):
+    for r in range(rounds):
         getattr(features, "_LOADED_IDF", {}).clear()  # a fresh table, its term memo empty (older code: always)
         table = features.IdfTable.load()
         t0 = time.process_time()
