@@ -131,7 +131,9 @@ class NerTagger:
             size += len(toks)
         return out + self._predict_batch(sents[start:]) if start < len(sents) else out
 
-    def _predict_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
+    def _crf_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str], list]]:
+        """The CRF's own labels of each sentence, before any rule: (labels, confidences, normalised tokens,
+        gazetteer matches)."""
         assert self._crf is not None
         cache = self.word_cache()
         infos_of = _regroup(cache.infos([tok for toks in sents for tok in toks]), sents)  # one call: rows kept
@@ -144,6 +146,18 @@ class NerTagger:
         for norms, matches, (labels, marginals) in zip(norms_of, matches_of, decoded, strict=True):
             probs = [float(marginals[i, index[lab]]) for i, lab in enumerate(labels)]
             self._recall_decode(labels, probs, marginals)
+            out.append((labels, probs, norms, matches))
+        return out
+
+    def crf_labels(self, sents: list[list[str]]) -> list[list[str]]:
+        """BIO labels of the CRF alone (no gazetteer or common-word rule), for word statistics over unlabelled
+        news: a word the rules would turn into a place everywhere must not vouch for itself
+        (scripts/train_ner.py, ``--common-news``)."""
+        return [labels for labels, _p, _n, _m in self._crf_batch(sents)]
+
+    def _predict_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
+        out = []
+        for labels, probs, norms, matches in self._crf_batch(sents):
             self._drop_unsure_common_words(norms, labels, probs)
             self._gazetteer_rules(norms, matches, labels, probs)
             self._split_coordinated_places(norms, labels)
