@@ -95,6 +95,9 @@ class EventsConfig(_Checked):
     background_gap_days: int = _k(7, "an event this many days before the article's main event is background")
     learned: bool = _k(True, "code with the learned models (event_coder.json); false: the lexicon + classifier path")
     enabled: bool = _k(True, "code events at all; false skips event coding (its cost in scripts/bench_pipeline.py)")
+    sentence_filter: float = _k(
+        0.0, "drop a learned event whose type the whole-sentence model (USE vector, event_sentence_filter.json) gives "
+        "under this probability; 0 = off (it about doubles the coder's time)", 0, 1)
 
 
 @dataclass(frozen=True)

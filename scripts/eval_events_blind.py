@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rasid.config import EventsConfig  # noqa: E402
 from rasid.extract.events.coder import EventCoder  # noqa: E402
 from rasid.models import Document  # noqa: E402
 
@@ -97,9 +98,10 @@ def overlaps(a: tuple[int, int], b: list[int]) -> bool:
 
 
 def code_articles(articles: dict[str, dict], use_ner: bool, use_classifier: bool,
-                  learned: bool = True) -> dict[tuple[str, int], list]:
+                  learned: bool = True, sentence_filter: float = 0.0) -> dict[tuple[str, int], list]:
     """(doc_id, sent_start) -> [(event, {entity_id: [(start, end) relative to the sentence]})]."""
-    coder = EventCoder.load(classifier=use_classifier, learned=learned)
+    coder = EventCoder.load(classifier=use_classifier, learned=learned,
+                            config=EventsConfig(sentence_filter=sentence_filter))
     tagger = None
     if use_ner:
         from rasid.extract.ner import NerTagger
@@ -147,6 +149,8 @@ def main() -> None:
     ap.add_argument("--dev", action="store_true", help="score the dev documents of train.jsonl (tuning split)")
     ap.add_argument("--test2", action="store_true",
                     help="the second, fresh test part (eval/events/test2.jsonl, SaudiNewsNet August 2015)")
+    ap.add_argument("--sentence-filter", type=float, default=0.0,
+                    help="[extraction.events] sentence_filter: the optional whole-sentence type check (0: off)")
     ap.add_argument("--show", type=int, default=0, help="print N false positives / negatives (ids and types only)")
     args = ap.parse_args()
     if not (args.data / "ant_multisource" / "jsonl").is_dir():
@@ -168,7 +172,8 @@ def main() -> None:
             continue
         usable.append(g)
     pred = code_articles({g["doc_id"]: articles[g["doc_id"]] for g in usable}, not args.no_ner,
-                         not args.no_classifier, learned=not (args.lexicon or args.no_classifier))
+                         not args.no_classifier, learned=not (args.lexicon or args.no_classifier),
+                         sentence_filter=args.sentence_filter)
 
     det = Counter()
     pairs = Counter()

