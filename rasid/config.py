@@ -97,7 +97,7 @@ class EventsConfig(_Checked):
     enabled: bool = _k(True, "code events at all; false skips event coding (its cost in scripts/bench_pipeline.py)")
     sentence_filter: float = _k(
         0.0, "drop a learned event whose type the whole-sentence model (USE vector, event_sentence_filter.json) gives "
-        "under this probability; 0 = off (it about doubles the coder's time)", 0, 1)
+        "under this probability; 0 = off (it roughly triples the coder's time)", 0, 1)
 
 
 @dataclass(frozen=True)
