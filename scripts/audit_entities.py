@@ -245,6 +245,8 @@ def cmd_score(args: argparse.Namespace) -> None:
             inside = sorted(k for k in idx["keys"] if k[0] == lab["doc"] and lab["start"] <= k[1] and k[2] <= lab["end"])
             hit = idx["keys"][inside[0]] if inside else None
         field = "pin" if lab["sample"].startswith("pins") else "label"
+        if lab.get(field) is None:  # a pin record judged for its name only (no pin then: pins_r13)
+            continue
         same = [r for r in judged if hit and (r["entity"], r["name_hash"]) == (hit[1]["entity"], hit[1]["name_hash"])]
         if hit is None or hit[0] != lab["type"] or (field == "pin" and hit[1]["lat"] is None):
             state = "gone"  # the anchor mention is no longer a mention of this type (or no longer pinned): the

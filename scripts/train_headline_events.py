@@ -61,6 +61,14 @@ def valued(feats: list[str], cue_weight: float) -> dict[str, float]:
     return {f: cue_weight if f.partition(":")[0] in CUE_GROUPS else 1.0 for f in feats}
 
 
+def labelled_titles(data: Path, train_path: Path = TRAIN, dev_path: Path = DEV):  # noqa: ANN201
+    """(TRAIN labels, DEV labels, headline by doc id), the labels of headlines found in the ANT data only."""
+    train, dev = read_labels(train_path), read_labels(dev_path)
+    wanted = {d for d, _ in train + dev}
+    titles = {d.id: d.title or "" for d in iter_ant(data) if d.id in wanted}
+    return [(d, y) for d, y in train if d in titles], [(d, y) for d, y in dev if d in titles], titles
+
+
 MIN_DF = 2  # a feature must occur in this many training headlines: none is kept from a single headline
 
 
@@ -133,11 +141,7 @@ def main() -> int:
     if not (data / "ant_multisource").is_dir():
         print(f"no ANT data at {data}; skipping")
         return 0
-    train, dev = read_labels(args.train), read_labels(args.dev)
-    wanted = {d for d, _ in train + dev}
-    titles = {d.id: d.title or "" for d in iter_ant(data) if d.id in wanted}
-    train = [(d, y) for d, y in train if d in titles]
-    dev = [(d, y) for d, y in dev if d in titles]
+    train, dev, titles = labelled_titles(data, args.train, args.dev)
     tf, ty = [headline_features(titles[d]) for d, _ in train], [y for _, y in train]
     df, dy = [headline_features(titles[d]) for d, _ in dev], [y for _, y in dev]
     tc = [_act_type((headline_act(titles[d]) or (None, 0))[0]) for d, _ in train]

@@ -28,6 +28,7 @@ from dev.corpora import (  # noqa: E402
     Sentence,
     add_news_gold_args,
     aqmar_split,
+    news_first_words,
     news_gold_sentences,
     read_anercorp,
     read_aqmar,
@@ -59,12 +60,14 @@ def training_sentences(data: Path, sources: tuple[str, ...] = ("anercorp", "aqma
     return sents
 
 
-def entity_lexicon(sents: list[Sentence]) -> list[str]:
+def entity_lexicon(sents: list[Sentence], first_words: list[str] = ()) -> list[str]:
     """Normalised first words of training entities, minus clitic-prefixed forms of known words.
 
     The tagger uses it to decide whether a leading و/ب/ل is part of the name (وليد) or not (وموسكو).
+    ``first_words``: further first words read from character offsets (the news records, whose tokens keep
+    the clitic: «ومجدي» as a first word would stop the tagger from trimming «و» off «مجدي»).
     """
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter(normalize(w) for w in first_words)
     for toks, tags in sents:
         for s, _e, _t in spans(tags):
             counts[normalize(toks[s])] += 1
@@ -199,12 +202,17 @@ def build_clusters(data: Path, out: Path, max_docs: int = 12000, vocab: int = 60
     print(f"clusters: {len(words)} words from {len(docs)} documents -> {out}")
 
 
-def write_common(args: argparse.Namespace, gold: list[Sentence]) -> None:
-    """The common-word list next to the model ``args.out``: gold counts, plus news counts with --common-news."""
-    news = news_label_counts(args.out, args.data, args.common_news) if args.common_news else None
-    words = common_words(gold, counts=news)
+def write_lists(args: argparse.Namespace, corpora: list[Sentence], news: list[Sentence]) -> None:
+    """The word lists stored next to the model ``args.out``: the entity lexicon (first words of gold names:
+    the corpora's, and the news records' read from their offsets) and the common words (gold counts, plus
+    news counts with --common-news). Word lists from gold only: silver labels keep clitics on names
+    ("وطرطوس"), which would stop the trimming."""
+    lex = entity_lexicon(corpora, news_first_words(args, args.data))
+    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), lex)
+    counts = news_label_counts(args.out, args.data, args.common_news) if args.common_news else None
+    words = common_words(corpora + news, counts=counts)
     write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_common.txt.gz")), words)
-    print(f"common words: {len(words)}")
+    print(f"lexicon {len(lex)} words, common words {len(words)}")
 
 
 def main() -> int:
@@ -221,8 +229,8 @@ def main() -> int:
                          "to the gold training data (distillation)")
     ap.add_argument("--common-news", type=int, default=0, metavar="N",
                     help="count words over N unlabelled news articles tagged by the new CRF too (the common-word list)")
-    ap.add_argument("--common-only", action="store_true",
-                    help="rebuild only the common-word list of the existing --out model (no training)")
+    ap.add_argument("--lists-only", action="store_true",
+                    help="rebuild only the word lists (entity lexicon, common words) of the existing --out model")
     add_news_gold_args(ap)
     args = ap.parse_args()
     if not (args.data / "anercorp").exists():
@@ -233,10 +241,11 @@ def main() -> int:
     t0 = time.time()
     gaz = Gazetteer.load()
     clusters = WordClusters.load(ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
-    sents = training_sentences(args.data, tuple(args.sources.split(",")))
-    sents += news_gold_sentences(args, args.data)
-    if args.common_only:
-        write_common(args, sents)
+    corpora = training_sentences(args.data, tuple(args.sources.split(",")))
+    news = news_gold_sentences(args, args.data)
+    sents = corpora + news
+    if args.lists_only:
+        write_lists(args, corpora, news)
         return 0
     if args.silver:
         import json
@@ -259,11 +268,8 @@ def main() -> int:
         "feature.possible_transitions": True,
     })
     trainer.train(str(args.out))
-    # word lists from gold only: silver labels keep clitics on names ("وطرطوس"), which would stop the trimming
-    lex = entity_lexicon(gold)
-    write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), lex)
-    write_common(args, gold)
-    print(f"model {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), lexicon {len(lex)}; {time.time() - t0:.0f}s total")
+    write_lists(args, corpora, news)
+    print(f"model {args.out} ({args.out.stat().st_size / 1e6:.1f} MB); {time.time() - t0:.0f}s total")
     return 0
 
 

