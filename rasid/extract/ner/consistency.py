@@ -21,7 +21,9 @@ def _names(norms: list[list[str]], labels: list[list[str]], probs: list[list[flo
     """Confident document names -> majority type; one-word names that are usually plain words are skipped."""
     votes: dict[tuple[str, ...], Counter[str]] = {}
     for words, labs, prob in zip(norms, labels, probs, strict=True):
-        for s, e, typ in spans(labs):
+        # in text order: a tie between types goes to the first, whatever the process's string hashing
+        # (``spans`` is a set, and its order changed with PYTHONHASHSEED)
+        for s, e, typ in sorted(spans(labs)):
             if e - s > _MAX_LEN or sum(prob[s:e]) / (e - s) < min_conf:
                 continue
             for head, _cut in clitic_variants(words[s]):  # "وبوتين" tagged -> "بوتين" is the name too
