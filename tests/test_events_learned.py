@@ -305,3 +305,21 @@ def test_the_optional_sentence_filter_drops_a_type_the_whole_sentence_does_not_r
         after = {e.type for e in filtered.code(doc, ms, [])}
         assert dropped <= before and not dropped & after, (before, after)
         assert kept <= after and after <= before
+
+
+def test_a_sentence_filter_that_cannot_load_warns_and_filters_nothing(monkeypatch, caplog) -> None:
+    """Without the encoder or its file the setting cannot be honoured: one warning naming what is missing, and
+    the events of the plain coder (never a crash, never silently fewer events)."""
+    import logging
+
+    from rasid.config import EventsConfig
+    from rasid.extract.events import sentence_filter
+
+    monkeypatch.setattr(sentence_filter.SentenceTypeFilter, "load", classmethod(lambda cls, *a, **k: None))
+    text = "قصفت طائرات حربية مواقع في ريف إدلب الجنوبي صباح اليوم، ما أسفر عن مقتل ثلاثة مدنيين."
+    doc = Document(id="d", text=text, raw_text=text, source_path="x", fmt="txt")
+    with caplog.at_level(logging.WARNING, logger="rasid"):
+        got = EventCoder.load(config=EventsConfig(sentence_filter=0.2)).code(doc, [], [])
+    assert [e.type for e in got] == [e.type for e in EventCoder.load().code(doc, [], [])]
+    assert "ASSAULT" in {e.type for e in got}
+    assert any("sentence_filter" in r.getMessage() for r in caplog.records)

