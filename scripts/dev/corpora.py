@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from rasid.extract.ner.bio import spans  # noqa: F401  (re-exported for the evaluation scripts)
@@ -190,21 +191,51 @@ def add_news_gold_args(ap) -> None:  # noqa: ANN001 - an argparse.ArgumentParser
                     help="comma-separated parts to train on (train3, train4: the third and fourth batches)")
 
 
-def news_gold_sentences(args, data: Path) -> list[Sentence]:  # noqa: ANN001 - argparse.Namespace
-    """The news training sentences ``add_news_gold_args`` asked for, already repeated (none without --news-gold)."""
+def news_gold_records(args, data: Path) -> tuple[list[dict], dict[str, str]]:  # noqa: ANN001 - argparse.Namespace
+    """The news training records of the parts ``add_news_gold_args`` asked for, and their articles' bodies
+    (read once: a scan of every corpus file); nothing without --news-gold."""
     if not args.news_gold:
-        return []
+        return [], {}
     recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
-    news = news_sentences(recs, read_bodies(data, {r["doc"] for r in recs}))
+    return recs, read_bodies(data, {r["doc"] for r in recs})
+
+
+def news_gold_sentences(args, data: Path,  # noqa: ANN001 - argparse.Namespace
+                        gold: tuple[list[dict], dict[str, str]] | None = None) -> list[Sentence]:
+    """The news training sentences ``add_news_gold_args`` asked for, already repeated (none without --news-gold).
+    ``gold``: ``news_gold_records``' output when the caller already read it."""
+    recs, bodies = gold if gold is not None else news_gold_records(args, data)
+    if not recs:
+        return []
+    news = news_sentences(recs, bodies)
     print(f"+ {len(news)} hand-labelled news sentences from {args.news_gold} (x{args.news_repeat})")
     return news * args.news_repeat
 
 
-def news_first_words(args, data: Path) -> list[str]:  # noqa: ANN001 - argparse.Namespace
-    """The first word of each name of the news training records ``add_news_gold_args`` asked for, read from the
-    labelled offsets, so without the clitic the token carries («ومجدي عبدالغني» → «مجدي»); once per name."""
-    if not args.news_gold:
-        return []
-    recs = [r for part in args.news_parts.split(",") for r in news_records(args.news_gold, part)]
-    bodies = read_bodies(data, {r["doc"] for r in recs})
+def news_first_words(recs: list[dict], bodies: dict[str, str]) -> list[str]:
+    """The first word of each name of news records, read from the labelled offsets, so without the clitic the
+    token carries («ومجدي عبدالغني» → «مجدي»); once per name."""
     return [bodies[r["doc"]][a:b].split()[0] for r in recs for a, b, _t in r["ents"] if bodies[r["doc"]][a:b].split()]
+
+
+NER_EVAL = Path(__file__).resolve().parents[2] / "eval" / "ner"
+NEWS_SETS = (NER_EVAL / "news_test.jsonl", NER_EVAL / "news_train.jsonl")  # the hand-labelled news NER sets
+
+
+def record_docs(*paths: Path) -> set[str]:
+    """The articles (``doc`` ids) of JSONL record files that exist (eval/ner/news_*.jsonl): unlabelled-news steps
+    (silver labels, word counts) leave them out."""
+    return {json.loads(line)["doc"] for path in paths if path.exists()
+            for line in path.open(encoding="utf-8") if line.strip()}
+
+
+def snn_bodies(data: Path, skip: set[str], min_chars: int = 200) -> Iterator[str]:
+    """SaudiNewsNet article bodies in file order, without the articles of ``skip`` (``snn:<url>`` ids) and
+    bodies shorter than ``min_chars``."""
+    for f in sorted((data / "saudinewsnet" / "jsonl").glob("*.jsonl")):
+        with f.open(encoding="utf-8") as fh:
+            for line in fh:
+                d = json.loads(line)
+                body = d.get("content") or ""
+                if "snn:" + d.get("url", "") not in skip and len(body) >= min_chars:
+                    yield body

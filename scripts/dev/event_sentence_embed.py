@@ -18,9 +18,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -73,14 +70,8 @@ def main() -> int:
     ef, ed = vec[[not d for d in is_dev]], vec[is_dev]
     print(f"fit {len(fit_rows)} sentences, dev {len(dev_rows)}")
     print(f"coder                 {score(dev_rows, pred)}")
-    types = sorted({e["type"] for r in fit_rows for e in r["events"]})
     for c in (0.3, 1.0, 3.0):
-        prob = {}
-        for t in types:
-            y = np.array([t in {e["type"] for e in r["events"]} for r in fit_rows])
-            if y.sum() >= 3:
-                clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(ef, y)
-                prob[t] = clf.predict_proba(ed)[:, 1]
+        prob = {t: clf.predict_proba(ed)[:, 1] for t, clf in T.fit_type_models(ef, fit_rows, c).items()}
         n = range(len(dev_rows))
         for th in (0.7, 0.85):
             print(f"C={c} USE alone >= {th}  {score(dev_rows, [{t for t in prob if prob[t][i] > th} for i in n])}")

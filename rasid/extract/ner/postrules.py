@@ -150,14 +150,15 @@ def _outlets() -> frozenset[str]:
                      if any("\u0600" <= ch <= "\u06ff" for ch in v))
 
 
-def _is_place(gaz: Gazetteer, norm: str) -> bool:
+def is_place(gaz: Gazetteer, norm: str) -> bool:
+    """``norm`` (normalised) is a place name the gazetteer knows."""
     return any(t.startswith("LOC") for t in gaz.types(norm))
 
 
 def _coordinated_places(gaz: Gazetteer, norms: list[str]) -> int | None:
     """Index of the word that starts the second of two coordinated known places («حميميم وطرطوس»: 1), else None."""
     for k in range(1, len(norms)):
-        if norms[k].startswith("و") and _is_place(gaz, " ".join(norms[:k])) and _is_place(gaz, " ".join([norms[k][1:], *norms[k + 1:]])):
+        if norms[k].startswith("و") and is_place(gaz, " ".join(norms[:k])) and is_place(gaz, " ".join([norms[k][1:], *norms[k + 1:]])):
             return k
     return None
 

@@ -21,7 +21,7 @@ from rasid.extract.ner.consistency import propagate
 from rasid.extract.ner.crf import CrfModel
 from rasid.extract.ner.features import WordCache, crf_scores, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
-from rasid.extract.ner.postrules import GENERIC, add_ministries, refine
+from rasid.extract.ner.postrules import GENERIC, add_ministries, is_place, refine
 from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
 from rasid.text.spans import Span, sentences, tokens
@@ -221,11 +221,8 @@ class NerTagger:
                 e += 1
             lefts = [" ".join([form, *norms[s + 1:k]]) for form, _ in clitic_variants(norms[s])]
             right = " ".join([norms[k][1:], *norms[k + 1:e]])
-            if self._is_place(right) and any(self._is_place(left) for left in lefts):
+            if is_place(self.gazetteer, right) and any(is_place(self.gazetteer, left) for left in lefts):
                 labels[k] = "B-LOC"
-
-    def _is_place(self, norm: str) -> bool:
-        return any(t.startswith("LOC") for t in self.gazetteer.types(norm))
 
     def _curated_types(self, norms: list[str], matches: list) -> list[tuple[str, str | None]]:
         """Per gazetteer match: the reading of its first token that matched, and the curated type of the
