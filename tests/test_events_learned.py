@@ -284,6 +284,32 @@ def test_gate_probability_from_memoised_rows_equals_the_sentence_models_own():
             assert coder.event_probability(words) == ref, text
 
 
+def test_gate_inputs_are_the_norms_and_ner_types_of_the_sentence_words():
+    """``code_many`` gates a sentence on ``gate_inputs`` (no word tuples); on every demo-corpus sentence, with its
+    NER mentions, with a mention starting inside a word («و» + name) and with nested mentions, they are the
+    norms and the NER types of ``sentence_words``, and the gate's probability is the same float."""
+    from rasid.extract.events.learned import gate_inputs
+
+    coder = LearnedCoder.load()
+    cases = list(_demo_sentences())
+    said = "وقال ومحمد بن سلمان إن الرياض ستستضيف القمة."
+    cases += [(said, [(4, 20, "PER")]), (said, [(5, 20, "PER"), (23, 29, "LOC")]),
+              (said, [(5, 20, "PER"), (5, 10, "ORG"), (9, 12, "LOC")]), ("، ،", [(0, 1, "ORG")])]
+    typed = 0
+    for text, mentions in cases:
+        words = sentence_words(text, mentions)
+        norms, ners = gate_inputs(text, mentions)
+        assert norms == [w.norm for w in words], text
+        assert ners == {w.ner for w in words if w.ner}, (text, mentions)
+        assert coder._probability_of(norms, ners) == coder.event_probability(words), text
+        typed += bool(ners)
+    assert typed > 100
+    # «ومحمد» takes ORG (first in sorted order), «بن» and «سلمان» PER; LOC covers no word first
+    assert gate_inputs(said, [(5, 20, "PER"), (5, 10, "ORG"), (9, 12, "LOC")])[1] == {"ORG", "PER"}
+    assert gate_inputs("وقال ومحمد", [(6, 10, "PER")])[1] == set()  # after the clitic: no word's first letter
+    assert not [w.ner for w in sentence_words("وقال ومحمد", [(6, 10, "PER")]) if w.ner]
+
+
 def test_the_optional_sentence_filter_drops_a_type_the_whole_sentence_does_not_report() -> None:
     """«تبادلا وجهات النظر» (exchanged views) fires ACCUSE in the word-level coder; the whole-sentence model
     (``[extraction.events] sentence_filter``) rejects it and keeps an air raid's ASSAULT. Off by default."""
