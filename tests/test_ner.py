@@ -329,6 +329,23 @@ def test_news_vocabulary_decides_a_clitic_on_a_name_no_list_knows(tagger: NerTag
     assert "مجدي عبدالغني" in names and "ومجدي عبدالغني" not in names
 
 
+def test_conjunction_cut_from_a_name_no_list_or_news_word_knows(tagger: NerTagger) -> None:
+    """A foreign name met once, after «و» or «لـ» (neither form a news word): the clitic is cut («وهوفنهايم»,
+    «لدانييلز»); «ب», «ك», «ف» begin too many foreign names to be cut so («براج», «كلومبيا»); the article and
+    a long vowel after the clitic keep it («واتفورد»). A «و» + known place that ANERcorp's clitic-bearing tokens
+    put in the entity lexicon is cut («وتايوان»); a news word keeps it («وحيد»)."""
+    cut = tagger._clitic_cut
+    assert cut("وهوفنهايم", []) == 1
+    assert cut("لدانييلز", []) == 1
+    assert cut("براج", []) == 0 and cut("كلومبيا", []) == 0
+    assert cut("واتفورد", []) == 0
+    assert "وتايوان" in tagger.lexicon and cut("وتايوان", []) == 1
+    assert cut("وحيد", []) == 0
+    text = "وقال إن مواجهة مانشستر سيتي وشاختار دونتسك وليون وهوفنهايم تعد امرا صعبا، وتضم القائمة إيطاليا وتايوان."
+    names = {m.text for m in tagger.tag("d", text)}
+    assert {"هوفنهايم", "تايوان"} <= names and not {"وهوفنهايم", "وتايوان"} & names
+
+
 def test_sentences_predicted_together_are_predicted_as_alone(tagger: NerTagger, demo_corpus: Path) -> None:
     """``predict_sentences`` (the evaluation scripts' batch: every demo sentence in one call) gives each sentence
     the labels and confidences ``predict_tokens`` gives it alone (to 1e-12: the batch decodes sentences of

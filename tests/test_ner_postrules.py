@@ -68,6 +68,15 @@ def test_gentilics_and_heads_are_trimmed_from_names(gaz: Gazetteer) -> None:
         ("كيرالا", "كيرالا"), ("شونغو كاياسو", "شونغو كاياسو"), ("طولكرم", "طولكرم")]
 
 
+def test_a_preposition_word_opens_no_name(gaz: Gazetteer) -> None:
+    """«محكمة في مراكش» tagged «في مراكش» (ORG): the span starts after the preposition and the known city is a
+    place; an unknown rest keeps the tagger's type; a one-word span is left to the other rules."""
+    text = "وأفادت مصادر أن محكمة في مراكش قضت بسجنه، وأن الوفد وصل من كوستاغوانا أمس."
+    out = refine(text, [_m(text, "في مراكش", "ORG"), _m(text, "من كوستاغوانا", "PER")], gaz)
+    assert [(m.text, text[m.start:m.end], m.type) for m in out] == [
+        ("مراكش", "مراكش", "LOC"), ("كوستاغوانا", "كوستاغوانا", "PER")]
+
+
 def test_official_names_keep_their_adjective(gaz: Gazetteer) -> None:
     text = "وصل إلى المملكة العربية السعودية ثم إلى الولايات المتحدة الأمريكية."
     ms = [_m(text, "المملكة العربية السعودية", "LOC"), _m(text, "الولايات المتحدة الأمريكية", "LOC")]

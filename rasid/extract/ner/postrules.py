@@ -73,6 +73,7 @@ _ORG_HEADS = _words("org_heads")
 _BODY_NOUNS = _words("body_nouns")  # ANNOTATION.md rule 4: «الجيش السوري», «القوات الأمريكية» are not names
 _BODY_HEADS = _BODY_NOUNS - _words("body_modifiers")
 _STOPS = _words("stops")  # a name never runs over a subordinator or relative pronoun
+_PREPS = _words("preps")  # a preposition word opens no name («في مراكش»: the place after it)
 _DESCRIPTORS = _words("descriptors")  # before a person's name without being part of it (not titles of office)
 _TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
 _PLACE_PREFIXES = _words("place_prefixes")  # start a compound place name («سان برونو», «المحيط الهادي»)
@@ -238,6 +239,11 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue
             end = words[cut - 1].end()  # «المحكمة الخاصة للجريمة المنظمة أن السوريين السبعة»
             words, norms = words[:cut], norms[:cut]
+        retype = None
+        if len(words) > 1 and norms[0] in _PREPS and not curated:
+            start = words[1].start()  # «محكمة في مراكش» tagged «في مراكش» (ORG): the place after the preposition
+            words, norms = words[1:], norms[1:]
+            retype = "LOC" if m.type != "LOC" and is_place(gaz, " ".join(norms)) else None
         if m.type == "PER" and len(words) > 2 and norms[0] in _DESCRIPTORS and not curated:
             start = words[1].start()  # «الشاب عبد الله محمد جبريل»
             words, norms = words[1:], norms[1:]
@@ -272,7 +278,7 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
             if m.type == "LOC" and len(words) > 1 and norms[0] in _HEADS:
                 start = words[1].start()  # «ولاية نورث كارولاينا», «مدينة طولكرم»
                 words, norms = words[1:], norms[1:]
-        typ = m.type
+        typ = retype or m.type
         split = _coordinated_places(gaz, norms) if m.type == "PER" and len(words) > 1 and not curated else None
         if split is not None:  # «قاعدتي حميميم وطرطوس» read as one person: two places
             first, second = words[split - 1].end(), words[split].start() + 1  # the «و» stays out
