@@ -77,6 +77,15 @@ def test_a_preposition_word_opens_no_name(gaz: Gazetteer) -> None:
         ("مراكش", "مراكش", "LOC"), ("كوستاغوانا", "كوستاغوانا", "PER")]
 
 
+def test_a_currency_is_no_name(gaz: Gazetteer) -> None:
+    """«الين الياباني» read as a person, «البيزو» as a body, «منطقة اليورو» as a place: currencies (with their
+    country's adjective, or after a place head) are dropped; «الريال» is not listed (Real Madrid)."""
+    text = "واعتبر المستثمرون الين الياباني ملاذا، وفقد البيزو 1.4 بالمئة في منطقة اليورو، وفاز الريال."
+    ms = [_m(text, "الين الياباني", "PER"), _m(text, "البيزو", "ORG"), _m(text, "منطقة اليورو", "LOC"),
+          _m(text, "الريال", "ORG")]
+    assert [m.text for m in refine(text, ms, gaz)] == ["الريال"]
+
+
 def test_official_names_keep_their_adjective(gaz: Gazetteer) -> None:
     text = "وصل إلى المملكة العربية السعودية ثم إلى الولايات المتحدة الأمريكية."
     ms = [_m(text, "المملكة العربية السعودية", "LOC"), _m(text, "الولايات المتحدة الأمريكية", "LOC")]

@@ -73,6 +73,7 @@ _ORG_HEADS = _words("org_heads")
 _BODY_NOUNS = _words("body_nouns")  # ANNOTATION.md rule 4: «الجيش السوري», «القوات الأمريكية» are not names
 _BODY_HEADS = _BODY_NOUNS - _words("body_modifiers")
 _STOPS = _words("stops")  # a name never runs over a subordinator or relative pronoun
+_CURRENCIES = _words("currencies")  # «الين», «البيزو»: a currency is no name
 _PREPS = _words("preps")  # a preposition word opens no name («في مراكش»: the place after it)
 _DESCRIPTORS = _words("descriptors")  # before a person's name without being part of it (not titles of office)
 _TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
@@ -278,6 +279,8 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
             if m.type == "LOC" and len(words) > 1 and norms[0] in _HEADS:
                 start = words[1].start()  # «ولاية نورث كارولاينا», «مدينة طولكرم»
                 words, norms = words[1:], norms[1:]
+        if not curated and {f for f, _ in clitic_variants(norms[0])} & _CURRENCIES and all(map(gentilic, norms[1:])):
+            continue  # «الين الياباني» read as a person, «البيزو» as a body, «(منطقة) اليورو»: a currency
         typ = retype or m.type
         split = _coordinated_places(gaz, norms) if m.type == "PER" and len(words) > 1 and not curated else None
         if split is not None:  # «قاعدتي حميميم وطرطوس» read as one person: two places
