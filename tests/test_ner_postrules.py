@@ -86,6 +86,17 @@ def test_a_currency_is_no_name(gaz: Gazetteer) -> None:
     assert [m.text for m in refine(text, ms, gaz)] == ["الريال"]
 
 
+def test_a_country_after_a_match_cue_in_a_match_report_is_its_national_team(gaz: Gazetteer) -> None:
+    """ANNOTATION.md: a national team named by its country is ORG. «أمام فرنسا» in a final's report and «مباراة
+    تونس» are the teams; «التحديات أمام روسيا» (no match words near) stays a place, as does «في فرنسا»."""
+    final = "وخسر المنتخب الكرواتي أمام فرنسا في نهائي كأس العالم، وتأتي مباراة تونس بعد ذلك في فرنسا."
+    ms = [_m(final, "فرنسا", "LOC"), _m(final, "تونس", "LOC"), _m(final, "في فرنسا", "LOC")]
+    ms[2] = Mention("d", ms[2].start + 3, ms[2].end, "فرنسا", "LOC")
+    assert [(m.text, m.type) for m in refine(final, ms, gaz)] == [("فرنسا", "ORG"), ("تونس", "ORG"), ("فرنسا", "LOC")]
+    politics = "وتحدث الوزير عن التحديات أمام روسيا في سوريا."
+    assert [m.type for m in refine(politics, [_m(politics, "روسيا", "LOC")], gaz)] == ["LOC"]
+
+
 def test_official_names_keep_their_adjective(gaz: Gazetteer) -> None:
     text = "وصل إلى المملكة العربية السعودية ثم إلى الولايات المتحدة الأمريكية."
     ms = [_m(text, "المملكة العربية السعودية", "LOC"), _m(text, "الولايات المتحدة الأمريكية", "LOC")]

@@ -74,6 +74,8 @@ _BODY_NOUNS = _words("body_nouns")  # ANNOTATION.md rule 4: «الجيش الس�
 _BODY_HEADS = _BODY_NOUNS - _words("body_modifiers")
 _STOPS = _words("stops")  # a name never runs over a subordinator or relative pronoun
 _CURRENCIES = _words("currencies")  # «الين», «البيزو»: a currency is no name
+_MATCH_CUES = _words("match_cues")  # «أمام فرنسا» in a match report: the national team
+_SPORT = re.compile("|".join(sorted(map(re.escape, _words("sport_words")), key=len, reverse=True)))
 _PREPS = _words("preps")  # a preposition word opens no name («في مراكش»: the place after it)
 _DESCRIPTORS = _words("descriptors")  # before a person's name without being part of it (not titles of office)
 _TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
@@ -150,6 +152,17 @@ def _outlets() -> frozenset[str]:
     """Normalised Arabic names of the news outlets rasid knows (rasid/data/outlets.tsv): «عنب بلدي» is an outlet."""
     return frozenset(normalize(v) for row in resources.rows(resources.path("outlets.tsv")) for v in row[1].split("|")
                      if any("\u0600" <= ch <= "\u06ff" for ch in v))
+
+
+def _curated_place(gaz: Gazetteer, norm: str) -> bool:
+    """``norm`` (normalised) is a place of the curated alias list (a «LOC…c» type)."""
+    return any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(norm))
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    """Normalised country names (CLDR, rasid/data/countries_ar.tsv), multi-word ones too («جنوب السودان»)."""
+    return frozenset(normalize(name.strip()) for _code, name in resources.rows(resources.path("countries_ar.tsv")))
 
 
 def is_place(gaz: Gazetteer, norm: str) -> bool:
@@ -295,7 +308,10 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
             typ = "LOC"  # «سان برونو»
         elif m.type == "PER" and any(n in _TEAM_WORDS for n in norms):
             typ = "ORG"  # «تشارلوت هورنتس», «سبورت بويز»
-        elif m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not any(t.startswith("LOC") and t.endswith("c") for t in gaz.types(whole)):
+        elif m.type == "LOC" and _prev_word(text, start) in _MATCH_CUES and " ".join(norms) in _country_names() \
+                and _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
+            typ = "ORG"  # «خسر أمام فرنسا», «مباراة تونس» in a match report: the national team (ANNOTATION.md)
+        elif m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not _curated_place(gaz, whole):
             after = _next_word(text, end)
             before = {f for f, _ in clitic_variants(_prev_word(text, start))}  # وإقليم، لفريق
             if (after.startswith("ال") and gentilic(after) == "m" and not before & _MASC_PLACE_HEADS) or before & _TEAM_CUES:
