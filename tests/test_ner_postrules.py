@@ -97,6 +97,17 @@ def test_a_country_after_a_match_cue_in_a_match_report_is_its_national_team(gaz:
     assert [m.type for m in refine(politics, [_m(politics, "روسيا", "LOC")], gaz)] == ["LOC"]
 
 
+def test_a_country_or_capital_read_as_a_body_is_the_place_outside_match_reports(gaz: Gazetteer) -> None:
+    """ANNOTATION.md: a country standing for its government stays LOC, so «طالبت أوتاوا» and «وفده لموسكو» tagged
+    ORG are places; a quoted or headed newspaper named after a city («صحيفة مكة», «"الرياض"») and a club in a
+    match report («فاز برشلونة على إشبيلية في نهائي الكأس») stay ORG."""
+    text = "بعدما طالبت أوتاوا بالإفراج عنهم، توجه وفده لموسكو. وقال بحسب صحيفة مكة و\"الرياض\" إن العمل بدأ."
+    ms = [_m(text, "أوتاوا", "ORG"), _m(text, "موسكو", "ORG"), _m(text, "مكة", "ORG"), _m(text, "الرياض", "ORG")]
+    assert [m.type for m in refine(text, ms, gaz)] == ["LOC", "LOC", "ORG", "ORG"]
+    match = "وفاز برشلونة على إشبيلية في نهائي كأس السوبر."
+    assert [m.type for m in refine(match, [_m(match, "برشلونة", "ORG")], gaz)] == ["ORG"]
+
+
 def test_official_names_keep_their_adjective(gaz: Gazetteer) -> None:
     text = "وصل إلى المملكة العربية السعودية ثم إلى الولايات المتحدة الأمريكية."
     ms = [_m(text, "المملكة العربية السعودية", "LOC"), _m(text, "الولايات المتحدة الأمريكية", "LOC")]

@@ -76,6 +76,7 @@ _STOPS = _words("stops")  # a name never runs over a subordinator or relative pr
 _CURRENCIES = _words("currencies")  # «الين», «البيزو»: a currency is no name
 _MATCH_CUES = _words("match_cues")  # «أمام فرنسا» in a match report: the national team
 _SPORT = re.compile("|".join(sorted(map(re.escape, _words("sport_words")), key=len, reverse=True)))
+_MEDIA_HEADS = _words("media_heads")
 _PREPS = _words("preps")  # a preposition word opens no name («في مراكش»: the place after it)
 _DESCRIPTORS = _words("descriptors")  # before a person's name without being part of it (not titles of office)
 _TEAM_WORDS = frozenset(resources.lexicon("team_words.txt"))
@@ -163,6 +164,18 @@ def _curated_place(gaz: Gazetteer, norm: str) -> bool:
 def _country_names() -> frozenset[str]:
     """Normalised country names (CLDR, rasid/data/countries_ar.tsv), multi-word ones too («جنوب السودان»)."""
     return frozenset(normalize(name.strip()) for _code, name in resources.rows(resources.path("countries_ar.tsv")))
+
+
+def _capital_or_country(gaz: Gazetteer, norm: str) -> bool:
+    """A country or a big city (GeoNames' top tier: a capital or ≥ 100k people), not also a listed outlet."""
+    return (norm in _country_names() or "LOC3" in gaz.types(norm)) and norm not in _outlets()
+
+
+def _named_like_a_place(text: str, start: int, end: int) -> bool:
+    """The span is quoted («"الرياض"») or follows a media or university head («صحيفة مكة», «جامعتي … وجدة»):
+    a newspaper, channel or body named after a place, not the place."""
+    quoted = text[start - 1:start] in "\"«“'" and start > 0
+    return quoted or bool({f for f, _ in clitic_variants(_prev_word(text, start))} & _MEDIA_HEADS)
 
 
 def is_place(gaz: Gazetteer, norm: str) -> bool:
@@ -308,6 +321,9 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
             typ = "LOC"  # «سان برونو»
         elif m.type == "PER" and any(n in _TEAM_WORDS for n in norms):
             typ = "ORG"  # «تشارلوت هورنتس», «سبورت بويز»
+        elif m.type == "ORG" and _capital_or_country(gaz, " ".join(norms)) and not _named_like_a_place(text, start, end) \
+                and not _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
+            typ = "LOC"  # «طالبت أوتاوا», «توجه وفده لموسكو»: a country or capital standing for its government
         elif m.type == "LOC" and _prev_word(text, start) in _MATCH_CUES and " ".join(norms) in _country_names() \
                 and _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
             typ = "ORG"  # «خسر أمام فرنسا», «مباراة تونس» in a match report: the national team (ANNOTATION.md)
