@@ -310,6 +310,27 @@ def test_gate_inputs_are_the_norms_and_ner_types_of_the_sentence_words():
     assert not [w.ner for w in sentence_words("وقال ومحمد", [(6, 10, "PER")]) if w.ner]
 
 
+def test_natural_forces_and_particles_are_no_acts() -> None:
+    """Look-alikes of issue 18: an earthquake, a storm, a lightning strike or a flood «ضرب / قتل / دمر» is no
+    ASSAULT, and a negation particle («ولم ترد», «لن يتمكن») is no REJECT trigger; an air raid is still an ASSAULT.
+    (Before ``event_no_act.tsv`` the demo's «زلزال ضرب ولاية ملاطية» was an ASSAULT and «ولم» a REJECT.)"""
+    from rasid.extract.ner import NerTagger
+
+    tagger, coder = NerTagger.load(), EventCoder.load()
+    cases = {
+        "وشعر سكان حلب بهزة أرضية فجر الخميس ناجمة عن زلزال ضرب ولاية ملاطية التركية.": set(),
+        "وتوفي معظم الضحايا عندما ضربت صاعقة البرق الكنيسة في جنوب البلاد.": set(),
+        "ودمرت الفيضانات نحو ألف منزل في بلدة بورت سانت جو الصغيرة.": set(),
+        "وأوضح المدير أن الهزة وقعت فجرا، ولم ترد أي معلومات عن أضرار.": set(),  # «وقعت»: occurred, not signed
+        "وضربت طائرات التحالف مواقع للحوثيين في صعدة صباح اليوم.": {"ASSAULT"},
+    }
+    for text, want in cases.items():
+        doc = Document(id="d", text=text, raw_text=text, source_path="x", fmt="txt")
+        events = coder.code(doc, tagger.tag("d", text), [])
+        assert {e.type for e in events} == want, (text, [(e.type, e.trigger) for e in events])
+        assert not any(e.trigger.strip("وف") in ("لم", "لن", "لا") for e in events)
+
+
 def test_the_optional_sentence_filter_drops_a_type_the_whole_sentence_does_not_report() -> None:
     """«تبادلا وجهات النظر» (exchanged views) fires ACCUSE in the word-level coder; the whole-sentence model
     (``[extraction.events] sentence_filter``) rejects it and keeps an air raid's ASSAULT. Off by default."""

@@ -36,6 +36,10 @@ from rasid.text.normalize import normalize
 from rasid.text.spans import WORD_RE as _WORD_RE
 
 _CUES = resources.lexicon_groups("event_status_cues.tsv")
+_NO_ACT = resources.lexicon_groups("event_no_act.tsv")
+_PARTICLES = frozenset(map(normalize, _NO_ACT["particle"]))  # «ولم ترد» is no REJECT: never a trigger
+_HAZARDS = frozenset(map(normalize, _NO_ACT["hazard"]))  # «زلزال ضرب»: a natural force, not an attack
+_INCIDENTS = frozenset(map(normalize, _NO_ACT["incident"]))  # «وقع الحادث»: occurred, not signed
 _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
 _CUE_WORDS = frozenset().union(*_CUE_CLASSES.values())  # a word or stem outside it has no «cue:» feature
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -1060,7 +1064,7 @@ class LearnedCoder:
             k = max(range(1, len(p)), key=p.__getitem__)
             if 1.0 - p[0] >= self.threshold and p[k] >= self.threshold / 2:
                 found.append((i, self.trigger.classes[k], p[k]))
-        found = self._backstop(words, found)
+        found = self._backstop(words, [f for f in found if not _no_act(words, f[0], f[1])])
         # one event per (type) in a run of adjacent trigger words («إطلاق سراح»)
         out: list[Coded] = []
         prev: tuple[int, str] | None = None
@@ -1138,6 +1142,24 @@ class LearnedCoder:
         if self._sr is None or self._sr.words is not words:
             self._sr = SentenceRoles(text, words, self.feat.verbal, self.feat.says)
         return self._sr
+
+
+def _bare_form(norm: str) -> str:
+    """``norm`` without one proclitic «و», «ف», «ب» or «ل» (the look-up form of ``event_no_act.tsv``)."""
+    return norm[1:] if len(norm) >= 3 and norm[0] in "وفبل" else norm
+
+
+def _no_act(words: list[Word], i: int, plover: str) -> bool:
+    """Word ``i`` coded ``plover`` is no act: a particle, an ASSAULT or AGREE whose neighbour (the word before, or
+    one of the two after) is a natural force («زلزال ضرب ولاية ملاطية», «الهزة وقعت فجرا»), or an AGREE next to
+    an incident («وقع الحادث»: occurred, not signed)."""
+    if words[i].norm in _PARTICLES or _bare_form(words[i].norm) in _PARTICLES:
+        return True
+    if plover not in ("ASSAULT", "AGREE"):
+        return False
+    near = [w.norm for w in words[max(0, i - 1):i] + words[i + 1:i + 3]]
+    cues = _HAZARDS | _INCIDENTS if plover == "AGREE" else _HAZARDS
+    return any(n in cues or _bare_form(n) in cues for n in near)
 
 
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
