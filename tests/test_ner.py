@@ -341,6 +341,8 @@ def test_conjunction_cut_from_a_name_no_list_or_news_word_knows(tagger: NerTagge
     assert cut("واتفورد", []) == 0
     assert "وتايوان" in tagger.lexicon and cut("وتايوان", []) == 1
     assert cut("وحيد", []) == 0
+    assert cut("وريف", ["حمص", "الشرقي"]) == 1 and cut("ومدينة", ["دمشق"]) == 1  # «و» + a place head
+    assert cut("ولاية", ["كيرالا"]) == 0  # a word, not و + «لاية»
     text = "وقال إن مواجهة مانشستر سيتي وشاختار دونتسك وليون وهوفنهايم تعد امرا صعبا، وتضم القائمة إيطاليا وتايوان."
     names = {m.text for m in tagger.tag("d", text)}
     assert {"هوفنهايم", "تايوان"} <= names and not {"وهوفنهايم", "وتايوان"} & names

@@ -65,7 +65,7 @@ def _words(group: str) -> frozenset[str]:
 # usual name (جمهورية الإكوادور, دولة الإمارات, ريف دمشق).
 _HEADS = frozenset(resources.lexicon("place_heads.txt")) - _words("heads_in_name")
 GENERIC = _HEADS | _words("generic")  # never a name on its own: the heads plus institution and street words
-_BARE = GENERIC | _words("heads_in_name")  # «ريف», «دولة» start a name («ريف دمشق») but are none alone
+BARE_HEADS = GENERIC | _words("heads_in_name")  # «ريف», «دولة» start a name («ريف دمشق») but are none alone
 _MASC_PLACE_HEADS = _words("masc_place_heads")
 _MASC_GEO = _words("masc_geo")  # «المحيط الهندي», «الخليج العربي»: a gentilic after them is no club
 _TEAM_CUES = _words("team_cues")
@@ -249,7 +249,7 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue
             if m.type == "PER" and len(norms) == 1 and _VERB.match(norms[0]) and not _known(gaz, lexicon, norms[0]):
                 continue
-            if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in _BARE:
+            if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in BARE_HEADS:
                 continue
             if m.type == "PER" and (_nisba_plural(norms[0]) or (len(norms) == 1 and _definite_plural(norms[0]))):
                 continue  # «فرنسيون يدقون», «الموقعون»

@@ -21,7 +21,7 @@ from rasid.extract.ner.consistency import propagate
 from rasid.extract.ner.crf import CrfModel
 from rasid.extract.ner.features import WordCache, crf_scores, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
-from rasid.extract.ner.postrules import GENERIC, add_ministries, is_place, refine
+from rasid.extract.ner.postrules import BARE_HEADS, GENERIC, add_ministries, is_place, refine
 from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
 from rasid.text.spans import Span, sentences, tokens
@@ -362,6 +362,8 @@ class NerTagger:
         tail = "".join(" " + r for r in rest)
         if norm in GENERIC:  # «ولاية» is a word, not و + لـ + «آية»
             return 0
+        if norm[0] in "وف" and rest and variants[1][0] in BARE_HEADS:
+            return offsets[variants[1][1]]  # «وريف حمص الشرقي», «ومدينة دمشق»: «و» + a place head opening the name
         vocab = self.clusters.table if self.clusters is not None else {}
         if norm in self.lexicon and norm[0] == "و" and vocab and norm not in vocab:
             # ANERcorp's tokens keep the clitic, so its first words bring «وتايوان» into the lexicon; a «و» +
