@@ -108,6 +108,23 @@ def test_a_country_or_capital_read_as_a_body_is_the_place_outside_match_reports(
     assert [m.type for m in refine(match, [_m(match, "برشلونة", "ORG")], gaz)] == ["ORG"]
 
 
+def test_an_indefinite_head_alone_and_a_cut_outlet(gaz: Gazetteer) -> None:
+    """«تحالف» tagged before «"أوبك بلس"» names nothing alone (the definite «الاتحاد» can be a club and stays);
+    «عنب» tagged a person where the text goes on «بلدي،» is the outlet «عنب بلدي», whole."""
+    text = "قبل اجتماع تحالف «أوبك بلس» وفوز الاتحاد، وفق ما تحققت منه عنب بلدي، أمس."
+    ms = [_m(text, "تحالف", "ORG"), _m(text, "أوبك بلس", "ORG"), _m(text, "الاتحاد", "ORG"), _m(text, "عنب", "PER")]
+    assert [(m.text, m.type) for m in refine(text, ms, gaz)] == [
+        ("أوبك بلس", "ORG"), ("الاتحاد", "ORG"), ("عنب بلدي", "ORG")]
+
+
+def test_tagger_takes_an_unknown_place_after_a_place_head(tagger: NerTagger) -> None:
+    """«ولاية ملاطية» (not in the gazetteer): Viterbi leaves the rare word O; its B-LOC marginal after the head
+    makes it a place (``NerTagger._place_after_head``). A common word after a head stays O."""
+    text = "وسجلت هزة أرضية بقوة 5.5 درجات، مركزها ولاية ملاطية التركية، شعر بها سكان حلب."
+    assert ("ملاطية", "LOC") in _tags(tagger, text)
+    assert not [t for t in _tags(tagger, "وعادت الحياة إلى مدينة كبيرة بعد الحرب.") if t[1] == "LOC"]
+
+
 def test_official_names_keep_their_adjective(gaz: Gazetteer) -> None:
     text = "وصل إلى المملكة العربية السعودية ثم إلى الولايات المتحدة الأمريكية."
     ms = [_m(text, "المملكة العربية السعودية", "LOC"), _m(text, "الولايات المتحدة الأمريكية", "LOC")]

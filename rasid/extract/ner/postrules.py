@@ -63,7 +63,8 @@ def _words(group: str) -> frozenset[str]:
 
 # Place heads a name may follow (rasid/data/lexicons/place_heads.txt) except those that are part of the
 # usual name (جمهورية الإكوادور, دولة الإمارات, ريف دمشق).
-_HEADS = frozenset(resources.lexicon("place_heads.txt")) - _words("heads_in_name")
+PLACE_HEADS = frozenset(map(normalize, resources.lexicon("place_heads.txt")))  # «ولاية», «مدينة», «ريف» …
+_HEADS = PLACE_HEADS - _words("heads_in_name")
 GENERIC = _HEADS | _words("generic")  # never a name on its own: the heads plus institution and street words
 BARE_HEADS = GENERIC | _words("heads_in_name")  # «ريف», «دولة» start a name («ريف دمشق») but are none alone
 _MASC_PLACE_HEADS = _words("masc_place_heads")
@@ -204,6 +205,21 @@ def _next_word(text: str, end: int) -> str:
     return normalize(m.group()) if m else ""
 
 
+def _outlet_continues(text: str, end: int, norms: list[str]) -> int | None:
+    """End of a known outlet's name that the span's words start and the next one or two words finish
+    («عنب» + «بلدي»), else None."""
+    pos, words = end, list(norms)
+    for _ in range(2):
+        m = WORD_RE.match(text, pos + 1) if text[pos:pos + 1] == " " else None  # a word without its comma
+        if m is None:
+            return None
+        words.append(normalize(m.group()))
+        pos = m.end()
+        if " ".join(words) in _outlets():
+            return pos
+    return None
+
+
 def _prev_word(text: str, start: int) -> str:
     if start == 0 or text[start - 1] != " ":
         return ""
@@ -251,6 +267,8 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
                 continue
             if len(norms) == 1 and m.type in ("LOC", "ORG") and norms[0] in BARE_HEADS:
                 continue
+            if len(norms) == 1 and norms[0] in _ORG_HEADS and not norms[0].startswith("ال"):
+                continue  # «تحالف» before «"أوبك بلس"», a bare «حزب»: an indefinite head alone names nothing
             if m.type == "PER" and (_nisba_plural(norms[0]) or (len(norms) == 1 and _definite_plural(norms[0]))):
                 continue  # «فرنسيون يدقون», «الموقعون»
             if m.type == "ORG" and _generic_body(norms):
@@ -308,6 +326,10 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
         if not curated and {f for f, _ in clitic_variants(norms[0])} & _CURRENCIES and all(map(gentilic, norms[1:])):
             continue  # «الين الياباني» read as a person, «البيزو» as a body, «(منطقة) اليورو»: a currency
         typ = retype or m.type
+        outlet_end = _outlet_continues(text, end, norms)
+        if outlet_end is not None:  # «وفق رصد عنب بلدي» tagged «عنب» (PER): the outlet rasid knows, whole
+            out.append(_reshape(m, text, start, outlet_end, "ORG"))
+            continue
         split = _coordinated_places(gaz, norms) if m.type == "PER" and len(words) > 1 and not curated else None
         if split is not None:  # «قاعدتي حميميم وطرطوس» read as one person: two places
             first, second = words[split - 1].end(), words[split].start() + 1  # the «و» stays out

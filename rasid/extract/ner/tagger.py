@@ -21,7 +21,15 @@ from rasid.extract.ner.consistency import propagate
 from rasid.extract.ner.crf import CrfModel
 from rasid.extract.ner.features import WordCache, crf_scores, gazetteer_tags
 from rasid.extract.ner.morph import clitic_variants
-from rasid.extract.ner.postrules import BARE_HEADS, GENERIC, add_ministries, is_place, refine
+from rasid.extract.ner.postrules import (
+    BARE_HEADS,
+    GENERIC,
+    PLACE_HEADS,
+    add_ministries,
+    gentilic,
+    is_place,
+    refine,
+)
 from rasid.models import Mention
 from rasid.text.normalize import normalize, normalize_with_offsets
 from rasid.text.spans import Span, sentences, tokens
@@ -131,9 +139,9 @@ class NerTagger:
             size += len(toks)
         return out + self._predict_batch(sents[start:]) if start < len(sents) else out
 
-    def _crf_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str], list]]:
+    def _crf_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str], list, np.ndarray]]:
         """The CRF's own labels of each sentence, before any rule: (labels, confidences, normalised tokens,
-        gazetteer matches)."""
+        gazetteer matches, the (tokens, labels) marginals)."""
         assert self._crf is not None
         cache = self.word_cache()
         infos_of = _regroup(cache.infos([tok for toks in sents for tok in toks]), sents)  # one call: rows kept
@@ -146,18 +154,19 @@ class NerTagger:
         for norms, matches, (labels, marginals) in zip(norms_of, matches_of, decoded, strict=True):
             probs = [float(marginals[i, index[lab]]) for i, lab in enumerate(labels)]
             self._recall_decode(labels, probs, marginals)
-            out.append((labels, probs, norms, matches))
+            out.append((labels, probs, norms, matches, marginals))
         return out
 
     def crf_labels(self, sents: list[list[str]]) -> list[list[str]]:
         """BIO labels of the CRF alone (no gazetteer or common-word rule), for word statistics over unlabelled
         news: a word the rules would turn into a place everywhere must not vouch for itself
         (scripts/train_ner.py, ``--common-news``)."""
-        return [labels for labels, _p, _n, _m in self._crf_batch(sents)]
+        return [labels for labels, _p, _n, _m, _x in self._crf_batch(sents)]
 
     def _predict_batch(self, sents: list[list[str]]) -> list[tuple[list[str], list[float], list[str]]]:
         out = []
-        for labels, probs, norms, matches in self._crf_batch(sents):
+        for labels, probs, norms, matches, marginals in self._crf_batch(sents):
+            self._place_after_head(norms, labels, probs, marginals)
             self._drop_unsure_common_words(norms, labels, probs)
             self._gazetteer_rules(norms, matches, labels, probs)
             self._split_coordinated_places(norms, labels)
@@ -198,6 +207,28 @@ class NerTagger:
                 best = "B-" + best[2:]
             labels[i] = best
             probs[i] = float(row[index[best]])
+
+    PLACE_AFTER_HEAD = 0.3  # B-LOC marginal that makes a word after «ولاية/مدينة/…» a place (news dev)
+
+    def _place_after_head(self, norms: list[str], labels: list[str], probs: list[float], marginals: np.ndarray) -> None:
+        """A word the best path leaves O right after a place head («ولاية ملاطية», «بلدة كفرنبل») is a place
+        when the CRF gives B-LOC at least ``PLACE_AFTER_HEAD``: the head is the strongest sign of a place
+        name the gazetteer does not know, and Viterbi favours O for a rare word (the recall pass, general, cost
+        F1; this one reads only that context). Not a common word, a number or a gentilic («مدينة الرياض» is
+        the gazetteer's)."""
+        assert self._crf is not None
+        k = self._crf.label_index.get("B-LOC")
+        if k is None:
+            return
+        for i in range(1, len(labels)):
+            if labels[i] != "O" or labels[i - 1] != "O" or marginals[i, k] < self.PLACE_AFTER_HEAD:
+                continue
+            if not any(f in PLACE_HEADS for f, _ in clitic_variants(norms[i - 1])):
+                continue
+            w = norms[i]
+            if len(w) < 3 or not w.isalpha() or w in self.common or gentilic(w):
+                continue
+            labels[i], probs[i] = "B-LOC", float(marginals[i, k])
 
     def _drop_unsure_common_words(self, norms: list[str], labels: list[str], probs: list[float]) -> None:
         """One-word names the CRF is unsure of and that are usually plain words (هزة، مدينة) -> O."""
