@@ -106,6 +106,11 @@ def test_a_country_or_capital_read_as_a_body_is_the_place_outside_match_reports(
     assert [m.type for m in refine(text, ms, gaz)] == ["LOC", "LOC", "ORG", "ORG"]
     match = "وفاز برشلونة على إشبيلية في نهائي كأس السوبر."
     assert [m.type for m in refine(match, [_m(match, "برشلونة", "ORG")], gaz)] == ["ORG"]
+    # a big city the gazetteer also lists as an organisation (a club, a company) is left to the tagger even with
+    # no match words near; a big city it does not («طرطوس») and a capital («موسكو») are places
+    club = "وكانت الصحيفة أبرزت اللعب إلى جانب ميسي في برشلونة، وعقد شركة رينو، وميناء طرطوس."
+    ms = [_m(club, "برشلونة", "ORG"), _m(club, "رينو", "ORG"), _m(club, "طرطوس", "ORG")]
+    assert [m.type for m in refine(club, ms, gaz)] == ["ORG", "ORG", "LOC"]
 
 
 def test_an_indefinite_head_alone_and_a_cut_outlet(gaz: Gazetteer) -> None:

@@ -167,9 +167,24 @@ def _country_names() -> frozenset[str]:
     return frozenset(normalize(name.strip()) for _code, name in resources.rows(resources.path("countries_ar.tsv")))
 
 
+@cache
+def _capital_names() -> frozenset[str]:
+    """Normalised Arabic names of national capitals (rasid/data/capitals.tsv ids, names from places.tsv.gz)."""
+    ids = {gid for _cc, gid in resources.rows(resources.path("capitals.tsv"))}
+    return frozenset(normalize(n) for gid, _name, _lat, _lon, _cc, _pop, _feat, names
+                     in resources.rows(resources.path("places.tsv.gz")) if gid in ids for n in names.split("|") if n)
+
+
 def _capital_or_country(gaz: Gazetteer, norm: str) -> bool:
-    """A country or a big city (GeoNames' top tier: a capital or ≥ 100k people), not also a listed outlet."""
-    return (norm in _country_names() or "LOC3" in gaz.types(norm)) and norm not in _outlets()
+    """A country, a national capital or a big city (GeoNames' top tier) that the gazetteer does not also list as
+    an organisation, and not a listed outlet. Big cities that are clubs or companies («برشلونة», «نابولي»,
+    «رينو»: ANERGazet ORG) read as bodies were the club or company as often as the place (August audit run)."""
+    if norm in _outlets():
+        return False
+    if norm in _country_names() or norm in _capital_names():
+        return True
+    types = gaz.types(norm)
+    return "LOC3" in types and "ORG" not in types
 
 
 def _named_like_a_place(text: str, start: int, end: int) -> bool:
@@ -344,7 +359,7 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
         elif m.type == "PER" and any(n in _TEAM_WORDS for n in norms):
             typ = "ORG"  # «تشارلوت هورنتس», «سبورت بويز»
         elif m.type == "ORG" and _capital_or_country(gaz, " ".join(norms)) and not _named_like_a_place(text, start, end) \
-                and not _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
+                and not gentilic(_next_word(text, end)) and not _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
             typ = "LOC"  # «طالبت أوتاوا», «توجه وفده لموسكو»: a country or capital standing for its government
         elif m.type == "LOC" and _prev_word(text, start) in _MATCH_CUES and " ".join(norms) in _country_names() \
                 and _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
