@@ -188,7 +188,7 @@ def add_news_gold_args(ap) -> None:  # noqa: ANN001 - an argparse.ArgumentParser
                          "join the training sentences, repeated --news-repeat times (rule eval/ner/ANNOTATION.md)")
     ap.add_argument("--news-repeat", type=int, default=1)
     ap.add_argument("--news-parts", default="train",
-                    help="comma-separated parts to train on (train3, train4, train5: the third to fifth batches)")
+                    help="comma-separated parts to train on (train3 … train6: the third to sixth batches; the shipped models use train … train5)")
 
 
 def news_gold_records(args, data: Path) -> tuple[list[dict], dict[str, str]]:  # noqa: ANN001 - argparse.Namespace
