@@ -26,8 +26,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -161,7 +159,6 @@ def main() -> int:
     torch.save({"best_model": best[1], "labels": tn.LABELS, "layers": args.layers, "history": history},
                args.out.with_suffix(".pt"))
     print(f"best dev micro F1 {best[0]} -> {args.out.with_suffix('.pt')}")
-    _ = np  # numpy is the tagger's array type (tn.decode_words)
     return 0
 
 

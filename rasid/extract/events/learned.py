@@ -40,6 +40,7 @@ _NO_ACT = resources.lexicon_groups("event_no_act.tsv")
 _PARTICLES = frozenset(map(normalize, _NO_ACT["particle"]))  # «ولم ترد» is no REJECT: never a trigger
 _HAZARDS = frozenset(map(normalize, _NO_ACT["hazard"]))  # «زلزال ضرب»: a natural force, not an attack
 _INCIDENTS = frozenset(map(normalize, _NO_ACT["incident"]))  # «وقع الحادث»: occurred, not signed
+_NEAR_NO_ACT = {"ASSAULT": _HAZARDS, "AGREE": _HAZARDS | _INCIDENTS}  # type -> neighbours that make it no act
 _CUE_CLASSES = {name: frozenset(words) for name, words in _CUES.items()}
 _CUE_WORDS = frozenset().union(*_CUE_CLASSES.values())  # a word or stem outside it has no «cue:» feature
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -1145,7 +1146,8 @@ class LearnedCoder:
 
 
 def _bare_form(norm: str) -> str:
-    """``norm`` without one proclitic «و», «ف», «ب» or «ل» (the look-up form of ``event_no_act.tsv``)."""
+    """``norm`` without one proclitic «و», «ف», «ب» or «ل» (the look-up form of ``event_no_act.tsv``). Not
+    ``lexicon.strip_cached``: that keeps three-letter words whole, and «ولم» must read as «لم»."""
     return norm[1:] if len(norm) >= 3 and norm[0] in "وفبل" else norm
 
 
@@ -1155,10 +1157,10 @@ def _no_act(words: list[Word], i: int, plover: str) -> bool:
     an incident («وقع الحادث»: occurred, not signed)."""
     if words[i].norm in _PARTICLES or _bare_form(words[i].norm) in _PARTICLES:
         return True
-    if plover not in ("ASSAULT", "AGREE"):
+    cues = _NEAR_NO_ACT.get(plover)
+    if cues is None:
         return False
     near = [w.norm for w in words[max(0, i - 1):i] + words[i + 1:i + 3]]
-    cues = _HAZARDS | _INCIDENTS if plover == "AGREE" else _HAZARDS
     return any(n in cues or _bare_form(n) in cues for n in near)
 
 

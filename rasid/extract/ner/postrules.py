@@ -187,6 +187,11 @@ def _capital_or_country(gaz: Gazetteer, norm: str) -> bool:
     return "LOC3" in types and "ORG" not in types
 
 
+def _match_report(text: str, start: int, end: int) -> bool:
+    """Match words («مباراة», «الدوري», «هدف» …) within 150 characters of the span: a sports report."""
+    return bool(_SPORT.search(normalize(text[max(0, start - 150):end + 150])))
+
+
 def _named_like_a_place(text: str, start: int, end: int) -> bool:
     """The span is quoted («"الرياض"») or follows a media or university head («صحيفة مكة», «جامعتي … وجدة»):
     a newspaper, channel or body named after a place, not the place."""
@@ -359,10 +364,10 @@ def refine(text: str, mentions: Iterable[Mention], gaz: Gazetteer, lexicon: froz
         elif m.type == "PER" and any(n in _TEAM_WORDS for n in norms):
             typ = "ORG"  # «تشارلوت هورنتس», «سبورت بويز»
         elif m.type == "ORG" and _capital_or_country(gaz, " ".join(norms)) and not _named_like_a_place(text, start, end) \
-                and not gentilic(_next_word(text, end)) and not _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
+                and not gentilic(_next_word(text, end)) and not _match_report(text, start, end):
             typ = "LOC"  # «طالبت أوتاوا», «توجه وفده لموسكو»: a country or capital standing for its government
         elif m.type == "LOC" and _prev_word(text, start) in _MATCH_CUES and " ".join(norms) in _country_names() \
-                and _SPORT.search(normalize(text[max(0, start - 150):end + 150])):
+                and _match_report(text, start, end):
             typ = "ORG"  # «خسر أمام فرنسا», «مباراة تونس» in a match report: the national team (ANNOTATION.md)
         elif m.type == "LOC" and len(words) <= 2 and strip_article(norms[0]) not in _MASC_GEO and not _curated_place(gaz, whole):
             after = _next_word(text, end)
